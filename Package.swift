@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Guichet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "guichet", targets: ["guichet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "GuichetDomain",
+            resources: [.copy("Resources/cog")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GuichetApp",
+            dependencies: [
+                "GuichetDomain",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "guichet",
+            dependencies: ["GuichetApp"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GuichetDomainTests",
+            dependencies: ["GuichetDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GuichetAppTests",
+            dependencies: [
+                "GuichetApp",
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

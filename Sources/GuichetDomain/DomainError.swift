@@ -1,0 +1,108 @@
+import Foundation
+
+/// Every way a domain rule can refuse an operation.
+///
+/// Each case has a stable machine ``code`` (used by the JSON API and by tests) and a French
+/// ``message`` meant for the person who caused it: what went wrong and, where possible, how to fix it.
+public enum DomainError: Error, Equatable, Sendable {
+    case unknownTerritory(String)
+    case invalidScope(String)
+    case negativeAmount(Int64)
+    case amountOverflow
+    case invalidAmount(String)
+    case amountAboveRequest(granted: Money, requested: Money)
+    case envelopeOverspent(envelope: String, remaining: Money, requested: Money)
+    case envelopeTreeInconsistent(String)
+    case invalidRevision(String)
+    case transitionNotAllowed(action: String, from: DossierStatus)
+    case actorNotAllowed(action: String, role: Role)
+    case missingData(field: String, reason: String)
+    case filingClosed(deadline: Date)
+    case filingNotOpen(opensAt: Date)
+    case unknownTheme(String)
+    case unknownWave(Int)
+    case waveFrozen(Int)
+    case invalidSiret(String)
+    case invalidRNA(String)
+    case missingIdentifier
+    case invalidCSV(line: Int, reason: String)
+
+    /// A stable identifier for clients and tests; never translated, never changed once published.
+    public var code: String {
+        switch self {
+        case .unknownTerritory: "unknown_territory"
+        case .invalidScope: "invalid_scope"
+        case .negativeAmount: "negative_amount"
+        case .amountOverflow: "amount_overflow"
+        case .invalidAmount: "invalid_amount"
+        case .amountAboveRequest: "amount_above_request"
+        case .envelopeOverspent: "envelope_overspent"
+        case .envelopeTreeInconsistent: "envelope_tree_inconsistent"
+        case .invalidRevision: "invalid_revision"
+        case .transitionNotAllowed: "transition_not_allowed"
+        case .actorNotAllowed: "actor_not_allowed"
+        case .missingData: "missing_data"
+        case .filingClosed: "filing_closed"
+        case .filingNotOpen: "filing_not_open"
+        case .unknownTheme: "unknown_theme"
+        case .unknownWave: "unknown_wave"
+        case .waveFrozen: "wave_frozen"
+        case .invalidSiret: "invalid_siret"
+        case .invalidRNA: "invalid_rna"
+        case .missingIdentifier: "missing_identifier"
+        case .invalidCSV: "invalid_csv"
+        }
+    }
+
+    /// What went wrong, in French, for the person who caused it.
+    public var message: String {
+        switch self {
+        case .unknownTerritory(let code):
+            "Le code territoire « \(code) » ne correspond à aucune région ni à aucun département connu de l'INSEE."
+        case .invalidScope(let reason):
+            "Portée du projet invalide : \(reason)"
+        case .negativeAmount:
+            "Un montant ne peut pas être négatif."
+        case .amountOverflow:
+            "Le montant dépasse la capacité de calcul : vérifiez le nombre de chiffres saisis."
+        case .invalidAmount(let text):
+            "Le montant « \(text) » n'est pas un montant en euros valide (exemple : 12 500 ou 12 500,50)."
+        case .amountAboveRequest(let granted, let requested):
+            "Le montant accordé (\(granted.formatted())) dépasse le montant demandé (\(requested.formatted()))."
+        case .envelopeOverspent(let envelope, let remaining, let requested):
+            "L'enveloppe « \(envelope) » ne peut pas couvrir \(requested.formatted()) : il reste \(remaining.formatted())."
+        case .envelopeTreeInconsistent(let reason):
+            "Les enveloppes sont incohérentes : \(reason)"
+        case .invalidRevision(let reason):
+            "Révision d'enveloppe refusée : \(reason)"
+        case .transitionNotAllowed(let action, let from):
+            "L'action « \(action) » n'est pas possible pour un dossier au statut « \(from.label) »."
+        case .actorNotAllowed(let action, let role):
+            "Le rôle « \(role.label) » ne permet pas l'action « \(action) »."
+        case .missingData(let field, let reason):
+            "Information manquante (\(field)) : \(reason)"
+        case .filingClosed(let deadline):
+            "Le dépôt est clos depuis le \(ParisTime.longDateTime(deadline)) (heure de Paris) : aucun dossier ne peut plus être déposé."
+        case .filingNotOpen(let opensAt):
+            "Le dépôt n'ouvre que le \(ParisTime.longDateTime(opensAt)) (heure de Paris)."
+        case .unknownTheme(let code):
+            "La thématique « \(code) » ne fait pas partie de cet appel à projets."
+        case .unknownWave(let number):
+            "La vague \(number) n'existe pas pour cet appel à projets."
+        case .waveFrozen(let number):
+            "La vague \(number) est publiée et figée : toute modification doit passer par une nouvelle vague."
+        case .invalidSiret(let text):
+            "Le SIRET « \(text) » est invalide : il doit comporter 14 chiffres et respecter sa clé de contrôle."
+        case .invalidRNA(let text):
+            "Le numéro RNA « \(text) » est invalide : il s'écrit W suivi de 9 chiffres (exemple : W595012345)."
+        case .missingIdentifier:
+            "Indiquez au moins un identifiant de l'organisation : SIRET ou numéro RNA."
+        case .invalidCSV(let line, let reason):
+            "Ligne \(line) du fichier : \(reason)"
+        }
+    }
+}
+
+extension DomainError: LocalizedError {
+    public var errorDescription: String? { message }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// Something that can happen to a dossier.
+public enum DossierAction: Sendable, Equatable {
+    case file
+    case requestCorrection(message: String)
+    case declareEligible
+    case declareIneligible(motive: String)
+    case startReview
+    case completeReview
+    case decide(DecisionOutcome)
+    case signAgreement
+    case recordPayment
+    case recordReport
+    case withdraw(reason: String)
+
+    /// Stable code of the action, as written in the audit log.
+    public var code: String {
+        switch self {
+        case .file: "file"
+        case .requestCorrection: "request_correction"
+        case .declareEligible: "declare_eligible"
+        case .declareIneligible: "declare_ineligible"
+        case .startReview: "start_review"
+        case .completeReview: "complete_review"
+        case .decide: "decide"
+        case .signAgreement: "sign_agreement"
+        case .recordPayment: "record_payment"
+        case .recordReport: "record_report"
+        case .withdraw: "withdraw"
+        }
+    }
+
+    /// The action's French name, for error messages.
+    public var label: String {
+        switch self {
+        case .file: "déposer"
+        case .requestCorrection: "demander un complément"
+        case .declareEligible: "déclarer recevable"
+        case .declareIneligible: "déclarer irrecevable"
+        case .startReview: "commencer l'instruction"
+        case .completeReview: "clore l'instruction"
+        case .decide: "décider"
+        case .signAgreement: "enregistrer la convention"
+        case .recordPayment: "enregistrer le versement"
+        case .recordReport: "remettre le bilan"
+        case .withdraw: "retirer"
+        }
+    }
+}
+
+/// A change of a dossier's status, ready to be saved together with its audit entry.
+public struct DossierTransition: Sendable, Equatable {
+    public let action: String
+    public let from: DossierStatus
+    public let to: DossierStatus
+    /// Why, in the words of whoever acted (motive, message); `nil` when the action needs none.
+    public let reason: String?
+}
+
+/// The dossier lifecycle: which action is allowed from which status, by whom, with which data.
+public enum DossierLifecycle {
+    /// The roles allowed to take each action. `system` may take all of them: it stands for an
+    /// administrator's loader (demo, import) which replays a history decided elsewhere.
+    static func allowedRoles(_ action: DossierAction) -> Set<Role> {
+        let roles: Set<Role>
+        switch action {
+        case .file, .recordReport: roles = [.applicant]
+        case .withdraw: roles = [.applicant, .administrator]
+        case .requestCorrection, .declareEligible, .declareIneligible, .startReview, .completeReview:
+            roles = [.instructor, .administrator]
+        case .decide: roles = [.committeeChair, .committeeMember]
+        case .signAgreement, .recordPayment: roles = [.administrator, .instructor]
+        }
+        return roles.union([.system])
+    }
+
+    /// The statuses an action may start from, and the status it leads to.
+    static func route(_ action: DossierAction) -> (from: Set<DossierStatus>, to: DossierStatus) {
+        switch action {
+        case .file: ([.draft, .incomplete], .filed)
+        case .requestCorrection: ([.filed], .incomplete)
+        case .declareEligible: ([.filed], .eligible)
+        case .declareIneligible: ([.filed], .ineligible)
+        case .startReview: ([.eligible], .underReview)
+        case .completeReview: ([.underReview], .reviewed)
+        case .decide(let outcome):
+            // A waiting-list dossier is decided again in a later wave (the seed's second wave).
+            ([.reviewed, .waitingList], outcome.status)
+        case .signAgreement: ([.retained], .agreementSigned)
+        case .recordPayment: ([.agreementSigned], .paid)
+        case .recordReport: ([.paid], .reported)
+        case .withdraw: (DossierStatus.beforeDecision, .withdrawn)
+        }
+    }
+
+    /// Checks an action against the dossier's status, the actor's role and the action's data, and
+    /// returns the transition to save.
+    ///
+    /// Filing also checks the call's dates and the dossier's completeness. Decisions must go
+    /// through ``Committee/decide(_:outcome:wave:envelope:by:now:)``, which adds the envelope and
+    /// wave rules.
+    ///
+    /// - Throws: ``DomainError/actorNotAllowed(action:role:)``,
+    ///   ``DomainError/transitionNotAllowed(action:from:)``, ``DomainError/missingData(field:reason:)``,
+    ///   ``DomainError/filingClosed(deadline:)`` and the completeness errors.
+    public static func transition(_ dossier: Dossier, _ action: DossierAction, by actor: Actor,
+                                  call: Call, territories: TerritoryCatalog = .france,
+                                  now: Date) throws(DomainError) -> DossierTransition {
+        guard allowedRoles(action).contains(actor.role) else {
+            throw .actorNotAllowed(action: action.label, role: actor.role)
+        }
+        let route = route(action)
+        guard route.from.contains(dossier.status) else {
+            throw .transitionNotAllowed(action: action.label, from: dossier.status)
+        }
+        var reason: String? = nil
+        switch action {
+        case .file:
+            try call.checkFilingOpen(at: now)
+            try dossier.checkComplete(for: call, territories: territories)
+        case .requestCorrection(let message):
+            reason = try required(message, field: "message", "expliquez au porteur ce qui manque.")
+        case .declareIneligible(let motive):
+            reason = try required(motive, field: "motif", "un dossier irrecevable doit être motivé.")
+        case .decide(let outcome):
+            if case .rejected(let motive) = outcome {
+                reason = try required(motive, field: "motif", "un rejet doit être motivé : le porteur le lira.")
+            }
+            if case .retained(let amount) = outcome {
+                guard amount > .zero else {
+                    throw .missingData(field: "montant accordé", reason: "un projet retenu reçoit un montant supérieur à zéro.")
+                }
+                guard amount <= dossier.requestedAmount else {
+                    throw .amountAboveRequest(granted: amount, requested: dossier.requestedAmount)
+                }
+            }
+        case .withdraw(let why):
+            reason = try required(why, field: "motif", "indiquez pourquoi le dossier est retiré.")
+        case .declareEligible, .startReview, .completeReview, .signAgreement, .recordPayment, .recordReport:
+            break
+        }
+        return DossierTransition(action: action.code, from: dossier.status, to: route.to, reason: reason)
+    }
+
+    private static func required(_ text: String, field: String, _ hint: String) throws(DomainError) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .missingData(field: field, reason: hint) }
+        return trimmed
+    }
+}

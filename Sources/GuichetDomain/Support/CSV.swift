@@ -1,0 +1,80 @@
+import Foundation
+
+/// A strict RFC 4180 reader: commas, double-quoted fields with doubled quotes, CR LF or LF line ends.
+///
+/// Reference data and imports are read with it; a malformed file is refused with the line where
+/// the problem starts rather than half-read.
+public enum CSV {
+    /// Reads `text` into rows of fields, keeping the header row.
+    /// - Throws: ``DomainError/invalidCSV(line:reason:)`` for an unterminated quote or a quote in
+    ///   the middle of an unquoted field.
+    public static func rows(_ text: String) throws(DomainError) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var inQuotes = false
+        var fieldWasQuoted = false
+        var line = 1
+        var rowStartLine = 1
+        var iterator = Array(text.unicodeScalars.map(Character.init)).makeIterator()
+        var pending: Character? = nil
+
+        func next() -> Character? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        while let char = next() {
+            if inQuotes {
+                if char == "\"" {
+                    if let following = next() {
+                        if following == "\"" { field.append("\"") } else { inQuotes = false; pending = following }
+                    } else { inQuotes = false }
+                } else {
+                    if char == "\n" { line += 1 }
+                    field.append(char)
+                }
+                continue
+            }
+            switch char {
+            case ",":
+                row.append(field); field = ""; fieldWasQuoted = false
+            case "\r":
+                continue
+            case "\n":
+                row.append(field); field = ""; fieldWasQuoted = false
+                rows.append(row); row = []
+                line += 1; rowStartLine = line
+            case "\"":
+                guard field.isEmpty, !fieldWasQuoted else {
+                    throw .invalidCSV(line: line, reason: "guillemet inattendu au milieu d'un champ")
+                }
+                inQuotes = true; fieldWasQuoted = true
+            default:
+                if fieldWasQuoted { throw .invalidCSV(line: line, reason: "texte après un champ entre guillemets") }
+                field.append(char)
+            }
+        }
+        if inQuotes { throw .invalidCSV(line: rowStartLine, reason: "guillemet ouvrant jamais refermé") }
+        if !field.isEmpty || !row.isEmpty || fieldWasQuoted {
+            row.append(field); rows.append(row)
+        }
+        return rows
+    }
+
+    /// Reads `text` as records keyed by the header row's names.
+    /// - Throws: ``DomainError/invalidCSV(line:reason:)`` when a row has a different number of
+    ///   fields than the header.
+    public static func records(_ text: String) throws(DomainError) -> [[String: String]] {
+        let all = try rows(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        guard let header = all.first else { return [] }
+        var records: [[String: String]] = []
+        for (index, row) in all.dropFirst().enumerated() {
+            if row == [""] { continue }
+            guard row.count == header.count else {
+                throw .invalidCSV(line: index + 2, reason: "\(row.count) colonnes au lieu de \(header.count)")
+            }
+            records.append(Dictionary(zip(header, row), uniquingKeysWith: { first, _ in first }))
+        }
+        return records
+    }
+}

@@ -1,0 +1,25 @@
+import Testing
+@testable import GuichetDomain
+
+@Suite struct CSVTests {
+    @Test func readsQuotedFieldsWithCommasQuotesAndNewlines() throws {
+        let text = "a,b\r\n\"x, y\",\"il dit \"\"oui\"\"\"\n\"deux\nlignes\",z\n"
+        let records = try CSV.records(text)
+        #expect(records.count == 2)
+        #expect(records[0]["a"] == "x, y")
+        #expect(records[0]["b"] == "il dit \"oui\"")
+        #expect(records[1]["a"] == "deux\nlignes")
+    }
+
+    @Test func refusesAnUnterminatedQuote() {
+        #expect(throws: DomainError.invalidCSV(line: 2, reason: "guillemet ouvrant jamais refermé")) {
+            try CSV.rows("a,b\n\"oops,c\n")
+        }
+    }
+
+    @Test func refusesARowWithTheWrongWidth() {
+        #expect(throws: DomainError.invalidCSV(line: 3, reason: "1 colonnes au lieu de 2")) {
+            try CSV.records("a,b\n1,2\n3\n")
+        }
+    }
+}
