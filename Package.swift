@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.0"),
     ],
     targets: [
         .target(
@@ -33,8 +34,9 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Leaf", package: "leaf"),
+                .product(name: "LeafKit", package: "leaf-kit"),
             ],
-            resources: [.copy("Resources")],
+            resources: [.copy("Resources/Views"), .copy("Resources/Public"), .copy("Resources/Demo")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -59,7 +59,7 @@ import Testing
         (.eligible, .recordPayment),
     ])
     func transitionFromTheWrongStateIsRefused(status: DossierStatus, action: DossierAction) {
-        let actor = Actor(id: nil, name: "Admin", role: .system)
+        let actor = Agent(id: nil, name: "Admin", role: .system)
         #expect(throws: DomainError.transitionNotAllowed(action: action.label, from: status)) {
             try DossierLifecycle.transition(Fixtures.dossier(status: status), action, by: actor, call: call, now: duringCall)
         }
@@ -77,7 +77,7 @@ import Testing
 
     @Test func fullPathFromDraftToReportIsAllowed() throws {
         var dossier = Fixtures.dossier()
-        let steps: [(DossierAction, Actor, DossierStatus)] = [
+        let steps: [(DossierAction, Agent, DossierStatus)] = [
             (.file, Fixtures.applicant, .filed),
             (.requestCorrection(message: "Joindre le RIB"), Fixtures.instructor, .incomplete),
             (.file, Fixtures.applicant, .filed),

@@ -23,9 +23,9 @@ enum Fixtures {
                 requestedAmount: try! Money(euros: requested), status: status, filedAt: filedAt)
     }
 
-    static let applicant = Actor(id: UUID(), name: "Association", role: .applicant)
-    static let instructor = Actor(id: UUID(), name: "DDETS", role: .instructor)
-    static let chair = Actor(id: UUID(), name: "Commissaire", role: .committeeChair)
+    static let applicant = Agent(id: UUID(), name: "Association", role: .applicant)
+    static let instructor = Agent(id: UUID(), name: "DDETS", role: .instructor)
+    static let chair = Agent(id: UUID(), name: "Commissaire", role: .committeeChair)
 
     static func envelope(_ label: String, euros: Int64, parent: UUID? = nil, draw: String? = nil) -> Envelope {
         try! Envelope(id: UUID(), parentID: parent, label: label, drawCode: draw, ownerName: "État",

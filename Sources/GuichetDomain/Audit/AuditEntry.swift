@@ -3,7 +3,7 @@ import Foundation
 /// One line of the append-only audit log: who did what, when, from which state to which, and why.
 public struct AuditEntry: Sendable, Equatable {
     public let at: Date
-    public let actor: Actor
+    public let actor: Agent
     /// The action's stable code (`file`, `decide`, `revise_envelope`…).
     public let action: String
     /// The kind of thing acted on (`dossier`, `envelope`, `call`).
@@ -13,7 +13,7 @@ public struct AuditEntry: Sendable, Equatable {
     public let to: String?
     public let reason: String?
 
-    public init(at: Date, actor: Actor, action: String, entityType: String, entityID: UUID,
+    public init(at: Date, actor: Agent, action: String, entityType: String, entityID: UUID,
                 from: String?, to: String?, reason: String?) {
         self.at = at
         self.actor = actor
@@ -26,7 +26,7 @@ public struct AuditEntry: Sendable, Equatable {
     }
 
     /// The entry recording a dossier's transition.
-    public static func dossier(_ id: UUID, _ transition: DossierTransition, by actor: Actor, at: Date) -> AuditEntry {
+    public static func dossier(_ id: UUID, _ transition: DossierTransition, by actor: Agent, at: Date) -> AuditEntry {
         AuditEntry(at: at, actor: actor, action: transition.action, entityType: "dossier", entityID: id,
                    from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason)
     }

@@ -43,6 +43,25 @@ public struct Decision: Sendable, Equatable {
     }
 }
 
+extension Decision {
+    /// The latest decision of each dossier among the given waves (all waves when `waves` is nil).
+    public static func latest(_ decisions: [Decision], in waves: Set<Int>? = nil) -> [UUID: Decision] {
+        var latest: [UUID: Decision] = [:]
+        for decision in decisions where waves?.contains(decision.waveNumber) ?? true {
+            if let known = latest[decision.dossierID], known.waveNumber >= decision.waveNumber { continue }
+            latest[decision.dossierID] = decision
+        }
+        return latest
+    }
+
+    /// The amount a decision commits: its granted amount when it is the dossier's latest decision,
+    /// retains it, and the dossier is still a laureate (retained or later); zero otherwise.
+    public static func committedAmount(of dossier: Dossier, latest: [UUID: Decision]) -> Money {
+        guard dossier.status.isLaureate, let decision = latest[dossier.id] else { return .zero }
+        return decision.outcome.grantedAmount
+    }
+}
+
 /// The committee's rules for deciding.
 public enum Committee {
     /// Decides a dossier in a wave, checking the lifecycle, the wave and the envelope together.
@@ -54,7 +73,7 @@ public enum Committee {
     ///   ``DomainError/amountAboveRequest(granted:requested:)``,
     ///   ``DomainError/envelopeOverspent(envelope:remaining:requested:)`` and the lifecycle errors.
     public static func decide(_ dossier: Dossier, outcome: DecisionOutcome, wave: Wave,
-                              envelope: EnvelopeLedger.Position, by actor: Actor,
+                              envelope: EnvelopeLedger.Position, by actor: Agent,
                               call: Call, now: Date) throws(DomainError) -> (DossierTransition, Decision) {
         guard !wave.isFrozen else { throw .waveFrozen(wave.number) }
         let transition = try DossierLifecycle.transition(dossier, .decide(outcome), by: actor, call: call, now: now)

@@ -104,7 +104,7 @@ public enum DossierLifecycle {
     /// - Throws: ``DomainError/actorNotAllowed(action:role:)``,
     ///   ``DomainError/transitionNotAllowed(action:from:)``, ``DomainError/missingData(field:reason:)``,
     ///   ``DomainError/filingClosed(deadline:)`` and the completeness errors.
-    public static func transition(_ dossier: Dossier, _ action: DossierAction, by actor: Actor,
+    public static func transition(_ dossier: Dossier, _ action: DossierAction, by actor: Agent,
                                   call: Call, territories: TerritoryCatalog = .france,
                                   now: Date) throws(DomainError) -> DossierTransition {
         guard allowedRoles(action).contains(actor.role) else {

@@ -27,7 +27,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 }
 
 /// Who performs an action, as recorded in the audit log.
-public struct Actor: Hashable, Sendable, Codable {
+public struct Agent: Hashable, Sendable, Codable {
     public let id: UUID?
     public let name: String
     public let role: Role
@@ -39,5 +39,5 @@ public struct Actor: Hashable, Sendable, Codable {
     }
 
     /// The loader acting for an administrator at the command line.
-    public static func system(_ name: String = "Guichet") -> Actor { Actor(id: nil, name: name, role: .system) }
+    public static func system(_ name: String = "Guichet") -> Agent { Agent(id: nil, name: name, role: .system) }
 }

@@ -69,6 +69,24 @@ public struct EnvelopeLedger: Sendable {
         self.lines = lines
     }
 
+    /// Builds the ledger of a call from its dossiers and decisions: each laureate's latest
+    /// retained decision commits its amount on the envelope its scope draws on.
+    ///
+    /// - Parameter waves: the waves to count (the public sees published ones only); all when nil.
+    public init(envelopes: [Envelope], dossiers: [Dossier], decisions: [Decision], waves: Set<Int>? = nil,
+                territories: TerritoryCatalog = .france) throws(DomainError) {
+        let empty = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: [:])
+        let latest = Decision.latest(decisions, in: waves)
+        var committed: [UUID: Money] = [:]
+        for dossier in dossiers {
+            let amount = Decision.committedAmount(of: dossier, latest: latest)
+            guard amount > .zero else { continue }
+            let envelope = try empty.envelope(for: dossier.scope, territories: territories)
+            committed[envelope.id] = try (committed[envelope.id] ?? .zero).adding(amount)
+        }
+        try self.init(envelopes: envelopes, committedByEnvelope: committed)
+    }
+
     /// The line of an envelope.
     public func line(_ id: UUID) -> Line? { lines.first { $0.envelope.id == id } }
 

@@ -81,11 +81,7 @@ public struct ResultsReport: Sendable {
                 territories: TerritoryCatalog = .france) throws(DomainError) {
         let reportedWaves = call.waves.filter { !publishedOnly || $0.publishedAt != nil }
         let reportedNumbers = Set(reportedWaves.map(\.number))
-        var latest: [UUID: Decision] = [:]
-        for decision in decisions where reportedNumbers.contains(decision.waveNumber) {
-            if let known = latest[decision.dossierID], known.waveNumber >= decision.waveNumber { continue }
-            latest[decision.dossierID] = decision
-        }
+        let latest = Decision.latest(decisions, in: reportedNumbers)
         let filedDossiers = dossiers.filter { $0.dossier.filedAt != nil }
         let laureates: [(Input, Decision)] = filedDossiers.compactMap { input in
             guard input.dossier.status.isLaureate, let decision = latest[input.dossier.id],

@@ -1,0 +1,75 @@
+import Fluent
+import Vapor
+
+/// `guichet serve`: Vapor's server (same `--hostname`, `--port` options), after bringing the
+/// database up to date and, when it holds no call, loading the demo call.
+struct ServeWithDataCommand: AsyncCommand {
+    typealias Signature = ServeCommand.Signature
+
+    var help: String {
+        "Migre la base, charge l'appel de démonstration si elle est vide, puis démarre le serveur (--hostname, --port)."
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await DataBootstrap.prepare(app)
+        try await app.servers.asyncCommand.run(using: context, signature: signature)
+    }
+}
+
+/// Brings a database up to date, then loads the demo call into it when it has no call.
+enum DataBootstrap {
+    static func prepare(_ app: Application) async throws {
+        try await app.autoMigrate()
+        guard app.guichetConfiguration.loadDemoWhenEmpty else { return }
+        if try await CallModel.query(on: app.db).count() == 0 {
+            try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).loadIfAbsent()
+            app.logger.notice("Appel de démonstration chargé (\(DemoCall.reference)).")
+        }
+    }
+}
+
+/// `guichet migrate [--revert]`: applies pending migrations, or reverts the last batch.
+struct GuichetMigrateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "revert", help: "Annule le dernier lot de migrations au lieu d'appliquer les nouvelles.")
+        var revert: Bool
+    }
+
+    var help: String { "Applique les migrations en attente (ou annule le dernier lot avec --revert), sans question." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        if signature.revert {
+            try await app.autoRevert()
+            context.console.print("Migrations annulées.")
+        } else {
+            try await app.autoMigrate()
+            context.console.print("Base de données à jour.")
+        }
+    }
+}
+
+/// `guichet demo [--reset]`: loads the seed's call, or replaces it with a fresh copy.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "reset", help: "Supprime l'appel de démonstration existant (dossiers, décisions, historique) et le recharge.")
+        var reset: Bool
+    }
+
+    var help: String { "Charge l'appel de démonstration Hauts-de-France 2021 (ou le réinitialise avec --reset)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let loader = DemoLoader(database: app.db, laureatesCSV: try AppResources.laureatesCSV())
+        if signature.reset {
+            try await loader.reset()
+            context.console.print("Appel de démonstration « \(DemoCall.reference) » réinitialisé.")
+        } else if try await loader.loadIfAbsent() {
+            context.console.print("Appel de démonstration « \(DemoCall.reference) » chargé.")
+        } else {
+            context.console.print("L'appel de démonstration « \(DemoCall.reference) » est déjà chargé (--reset pour le recharger).")
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Fluent
+import Foundation
+import GuichetDomain
+
+/// Loads the seed's call into the database, or resets it.
+///
+/// Every dossier's history is replayed through the domain (filing before the deadline, the
+/// lifecycle's transitions, the committee's envelope check) exactly as live actions would be, and
+/// written with its audit entries in one transaction: the demo cannot hold a state the rules forbid.
+struct DemoLoader {
+    let database: any Database
+    let laureatesCSV: String
+
+    /// The loader actor recorded in the audit log.
+    static let agent = Agent.system("Chargement de la démonstration")
+
+    /// Whether the demo call is in the database.
+    func isLoaded() async throws -> Bool {
+        try await CallModel.query(on: database).filter(\.$reference == DemoCall.reference).count() > 0
+    }
+
+    /// Removes the demo call and everything attached to it, then loads it again.
+    func reset() async throws {
+        try await database.transaction { db in
+            try await Self.delete(on: db)
+            try await DemoLoader(database: db, laureatesCSV: laureatesCSV).insert()
+        }
+    }
+
+    /// Loads the demo call unless it is already there.
+    /// - Returns: whether it was loaded.
+    @discardableResult
+    func loadIfAbsent() async throws -> Bool {
+        guard try await !isLoaded() else { return false }
+        try await database.transaction { db in
+            try await DemoLoader(database: db, laureatesCSV: laureatesCSV).insert()
+        }
+        return true
+    }
+
+    static func delete(on db: any Database) async throws {
+        guard let call = try await CallModel.query(on: db).filter(\.$reference == DemoCall.reference).first(),
+              let callID = call.id else { return }
+        let dossiers = try await DossierModel.query(on: db).filter(\.$call.$id == callID).all()
+        let dossierIDs = dossiers.compactMap(\.id)
+        let organisationIDs = Set(dossiers.map(\.$organisation.id))
+        // The audit log is append-only for Guichet's users; a demo reset replaces the whole demo,
+        // its history included, and is an administrator's command-line act.
+        let envelopes = try await EnvelopeModel.query(on: db).filter(\.$call.$id == callID).all()
+        let envelopeIDs = envelopes.compactMap(\.id)
+        try await AuditEntryModel.query(on: db).filter(\.$entityID ~~ (dossierIDs + envelopeIDs + [callID])).delete()
+        try await DecisionModel.query(on: db).filter(\.$dossier.$id ~~ dossierIDs).delete()
+        try await DossierModel.query(on: db).filter(\.$call.$id == callID).delete()
+        try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs)).delete()
+        try await EnvelopeRevisionModel.query(on: db).filter(\.$envelope.$id ~~ envelopeIDs).delete()
+        // Children before parents, for databases that check foreign keys row by row.
+        for envelope in envelopes.sorted(by: { $0.position > $1.position }) { try await envelope.delete(on: db) }
+        try await WaveModel.query(on: db).filter(\.$call.$id == callID).delete()
+        try await ThemeModel.query(on: db).filter(\.$call.$id == callID).delete()
+        try await ObjectiveModel.query(on: db).filter(\.$call.$id == callID).delete()
+        try await call.delete(on: db)
+    }
+
+    private func insert() async throws {
+        let dataset = try DemoDataset.make(laureatesCSV: laureatesCSV)
+
+        // The call, its themes, objectives and waves (open while decisions are taken).
+        let callModel = CallModel(reference: DemoCall.reference, title: DemoCall.title, programme: DemoCall.programme,
+                                  description: DemoCall.description, opensAt: DemoCall.opensAt, closesAt: DemoCall.closesAt,
+                                  receiptPrefix: DemoCall.receiptPrefix, territoryOrder: DemoCall.territoryOrder, simulated: true)
+        try await callModel.create(on: database)
+        let callID = try callModel.requireID()
+        try await DemoCall.themes.map { ThemeModel(callID: callID, code: $0.code, label: $0.label, position: $0.position) }.create(on: database)
+        try await DemoCall.objectives.map { ObjectiveModel(callID: callID, code: $0.code, label: $0.label, position: $0.position) }.create(on: database)
+        let waveModels = DemoCall.waves.map { WaveModel(callID: callID, number: $0.number, label: $0.label, announcedOn: $0.day, publishedAt: nil) }
+        try await waveModels.create(on: database)
+        let call = Call(reference: DemoCall.reference, title: DemoCall.title, themes: DemoCall.themes, objectives: DemoCall.objectives,
+                        opensAt: DemoCall.opensAt, closesAt: DemoCall.closesAt,
+                        waves: waveModels.map { Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: nil) },
+                        territoryOrder: DemoCall.territoryOrder)
+
+        // Envelopes, with the region's doubling as a revision.
+        var envelopes: [Envelope] = []
+        var envelopeIDs: [String: UUID] = [:]
+        var audit: [AuditEntryModel] = []
+        for (position, spec) in DemoCall.envelopes.enumerated() {
+            let model = EnvelopeModel(callID: callID, parentID: spec.parentKey.flatMap { envelopeIDs[$0] }, label: spec.label,
+                                      drawCode: spec.drawCode, ownerName: spec.owner, ownerSiret: nil, position: position)
+            try await model.create(on: database)
+            let id = try model.requireID()
+            envelopeIDs[spec.key] = id
+            var envelope = try Envelope(id: id, parentID: model.$parent.id, label: spec.label, drawCode: spec.drawCode,
+                                        ownerName: spec.owner, initial: EnvelopeRevision(amount: try Money(cents: spec.initialCents),
+                                                                                          effectiveOn: DemoCall.opensAt, reason: spec.initialReason))
+            if let revision = spec.revision {
+                try envelope.revise(EnvelopeRevision(amount: try Money(cents: revision.cents), effectiveOn: revision.on, reason: revision.reason),
+                                    committed: .zero)
+                audit.append(AuditEntryModel(AuditEntry(at: revision.on, actor: Self.agent, action: "revise_envelope", entityType: "envelope",
+                                                        entityID: id, from: String(spec.initialCents), to: String(revision.cents), reason: revision.reason)))
+            }
+            try await envelope.revisions.map {
+                EnvelopeRevisionModel(envelopeID: id, amountCents: $0.amount.cents, effectiveOn: $0.effectiveOn, reason: $0.reason)
+            }.create(on: database)
+            envelopes.append(envelope)
+        }
+        try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: [:]).checkChildrenFit()
+
+        try await dataset.organisations.map {
+            OrganisationModel(id: $0.id, name: $0.name, legalForm: $0.legalForm, siret: nil, rna: nil,
+                              departementCode: $0.departementCode, simulated: $0.simulated)
+        }.create(on: database)
+
+        // Replay every dossier's history through the domain.
+        var dossiers: [DossierModel] = []
+        var decisions: [DecisionModel] = []
+        var committed: [UUID: Money] = [:]
+        for (index, plan) in dataset.dossiers.enumerated() {
+            var dossier = plan.dossier
+            func step(_ action: DossierAction, at date: Date) throws {
+                let transition = try DossierLifecycle.transition(dossier, action, by: Self.agent, call: call, now: date)
+                dossier.status = transition.to
+                audit.append(AuditEntryModel(AuditEntry.dossier(dossier.id, transition, by: Self.agent, at: date)))
+            }
+            try step(.file, at: plan.filedAt)
+            dossier.filedAt = plan.filedAt
+            dossier.number = ReceiptNumber.make(prefix: DemoCall.receiptPrefix, sequence: index + 1)
+            switch plan.fate {
+            case .ineligible:
+                try step(.declareIneligible(motive: "Projet hors du champ de l'appel à projets (motif simulé)."),
+                         at: plan.filedAt.addingTimeInterval(14 * 86_400))
+            case .withdrawn:
+                try step(.withdraw(reason: "Projet financé par ailleurs (motif simulé)."), at: plan.filedAt.addingTimeInterval(20 * 86_400))
+            case .reviewed, .waitingList, .laureate:
+                try step(.declareEligible, at: DemoCall.closesAt.addingTimeInterval(7 * 86_400))
+                try step(.startReview, at: DemoCall.closesAt.addingTimeInterval(14 * 86_400))
+                try step(.completeReview, at: DemoCall.reviewDone)
+            }
+            let outcome: DecisionOutcome?
+            switch plan.fate {
+            case .laureate(let cents): outcome = .retained(amount: try Money(cents: cents))
+            case .waitingList: outcome = .waitingList
+            default: outcome = nil
+            }
+            if let outcome {
+                let ledger = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: committed)
+                let envelope = try ledger.envelope(for: dossier.scope)
+                let (transition, decision) = try Committee.decide(dossier, outcome: outcome, wave: call.waves[0],
+                                                                  envelope: ledger.position(of: envelope.id),
+                                                                  by: Self.agent, call: call, now: DemoCall.committeeDay)
+                dossier.status = transition.to
+                committed[envelope.id] = try (committed[envelope.id] ?? .zero).adding(outcome.grantedAmount)
+                audit.append(AuditEntryModel(AuditEntry.dossier(dossier.id, transition, by: Self.agent, at: DemoCall.committeeDay)))
+                decisions.append(DecisionModel(decision, waveID: try waveModels[0].requireID(), decidedBy: "Comité de sélection régional",
+                                               simulated: true))
+            }
+            dossiers.append(DossierModel(dossier, callID: callID, organisationID: plan.organisationID))
+        }
+        for chunk in dossiers.chunked(400) { try await chunk.create(on: database) }
+        for chunk in decisions.chunked(400) { try await chunk.create(on: database) }
+
+        // Wave 1 was announced on 16 April 2021: it is published, hence frozen.
+        waveModels[0].publishedAt = DemoCall.wave1Day
+        try await waveModels[0].save(on: database)
+        audit.append(AuditEntryModel(AuditEntry(at: DemoCall.wave1Day, actor: Self.agent, action: "publish_wave", entityType: "call",
+                                                entityID: callID, from: nil, to: "wave_1", reason: "Annonce des premiers lauréats")))
+        for chunk in audit.chunked(400) { try await chunk.create(on: database) }
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements, for bulk inserts within bind limits.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

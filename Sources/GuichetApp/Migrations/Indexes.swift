@@ -1,0 +1,24 @@
+import Fluent
+import SQLKit
+
+/// Secondary indexes, which Fluent's schema builder cannot declare.
+///
+/// SQLKit's `CREATE INDEX` is rendered by each dialect, so one call serves SQLite and PostgreSQL.
+enum Indexes {
+    static func create(_ name: String, on table: String, _ columns: [String], _ database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        var builder = sql.create(index: name).on(table)
+        for column in columns { builder = builder.column(column) }
+        try await builder.run()
+    }
+}
+
+/// The migrations, in order; every one reverts.
+enum GuichetMigrations {
+    static let all: [any Migration] = [
+        CreateCalls(),
+        CreateEnvelopes(),
+        CreateOrganisationsAndDossiers(),
+        CreateDecisionsAndAudit(),
+    ]
+}

@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+
+/// A call for projects (`calls`).
+final class CallModel: Model, @unchecked Sendable {
+    static let schema = "calls"
+
+    @ID(key: .id) var id: UUID?
+    /// Stable short name used in URLs (`hdf-2021`).
+    @Field(key: "reference") var reference: String
+    @Field(key: "title") var title: String
+    @Field(key: "programme") var programme: String
+    @Field(key: "description") var description: String
+    @Field(key: "opens_at") var opensAt: Date
+    /// First instant at which filing is refused (end of the deadline day, Europe/Paris).
+    @Field(key: "closes_at") var closesAt: Date
+    /// Prefix of receipt numbers (`HDF-2021`).
+    @Field(key: "receipt_prefix") var receiptPrefix: String
+    /// INSEE codes in the order results list them, comma-separated.
+    @Field(key: "territory_order") var territoryOrder: String
+    @Field(key: "simulated") var simulated: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    @Children(for: \.$call) var themes: [ThemeModel]
+    @Children(for: \.$call) var objectives: [ObjectiveModel]
+    @Children(for: \.$call) var waves: [WaveModel]
+
+    init() {}
+
+    init(id: UUID? = nil, reference: String, title: String, programme: String, description: String,
+         opensAt: Date, closesAt: Date, receiptPrefix: String, territoryOrder: [String], simulated: Bool) {
+        self.id = id
+        self.reference = reference
+        self.title = title
+        self.programme = programme
+        self.description = description
+        self.opensAt = opensAt
+        self.closesAt = closesAt
+        self.receiptPrefix = receiptPrefix
+        self.territoryOrder = territoryOrder.joined(separator: ",")
+        self.simulated = simulated
+    }
+}
+
+/// A theme of a call (`themes`).
+final class ThemeModel: Model, @unchecked Sendable {
+    static let schema = "themes"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "call_id") var call: CallModel
+    @Field(key: "code") var code: String
+    @Field(key: "label") var label: String
+    @Field(key: "position") var position: Int
+
+    init() {}
+
+    init(callID: UUID, code: String, label: String, position: Int) {
+        self.$call.id = callID
+        self.code = code
+        self.label = label
+        self.position = position
+    }
+}
+
+/// An objective of a call (`objectives`).
+final class ObjectiveModel: Model, @unchecked Sendable {
+    static let schema = "objectives"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "call_id") var call: CallModel
+    @Field(key: "code") var code: String
+    @Field(key: "label") var label: String
+    @Field(key: "position") var position: Int
+
+    init() {}
+
+    init(callID: UUID, code: String, label: String, position: Int) {
+        self.$call.id = callID
+        self.code = code
+        self.label = label
+        self.position = position
+    }
+}
+
+/// A wave of decisions (`waves`).
+final class WaveModel: Model, @unchecked Sendable {
+    static let schema = "waves"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "call_id") var call: CallModel
+    @Field(key: "number") var number: Int
+    @Field(key: "label") var label: String
+    @Field(key: "announced_on") var announcedOn: Date
+    @OptionalField(key: "published_at") var publishedAt: Date?
+
+    init() {}
+
+    init(callID: UUID, number: Int, label: String, announcedOn: Date, publishedAt: Date?) {
+        self.$call.id = callID
+        self.number = number
+        self.label = label
+        self.announcedOn = announcedOn
+        self.publishedAt = publishedAt
+    }
+}

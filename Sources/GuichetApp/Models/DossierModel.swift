@@ -1,0 +1,82 @@
+import Fluent
+import GuichetDomain
+import Foundation
+
+/// A project dossier (`dossiers`). Its status changes only through ``DossierService``.
+final class DossierModel: Model, @unchecked Sendable {
+    static let schema = "dossiers"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "call_id") var call: CallModel
+    @Parent(key: "organisation_id") var organisation: OrganisationModel
+    @OptionalField(key: "number") var number: String?
+    @Field(key: "title") var title: String
+    @Field(key: "summary") var summary: String
+    @Field(key: "theme_code") var themeCode: String
+    /// `national`, `regional` or `departemental`.
+    @Field(key: "scope_kind") var scopeKind: String
+    /// `FR`, a region or a département INSEE code, read with ``scopeKind``.
+    @Field(key: "territory_code") var territoryCode: String
+    /// Regions covered by a national dossier, comma-separated.
+    @Field(key: "scope_regions") var scopeRegions: String
+    @Field(key: "requested_cents") var requestedCents: Int64
+    @OptionalField(key: "total_budget_cents") var totalBudgetCents: Int64?
+    @Field(key: "status") var status: String
+    @OptionalField(key: "filed_at") var filedAt: Date?
+    @Field(key: "simulated") var simulated: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+}
+
+/// A committee decision on a dossier in a wave (`decisions`), one per dossier and wave.
+final class DecisionModel: Model, @unchecked Sendable {
+    static let schema = "decisions"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "dossier_id") var dossier: DossierModel
+    @Parent(key: "wave_id") var wave: WaveModel
+    /// `retained`, `waiting_list` or `rejected`.
+    @Field(key: "outcome") var outcome: String
+    @Field(key: "granted_cents") var grantedCents: Int64
+    @OptionalField(key: "motive") var motive: String?
+    @Field(key: "decided_at") var decidedAt: Date
+    @Field(key: "decided_by") var decidedBy: String
+    @Field(key: "simulated") var simulated: Bool
+
+    init() {}
+}
+
+/// One line of the append-only audit log (`audit_entries`). Guichet never updates or deletes
+/// these rows; the model offers no path to do so.
+final class AuditEntryModel: Model, @unchecked Sendable {
+    static let schema = "audit_entries"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "at") var at: Date
+    @OptionalField(key: "actor_id") var actorID: UUID?
+    @Field(key: "actor_name") var actorName: String
+    @Field(key: "actor_role") var actorRole: String
+    @Field(key: "action") var action: String
+    @Field(key: "entity_type") var entityType: String
+    @Field(key: "entity_id") var entityID: UUID
+    @OptionalField(key: "from_state") var fromState: String?
+    @OptionalField(key: "to_state") var toState: String?
+    @OptionalField(key: "reason") var reason: String?
+
+    init() {}
+
+    init(_ entry: AuditEntry) {
+        self.at = entry.at
+        self.actorID = entry.actor.id
+        self.actorName = entry.actor.name
+        self.actorRole = entry.actor.role.rawValue
+        self.action = entry.action
+        self.entityType = entry.entityType
+        self.entityID = entry.entityID
+        self.fromState = entry.from
+        self.toState = entry.to
+        self.reason = entry.reason
+    }
+}

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import Vapor
+
+/// A call read from the database with everything the domain needs.
+struct LoadedCall: Sendable {
+    let model: CallModel
+    let call: Call
+    let themes: [ThemeModel]
+    let objectives: [ObjectiveModel]
+    let waves: [WaveModel]
+
+    var id: UUID { model.id ?? UUID() }
+}
+
+/// Finds and loads calls.
+struct CallRepository {
+    let database: any Database
+
+    /// All calls, newest opening first.
+    func all() async throws -> [CallModel] {
+        try await CallModel.query(on: database).sort(\.$opensAt, .descending).sort(\.$reference).all()
+    }
+
+    /// The call named by a UUID or a reference (`hdf-2021`).
+    /// - Throws: a 404 ``AppError`` when there is none.
+    func find(_ key: String) async throws -> CallModel {
+        let query = CallModel.query(on: database)
+        if let id = UUID(uuidString: key) {
+            query.filter(\.$id == id)
+        } else {
+            query.filter(\.$reference == key)
+        }
+        guard let model = try await query.first() else { throw AppError.notFound("call_not_found", "Appel à projets introuvable.") }
+        return model
+    }
+
+    /// The call shown at `/` until a landing page exists: the most recently opened one.
+    func defaultCall() async throws -> CallModel? {
+        try await CallModel.query(on: database).sort(\.$opensAt, .descending).first()
+    }
+
+    /// Loads a call's themes, objectives and waves.
+    func load(_ model: CallModel) async throws -> LoadedCall {
+        let id = try model.requireID()
+        let themes = try await ThemeModel.query(on: database).filter(\.$call.$id == id).sort(\.$position).all()
+        let objectives = try await ObjectiveModel.query(on: database).filter(\.$call.$id == id).sort(\.$position).all()
+        let waves = try await WaveModel.query(on: database).filter(\.$call.$id == id).sort(\.$number).all()
+        let call = Call(reference: model.reference, title: model.title,
+                        themes: themes.map { Theme(code: $0.code, label: $0.label, position: $0.position) },
+                        objectives: objectives.map { Objective(code: $0.code, label: $0.label, position: $0.position) },
+                        opensAt: model.opensAt, closesAt: model.closesAt,
+                        waves: waves.map { Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: $0.publishedAt) },
+                        territoryOrder: model.territoryOrder.split(separator: ",").map(String.init))
+        return LoadedCall(model: model, call: call, themes: themes, objectives: objectives, waves: waves)
+    }
+
+    /// Finds and loads a call.
+    func load(_ key: String) async throws -> LoadedCall {
+        try await load(find(key))
+    }
+}

@@ -1,0 +1,71 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import LeafKit
+import Vapor
+
+/// Configures the application: database, migrations, views, middleware, routes and commands.
+public func configure(_ app: Application, _ config: AppConfiguration) async throws {
+    switch config.database {
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .postgres(let url, let searchPath):
+        var postgres = try SQLPostgresConfiguration(url: url)
+        if let searchPath { postgres.searchPath = [searchPath] }
+        app.databases.use(.postgres(configuration: postgres), as: .psql)
+    }
+    app.migrations.add(GuichetMigrations.all)
+    app.storage[ConfigurationKey.self] = config
+
+    app.leaf.configuration.rootDirectory = AppResources.viewsDirectory
+    // Views ship inside the module's bundle, which lives under `.build/` during development: the
+    // hidden-path limit would refuse them, and the sandbox alone already confines reads to it.
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+                                                  sandboxDirectory: AppResources.viewsDirectory,
+                                                  viewDirectory: AppResources.viewsDirectory))
+    app.leaf.cache.isEnabled = app.environment.isRelease
+    app.views.use(.leaf)
+
+    // Replace Vapor's default middleware so that errors render as Guichet's pages.
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(GuichetErrorMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil))
+
+    try routes(app)
+
+    app.asyncCommands.use(GuichetMigrateCommand(), as: "migrate")
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(ReportCommand(), as: "report")
+    app.asyncCommands.use(ServeWithDataCommand(), as: "serve", isDefault: true)
+}
+
+struct ConfigurationKey: StorageKey {
+    typealias Value = AppConfiguration
+}
+
+extension Application {
+    /// The configuration the application was built with.
+    var guichetConfiguration: AppConfiguration {
+        storage[ConfigurationKey.self] ?? .fromEnvironment()
+    }
+}
+
+/// Files shipped inside the module: views, static assets, demo data.
+enum AppResources {
+    /// The bundle folder itself: on Linux `resourcePath` points to a `Resources` subfolder that
+    /// SwiftPM does not create, so paths are built from the bundle path.
+    static var root: String { Bundle.module.bundlePath }
+    static var viewsDirectory: String { root + "/Views/" }
+    static var publicDirectory: String { root + "/Public/" }
+
+    /// The press kit's laureates, shipped for the demo.
+    static func laureatesCSV() throws -> String {
+        try String(contentsOfFile: root + "/Demo/laureats-vague1.csv", encoding: .utf8)
+    }
+}

@@ -1,0 +1,8 @@
+import Vapor
+
+/// Registers every route; the paths come from ``SiteURL``.
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: ResultsController())
+    try app.register(collection: CallsAPIController())
+}
