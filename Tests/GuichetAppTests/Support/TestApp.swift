@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+@testable import GuichetApp
+import SQLKit
+import Vapor
+import VaporTesting
+
+/// Runs `test` against a fresh, migrated application.
+///
+/// Each test gets its own database: a private in-memory SQLite by default, or, when
+/// `DATABASE_URL` is set, a PostgreSQL schema of its own (dropped afterwards), so that the suite
+/// runs in parallel on both. After the test, every migration is reverted, which proves the
+/// reverts work.
+func withGuichet(demo: Bool = true, _ test: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    var schema: String? = nil
+    let config: AppConfiguration
+    if let url = Environment.get("DATABASE_URL"), !url.isEmpty {
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        schema = name
+        config = AppConfiguration(database: .postgres(url: url, searchPath: name), loadDemoWhenEmpty: demo)
+    } else {
+        config = AppConfiguration(database: .sqliteMemory, loadDemoWhenEmpty: demo)
+    }
+    do {
+        try await configure(app, config)
+        if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }
+        try await DataBootstrap.prepare(app)
+        try await test(app)
+        try await app.autoRevert()
+    } catch {
+        if let schema { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+        try? await app.asyncShutdown()
+        throw error
+    }
+    if let schema { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+    try await app.asyncShutdown()
+}
+
+extension TestingHTTPResponse {
+    /// The page's text as a reader sees it: tags removed, entities decoded, spaces collapsed.
+    var visibleText: String { HTMLText.visible(body.string) }
+}
+
+enum HTMLText {
+    static func visible(_ html: String) -> String {
+        var text = html.replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)
+        for (entity, char) in [("&#39;", "'"), ("&quot;", "\""), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"), ("&#x27;", "'")] {
+            text = text.replacingOccurrences(of: entity, with: char)
+        }
+        return text.replacingOccurrences(of: "\\s+", with: " ", options: .regularExpression)
+    }
+}
+
+/// Decodes a response body as JSON.
+func json<T: Decodable>(_ type: T.Type, _ response: TestingHTTPResponse) throws -> T {
+    try JSONDecoder().decode(T.self, from: Data(buffer: response.body))
+}
