@@ -1,0 +1,75 @@
+import Fluent
+import Foundation
+@testable import GuichetApp
+import GuichetDomain
+import Testing
+
+@Suite struct DemoTests {
+    @Test func demoHistoryIsInTheAuditLog() async throws {
+        try await withGuichet { app in
+            let dossiers = try await DossierModel.query(on: app.db).all()
+            #expect(dossiers.count == 287)
+            #expect(dossiers.allSatisfy { $0.filedAt != nil && $0.number != nil })
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").count() == 287)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "decide").count()
+                    == DecisionModel.query(on: app.db).count())
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "revise_envelope").count() == 1)
+            // Generated dossiers say so; the press kit's laureates are real, their amounts simulated.
+            #expect(try await DossierModel.query(on: app.db).filter(\.$simulated == true).count() == 250)
+            #expect(try await DecisionModel.query(on: app.db).filter(\.$simulated == false).count() == 0)
+            let deadline = DemoCall.closesAt
+            #expect(dossiers.allSatisfy { ($0.filedAt ?? .distantFuture) < deadline })
+        }
+    }
+
+    @Test func demoIsDeterministic() throws {
+        let csv = try AppResources.laureatesCSV()
+        let a = try DemoDataset.make(laureatesCSV: csv)
+        let b = try DemoDataset.make(laureatesCSV: csv)
+        #expect(a.dossiers.map(\.dossier.id) == b.dossiers.map(\.dossier.id))
+        #expect(a.dossiers.map(\.dossier.requestedAmount) == b.dossiers.map(\.dossier.requestedAmount))
+        let grants = a.dossiers.compactMap { plan -> Int64? in
+            if case .laureate(let cents) = plan.fate { return cents }
+            return nil
+        }
+        #expect(grants.count == 37)
+        #expect(grants.reduce(0, +) == 440_000_000)
+        #expect(grants.allSatisfy { $0 > 0 })
+    }
+
+    @Test func loadingTwiceLoadsOnce() async throws {
+        try await withGuichet { app in
+            let loaded = try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).loadIfAbsent()
+            #expect(!loaded)
+            #expect(try await DossierModel.query(on: app.db).count() == 287)
+        }
+    }
+
+    @Test func resetRestoresTheSeed() async throws {
+        try await withGuichet { app in
+            // setup: damage the demo.
+            try await DecisionModel.query(on: app.db).delete()
+            try await DossierModel.query(on: app.db).set(\.$status, to: "withdrawn").update()
+            // act
+            try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).reset()
+            // validate
+            #expect(try await CallModel.query(on: app.db).count() == 1)
+            #expect(try await DossierModel.query(on: app.db).count() == 287)
+            #expect(try await DecisionModel.query(on: app.db).filter(\.$outcome == "retained").count() == 37)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").count() == 287)
+            #expect(try await EnvelopeRevisionModel.query(on: app.db).count() == 5)
+        }
+    }
+
+    @Test func textReportFollowsThePressKit() async throws {
+        try await withGuichet { app in
+            let call = try await CallRepository(database: app.db).load("hdf-2021")
+            let text = TextReport.render(try await ResultsService(database: app.db).results(call, publishedOnly: true))
+            #expect(text.contains("287 projets déposés ; 37 projets retenus pour 4,4 M€."))
+            #expect(text.contains("19 projets retenus"))
+            #expect(text.contains("Dans l'Oise :"))
+            #expect(text.contains("Hauts-de-France : 3 300 000 € / 6 600 000 € / 4 400 000 € / 2 200 000 €"))
+            #expect(text.contains("(montant simulé)"))
+        }
+    }
+}
