@@ -29,11 +29,19 @@ struct CallRepository {
         let query = CallModel.query(on: database)
         if let id = UUID(uuidString: key) {
             query.filter(\.$id == id)
-        } else {
+        } else if Self.isReference(key) {
             query.filter(\.$reference == key)
+        } else {
+            // Not a possible reference: never sent to the database (PostgreSQL refuses NUL bytes).
+            throw AppError.notFound("call_not_found", "Appel à projets introuvable.")
         }
         guard let model = try await query.first() else { throw AppError.notFound("call_not_found", "Appel à projets introuvable.") }
         return model
+    }
+
+    /// A call reference: 1 to 64 lowercase ASCII letters, digits and dashes (`hdf-2021`).
+    static func isReference(_ key: String) -> Bool {
+        (1...64).contains(key.utf8.count) && key.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
     }
 
     /// The call shown at `/` until a landing page exists: the most recently opened one.
