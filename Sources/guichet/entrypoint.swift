@@ -10,7 +10,14 @@ enum Entrypoint {
         var failed = false
         do {
             var env = try Environment.detect()
-            try LoggingSystem.bootstrap(from: &env)
+            // Logs go to standard error, so that `report --json > file` writes only the report.
+            try LoggingSystem.bootstrap(from: &env) { level in
+                { label in
+                    var handler = StreamLogHandler.standardError(label: label)
+                    handler.logLevel = level
+                    return handler
+                }
+            }
             let app = try await Application.make(env)
             do {
                 try await configure(app, .fromEnvironment())

@@ -14,6 +14,9 @@ enum Indexes {
 }
 
 /// The migrations, in order; every one reverts.
+///
+/// Each migration's `prepare` runs in a transaction (SQLite and PostgreSQL both have
+/// transactional DDL), so an interrupted migration leaves no half-created table behind.
 enum GuichetMigrations {
     static let all: [any Migration] = [
         CreateCalls(),
