@@ -26,7 +26,8 @@ import Testing
         let csv = try AppResources.laureatesCSV()
         let a = try DemoDataset.make(laureatesCSV: csv)
         let b = try DemoDataset.make(laureatesCSV: csv)
-        #expect(a.dossiers.map(\.dossier.id) == b.dossiers.map(\.dossier.id))
+        #expect(a.dossiers.map(\.dossier.title) == b.dossiers.map(\.dossier.title))
+        #expect(a.dossiers.map(\.filedAt) == b.dossiers.map(\.filedAt))
         #expect(a.dossiers.map(\.dossier.requestedAmount) == b.dossiers.map(\.dossier.requestedAmount))
         let grants = a.dossiers.compactMap { plan -> Int64? in
             if case .laureate(let cents) = plan.fate { return cents }
@@ -56,7 +57,10 @@ import Testing
             #expect(try await CallModel.query(on: app.db).count() == 1)
             #expect(try await DossierModel.query(on: app.db).count() == 287)
             #expect(try await DecisionModel.query(on: app.db).filter(\.$outcome == "retained").count() == 37)
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").count() == 287)
+            let dossierIDs = try await DossierModel.query(on: app.db).all(\.$id)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").filter(\.$entityID ~~ dossierIDs).count() == 287)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").count() == 2 * 287, "the old history stays")
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "reset_demo").count() == 1)
             #expect(try await EnvelopeRevisionModel.query(on: app.db).count() == 5)
         }
     }

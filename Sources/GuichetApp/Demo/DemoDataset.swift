@@ -3,6 +3,9 @@ import GuichetDomain
 
 /// The demo's organisations and dossiers, built deterministically from the press kit's 37
 /// laureates and a fixed seed for the 250 other dossiers filed in the region.
+///
+/// Content is deterministic; identities are not: each load creates new rows with fresh UUIDs, so
+/// the append-only audit log never attaches an old history to a new dossier after a reset.
 struct DemoDataset {
     /// What happened to a dossier after filing.
     enum Fate: Equatable {
@@ -36,7 +39,6 @@ struct DemoDataset {
     /// - Parameter laureatesCSV: the press kit's laureates (theme, territoire, titre, porteur, description).
     static func make(laureatesCSV: String, seed: UInt64 = 2021_04_16) throws -> DemoDataset {
         var random = SplitMix64(seed: seed)
-        var ids = UUIDSource(random: SplitMix64(seed: seed ^ 0xD05_51E5))
         let records = try CSV.records(laureatesCSV)
         guard records.count == 37 else {
             throw DomainError.invalidCSV(line: 0, reason: "37 lauréats attendus, \(records.count) trouvés")
@@ -46,7 +48,7 @@ struct DemoDataset {
         var organisationByName: [String: UUID] = [:]
         func organisation(_ name: String, departement: String?, legalForm: String, simulated: Bool) -> UUID {
             if let id = organisationByName[name] { return id }
-            let id = ids.next()
+            let id = UUID()
             organisations.append(OrganisationPlan(id: id, name: name, legalForm: legalForm,
                                                   departementCode: departement, simulated: simulated))
             organisationByName[name] = id
@@ -65,7 +67,7 @@ struct DemoDataset {
                                      legalForm: "Non précisée par le dossier de presse", simulated: carrier.isEmpty)
             let granted = grants[index]
             let requested = granted + roundTo(Int64(Double(granted) * 0.3 * random.unit()), 100_000)
-            let dossier = Dossier(id: ids.next(), title: record["titre"] ?? "", summary: record["description"] ?? "",
+            let dossier = Dossier(id: UUID(), title: record["titre"] ?? "", summary: record["description"] ?? "",
                                   themeCode: record["theme"] ?? "", scope: scope,
                                   requestedAmount: try Money(cents: requested), simulated: false)
             laureates.append((dossier, orgID, granted))
@@ -83,7 +85,7 @@ struct DemoDataset {
                                      legalForm: "Association déclarée (loi 1901)", simulated: true)
             let scope: Scope = territory == DemoCall.regionCode ? .regional(region: territory) : .departemental(departement: territory)
             let requested = roundTo(1_000_000 + Int64(random.unit() * 24_000_000), 50_000)
-            let dossier = Dossier(id: ids.next(), title: "\(action) \(place)",
+            let dossier = Dossier(id: UUID(), title: "\(action) \(place)",
                                   summary: "Projet simulé pour la démonstration : \(action.lowercased()) \(place), au bénéfice des personnes en situation de précarité.",
                                   themeCode: theme, scope: scope, requestedAmount: try Money(cents: requested), simulated: true)
             let roll = random.unit()
@@ -135,21 +137,6 @@ struct DemoDataset {
             roll -= weight
         }
         return weights.last?.0 ?? ""
-    }
-}
-
-/// Deterministic UUIDs, so that the demo's ids are the same on every load.
-struct UUIDSource {
-    var random: SplitMix64
-
-    mutating func next() -> UUID {
-        let a = random.next(), b = random.next()
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<8 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * i)); bytes[8 + i] = UInt8(truncatingIfNeeded: b >> (8 * i)) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40 // version 4
-        bytes[8] = (bytes[8] & 0x3F) | 0x80 // RFC 4122 variant
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
 

@@ -19,7 +19,7 @@ struct DemoLoader {
         try await CallModel.query(on: database).filter(\.$reference == DemoCall.reference).count() > 0
     }
 
-    /// Removes the demo call and everything attached to it, then loads it again.
+    /// Removes the demo call and everything attached to it (but its history), then loads it again.
     func reset() async throws {
         try await database.transaction { db in
             try await Self.delete(on: db)
@@ -38,7 +38,7 @@ struct DemoLoader {
         return true
     }
 
-    static func delete(on db: any Database) async throws {
+    static func delete(on db: any Database, by agent: Agent = DemoLoader.agent) async throws {
         guard let call = try await CallModel.query(on: db).filter(\.$reference == DemoCall.reference).first(),
               let callID = call.id else { return }
         let dossiers = try await DossierModel.query(on: db).filter(\.$call.$id == callID).all()
@@ -48,7 +48,11 @@ struct DemoLoader {
         // its history included, and is an administrator's command-line act.
         let envelopes = try await EnvelopeModel.query(on: db).filter(\.$call.$id == callID).all()
         let envelopeIDs = envelopes.compactMap(\.id)
-        try await AuditEntryModel.query(on: db).filter(\.$entityID ~~ (dossierIDs + envelopeIDs + [callID])).delete()
+        // The audit log is append-only, in the database itself: the old demo's history stays, and
+        // the reset is recorded in it.
+        try await AuditEntryModel(AuditEntry(at: Date(), actor: agent, action: "reset_demo", entityType: "call",
+                                             entityID: callID, from: nil, to: nil,
+                                             reason: "Réinitialisation de l'appel de démonstration")).create(on: db)
         try await DecisionModel.query(on: db).filter(\.$dossier.$id ~~ dossierIDs).delete()
         try await DossierModel.query(on: db).filter(\.$call.$id == callID).delete()
         try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs)).delete()

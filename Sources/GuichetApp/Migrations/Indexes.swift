@@ -23,5 +23,6 @@ enum GuichetMigrations {
         CreateEnvelopes(),
         CreateOrganisationsAndDossiers(),
         CreateDecisionsAndAudit(),
+        ProtectAuditLog(),
     ]
 }
