@@ -55,6 +55,8 @@ struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Flag(name: "reset", help: "Supprime l'appel de démonstration existant (dossiers, décisions, historique) et le recharge.")
         var reset: Bool
+        @Option(name: "generated", help: "Nombre de dossiers simulés en plus des 37 lauréats (250 par défaut, soit les 287 du dossier de presse ; davantage pour les mesures de performance).")
+        var generated: Int?
     }
 
     var help: String { "Charge l'appel de démonstration Hauts-de-France 2021 (ou le réinitialise avec --reset)." }
@@ -62,7 +64,13 @@ struct DemoCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        let loader = DemoLoader(database: app.db, laureatesCSV: try AppResources.laureatesCSV())
+        var loader = DemoLoader(database: app.db, laureatesCSV: try AppResources.laureatesCSV())
+        if let generated = signature.generated {
+            guard (0...1_000_000).contains(generated) else {
+                throw AppError(status: .badRequest, code: "invalid_generated", message: "--generated attend un nombre entre 0 et 1 000 000.")
+            }
+            loader.generated = generated
+        }
         if signature.reset {
             try await loader.reset()
             context.console.print("Appel de démonstration « \(DemoCall.reference) » réinitialisé.")

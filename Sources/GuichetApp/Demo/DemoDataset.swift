@@ -37,7 +37,9 @@ struct DemoDataset {
 
     /// Builds the dataset.
     /// - Parameter laureatesCSV: the press kit's laureates (theme, territoire, titre, porteur, description).
-    static func make(laureatesCSV: String, seed: UInt64 = 2021_04_16) throws -> DemoDataset {
+    /// - Parameter generated: how many dossiers to generate besides the laureates: 250 gives the
+    ///   seed's 287; benchmarks ask for more (2 573 gives the national 2 610).
+    static func make(laureatesCSV: String, generated: Int = DemoCall.filedInRegion - 37, seed: UInt64 = 2021_04_16) throws -> DemoDataset {
         var random = SplitMix64(seed: seed)
         let records = try CSV.records(laureatesCSV)
         guard records.count == 37 else {
@@ -75,7 +77,7 @@ struct DemoDataset {
 
         // The 250 others: generated, marked simulated.
         var others: [(Dossier, UUID, Fate)] = []
-        for index in 0..<(DemoCall.filedInRegion - laureates.count) {
+        for _ in 0..<max(0, generated) {
             let theme = pick(Generated.themeWeights, &random)
             let territory = pick(Generated.territoryWeights, &random)
             let place = territory == DemoCall.regionCode ? "en Hauts-de-France" : "à \(Generated.places[territory, default: ["Amiens"]].randomElement(using: &random) ?? "Amiens")"

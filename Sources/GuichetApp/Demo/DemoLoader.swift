@@ -10,6 +10,8 @@ import GuichetDomain
 struct DemoLoader {
     let database: any Database
     let laureatesCSV: String
+    /// Generated dossiers besides the 37 laureates (250 for the seed's 287).
+    var generated: Int = DemoCall.filedInRegion - 37
 
     /// The loader actor recorded in the audit log.
     static let agent = Agent.system("Chargement de la démonstration")
@@ -23,7 +25,7 @@ struct DemoLoader {
     func reset() async throws {
         try await database.transaction { db in
             try await Self.delete(on: db)
-            try await DemoLoader(database: db, laureatesCSV: laureatesCSV).insert()
+            try await DemoLoader(database: db, laureatesCSV: laureatesCSV, generated: generated).insert()
         }
     }
 
@@ -33,7 +35,7 @@ struct DemoLoader {
     func loadIfAbsent() async throws -> Bool {
         guard try await !isLoaded() else { return false }
         try await database.transaction { db in
-            try await DemoLoader(database: db, laureatesCSV: laureatesCSV).insert()
+            try await DemoLoader(database: db, laureatesCSV: laureatesCSV, generated: generated).insert()
         }
         return true
     }
@@ -66,7 +68,7 @@ struct DemoLoader {
     }
 
     private func insert() async throws {
-        let dataset = try DemoDataset.make(laureatesCSV: laureatesCSV)
+        let dataset = try DemoDataset.make(laureatesCSV: laureatesCSV, generated: generated)
 
         // The call, its themes, objectives and waves (open while decisions are taken).
         let callModel = CallModel(reference: DemoCall.reference, title: DemoCall.title, programme: DemoCall.programme,
