@@ -30,23 +30,26 @@ extension DossierModel {
         simulated = dossier.simulated
     }
 
+    /// The scope stored in a row's three columns.
+    ///
+    /// Stored rows are read leniently about the territory (a département merged by INSEE must
+    /// still display); the scope's kind decides how its code is read.
+    static func scope(kind: String, territory: String, regions: String) -> Scope {
+        switch kind {
+        case "national": .national(regions: regions.split(separator: ",").map(String.init))
+        case "regional": .regional(region: territory)
+        default: .departemental(departement: territory)
+        }
+    }
+
     /// The domain dossier.
     /// - Throws: ``DomainError`` when the stored row breaks a rule (unknown status, negative amount…).
     func domain(territories: TerritoryCatalog = .france) throws -> Dossier {
         guard let status = DossierStatus(rawValue: status) else {
             throw DomainError.missingData(field: "statut", reason: "statut « \(self.status) » inconnu.")
         }
-        let regions = scopeRegions.split(separator: ",").map(String.init)
-        // Stored rows are read leniently about the territory (a département merged by INSEE must
-        // still display); the scope's kind decides how its code is read.
-        let scope: Scope
-        switch scopeKind {
-        case "national": scope = .national(regions: regions)
-        case "regional": scope = .regional(region: territoryCode)
-        default: scope = .departemental(departement: territoryCode)
-        }
         return Dossier(id: try requireID(), number: number, title: title, summary: summary, themeCode: themeCode,
-                       scope: scope, requestedAmount: try Money(cents: requestedCents), status: status,
+                       scope: Self.scope(kind: scopeKind, territory: territoryCode, regions: scopeRegions), requestedAmount: try Money(cents: requestedCents), status: status,
                        filedAt: filedAt, simulated: simulated)
     }
 }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import SQLKit
 
 /// A call's results and envelope ledger, computed from the database.
 struct CallResults: Sendable {
@@ -17,20 +18,13 @@ struct ResultsService {
     /// - Parameter publishedOnly: the public sees published waves only, in figures and envelopes alike.
     func results(_ call: LoadedCall, publishedOnly: Bool) async throws -> CallResults {
         let callID = try call.model.requireID()
-        let models = try await DossierModel.query(on: database).filter(\.$call.$id == callID)
-            .with(\.$organisation).all()
-        let dossiers = try models.map { try $0.domain() }
-        let inputs = zip(models, dossiers).map { model, dossier in
-            ResultsReport.Input(dossier: dossier, carrier: model.organisation.name)
+        let rows = try await Self.dossierRows(callID, database)
+        let dossiers = try rows.map { try $0.domain() }
+        let inputs = zip(rows, dossiers).map { row, dossier in
+            ResultsReport.Input(dossier: dossier, carrier: row.organisationName)
         }
         let waveNumbers = Dictionary(uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
-        let decisionModels = try await DecisionModel.query(on: database)
-            .join(DossierModel.self, on: \DecisionModel.$dossier.$id == \DossierModel.$id)
-            .filter(DossierModel.self, \.$call.$id == callID).all()
-        let decisions = try decisionModels.compactMap { model -> Decision? in
-            guard let number = waveNumbers[model.$wave.id] else { return nil }
-            return try model.domain(waveNumber: number)
-        }
+        let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, database)
         let report = try ResultsReport(call: call.call, dossiers: inputs, decisions: decisions, publishedOnly: publishedOnly)
         let envelopeModels = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID)
             .with(\.$revisions).sort(\.$position).all()
@@ -38,5 +32,93 @@ struct ResultsService {
         let ledger = try EnvelopeLedger(envelopes: envelopeModels.map { try $0.domain() }, dossiers: dossiers,
                                         decisions: decisions, waves: publishedOnly ? published : nil)
         return CallResults(call: call, report: report, ledger: ledger)
+    }
+}
+
+extension ResultsService {
+    /// The columns a report needs, read with one SQL join.
+    ///
+    /// Reports read every dossier of a call on each request. Decoding rows through `Decodable`
+    /// (Fluent models, or SQLKit's `all(decoding:)`) cost about ten times more than the query
+    /// itself (measured, see docs/BENCHMARKS.md), so this path reads each column by name.
+    struct DossierRow {
+        let id: UUID
+        let number: String?
+        let title: String
+        let summary: String
+        let themeCode: String
+        let scopeKind: String
+        let territoryCode: String
+        let scopeRegions: String
+        let requestedCents: Int64
+        let status: String
+        let filedAt: Date?
+        let simulated: Bool
+        let organisationName: String
+
+        init(_ row: any SQLRow) throws {
+            id = try row.decode(column: "id", as: UUID.self)
+            number = try row.decode(column: "number", as: String?.self)
+            title = try row.decode(column: "title", as: String.self)
+            summary = try row.decode(column: "summary", as: String.self)
+            themeCode = try row.decode(column: "theme_code", as: String.self)
+            scopeKind = try row.decode(column: "scope_kind", as: String.self)
+            territoryCode = try row.decode(column: "territory_code", as: String.self)
+            scopeRegions = try row.decode(column: "scope_regions", as: String.self)
+            requestedCents = try row.decode(column: "requested_cents", as: Int64.self)
+            status = try row.decode(column: "status", as: String.self)
+            filedAt = try row.decode(column: "filed_at", as: Date?.self)
+            simulated = try row.decode(column: "simulated", as: Bool.self)
+            organisationName = try row.decode(column: "organisation_name", as: String.self)
+        }
+
+        func domain() throws -> Dossier {
+            guard let status = DossierStatus(rawValue: status) else {
+                throw DomainError.missingData(field: "statut", reason: "statut « \(self.status) » inconnu.")
+            }
+            return Dossier(id: id, number: number, title: title, summary: summary, themeCode: themeCode,
+                           scope: DossierModel.scope(kind: scopeKind, territory: territoryCode, regions: scopeRegions),
+                           requestedAmount: try Money(cents: requestedCents), status: status, filedAt: filedAt, simulated: simulated)
+        }
+    }
+
+    /// The call's decisions (those of unknown waves are ignored), read column by column.
+    static func decisions(_ callID: UUID, waveNumbers: [UUID: Int], _ database: any Database) async throws -> [Decision] {
+        guard let sql = database as? any SQLDatabase else {
+            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
+        }
+        let c = DecisionModel.schema, d = DossierModel.schema
+        let rows = try await sql.select()
+            .columns(["dossier_id", "wave_id", "outcome", "granted_cents", "motive", "decided_at", "simulated"].map { SQLColumn($0, table: c) })
+            .from(c)
+            .join(d, on: SQLColumn("dossier_id", table: c), .equal, SQLColumn("id", table: d))
+            .where(SQLColumn("call_id", table: d), .equal, SQLBind(callID))
+            .all()
+        return try rows.compactMap { row -> Decision? in
+            guard let number = waveNumbers[try row.decode(column: "wave_id", as: UUID.self)] else { return nil }
+            let model = DecisionModel()
+            model.$dossier.id = try row.decode(column: "dossier_id", as: UUID.self)
+            model.outcome = try row.decode(column: "outcome", as: String.self)
+            model.grantedCents = try row.decode(column: "granted_cents", as: Int64.self)
+            model.motive = try row.decode(column: "motive", as: String?.self)
+            model.decidedAt = try row.decode(column: "decided_at", as: Date.self)
+            model.simulated = try row.decode(column: "simulated", as: Bool.self)
+            return try model.domain(waveNumber: number)
+        }
+    }
+
+    static func dossierRows(_ callID: UUID, _ database: any Database) async throws -> [DossierRow] {
+        guard let sql = database as? any SQLDatabase else {
+            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
+        }
+        let d = DossierModel.schema, o = OrganisationModel.schema
+        return try await sql.select()
+            .columns(["id", "number", "title", "summary", "theme_code", "scope_kind", "territory_code", "scope_regions",
+                      "requested_cents", "status", "filed_at", "simulated"].map { SQLColumn($0, table: d) })
+            .column(SQLColumn("name", table: o), as: "organisation_name")
+            .from(d)
+            .join(o, on: SQLColumn("organisation_id", table: d), .equal, SQLColumn("id", table: o))
+            .where(SQLColumn("call_id", table: d), .equal, SQLBind(callID))
+            .all().map(DossierRow.init)
     }
 }
