@@ -26,6 +26,11 @@ public enum DomainError: Error, Equatable, Sendable {
     case invalidRNA(String)
     case missingIdentifier
     case invalidCSV(line: Int, reason: String)
+    /// A form with errors, by field key: each message is shown next to its field.
+    case invalidForm(errors: [String: String])
+    case emptyFile(name: String)
+    case fileTooLarge(name: String, bytes: Int, limit: Int)
+    case fileTypeNotAllowed(name: String, detected: String)
 
     /// A stable identifier for clients and tests; never translated, never changed once published.
     public var code: String {
@@ -51,6 +56,10 @@ public enum DomainError: Error, Equatable, Sendable {
         case .invalidRNA: "invalid_rna"
         case .missingIdentifier: "missing_identifier"
         case .invalidCSV: "invalid_csv"
+        case .invalidForm: "invalid_form"
+        case .emptyFile: "empty_file"
+        case .fileTooLarge: "file_too_large"
+        case .fileTypeNotAllowed: "file_type_not_allowed"
         }
     }
 
@@ -99,10 +108,32 @@ public enum DomainError: Error, Equatable, Sendable {
             "Indiquez au moins un identifiant de l'organisation : SIRET ou numéro RNA."
         case .invalidCSV(let line, let reason):
             "Ligne \(line) du fichier : \(reason)"
+        case .invalidForm(let errors):
+            errors.count == 1
+                ? "Le formulaire contient une erreur : corrigez le champ signalé."
+                : "Le formulaire contient \(errors.count) erreurs : corrigez les champs signalés."
+        case .emptyFile(let name):
+            "Le fichier « \(name) » est vide."
+        case .fileTooLarge(let name, let bytes, let limit):
+            "Le fichier « \(name) » pèse \(ByteSize.french(bytes)) : la limite est de \(ByteSize.french(limit))."
+        case .fileTypeNotAllowed(let name, let detected):
+            "Le fichier « \(name) » n'est pas d'un type accepté (contenu reconnu : \(detected)). Types acceptés : PDF, images (PNG, JPEG), documents bureautiques (Word, Excel, OpenDocument)."
         }
     }
 }
 
 extension DomainError: LocalizedError {
     public var errorDescription: String? { message }
+}
+
+/// File sizes written for people: `20 Mo`, `512 ko`, `900 octets`.
+public enum ByteSize {
+    public static func french(_ bytes: Int) -> String {
+        if bytes >= 1_000_000 {
+            let tenths = (bytes + 50_000) / 100_000
+            return tenths % 10 == 0 ? "\(tenths / 10) Mo" : "\(tenths / 10),\(tenths % 10) Mo"
+        }
+        if bytes >= 1_000 { return "\((bytes + 500) / 1_000) ko" }
+        return "\(bytes) octets"
+    }
 }
