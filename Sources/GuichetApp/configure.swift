@@ -19,6 +19,14 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
         app.databases.use(.postgres(configuration: postgres), as: .psql)
     }
     app.migrations.add(GuichetMigrations.all)
+    app.migrations.add(SessionRecord.migration)
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    // Sessions live in the database, so that several instances share them.
+    app.sessions.use(.fluent)
+    app.sessions.configuration = SessionsConfiguration(cookieName: "guichet_session") { id in
+        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: 12 * 3600,
+                          path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
     app.storage[ConfigurationKey.self] = config
 
     app.leaf.configuration.rootDirectory = AppResources.viewsDirectory
@@ -36,13 +44,26 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.middleware.use(GuichetErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(UserModel.sessionAuthenticator())
+    app.middleware.use(CSRFMiddleware(maxBodySize: "25mb"))
 
     try routes(app)
 
     app.asyncCommands.use(GuichetMigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ReportCommand(), as: "report")
+    app.asyncCommands.use(OutboxCommand(), as: "outbox")
     app.asyncCommands.use(ServeWithDataCommand(), as: "serve", isDefault: true)
+}
+
+extension Application {
+    /// The outbox's sender, with the configured transport.
+    var outboxSender: OutboxSender {
+        let config = guichetConfiguration
+        return OutboxSender(database: db, transport: EMLFileTransport(directory: config.dataDirectory + "/mail"),
+                            from: config.mailFrom, logger: logger)
+    }
 }
 
 struct ConfigurationKey: StorageKey {

@@ -5,4 +5,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: ResultsController())
     try app.register(collection: CallsAPIController())
+    try app.register(collection: AccountController())
 }

@@ -13,6 +13,8 @@ struct ServeWithDataCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await DataBootstrap.prepare(app)
+        let outbox = OutboxWorker.start(app)
+        defer { outbox.cancel() }
         try await app.servers.asyncCommand.run(using: context, signature: signature)
     }
 }
@@ -79,5 +81,38 @@ struct DemoCommand: AsyncCommand {
         } else {
             context.console.print("L'appel de démonstration « \(DemoCall.reference) » est déjà chargé (--reset pour le recharger).")
         }
+    }
+}
+
+/// Sends the outbox every few seconds while the server runs. Each instance runs one; the
+/// outbox's claims keep them from sending a message twice.
+enum OutboxWorker {
+    static func start(_ app: Application, every interval: Duration = .seconds(5)) -> Task<Void, Never> {
+        let sender = app.outboxSender
+        return Task.detached {
+            while !Task.isCancelled {
+                do {
+                    try await sender.deliverDue()
+                } catch {
+                    app.logger.error("outbox: \(error)")
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}
+
+/// `guichet outbox`: sends the emails that are due now, and says how many are waiting.
+struct OutboxCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+
+    var help: String { "Envoie les courriels en attente (ceux dont l'heure est venue) et indique combien restent." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let sent = try await app.outboxSender.deliverDue()
+        let waiting = try await OutboxMessageModel.query(on: app.db).filter(\.$sentAt == nil).count()
+        context.console.print("\(sent) courriel(s) envoyé(s) ; \(waiting) en attente.")
     }
 }

@@ -17,16 +17,36 @@ public struct AppConfiguration: Sendable {
     public var database: DatabaseChoice
     /// Load the demo call when the database holds no call (serve).
     public var loadDemoWhenEmpty: Bool
+    /// Where Guichet keeps its files: sent mail (`mail/`), attachments (`attachments/`).
+    public var dataDirectory: String
+    /// The address people reach Guichet at, for links in emails.
+    public var publicURL: String
+    /// bcrypt's cost: 12 in service (about a quarter of a second per hash here); tests lower it.
+    public var bcryptCost: Int
+    /// Mark cookies `Secure` (set when Guichet is served over HTTPS, as it should be in service).
+    public var secureCookies: Bool
+    /// The `From:` of every email.
+    public var mailFrom: String
 
-    public init(database: DatabaseChoice, loadDemoWhenEmpty: Bool = true) {
+    public init(database: DatabaseChoice, loadDemoWhenEmpty: Bool = true, dataDirectory: String = "data",
+                publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, secureCookies: Bool = false,
+                mailFrom: String = "Guichet <ne-pas-repondre@guichet.invalid>") {
         self.database = database
         self.loadDemoWhenEmpty = loadDemoWhenEmpty
+        self.dataDirectory = dataDirectory
+        self.publicURL = publicURL
+        self.bcryptCost = bcryptCost
+        self.secureCookies = secureCookies
+        self.mailFrom = mailFrom
     }
 
     /// Reads the environment:
     /// - `DATABASE_URL`: use PostgreSQL at this URL;
     /// - `GUICHET_DATABASE_PATH`: the SQLite file otherwise (default `guichet.sqlite`);
-    /// - `GUICHET_LOAD_DEMO`: `0` not to load the demo call into an empty database.
+    /// - `GUICHET_LOAD_DEMO`: `0` not to load the demo call into an empty database;
+    /// - `GUICHET_DATA_DIR` (default `data`), `GUICHET_PUBLIC_URL` (default `http://127.0.0.1:8080`),
+    ///   `GUICHET_BCRYPT_COST` (default 12, 10…16), `GUICHET_SECURE_COOKIES` (`1` behind HTTPS),
+    ///   `GUICHET_MAIL_FROM`.
     public static func fromEnvironment() -> AppConfiguration {
         let database: DatabaseChoice
         if let url = Environment.get("DATABASE_URL"), !url.isEmpty {
@@ -34,6 +54,12 @@ public struct AppConfiguration: Sendable {
         } else {
             database = .sqliteFile(Environment.get("GUICHET_DATABASE_PATH").flatMap { $0.isEmpty ? nil : $0 } ?? "guichet.sqlite")
         }
-        return AppConfiguration(database: database, loadDemoWhenEmpty: Environment.get("GUICHET_LOAD_DEMO") != "0")
+        func value(_ key: String) -> String? { Environment.get(key).flatMap { $0.isEmpty ? nil : $0 } }
+        let cost = value("GUICHET_BCRYPT_COST").flatMap(Int.init).map { min(max($0, 10), 16) } ?? 12
+        return AppConfiguration(database: database, loadDemoWhenEmpty: value("GUICHET_LOAD_DEMO") != "0",
+                                dataDirectory: value("GUICHET_DATA_DIR") ?? "data",
+                                publicURL: value("GUICHET_PUBLIC_URL") ?? "http://127.0.0.1:8080",
+                                bcryptCost: cost, secureCookies: value("GUICHET_SECURE_COOKIES") == "1",
+                                mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>")
     }
 }

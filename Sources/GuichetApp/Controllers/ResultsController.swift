@@ -26,7 +26,7 @@ struct ResultsController: RouteCollection {
     private func render(_ model: CallModel, _ req: Request) async throws -> View {
         let call = try await CallRepository(database: req.db).load(model)
         let results = try await ResultsService(database: req.db).results(call, publishedOnly: true)
-        return try await req.view.render("results/show", ResultsPage(results))
+        return try await req.view.render("results/show", ResultsPage(results, chrome: .make(req)))
     }
 }
 

@@ -14,6 +14,7 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
     }
 
     struct ErrorPage: Encodable {
+        let chrome: Chrome
         let title: String
         let status: UInt
         let message: String
@@ -32,7 +33,7 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
                 try response.content.encode(ErrorBody(error: .init(code: code, message: message)))
                 return response
             }
-            let page = ErrorPage(title: status == .notFound ? "Page introuvable" : "Une erreur est survenue",
+            let page = ErrorPage(chrome: .make(request), title: status == .notFound ? "Page introuvable" : "Une erreur est survenue",
                                  status: status.code, message: message, code: code)
             do {
                 let view = try await request.view.render("error", page).encodeResponse(for: request)

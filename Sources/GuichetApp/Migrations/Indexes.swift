@@ -24,5 +24,6 @@ enum GuichetMigrations {
         CreateOrganisationsAndDossiers(),
         CreateDecisionsAndAudit(),
         ProtectAuditLog(),
+        CreateAccounts(),
     ]
 }

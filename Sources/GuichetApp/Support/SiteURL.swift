@@ -9,6 +9,13 @@ enum SiteURL: Equatable {
     case apiCalls
     case apiCall(String)
     case apiCallResults(String)
+    case signUp
+    case login
+    case logout
+    case confirmEmail
+    case forgotPassword
+    case resetPassword
+    case account
 
     var path: String {
         switch self {
@@ -19,6 +26,13 @@ enum SiteURL: Equatable {
         case .apiCalls: "/api/v1/calls"
         case .apiCall(let id): "/api/v1/calls/\(id)"
         case .apiCallResults(let id): "/api/v1/calls/\(id)/results"
+        case .signUp: "/inscription"
+        case .login: "/connexion"
+        case .logout: "/deconnexion"
+        case .confirmEmail: "/confirmation"
+        case .forgotPassword: "/mot-de-passe-oublie"
+        case .resetPassword: "/mot-de-passe/nouveau"
+        case .account: "/mon-espace"
         }
     }
 }

@@ -47,6 +47,7 @@ struct ResultsPage: Encodable {
         let revisions: [String]
     }
 
+    let chrome: Chrome
     let pageTitle: String
     let callTitle: String
     let programme: String
@@ -63,7 +64,8 @@ struct ResultsPage: Encodable {
     let envelopeRows: [EnvelopeRow]
     let apiURL: String
 
-    init(_ results: CallResults) {
+    init(_ results: CallResults, chrome: Chrome) {
+        self.chrome = chrome
         let report = results.report
         let call = results.call
         pageTitle = "Résultats — \(call.model.title)"

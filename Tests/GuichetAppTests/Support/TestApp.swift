@@ -15,13 +15,17 @@ func withGuichet(demo: Bool = true, _ test: (Application) async throws -> Void) 
     let app = try await Application.make(.testing)
     var schema: String? = nil
     let config: AppConfiguration
+    // bcrypt's lowest cost keeps the suite fast; a per-test data folder keeps files apart.
+    let dataDirectory = NSTemporaryDirectory() + "guichet-test-" + UUID().uuidString
     if let url = Environment.get("DATABASE_URL"), !url.isEmpty {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         schema = name
-        config = AppConfiguration(database: .postgres(url: url, searchPath: name), loadDemoWhenEmpty: demo)
+        config = AppConfiguration(database: .postgres(url: url, searchPath: name), loadDemoWhenEmpty: demo,
+                                  dataDirectory: dataDirectory, bcryptCost: 4)
     } else {
-        config = AppConfiguration(database: .sqliteMemory, loadDemoWhenEmpty: demo)
+        config = AppConfiguration(database: .sqliteMemory, loadDemoWhenEmpty: demo, dataDirectory: dataDirectory, bcryptCost: 4)
     }
+    defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
     do {
         try await configure(app, config)
         if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }

@@ -1,0 +1,226 @@
+import Fluent
+import GuichetDomain
+import Vapor
+
+/// Sign-up, email confirmation, login, logout, password reset, and the account page.
+struct AccountController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("inscription", use: signUpForm)
+        routes.post("inscription", use: signUp)
+        routes.get("confirmation", use: confirm)
+        routes.get("connexion", use: loginForm)
+        routes.post("connexion", use: login)
+        routes.post("deconnexion", use: logout)
+        routes.get("mot-de-passe-oublie", use: forgotForm)
+        routes.post("mot-de-passe-oublie", use: forgot)
+        routes.get("mot-de-passe", "nouveau", use: resetForm)
+        routes.post("mot-de-passe", "nouveau", use: reset)
+        routes.grouped(LoginRequired()).get("mon-espace", use: account)
+    }
+
+    struct SignUpInput: Content {
+        var display_name: String?
+        var email: String?
+        var password: String?
+        var password_confirmation: String?
+    }
+
+    struct LoginInput: Content {
+        var email: String?
+        var password: String?
+    }
+
+    struct ResetInput: Content {
+        var jeton: String?
+        var password: String?
+        var password_confirmation: String?
+    }
+
+    // MARK: - Sign-up
+
+    @Sendable
+    func signUpForm(req: Request) async throws -> Response {
+        try await signUpPage(req, input: SignUpInput(), errors: [:], status: .ok)
+    }
+
+    @Sendable
+    func signUp(req: Request) async throws -> Response {
+        let input = try req.content.decode(SignUpInput.self)
+        do {
+            try await service(req).signUp(email: input.email ?? "", displayName: input.display_name ?? "",
+                                          password: input.password ?? "", confirmation: input.password_confirmation ?? "")
+        } catch DomainError.invalidForm(let errors) {
+            return try await signUpPage(req, input: input, errors: errors, status: .unprocessableEntity)
+        }
+        return try await req.view.render("message", MessagePage(
+            chrome: .make(req), title: "Vérifiez votre messagerie",
+            paragraphs: ["Un courriel vient d'être envoyé à l'adresse indiquée. Ouvrez le lien qu'il contient pour activer votre compte (il est valable 48 heures).",
+                         "Rien reçu ? Vérifiez les courriels indésirables, ou recommencez dans quelques minutes."],
+            links: [.init(href: SiteURL.login.path, label: "Se connecter")])).encodeResponse(status: .ok, for: req)
+    }
+
+    private func signUpPage(_ req: Request, input: SignUpInput, errors: [String: String], status: HTTPStatus) async throws -> Response {
+        // Passwords are never sent back into the page.
+        let fields = [
+            FieldView(name: "display_name", label: "Votre nom", value: input.display_name ?? "", error: errors["display_name"], autocomplete: "name"),
+            FieldView(name: "email", label: "Adresse électronique", type: "email", value: input.email ?? "", error: errors["email"],
+                      help: "Elle servira à vous connecter et à recevoir vos accusés de réception.", autocomplete: "email"),
+            FieldView(name: "password", label: "Mot de passe", type: "password", error: errors["password"],
+                      help: "\(PasswordPolicy.minimumLength) caractères au moins ; une phrase facile à retenir convient très bien.", autocomplete: "new-password"),
+            FieldView(name: "password_confirmation", label: "Confirmation du mot de passe", type: "password",
+                      error: errors["password_confirmation"], autocomplete: "new-password"),
+        ]
+        return try await req.view.render("form", FormPage(req, title: "Créer un compte",
+                                                          intro: "Un compte permet de déposer et de suivre les dossiers de votre association.",
+                                                          action: SiteURL.signUp.path, submitLabel: "Créer mon compte", fields: fields,
+                                                          links: [.init(href: SiteURL.login.path, label: "J'ai déjà un compte")]))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable
+    func confirm(req: Request) async throws -> Response {
+        let token = (try? req.query.get(String.self, at: "jeton")) ?? ""
+        _ = try await service(req).verifyEmail(token: token)
+        Flash.set("Votre adresse est confirmée : vous pouvez vous connecter.", on: req)
+        return req.redirect(to: SiteURL.login.path)
+    }
+
+    // MARK: - Login
+
+    @Sendable
+    func loginForm(req: Request) async throws -> Response {
+        try await loginPage(req, email: "", error: nil, status: .ok)
+    }
+
+    @Sendable
+    func login(req: Request) async throws -> Response {
+        let input = try req.content.decode(LoginInput.self)
+        do {
+            let user = try await service(req).logIn(email: input.email ?? "", password: input.password ?? "",
+                                                    remoteAddress: req.remoteAddress?.ipAddress ?? "inconnue")
+            // A new session id at login, so that a session fixed before it cannot be reused after:
+            // the old record is deleted and the middleware stores the data under a fresh id.
+            if let old = req.session.id {
+                try await req.application.sessions.driver.deleteSession(old, for: req).get()
+                req.session.id = nil
+            }
+            req.session.data[CSRFMiddleware.sessionKey] = nil
+            req.auth.login(user)
+            req.session.authenticate(user)
+            return req.redirect(to: SiteURL.account.path)
+        } catch let error as AppError where [.unauthorized, .tooManyRequests, .forbidden].contains(error.status) {
+            return try await loginPage(req, email: input.email ?? "", error: error.message, status: error.status)
+        }
+    }
+
+    private func loginPage(_ req: Request, email: String, error: String?, status: HTTPStatus) async throws -> Response {
+        let fields = [
+            FieldView(name: "email", label: "Adresse électronique", type: "email", value: email, autocomplete: "email"),
+            FieldView(name: "password", label: "Mot de passe", type: "password", autocomplete: "current-password"),
+        ]
+        return try await req.view.render("form", FormPage(req, title: "Se connecter", action: SiteURL.login.path,
+                                                          submitLabel: "Se connecter", fields: fields, formError: error,
+                                                          links: [.init(href: SiteURL.forgotPassword.path, label: "Mot de passe oublié ?"),
+                                                                  .init(href: SiteURL.signUp.path, label: "Créer un compte")]))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable
+    func logout(req: Request) async throws -> Response {
+        req.auth.logout(UserModel.self)
+        req.session.destroy()
+        return req.redirect(to: SiteURL.home.path)
+    }
+
+    // MARK: - Password reset
+
+    @Sendable
+    func forgotForm(req: Request) async throws -> Response {
+        try await forgotPage(req, email: "", error: nil, status: .ok)
+    }
+
+    @Sendable
+    func forgot(req: Request) async throws -> Response {
+        let email = (try? req.content.get(String.self, at: "email")) ?? ""
+        do {
+            try await service(req).requestPasswordReset(email: email)
+        } catch DomainError.invalidForm(let errors) {
+            return try await forgotPage(req, email: email, error: errors["email"], status: .unprocessableEntity)
+        }
+        return try await req.view.render("message", MessagePage(
+            chrome: .make(req), title: "Vérifiez votre messagerie",
+            paragraphs: ["Si un compte existe pour cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe (valable une heure)."],
+            links: [.init(href: SiteURL.login.path, label: "Se connecter")])).encodeResponse(status: .ok, for: req)
+    }
+
+    private func forgotPage(_ req: Request, email: String, error: String?, status: HTTPStatus) async throws -> Response {
+        try await req.view.render("form", FormPage(req, title: "Mot de passe oublié",
+                                                   intro: "Indiquez l'adresse de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.",
+                                                   action: SiteURL.forgotPassword.path, submitLabel: "Recevoir le lien",
+                                                   fields: [FieldView(name: "email", label: "Adresse électronique", type: "email", value: email,
+                                                                      error: error, autocomplete: "email")]))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable
+    func resetForm(req: Request) async throws -> Response {
+        let token = (try? req.query.get(String.self, at: "jeton")) ?? ""
+        try await service(req).checkResetToken(token)
+        return try await resetPage(req, token: token, errors: [:], status: .ok)
+    }
+
+    @Sendable
+    func reset(req: Request) async throws -> Response {
+        let input = try req.content.decode(ResetInput.self)
+        do {
+            _ = try await service(req).resetPassword(token: input.jeton ?? "", password: input.password ?? "",
+                                                     confirmation: input.password_confirmation ?? "")
+        } catch DomainError.invalidForm(let errors) {
+            return try await resetPage(req, token: input.jeton ?? "", errors: errors, status: .unprocessableEntity)
+        }
+        Flash.set("Votre mot de passe est changé : connectez-vous avec le nouveau.", on: req)
+        return req.redirect(to: SiteURL.login.path)
+    }
+
+    private func resetPage(_ req: Request, token: String, errors: [String: String], status: HTTPStatus) async throws -> Response {
+        let fields = [
+            FieldView(name: "jeton", label: "Jeton", type: "hidden", value: token, required: false),
+            FieldView(name: "password", label: "Nouveau mot de passe", type: "password", error: errors["password"],
+                      help: "\(PasswordPolicy.minimumLength) caractères au moins.", autocomplete: "new-password"),
+            FieldView(name: "password_confirmation", label: "Confirmation", type: "password", error: errors["password_confirmation"],
+                      autocomplete: "new-password"),
+        ]
+        return try await req.view.render("form", FormPage(req, title: "Choisir un nouveau mot de passe", action: SiteURL.resetPassword.path,
+                                                          submitLabel: "Enregistrer", fields: fields))
+            .encodeResponse(status: status, for: req)
+    }
+
+    // MARK: - Account
+
+    @Sendable
+    func account(req: Request) async throws -> View {
+        let user = try req.auth.require(UserModel.self)
+        return try await req.view.render("message", MessagePage(
+            chrome: .make(req), title: "Mon espace",
+            paragraphs: ["Connecté en tant que \(user.displayName) (\(user.email))."],
+            links: [.init(href: SiteURL.home.path, label: "Résultats des appels à projets")]))
+    }
+
+    private func service(_ req: Request) -> AccountService {
+        AccountService(database: req.db, hasher: req.password.async, configuration: req.application.guichetConfiguration, now: Date())
+    }
+}
+
+/// Pages for logged-in people: others are sent to the login page (API: 401).
+struct LoginRequired: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.auth.has(UserModel.self) else {
+            if request.url.path.hasPrefix("/api/") {
+                throw AppError(status: .unauthorized, code: "login_required", message: "Connexion requise.")
+            }
+            Flash.set("Connectez-vous pour accéder à cette page.", on: request)
+            return request.redirect(to: SiteURL.login.path)
+        }
+        return try await next.respond(to: request)
+    }
+}

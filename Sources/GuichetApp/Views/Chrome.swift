@@ -1,0 +1,101 @@
+import Vapor
+
+/// What every page's frame needs: who is logged in, the logout form's token, a one-time notice.
+struct Chrome: Encodable {
+    let userName: String?
+    let csrf: String?
+    let notice: String?
+
+    /// Builds the frame for a request, consuming the session's pending notice.
+    ///
+    /// Anonymous visitors of public pages get no session (no token, no cookie, no row).
+    static func make(_ req: Request) -> Chrome {
+        let user = req.auth.get(UserModel.self)
+        var notice: String? = nil
+        if req.hasSession, let pending = req.session.data[Flash.key] {
+            notice = pending
+            req.session.data[Flash.key] = nil
+        }
+        return Chrome(userName: user?.displayName, csrf: user == nil ? nil : CSRFMiddleware.token(for: req), notice: notice)
+    }
+}
+
+/// A notice shown once on the next page (after a redirect).
+enum Flash {
+    static let key = "flash"
+
+    static func set(_ message: String, on req: Request) {
+        req.session.data[key] = message
+    }
+}
+
+/// A form field as the generic form template draws it.
+struct FieldView: Encodable {
+    let name: String
+    let label: String
+    let type: String
+    let value: String
+    let error: String?
+    let help: String?
+    let autocomplete: String?
+    let required: Bool
+
+    init(name: String, label: String, type: String = "text", value: String = "", error: String? = nil,
+         help: String? = nil, autocomplete: String? = nil, required: Bool = true) {
+        self.name = name
+        self.label = label
+        self.type = type
+        self.value = value
+        self.error = error
+        self.help = help
+        self.autocomplete = autocomplete
+        self.required = required
+    }
+}
+
+/// A page holding one simple form (accounts): fields, errors summarised at the top (RGAA), links.
+struct FormPage: Encodable {
+    struct Link: Encodable {
+        let href: String
+        let label: String
+    }
+
+    struct ErrorLink: Encodable {
+        /// `#field`: the summary links to the field.
+        let href: String
+        let message: String
+    }
+
+    let chrome: Chrome
+    let title: String
+    let intro: String?
+    let action: String
+    let submitLabel: String
+    let csrf: String
+    let fields: [FieldView]
+    let errors: [ErrorLink]
+    let formError: String?
+    let links: [Link]
+
+    init(_ req: Request, title: String, intro: String? = nil, action: String, submitLabel: String,
+         fields: [FieldView], formError: String? = nil, links: [Link] = []) {
+        self.chrome = .make(req)
+        self.title = title
+        self.intro = intro
+        self.action = action
+        self.submitLabel = submitLabel
+        self.csrf = CSRFMiddleware.token(for: req)
+        self.fields = fields
+        self.errors = fields.compactMap { field in field.error.map { ErrorLink(href: "#\(field.name)", message: "\(field.label) : \($0)") } }
+        self.formError = formError
+        self.links = links
+    }
+}
+
+/// A page with a title and a message (confirmation, account).
+struct MessagePage: Encodable {
+    let chrome: Chrome
+    let title: String
+    let paragraphs: [String]
+    let links: [FormPage.Link]
+}
