@@ -25,5 +25,6 @@ enum GuichetMigrations {
         CreateDecisionsAndAudit(),
         ProtectAuditLog(),
         CreateAccounts(),
+        CreateApplicantSpace(),
     ]
 }

@@ -19,6 +19,8 @@ final class CallModel: Model, @unchecked Sendable {
     /// INSEE codes in the order results list them, comma-separated.
     @Field(key: "territory_order") var territoryOrder: String
     @Field(key: "simulated") var simulated: Bool
+    /// The region a regional call is limited to (`32`); `nil` for a national call.
+    @OptionalField(key: "region_code") var regionCode: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     @Children(for: \.$call) var themes: [ThemeModel]

@@ -24,6 +24,14 @@ final class DossierModel: Model, @unchecked Sendable {
     @Field(key: "status") var status: String
     @OptionalField(key: "filed_at") var filedAt: Date?
     @Field(key: "simulated") var simulated: Bool
+    /// The form version the answers follow (set at creation, kept at filing).
+    @OptionalField(key: "form_version") var formVersion: Int?
+    /// The answers, as the form's JSON map of field values.
+    @OptionalField(key: "answers") var answers: String?
+    /// The user who created the dossier.
+    @OptionalField(key: "created_by") var createdBy: UUID?
+    /// SHA-256 of what was filed (the receipt's digest).
+    @OptionalField(key: "receipt_digest") var receiptDigest: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

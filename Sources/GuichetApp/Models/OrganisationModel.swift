@@ -11,6 +11,9 @@ final class OrganisationModel: Model, @unchecked Sendable {
     @OptionalField(key: "siret") var siret: String?
     @OptionalField(key: "rna") var rna: String?
     @OptionalField(key: "departement_code") var departementCode: String?
+    @OptionalField(key: "address") var address: String?
+    @OptionalField(key: "postcode") var postcode: String?
+    @OptionalField(key: "city") var city: String?
     @Field(key: "simulated") var simulated: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

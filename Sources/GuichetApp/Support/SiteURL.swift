@@ -16,6 +16,20 @@ enum SiteURL: Equatable {
     case forgotPassword
     case resetPassword
     case account
+    case call(String)
+    case apply(String)
+    case newOrganisation
+    case organisations
+    case organisation(UUID)
+    case organisationInvitations(UUID)
+    case acceptInvitation
+    case dossier(UUID)
+    case editDossier(UUID)
+    case dossierSummary(UUID)
+    case fileDossier(UUID)
+    case dossierReceipt(UUID)
+    case withdrawDossier(UUID)
+    case attachment(dossier: UUID, attachment: UUID)
 
     var path: String {
         switch self {
@@ -33,6 +47,20 @@ enum SiteURL: Equatable {
         case .forgotPassword: "/mot-de-passe-oublie"
         case .resetPassword: "/mot-de-passe/nouveau"
         case .account: "/mon-espace"
+        case .call(let reference): "/appels/\(reference)"
+        case .apply(let reference): "/appels/\(reference)/deposer"
+        case .newOrganisation: "/organisations/nouvelle"
+        case .organisations: "/organisations"
+        case .organisation(let id): "/organisations/\(id.uuidString.lowercased())"
+        case .organisationInvitations(let id): "/organisations/\(id.uuidString.lowercased())/invitations"
+        case .acceptInvitation: "/invitations/accepter"
+        case .dossier(let id): "/dossiers/\(id.uuidString.lowercased())"
+        case .editDossier(let id): "/dossiers/\(id.uuidString.lowercased())/modifier"
+        case .dossierSummary(let id): "/dossiers/\(id.uuidString.lowercased())/recapitulatif"
+        case .fileDossier(let id): "/dossiers/\(id.uuidString.lowercased())/deposer"
+        case .dossierReceipt(let id): "/dossiers/\(id.uuidString.lowercased())/recepisse"
+        case .withdrawDossier(let id): "/dossiers/\(id.uuidString.lowercased())/retirer"
+        case .attachment(let dossier, let attachment): "/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
         }
     }
 }
