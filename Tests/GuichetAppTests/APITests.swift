@@ -30,9 +30,8 @@ import VaporTesting
             try await app.testing().test(.GET, SiteURL.apiCalls.path) { res in
                 #expect(res.status == .ok)
                 let body = try json(CallListDTO.self, res)
-                #expect(body.calls.count == 1)
-                let call = try #require(body.calls.first)
-                #expect(call.reference == "hdf-2021")
+                #expect(body.calls.map(\.reference).sorted() == ["essai-hdf", "hdf-2021"])
+                let call = try #require(body.calls.first { $0.reference == "hdf-2021" })
                 #expect(call.deadline == "2021-01-15")
                 #expect(call.closesAt == "2021-01-15T23:00:00Z")
                 #expect(call.simulated)

@@ -54,14 +54,14 @@ import Testing
             // act
             try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).reset()
             // validate
-            #expect(try await CallModel.query(on: app.db).count() == 1)
+            #expect(try await CallModel.query(on: app.db).count() == 2, "the seed and the open practice call")
             #expect(try await DossierModel.query(on: app.db).count() == 287)
             #expect(try await DecisionModel.query(on: app.db).filter(\.$outcome == "retained").count() == 37)
             let dossierIDs = try await DossierModel.query(on: app.db).all(\.$id)
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").filter(\.$entityID ~~ dossierIDs).count() == 287)
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").count() == 2 * 287, "the old history stays")
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "reset_demo").count() == 1)
-            #expect(try await EnvelopeRevisionModel.query(on: app.db).count() == 5)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "reset_demo").count() == 2)
+            #expect(try await EnvelopeRevisionModel.query(on: app.db).count() == 6)
         }
     }
 

@@ -25,6 +25,23 @@ import VaporTesting
         (.GET, "/mot-de-passe/nouveau", "/mot-de-passe/nouveau?jeton=inconnu", .gone),
         (.POST, "/mot-de-passe/nouveau", "/mot-de-passe/nouveau", .forbidden),
         (.GET, "/mon-espace", "/mon-espace", .seeOther),
+        (.GET, "/appels/:call", "/appels/essai-hdf", .ok),
+        (.GET, "/appels/:call/deposer", "/appels/essai-hdf/deposer", .seeOther),
+        (.POST, "/appels/:call/deposer", "/appels/essai-hdf/deposer", .forbidden),
+        (.GET, "/dossiers/:dossier", "/dossiers/\(UUID())", .seeOther),
+        (.GET, "/dossiers/:dossier/modifier", "/dossiers/\(UUID())/modifier", .seeOther),
+        (.POST, "/dossiers/:dossier/modifier", "/dossiers/\(UUID())/modifier", .forbidden),
+        (.GET, "/dossiers/:dossier/recapitulatif", "/dossiers/\(UUID())/recapitulatif", .seeOther),
+        (.POST, "/dossiers/:dossier/deposer", "/dossiers/\(UUID())/deposer", .forbidden),
+        (.GET, "/dossiers/:dossier/recepisse", "/dossiers/\(UUID())/recepisse", .seeOther),
+        (.POST, "/dossiers/:dossier/retirer", "/dossiers/\(UUID())/retirer", .forbidden),
+        (.GET, "/dossiers/:dossier/pieces/:attachment", "/dossiers/\(UUID())/pieces/\(UUID())", .seeOther),
+        (.GET, "/organisations", "/organisations", .seeOther),
+        (.GET, "/organisations/nouvelle", "/organisations/nouvelle", .seeOther),
+        (.POST, "/organisations", "/organisations", .forbidden),
+        (.GET, "/organisations/:id", "/organisations/6f1c2a5e-0000-4000-8000-000000000001", .seeOther),
+        (.POST, "/organisations/:id/invitations", "/organisations/6f1c2a5e-0000-4000-8000-000000000001/invitations", .forbidden),
+        (.GET, "/invitations/accepter", "/invitations/accepter?jeton=inconnu", .seeOther),
     ]
 
     @Test func everyRouteIsListedAndAnswers() async throws {

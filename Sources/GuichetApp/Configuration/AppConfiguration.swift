@@ -27,6 +27,8 @@ public struct AppConfiguration: Sendable {
     public var secureCookies: Bool
     /// The `From:` of every email.
     public var mailFrom: String
+    /// The largest attachment accepted, in bytes (`GUICHET_MAX_UPLOAD_MB`, default 20).
+    public var maxUploadBytes: Int = 20_000_000
 
     public init(database: DatabaseChoice, loadDemoWhenEmpty: Bool = true, dataDirectory: String = "data",
                 publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, secureCookies: Bool = false,
@@ -56,10 +58,14 @@ public struct AppConfiguration: Sendable {
         }
         func value(_ key: String) -> String? { Environment.get(key).flatMap { $0.isEmpty ? nil : $0 } }
         let cost = value("GUICHET_BCRYPT_COST").flatMap(Int.init).map { min(max($0, 10), 16) } ?? 12
-        return AppConfiguration(database: database, loadDemoWhenEmpty: value("GUICHET_LOAD_DEMO") != "0",
+        var configuration = AppConfiguration(database: database, loadDemoWhenEmpty: value("GUICHET_LOAD_DEMO") != "0",
                                 dataDirectory: value("GUICHET_DATA_DIR") ?? "data",
                                 publicURL: value("GUICHET_PUBLIC_URL") ?? "http://127.0.0.1:8080",
                                 bcryptCost: cost, secureCookies: value("GUICHET_SECURE_COOKIES") == "1",
                                 mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>")
+        if let megabytes = value("GUICHET_MAX_UPLOAD_MB").flatMap(Int.init), (1...100).contains(megabytes) {
+            configuration.maxUploadBytes = megabytes * 1_000_000
+        }
+        return configuration
     }
 }

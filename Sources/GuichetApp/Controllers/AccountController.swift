@@ -197,13 +197,29 @@ struct AccountController: RouteCollection {
 
     // MARK: - Account
 
+    /// The applicant's dashboard: their organisations' dossiers with status and dates, open calls.
     @Sendable
     func account(req: Request) async throws -> View {
         let user = try req.auth.require(UserModel.self)
-        return try await req.view.render("message", MessagePage(
-            chrome: .make(req), title: "Mon espace",
-            paragraphs: ["Connecté en tant que \(user.displayName) (\(user.email))."],
-            links: [.init(href: SiteURL.home.path, label: "Résultats des appels à projets")]))
+        let organisations = try await Membership(database: req.db).organisations(of: user.requireID())
+        let names = Dictionary(organisations.compactMap { org in org.id.map { ($0, org.name) } }, uniquingKeysWith: { a, _ in a })
+        let dossiers = names.isEmpty ? [] : try await DossierModel.query(on: req.db).filter(\.$organisation.$id ~~ Array(names.keys))
+            .with(\.$call).sort(\.$createdAt, .descending).all()
+        let now = Date()
+        let calls = try await CallModel.query(on: req.db).filter(\.$opensAt <= now).filter(\.$closesAt > now).sort(\.$closesAt).all()
+        let page = DashboardPage(
+            chrome: .make(req), userName: user.displayName, email: user.email,
+            organisations: organisations.compactMap { org in org.id.map { .init(name: org.name, url: SiteURL.organisation($0).path) } },
+            dossiers: dossiers.compactMap { d in
+                guard let id = d.id else { return nil }
+                return .init(title: d.title.isEmpty ? "Dossier sans titre" : d.title, number: d.number, call: d.call.title,
+                             organisation: names[d.$organisation.id] ?? "", status: (DossierStatus(rawValue: d.status) ?? .draft).label,
+                             created: d.createdAt.map(ParisTime.longDate) ?? "", filed: d.filedAt.map(ParisTime.longDate),
+                             url: SiteURL.dossier(id).path)
+            },
+            openCalls: calls.map { .init(title: $0.title, url: SiteURL.call($0.reference).path,
+                                         deadline: ParisTime.longDateTime($0.closesAt.addingTimeInterval(-60))) })
+        return try await req.view.render("account/dashboard", page)
     }
 
     private func service(_ req: Request) -> AccountService {

@@ -41,7 +41,11 @@ struct DemoLoader {
     }
 
     static func delete(on db: any Database, by agent: Agent = DemoLoader.agent) async throws {
-        guard let call = try await CallModel.query(on: db).filter(\.$reference == DemoCall.reference).first(),
+        for reference in [DemoCall.reference, PracticeCall.reference] { try await delete(reference, on: db, by: agent) }
+    }
+
+    static func delete(_ reference: String, on db: any Database, by agent: Agent) async throws {
+        guard let call = try await CallModel.query(on: db).filter(\.$reference == reference).first(),
               let callID = call.id else { return }
         let dossiers = try await DossierModel.query(on: db).filter(\.$call.$id == callID).all()
         let dossierIDs = dossiers.compactMap(\.id)
@@ -62,20 +66,31 @@ struct DemoLoader {
         // Children before parents, for databases that check foreign keys row by row.
         for envelope in envelopes.sorted(by: { $0.position > $1.position }) { try await envelope.delete(on: db) }
         try await WaveModel.query(on: db).filter(\.$call.$id == callID).delete()
+        try await CallFormModel.query(on: db).filter(\.$call.$id == callID).delete()
         try await ThemeModel.query(on: db).filter(\.$call.$id == callID).delete()
         try await ObjectiveModel.query(on: db).filter(\.$call.$id == callID).delete()
         try await call.delete(on: db)
     }
 
     private func insert() async throws {
+        try await insertSeed()
+        try await PracticeCall.insert(on: database, now: Date())
+    }
+
+    private func insertSeed() async throws {
         let dataset = try DemoDataset.make(laureatesCSV: laureatesCSV, generated: generated)
 
         // The call, its themes, objectives and waves (open while decisions are taken).
         let callModel = CallModel(reference: DemoCall.reference, title: DemoCall.title, programme: DemoCall.programme,
                                   description: DemoCall.description, opensAt: DemoCall.opensAt, closesAt: DemoCall.closesAt,
                                   receiptPrefix: DemoCall.receiptPrefix, territoryOrder: DemoCall.territoryOrder, simulated: true)
+        callModel.regionCode = DemoCall.regionCode
+        callModel.receiptCounter = dataset.dossiers.count
         try await callModel.create(on: database)
         let callID = try callModel.requireID()
+        let form = try DemoForm.definition()
+        try await CallFormModel(callID: callID, version: form.version,
+                                definition: String(decoding: try JSONEncoder().encode(form), as: UTF8.self)).create(on: database)
         try await DemoCall.themes.map { ThemeModel(callID: callID, code: $0.code, label: $0.label, position: $0.position) }.create(on: database)
         try await DemoCall.objectives.map { ObjectiveModel(callID: callID, code: $0.code, label: $0.label, position: $0.position) }.create(on: database)
         let waveModels = DemoCall.waves.map { WaveModel(callID: callID, number: $0.number, label: $0.label, announcedOn: $0.day, publishedAt: nil) }
@@ -83,7 +98,7 @@ struct DemoLoader {
         let call = Call(reference: DemoCall.reference, title: DemoCall.title, themes: DemoCall.themes, objectives: DemoCall.objectives,
                         opensAt: DemoCall.opensAt, closesAt: DemoCall.closesAt,
                         waves: waveModels.map { Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: nil) },
-                        territoryOrder: DemoCall.territoryOrder)
+                        territoryOrder: DemoCall.territoryOrder, regionCode: DemoCall.regionCode)
 
         // Envelopes, with the region's doubling as a revision.
         var envelopes: [Envelope] = []

@@ -31,6 +31,7 @@ struct CreateApplicantSpace: AsyncMigration {
             try await Indexes.create("organisations_rna", on: OrganisationModel.schema, ["rna"], database)
 
             try await database.schema(CallModel.schema).field("region_code", .string).update()
+            try await database.schema(CallModel.schema).field("receipt_counter", .int, .required, .sql(.default(0))).update()
             try await database.schema(CallFormModel.schema)
                 .id()
                 .field("call_id", .uuid, .required, .references(CallModel.schema, "id", onDelete: .cascade))
@@ -68,6 +69,7 @@ struct CreateApplicantSpace: AsyncMigration {
         }
         try await database.schema(CallFormModel.schema).delete()
         try await database.schema(CallModel.schema).deleteField("region_code").update()
+        try await database.schema(CallModel.schema).deleteField("receipt_counter").update()
         try await database.schema(OrganisationInvitationModel.schema).delete()
         try await database.schema(OrganisationMemberModel.schema).delete()
         for column in ["address", "postcode", "city"] {

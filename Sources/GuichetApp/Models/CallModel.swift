@@ -21,6 +21,8 @@ final class CallModel: Model, @unchecked Sendable {
     @Field(key: "simulated") var simulated: Bool
     /// The region a regional call is limited to (`32`); `nil` for a national call.
     @OptionalField(key: "region_code") var regionCode: String?
+    /// The last receipt sequence given; incremented atomically at each filing.
+    @Field(key: "receipt_counter") var receiptCounter: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     @Children(for: \.$call) var themes: [ThemeModel]
@@ -41,6 +43,7 @@ final class CallModel: Model, @unchecked Sendable {
         self.receiptPrefix = receiptPrefix
         self.territoryOrder = territoryOrder.joined(separator: ",")
         self.simulated = simulated
+        self.receiptCounter = 0
     }
 }
 

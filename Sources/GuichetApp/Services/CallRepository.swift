@@ -44,9 +44,15 @@ struct CallRepository {
         (1...64).contains(key.utf8.count) && key.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
     }
 
-    /// The call shown at `/` until a landing page exists: the most recently opened one.
+    /// The call shown at `/` until a landing page exists: the most recently opened call with
+    /// published results, or else the most recently opened call.
     func defaultCall() async throws -> CallModel? {
-        try await CallModel.query(on: database).sort(\.$opensAt, .descending).first()
+        let published = try await WaveModel.query(on: database).filter(\.$publishedAt != nil).all(\.$call.$id)
+        if !published.isEmpty,
+           let call = try await CallModel.query(on: database).filter(\.$id ~~ published).sort(\.$opensAt, .descending).first() {
+            return call
+        }
+        return try await CallModel.query(on: database).sort(\.$opensAt, .descending).first()
     }
 
     /// Loads a call's themes, objectives and waves.
@@ -60,8 +66,25 @@ struct CallRepository {
                         objectives: objectives.map { Objective(code: $0.code, label: $0.label, position: $0.position) },
                         opensAt: model.opensAt, closesAt: model.closesAt,
                         waves: waves.map { Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: $0.publishedAt) },
-                        territoryOrder: model.territoryOrder.split(separator: ",").map(String.init))
+                        territoryOrder: model.territoryOrder.split(separator: ",").map(String.init),
+                        regionCode: model.regionCode)
         return LoadedCall(model: model, call: call, themes: themes, objectives: objectives, waves: waves)
+    }
+
+    /// The call's current dossier form (its latest version).
+    func currentForm(_ callID: UUID) async throws -> (version: Int, definition: FormDefinition)? {
+        guard let model = try await CallFormModel.query(on: database).filter(\.$call.$id == callID)
+            .sort(\.$version, .descending).first() else { return nil }
+        return (model.version, try FormDefinition(json: Data(model.definition.utf8)))
+    }
+
+    /// A given version of the call's form.
+    func form(_ callID: UUID, version: Int) async throws -> FormDefinition {
+        guard let model = try await CallFormModel.query(on: database).filter(\.$call.$id == callID)
+            .filter(\.$version == version).first() else {
+            throw AppError(status: .internalServerError, code: "form_missing", message: "Le formulaire de ce dossier est introuvable.")
+        }
+        return try FormDefinition(json: Data(model.definition.utf8))
     }
 
     /// Finds and loads a call.

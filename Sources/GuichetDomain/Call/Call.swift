@@ -65,9 +65,12 @@ public struct Call: Sendable {
     public let waves: [Wave]
     /// The order in which territories are listed in results (the press kit's order), by INSEE code.
     public let territoryOrder: [String]
+    /// The region a regional call is limited to; `nil` for a national call.
+    public let regionCode: String?
 
     public init(reference: String, title: String, themes: [Theme], objectives: [Objective],
-                opensAt: Date, closesAt: Date, waves: [Wave], territoryOrder: [String]) {
+                opensAt: Date, closesAt: Date, waves: [Wave], territoryOrder: [String], regionCode: String? = nil) {
+        self.regionCode = regionCode
         self.reference = reference
         self.title = title
         self.themes = themes.sorted { $0.position < $1.position }
@@ -94,6 +97,17 @@ public struct Call: Sendable {
 
     /// The last day dossiers are accepted, as people say it (the day before ``closesAt`` in Paris).
     public var deadlineDay: Date { closesAt.addingTimeInterval(-1) }
+
+    /// Checks that a scope lies within the call's region, for a regional call.
+    /// - Throws: ``DomainError/invalidScope(_:)`` naming the region.
+    public func checkWithinRegion(_ scope: Scope, territories: TerritoryCatalog = .france) throws(DomainError) {
+        guard let regionCode else { return }
+        let region = try territories.region(of: scope)
+        guard region?.code == regionCode else {
+            let name = (try? territories.region(regionCode).name) ?? regionCode
+            throw .invalidScope("cet appel à projets ne finance que des projets en \(name) (la région ou l'un de ses départements).")
+        }
+    }
 
     /// Checks that a dossier may be filed at `now`.
     /// - Throws: ``DomainError/filingNotOpen(opensAt:)`` before the opening,

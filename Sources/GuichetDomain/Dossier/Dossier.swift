@@ -41,6 +41,7 @@ public struct Dossier: Sendable {
         }
         _ = try call.theme(themeCode)
         try territories.validate(scope)
+        try call.checkWithinRegion(scope, territories: territories)
         guard requestedAmount > .zero else {
             throw .missingData(field: "montant demandé", reason: "indiquez un montant supérieur à zéro.")
         }

@@ -1,0 +1,195 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import Vapor
+
+/// The applicant's journey: call page, new draft, form, summary, filing, receipt, withdrawal,
+/// attachments, dashboard. Every dossier route checks membership (404 otherwise).
+struct ApplicationController: RouteCollection {
+    /// Bodies up to the upload limit and the rest of the form.
+    static let maxBody: ByteCount = "25mb"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("appels", ":call", use: callPage)
+        let applicant = routes.grouped(LoginRequired())
+        applicant.get("appels", ":call", "deposer", use: applyPage)
+        applicant.post("appels", ":call", "deposer", use: apply)
+        applicant.get("dossiers", ":dossier", use: show)
+        applicant.get("dossiers", ":dossier", "modifier", use: edit)
+        applicant.on(.POST, "dossiers", ":dossier", "modifier", body: .collect(maxSize: Self.maxBody), use: save)
+        applicant.get("dossiers", ":dossier", "recapitulatif", use: summary)
+        applicant.post("dossiers", ":dossier", "deposer", use: file)
+        applicant.get("dossiers", ":dossier", "recepisse", use: receipt)
+        applicant.post("dossiers", ":dossier", "retirer", use: withdraw)
+        applicant.get("dossiers", ":dossier", "pieces", ":attachment", use: download)
+    }
+
+    // MARK: - Call page (public)
+
+    @Sendable
+    func callPage(req: Request) async throws -> View {
+        let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
+        let results = try await ResultsService(database: req.db).results(call, publishedOnly: true)
+        return try await req.view.render("calls/show", CallPage(req, call: call, ledger: results.ledger, now: Date()))
+    }
+
+    // MARK: - New dossier
+
+    @Sendable
+    func applyPage(req: Request) async throws -> View {
+        let user = try req.auth.require(UserModel.self)
+        let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
+        let organisations = try await Membership(database: req.db).organisations(of: user.requireID())
+        return try await req.view.render("dossiers/apply", ApplyPage(req, call: call, organisations: organisations, now: Date()))
+    }
+
+    @Sendable
+    func apply(req: Request) async throws -> Response {
+        let user = try req.auth.require(UserModel.self)
+        let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
+        guard let raw = try? req.content.get(String.self, at: "organisation"), let organisationID = UUID(uuidString: raw) else {
+            Flash.set("Choisissez l'organisation qui porte le projet.", on: req)
+            return req.redirect(to: SiteURL.apply(call.model.reference).path)
+        }
+        let dossier = try await service(req).createDraft(call: call, organisationID: organisationID, user: user)
+        return req.redirect(to: SiteURL.editDossier(try dossier.requireID()).path)
+    }
+
+    // MARK: - Form
+
+    @Sendable
+    func edit(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        _ = user
+        return try await formPage(req, dossier: dossier, raw: [:], errors: [:], status: .ok)
+    }
+
+    @Sendable
+    func save(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        let posted = try PostedForm.read(req)
+        let outcome = try await service(req).saveDraft(dossier, posted: posted, user: user)
+        let id = try dossier.requireID()
+        guard outcome.errors.isEmpty else {
+            return try await formPage(req, dossier: dossier, raw: outcome.raw, errors: outcome.errors, status: .unprocessableEntity)
+        }
+        if posted.fields["next"]?.first == "summary" { return req.redirect(to: SiteURL.dossierSummary(id).path) }
+        Flash.set("Brouillon enregistré.", on: req)
+        return req.redirect(to: SiteURL.editDossier(id).path)
+    }
+
+    private func formPage(_ req: Request, dossier: DossierModel, raw: [String: [String]], errors: [String: String],
+                          status: HTTPStatus) async throws -> Response {
+        guard [DossierStatus.draft.rawValue, DossierStatus.incomplete.rawValue].contains(dossier.status) else {
+            return req.redirect(to: SiteURL.dossier(try dossier.requireID()).path)
+        }
+        let call = try await dossier.$call.get(on: req.db)
+        let form = try await CallRepository(database: req.db).form(call.requireID(), version: dossier.formVersion ?? 1)
+        let attachments = try await AttachmentModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID()).all()
+        let page = try DossierFormPage(req, dossier: dossier, call: call, form: form, answers: ApplicationService.answers(dossier),
+                                       raw: raw, errors: errors, attachments: attachments, policy: policy(req))
+        return try await req.view.render("dossiers/edit", page).encodeResponse(status: status, for: req)
+    }
+
+    // MARK: - Summary, filing, receipt
+
+    @Sendable
+    func summary(req: Request) async throws -> View {
+        let (_, dossier) = try await load(req)
+        return try await req.view.render("dossiers/summary", summaryPage(req, dossier))
+    }
+
+    @Sendable
+    func show(req: Request) async throws -> View {
+        let (_, dossier) = try await load(req)
+        return try await req.view.render("dossiers/show", summaryPage(req, dossier))
+    }
+
+    @Sendable
+    func receipt(req: Request) async throws -> View {
+        let (_, dossier) = try await load(req)
+        guard dossier.filedAt != nil else { throw AppError.notFound("receipt_not_found", "Ce dossier n'est pas encore déposé.") }
+        return try await req.view.render("dossiers/receipt", summaryPage(req, dossier))
+    }
+
+    @Sendable
+    func file(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        do {
+            let filed = try await service(req).file(dossier, user: user)
+            return req.redirect(to: SiteURL.dossierReceipt(try filed.requireID()).path)
+        } catch let error as DomainError {
+            // The summary shows what is missing; the error says why filing was refused.
+            var page = try await summaryPage(req, dossier)
+            page = page.with(notice: error.message)
+            return try await req.view.render("dossiers/summary", page).encodeResponse(status: error.httpStatus, for: req)
+        }
+    }
+
+    @Sendable
+    func withdraw(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
+        do {
+            try await DossierService(database: req.db).apply(.withdraw(reason: reason), to: dossier.requireID(),
+                                                             by: ApplicationService.agent(user), now: Date())
+        } catch let error as DomainError {
+            Flash.set(error.message, on: req)
+            return req.redirect(to: SiteURL.dossier(try dossier.requireID()).path)
+        }
+        Flash.set("Le dossier est retiré.", on: req)
+        return req.redirect(to: SiteURL.dossier(try dossier.requireID()).path)
+    }
+
+    @Sendable
+    func download(req: Request) async throws -> Response {
+        let (_, dossier) = try await load(req)
+        guard let id = req.parameters.get("attachment").flatMap(UUID.init(uuidString:)),
+              let attachment = try await AttachmentModel.query(on: req.db).filter(\.$id == id)
+                .filter(\.$dossier.$id == dossier.requireID()).first() else {
+            throw AppError.notFound("attachment_not_found", "Pièce jointe introuvable.")
+        }
+        guard attachment.scanStatus != "infected" else {
+            throw AppError(status: .gone, code: "attachment_quarantined", message: "Ce fichier contient un virus : il est en quarantaine.")
+        }
+        let data = try store(req).read(sha256: attachment.sha256)
+        let kind = FileKind(rawValue: attachment.kind) ?? .unknown
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: kind.mimeType)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: AttachmentPolicy.contentDisposition(fileName: attachment.fileName))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+
+    // MARK: - Helpers
+
+    private func load(_ req: Request) async throws -> (UserModel, DossierModel) {
+        let user = try req.auth.require(UserModel.self)
+        guard let id = req.parameters.get("dossier").flatMap(UUID.init(uuidString:)) else {
+            throw AppError.notFound("dossier_not_found", "Dossier introuvable.")
+        }
+        return (user, try await Membership(database: req.db).requireDossier(id, for: user.requireID()))
+    }
+
+    private func summaryPage(_ req: Request, _ dossier: DossierModel) async throws -> DossierSummaryPage {
+        let call = try await CallRepository(database: req.db).load(dossier.$call.get(on: req.db))
+        let form = try await CallRepository(database: req.db).form(call.id, version: dossier.formVersion ?? 1)
+        let organisation = try await dossier.$organisation.get(on: req.db)
+        let attachments = try await AttachmentModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID()).all()
+        return try DossierSummaryPage(req, dossier: dossier, call: call, organisation: organisation, form: form,
+                                      attachments: attachments, now: Date())
+    }
+
+    private func policy(_ req: Request) -> AttachmentPolicy {
+        AttachmentPolicy(maxBytes: req.application.guichetConfiguration.maxUploadBytes, allowed: AttachmentPolicy.defaultAllowed)
+    }
+
+    private func store(_ req: Request) -> AttachmentStore {
+        AttachmentStore(root: req.application.guichetConfiguration.dataDirectory)
+    }
+
+    private func service(_ req: Request) -> ApplicationService {
+        ApplicationService(database: req.db, store: store(req), policy: policy(req),
+                           configuration: req.application.guichetConfiguration, now: Date())
+    }
+}

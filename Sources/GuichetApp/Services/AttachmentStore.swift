@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+import GuichetDomain
+
+/// Attachments on disk: `<data>/attachments/<first two hex digits>/<sha256>`, written once and
+/// shared by identical files; infected files go to `<data>/quarantine/`.
+struct AttachmentStore: Sendable {
+    let root: String
+
+    enum ScanResult: String {
+        case clean
+        case infected
+        case notScanned = "not_scanned"
+    }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func path(for sha256: String) -> String {
+        "\(root)/attachments/\(sha256.prefix(2))/\(sha256)"
+    }
+
+    /// Stores the bytes under their hash (atomically: temporary file, then rename).
+    func store(_ data: Data, sha256: String) throws {
+        let target = path(for: sha256)
+        if FileManager.default.fileExists(atPath: target) { return }
+        let folder = (target as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = target + ".\(UUID().uuidString).part"
+        try data.write(to: URL(fileURLWithPath: temporary))
+        if FileManager.default.fileExists(atPath: target) {
+            try? FileManager.default.removeItem(atPath: temporary)
+        } else {
+            try FileManager.default.moveItem(atPath: temporary, toPath: target)
+        }
+    }
+
+    func read(sha256: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: path(for: sha256)))
+    }
+
+    /// Scans a stored file with ClamAV when `clamdscan` or `clamscan` is installed; moves an
+    /// infected file to quarantine. Without a scanner, the file is marked "not scanned".
+    func scan(sha256: String) -> ScanResult {
+        guard let scanner = Self.scanner else { return .notScanned }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: scanner)
+        process.arguments = ["--no-summary", path(for: sha256)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+        } catch {
+            return .notScanned
+        }
+        switch process.terminationStatus {
+        case 0: return .clean
+        case 1:
+            let quarantine = "\(root)/quarantine"
+            try? FileManager.default.createDirectory(atPath: quarantine, withIntermediateDirectories: true)
+            try? FileManager.default.moveItem(atPath: path(for: sha256), toPath: "\(quarantine)/\(sha256)")
+            return .infected
+        default: return .notScanned
+        }
+    }
+
+    /// The first ClamAV scanner found on the PATH.
+    static let scanner: String? = {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        for name in ["clamdscan", "clamscan"] {
+            for folder in paths where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+                return "\(folder)/\(name)"
+            }
+        }
+        return nil
+    }()
+}

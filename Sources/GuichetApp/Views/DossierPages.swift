@@ -1,0 +1,211 @@
+import Foundation
+import GuichetDomain
+import Vapor
+
+/// The dossier form page: the call's form drawn from its definition, with values and errors.
+struct DossierFormPage: Encodable {
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+        let id: String
+    }
+
+    struct Field: Encodable {
+        let key: String
+        let label: String
+        let help: String?
+        let required: Bool
+        let error: String?
+        /// `short_text`, `long_text`, `amount`, `integer`, `date`, `choice`, `multiple_choice`,
+        /// `territory`, `yes_no`, `file`.
+        let kind: String
+        let value: String
+        let options: [Option]
+        let maxLength: Int?
+        let attachment: AttachmentLine?
+        let describedBy: String?
+    }
+
+    struct Section: Encodable {
+        let title: String?
+        let fields: [Field]
+    }
+
+    let chrome: Chrome
+    let title: String
+    let callTitle: String
+    let number: String?
+    let csrf: String
+    let action: String
+    let sections: [Section]
+    let errors: [FormPage.ErrorLink]
+    let deadline: String
+    let maxUpload: String
+
+    init(_ req: Request, dossier: DossierModel, call: CallModel, form: FormDefinition, answers: [String: FieldValue],
+         raw: [String: [String]], errors: [String: String], attachments: [AttachmentModel], policy: AttachmentPolicy) throws {
+        chrome = .make(req)
+        title = dossier.title.isEmpty ? "Nouveau dossier" : dossier.title
+        callTitle = call.title
+        number = dossier.number
+        csrf = CSRFMiddleware.token(for: req)
+        let id = try dossier.requireID()
+        action = SiteURL.editDossier(id).path
+        deadline = ParisTime.longDateTime(call.closesAt.addingTimeInterval(-60))
+        maxUpload = ByteSize.french(policy.maxBytes)
+        let restored = form.submission(restoring: answers)
+        let byID = Dictionary(attachments.compactMap { a in a.id.map { ($0.uuidString.lowercased(), a) } }, uniquingKeysWith: { a, _ in a })
+        sections = form.sections.map { section in
+            Section(title: section.name, fields: section.fields.map { field in
+                let typed = raw[field.key]
+                let text = typed?.first ?? restored.rawText(field.key)
+                let chosen = Set(typed ?? answers[field.key]?.formValues ?? [])
+                var options = field.type.options
+                if case .territory = field.type { options = field.territoryOptions() }
+                if case .yesNo = field.type {
+                    options = [FormOption(value: FieldValue.yesFormValue, label: "Oui"), FormOption(value: FieldValue.noFormValue, label: "Non")]
+                }
+                var maxLength: Int? = nil
+                if case .shortText(let n) = field.type { maxLength = n }
+                if case .longText(let n) = field.type { maxLength = n }
+                var attachment: AttachmentLine? = nil
+                if case .file(let ref)? = answers[field.key], let model = byID[ref] { attachment = AttachmentLine(model, dossierID: id) }
+                let error = errors[field.key]
+                return Field(key: field.key, label: field.label, help: field.help, required: field.required, error: error,
+                             kind: field.type.kind, value: text,
+                             options: options.enumerated().map { index, option in
+                                 Option(value: option.value, label: option.label, selected: chosen.contains(option.value),
+                                        id: "\(field.key)-\(index)")
+                             },
+                             maxLength: maxLength, attachment: attachment,
+                             describedBy: error != nil ? "\(field.key)-erreur" : (field.help != nil ? "\(field.key)-aide" : nil))
+            })
+        }
+        let labels = Dictionary(form.fields.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+        self.errors = form.fields.compactMap { field in
+            errors[field.key].map { FormPage.ErrorLink(href: "#\(field.key)", message: "\(labels[field.key] ?? field.key) : \($0)") }
+        }
+    }
+}
+
+/// An attachment as listed on pages.
+struct AttachmentLine: Encodable {
+    let name: String
+    let size: String
+    let url: String
+    let scan: String
+
+    init(_ model: AttachmentModel, dossierID: UUID) {
+        name = model.fileName
+        size = ByteSize.french(Int(model.sizeBytes))
+        url = SiteURL.attachment(dossier: dossierID, attachment: model.id ?? UUID()).path
+        scan = model.scanStatus == "clean" ? "analysé, sans virus" : (model.scanStatus == "infected" ? "en quarantaine" : "non analysé (aucun antivirus installé)")
+    }
+}
+
+/// A read-only dossier: the summary before filing, the dossier page, the receipt.
+struct DossierSummaryPage: Encodable {
+    struct Answer: Encodable {
+        let label: String
+        let value: String
+        let section: String?
+    }
+
+    private(set) var chrome: Chrome
+    let title: String
+    let callTitle: String
+    let organisation: String
+    let status: String
+    let number: String?
+    let filedAt: String?
+    let digest: String?
+    let answers: [Answer]
+    let missing: [FormPage.ErrorLink]
+    let attachments: [AttachmentLine]
+    let csrf: String
+    let editURL: String?
+    let fileURL: String?
+    let receiptURL: String?
+    let withdrawURL: String?
+    let deadline: String
+    let filingClosed: Bool
+
+    init(_ req: Request, dossier: DossierModel, call: LoadedCall, organisation: OrganisationModel, form: FormDefinition,
+         attachments: [AttachmentModel], now: Date) throws {
+        let id = try dossier.requireID()
+        let answers = try ApplicationService.answers(dossier)
+        let status = DossierStatus(rawValue: dossier.status) ?? .draft
+        chrome = .make(req)
+        title = dossier.title.isEmpty ? "Dossier sans titre" : dossier.title
+        callTitle = call.model.title
+        self.organisation = organisation.name
+        self.status = status.label
+        number = dossier.number
+        filedAt = dossier.filedAt.map { ParisTime.longDateTime($0) }
+        digest = dossier.receiptDigest
+        var described: [String: String] = [:]
+        for attachment in attachments {
+            if let key = attachment.id?.uuidString.lowercased() { described[key] = "\(attachment.fileName) (\(ByteSize.french(Int(attachment.sizeBytes))))" }
+        }
+        self.answers = form.fields.compactMap { field in
+            guard let value = answers[field.key], !value.isEmpty else { return nil }
+            return Answer(label: field.label, value: field.displayText(value, attachments: described), section: field.section)
+        }
+        let editable = status == .draft || status == .incomplete
+        missing = editable ? form.validateForFiling(answers).sorted { $0.key < $1.key }.map { key, message in
+            FormPage.ErrorLink(href: SiteURL.editDossier(id).path + "#\(key)", message: "\(form.field(key)?.label ?? key) : \(message)")
+        } : []
+        let used = Set(answers.values.compactMap { value -> String? in
+            if case .file(let ref) = value { return ref }
+            return nil
+        })
+        self.attachments = attachments.filter { used.contains($0.id?.uuidString.lowercased() ?? "") }.map { AttachmentLine($0, dossierID: id) }
+        csrf = CSRFMiddleware.token(for: req)
+        filingClosed = now >= call.call.closesAt
+        editURL = editable ? SiteURL.editDossier(id).path : nil
+        fileURL = editable && missing.isEmpty && !filingClosed ? SiteURL.fileDossier(id).path : nil
+        receiptURL = dossier.filedAt != nil ? SiteURL.dossierReceipt(id).path : nil
+        withdrawURL = DossierStatus.beforeDecision.contains(status) ? SiteURL.withdrawDossier(id).path : nil
+        deadline = ParisTime.longDateTime(call.call.closesAt.addingTimeInterval(-60))
+    }
+
+    /// The same page with a notice at the top (why an action was refused).
+    func with(notice: String) -> DossierSummaryPage {
+        var copy = self
+        copy.chrome = Chrome(userName: chrome.userName, csrf: chrome.csrf, notice: notice)
+        return copy
+    }
+}
+
+/// The applicant's dashboard: organisations, dossiers, open calls.
+struct DashboardPage: Encodable {
+    struct DossierRow: Encodable {
+        let title: String
+        let number: String?
+        let call: String
+        let organisation: String
+        let status: String
+        let created: String
+        let filed: String?
+        let url: String
+    }
+
+    struct OrganisationRow: Encodable {
+        let name: String
+        let url: String
+    }
+
+    struct CallRow: Encodable {
+        let title: String
+        let url: String
+        let deadline: String
+    }
+
+    let chrome: Chrome
+    let userName: String
+    let email: String
+    let organisations: [OrganisationRow]
+    let dossiers: [DossierRow]
+    let openCalls: [CallRow]
+}
