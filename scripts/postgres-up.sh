@@ -21,10 +21,21 @@ fi
 if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
   pg_ctlcluster "$version" main start >&2
 fi
-for _ in $(seq 1 30); do
-  su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1 && break
-  sleep 1
-done
+wait_ready() {
+  for _ in $(seq 1 30); do
+    su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  return 1
+}
+wait_ready
+# The test suite runs its tests in parallel, each with its own schema and connection pool:
+# PostgreSQL's default 100 connections is too few.
+if [ "$(su postgres -c "psql -qAtc 'show max_connections'")" -lt 500 ]; then
+  su postgres -c "psql -qc 'alter system set max_connections = 500'" >&2
+  pg_ctlcluster "$version" main restart >&2
+  wait_ready
+fi
 su postgres -c "psql -qAtc \"select 1 from pg_roles where rolname='$user'\"" | grep -q 1 \
   || su postgres -c "psql -qc \"create role $user login password '$password'\"" >&2
 su postgres -c "psql -qc 'drop database if exists $db'" >&2

@@ -64,7 +64,9 @@ struct ApplicationService {
         var answers = try Self.answers(dossier)
         for field in form.fields {
             if case .file = field.type { continue }
-            guard posted.fields[field.key] != nil || field.type.kind == "multiple_choice" else { continue }
+            // Only fields present in the post change: the page posts an empty value for a group of
+            // checkboxes, so that unticking them all clears the answer.
+            guard posted.fields[field.key] != nil else { continue }
             if errors[field.key] != nil { continue }
             if let value = submission.values[field.key] { answers[field.key] = value } else { answers[field.key] = nil }
         }
@@ -165,7 +167,9 @@ struct ApplicationService {
 
     /// Stores the answers and copies the well-known ones into the dossier's columns.
     static func apply(_ answers: [String: FieldValue], to dossier: DossierModel, form: FormDefinition) throws {
-        dossier.answers = String(decoding: try JSONEncoder().encode(answers), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        dossier.answers = String(decoding: try encoder.encode(answers), as: UTF8.self)
         if case .text(let title)? = answers[DossierForm.title] { dossier.title = title } else { dossier.title = "" }
         if case .text(let summary)? = answers[DossierForm.summary] { dossier.summary = summary } else { dossier.summary = "" }
         if case .choice(let theme)? = answers[DossierForm.theme] { dossier.themeCode = theme } else { dossier.themeCode = "" }

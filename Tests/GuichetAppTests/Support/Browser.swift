@@ -25,11 +25,38 @@ final class Browser: @unchecked Sendable {
         return try await send(.POST, path, form: fields)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?) async throws -> TestingHTTPResponse {
+    /// Posts a `multipart/form-data` form as a browser does for a form with file inputs; repeated
+    /// names (checkboxes) are repeated parts.
+    @discardableResult
+    func postMultipart(_ path: String, _ fields: [(String, String)], files: [(name: String, fileName: String, data: Data)] = [],
+                       csrf sendToken: Bool = true) async throws -> TestingHTTPResponse {
+        let boundary = "----GuichetTest\(UUID().uuidString)"
+        var body = Data()
+        var all = fields
+        if sendToken, let csrf { all.append(("_csrf", csrf)) }
+        for (name, value) in all {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        for file in files {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+            body.append(file.data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        let payload = body
+        return try await send(.POST, path, form: nil) { req in
+            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            req.body = ByteBuffer(data: payload)
+        }
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?,
+                      prepare: (@Sendable (inout TestingHTTPRequest) throws -> Void)? = nil) async throws -> TestingHTTPResponse {
         var captured: TestingHTTPResponse?
         try await app.testing().test(method, path, beforeRequest: { req in
             if let cookie = self.cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
             if let form { try req.content.encode(form, as: .urlEncodedForm) }
+            try prepare?(&req)
         }, afterResponse: { res in
             captured = res
         })

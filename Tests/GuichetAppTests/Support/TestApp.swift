@@ -11,10 +11,11 @@ import VaporTesting
 /// `DATABASE_URL` is set, a PostgreSQL schema of its own (dropped afterwards), so that the suite
 /// runs in parallel on both. After the test, every migration is reverted, which proves the
 /// reverts work.
-func withGuichet(demo: Bool = true, _ test: (Application) async throws -> Void) async throws {
+func withGuichet(demo: Bool = true, adjust: (inout AppConfiguration) -> Void = { _ in },
+                 _ test: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     var schema: String? = nil
-    let config: AppConfiguration
+    var config: AppConfiguration
     // bcrypt's lowest cost keeps the suite fast; a per-test data folder keeps files apart.
     let dataDirectory = NSTemporaryDirectory() + "guichet-test-" + UUID().uuidString
     if let url = Environment.get("DATABASE_URL"), !url.isEmpty {
@@ -26,6 +27,7 @@ func withGuichet(demo: Bool = true, _ test: (Application) async throws -> Void) 
         config = AppConfiguration(database: .sqliteMemory, loadDemoWhenEmpty: demo, dataDirectory: dataDirectory, bcryptCost: 4)
     }
     defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+    adjust(&config)
     do {
         try await configure(app, config)
         if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }
