@@ -191,6 +191,27 @@ import VaporTesting
         }
     }
 
+    @Test func anInfectedFileIsQuarantinedWithAMessage() async throws {
+        let folder = NSTemporaryDirectory() + "guichet-scanner-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scanner = try AttachmentStoreTests().fakeScanner(folder)
+        try await withGuichet(adjust: { $0.virusScanner = scanner }) { app in
+            let applicant = try await Applicant.make(app)
+            let id = try await applicant.startDossier()
+            let infected = SampleFiles.pdf + Data("EICAR-STANDARD-ANTIVIRUS-TEST-FILE".utf8)
+            let res = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [],
+                                                                files: [("statutes", "statuts.pdf", infected)])
+            #expect(res.status == .unprocessableEntity)
+            #expect(res.visibleText.contains("contient un virus"))
+            #expect(try await AttachmentModel.query(on: app.db).count() == 0)
+            let clean = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [],
+                                                                  files: [("statutes", "statuts.pdf", SampleFiles.pdf)])
+            #expect(clean.status == .seeOther)
+            #expect(try await AttachmentModel.query(on: app.db).first()?.scanStatus == "clean")
+        }
+    }
+
     @Test func anotherOrganisationsDossierIsNotFound() async throws {
         try await withGuichet { app in
             let owner = try await Applicant.make(app)

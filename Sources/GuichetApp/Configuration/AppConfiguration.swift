@@ -29,6 +29,10 @@ public struct AppConfiguration: Sendable {
     public var mailFrom: String
     /// The largest attachment accepted, in bytes (`GUICHET_MAX_UPLOAD_MB`, default 20).
     public var maxUploadBytes: Int = 20_000_000
+    /// The virus scanner run on each upload: `clamdscan` or `clamscan` when installed
+    /// (`GUICHET_VIRUS_SCANNER` names another command with the same exit codes); `nil`: files
+    /// are marked "not scanned".
+    public var virusScanner: String? = AttachmentStore.installedScanner
 
     public init(database: DatabaseChoice, loadDemoWhenEmpty: Bool = true, dataDirectory: String = "data",
                 publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, secureCookies: Bool = false,
@@ -63,6 +67,7 @@ public struct AppConfiguration: Sendable {
                                 publicURL: value("GUICHET_PUBLIC_URL") ?? "http://127.0.0.1:8080",
                                 bcryptCost: cost, secureCookies: value("GUICHET_SECURE_COOKIES") == "1",
                                 mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>")
+        if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
         if let megabytes = value("GUICHET_MAX_UPLOAD_MB").flatMap(Int.init), (1...100).contains(megabytes) {
             configuration.maxUploadBytes = megabytes * 1_000_000
         }

@@ -185,7 +185,8 @@ struct ApplicationController: RouteCollection {
     }
 
     private func store(_ req: Request) -> AttachmentStore {
-        AttachmentStore(root: req.application.guichetConfiguration.dataDirectory)
+        AttachmentStore(root: req.application.guichetConfiguration.dataDirectory,
+                        scanner: req.application.guichetConfiguration.virusScanner)
     }
 
     private func service(_ req: Request) -> ApplicationService {

@@ -6,6 +6,9 @@ import GuichetDomain
 /// shared by identical files; infected files go to `<data>/quarantine/`.
 struct AttachmentStore: Sendable {
     let root: String
+    /// The ClamAV command line scanner to run (`clamdscan` or `clamscan`), found on the PATH by
+    /// default; `nil` when none is installed.
+    var scanner: String? = AttachmentStore.installedScanner
 
     enum ScanResult: String {
         case clean
@@ -43,7 +46,7 @@ struct AttachmentStore: Sendable {
     /// Scans a stored file with ClamAV when `clamdscan` or `clamscan` is installed; moves an
     /// infected file to quarantine. Without a scanner, the file is marked "not scanned".
     func scan(sha256: String) -> ScanResult {
-        guard let scanner = Self.scanner else { return .notScanned }
+        guard let scanner else { return .notScanned }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: scanner)
         process.arguments = ["--no-summary", path(for: sha256)]
@@ -67,7 +70,7 @@ struct AttachmentStore: Sendable {
     }
 
     /// The first ClamAV scanner found on the PATH.
-    static let scanner: String? = {
+    static let installedScanner: String? = {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         for name in ["clamdscan", "clamscan"] {
             for folder in paths where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {

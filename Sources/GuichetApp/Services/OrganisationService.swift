@@ -82,7 +82,11 @@ struct OrganisationService {
             // The domain has the last word on what registering requires.
             let organisation = Organisation(id: id, name: name, legalForm: legalForm.rawValue, siret: siret, rna: rna,
                                             departementCode: departement, simulated: false)
-            do throws(DomainError) { try organisation.checkRegistrable() } catch { throw DomainError.invalidForm(errors: [Self.field(of: error): error.message]) }
+            do throws(DomainError) {
+                try organisation.checkRegistrable()
+            } catch {
+                throw DomainError.invalidForm(errors: [Self.field(of: error): error.message])
+            }
 
             let model = OrganisationModel(id: id, name: name, legalForm: legalForm.rawValue, siret: siret?.value, rna: rna?.value,
                                           departementCode: departement, simulated: false)
