@@ -13,8 +13,8 @@ struct ServeWithDataCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await DataBootstrap.prepare(app)
-        let outbox = OutboxWorker.start(app)
-        defer { outbox.cancel() }
+        // Vapor's serve command returns once the server listens; the worker lives until shutdown.
+        app.lifecycle.use(OutboxWorker.Lifecycle(task: OutboxWorker.start(app)))
         try await app.servers.asyncCommand.run(using: context, signature: signature)
     }
 }
@@ -87,6 +87,14 @@ struct DemoCommand: AsyncCommand {
 /// Sends the outbox every few seconds while the server runs. Each instance runs one; the
 /// outbox's claims keep them from sending a message twice.
 enum OutboxWorker {
+    /// Stops the worker when the application shuts down.
+    struct Lifecycle: LifecycleHandler {
+        let task: Task<Void, Never>
+
+        func shutdown(_ application: Application) { task.cancel() }
+        func shutdownAsync(_ application: Application) async { task.cancel() }
+    }
+
     static func start(_ app: Application, every interval: Duration = .seconds(5)) -> Task<Void, Never> {
         let sender = app.outboxSender
         return Task.detached {
