@@ -28,6 +28,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
                           path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
     app.storage[ConfigurationKey.self] = config
+    app.mailTransport = try Application.makeMailTransport(config, group: app.eventLoopGroup)
 
     app.leaf.configuration.rootDirectory = AppResources.viewsDirectory
     // Views ship inside the module's bundle, which lives under `.build/` during development: the
@@ -61,8 +62,7 @@ extension Application {
     /// The outbox's sender, with the configured transport.
     var outboxSender: OutboxSender {
         let config = guichetConfiguration
-        return OutboxSender(database: db, transport: EMLFileTransport(directory: config.dataDirectory + "/mail"),
-                            from: config.mailFrom, logger: logger)
+        return OutboxSender(database: db, transport: mailTransport, from: config.mailFrom, logger: logger)
     }
 }
 

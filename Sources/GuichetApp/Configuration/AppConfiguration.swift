@@ -29,6 +29,10 @@ public struct AppConfiguration: Sendable {
     public var mailFrom: String
     /// The largest attachment accepted, in bytes (`GUICHET_MAX_UPLOAD_MB`, default 20).
     public var maxUploadBytes: Int = 20_000_000
+    /// Send email through this SMTP server (`GUICHET_SMTP_URL`, e.g.
+    /// `smtps://user:password@mail.exemple.fr:465`); when nil, emails are written as files in
+    /// `<data>/mail/`. The syntax is in `SMTPConfiguration`; a bad URL stops the startup.
+    public var smtpURL: String?
     /// The virus scanner run on each upload: `clamdscan` or `clamscan` when installed
     /// (`GUICHET_VIRUS_SCANNER` names another command with the same exit codes); `nil`: files
     /// are marked "not scanned".
@@ -36,7 +40,7 @@ public struct AppConfiguration: Sendable {
 
     public init(database: DatabaseChoice, loadDemoWhenEmpty: Bool = true, dataDirectory: String = "data",
                 publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, secureCookies: Bool = false,
-                mailFrom: String = "Guichet <ne-pas-repondre@guichet.invalid>") {
+                mailFrom: String = "Guichet <ne-pas-repondre@guichet.invalid>", smtpURL: String? = nil) {
         self.database = database
         self.loadDemoWhenEmpty = loadDemoWhenEmpty
         self.dataDirectory = dataDirectory
@@ -44,6 +48,7 @@ public struct AppConfiguration: Sendable {
         self.bcryptCost = bcryptCost
         self.secureCookies = secureCookies
         self.mailFrom = mailFrom
+        self.smtpURL = smtpURL
     }
 
     /// Reads the environment:
@@ -52,7 +57,7 @@ public struct AppConfiguration: Sendable {
     /// - `GUICHET_LOAD_DEMO`: `0` not to load the demo call into an empty database;
     /// - `GUICHET_DATA_DIR` (default `data`), `GUICHET_PUBLIC_URL` (default `http://127.0.0.1:8080`),
     ///   `GUICHET_BCRYPT_COST` (default 12, 10…16), `GUICHET_SECURE_COOKIES` (`1` behind HTTPS),
-    ///   `GUICHET_MAIL_FROM`.
+    ///   `GUICHET_MAIL_FROM`, `GUICHET_SMTP_URL` (files in `<data>/mail/` when unset).
     public static func fromEnvironment() -> AppConfiguration {
         let database: DatabaseChoice
         if let url = Environment.get("DATABASE_URL"), !url.isEmpty {
@@ -66,7 +71,8 @@ public struct AppConfiguration: Sendable {
                                 dataDirectory: value("GUICHET_DATA_DIR") ?? "data",
                                 publicURL: value("GUICHET_PUBLIC_URL") ?? "http://127.0.0.1:8080",
                                 bcryptCost: cost, secureCookies: value("GUICHET_SECURE_COOKIES") == "1",
-                                mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>")
+                                mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>",
+                                smtpURL: value("GUICHET_SMTP_URL"))
         if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
         if let megabytes = value("GUICHET_MAX_UPLOAD_MB").flatMap(Int.init), (1...100).contains(megabytes) {
             configuration.maxUploadBytes = megabytes * 1_000_000

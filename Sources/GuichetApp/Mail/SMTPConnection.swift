@@ -102,7 +102,9 @@ final class SMTPReplyReader: ChannelInboundHandler {
 
         var description: String {
             switch self {
-            case .timedOut(let limit): "no reply within \(limit.nanoseconds / 1_000_000_000) s"
+            case .timedOut(let limit):
+                limit.nanoseconds % 1_000_000_000 == 0
+                    ? "no reply within \(limit.nanoseconds / 1_000_000_000) s" : "no reply within \(limit.nanoseconds / 1_000_000) ms"
             case .closedByServer: "the server closed the connection"
             case .malformedReply(let line): "malformed reply \"\(line.prefix(80))\""
             case .unexpectedDataBeforeTLS: "the server sent data after accepting STARTTLS, before the TLS handshake"
@@ -172,15 +174,15 @@ final class SMTPReplyReader: ChannelInboundHandler {
     }
 
     private func take(_ line: String) throws {
-        let scalars = Array(line.utf8)
-        guard scalars.count >= 3, scalars[0...2].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let code = Int(String(decoding: scalars[0...2], as: UTF8.self)),
-              scalars.count == 3 || scalars[3] == UInt8(ascii: " ") || scalars[3] == UInt8(ascii: "-") else {
+        let bytes = Array(line.utf8)
+        guard bytes.count >= 3, bytes[0...2].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              let code = Int(String(decoding: bytes[0...2], as: UTF8.self)),
+              bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-") else {
             throw Failure.malformedReply(line)
         }
-        linesOfCurrentReply.append(scalars.count > 4 ? String(decoding: scalars[4...], as: UTF8.self) : "")
+        linesOfCurrentReply.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")
         guard linesOfCurrentReply.count <= Self.maximumLinesPerReply else { throw Failure.malformedReply("too many lines") }
-        if scalars.count == 3 || scalars[3] == UInt8(ascii: " ") {
+        if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") {
             replies.append(SMTPReply(code: code, lines: linesOfCurrentReply))
             linesOfCurrentReply = []
         }

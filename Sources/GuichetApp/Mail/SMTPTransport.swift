@@ -122,11 +122,11 @@ private struct Session {
     private func authenticate(_ credentials: SMTPConfiguration.Credentials, mechanisms: [String]) async throws {
         if mechanisms.contains("PLAIN") {
             let token = Data("\0\(credentials.user)\0\(credentials.password)".utf8).base64EncodedString()
-            try await expect(2, from: "AUTH PLAIN \(token)", step: "AUTH PLAIN", quoting: "AUTH PLAIN")
+            try await expect(2, from: "AUTH PLAIN \(token)", step: "AUTH PLAIN")
         } else if mechanisms.contains("LOGIN") {
             try await expect(3, from: "AUTH LOGIN", step: "AUTH LOGIN")
-            try await expect(3, from: Data(credentials.user.utf8).base64EncodedString(), step: "AUTH LOGIN (user name)", quoting: "user name")
-            try await expect(2, from: Data(credentials.password.utf8).base64EncodedString(), step: "AUTH LOGIN (password)", quoting: "password")
+            try await expect(3, from: Data(credentials.user.utf8).base64EncodedString(), step: "AUTH LOGIN (user name)")
+            try await expect(2, from: Data(credentials.password.utf8).base64EncodedString(), step: "AUTH LOGIN (password)")
         } else {
             let offered = mechanisms.isEmpty ? "none" : mechanisms.joined(separator: " ")
             throw SMTPError(step: "AUTH", server: server, problem: "the server offers no AUTH PLAIN or LOGIN (offered: \(offered))")
@@ -135,7 +135,7 @@ private struct Session {
 
     /// Sends `command` and requires a reply of the given kind (2 done, 3 go on).
     @discardableResult
-    private func expect(_ kind: Int, from command: String?, step: String, quoting _: String? = nil) async throws -> SMTPReply {
+    private func expect(_ kind: Int, from command: String?, step: String) async throws -> SMTPReply {
         try await check(kind, step: step) { try await connection.exchange(command) }
     }
 
@@ -162,7 +162,7 @@ struct SMTPError: Error, CustomStringConvertible {
     let server: String
     let problem: String
 
-    var description: String { "SMTP \(step) failed (\(server)): \(problem)" }
+    var description: String { server.isEmpty ? "SMTP \(step): \(problem)" : "SMTP \(step) failed (\(server)): \(problem)" }
 }
 
 /// The addresses of the SMTP envelope, taken from header values.
@@ -179,7 +179,7 @@ enum SMTPEnvelope {
         let forbidden = CharacterSet(charactersIn: "<>\r\n\t ,;\"()\\").union(.controlCharacters)
         guard let at = address.lastIndex(of: "@"), at != address.startIndex, address.index(after: at) != address.endIndex,
               address.rangeOfCharacter(from: forbidden) == nil, address.utf8.count <= 254 else {
-            throw SMTPError(step: "envelope", server: "-", problem: "the \(header): value \"\(value.prefix(100))\" holds no usable address")
+            throw SMTPError(step: "envelope", server: "", problem: "the \(header): value \"\(value.prefix(100))\" holds no usable address")
         }
         return address
     }

@@ -27,8 +27,10 @@ struct CreateApplicantSpace: AsyncMigration {
                 .field("created_at", .datetime)
                 .unique(on: "token_hash")
                 .create()
-            try await Indexes.create("organisations_siret", on: OrganisationModel.schema, ["siret"], database)
-            try await Indexes.create("organisations_rna", on: OrganisationModel.schema, ["rna"], database)
+            // One organisation per SIRET and per RNA number, even when two people register it at the
+            // same moment (NULLs, the demo's unidentified carriers, do not collide).
+            try await Indexes.create("organisations_siret", on: OrganisationModel.schema, ["siret"], unique: true, database)
+            try await Indexes.create("organisations_rna", on: OrganisationModel.schema, ["rna"], unique: true, database)
 
             try await database.schema(CallModel.schema).field("region_code", .string).update()
             try await database.schema(CallModel.schema).field("receipt_counter", .int, .required, .sql(.default(0))).update()

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import GuichetDomain
 import Vapor
@@ -93,7 +94,12 @@ struct OrganisationService {
             model.address = address
             model.postcode = postcode
             model.city = city
-            try await model.create(on: db)
+            do {
+                try await model.create(on: db)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Registered by someone else between the check above and this insert.
+                throw DomainError.invalidForm(errors: [siret != nil ? "siret" : "rna": Self.alreadyRegistered(siret != nil ? "ce SIRET" : "ce numéro RNA")])
+            }
             try await OrganisationMemberModel(organisationID: id, userID: userID).create(on: db)
             return model
         }
@@ -167,8 +173,12 @@ struct OrganisationService {
                     .filter(\.$tokenHash == SecretToken.hash(token)).first(),
                   invitation.acceptedAt == nil, invitation.expiresAt > now,
                   let organisation = try await OrganisationModel.find(invitation.$organisation.id, on: db) else { throw expired }
-            invitation.acceptedAt = now
-            try await invitation.save(on: db)
+            // Single use even under concurrent clicks: only the request that moves `accepted_at`
+            // from NULL wins.
+            guard let sql = db as? any SQLDatabase,
+                  try await sql.update(OrganisationInvitationModel.schema).set("accepted_at", to: SQLBind(now))
+                    .where("id", .equal, SQLBind(try invitation.requireID())).where("accepted_at", .is, SQLLiteral.null)
+                    .returning("id").all().count == 1 else { throw expired }
             let organisationID = try organisation.requireID()
             let alreadyMember = try await Membership(database: db).isMember(userID, of: organisationID)
             if !alreadyMember {

@@ -24,7 +24,8 @@ struct Applicant {
         try await browser.get(SiteURL.login.path)
         try await browser.post(SiteURL.login.path, ["email": email, "password": password])
         let user = try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
-        let org = OrganisationModel(name: organisation, legalForm: "Association déclarée (loi 1901)", siret: nil, rna: "W021000001",
+        let org = OrganisationModel(name: organisation, legalForm: "Association déclarée (loi 1901)", siret: nil,
+                                    rna: "W02" + String(format: "%07d", Int.random(in: 0..<10_000_000)),
                                     departementCode: "02", simulated: false)
         try await org.create(on: app.db)
         try await OrganisationMemberModel(organisationID: org.requireID(), userID: user.requireID()).create(on: app.db)
