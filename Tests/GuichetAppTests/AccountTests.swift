@@ -138,6 +138,19 @@ import VaporTesting
         }
     }
 
+    @Test func loginReturnsToThePageAskedForAndNeverToAnotherSite() async throws {
+        try await withGuichet(demo: false) { app in
+            let browser = try await confirmedAccount(app)
+            #expect(try await browser.get(SiteURL.organisations.path).status == .seeOther)
+            try await browser.get(SiteURL.login.path)
+            let res = try await browser.post(SiteURL.login.path, ["email": "asso@exemple.fr", "password": password])
+            #expect(res.headers.first(name: .location) == SiteURL.organisations.path)
+            #expect(LoginRequired.safeReturn("//evil.example/x") == nil)
+            #expect(LoginRequired.safeReturn("https://evil.example") == nil)
+            #expect(LoginRequired.safeReturn("/dossiers/1?x=2") == "/dossiers/1?x=2")
+        }
+    }
+
     @Test func wrongPasswordAndUnknownAddressGetTheSameAnswer() async throws {
         try await withGuichet(demo: false) { app in
             let browser = try await confirmedAccount(app)

@@ -104,10 +104,12 @@ struct AccountController: RouteCollection {
                 try await req.application.sessions.driver.deleteSession(old, for: req).get()
                 req.session.id = nil
             }
+            let returnTo = LoginRequired.safeReturn(req.session.data[LoginRequired.returnKey])
+            req.session.data[LoginRequired.returnKey] = nil
             req.session.data[CSRFMiddleware.sessionKey] = nil
             req.auth.login(user)
             req.session.authenticate(user)
-            return req.redirect(to: SiteURL.account.path)
+            return req.redirect(to: returnTo ?? SiteURL.account.path)
         } catch let error as AppError where [.unauthorized, .tooManyRequests, .forbidden].contains(error.status) {
             return try await loginPage(req, email: input.email ?? "", error: error.message, status: error.status)
         }
@@ -229,12 +231,22 @@ struct AccountController: RouteCollection {
 
 /// Pages for logged-in people: others are sent to the login page (API: 401).
 struct LoginRequired: AsyncMiddleware {
+    static let returnKey = "return_to"
+
+    /// A local path to go back to, never another site (`//host`, `https:`).
+    static func safeReturn(_ path: String?) -> String? {
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.count < 2_000 else { return nil }
+        return path
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.auth.has(UserModel.self) else {
             if request.url.path.hasPrefix("/api/") {
                 throw AppError(status: .unauthorized, code: "login_required", message: "Connexion requise.")
             }
             Flash.set("Connectez-vous pour accéder à cette page.", on: request)
+            // Back to the page asked for after login (an invitation link, a dossier).
+            if request.method == .GET { request.session.data[Self.returnKey] = request.url.string }
             return request.redirect(to: SiteURL.login.path)
         }
         return try await next.respond(to: request)
