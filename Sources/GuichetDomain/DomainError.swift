@@ -31,6 +31,7 @@ public enum DomainError: Error, Equatable, Sendable {
     case emptyFile(name: String)
     case fileTooLarge(name: String, bytes: Int, limit: Int)
     case fileTypeNotAllowed(name: String, detected: String)
+    case conflictOfInterest(action: String)
 
     /// A stable identifier for clients and tests; never translated, never changed once published.
     public var code: String {
@@ -60,6 +61,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .emptyFile: "empty_file"
         case .fileTooLarge: "file_too_large"
         case .fileTypeNotAllowed: "file_type_not_allowed"
+        case .conflictOfInterest: "conflict_of_interest"
         }
     }
 
@@ -116,6 +118,8 @@ public enum DomainError: Error, Equatable, Sendable {
             "Le fichier « \(name) » est vide."
         case .fileTooLarge(let name, let bytes, let limit):
             "Le fichier « \(name) » pèse \(ByteSize.french(bytes)) : la limite est de \(ByteSize.french(limit))."
+        case .conflictOfInterest(let action):
+            "Vous avez déclaré un lien avec l'organisation qui porte ce dossier : vous ne pouvez pas \(action). Votre déport est enregistré."
         case .fileTypeNotAllowed(let name, let detected):
             "Le fichier « \(name) » n'est pas d'un type accepté (contenu reconnu : \(detected)). Types acceptés : PDF, images (PNG, JPEG), documents bureautiques (Word, Excel, OpenDocument)."
         }
