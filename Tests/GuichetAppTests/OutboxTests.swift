@@ -62,6 +62,14 @@ import Vapor
         }
     }
 
+    @Test func headerValuesCannotSmuggleHeaders() {
+        let mail = OutgoingMail(from: "Guichet <g@exemple.fr>", to: "a@b.fr\r\nBcc: x@y.fr", subject: "Objet\nBcc: z@y.fr",
+                                body: "Corps", messageID: UUID(), date: Date())
+        let rendered = RFC5322.render(mail)
+        #expect(!rendered.contains("\r\nBcc:"))
+        #expect(rendered.contains("To: a@b.frBcc: x@y.fr\r\n"))
+    }
+
     @Test func retryDelaysGrowAndStayBounded() {
         #expect(OutboxSender.retryDelay(afterAttempts: 1) == 60)
         #expect(OutboxSender.retryDelay(afterAttempts: 3) == 240)

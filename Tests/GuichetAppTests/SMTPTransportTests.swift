@@ -99,9 +99,37 @@ import Vapor
         let url = "smtp://guichet:secret@127.0.0.1:\(server.port)?starttls=required"
         let transport = try SMTPTransport(configuration: SMTPConfiguration(url: url, defaultEHLOName: "guichet.test"))
         let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.mail) }
-        #expect(error.step == "STARTTLS")
+        #expect(error.step == "STARTTLS", "\(error)")
         #expect(server.record.commands.allSatisfy { $0.hasPrefix("EHLO") || $0 == "QUIT" })
         #expect(server.record.data.isEmpty)
+    }
+
+    @Test func implicitTLSAgainstAPlainServerFailsAtTheGreeting() async throws {
+        let server = try await FakeSMTPServer.start()
+        defer { server.stop() }
+        let configuration = SMTPConfiguration(host: "127.0.0.1", port: server.port, security: .implicitTLS, timeout: .seconds(5))
+        let error = try await #require(throws: SMTPError.self) { try await SMTPTransport(configuration: configuration).send(Self.mail) }
+        #expect(error.step == "greeting" && !error.description.contains("no reply"), "a TLS error, not a timeout: \(error)")
+        #expect(server.record.commands.allSatisfy { !$0.hasPrefix("EHLO") })
+    }
+
+    @Test func aFailedTLSHandshakeAfterSTARTTLSSendsNoCredentials() async throws {
+        let server = try await FakeSMTPServer.start(FakeSMTPServer.Behaviour(offersStartTLS: true))
+        defer { server.stop() }
+        let url = "smtp://guichet:secret@127.0.0.1:\(server.port)?starttls=required&timeout=5&ehlo=guichet.test"
+        let transport = try SMTPTransport(configuration: SMTPConfiguration(url: url, defaultEHLOName: "localhost"))
+        let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.mail) }
+        #expect(error.step == "EHLO after STARTTLS", "\(error)")
+        #expect(server.record.commands.prefix(2) == ["EHLO guichet.test", "STARTTLS"])
+        #expect(!server.record.commands.contains { $0.hasPrefix("AUTH") || $0.hasPrefix("MAIL") })
+    }
+
+    @Test func cleartextInjectedAfterSTARTTLSIsRefused() async throws {
+        let server = try await FakeSMTPServer.start(FakeSMTPServer.Behaviour(offersStartTLS: true, injectsAfterStartTLS: true))
+        defer { server.stop() }
+        let transport = try SMTPTransport(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, security: .startTLS))
+        let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.mail) }
+        #expect(error.step == "STARTTLS" && error.description.contains("before the TLS handshake"), "\(error)")
     }
 
     @Test func theOutboxUsesSMTPWhenTheURLIsConfigured() async throws {
@@ -171,6 +199,9 @@ final class FakeSMTPServer: Sendable {
     struct Behaviour: Sendable {
         var authMechanisms = "PLAIN LOGIN"
         var rejectsRecipients = false
+        var offersStartTLS = false
+        /// Answers STARTTLS with a second, clear-text reply in the same packet, as an attacker would.
+        var injectsAfterStartTLS = false
         /// Accepts the connection and never says a word.
         var silent = false
     }
@@ -255,7 +286,10 @@ private final class FakeSMTPHandler: ChannelInboundHandler {
             return reply(context, loginStep == 2 ? "334 UGFzc3dvcmQ6" : "235 2.7.0 ok")
         }
         switch line.split(separator: " ").first?.uppercased() ?? "" {
-        case "EHLO": reply(context, "250-fake.test\r\n250-AUTH \(behaviour.authMechanisms)\r\n250-SIZE 1000000\r\n250 8BITMIME")
+        case "EHLO":
+            let startTLS = behaviour.offersStartTLS ? "250-STARTTLS\r\n" : ""
+            reply(context, "250-fake.test\r\n\(startTLS)250-AUTH \(behaviour.authMechanisms)\r\n250-SIZE 1000000\r\n250 8BITMIME")
+        case "STARTTLS": reply(context, behaviour.injectsAfterStartTLS ? "220 2.0.0 ready\r\n250 AUTH PLAIN" : "220 2.0.0 ready")
         case "AUTH" where line.uppercased() == "AUTH LOGIN":
             loginStep = 1
             reply(context, "334 VXNlcm5hbWU6")

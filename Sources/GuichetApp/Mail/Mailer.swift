@@ -47,10 +47,15 @@ struct EMLFileTransport: MailTransport {
 /// RFC 5322 rendering: UTF-8 text, encoded headers, CRLF line ends.
 enum RFC5322 {
     static func render(_ mail: OutgoingMail) -> String {
+        // A header value never carries a line break: no header can be smuggled in.
+        // Filtered by scalar: "\r\n" is a single Character, which a Character filter would keep.
+        func clean(_ value: String) -> String {
+            String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
+        }
         let headers = [
-            "From: \(mail.from)",
-            "To: \(mail.to)",
-            "Subject: \(encodedWord(mail.subject))",
+            "From: \(clean(mail.from))",
+            "To: \(clean(mail.to))",
+            "Subject: \(encodedWord(clean(mail.subject)))",
             "Date: \(rfc2822Date(mail.date))",
             "Message-ID: <\(mail.messageID.uuidString.lowercased())@guichet>",
             "MIME-Version: 1.0",

@@ -12,8 +12,9 @@ struct OutboxSender {
     let from: String
     let logger: Logger
 
-    /// How long a claim lasts: a sender that dies mid-send releases the message after this.
-    static let lease: TimeInterval = 120
+    /// How long a claim lasts: a sender that dies mid-send releases the message after this. Longer
+    /// than the slowest SMTP session (each of its steps may wait 30 s).
+    static let lease: TimeInterval = 900
 
     /// The delay before retry number `attempts` (1 min, 2, 4 … capped at 6 h).
     static func retryDelay(afterAttempts attempts: Int) -> TimeInterval {

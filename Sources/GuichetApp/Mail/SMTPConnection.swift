@@ -27,21 +27,20 @@ struct SMTPConnection: Sendable {
     static func open(host: String, port: Int, tls: NIOSSLContext?, timeout: TimeAmount,
                      group: any EventLoopGroup) async throws -> SMTPConnection {
         let serverName = SMTPConnection.serverNameIndication(for: host)
-        let channel = try await ClientBootstrap(group: group)
+        // The reader is taken while the pipeline is built: a server that closes at once (a failed
+        // TLS handshake) would leave nothing to look it up in afterwards.
+        return try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
-            .channelInitializer { channel in
+            .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    try channel.pipeline.syncOperations.addHandler(SMTPReplyReader())
+                    let reader = SMTPReplyReader()
+                    try channel.pipeline.syncOperations.addHandler(reader)
+                    return SMTPConnection(channel: channel, reader: NIOLoopBound(reader, eventLoop: channel.eventLoop), timeout: timeout)
                 }
             }
-            .connect(host: host, port: port).get()
-        let reader = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPReplyReader.self), eventLoop: channel.eventLoop)
-        }.get()
-        return SMTPConnection(channel: channel, reader: reader, timeout: timeout)
     }
 
     /// Sends `line` (CRLF added) when given, then waits for the next reply.

@@ -27,7 +27,8 @@ struct SMTPTransport: MailTransport {
         let message = RFC5322.render(mail)
         let connection: SMTPConnection
         do {
-            connection = try await SMTPConnection.open(host: configuration.host, port: configuration.port, tls: tls,
+            connection = try await SMTPConnection.open(host: configuration.host, port: configuration.port,
+                                                       tls: configuration.security == .implicitTLS ? tls : nil,
                                                        timeout: configuration.timeout, group: group)
         } catch {
             throw SMTPError(step: "connect", server: server, problem: "\(error)")
@@ -70,7 +71,7 @@ private struct Session {
 
     func deliver(_ message: String, from sender: String, to recipient: String) async throws {
         try await expect(2, from: nil, step: "greeting")
-        var capabilities = try await hello()
+        var capabilities = try await hello(step: "EHLO")
         if configuration.security == .startTLS {
             guard capabilities.keys.contains("STARTTLS"), let tls else {
                 throw SMTPError(step: "STARTTLS", server: server, problem: "the server does not offer STARTTLS, which the configuration requires; nothing was sent")
@@ -82,7 +83,7 @@ private struct Session {
                 throw SMTPError(step: "STARTTLS", server: server, problem: "\(error)")
             }
             // RFC 3207 §4.2: what the server said before TLS is forgotten.
-            capabilities = try await hello()
+            capabilities = try await hello(step: "EHLO after STARTTLS")
         }
         if let credentials = configuration.credentials {
             try await authenticate(credentials, mechanisms: capabilities["AUTH"] ?? [])
@@ -107,8 +108,8 @@ private struct Session {
     }
 
     /// `EHLO`, and the extensions the server offers: keyword (upper case) → parameters.
-    private func hello() async throws -> [String: [String]] {
-        let reply = try await expect(2, from: "EHLO \(configuration.ehloName)", step: "EHLO")
+    private func hello(step: String) async throws -> [String: [String]] {
+        let reply = try await expect(2, from: "EHLO \(configuration.ehloName)", step: step)
         var capabilities: [String: [String]] = [:]
         for line in reply.lines.dropFirst() {
             // Some servers still write the pre-standard `AUTH=PLAIN LOGIN`.
@@ -172,6 +173,10 @@ enum SMTPEnvelope {
     /// Refuses anything that could smuggle a command into the dialogue (line breaks, brackets,
     /// spaces) or that is not an address at all.
     static func address(in value: String, header: String) throws -> String {
+        // A line break in the header would be a line break in the dialogue.
+        guard value.rangeOfCharacter(from: .controlCharacters) == nil else {
+            throw SMTPError(step: "envelope", server: "", problem: "the \(header): value holds a control character")
+        }
         var address = value.trimmingCharacters(in: .whitespaces)
         if let close = address.lastIndex(of: ">"), let open = address[..<close].lastIndex(of: "<") {
             address = String(address[address.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
