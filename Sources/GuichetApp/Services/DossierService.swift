@@ -11,18 +11,19 @@ struct DossierService {
     /// - Returns: the transition that was saved.
     @discardableResult
     func apply(_ action: DossierAction, to dossierID: UUID, by agent: Agent, now: Date) async throws -> DossierTransition {
+        // Filing and deciding carry more rules (the form, the receipt; the wave, the envelope):
+        // they have their own paths, ApplicationService.file and decide(_:outcome:wave:by:now:).
         if case .decide = action {
             throw DomainError.missingData(field: "vague", reason: "une décision se prend dans une vague du comité.")
+        }
+        if case .file = action {
+            throw DomainError.missingData(field: "formulaire", reason: "un dépôt passe par le formulaire du dossier.")
         }
         return try await database.transaction { db in
             let (model, dossier, call) = try await Self.load(dossierID, on: db)
             let transition = try DossierLifecycle.transition(dossier, action, by: agent, call: call.call, now: now)
             var updated = dossier
             updated.status = transition.to
-            if case .file = action, dossier.filedAt == nil {
-                updated.filedAt = now
-                updated.number = try await Self.nextReceiptNumber(call.model, on: db)
-            }
             model.apply(updated)
             try await model.save(on: db)
             try await AuditEntryModel(AuditEntry.dossier(dossierID, transition, by: agent, at: now)).create(on: db)
@@ -59,14 +60,5 @@ struct DossierService {
         }
         let call = try await CallRepository(database: db).load(model.$call.get(on: db))
         return (model, try model.domain(), call)
-    }
-
-    /// The next receipt number of a call: one more than the highest given so far.
-    private static func nextReceiptNumber(_ call: CallModel, on db: any Database) async throws -> String {
-        let prefix = call.receiptPrefix
-        let numbers = try await DossierModel.query(on: db).filter(\.$call.$id == call.requireID())
-            .filter(\.$number != nil).all(\.$number)
-        let highest = numbers.compactMap { $0.flatMap { Int($0.dropFirst(prefix.count + 1)) } }.max() ?? 0
-        return ReceiptNumber.make(prefix: prefix, sequence: highest + 1)
     }
 }
