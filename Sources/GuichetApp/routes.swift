@@ -8,4 +8,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccountController())
     try app.register(collection: OrganisationController())
     try app.register(collection: ApplicationController())
+    try app.register(collection: InstructionController())
 }

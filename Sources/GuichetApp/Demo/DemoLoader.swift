@@ -174,7 +174,9 @@ struct DemoLoader {
                 decisions.append(DecisionModel(decision, waveID: try waveModels[0].requireID(), decidedBy: "Comité de sélection régional",
                                                simulated: true))
             }
-            dossiers.append(DossierModel(dossier, callID: callID, organisationID: plan.organisationID))
+            let model = DossierModel(dossier, callID: callID, organisationID: plan.organisationID)
+            model.instructorGroup = Routing.group(for: dossier.scope).stored
+            dossiers.append(model)
         }
         for chunk in dossiers.chunked(400) { try await chunk.create(on: database) }
         for chunk in decisions.chunked(400) { try await chunk.create(on: database) }

@@ -15,6 +15,14 @@ enum Indexes {
     }
 }
 
+extension Indexes {
+    /// Drops an index (SQLite refuses to drop a column an index still uses).
+    static func drop(_ name: String, _ database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.drop(index: name).ifExists().run()
+    }
+}
+
 /// The migrations, in order; every one reverts.
 ///
 /// Each migration's `prepare` runs in a transaction (SQLite and PostgreSQL both have
@@ -28,5 +36,6 @@ enum GuichetMigrations {
         ProtectAuditLog(),
         CreateAccounts(),
         CreateApplicantSpace(),
+        CreateStaff(),
     ]
 }

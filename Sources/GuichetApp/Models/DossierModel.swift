@@ -32,6 +32,10 @@ final class DossierModel: Model, @unchecked Sendable {
     @OptionalField(key: "created_by") var createdBy: UUID?
     /// SHA-256 of what was filed (the receipt's digest).
     @OptionalField(key: "receipt_digest") var receiptDigest: String?
+    /// The instructor group the dossier is routed to (a stored ``GuichetDomain/StaffScope``).
+    @OptionalField(key: "instructor_group") var instructorGroup: String?
+    /// The instructor who has taken the dossier.
+    @OptionalField(key: "assignee_id") var assigneeID: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -30,6 +30,9 @@ enum SiteURL: Equatable {
     case dossierReceipt(UUID)
     case withdrawDossier(UUID)
     case attachment(dossier: UUID, attachment: UUID)
+    case instruction
+    case staffDossier(UUID)
+    case takeDossier(UUID)
 
     var path: String {
         switch self {
@@ -60,6 +63,9 @@ enum SiteURL: Equatable {
         case .fileDossier(let id): "/dossiers/\(id.uuidString.lowercased())/deposer"
         case .dossierReceipt(let id): "/dossiers/\(id.uuidString.lowercased())/recepisse"
         case .withdrawDossier(let id): "/dossiers/\(id.uuidString.lowercased())/retirer"
+        case .instruction: "/instruction"
+        case .staffDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())"
+        case .takeDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/prendre"
         case .attachment(let dossier, let attachment): "/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
         }
     }

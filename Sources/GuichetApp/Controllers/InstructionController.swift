@@ -1,0 +1,126 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import SQLKit
+import Vapor
+
+/// The instructors' side: the queue of the dossiers routed to their territory, a dossier's page
+/// with its history, taking a dossier. Anyone else gets 404: the pages do not exist for them.
+struct InstructionController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
+        staff.get("instruction", use: queue)
+        staff.get("instruction", "dossiers", ":dossier", use: show)
+        staff.post("instruction", "dossiers", ":dossier", "prendre", use: take)
+    }
+
+    /// The queue's filters, as query parameters (French, as they appear in the address bar).
+    struct Filters: Content {
+        var statut: String?
+        var theme: String?
+        var territoire: String?
+        var assignation: String?
+        var tri: String?
+        var page: Int?
+    }
+
+    static let pageSize = 50
+
+    @Sendable
+    func queue(req: Request) async throws -> View {
+        let user = try req.auth.require(UserModel.self)
+        let filters = (try? req.query.decode(Filters.self)) ?? Filters()
+        let groups = StaffDirectory.visibleGroups(try await StaffDirectory(database: req.db).scopes(of: user.requireID()))
+        func visible() -> QueryBuilder<DossierModel> {
+            let query = DossierModel.query(on: req.db).filter(\.$filedAt != nil)
+            if let groups { query.filter(\.$instructorGroup ~~ Array(groups)) }
+            return query
+        }
+        let counts = try await Self.countsByStatus(visible())
+        let query = visible().with(\.$organisation)
+        if let status = filters.statut.flatMap(DossierStatus.init(rawValue:)) { query.filter(\.$status == status.rawValue) }
+        if let theme = filters.theme, !theme.isEmpty { query.filter(\.$themeCode == theme) }
+        if let territory = filters.territoire, !territory.isEmpty { query.filter(\.$instructorGroup == territory) }
+        switch filters.assignation {
+        case "moi": query.filter(\.$assigneeID == user.id)
+        case "personne": query.filter(\.$assigneeID == nil)
+        default: break
+        }
+        switch filters.tri {
+        case "montant": query.sort(\.$requestedCents, .descending)
+        case "titre": query.sort(\.$title)
+        case "depot": query.sort(\.$filedAt)
+        default: query.sort(\.$number)
+        }
+        let pageNumber = max(1, min(filters.page ?? 1, 100_000))
+        let page = try await query.paginate(PageRequest(page: pageNumber, per: Self.pageSize))
+        let assignees = try await Self.names(Set(page.items.compactMap(\.assigneeID)), req.db)
+        return try await req.view.render("instruction/queue", QueuePage(req, filters: filters, page: page, counts: counts,
+                                                                        assignees: assignees, groups: groups))
+    }
+
+    @Sendable
+    func show(req: Request) async throws -> View {
+        let (_, dossier) = try await load(req)
+        let call = try await CallRepository(database: req.db).load(dossier.$call.get(on: req.db))
+        let form = try await CallRepository(database: req.db).form(call.id, version: dossier.formVersion ?? 1)
+        let organisation = try await dossier.$organisation.get(on: req.db)
+        let history = try await AuditEntryModel.query(on: req.db).filter(\.$entityID == dossier.requireID()).sort(\.$at).all()
+        var assignee: UserModel? = nil
+        if let assigneeID = dossier.assigneeID { assignee = try await UserModel.find(assigneeID, on: req.db) }
+        return try await req.view.render("instruction/dossier", StaffDossierPage(req, dossier: dossier, call: call, form: form,
+                                                                                 organisation: organisation, history: history,
+                                                                                 assignee: assignee))
+    }
+
+    @Sendable
+    func take(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        let id = try dossier.requireID()
+        let previous = dossier.assigneeID
+        try await req.db.transaction { db in
+            dossier.assigneeID = try user.requireID()
+            try await dossier.save(on: db)
+            try await AuditEntryModel(AuditEntry(at: Date(), actor: Agent(id: user.id, name: user.displayName, role: Role(rawValue: user.role) ?? .instructor),
+                                                 action: "assign", entityType: "dossier", entityID: id,
+                                                 from: previous?.uuidString.lowercased(), to: user.id?.uuidString.lowercased(),
+                                                 reason: "Pris en charge")).create(on: db)
+        }
+        Flash.set("Vous instruisez ce dossier.", on: req)
+        return req.redirect(to: SiteURL.staffDossier(id).path)
+    }
+
+    /// The dossier, if the instructor's scopes cover it; 404 otherwise.
+    private func load(_ req: Request) async throws -> (UserModel, DossierModel) {
+        let user = try req.auth.require(UserModel.self)
+        let notFound = AppError.notFound("dossier_not_found", "Dossier introuvable.")
+        guard let id = req.parameters.get("dossier").flatMap(UUID.init(uuidString:)),
+              let dossier = try await DossierModel.find(id, on: req.db), dossier.filedAt != nil else { throw notFound }
+        let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
+        guard scopes.contains(where: { $0.covers((try? dossier.domain().scope) ?? .national(regions: [])) }) else { throw notFound }
+        return (user, dossier)
+    }
+
+    static func countsByStatus(_ query: QueryBuilder<DossierModel>) async throws -> [String: Int] {
+        let statuses = try await query.all(\.$status)
+        return statuses.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    }
+
+    static func names(_ ids: Set<UUID>, _ db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        let users = try await UserModel.query(on: db).filter(\.$id ~~ Array(ids)).all()
+        return Dictionary(users.compactMap { u in u.id.map { ($0, u.displayName) } }, uniquingKeysWith: { a, _ in a })
+    }
+}
+
+/// Pages for staff of the given roles; everyone else gets 404.
+struct StaffRequired: AsyncMiddleware {
+    let roles: Set<Role>
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let user = request.auth.get(UserModel.self), let role = Role(rawValue: user.role), roles.contains(role) else {
+            throw AppError.notFound()
+        }
+        return try await next.respond(to: request)
+    }
+}

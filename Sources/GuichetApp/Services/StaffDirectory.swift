@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import SQLKit
+import Vapor
+
+/// Staff accounts and what each may see.
+struct StaffDirectory {
+    let database: any Database
+
+    /// The roles that instruct dossiers (see them in a queue).
+    static let instructingRoles: Set<Role> = [.instructor, .administrator]
+
+    /// The staff member's scopes.
+    func scopes(of userID: UUID) async throws -> [StaffScope] {
+        try await StaffScopeModel.query(on: database).filter(\.$user.$id == userID).all().compactMap { try? StaffScope(stored: $0.scope) }
+    }
+
+    /// The instructor groups a person's scopes cover: `nil` means every group (national scope).
+    ///
+    /// A region's services see their region's dossiers and those of its départements; a
+    /// département's see only their own (``StaffScope/covers(_:territories:)`` states the same rule
+    /// for one dossier).
+    static func visibleGroups(_ scopes: [StaffScope], territories: TerritoryCatalog = .france) -> Set<String>? {
+        var groups = Set<String>()
+        for scope in scopes {
+            switch scope {
+            case .national: return nil
+            case .region(let code):
+                groups.insert(StaffScope.region(code).stored)
+                for departement in territories.departements(in: code) { groups.insert(StaffScope.departement(departement.code).stored) }
+            case .departement(let code): groups.insert(StaffScope.departement(code).stored)
+            case .service: break
+            }
+        }
+        return groups
+    }
+
+    /// Creates a staff account (confirmed: an administrator vouches for the address) with its
+    /// scopes, or refuses with the reason.
+    func createStaff(email: String, name: String, role: Role, scopes: [String], password: String,
+                     hasher: AsyncPasswordHasher, now: Date) async throws -> UserModel {
+        var errors: [String: String] = [:]
+        let address = try? EmailAddress(email)
+        if address == nil { errors["email"] = "Adresse électronique invalide." }
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { errors["name"] = "Indiquez le nom." }
+        guard role != .applicant, role != .system else {
+            throw DomainError.invalidForm(errors: ["role": "Rôle du personnel attendu : instructor, expert, committee_member, committee_chair ou administrator."])
+        }
+        var parsed: [StaffScope] = []
+        for scope in scopes {
+            do { parsed.append(try StaffScope(stored: scope)) } catch { errors["scope"] = error.message }
+        }
+        if role == .instructor, parsed.isEmpty { errors["scope"] = "Un instructeur a au moins un périmètre (departement:02, region:32, national)." }
+        if role == .expert, !parsed.contains(where: { if case .service = $0 { true } else { false } }) {
+            errors["scope"] = "Un expert est rattaché à un service (service:DRAAF ou service:ARS:alimentation)."
+        }
+        do { try PasswordPolicy.check(password, confirmation: password) } catch { errors.merge(AccountService.fieldErrors(error)) { a, _ in a } }
+        guard errors.isEmpty, let address else { throw DomainError.invalidForm(errors: errors) }
+        let hash = try await hasher.hash(password)
+        let scopes = parsed
+        return try await database.transaction { db in
+            guard try await UserModel.query(on: db).filter(\.$email == address.value).count() == 0 else {
+                throw DomainError.invalidForm(errors: ["email": "Un compte existe déjà avec cette adresse."])
+            }
+            let user = UserModel(email: address.value, passwordHash: hash, displayName: name.trimmingCharacters(in: .whitespaces),
+                                 role: role.rawValue)
+            user.emailVerifiedAt = now
+            try await user.create(on: db)
+            for scope in scopes { try await StaffScopeModel(userID: user.requireID(), scope: scope.stored).create(on: db) }
+            try await AuditEntryModel(AuditEntry(at: now, actor: .system("Ligne de commande"), action: "create_staff", entityType: "user",
+                                                 entityID: try user.requireID(), from: nil, to: role.rawValue,
+                                                 reason: scopes.map(\.stored).joined(separator: ", "))).create(on: db)
+            return user
+        }
+    }
+}
+
+/// `guichet user create --email … --name … --role … --scope … [--scope …]`; the password comes
+/// from `GUICHET_NEW_PASSWORD` or is generated and printed once.
+struct UserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "create")
+        var action: String
+        @Option(name: "email", help: "Adresse électronique.")
+        var email: String?
+        @Option(name: "name", help: "Nom affiché (exemple : « DDETS de l'Aisne — Camille Martin »).")
+        var name: String?
+        @Option(name: "role", help: "instructor, expert, committee_member, committee_chair ou administrator.")
+        var role: String?
+        @Option(name: "scope", help: "Périmètre(s), séparés par des virgules : departement:02, region:32, national, service:DRAAF:alimentation.")
+        var scope: String?
+    }
+
+    var help: String { "Crée un compte du personnel (instructeur, expert, comité, administrateur) avec ses périmètres." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "create" else {
+            throw AppError(status: .badRequest, code: "unknown_action", message: "Action inconnue « \(signature.action) » : seule « create » existe.")
+        }
+        let app = context.application
+        try await app.autoMigrate()
+        guard let role = signature.role.flatMap(Role.init(rawValue:)) else {
+            throw AppError(status: .badRequest, code: "invalid_role", message: "--role attend instructor, expert, committee_member, committee_chair ou administrator.")
+        }
+        let generated = Environment.get("GUICHET_NEW_PASSWORD") == nil
+        let password = Environment.get("GUICHET_NEW_PASSWORD") ?? SecretToken.make()
+        do {
+            let user = try await StaffDirectory(database: app.db).createStaff(
+                email: signature.email ?? "", name: signature.name ?? "", role: role,
+                scopes: (signature.scope ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                password: password, hasher: app.password.async, now: Date())
+            context.console.print("Compte créé : \(user.email) (\(role.label)).")
+            if generated { context.console.print("Mot de passe (à transmettre de façon sûre, il ne sera plus affiché) : \(password)") }
+        } catch DomainError.invalidForm(let errors) {
+            throw AppError(status: .badRequest, code: "invalid_staff",
+                           message: errors.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: "\n"))
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import Vapor
+
+/// The instructor's queue: filters, counts per status, one page of dossiers.
+struct QueuePage: Encodable {
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct Row: Encodable {
+        let number: String
+        let title: String
+        let organisation: String
+        let theme: String
+        let territory: String
+        let status: String
+        let requested: String
+        let filed: String
+        let assignee: String
+        let url: String
+        let simulated: Bool
+    }
+
+    struct Count: Encodable {
+        let label: String
+        let count: Int
+        let url: String
+    }
+
+    let chrome: Chrome
+    let total: Int
+    let counts: [Count]
+    let statuses: [Option]
+    let themes: [Option]
+    let territories: [Option]
+    let assignments: [Option]
+    let sorts: [Option]
+    let rows: [Row]
+    let pageInfo: String
+    let previousURL: String?
+    let nextURL: String?
+
+    init(_ req: Request, filters: InstructionController.Filters, page: Page<DossierModel>, counts: [String: Int],
+         assignees: [UUID: String], groups: Set<String>?) {
+        chrome = .make(req)
+        total = counts.values.reduce(0, +)
+        self.counts = DossierStatus.allCases.compactMap { status in
+            counts[status.rawValue].map { Count(label: status.label, count: $0, url: "\(SiteURL.instruction.path)?statut=\(status.rawValue)") }
+        }
+        statuses = [Option(value: "", label: "Tous", selected: (filters.statut ?? "").isEmpty)]
+            + DossierStatus.allCases.filter { $0 != .draft }.map { Option(value: $0.rawValue, label: $0.label, selected: filters.statut == $0.rawValue) }
+        themes = [Option(value: "", label: "Toutes", selected: (filters.theme ?? "").isEmpty)]
+            + DemoCall.themes.map { Option(value: $0.code, label: $0.label, selected: filters.theme == $0.code) }
+        let catalog = TerritoryCatalog.france
+        let visible = (groups.map { Array($0) } ?? (catalog.regions.map { StaffScope.region($0.code).stored }
+            + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored])).sorted()
+        territories = [Option(value: "", label: "Tous", selected: (filters.territoire ?? "").isEmpty)]
+            + visible.map { Option(value: $0, label: Self.groupLabel($0), selected: filters.territoire == $0) }
+        assignments = [("", "Tous"), ("moi", "Les miens"), ("personne", "Non attribués")].map {
+            Option(value: $0.0, label: $0.1, selected: (filters.assignation ?? "") == $0.0)
+        }
+        sorts = [("numero", "Numéro"), ("depot", "Date de dépôt"), ("montant", "Montant demandé"), ("titre", "Titre")].map {
+            Option(value: $0.0, label: $0.1, selected: (filters.tri ?? "numero") == $0.0)
+        }
+        let themeLabels = Dictionary(DemoCall.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+        rows = page.items.compactMap { d in
+            guard let id = d.id else { return nil }
+            return Row(number: d.number ?? "", title: d.title, organisation: d.organisation.name,
+                       theme: themeLabels[d.themeCode] ?? d.themeCode, territory: Self.groupLabel(d.instructorGroup ?? ""),
+                       status: (DossierStatus(rawValue: d.status) ?? .filed).label,
+                       requested: (try? Money(cents: d.requestedCents).formatted()) ?? "",
+                       filed: d.filedAt.map(ParisTime.longDate) ?? "", assignee: d.assigneeID.flatMap { assignees[$0] } ?? "—",
+                       url: SiteURL.staffDossier(id).path, simulated: d.simulated)
+        }
+        let metadata = page.metadata
+        let first = metadata.total == 0 ? 0 : (metadata.page - 1) * metadata.per + 1
+        pageInfo = "Dossiers \(first) à \(min(metadata.page * metadata.per, metadata.total)) sur \(metadata.total) (page \(metadata.page) sur \(max(metadata.pageCount, 1)))"
+        func link(_ number: Int) -> String {
+            var items = [URLQueryItem]()
+            for (key, value) in [("statut", filters.statut), ("theme", filters.theme), ("territoire", filters.territoire),
+                                 ("assignation", filters.assignation), ("tri", filters.tri)] {
+                if let value, !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
+            }
+            items.append(URLQueryItem(name: "page", value: String(number)))
+            var components = URLComponents()
+            components.path = SiteURL.instruction.path
+            components.queryItems = items
+            return components.string ?? SiteURL.instruction.path
+        }
+        previousURL = metadata.page > 1 ? link(metadata.page - 1) : nil
+        nextURL = metadata.page < metadata.pageCount ? link(metadata.page + 1) : nil
+    }
+
+    /// `departement:02` → `Aisne (02)`, `region:32` → `Hauts-de-France (région)`.
+    static func groupLabel(_ stored: String) -> String {
+        guard let scope = try? StaffScope(stored: stored) else { return stored }
+        switch scope {
+        case .national: return "National"
+        case .region(let code): return "\((try? TerritoryCatalog.france.region(code).name) ?? code) (région)"
+        case .departement(let code): return "\((try? TerritoryCatalog.france.departement(code).name) ?? code) (\(code))"
+        case .service(let name, _): return name
+        }
+    }
+}
+
+/// A dossier as instructors see it: everything filed, its history, who instructs it.
+struct StaffDossierPage: Encodable {
+    struct Event: Encodable {
+        let at: String
+        let who: String
+        let what: String
+        let reason: String?
+    }
+
+    let chrome: Chrome
+    let title: String
+    let number: String
+    let organisation: String
+    let identifiers: String
+    let callTitle: String
+    let status: String
+    let group: String
+    let assignee: String?
+    let answers: [DossierSummaryPage.Answer]
+    let history: [Event]
+    let csrf: String
+    let takeURL: String
+    let simulated: Bool
+
+    init(_ req: Request, dossier: DossierModel, call: LoadedCall, form: FormDefinition, organisation: OrganisationModel,
+         history: [AuditEntryModel], assignee: UserModel?) throws {
+        chrome = .make(req)
+        title = dossier.title
+        number = dossier.number ?? ""
+        self.organisation = organisation.name
+        identifiers = [organisation.siret.map { "SIRET \($0)" }, organisation.rna.map { "RNA \($0)" }].compactMap { $0 }.joined(separator: " — ")
+        callTitle = call.model.title
+        status = (DossierStatus(rawValue: dossier.status) ?? .filed).label
+        group = QueuePage.groupLabel(dossier.instructorGroup ?? "")
+        self.assignee = assignee?.displayName
+        let values = try ApplicationService.answers(dossier)
+        if values.isEmpty {
+            // Dossiers loaded from elsewhere (the demo's history) have no form answers.
+            answers = [DossierSummaryPage.Answer(label: "Résumé", value: dossier.summary, section: nil),
+                       DossierSummaryPage.Answer(label: "Montant demandé", value: (try? Money(cents: dossier.requestedCents).formatted()) ?? "", section: nil)]
+        } else {
+            answers = form.fields.compactMap { field in
+                guard let value = values[field.key], !value.isEmpty else { return nil }
+                return DossierSummaryPage.Answer(label: field.label, value: field.displayText(value), section: field.section)
+            }
+        }
+        self.history = history.map { entry in
+            let what: String
+            switch (entry.fromState.flatMap(DossierStatus.init(rawValue:)), entry.toState.flatMap(DossierStatus.init(rawValue:))) {
+            case (let from?, let to?): what = "\(entry.action) : \(from.label) → \(to.label)"
+            case (nil, let to?): what = "\(entry.action) : \(to.label)"
+            default: what = entry.action
+            }
+            return Event(at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: what, reason: entry.reason)
+        }
+        csrf = CSRFMiddleware.token(for: req)
+        takeURL = SiteURL.takeDossier(try dossier.requireID()).path
+        simulated = dossier.simulated
+    }
+}

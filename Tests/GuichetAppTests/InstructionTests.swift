@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+@testable import GuichetApp
+import GuichetDomain
+import Testing
+import VaporTesting
+
+@Suite struct InstructionTests {
+    static let password = "mot de passe du personnel"
+
+    /// A staff member created as the command line does, logged in through the web.
+    func staff(_ app: Application, _ email: String, role: Role = .instructor, scopes: [String]) async throws -> Browser {
+        _ = try await StaffDirectory(database: app.db).createStaff(email: email, name: "Agent \(email)", role: role, scopes: scopes,
+                                                                  password: Self.password, hasher: app.password.async, now: Date())
+        let browser = Browser(app)
+        try await browser.get(SiteURL.login.path)
+        let res = try await browser.post(SiteURL.login.path, ["email": email, "password": Self.password])
+        #expect(res.status == .seeOther)
+        return browser
+    }
+
+    func filed(_ app: Application, group: String) async throws -> DossierModel {
+        try #require(try await DossierModel.query(on: app.db).filter(\.$instructorGroup == group).sort(\.$number).first())
+    }
+
+    @Test func anInstructorSeesOnlyTheirDepartement() async throws {
+        try await withGuichet { app in
+            let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let page = try await aisne.get(SiteURL.instruction.path + "?tri=numero")
+            #expect(page.status == .ok)
+            let expected = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02").count()
+            #expect(expected > 0)
+            #expect(page.visibleText.contains("\(expected) dossiers déposés dans votre périmètre"))
+            #expect(!page.visibleText.contains("Hauts-de-France (région)"))
+            let mine = try await filed(app, group: "departement:02")
+            let other = try await filed(app, group: "departement:59")
+            let regional = try await filed(app, group: "region:32")
+            #expect(try await aisne.get(SiteURL.staffDossier(mine.requireID()).path).status == .ok)
+            #expect(try await aisne.get(SiteURL.staffDossier(other.requireID()).path).status == .notFound)
+            #expect(try await aisne.get(SiteURL.staffDossier(regional.requireID()).path).status == .notFound)
+        }
+    }
+
+    @Test func theRegionSeesItsDepartementsAndTheNationalLevelSeesAll() async throws {
+        try await withGuichet { app in
+            let dreets = try await staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let page = try await dreets.get(SiteURL.instruction.path)
+            #expect(page.visibleText.contains("287 dossiers déposés dans votre périmètre"))
+            let nord = try await filed(app, group: "departement:59")
+            #expect(try await dreets.get(SiteURL.staffDossier(nord.requireID()).path).status == .ok)
+            let idf = try await staff(app, "idf@exemple.fr", scopes: ["region:11"])
+            #expect(try await idf.get(SiteURL.instruction.path).visibleText.contains("0 dossiers déposés"))
+            #expect(try await idf.get(SiteURL.staffDossier(nord.requireID()).path).status == .notFound)
+        }
+    }
+
+    @Test func filtersCountsAndPagesNarrowTheQueue() async throws {
+        try await withGuichet { app in
+            let dreets = try await staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let all = try await dreets.get(SiteURL.instruction.path)
+            #expect(all.visibleText.contains("Dossiers 1 à 50 sur 287"))
+            #expect(all.body.string.contains("page=2"))
+            let retained = try await dreets.get(SiteURL.instruction.path + "?statut=retained")
+            #expect(retained.visibleText.contains("sur 37 "))
+            #expect(retained.visibleText.contains("retenu : 37"))
+            let somme = try await dreets.get(SiteURL.instruction.path + "?statut=retained&territoire=departement:80&theme=alimentation")
+            #expect(somme.visibleText.contains("sur 3 "))
+            let last = try await dreets.get(SiteURL.instruction.path + "?page=6")
+            #expect(last.visibleText.contains("Dossiers 251 à 287 sur 287"))
+            // Nonsense filters narrow to nothing rather than failing.
+            let nonsense = try await dreets.get(SiteURL.instruction.path + "?statut=nimporte&page=-4&tri=%00")
+            #expect(nonsense.status == .ok)
+        }
+    }
+
+    @Test func takingADossierIsRecordedInItsHistory() async throws {
+        try await withGuichet { app in
+            let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let dossier = try await filed(app, group: "departement:02")
+            let id = try dossier.requireID()
+            let page = try await aisne.get(SiteURL.staffDossier(id).path)
+            #expect(page.visibleText.contains("Historique"))
+            #expect(page.visibleText.contains("déposé"))
+            #expect(try await aisne.post(SiteURL.takeDossier(id).path, [:], csrf: false).status == .forbidden)
+            #expect(try await aisne.post(SiteURL.takeDossier(id).path, [:]).status == .seeOther)
+            #expect(try await DossierModel.find(id, on: app.db)?.assigneeID != nil)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "assign").count() == 1)
+            let mine = try await aisne.get(SiteURL.instruction.path + "?assignation=moi")
+            #expect(mine.visibleText.contains("sur 1 "))
+        }
+    }
+
+    @Test func applicantsAndAnonymousVisitorsDoNotSeeTheInstruction() async throws {
+        try await withGuichet { app in
+            let applicant = try await Applicant.make(app)
+            let dossier = try await filed(app, group: "departement:02")
+            #expect(try await applicant.browser.get(SiteURL.instruction.path).status == .notFound)
+            #expect(try await applicant.browser.get(SiteURL.staffDossier(dossier.requireID()).path).status == .notFound)
+            #expect(try await Browser(app).get(SiteURL.instruction.path).status == .seeOther)
+            let expert = try await staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
+            #expect(try await expert.get(SiteURL.instruction.path).status == .notFound)
+        }
+    }
+
+    @Test func staffAccountsAreCheckedWhenCreated() async throws {
+        try await withGuichet(demo: false) { app in
+            let directory = StaffDirectory(database: app.db)
+            let cases: [(String, Role, [String], String)] = [
+                ("a@b.fr", .instructor, [], "scope"),
+                ("a@b.fr", .instructor, ["departement:99"], "scope"),
+                ("a@b.fr", .expert, ["departement:02"], "scope"),
+                ("pas-une-adresse", .instructor, ["departement:02"], "email"),
+                ("a@b.fr", .applicant, ["departement:02"], "role"),
+            ]
+            for (email, role, scopes, field) in cases {
+                do {
+                    _ = try await directory.createStaff(email: email, name: "Agent", role: role, scopes: scopes, password: Self.password,
+                                                        hasher: app.password.async, now: Date())
+                    Issue.record("accepted \(email) \(role) \(scopes)")
+                } catch DomainError.invalidForm(let errors) {
+                    #expect(errors[field] != nil, "\(field): \(errors)")
+                }
+            }
+            #expect(try await UserModel.query(on: app.db).count() == 0)
+        }
+    }
+}
