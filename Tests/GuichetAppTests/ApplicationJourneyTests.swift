@@ -55,6 +55,9 @@ import VaporTesting
             #expect(receipt.visibleText.contains(after.receiptDigest ?? "-"))
             #expect(try await outbox(app, to: "asso@exemple.fr").last?.kind == "receipt")
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "file").count() == 1)
+            let view = try await browser.get(SiteURL.dossier(id).path)
+            #expect(view.status == .ok)
+            #expect(view.visibleText.contains("Numéro : ESSAI-0001"))
             // The dashboard lists it; it is read-only now.
             let dashboard = try await browser.get(SiteURL.account.path)
             #expect(dashboard.visibleText.contains("Épicerie solidaire mobile à Laon"))

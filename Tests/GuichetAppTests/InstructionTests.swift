@@ -125,3 +125,104 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct InstructionActionTests {
+    func staff(_ app: Application) async throws -> Browser {
+        try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+    }
+
+    /// A dossier filed today on the practice call by a fresh applicant, in the Aisne.
+    func filedDossier(_ app: Application) async throws -> (Applicant, UUID) {
+        let applicant = try await Applicant.make(app)
+        let id = try await applicant.startDossier()
+        try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
+        try await applicant.browser.get(SiteURL.dossierSummary(id).path)
+        try await applicant.browser.post(SiteURL.fileDossier(id).path, [:])
+        return (applicant, id)
+    }
+
+    func status(_ app: Application, _ id: UUID) async throws -> String? {
+        try await DossierModel.find(id, on: app.db)?.status
+    }
+
+    @Test func aCorrectionRequestGoesBackToTheApplicantAndReturnsWhenRefiled() async throws {
+        try await withGuichet { app in
+            let (applicant, id) = try await filedDossier(app)
+            #expect(try await DossierModel.find(id, on: app.db)?.instructorGroup == "departement:02")
+            let instructor = try await staff(app)
+            try await instructor.get(SiteURL.staffDossier(id).path)
+            let due = ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400))
+            // Refused: no message, a due day in the past.
+            try await instructor.post(SiteURL.staffDossier(id).path + "/complement", ["message": " ", "due_on": due])
+            try await instructor.post(SiteURL.staffDossier(id).path + "/complement", ["message": "RIB illisible", "due_on": "2020-01-01"])
+            #expect(try await status(app, id) == "filed")
+            try await instructor.post(SiteURL.staffDossier(id).path + "/complement", ["message": "Le RIB est illisible.", "due_on": due])
+            #expect(try await status(app, id) == "incomplete")
+            #expect(try await outbox(app, to: "asso@exemple.fr").last?.kind == "correction_request")
+            // The applicant sees the request, completes and refiles; the number stays.
+            let page = try await applicant.browser.get(SiteURL.dossier(id).path)
+            #expect(page.visibleText.contains("Le RIB est illisible."))
+            try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [], files: [("bank_details", "rib.pdf", SampleFiles.pdf)])
+            try await applicant.browser.get(SiteURL.dossierSummary(id).path)
+            #expect(try await applicant.browser.post(SiteURL.fileDossier(id).path, [:]).status == .seeOther)
+            let refiled = try #require(try await DossierModel.find(id, on: app.db))
+            #expect(refiled.status == "filed" && refiled.number == "ESSAI-0001" && refiled.correctionMessage == nil)
+        }
+    }
+
+    @Test func eligibilityReviewAndOpinionFollowTheRules() async throws {
+        try await withGuichet { app in
+            let (_, id) = try await filedDossier(app)
+            let instructor = try await staff(app)
+            let base = SiteURL.staffDossier(id).path
+            try await instructor.get(base)
+            // An opinion before review is refused.
+            try await instructor.post(base + "/avis", ["kind": "favourable", "amount": "10 000", "motive": "Bien"])
+            #expect(try await OpinionModel.query(on: app.db).count() == 0)
+            // Ineligible needs a motive.
+            let noMotive = try await instructor.post(base + "/recevabilite", ["decision": "irrecevable", "motive": ""])
+            #expect(noMotive.headers.first(name: "X-Guichet-Error") == "missing_data")
+            #expect(try await status(app, id) == "filed")
+            try await instructor.post(base + "/recevabilite", ["decision": "recevable"])
+            #expect(try await status(app, id) == "eligible")
+            try await instructor.post(base + "/instruction", [:])
+            #expect(try await status(app, id) == "under_review")
+            // A proposal above the 45 000 € requested is refused, nothing stored.
+            let above = try await instructor.post(base + "/avis", ["kind": "favourable", "amount": "45 000,01", "motive": "Très bon"])
+            #expect(above.headers.first(name: "X-Guichet-Error") == "amount_above_request")
+            #expect(try await OpinionModel.query(on: app.db).count() == 0)
+            try await instructor.post(base + "/avis", ["kind": "favourable_with_reservations", "amount": "40 000", "motive": "Budget à préciser"])
+            let opinion = try #require(try await OpinionModel.query(on: app.db).first())
+            #expect(opinion.proposedCents == 4_000_000 && opinion.kind == "favourable_with_reservations")
+            let page = try await instructor.get(base)
+            #expect(page.visibleText.contains("favorable avec réserves"))
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "give_opinion").count() == 1)
+        }
+    }
+
+    @Test func anOpinionOnAWithdrawnDossierIsRefused() async throws {
+        try await withGuichet { app in
+            let (applicant, id) = try await filedDossier(app)
+            try await applicant.browser.get(SiteURL.dossier(id).path)
+            try await applicant.browser.post(SiteURL.withdrawDossier(id).path, ["reason": "Financé ailleurs"])
+            #expect(try await status(app, id) == "withdrawn")
+            let instructor = try await staff(app)
+            try await instructor.get(SiteURL.staffDossier(id).path)
+            let res = try await instructor.post(SiteURL.staffDossier(id).path + "/avis", ["kind": "unfavourable", "amount": "", "motive": "Retiré"])
+            #expect(res.headers.first(name: "X-Guichet-Error") == "transition_not_allowed")
+            #expect(try await OpinionModel.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func anotherDepartementsInstructorCannotAct() async throws {
+        try await withGuichet { app in
+            let (_, id) = try await filedDossier(app)
+            let nord = try await InstructionTests().staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            try await nord.get(SiteURL.instruction.path)
+            for action in ["recevabilite", "complement", "instruction", "avis", "prendre"] {
+                #expect(try await nord.post(SiteURL.staffDossier(id).path + "/" + action, ["decision": "recevable"]).status == .notFound)
+            }
+            #expect(try await status(app, id) == "filed")
+        }
+    }
+}

@@ -12,6 +12,92 @@ struct InstructionController: RouteCollection {
         staff.get("instruction", use: queue)
         staff.get("instruction", "dossiers", ":dossier", use: show)
         staff.post("instruction", "dossiers", ":dossier", "prendre", use: take)
+        staff.post("instruction", "dossiers", ":dossier", "recevabilite", use: eligibility)
+        staff.post("instruction", "dossiers", ":dossier", "complement", use: correction)
+        staff.post("instruction", "dossiers", ":dossier", "instruction", use: review)
+        staff.post("instruction", "dossiers", ":dossier", "avis", use: opinion)
+    }
+
+    struct EligibilityInput: Content {
+        var decision: String?
+        var motive: String?
+    }
+
+    struct CorrectionInput: Content {
+        var message: String?
+        var due_on: String?
+    }
+
+    struct OpinionInput: Content {
+        var kind: String?
+        var amount: String?
+        var motive: String?
+    }
+
+    @Sendable
+    func eligibility(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        let input = try req.content.decode(EligibilityInput.self)
+        return try await act(req, dossier) {
+            try await service(req).decideEligibility(dossier, eligible: input.decision == "recevable", motive: input.motive ?? "", by: user)
+            return input.decision == "recevable" ? "Dossier déclaré recevable." : "Dossier déclaré irrecevable ; le porteur est prévenu."
+        }
+    }
+
+    @Sendable
+    func correction(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        let input = try req.content.decode(CorrectionInput.self)
+        return try await act(req, dossier) {
+            guard let due = (input.due_on).flatMap(ParisTime.day) else {
+                throw DomainError.invalidForm(errors: ["due_on": "Indiquez une échéance (jour existant)."])
+            }
+            try await service(req).requestCorrection(dossier, message: input.message ?? "", dueOn: due, by: user)
+            return "Complément demandé ; le porteur est prévenu par courriel."
+        }
+    }
+
+    @Sendable
+    func review(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        return try await act(req, dossier) {
+            try await service(req).advanceReview(dossier, by: user)
+            return "Statut mis à jour."
+        }
+    }
+
+    @Sendable
+    func opinion(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        let input = try req.content.decode(OpinionInput.self)
+        return try await act(req, dossier) {
+            guard let kind = input.kind.flatMap(OpinionKind.init(rawValue:)) else {
+                throw DomainError.invalidForm(errors: ["kind": "Choisissez un avis."])
+            }
+            let amount = (input.amount ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? Money.zero : try Money.parse(input.amount ?? "")
+            try await service(req).giveOpinion(dossier, kind: kind, proposed: amount, motive: input.motive ?? "", by: user)
+            return "Avis enregistré."
+        }
+    }
+
+    /// Runs an action; a refusal comes back on the dossier's page as a notice, nothing stored.
+    private func act(_ req: Request, _ dossier: DossierModel, _ work: () async throws -> String) async throws -> Response {
+        let id = try dossier.requireID()
+        do {
+            Flash.set(try await work(), on: req)
+            return req.redirect(to: SiteURL.staffDossier(id).path)
+        } catch let error as DomainError {
+            var message = error.message
+            if case .invalidForm(let errors) = error { message = errors.values.sorted().joined(separator: " ") }
+            Flash.set(message, on: req)
+            let response = req.redirect(to: SiteURL.staffDossier(id).path)
+            response.headers.replaceOrAdd(name: "X-Guichet-Error", value: error.code)
+            return response
+        }
+    }
+
+    private func service(_ req: Request) -> InstructionService {
+        InstructionService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
     }
 
     /// The queue's filters, as query parameters (French, as they appear in the address bar).
@@ -68,9 +154,11 @@ struct InstructionController: RouteCollection {
         let history = try await AuditEntryModel.query(on: req.db).filter(\.$entityID == dossier.requireID()).sort(\.$at).all()
         var assignee: UserModel? = nil
         if let assigneeID = dossier.assigneeID { assignee = try await UserModel.find(assigneeID, on: req.db) }
+        let opinions = try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID()).with(\.$author)
+            .sort(\.$createdAt).all()
         return try await req.view.render("instruction/dossier", StaffDossierPage(req, dossier: dossier, call: call, form: form,
                                                                                  organisation: organisation, history: history,
-                                                                                 assignee: assignee))
+                                                                                 assignee: assignee, opinions: opinions))
     }
 
     @Sendable

@@ -1,6 +1,7 @@
 import Fluent
 
-/// Staff scopes, and each dossier's instructor group and assignee.
+/// Staff scopes; each dossier's instructor group, assignee and pending correction request;
+/// instruction opinions.
 struct CreateStaff: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.transaction { database in
@@ -14,10 +15,25 @@ struct CreateStaff: AsyncMigration {
             try await database.schema(DossierModel.schema).field("instructor_group", .string).update()
             try await database.schema(DossierModel.schema).field("assignee_id", .uuid).update()
             try await Indexes.create("dossiers_call_group", on: DossierModel.schema, ["call_id", "instructor_group"], database)
+            try await database.schema(DossierModel.schema).field("correction_due_on", .datetime).update()
+            try await database.schema(DossierModel.schema).field("correction_message", .string).update()
+            try await database.schema(OpinionModel.schema)
+                .id()
+                .field("dossier_id", .uuid, .required, .references(DossierModel.schema, "id", onDelete: .cascade))
+                .field("author_id", .uuid, .required, .references(UserModel.schema, "id", onDelete: .cascade))
+                .field("kind", .string, .required)
+                .field("proposed_cents", .int64, .required)
+                .field("motive", .string, .required)
+                .field("created_at", .datetime)
+                .create()
+            try await Indexes.create("opinions_dossier", on: OpinionModel.schema, ["dossier_id"], database)
         }
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema(OpinionModel.schema).delete()
+        try await database.schema(DossierModel.schema).deleteField("correction_message").update()
+        try await database.schema(DossierModel.schema).deleteField("correction_due_on").update()
         try await Indexes.drop("dossiers_call_group", database)
         try await database.schema(DossierModel.schema).deleteField("assignee_id").update()
         try await database.schema(DossierModel.schema).deleteField("instructor_group").update()

@@ -36,6 +36,9 @@ final class DossierModel: Model, @unchecked Sendable {
     @OptionalField(key: "instructor_group") var instructorGroup: String?
     /// The instructor who has taken the dossier.
     @OptionalField(key: "assignee_id") var assigneeID: UUID?
+    /// A pending request for correction: its message and due day.
+    @OptionalField(key: "correction_due_on") var correctionDueOn: Date?
+    @OptionalField(key: "correction_message") var correctionMessage: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

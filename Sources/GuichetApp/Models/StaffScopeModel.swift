@@ -18,3 +18,20 @@ final class StaffScopeModel: Model, @unchecked Sendable {
         self.scope = scope
     }
 }
+
+/// An instruction opinion on a dossier (`opinions`): favourable, with reservations or
+/// unfavourable, a proposed amount, a motive. Kept as a history: a new opinion adds a row.
+final class OpinionModel: Model, @unchecked Sendable {
+    static let schema = "opinions"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "dossier_id") var dossier: DossierModel
+    @Parent(key: "author_id") var author: UserModel
+    /// An ``GuichetDomain/OpinionKind`` raw value.
+    @Field(key: "kind") var kind: String
+    @Field(key: "proposed_cents") var proposedCents: Int64
+    @Field(key: "motive") var motive: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}

@@ -144,6 +144,9 @@ struct ApplicationService {
                 .returning("receipt_counter").first(decodingColumn: "receipt_counter", as: Int.self) ?? 0
             try Self.apply(answers, to: fresh, form: form)
             fresh.instructorGroup = Routing.group(for: try fresh.domain().scope).stored
+            // A refiled dossier answers the pending request for correction.
+            fresh.correctionMessage = nil
+            fresh.correctionDueOn = nil
             fresh.status = transition.to.rawValue
             if fresh.filedAt == nil { fresh.filedAt = now }
             if fresh.number == nil { fresh.number = ReceiptNumber.make(prefix: callModel.receiptPrefix, sequence: sequence) }

@@ -130,6 +130,8 @@ struct DossierSummaryPage: Encodable {
     let withdrawURL: String?
     let deadline: String
     let filingClosed: Bool
+    /// The instruction's pending request, shown to the applicant.
+    let correction: String?
 
     init(_ req: Request, dossier: DossierModel, call: LoadedCall, organisation: OrganisationModel, form: FormDefinition,
          attachments: [AttachmentModel], now: Date) throws {
@@ -168,6 +170,9 @@ struct DossierSummaryPage: Encodable {
         receiptURL = dossier.filedAt != nil ? SiteURL.dossierReceipt(id).path : nil
         withdrawURL = DossierStatus.beforeDecision.contains(status) ? SiteURL.withdrawDossier(id).path : nil
         deadline = ParisTime.longDateTime(call.call.closesAt.addingTimeInterval(-60))
+        correction = status == .incomplete ? dossier.correctionMessage.map { message in
+            "L'instruction demande un complément avant le \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "—") : \(message) Complétez le dossier puis déposez-le à nouveau."
+        } : nil
     }
 
     /// The same page with a notice at the top (why an action was refused).

@@ -130,9 +130,29 @@ struct StaffDossierPage: Encodable {
     let csrf: String
     let takeURL: String
     let simulated: Bool
+    let actions: Actions
+    let opinions: [OpinionLine]
+    let correction: String?
+    let requested: String
+
+    struct Actions: Encodable {
+        let eligibilityURL: String?
+        let correctionURL: String?
+        let reviewURL: String?
+        let reviewLabel: String?
+        let opinionURL: String?
+    }
+
+    struct OpinionLine: Encodable {
+        let author: String
+        let kind: String
+        let amount: String
+        let motive: String
+        let at: String
+    }
 
     init(_ req: Request, dossier: DossierModel, call: LoadedCall, form: FormDefinition, organisation: OrganisationModel,
-         history: [AuditEntryModel], assignee: UserModel?) throws {
+         history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel]) throws {
         chrome = .make(req)
         title = dossier.title
         number = dossier.number ?? ""
@@ -163,7 +183,24 @@ struct StaffDossierPage: Encodable {
             return Event(at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: what, reason: entry.reason)
         }
         csrf = CSRFMiddleware.token(for: req)
-        takeURL = SiteURL.takeDossier(try dossier.requireID()).path
+        let id = try dossier.requireID()
+        takeURL = SiteURL.takeDossier(id).path
         simulated = dossier.simulated
+        let current = DossierStatus(rawValue: dossier.status) ?? .filed
+        let base = SiteURL.staffDossier(id).path
+        actions = Actions(eligibilityURL: current == .filed ? base + "/recevabilite" : nil,
+                          correctionURL: current == .filed ? base + "/complement" : nil,
+                          reviewURL: [.eligible, .underReview].contains(current) ? base + "/instruction" : nil,
+                          reviewLabel: current == .eligible ? "Commencer l'instruction" : (current == .underReview ? "Clore l'instruction" : nil),
+                          opinionURL: InstructionRules.opinionStatuses.contains(current) ? base + "/avis" : nil)
+        self.opinions = opinions.map { o in
+            OpinionLine(author: o.author.displayName, kind: OpinionKind(rawValue: o.kind)?.label ?? o.kind,
+                        amount: (try? Money(cents: o.proposedCents).formatted()) ?? "", motive: o.motive,
+                        at: o.createdAt.map(ParisTime.longDateTime) ?? "")
+        }
+        correction = dossier.correctionMessage.map { message in
+            "Complément demandé (échéance : \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "—")) : \(message)"
+        }
+        requested = (try? Money(cents: dossier.requestedCents).formatted()) ?? ""
     }
 }

@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import Vapor
+
+/// Instructors' actions on a dossier: eligibility, requests for correction, review, opinions.
+/// Each is checked by the domain and saved with its audit entry in one transaction.
+struct InstructionService {
+    let database: any Database
+    let configuration: AppConfiguration
+    let now: Date
+
+    static func agent(_ user: UserModel) -> Agent {
+        Agent(id: user.id, name: user.displayName, role: Role(rawValue: user.role) ?? .instructor)
+    }
+
+    /// Declares a dossier eligible, or ineligible with a motive (mailed to its representatives).
+    func decideEligibility(_ dossier: DossierModel, eligible: Bool, motive: String, by user: UserModel) async throws {
+        let action: DossierAction = eligible ? .declareEligible : .declareIneligible(motive: motive)
+        try await DossierService(database: database).apply(action, to: dossier.requireID(), by: Self.agent(user), now: now)
+        if !eligible {
+            try await notifyMembers(of: dossier, subject: "Votre dossier \(dossier.number ?? "") est irrecevable", body: """
+                Bonjour,
+
+                Après examen, votre dossier « \(dossier.title) » (\(dossier.number ?? "")) a été déclaré irrecevable, pour le motif suivant :
+
+                \(motive.trimmingCharacters(in: .whitespacesAndNewlines))
+                """, kind: "ineligible")
+        }
+    }
+
+    /// Sends the dossier back to its applicant with a message and a due day; it comes back when
+    /// they refile it.
+    func requestCorrection(_ dossier: DossierModel, message: String, dueOn: Date, by user: UserModel) async throws {
+        try InstructionRules.checkCorrectionDue(dueOn, now: now)
+        let id = try dossier.requireID()
+        try await database.transaction { db in
+            try await DossierService(database: db).apply(.requestCorrection(message: message), to: id, by: Self.agent(user), now: now)
+            guard let fresh = try await DossierModel.find(id, on: db) else { return }
+            fresh.correctionMessage = message.trimmingCharacters(in: .whitespacesAndNewlines)
+            fresh.correctionDueOn = dueOn
+            try await fresh.save(on: db)
+            try await InstructionService(database: db, configuration: configuration, now: now).notifyMembers(
+                of: fresh, subject: "Complément demandé pour votre dossier \(fresh.number ?? "")", body: """
+                Bonjour,
+
+                L'instruction de votre dossier « \(fresh.title) » (\(fresh.number ?? "")) demande un complément :
+
+                \(fresh.correctionMessage ?? "")
+
+                À faire avant le \(ParisTime.longDate(dueOn)) : \(configuration.publicURL)\(SiteURL.editDossier(id).path)
+                Une fois le dossier complété, déposez-le à nouveau ; il reviendra à l'instruction.
+                """, kind: "correction_request")
+        }
+    }
+
+    /// Moves an eligible dossier into review, or a dossier under review to "reviewed".
+    func advanceReview(_ dossier: DossierModel, by user: UserModel) async throws {
+        let action: DossierAction = dossier.status == DossierStatus.underReview.rawValue ? .completeReview : .startReview
+        try await DossierService(database: database).apply(action, to: dossier.requireID(), by: Self.agent(user), now: now)
+    }
+
+    /// Records an instruction opinion: never above the request, never on a withdrawn dossier.
+    func giveOpinion(_ dossier: DossierModel, kind: OpinionKind, proposed: Money, motive: String, by user: UserModel) async throws {
+        guard let status = DossierStatus(rawValue: dossier.status) else { return }
+        try InstructionRules.checkOpinionAllowed(on: status)
+        let opinion = try Opinion(kind: kind, proposedAmount: proposed, motive: motive, requested: try Money(cents: dossier.requestedCents))
+        let id = try dossier.requireID()
+        try await database.transaction { db in
+            let model = OpinionModel()
+            model.$dossier.id = id
+            model.$author.id = try user.requireID()
+            model.kind = opinion.kind.rawValue
+            model.proposedCents = opinion.proposedAmount.cents
+            model.motive = opinion.motive
+            try await model.create(on: db)
+            try await AuditEntryModel(AuditEntry(at: now, actor: Self.agent(user), action: "give_opinion", entityType: "dossier",
+                                                 entityID: id, from: nil, to: opinion.kind.rawValue,
+                                                 reason: "\(opinion.proposedAmount.formatted()) — \(opinion.motive)")).create(on: db)
+        }
+    }
+
+    /// Emails every representative of the dossier's organisation, through the outbox.
+    func notifyMembers(of dossier: DossierModel, subject: String, body: String, kind: String) async throws {
+        let userIDs = try await OrganisationMemberModel.query(on: database).filter(\.$organisation.$id == dossier.$organisation.id).all(\.$user.$id)
+        guard !userIDs.isEmpty else { return }
+        let users = try await UserModel.query(on: database).filter(\.$id ~~ userIDs).all()
+        for user in users {
+            try await Mailer(database: database).enqueue(to: user.email, subject: subject, body: body, kind: kind, now: now)
+        }
+    }
+}
