@@ -170,6 +170,25 @@ import VaporTesting
         }
     }
 
+    @Test func aReminderLeavesOnceTwoDaysBeforeTheCorrectionIsDue() async throws {
+        try await withGuichet { app in
+            let (_, id) = try await filedDossier(app)
+            let instructor = try await staff(app)
+            try await instructor.get(SiteURL.staffDossier(id).path)
+            let dueDay = Date().addingTimeInterval(10 * 86_400)
+            try await instructor.post(SiteURL.staffDossier(id).path + "/complement", ["message": "Joindre les statuts signés.",
+                                                                                      "due_on": ParisTime.isoDay(dueDay)])
+            let due = try #require(try await DossierModel.find(id, on: app.db)?.correctionDueOn)
+            func run(_ now: Date) async throws -> Int {
+                try await InstructionService(database: app.db, configuration: app.guichetConfiguration, now: now).sendCorrectionReminders()
+            }
+            #expect(try await run(due.addingTimeInterval(-3 * 86_400)) == 0, "too early")
+            #expect(try await run(due.addingTimeInterval(-86_400)) == 1)
+            #expect(try await run(due.addingTimeInterval(-3_600)) == 0, "once only")
+            #expect(try await outbox(app, to: "asso@exemple.fr").last?.kind == "correction_reminder")
+        }
+    }
+
     @Test func eligibilityReviewAndOpinionFollowTheRules() async throws {
         try await withGuichet { app in
             let (_, id) = try await filedDossier(app)

@@ -84,8 +84,8 @@ struct DemoCommand: AsyncCommand {
     }
 }
 
-/// Sends the outbox every few seconds while the server runs. Each instance runs one; the
-/// outbox's claims keep them from sending a message twice.
+/// Every few seconds while the server runs: queues the reminders that are due, then sends the
+/// outbox. Each instance runs one; conditional claims keep them from doing anything twice.
 enum OutboxWorker {
     /// Stops the worker when the application shuts down.
     struct Lifecycle: LifecycleHandler {
@@ -97,9 +97,11 @@ enum OutboxWorker {
 
     static func start(_ app: Application, every interval: Duration = .seconds(5)) -> Task<Void, Never> {
         let sender = app.outboxSender
+        let configuration = app.guichetConfiguration
         return Task.detached {
             while !Task.isCancelled {
                 do {
+                    try await InstructionService(database: app.db, configuration: configuration, now: Date()).sendCorrectionReminders()
                     try await sender.deliverDue()
                 } catch {
                     app.logger.error("outbox: \(error)")
@@ -119,6 +121,7 @@ struct OutboxCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
+        try await InstructionService(database: app.db, configuration: app.guichetConfiguration, now: Date()).sendCorrectionReminders()
         let sent = try await app.outboxSender.deliverDue()
         let waiting = try await OutboxMessageModel.query(on: app.db).filter(\.$sentAt == nil).count()
         context.console.print("\(sent) courriel(s) envoyé(s) ; \(waiting) en attente.")

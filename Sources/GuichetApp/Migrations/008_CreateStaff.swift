@@ -17,6 +17,7 @@ struct CreateStaff: AsyncMigration {
             try await Indexes.create("dossiers_call_group", on: DossierModel.schema, ["call_id", "instructor_group"], database)
             try await database.schema(DossierModel.schema).field("correction_due_on", .datetime).update()
             try await database.schema(DossierModel.schema).field("correction_message", .string).update()
+            try await database.schema(DossierModel.schema).field("correction_reminded_at", .datetime).update()
             try await database.schema(OpinionModel.schema)
                 .id()
                 .field("dossier_id", .uuid, .required, .references(DossierModel.schema, "id", onDelete: .cascade))
@@ -32,6 +33,7 @@ struct CreateStaff: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(OpinionModel.schema).delete()
+        try await database.schema(DossierModel.schema).deleteField("correction_reminded_at").update()
         try await database.schema(DossierModel.schema).deleteField("correction_message").update()
         try await database.schema(DossierModel.schema).deleteField("correction_due_on").update()
         try await Indexes.drop("dossiers_call_group", database)

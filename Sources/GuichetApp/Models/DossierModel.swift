@@ -39,6 +39,8 @@ final class DossierModel: Model, @unchecked Sendable {
     /// A pending request for correction: its message and due day.
     @OptionalField(key: "correction_due_on") var correctionDueOn: Date?
     @OptionalField(key: "correction_message") var correctionMessage: String?
+    /// When the reminder of the pending correction was sent.
+    @OptionalField(key: "correction_reminded_at") var correctionRemindedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

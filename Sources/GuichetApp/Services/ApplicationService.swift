@@ -147,6 +147,7 @@ struct ApplicationService {
             // A refiled dossier answers the pending request for correction.
             fresh.correctionMessage = nil
             fresh.correctionDueOn = nil
+            fresh.correctionRemindedAt = nil
             fresh.status = transition.to.rawValue
             if fresh.filedAt == nil { fresh.filedAt = now }
             if fresh.number == nil { fresh.number = ReceiptNumber.make(prefix: callModel.receiptPrefix, sequence: sequence) }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import SQLKit
 import Vapor
 
 /// Instructors' actions on a dossier: eligibility, requests for correction, review, opinions.
@@ -39,6 +40,7 @@ struct InstructionService {
             guard let fresh = try await DossierModel.find(id, on: db) else { return }
             fresh.correctionMessage = message.trimmingCharacters(in: .whitespacesAndNewlines)
             fresh.correctionDueOn = dueOn
+            fresh.correctionRemindedAt = nil
             try await fresh.save(on: db)
             try await InstructionService(database: db, configuration: configuration, now: now).notifyMembers(
                 of: fresh, subject: "Complément demandé pour votre dossier \(fresh.number ?? "")", body: """
@@ -78,6 +80,45 @@ struct InstructionService {
                                                  entityID: id, from: nil, to: opinion.kind.rawValue,
                                                  reason: "\(opinion.proposedAmount.formatted()) — \(opinion.motive)")).create(on: db)
         }
+    }
+
+    /// How long before a correction's due day its reminder leaves.
+    static let reminderLead: TimeInterval = 2 * 86_400
+
+    /// Mails a reminder for every pending correction due within two days, once each; safe when
+    /// several instances run it (the reminder is claimed by a conditional update).
+    /// - Returns: how many reminders were queued.
+    @discardableResult
+    func sendCorrectionReminders() async throws -> Int {
+        let due = try await DossierModel.query(on: database)
+            .filter(\.$status == DossierStatus.incomplete.rawValue)
+            .filter(\.$correctionRemindedAt == nil)
+            .filter(\.$correctionDueOn <= now.addingTimeInterval(Self.reminderLead))
+            .all()
+        var sent = 0
+        for dossier in due {
+            guard let id = dossier.id else { continue }
+            let claimed = try await database.transaction { db -> Bool in
+                guard let sql = db as? any SQLDatabase else { return false }
+                let rows = try await sql.update(DossierModel.schema).set("correction_reminded_at", to: SQLBind(now))
+                    .where("id", .equal, SQLBind(id)).where("correction_reminded_at", .is, SQLLiteral.null)
+                    .returning("id").all()
+                guard rows.count == 1 else { return false }
+                try await InstructionService(database: db, configuration: configuration, now: now).notifyMembers(
+                    of: dossier, subject: "Rappel : complément attendu pour votre dossier \(dossier.number ?? "")", body: """
+                    Bonjour,
+
+                    L'instruction attend toujours le complément demandé pour votre dossier « \(dossier.title) » (\(dossier.number ?? "")), avant le \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "") :
+
+                    \(dossier.correctionMessage ?? "")
+
+                    Compléter le dossier : \(configuration.publicURL)\(SiteURL.editDossier(id).path)
+                    """, kind: "correction_reminder")
+                return true
+            }
+            if claimed { sent += 1 }
+        }
+        return sent
     }
 
     /// Emails every representative of the dossier's organisation, through the outbox.
