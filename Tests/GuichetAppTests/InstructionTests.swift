@@ -233,11 +233,50 @@ import VaporTesting
         }
     }
 
+    @Test func aLinkedInstructorIsRecusedAndNothingIsStored() async throws {
+        try await withGuichet { app in
+            let (applicant, id) = try await filedDossier(app)
+            let rna = try #require(try await OrganisationModel.find(applicant.organisationID, on: app.db)?.rna)
+            let instructor = try await staff(app)
+            // Declaring: bad input first, then the link.
+            try await instructor.get(SiteURL.staffLinks.path)
+            let bad = try await instructor.post(SiteURL.staffLinks.path, ["siret": "73282932000075", "rna": "", "description": "Bénévole"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try await StaffLinkModel.query(on: app.db).count() == 0)
+            #expect(try await instructor.post(SiteURL.staffLinks.path, ["siret": "", "rna": rna, "description": "Membre du bureau"]).status == .seeOther)
+            // A colleague gives an opinion; the linked instructor neither takes, nor gives one, nor sees it.
+            let colleague = try await InstructionTests().staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let base = SiteURL.staffDossier(id).path
+            try await colleague.get(base)
+            try await colleague.post(base + "/recevabilite", ["decision": "recevable"])
+            try await colleague.post(base + "/instruction", [:])
+            try await colleague.post(base + "/avis", ["kind": "favourable", "amount": "30 000", "motive": "Solide"])
+            #expect(try await OpinionModel.query(on: app.db).count() == 1)
+            let page = try await instructor.get(base)
+            #expect(page.visibleText.contains("vous êtes déporté de ce dossier"))
+            #expect(!page.visibleText.contains("Solide"))
+            let take = try await instructor.post(base + "/prendre", [:])
+            #expect(take.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
+            let opinion = try await instructor.post(base + "/avis", ["kind": "unfavourable", "amount": "", "motive": "Non"])
+            #expect(opinion.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
+            #expect(try await OpinionModel.query(on: app.db).count() == 1)
+            #expect(try await DossierModel.find(id, on: app.db)?.assigneeID == nil)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "recusal").count() == 2)
+        }
+    }
+
     @Test func anotherDepartementsInstructorCannotAct() async throws {
         try await withGuichet { app in
             let (_, id) = try await filedDossier(app)
             let nord = try await InstructionTests().staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
             try await nord.get(SiteURL.instruction.path)
+            let attachment = try #require(try await AttachmentModel.query(on: app.db).filter(\.$dossier.$id == id).first())
+            let path = SiteURL.staffAttachment(dossier: id, attachment: try attachment.requireID()).path
+            #expect(try await nord.get(path).status == .notFound)
+            let aisne = try await staff(app)
+            let file = try await aisne.get(path)
+            #expect(file.status == .ok)
+            #expect(file.headers.first(name: "X-Content-Type-Options") == "nosniff")
             for action in ["recevabilite", "complement", "instruction", "avis", "prendre"] {
                 #expect(try await nord.post(SiteURL.staffDossier(id).path + "/" + action, ["decision": "recevable"]).status == .notFound)
             }

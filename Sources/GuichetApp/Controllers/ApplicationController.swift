@@ -144,21 +144,7 @@ struct ApplicationController: RouteCollection {
     @Sendable
     func download(req: Request) async throws -> Response {
         let (_, dossier) = try await load(req)
-        guard let id = req.parameters.get("attachment").flatMap(UUID.init(uuidString:)),
-              let attachment = try await AttachmentModel.query(on: req.db).filter(\.$id == id)
-                .filter(\.$dossier.$id == dossier.requireID()).first() else {
-            throw AppError.notFound("attachment_not_found", "Pièce jointe introuvable.")
-        }
-        guard attachment.scanStatus != "infected" else {
-            throw AppError(status: .gone, code: "attachment_quarantined", message: "Ce fichier contient un virus : il est en quarantaine.")
-        }
-        let data = try store(req).read(sha256: attachment.sha256)
-        let kind = FileKind(rawValue: attachment.kind) ?? .unknown
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: kind.mimeType)
-        response.headers.replaceOrAdd(name: .contentDisposition, value: AttachmentPolicy.contentDisposition(fileName: attachment.fileName))
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return try await AttachmentResponse.make(req, dossier: dossier)
     }
 
     // MARK: - Helpers
@@ -192,5 +178,28 @@ struct ApplicationController: RouteCollection {
     private func service(_ req: Request) -> ApplicationService {
         ApplicationService(database: req.db, store: store(req), policy: policy(req),
                            configuration: req.application.guichetConfiguration, now: Date())
+    }
+}
+
+/// Serves one attachment of a dossier the caller may see: the bytes with the type found in their
+/// content, as a download, never cached by shared caches; quarantined files are gone.
+enum AttachmentResponse {
+    static func make(_ req: Request, dossier: DossierModel) async throws -> Response {
+        guard let id = req.parameters.get("attachment").flatMap(UUID.init(uuidString:)),
+              let attachment = try await AttachmentModel.query(on: req.db).filter(\.$id == id)
+                .filter(\.$dossier.$id == dossier.requireID()).first() else {
+            throw AppError.notFound("attachment_not_found", "Pièce jointe introuvable.")
+        }
+        guard attachment.scanStatus != "infected" else {
+            throw AppError(status: .gone, code: "attachment_quarantined", message: "Ce fichier contient un virus : il est en quarantaine.")
+        }
+        let config = req.application.guichetConfiguration
+        let data = try AttachmentStore(root: config.dataDirectory, scanner: nil).read(sha256: attachment.sha256)
+        let kind = FileKind(rawValue: attachment.kind) ?? .unknown
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: kind.mimeType)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: AttachmentPolicy.contentDisposition(fileName: attachment.fileName))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
     }
 }

@@ -16,6 +16,59 @@ struct InstructionController: RouteCollection {
         staff.post("instruction", "dossiers", ":dossier", "complement", use: correction)
         staff.post("instruction", "dossiers", ":dossier", "instruction", use: review)
         staff.post("instruction", "dossiers", ":dossier", "avis", use: opinion)
+        staff.get("instruction", "dossiers", ":dossier", "pieces", ":attachment", use: download)
+        let anyStaff = routes.grouped(LoginRequired(), StaffRequired(roles: Set(Role.allCases).subtracting([.applicant, .system])))
+        anyStaff.get("liens-d-interet", use: links)
+        anyStaff.post("liens-d-interet", use: declareLink)
+    }
+
+    /// An attachment of a dossier in the instructor's scope, served with its detected type.
+    @Sendable
+    func download(req: Request) async throws -> Response {
+        let (_, dossier) = try await load(req)
+        return try await AttachmentResponse.make(req, dossier: dossier)
+    }
+
+    struct LinkInput: Content {
+        var siret: String?
+        var rna: String?
+        var description: String?
+    }
+
+    @Sendable
+    func links(req: Request) async throws -> Response {
+        try await linksPage(req, input: LinkInput(), errors: [:], status: .ok)
+    }
+
+    @Sendable
+    func declareLink(req: Request) async throws -> Response {
+        let user = try req.auth.require(UserModel.self)
+        let input = try req.content.decode(LinkInput.self)
+        do {
+            try await StaffDirectory(database: req.db).declareLink(user, siret: input.siret ?? "", rna: input.rna ?? "",
+                                                                   description: input.description ?? "")
+        } catch DomainError.invalidForm(let errors) {
+            return try await linksPage(req, input: input, errors: errors, status: .unprocessableEntity)
+        }
+        Flash.set("Lien déclaré : vous serez déporté des dossiers de cette organisation.", on: req)
+        return req.redirect(to: SiteURL.staffLinks.path)
+    }
+
+    private func linksPage(_ req: Request, input: LinkInput, errors: [String: String], status: HTTPStatus) async throws -> Response {
+        let user = try req.auth.require(UserModel.self)
+        let declared = try await StaffLinkModel.query(on: req.db).filter(\.$user.$id == user.requireID()).sort(\.$createdAt).all()
+        let intro = declared.isEmpty ? "Aucun lien déclaré." : "Liens déclarés : " + declared.map { link in
+            "\(link.description) (\([link.siret.map { "SIRET \($0)" }, link.rna.map { "RNA \($0)" }].compactMap { $0 }.joined(separator: ", ")))"
+        }.joined(separator: " ; ") + "."
+        let fields = [
+            FieldView(name: "siret", label: "SIRET de l'organisation", value: input.siret ?? "", error: errors["siret"], required: false),
+            FieldView(name: "rna", label: "Numéro RNA de l'organisation", value: input.rna ?? "", error: errors["rna"], required: false),
+            FieldView(name: "description", label: "Nature du lien", value: input.description ?? "", error: errors["description"],
+                      help: "Par exemple : membre du conseil d'administration, salarié, bénévole, parent d'un dirigeant."),
+        ]
+        return try await req.view.render("form", FormPage(req, title: "Mes liens d'intérêt", intro: intro, action: SiteURL.staffLinks.path,
+                                                          submitLabel: "Déclarer ce lien", fields: fields))
+            .encodeResponse(status: status, for: req)
     }
 
     struct EligibilityInput: Content {
@@ -74,6 +127,7 @@ struct InstructionController: RouteCollection {
             guard let kind = input.kind.flatMap(OpinionKind.init(rawValue:)) else {
                 throw DomainError.invalidForm(errors: ["kind": "Choisissez un avis."])
             }
+            try await StaffDirectory(database: req.db).checkNotConflicted(user, on: dossier, action: "donner un avis sur ce dossier", now: Date())
             let amount = (input.amount ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? Money.zero : try Money.parse(input.amount ?? "")
             try await service(req).giveOpinion(dossier, kind: kind, proposed: amount, motive: input.motive ?? "", by: user)
             return "Avis enregistré."
@@ -154,17 +208,30 @@ struct InstructionController: RouteCollection {
         let history = try await AuditEntryModel.query(on: req.db).filter(\.$entityID == dossier.requireID()).sort(\.$at).all()
         var assignee: UserModel? = nil
         if let assigneeID = dossier.assigneeID { assignee = try await UserModel.find(assigneeID, on: req.db) }
-        let opinions = try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID()).with(\.$author)
-            .sort(\.$createdAt).all()
+        // A linked person does not see the others' opinions (nor, later, their scores).
+        let conflicted = try await StaffDirectory(database: req.db).isConflicted(req.auth.require(UserModel.self).requireID(), on: dossier)
+        let opinions = conflicted ? [] : try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
+            .with(\.$author).sort(\.$createdAt).all()
         return try await req.view.render("instruction/dossier", StaffDossierPage(req, dossier: dossier, call: call, form: form,
                                                                                  organisation: organisation, history: history,
-                                                                                 assignee: assignee, opinions: opinions))
+                                                                                 assignee: assignee, opinions: opinions,
+                                                                                 conflicted: conflicted,
+                                                                                 attachments: AttachmentModel.query(on: req.db)
+                                                                                     .filter(\.$dossier.$id == dossier.requireID()).all()))
     }
 
     @Sendable
     func take(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
         let id = try dossier.requireID()
+        do {
+            try await StaffDirectory(database: req.db).checkNotConflicted(user, on: dossier, action: "instruire ce dossier", now: Date())
+        } catch let error as DomainError {
+            Flash.set(error.message, on: req)
+            let response = req.redirect(to: SiteURL.staffDossier(id).path)
+            response.headers.replaceOrAdd(name: "X-Guichet-Error", value: error.code)
+            return response
+        }
         let previous = dossier.assigneeID
         try await req.db.transaction { db in
             dossier.assigneeID = try user.requireID()

@@ -28,10 +28,20 @@ struct CreateStaff: AsyncMigration {
                 .field("created_at", .datetime)
                 .create()
             try await Indexes.create("opinions_dossier", on: OpinionModel.schema, ["dossier_id"], database)
+            try await database.schema(StaffLinkModel.schema)
+                .id()
+                .field("user_id", .uuid, .required, .references(UserModel.schema, "id", onDelete: .cascade))
+                .field("siret", .string)
+                .field("rna", .string)
+                .field("description", .string, .required)
+                .field("created_at", .datetime)
+                .create()
+            try await Indexes.create("staff_links_user", on: StaffLinkModel.schema, ["user_id"], database)
         }
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema(StaffLinkModel.schema).delete()
         try await database.schema(OpinionModel.schema).delete()
         try await database.schema(DossierModel.schema).deleteField("correction_reminded_at").update()
         try await database.schema(DossierModel.schema).deleteField("correction_message").update()

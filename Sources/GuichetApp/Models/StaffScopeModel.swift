@@ -35,3 +35,19 @@ final class OpinionModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A staff member's declared link to an organisation (`staff_links`), by SIRET or RNA: the
+/// conflict-of-interest rule reads these.
+final class StaffLinkModel: Model, @unchecked Sendable {
+    static let schema = "staff_links"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var user: UserModel
+    @OptionalField(key: "siret") var siret: String?
+    @OptionalField(key: "rna") var rna: String?
+    /// What the link is, in the person's words ("membre du conseil d'administration").
+    @Field(key: "description") var description: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}

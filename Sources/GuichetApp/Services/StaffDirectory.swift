@@ -11,6 +11,53 @@ struct StaffDirectory {
     /// The roles that instruct dossiers (see them in a queue).
     static let instructingRoles: Set<Role> = [.instructor, .administrator]
 
+    /// The person's declared links, as the domain reads them.
+    func links(of userID: UUID) async throws -> [DeclaredLink] {
+        try await StaffLinkModel.query(on: database).filter(\.$user.$id == userID).all()
+            .map { DeclaredLink(siret: $0.siret, rna: $0.rna) }
+    }
+
+    /// Whether the person is linked to the dossier's organisation.
+    func isConflicted(_ userID: UUID, on dossier: DossierModel) async throws -> Bool {
+        let organisation = try await dossier.$organisation.get(on: database)
+        return ConflictOfInterest.isConflicted(links: try await links(of: userID), organisationSiret: organisation.siret,
+                                               organisationRNA: organisation.rna)
+    }
+
+    /// Refuses an action to a linked person, and records the recusal in the audit log (kept even
+    /// though the action is refused: a recusal is a fact to remember).
+    func checkNotConflicted(_ user: UserModel, on dossier: DossierModel, action: String, now: Date) async throws {
+        let userID = try user.requireID()
+        guard try await isConflicted(userID, on: dossier) else { return }
+        try await AuditEntryModel(AuditEntry(at: now, actor: Agent(id: userID, name: user.displayName, role: Role(rawValue: user.role) ?? .instructor),
+                                             action: "recusal", entityType: "dossier", entityID: try dossier.requireID(),
+                                             from: nil, to: nil, reason: "Lien déclaré avec l'organisation : \(action) refusé")).create(on: database)
+        throw DomainError.conflictOfInterest(action: action)
+    }
+
+    /// Declares a link to an organisation by SIRET and/or RNA.
+    func declareLink(_ user: UserModel, siret rawSiret: String, rna rawRNA: String, description: String) async throws {
+        var errors: [String: String] = [:]
+        var siret: Siret?
+        var rna: RNA?
+        if !rawSiret.trimmingCharacters(in: .whitespaces).isEmpty {
+            do { siret = try Siret(rawSiret) } catch { errors["siret"] = error.message }
+        }
+        if !rawRNA.trimmingCharacters(in: .whitespaces).isEmpty {
+            do { rna = try RNA(rawRNA) } catch { errors["rna"] = error.message }
+        }
+        if siret == nil, rna == nil, errors.isEmpty { errors["siret"] = DomainError.missingIdentifier.message }
+        let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { errors["description"] = "Décrivez le lien (par exemple : membre du bureau)." }
+        guard errors.isEmpty else { throw DomainError.invalidForm(errors: errors) }
+        let link = StaffLinkModel()
+        link.$user.id = try user.requireID()
+        link.siret = siret?.value
+        link.rna = rna?.value
+        link.description = String(text.prefix(300))
+        try await link.create(on: database)
+    }
+
     /// The staff member's scopes.
     func scopes(of userID: UUID) async throws -> [StaffScope] {
         try await StaffScopeModel.query(on: database).filter(\.$user.$id == userID).all().compactMap { try? StaffScope(stored: $0.scope) }

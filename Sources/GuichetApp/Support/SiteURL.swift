@@ -33,6 +33,8 @@ enum SiteURL: Equatable {
     case instruction
     case staffDossier(UUID)
     case takeDossier(UUID)
+    case staffLinks
+    case staffAttachment(dossier: UUID, attachment: UUID)
 
     var path: String {
         switch self {
@@ -63,6 +65,9 @@ enum SiteURL: Equatable {
         case .fileDossier(let id): "/dossiers/\(id.uuidString.lowercased())/deposer"
         case .dossierReceipt(let id): "/dossiers/\(id.uuidString.lowercased())/recepisse"
         case .withdrawDossier(let id): "/dossiers/\(id.uuidString.lowercased())/retirer"
+        case .staffLinks: "/liens-d-interet"
+        case .staffAttachment(let dossier, let attachment):
+            "/instruction/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
         case .instruction: "/instruction"
         case .staffDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())"
         case .takeDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/prendre"

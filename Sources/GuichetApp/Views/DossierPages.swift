@@ -96,6 +96,13 @@ struct AttachmentLine: Encodable {
     let url: String
     let scan: String
 
+    init(name: String, size: String, url: String, scan: String) {
+        self.name = name
+        self.size = size
+        self.url = url
+        self.scan = scan
+    }
+
     init(_ model: AttachmentModel, dossierID: UUID) {
         name = model.fileName
         size = ByteSize.french(Int(model.sizeBytes))

@@ -134,6 +134,9 @@ struct StaffDossierPage: Encodable {
     let opinions: [OpinionLine]
     let correction: String?
     let requested: String
+    /// The viewer declared a link with the organisation: no action, no others' opinions.
+    let conflicted: Bool
+    let attachments: [AttachmentLine]
 
     struct Actions: Encodable {
         let eligibilityURL: String?
@@ -152,7 +155,9 @@ struct StaffDossierPage: Encodable {
     }
 
     init(_ req: Request, dossier: DossierModel, call: LoadedCall, form: FormDefinition, organisation: OrganisationModel,
-         history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel]) throws {
+         history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel], conflicted: Bool,
+         attachments: [AttachmentModel]) throws {
+        self.conflicted = conflicted
         chrome = .make(req)
         title = dossier.title
         number = dossier.number ?? ""
@@ -168,9 +173,15 @@ struct StaffDossierPage: Encodable {
             answers = [DossierSummaryPage.Answer(label: "Résumé", value: dossier.summary, section: nil),
                        DossierSummaryPage.Answer(label: "Montant demandé", value: (try? Money(cents: dossier.requestedCents).formatted()) ?? "", section: nil)]
         } else {
+            var described: [String: String] = [:]
+            for attachment in attachments {
+                if let key = attachment.id?.uuidString.lowercased() {
+                    described[key] = "\(attachment.fileName) (\(ByteSize.french(Int(attachment.sizeBytes))))"
+                }
+            }
             answers = form.fields.compactMap { field in
                 guard let value = values[field.key], !value.isEmpty else { return nil }
-                return DossierSummaryPage.Answer(label: field.label, value: field.displayText(value), section: field.section)
+                return DossierSummaryPage.Answer(label: field.label, value: field.displayText(value, attachments: described), section: field.section)
             }
         }
         self.history = history.map { entry in
@@ -180,10 +191,18 @@ struct StaffDossierPage: Encodable {
             case (nil, let to?): what = "\(entry.action) : \(to.label)"
             default: what = entry.action
             }
-            return Event(at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: what, reason: entry.reason)
+            // A recused person sees that opinions were given, not what they say.
+            let hidden = conflicted && entry.action == "give_opinion"
+            return Event(at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: what,
+                         reason: hidden ? "(masqué : vous êtes déporté)" : entry.reason)
         }
         csrf = CSRFMiddleware.token(for: req)
         let id = try dossier.requireID()
+        self.attachments = attachments.map { attachment in
+            let line = AttachmentLine(attachment, dossierID: id)
+            return AttachmentLine(name: line.name, size: line.size,
+                                  url: SiteURL.staffAttachment(dossier: id, attachment: attachment.id ?? UUID()).path, scan: line.scan)
+        }
         takeURL = SiteURL.takeDossier(id).path
         simulated = dossier.simulated
         let current = DossierStatus(rawValue: dossier.status) ?? .filed
