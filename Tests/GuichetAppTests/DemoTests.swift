@@ -22,6 +22,27 @@ import Testing
         }
     }
 
+    @Test func demoServicesGaveSimulatedOpinions() async throws {
+        try await withGuichet { app in
+            let staff = try await UserModel.query(on: app.db).filter(\.$email ~~ DemoStaff.members.map(\.email)).all()
+            #expect(staff.count == 8)
+            #expect(try await StaffScopeModel.query(on: app.db).count() == 8)
+            let opinions = try await OpinionModel.query(on: app.db).all()
+            #expect(opinions.allSatisfy { $0.simulated })
+            let reviewed = try await DossierModel.query(on: app.db)
+                .filter(\.$status ~~ ["reviewed", "waiting_list", "retained"]).count()
+            #expect(opinions.count == reviewed)
+            let laureateIDs = try await DossierModel.query(on: app.db).filter(\.$status == "retained").all(\.$id)
+            let laureateOpinions = opinions.filter { laureateIDs.contains($0.$dossier.id) }
+            #expect(laureateOpinions.count == 37 && laureateOpinions.allSatisfy { $0.kind == "favourable" })
+            #expect(Set(opinions.map(\.kind)).count == 3, "a realistic spread")
+            // Locked until their owner sets a password.
+            let browser = Browser(app)
+            try await browser.get(SiteURL.login.path)
+            #expect(try await browser.post(SiteURL.login.path, ["email": "ddets-aisne@demo.guichet.invalid", "password": "!demo-locked-"]).status == .unauthorized)
+        }
+    }
+
     @Test func demoIsDeterministic() throws {
         let csv = try AppResources.laureatesCSV()
         let a = try DemoDataset.make(laureatesCSV: csv)

@@ -197,7 +197,7 @@ import VaporTesting
             try await instructor.get(base)
             // An opinion before review is refused.
             try await instructor.post(base + "/avis", ["kind": "favourable", "amount": "10 000", "motive": "Bien"])
-            #expect(try await OpinionModel.query(on: app.db).count() == 0)
+            #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
             // Ineligible needs a motive.
             let noMotive = try await instructor.post(base + "/recevabilite", ["decision": "irrecevable", "motive": ""])
             #expect(noMotive.headers.first(name: "X-Guichet-Error") == "missing_data")
@@ -209,9 +209,9 @@ import VaporTesting
             // A proposal above the 45 000 € requested is refused, nothing stored.
             let above = try await instructor.post(base + "/avis", ["kind": "favourable", "amount": "45 000,01", "motive": "Très bon"])
             #expect(above.headers.first(name: "X-Guichet-Error") == "amount_above_request")
-            #expect(try await OpinionModel.query(on: app.db).count() == 0)
+            #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
             try await instructor.post(base + "/avis", ["kind": "favourable_with_reservations", "amount": "40 000", "motive": "Budget à préciser"])
-            let opinion = try #require(try await OpinionModel.query(on: app.db).first())
+            let opinion = try #require(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).first())
             #expect(opinion.proposedCents == 4_000_000 && opinion.kind == "favourable_with_reservations")
             let page = try await instructor.get(base)
             #expect(page.visibleText.contains("favorable avec réserves"))
@@ -229,7 +229,7 @@ import VaporTesting
             try await instructor.get(SiteURL.staffDossier(id).path)
             let res = try await instructor.post(SiteURL.staffDossier(id).path + "/avis", ["kind": "unfavourable", "amount": "", "motive": "Retiré"])
             #expect(res.headers.first(name: "X-Guichet-Error") == "transition_not_allowed")
-            #expect(try await OpinionModel.query(on: app.db).count() == 0)
+            #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
         }
     }
 
@@ -251,7 +251,7 @@ import VaporTesting
             try await colleague.post(base + "/recevabilite", ["decision": "recevable"])
             try await colleague.post(base + "/instruction", [:])
             try await colleague.post(base + "/avis", ["kind": "favourable", "amount": "30 000", "motive": "Solide"])
-            #expect(try await OpinionModel.query(on: app.db).count() == 1)
+            #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 1)
             let page = try await instructor.get(base)
             #expect(page.visibleText.contains("vous êtes déporté de ce dossier"))
             #expect(!page.visibleText.contains("Solide"))
@@ -259,7 +259,7 @@ import VaporTesting
             #expect(take.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
             let opinion = try await instructor.post(base + "/avis", ["kind": "unfavourable", "amount": "", "motive": "Non"])
             #expect(opinion.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
-            #expect(try await OpinionModel.query(on: app.db).count() == 1)
+            #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 1)
             #expect(try await DossierModel.find(id, on: app.db)?.assigneeID == nil)
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "recusal").count() == 2)
         }

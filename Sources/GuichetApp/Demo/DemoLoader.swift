@@ -181,6 +181,33 @@ struct DemoLoader {
         for chunk in dossiers.chunked(400) { try await chunk.create(on: database) }
         for chunk in decisions.chunked(400) { try await chunk.create(on: database) }
 
+        // The services that instructed them, and their (simulated) opinions, given by each
+        // dossier's own instructor group on the day reviews closed.
+        let staff = try await DemoStaff.ensureAccounts(on: database)
+        var random = SplitMix64(seed: 2021_03_19)
+        var opinions: [OpinionModel] = []
+        let granted = Dictionary(decisions.map { ($0.$dossier.id, $0.grantedCents) }, uniquingKeysWith: { a, _ in a })
+        for model in dossiers {
+            guard let status = DossierStatus(rawValue: model.status), let id = model.id,
+                  let author = model.instructorGroup.flatMap({ staff[$0] }), let authorID = author.id,
+                  let opinion = try DemoStaff.opinion(for: status, requested: Money(cents: model.requestedCents),
+                                                      granted: granted[id].flatMap { $0 > 0 ? try? Money(cents: $0) : nil },
+                                                      random: &random) else { continue }
+            let row = OpinionModel()
+            row.$dossier.id = id
+            row.$author.id = authorID
+            row.kind = opinion.kind.rawValue
+            row.proposedCents = opinion.proposedAmount.cents
+            row.motive = opinion.motive
+            row.simulated = true
+            row.createdAt = DemoCall.reviewDone
+            opinions.append(row)
+            audit.append(AuditEntryModel(AuditEntry(at: DemoCall.reviewDone, actor: Agent(id: authorID, name: author.displayName, role: .instructor),
+                                                    action: "give_opinion", entityType: "dossier", entityID: id, from: nil,
+                                                    to: opinion.kind.rawValue, reason: "\(opinion.proposedAmount.formatted()) — \(opinion.motive)")))
+        }
+        for chunk in opinions.chunked(400) { try await chunk.create(on: database) }
+
         // Wave 1 was announced on 16 April 2021: it is published, hence frozen.
         waveModels[0].publishedAt = DemoCall.wave1Day
         try await waveModels[0].save(on: database)

@@ -25,6 +25,7 @@ struct CreateStaff: AsyncMigration {
                 .field("kind", .string, .required)
                 .field("proposed_cents", .int64, .required)
                 .field("motive", .string, .required)
+                .field("simulated", .bool, .required, .sql(.default(false)))
                 .field("created_at", .datetime)
                 .create()
             try await Indexes.create("opinions_dossier", on: OpinionModel.schema, ["dossier_id"], database)

@@ -31,6 +31,8 @@ final class OpinionModel: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: String
     @Field(key: "proposed_cents") var proposedCents: Int64
     @Field(key: "motive") var motive: String
+    /// Invented by the demo.
+    @Field(key: "simulated") var simulated: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

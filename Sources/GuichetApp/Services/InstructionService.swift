@@ -75,6 +75,7 @@ struct InstructionService {
             model.kind = opinion.kind.rawValue
             model.proposedCents = opinion.proposedAmount.cents
             model.motive = opinion.motive
+            model.simulated = false
             try await model.create(on: db)
             try await AuditEntryModel(AuditEntry(at: now, actor: Self.agent(user), action: "give_opinion", entityType: "dossier",
                                                  entityID: id, from: nil, to: opinion.kind.rawValue,
