@@ -73,6 +73,25 @@ import VaporTesting
         }
     }
 
+    @Test func theCSVExportHasTheFiltersAndTheScopeOfThePage() async throws {
+        try await withGuichet { app in
+            let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let page = try await aisne.get(SiteURL.instruction.path + "?statut=retained")
+            #expect(page.body.string.contains("/instruction/export.csv?statut=retained"))
+            let csv = try await aisne.get("/instruction/export.csv?statut=retained")
+            #expect(csv.status == .ok)
+            #expect(csv.headers.first(name: .contentType) == "text/csv; charset=utf-8")
+            let rows = try CSV.rows(String(csv.body.string.dropFirst()))
+            let retainedInAisne = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02")
+                .filter(\.$status == "retained").count()
+            #expect(rows.count == retainedInAisne + 1)
+            #expect(rows.first?.first == "Numéro")
+            #expect(rows.dropFirst().allSatisfy { $0[4] == "Aisne (02)" && $0[5] == "retenu" })
+            let applicant = try await Applicant.make(app, email: "x@exemple.fr", organisation: "X")
+            #expect(try await applicant.browser.get("/instruction/export.csv").status == .notFound)
+        }
+    }
+
     @Test func takingADossierIsRecordedInItsHistory() async throws {
         try await withGuichet { app in
             let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])

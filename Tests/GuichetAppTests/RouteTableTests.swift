@@ -36,6 +36,7 @@ import VaporTesting
         (.GET, "/dossiers/:dossier/recepisse", "/dossiers/\(UUID())/recepisse", .seeOther),
         (.POST, "/dossiers/:dossier/retirer", "/dossiers/\(UUID())/retirer", .forbidden),
         (.GET, "/instruction", "/instruction", .seeOther),
+        (.GET, "/instruction/export.csv", "/instruction/export.csv", .seeOther),
         (.GET, "/liens-d-interet", "/liens-d-interet", .seeOther),
         (.GET, "/instruction/dossiers/:dossier/pieces/:attachment", "/instruction/dossiers/\(UUID())/pieces/\(UUID())", .seeOther),
         (.POST, "/liens-d-interet", "/liens-d-interet", .forbidden),

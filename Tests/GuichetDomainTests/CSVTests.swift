@@ -23,3 +23,17 @@ import Testing
         }
     }
 }
+
+@Suite struct CSVWriterTests {
+    @Test func writesQuotedCellsAndReadsThemBack() throws {
+        let rows = [["Numéro", "Titre"], ["HDF-2021-0001", "Paniers, \"solidaires\"\net frais"]]
+        let text = CSV.write(rows)
+        #expect(text.hasSuffix("\r\n"))
+        #expect(try CSV.rows(text) == rows)
+    }
+
+    @Test(arguments: ["=1+1", "+33", "-2", "@SUM(A1)"])
+    func formulasAreDefused(value: String) {
+        #expect(CSV.cell(value).hasPrefix("'"))
+    }
+}

@@ -10,6 +10,7 @@ struct InstructionController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
         staff.get("instruction", use: queue)
+        staff.get("instruction", "export.csv", use: export)
         staff.get("instruction", "dossiers", ":dossier", use: show)
         staff.post("instruction", "dossiers", ":dossier", "prendre", use: take)
         staff.post("instruction", "dossiers", ":dossier", "recevabilite", use: eligibility)
@@ -170,28 +171,7 @@ struct InstructionController: RouteCollection {
     func queue(req: Request) async throws -> View {
         let user = try req.auth.require(UserModel.self)
         let filters = (try? req.query.decode(Filters.self)) ?? Filters()
-        let groups = StaffDirectory.visibleGroups(try await StaffDirectory(database: req.db).scopes(of: user.requireID()))
-        func visible() -> QueryBuilder<DossierModel> {
-            let query = DossierModel.query(on: req.db).filter(\.$filedAt != nil)
-            if let groups { query.filter(\.$instructorGroup ~~ Array(groups)) }
-            return query
-        }
-        let counts = try await Self.countsByStatus(visible())
-        let query = visible().with(\.$organisation)
-        if let status = filters.statut.flatMap(DossierStatus.init(rawValue:)) { query.filter(\.$status == status.rawValue) }
-        if let theme = filters.theme, !theme.isEmpty { query.filter(\.$themeCode == theme) }
-        if let territory = filters.territoire, !territory.isEmpty { query.filter(\.$instructorGroup == territory) }
-        switch filters.assignation {
-        case "moi": query.filter(\.$assigneeID == user.id)
-        case "personne": query.filter(\.$assigneeID == nil)
-        default: break
-        }
-        switch filters.tri {
-        case "montant": query.sort(\.$requestedCents, .descending)
-        case "titre": query.sort(\.$title)
-        case "depot": query.sort(\.$filedAt)
-        default: query.sort(\.$number)
-        }
+        let (query, groups, counts) = try await Self.queueQuery(req, user: user, filters: filters)
         let pageNumber = max(1, min(filters.page ?? 1, 100_000))
         let page = try await query.paginate(PageRequest(page: pageNumber, per: Self.pageSize))
         let assignees = try await Self.names(Set(page.items.compactMap(\.assigneeID)), req.db)
@@ -254,6 +234,59 @@ struct InstructionController: RouteCollection {
         let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
         guard scopes.contains(where: { $0.covers((try? dossier.domain().scope) ?? .national(regions: [])) }) else { throw notFound }
         return (user, dossier)
+    }
+
+    /// The dossiers a user may see, narrowed by the filters; with the groups visible and the
+    /// counts per status (before the status filter). The page and the CSV export share it.
+    static func queueQuery(_ req: Request, user: UserModel, filters: Filters) async throws
+        -> (QueryBuilder<DossierModel>, Set<String>?, [String: Int]) {
+        let groups = StaffDirectory.visibleGroups(try await StaffDirectory(database: req.db).scopes(of: user.requireID()))
+        func visible() -> QueryBuilder<DossierModel> {
+            let query = DossierModel.query(on: req.db).filter(\.$filedAt != nil)
+            if let groups { query.filter(\.$instructorGroup ~~ Array(groups)) }
+            return query
+        }
+        let counts = try await countsByStatus(visible())
+        let query = visible().with(\.$organisation)
+        if let status = filters.statut.flatMap(DossierStatus.init(rawValue:)) { query.filter(\.$status == status.rawValue) }
+        if let theme = filters.theme, !theme.isEmpty { query.filter(\.$themeCode == theme) }
+        if let territory = filters.territoire, !territory.isEmpty { query.filter(\.$instructorGroup == territory) }
+        switch filters.assignation {
+        case "moi": query.filter(\.$assigneeID == user.id)
+        case "personne": query.filter(\.$assigneeID == nil)
+        default: break
+        }
+        switch filters.tri {
+        case "montant": query.sort(\.$requestedCents, .descending)
+        case "titre": query.sort(\.$title)
+        case "depot": query.sort(\.$filedAt)
+        default: query.sort(\.$number)
+        }
+        return (query, groups, counts)
+    }
+
+    /// The queue as CSV (UTF-8), with the filters applied and the columns shown.
+    @Sendable
+    func export(req: Request) async throws -> Response {
+        let user = try req.auth.require(UserModel.self)
+        let filters = (try? req.query.decode(Filters.self)) ?? Filters()
+        let (query, _, _) = try await Self.queueQuery(req, user: user, filters: filters)
+        let dossiers = try await query.all()
+        let assignees = try await Self.names(Set(dossiers.compactMap(\.assigneeID)), req.db)
+        let themes = Dictionary(DemoCall.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+        var rows = [["Numéro", "Projet", "Porteur", "Thématique", "Territoire", "Statut", "Montant demandé (€)", "Déposé le",
+                     "Instructeur", "Données simulées"]]
+        for d in dossiers {
+            rows.append([d.number ?? "", d.title, d.organisation.name, themes[d.themeCode] ?? d.themeCode,
+                         QueuePage.groupLabel(d.instructorGroup ?? ""), (DossierStatus(rawValue: d.status) ?? .filed).label,
+                         (try? Money(cents: d.requestedCents).decimalString) ?? "", d.filedAt.map(ParisTime.isoDay) ?? "",
+                         d.assigneeID.flatMap { assignees[$0] } ?? "", d.simulated ? "oui" : "non"])
+        }
+        let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + CSV.write(rows)))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"dossiers.csv\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
     }
 
     static func countsByStatus(_ query: QueryBuilder<DossierModel>) async throws -> [String: Int] {

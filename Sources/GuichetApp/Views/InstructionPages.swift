@@ -43,6 +43,7 @@ struct QueuePage: Encodable {
     let pageInfo: String
     let previousURL: String?
     let nextURL: String?
+    let exportURL: String
 
     init(_ req: Request, filters: InstructionController.Filters, page: Page<DossierModel>, counts: [String: Int],
          assignees: [UUID: String], groups: Set<String>?) {
@@ -91,6 +92,7 @@ struct QueuePage: Encodable {
             components.queryItems = items
             return components.string ?? SiteURL.instruction.path
         }
+        exportURL = link(1).replacingOccurrences(of: SiteURL.instruction.path + "?", with: SiteURL.instruction.path + "/export.csv?")
         previousURL = metadata.page > 1 ? link(metadata.page - 1) : nil
         nextURL = metadata.page < metadata.pageCount ? link(metadata.page + 1) : nil
     }

@@ -78,3 +78,22 @@ public enum CSV {
         return records
     }
 }
+
+extension CSV {
+    /// Writes rows as RFC 4180 CSV (CRLF line ends, quotes where needed).
+    ///
+    /// Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
+    /// carriage return) are prefixed with an apostrophe, so that an exported dossier title can
+    /// never execute in the instructor's spreadsheet. Amounts are written by the caller as plain
+    /// decimals, which never start with those characters unless negative (never, for money here).
+    public static func write(_ rows: [[String]]) -> String {
+        rows.map { row in row.map(cell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func cell(_ value: String) -> String {
+        var text = value
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
