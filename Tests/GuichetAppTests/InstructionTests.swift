@@ -284,6 +284,60 @@ import VaporTesting
         }
     }
 
+    @Test func severalReviewersScoreOnTheGridAndTheAggregateShowsTheSpread() async throws {
+        try await withGuichet { app in
+            let (_, id) = try await filedDossier(app)
+            let aisne = try await staff(app)
+            let dreets = try await InstructionTests().staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let base = SiteURL.staffDossier(id).path
+            try await aisne.get(base)
+            try await aisne.post(base + "/recevabilite", ["decision": "recevable"])
+            try await aisne.post(base + "/instruction", [:])
+            let all4 = ["note_pertinence": "4", "note_impact": "4", "note_faisabilite": "4", "note_partenariats": "4", "note_efficience": "4"]
+            // Refused: a missing criterion, a mark off the scale.
+            let missing = try await aisne.post(base + "/notes", ["note_pertinence": "3"])
+            #expect(missing.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            var off = all4
+            off["note_impact"] = "7"
+            #expect(try await aisne.post(base + "/notes", off).headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(try await ReviewModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
+            var withComment = all4
+            withComment["commentaire_impact"] = "Très bon ancrage local"
+            try await aisne.post(base + "/notes", withComment)
+            try await dreets.get(base)
+            try await dreets.post(base + "/notes", ["note_pertinence": "3", "note_impact": "2", "note_faisabilite": "4",
+                                                    "note_partenariats": "0", "note_efficience": "1"])
+            let reviews = try await ReviewModel.query(on: app.db).filter(\.$dossier.$id == id).all()
+            #expect(Set(reviews.map(\.score)) == [10_000, 6_000])
+            let page = try await aisne.get(base)
+            #expect(page.visibleText.contains("80,00 / 100 (moyenne de 2 notations, écart 40,00)"))
+            #expect(page.visibleText.contains("Très bon ancrage local"))
+            let queue = try await aisne.get(SiteURL.instruction.path + "?note_min=75")
+            #expect(queue.visibleText.contains("sur 1 "))
+            #expect(queue.visibleText.contains("80,00 (±40,00, 2)"))
+            #expect(try await aisne.get(SiteURL.instruction.path + "?note_min=90").visibleText.contains("sur 0 "))
+        }
+    }
+
+    @Test func aLinkedReviewerCannotScore() async throws {
+        try await withGuichet { app in
+            let (applicant, id) = try await filedDossier(app)
+            let rna = try #require(try await OrganisationModel.find(applicant.organisationID, on: app.db)?.rna)
+            let aisne = try await staff(app)
+            let base = SiteURL.staffDossier(id).path
+            try await aisne.get(base)
+            try await aisne.post(base + "/recevabilite", ["decision": "recevable"])
+            try await aisne.post(base + "/instruction", [:])
+            try await aisne.get(SiteURL.staffLinks.path)
+            try await aisne.post(SiteURL.staffLinks.path, ["rna": rna, "description": "Trésorière"])
+            try await aisne.get(base)
+            let res = try await aisne.post(base + "/notes", ["note_pertinence": "4", "note_impact": "4", "note_faisabilite": "4",
+                                                             "note_partenariats": "4", "note_efficience": "4"])
+            #expect(res.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
+            #expect(try await ReviewModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
+        }
+    }
+
     @Test func anotherDepartementsInstructorCannotAct() async throws {
         try await withGuichet { app in
             let (_, id) = try await filedDossier(app)
@@ -296,7 +350,7 @@ import VaporTesting
             let file = try await aisne.get(path)
             #expect(file.status == .ok)
             #expect(file.headers.first(name: "X-Content-Type-Options") == "nosniff")
-            for action in ["recevabilite", "complement", "instruction", "avis", "prendre"] {
+            for action in ["recevabilite", "complement", "instruction", "avis", "prendre", "notes"] {
                 #expect(try await nord.post(SiteURL.staffDossier(id).path + "/" + action, ["decision": "recevable"]).status == .notFound)
             }
             #expect(try await status(app, id) == "filed")

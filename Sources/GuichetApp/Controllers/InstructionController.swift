@@ -17,6 +17,7 @@ struct InstructionController: RouteCollection {
         staff.post("instruction", "dossiers", ":dossier", "complement", use: correction)
         staff.post("instruction", "dossiers", ":dossier", "instruction", use: review)
         staff.post("instruction", "dossiers", ":dossier", "avis", use: opinion)
+        staff.post("instruction", "dossiers", ":dossier", "notes", use: score)
         staff.get("instruction", "dossiers", ":dossier", "pieces", ":attachment", use: download)
         let anyStaff = routes.grouped(LoginRequired(), StaffRequired(roles: Set(Role.allCases).subtracting([.applicant, .system])))
         anyStaff.get("liens-d-interet", use: links)
@@ -135,6 +136,29 @@ struct InstructionController: RouteCollection {
         }
     }
 
+    /// Scores the dossier on the call's grid: `note_<criterion>` (0…max) and `commentaire_<criterion>`.
+    @Sendable
+    func score(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        let fields = (try? req.content.decode([String: String].self)) ?? [:]
+        return try await act(req, dossier) {
+            try await StaffDirectory(database: req.db).checkNotConflicted(user, on: dossier, action: "noter ce dossier", now: Date())
+            var marks: [String: Int] = [:]
+            var comments: [String: String] = [:]
+            for (key, value) in fields {
+                if key.hasPrefix("note_") {
+                    guard let mark = Int(value.trimmingCharacters(in: .whitespaces)) else {
+                        throw DomainError.invalidForm(errors: [String(key.dropFirst(5)): "Choisissez une note."])
+                    }
+                    marks[String(key.dropFirst(5))] = mark
+                }
+                if key.hasPrefix("commentaire_") { comments[String(key.dropFirst(12))] = value }
+            }
+            try await service(req).score(dossier, marks: marks, comments: comments, by: user)
+            return "Notation enregistrée."
+        }
+    }
+
     /// Runs an action; a refusal comes back on the dossier's page as a notice, nothing stored.
     private func act(_ req: Request, _ dossier: DossierModel, _ work: () async throws -> String) async throws -> Response {
         let id = try dossier.requireID()
@@ -163,6 +187,9 @@ struct InstructionController: RouteCollection {
         var assignation: String?
         var tri: String?
         var page: Int?
+        /// Aggregate score bounds, out of 100.
+        var note_min: Int?
+        var note_max: Int?
     }
 
     static let pageSize = 50
@@ -175,8 +202,9 @@ struct InstructionController: RouteCollection {
         let pageNumber = max(1, min(filters.page ?? 1, 100_000))
         let page = try await query.paginate(PageRequest(page: pageNumber, per: Self.pageSize))
         let assignees = try await Self.names(Set(page.items.compactMap(\.assigneeID)), req.db)
+        let scores = try await InstructionService.aggregates(page.items.compactMap(\.id), on: req.db)
         return try await req.view.render("instruction/queue", QueuePage(req, filters: filters, page: page, counts: counts,
-                                                                        assignees: assignees, groups: groups))
+                                                                        assignees: assignees, groups: groups, scores: scores))
     }
 
     @Sendable
@@ -192,10 +220,12 @@ struct InstructionController: RouteCollection {
         let conflicted = try await StaffDirectory(database: req.db).isConflicted(req.auth.require(UserModel.self).requireID(), on: dossier)
         let opinions = conflicted ? [] : try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
             .with(\.$author).sort(\.$createdAt).all()
+        let reviews = conflicted ? [] : try await ReviewModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
+            .with(\.$reviewer).sort(\.$createdAt).all()
         return try await req.view.render("instruction/dossier", StaffDossierPage(req, dossier: dossier, call: call, form: form,
                                                                                  organisation: organisation, history: history,
                                                                                  assignee: assignee, opinions: opinions,
-                                                                                 conflicted: conflicted,
+                                                                                 conflicted: conflicted, reviews: reviews,
                                                                                  attachments: AttachmentModel.query(on: req.db)
                                                                                      .filter(\.$dossier.$id == dossier.requireID()).all()))
     }
@@ -255,6 +285,14 @@ struct InstructionController: RouteCollection {
         case "moi": query.filter(\.$assigneeID == user.id)
         case "personne": query.filter(\.$assigneeID == nil)
         default: break
+        }
+        if filters.note_min != nil || filters.note_max != nil {
+            // Scores are aggregated per call's grid, so the range is applied to the computed values.
+            let ids = try await visible().all(\.$id)
+            let aggregates = try await InstructionService.aggregates(ids, on: req.db)
+            let low = (filters.note_min ?? 0) * 100, high = (filters.note_max ?? 100) * 100
+            let matching = aggregates.filter { (low...max(low, high)).contains($0.value.score) }.map(\.key)
+            query.filter(\.$id ~~ matching)
         }
         switch filters.tri {
         case "montant": query.sort(\.$requestedCents, .descending)

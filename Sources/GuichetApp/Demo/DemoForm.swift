@@ -63,3 +63,19 @@ enum DossierForm {
     static let territory = "territory"
     static let amountRequested = "amount_requested"
 }
+
+/// The demo's scoring grid: the five criteria of the seed's committee, weighted, on a 0–4 scale,
+/// combined by the mean.
+enum DemoGrid {
+    static let grid = ScoringGrid(criteria: [
+        Criterion(code: "pertinence", label: "Pertinence au regard des objectifs de l'appel", weight: 3),
+        Criterion(code: "impact", label: "Impact sur le public visé", weight: 3),
+        Criterion(code: "faisabilite", label: "Faisabilité", weight: 2),
+        Criterion(code: "partenariats", label: "Partenariats", weight: 1),
+        Criterion(code: "efficience", label: "Coût-efficacité", weight: 1),
+    ], scale: ["0 — insuffisant", "1 — faible", "2 — correct", "3 — bon", "4 — excellent"], aggregation: .mean)
+
+    static func json() throws -> String {
+        String(decoding: try JSONEncoder().encode(grid), as: UTF8.self)
+    }
+}

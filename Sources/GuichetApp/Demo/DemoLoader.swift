@@ -86,6 +86,7 @@ struct DemoLoader {
                                   receiptPrefix: DemoCall.receiptPrefix, territoryOrder: DemoCall.territoryOrder, simulated: true)
         callModel.regionCode = DemoCall.regionCode
         callModel.receiptCounter = dataset.dossiers.count
+        callModel.scoringGrid = try DemoGrid.json()
         try await callModel.create(on: database)
         let callID = try callModel.requireID()
         let form = try DemoForm.definition()

@@ -38,10 +38,25 @@ struct CreateStaff: AsyncMigration {
                 .field("created_at", .datetime)
                 .create()
             try await Indexes.create("staff_links_user", on: StaffLinkModel.schema, ["user_id"], database)
+            try await database.schema(CallModel.schema).field("scoring_grid", .string).update()
+            try await database.schema(ReviewModel.schema)
+                .id()
+                .field("dossier_id", .uuid, .required, .references(DossierModel.schema, "id", onDelete: .cascade))
+                .field("reviewer_id", .uuid, .required, .references(UserModel.schema, "id", onDelete: .cascade))
+                .field("marks", .string, .required)
+                .field("comments", .string, .required)
+                .field("score", .int, .required)
+                .field("simulated", .bool, .required, .sql(.default(false)))
+                .field("created_at", .datetime)
+                .field("updated_at", .datetime)
+                .unique(on: "dossier_id", "reviewer_id")
+                .create()
         }
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema(ReviewModel.schema).delete()
+        try await database.schema(CallModel.schema).deleteField("scoring_grid").update()
         try await database.schema(StaffLinkModel.schema).delete()
         try await database.schema(OpinionModel.schema).delete()
         try await database.schema(DossierModel.schema).deleteField("correction_reminded_at").update()

@@ -23,6 +23,8 @@ final class CallModel: Model, @unchecked Sendable {
     @OptionalField(key: "region_code") var regionCode: String?
     /// The last receipt sequence given; incremented atomically at each filing.
     @Field(key: "receipt_counter") var receiptCounter: Int
+    /// The scoring grid as JSON (``GuichetDomain/ScoringGrid``); `nil` until the call defines one.
+    @OptionalField(key: "scoring_grid") var scoringGrid: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     @Children(for: \.$call) var themes: [ThemeModel]

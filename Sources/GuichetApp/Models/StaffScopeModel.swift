@@ -53,3 +53,24 @@ final class StaffLinkModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// One reviewer's marks on a dossier (`reviews`), one row per reviewer and dossier (a new
+/// scoring replaces the reviewer's previous one; the audit log keeps the history).
+final class ReviewModel: Model, @unchecked Sendable {
+    static let schema = "reviews"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "dossier_id") var dossier: DossierModel
+    @Parent(key: "reviewer_id") var reviewer: UserModel
+    /// JSON object: criterion code → mark.
+    @Field(key: "marks") var marks: String
+    /// JSON object: criterion code → comment.
+    @Field(key: "comments") var comments: String
+    /// Weighted score out of 100, in hundredths.
+    @Field(key: "score") var score: Int
+    @Field(key: "simulated") var simulated: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+}

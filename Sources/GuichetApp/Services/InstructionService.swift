@@ -122,6 +122,60 @@ struct InstructionService {
         return sent
     }
 
+    /// Records a reviewer's marks on the call's grid (replacing their earlier ones), with a
+    /// comment per criterion; never by a linked person, only during review.
+    func score(_ dossier: DossierModel, marks: [String: Int], comments: [String: String], by user: UserModel) async throws {
+        guard let status = DossierStatus(rawValue: dossier.status) else { return }
+        try InstructionRules.checkOpinionAllowed(on: status)
+        let call = try await dossier.$call.get(on: database)
+        guard let json = call.scoringGrid, let grid = try? JSONDecoder().decode(ScoringGrid.self, from: Data(json.utf8)) else {
+            throw DomainError.missingData(field: "grille", reason: "cet appel n'a pas de grille de notation.")
+        }
+        let score = try grid.weightedScore(marks)
+        let id = try dossier.requireID()
+        let userID = try user.requireID()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let cleaned = comments.mapValues { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(1_000)) }.filter { !$0.value.isEmpty }
+        try await database.transaction { db in
+            let review = try await ReviewModel.query(on: db).filter(\.$dossier.$id == id).filter(\.$reviewer.$id == userID).first() ?? {
+                let fresh = ReviewModel()
+                fresh.$dossier.id = id
+                fresh.$reviewer.id = userID
+                fresh.simulated = false
+                return fresh
+            }()
+            review.marks = String(decoding: try encoder.encode(marks), as: UTF8.self)
+            review.comments = String(decoding: try encoder.encode(cleaned), as: UTF8.self)
+            review.score = score
+            try await review.save(on: db)
+            try await AuditEntryModel(AuditEntry(at: now, actor: Self.agent(user), action: "score", entityType: "dossier", entityID: id,
+                                                 from: nil, to: String(score), reason: nil)).create(on: db)
+        }
+    }
+
+    /// Each dossier's aggregate score and spread, as its call's grid combines them.
+    static func aggregates(_ dossierIDs: [UUID], on db: any Database) async throws -> [UUID: (score: Int, spread: Int, count: Int)] {
+        guard !dossierIDs.isEmpty else { return [:] }
+        let reviews = try await ReviewModel.query(on: db).filter(\.$dossier.$id ~~ dossierIDs).all()
+        let byDossier = Dictionary(grouping: reviews, by: { $0.$dossier.id })
+        // Each call chooses mean or median in its own grid.
+        let dossiers = try await DossierModel.query(on: db).filter(\.$id ~~ Array(byDossier.keys)).all()
+        let callOf = Dictionary(dossiers.compactMap { d in d.id.map { ($0, d.$call.id) } }, uniquingKeysWith: { a, _ in a })
+        let calls = try await CallModel.query(on: db).filter(\.$id ~~ Array(Set(callOf.values))).all()
+        let grids = Dictionary(calls.compactMap { call -> (UUID, ScoringGrid)? in
+            guard let id = call.id, let json = call.scoringGrid,
+                  let grid = try? JSONDecoder().decode(ScoringGrid.self, from: Data(json.utf8)) else { return nil }
+            return (id, grid)
+        }, uniquingKeysWith: { a, _ in a })
+        var result: [UUID: (score: Int, spread: Int, count: Int)] = [:]
+        for (id, rows) in byDossier {
+            guard let callID = callOf[id], let grid = grids[callID], let aggregate = grid.aggregate(rows.map(\.score)) else { continue }
+            result[id] = (aggregate.score, aggregate.spread, rows.count)
+        }
+        return result
+    }
+
     /// Emails every representative of the dossier's organisation, through the outbox.
     func notifyMembers(of dossier: DossierModel, subject: String, body: String, kind: String) async throws {
         let userIDs = try await OrganisationMemberModel.query(on: database).filter(\.$organisation.$id == dossier.$organisation.id).all(\.$user.$id)

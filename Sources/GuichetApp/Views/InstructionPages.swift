@@ -23,6 +23,7 @@ struct QueuePage: Encodable {
         let assignee: String
         let url: String
         let simulated: Bool
+        let score: String
     }
 
     struct Count: Encodable {
@@ -44,9 +45,19 @@ struct QueuePage: Encodable {
     let previousURL: String?
     let nextURL: String?
     let exportURL: String
+    let noteMin: String
+    let noteMax: String
+
+    /// `7 833` hundredths → `78,33`.
+    static func scoreText(_ hundredths: Int) -> String {
+        let rest = hundredths % 100
+        return "\(hundredths / 100),\(rest < 10 ? "0" : "")\(rest)"
+    }
 
     init(_ req: Request, filters: InstructionController.Filters, page: Page<DossierModel>, counts: [String: Int],
-         assignees: [UUID: String], groups: Set<String>?) {
+         assignees: [UUID: String], groups: Set<String>?, scores: [UUID: (score: Int, spread: Int, count: Int)]) {
+        noteMin = filters.note_min.map(String.init) ?? ""
+        noteMax = filters.note_max.map(String.init) ?? ""
         chrome = .make(req)
         total = counts.values.reduce(0, +)
         self.counts = DossierStatus.allCases.compactMap { status in
@@ -75,7 +86,8 @@ struct QueuePage: Encodable {
                        status: (DossierStatus(rawValue: d.status) ?? .filed).label,
                        requested: (try? Money(cents: d.requestedCents).formatted()) ?? "",
                        filed: d.filedAt.map(ParisTime.longDate) ?? "", assignee: d.assigneeID.flatMap { assignees[$0] } ?? "—",
-                       url: SiteURL.staffDossier(id).path, simulated: d.simulated)
+                       url: SiteURL.staffDossier(id).path, simulated: d.simulated,
+                       score: scores[id].map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" } ?? "—")
         }
         let metadata = page.metadata
         let first = metadata.total == 0 ? 0 : (metadata.page - 1) * metadata.per + 1
@@ -83,7 +95,8 @@ struct QueuePage: Encodable {
         func link(_ number: Int) -> String {
             var items = [URLQueryItem]()
             for (key, value) in [("statut", filters.statut), ("theme", filters.theme), ("territoire", filters.territoire),
-                                 ("assignation", filters.assignation), ("tri", filters.tri)] {
+                                 ("assignation", filters.assignation), ("tri", filters.tri),
+                                 ("note_min", filters.note_min.map(String.init)), ("note_max", filters.note_max.map(String.init))] {
                 if let value, !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
             }
             items.append(URLQueryItem(name: "page", value: String(number)))
@@ -138,6 +151,30 @@ struct StaffDossierPage: Encodable {
     let requested: String
     /// The viewer declared a link with the organisation: no action, no others' opinions.
     let conflicted: Bool
+    let grid: [GridRow]
+    let scoreURL: String?
+    let reviews: [ReviewLine]
+    let aggregate: String?
+
+    struct GridRow: Encodable {
+        let code: String
+        let label: String
+        let weight: Int
+        let marks: [Mark]
+        let comment: String
+    }
+
+    struct Mark: Encodable {
+        let value: Int
+        let label: String
+        let selected: Bool
+    }
+
+    struct ReviewLine: Encodable {
+        let reviewer: String
+        let score: String
+        let detail: String
+    }
     let attachments: [AttachmentLine]
 
     struct Actions: Encodable {
@@ -157,7 +194,7 @@ struct StaffDossierPage: Encodable {
     }
 
     init(_ req: Request, dossier: DossierModel, call: LoadedCall, form: FormDefinition, organisation: OrganisationModel,
-         history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel], conflicted: Bool,
+         history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel], conflicted: Bool, reviews: [ReviewModel],
          attachments: [AttachmentModel]) throws {
         self.conflicted = conflicted
         chrome = .make(req)
@@ -223,5 +260,26 @@ struct StaffDossierPage: Encodable {
             "Complément demandé (échéance : \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "—")) : \(message)"
         }
         requested = (try? Money(cents: dossier.requestedCents).formatted()) ?? ""
+        let grid = call.model.scoringGrid.flatMap { try? JSONDecoder().decode(ScoringGrid.self, from: Data($0.utf8)) }
+        let viewerID = req.auth.get(UserModel.self)?.id
+        let mine = reviews.first { $0.$reviewer.id == viewerID }
+        let myMarks = (mine.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.marks.utf8)) }) ?? [:]
+        let myComments = (mine.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.comments.utf8)) }) ?? [:]
+        self.grid = grid.map { grid in
+            grid.criteria.map { criterion in
+                GridRow(code: criterion.code, label: criterion.label, weight: criterion.weight,
+                        marks: grid.scale.enumerated().map { Mark(value: $0.offset, label: $0.element, selected: myMarks[criterion.code] == $0.offset) },
+                        comment: myComments[criterion.code] ?? "")
+            }
+        } ?? []
+        scoreURL = grid != nil && InstructionRules.opinionStatuses.contains(current) && !conflicted ? base + "/notes" : nil
+        self.reviews = reviews.map { review in
+            let comments = (try? JSONDecoder().decode([String: String].self, from: Data(review.comments.utf8))) ?? [:]
+            return ReviewLine(reviewer: review.reviewer.displayName, score: QueuePage.scoreText(review.score) + " / 100",
+                              detail: comments.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: " ; "))
+        }
+        aggregate = grid.flatMap { $0.aggregate(reviews.map(\.score)) }.map { value in
+            "\(QueuePage.scoreText(value.score)) / 100 (\(grid?.aggregation == .median ? "médiane" : "moyenne") de \(reviews.count) notation\(reviews.count > 1 ? "s" : ""), écart \(QueuePage.scoreText(value.spread)))"
+        }
     }
 }

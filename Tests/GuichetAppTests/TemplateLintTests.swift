@@ -1,0 +1,24 @@
+import Foundation
+@testable import GuichetApp
+import Testing
+
+/// Leaf reads `#if(x)` without a colon as a tag without a body, and the page fails at render
+/// time only: every block tag must open with `:`.
+@Suite struct TemplateLintTests {
+    @Test func everyBlockTagOpensItsBody() throws {
+        let root = AppResources.viewsDirectory
+        let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".leaf") } ?? []
+        #expect(files.count >= 10)
+        let tag = try Regex(#"#(if|elseif|for|export|extend)\((?:[^()]|\([^()]*\))*\)"#)
+        for file in files {
+            let text = try String(contentsOfFile: root + file, encoding: .utf8)
+            for match in text.matches(of: tag) {
+                let name = text[match.range].prefix { $0 != "(" }
+                let next = text[match.range.upperBound...].first
+                // `#extend("x")` alone includes a template, and `#export("t", value)` has no body.
+                if name == "#extend" || name == "#export", next != ":" { continue }
+                #expect(next == ":", "\(file): \(text[match.range]) must be followed by ':'")
+            }
+        }
+    }
+}
