@@ -36,6 +36,10 @@ import Testing
             let laureateOpinions = opinions.filter { laureateIDs.contains($0.$dossier.id) }
             #expect(laureateOpinions.count == 37 && laureateOpinions.allSatisfy { $0.kind == "favourable" })
             #expect(Set(opinions.map(\.kind)).count == 3, "a realistic spread")
+            let reviews = try await ReviewModel.query(on: app.db).all()
+            #expect(reviews.count == opinions.count && reviews.allSatisfy { $0.simulated })
+            let laureateScores = reviews.filter { laureateIDs.contains($0.$dossier.id) }.map(\.score)
+            #expect(laureateScores.allSatisfy { $0 >= 7_500 }, "laureates score at least 3/4 on every criterion")
             // Locked until their owner sets a password.
             let browser = Browser(app)
             try await browser.get(SiteURL.login.path)

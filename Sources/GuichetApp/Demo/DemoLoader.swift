@@ -187,6 +187,7 @@ struct DemoLoader {
         let staff = try await DemoStaff.ensureAccounts(on: database)
         var random = SplitMix64(seed: 2021_03_19)
         var opinions: [OpinionModel] = []
+        var reviews: [ReviewModel] = []
         let granted = Dictionary(decisions.map { ($0.$dossier.id, $0.grantedCents) }, uniquingKeysWith: { a, _ in a })
         for model in dossiers {
             guard let status = DossierStatus(rawValue: model.status), let id = model.id,
@@ -203,11 +204,26 @@ struct DemoLoader {
             row.simulated = true
             row.createdAt = DemoCall.reviewDone
             opinions.append(row)
+            // And the instructor's marks on the grid: high for laureates, a spread for the others.
+            let range: ClosedRange<Int> = status.isLaureate ? 3...4 : (status == .waitingList ? 2...3 : 0...4)
+            var marks: [String: Int] = [:]
+            for criterion in DemoGrid.grid.criteria {
+                marks[criterion.code] = range.lowerBound + Int(random.next() % UInt64(range.count))
+            }
+            let review = ReviewModel()
+            review.$dossier.id = id
+            review.$reviewer.id = authorID
+            review.marks = String(decoding: try JSONEncoder().encode(marks), as: UTF8.self)
+            review.comments = "{}"
+            review.score = try DemoGrid.grid.weightedScore(marks)
+            review.simulated = true
+            reviews.append(review)
             audit.append(AuditEntryModel(AuditEntry(at: DemoCall.reviewDone, actor: Agent(id: authorID, name: author.displayName, role: .instructor),
                                                     action: "give_opinion", entityType: "dossier", entityID: id, from: nil,
                                                     to: opinion.kind.rawValue, reason: "\(opinion.proposedAmount.formatted()) — \(opinion.motive)")))
         }
         for chunk in opinions.chunked(400) { try await chunk.create(on: database) }
+        for chunk in reviews.chunked(400) { try await chunk.create(on: database) }
 
         // Wave 1 was announced on 16 April 2021: it is published, hence frozen.
         waveModels[0].publishedAt = DemoCall.wave1Day
