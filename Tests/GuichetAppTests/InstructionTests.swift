@@ -312,10 +312,10 @@ import VaporTesting
             let page = try await aisne.get(base)
             #expect(page.visibleText.contains("80,00 / 100 (moyenne de 2 notations, écart 40,00)"))
             #expect(page.visibleText.contains("Très bon ancrage local"))
-            let queue = try await aisne.get(SiteURL.instruction.path + "?note_min=75")
+            let queue = try await aisne.get(SiteURL.instruction.path + "?statut=under_review&note_min=75")
             #expect(queue.visibleText.contains("sur 1 "))
             #expect(queue.visibleText.contains("80,00 (±40,00, 2)"))
-            #expect(try await aisne.get(SiteURL.instruction.path + "?note_min=90").visibleText.contains("sur 0 "))
+            #expect(try await aisne.get(SiteURL.instruction.path + "?statut=under_review&note_min=90").visibleText.contains("sur 0 "))
         }
     }
 
