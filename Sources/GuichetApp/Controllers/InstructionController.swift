@@ -234,25 +234,18 @@ struct InstructionController: RouteCollection {
     func take(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
         let id = try dossier.requireID()
-        do {
+        return try await act(req, dossier) {
             try await StaffDirectory(database: req.db).checkNotConflicted(user, on: dossier, action: "instruire ce dossier", now: Date())
-        } catch let error as DomainError {
-            Flash.set(error.message, on: req)
-            let response = req.redirect(to: SiteURL.staffDossier(id).path)
-            response.headers.replaceOrAdd(name: "X-Guichet-Error", value: error.code)
-            return response
+            let previous = dossier.assigneeID
+            try await req.db.transaction { db in
+                dossier.assigneeID = try user.requireID()
+                try await dossier.save(on: db)
+                try await AuditEntryModel(AuditEntry(at: Date(), actor: InstructionService.agent(user), action: "assign",
+                                                     entityType: "dossier", entityID: id, from: previous?.uuidString.lowercased(),
+                                                     to: user.id?.uuidString.lowercased(), reason: "Pris en charge")).create(on: db)
+            }
+            return "Vous instruisez ce dossier."
         }
-        let previous = dossier.assigneeID
-        try await req.db.transaction { db in
-            dossier.assigneeID = try user.requireID()
-            try await dossier.save(on: db)
-            try await AuditEntryModel(AuditEntry(at: Date(), actor: Agent(id: user.id, name: user.displayName, role: Role(rawValue: user.role) ?? .instructor),
-                                                 action: "assign", entityType: "dossier", entityID: id,
-                                                 from: previous?.uuidString.lowercased(), to: user.id?.uuidString.lowercased(),
-                                                 reason: "Pris en charge")).create(on: db)
-        }
-        Flash.set("Vous instruisez ce dossier.", on: req)
-        return req.redirect(to: SiteURL.staffDossier(id).path)
     }
 
     /// The dossier, if the instructor's scopes cover it; 404 otherwise.
