@@ -109,6 +109,28 @@ import VaporTesting
         }
     }
 
+    @Test func aDossierCanBeHandedToAColleagueOfTheTerritoryOnly() async throws {
+        try await withGuichet { app in
+            let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            _ = try await staff(app, "ddets02-bis@exemple.fr", scopes: ["departement:02"])
+            _ = try await staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            let dossier = try await filed(app, group: "departement:02")
+            let id = try dossier.requireID()
+            let colleague = try #require(try await UserModel.query(on: app.db).filter(\.$email == "ddets02-bis@exemple.fr").first())
+            let outsider = try #require(try await UserModel.query(on: app.db).filter(\.$email == "ddets59@exemple.fr").first())
+            let page = try await aisne.get(SiteURL.staffDossier(id).path)
+            #expect(page.visibleText.contains("Agent ddets02-bis@exemple.fr"))
+            #expect(!page.visibleText.contains("Agent ddets59@exemple.fr"))
+            let refused = try await aisne.post(SiteURL.staffDossier(id).path + "/attribuer", ["assignee": outsider.requireID().uuidString])
+            #expect(refused.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(try await DossierModel.find(id, on: app.db)?.assigneeID == nil)
+            try await aisne.post(SiteURL.staffDossier(id).path + "/attribuer", ["assignee": colleague.requireID().uuidString])
+            #expect(try await DossierModel.find(id, on: app.db)?.assigneeID == colleague.id)
+            let entry = try #require(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "assign").first())
+            #expect(entry.reason == "Attribué à Agent ddets02-bis@exemple.fr")
+        }
+    }
+
     @Test func applicantsAndAnonymousVisitorsDoNotSeeTheInstruction() async throws {
         try await withGuichet { app in
             let applicant = try await Applicant.make(app)

@@ -47,6 +47,7 @@ import VaporTesting
         (.POST, "/instruction/dossiers/:dossier/instruction", "/instruction/dossiers/\(UUID())/instruction", .forbidden),
         (.POST, "/instruction/dossiers/:dossier/avis", "/instruction/dossiers/\(UUID())/avis", .forbidden),
         (.POST, "/instruction/dossiers/:dossier/notes", "/instruction/dossiers/\(UUID())/notes", .forbidden),
+        (.POST, "/instruction/dossiers/:dossier/attribuer", "/instruction/dossiers/\(UUID())/attribuer", .forbidden),
         (.GET, "/dossiers/:dossier/pieces/:attachment", "/dossiers/\(UUID())/pieces/\(UUID())", .seeOther),
         (.GET, "/organisations", "/organisations", .seeOther),
         (.GET, "/organisations/nouvelle", "/organisations/nouvelle", .seeOther),

@@ -18,6 +18,7 @@ struct InstructionController: RouteCollection {
         staff.post("instruction", "dossiers", ":dossier", "instruction", use: review)
         staff.post("instruction", "dossiers", ":dossier", "avis", use: opinion)
         staff.post("instruction", "dossiers", ":dossier", "notes", use: score)
+        staff.post("instruction", "dossiers", ":dossier", "attribuer", use: reassign)
         staff.get("instruction", "dossiers", ":dossier", "pieces", ":attachment", use: download)
         let anyStaff = routes.grouped(LoginRequired(), StaffRequired(roles: Set(Role.allCases).subtracting([.applicant, .system])))
         anyStaff.get("liens-d-interet", use: links)
@@ -226,6 +227,7 @@ struct InstructionController: RouteCollection {
                                                                                  organisation: organisation, history: history,
                                                                                  assignee: assignee, opinions: opinions,
                                                                                  conflicted: conflicted, reviews: reviews,
+                                                                                 colleagues: Self.colleagues(for: dossier, on: req.db),
                                                                                  attachments: AttachmentModel.query(on: req.db)
                                                                                      .filter(\.$dossier.$id == dossier.requireID()).all()))
     }
@@ -246,6 +248,45 @@ struct InstructionController: RouteCollection {
             }
             return "Vous instruisez ce dossier."
         }
+    }
+
+    /// Hands the dossier to a colleague whose scopes cover it and who has no declared link with
+    /// its organisation; the change is in the history.
+    @Sendable
+    func reassign(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        let id = try dossier.requireID()
+        let target = (try? req.content.get(String.self, at: "assignee")).flatMap(UUID.init(uuidString:))
+        return try await act(req, dossier) {
+            let colleagues = try await Self.colleagues(for: dossier, on: req.db)
+            guard let target, let colleague = colleagues.first(where: { $0.id == target }) else {
+                throw DomainError.invalidForm(errors: ["assignee": "Choisissez une personne qui instruit ce territoire."])
+            }
+            try await StaffDirectory(database: req.db).checkNotConflicted(colleague, on: dossier, action: "instruire ce dossier", now: Date())
+            let previous = dossier.assigneeID
+            try await req.db.transaction { db in
+                dossier.assigneeID = target
+                try await dossier.save(on: db)
+                try await AuditEntryModel(AuditEntry(at: Date(), actor: InstructionService.agent(user), action: "assign",
+                                                     entityType: "dossier", entityID: id, from: previous?.uuidString.lowercased(),
+                                                     to: target.uuidString.lowercased(),
+                                                     reason: "Attribué à \(colleague.displayName)")).create(on: db)
+            }
+            return "Dossier attribué à \(colleague.displayName)."
+        }
+    }
+
+    /// The instructors whose scopes cover the dossier.
+    static func colleagues(for dossier: DossierModel, on db: any Database) async throws -> [UserModel] {
+        let scope = try dossier.domain().scope
+        let instructors = try await UserModel.query(on: db).filter(\.$role ~~ StaffDirectory.instructingRoles.map(\.rawValue))
+            .sort(\.$displayName).all()
+        var result: [UserModel] = []
+        for person in instructors {
+            let scopes = try await StaffDirectory(database: db).scopes(of: person.requireID())
+            if scopes.contains(where: { $0.covers(scope) }) { result.append(person) }
+        }
+        return result
     }
 
     /// The dossier, if the instructor's scopes cover it; 404 otherwise.

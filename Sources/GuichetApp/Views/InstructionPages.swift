@@ -153,6 +153,14 @@ struct StaffDossierPage: Encodable {
     let conflicted: Bool
     let grid: [GridRow]
     let scoreURL: String?
+    let reassignURL: String
+    let colleagues: [Colleague]
+
+    struct Colleague: Encodable {
+        let id: String
+        let name: String
+        let current: Bool
+    }
     let reviews: [ReviewLine]
     let aggregate: String?
 
@@ -195,6 +203,7 @@ struct StaffDossierPage: Encodable {
 
     init(_ req: Request, dossier: DossierModel, call: LoadedCall, form: FormDefinition, organisation: OrganisationModel,
          history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel], conflicted: Bool, reviews: [ReviewModel],
+         colleagues: [UserModel],
          attachments: [AttachmentModel]) throws {
         self.conflicted = conflicted
         chrome = .make(req)
@@ -243,6 +252,10 @@ struct StaffDossierPage: Encodable {
                                   url: SiteURL.staffAttachment(dossier: id, attachment: attachment.id ?? UUID()).path, scan: line.scan)
         }
         takeURL = SiteURL.takeDossier(id).path
+        reassignURL = SiteURL.staffDossier(id).path + "/attribuer"
+        self.colleagues = colleagues.compactMap { person in
+            person.id.map { Colleague(id: $0.uuidString.lowercased(), name: person.displayName, current: $0 == dossier.assigneeID) }
+        }
         simulated = dossier.simulated
         let current = DossierStatus(rawValue: dossier.status) ?? .filed
         let base = SiteURL.staffDossier(id).path
