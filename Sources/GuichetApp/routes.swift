@@ -9,4 +9,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: OrganisationController())
     try app.register(collection: ApplicationController())
     try app.register(collection: InstructionController())
+    try app.register(collection: ExpertController())
 }

@@ -32,6 +32,7 @@ public enum DomainError: Error, Equatable, Sendable {
     case fileTooLarge(name: String, bytes: Int, limit: Int)
     case fileTypeNotAllowed(name: String, detected: String)
     case conflictOfInterest(action: String)
+    case expertRequestClosed(state: String)
 
     /// A stable identifier for clients and tests; never translated, never changed once published.
     public var code: String {
@@ -62,6 +63,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .fileTooLarge: "file_too_large"
         case .fileTypeNotAllowed: "file_type_not_allowed"
         case .conflictOfInterest: "conflict_of_interest"
+        case .expertRequestClosed: "expert_request_closed"
         }
     }
 
@@ -118,6 +120,8 @@ public enum DomainError: Error, Equatable, Sendable {
             "Le fichier « \(name) » est vide."
         case .fileTooLarge(let name, let bytes, let limit):
             "Le fichier « \(name) » pèse \(ByteSize.french(bytes)) : la limite est de \(ByteSize.french(limit))."
+        case .expertRequestClosed(let state):
+            "Cette demande d'avis est \(state == "revoked" ? "révoquée" : "déjà traitée") : elle ne peut plus recevoir de réponse."
         case .conflictOfInterest(let action):
             "Vous avez déclaré un lien avec l'organisation qui porte ce dossier : vous ne pouvez pas \(action). Votre déport est enregistré."
         case .fileTypeNotAllowed(let name, let detected):

@@ -379,3 +379,62 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct ExpertTests {
+    @Test func anExpertAnswersARequestOfTheirServiceOnce() async throws {
+        try await withGuichet { app in
+            let (_, id) = try await InstructionActionTests().filedDossier(app)
+            let instructor = try await InstructionActionTests().staff(app)
+            let draaf = try await InstructionTests().staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
+            let ars = try await InstructionTests().staff(app, "ars@exemple.fr", role: .expert, scopes: ["service:ARS:acces-aux-droits"])
+            let base = SiteURL.staffDossier(id).path
+            let page = try await instructor.get(base)
+            #expect(page.visibleText.contains("DRAAF (proposé pour cette thématique)"), "food → DRAAF, from the call's data")
+            let due = ParisTime.isoDay(Date().addingTimeInterval(7 * 86_400))
+            // Refused: an unknown service, an empty question.
+            #expect(try await instructor.post(base + "/expertise", ["service": "CAF", "question": "?", "due_on": due])
+                .headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(try await instructor.post(base + "/expertise", ["service": "DRAAF", "question": " ", "due_on": due])
+                .headers.first(name: "X-Guichet-Error") == "invalid_form")
+            try await instructor.post(base + "/expertise", ["service": "DRAAF", "question": "Le circuit de collecte est-il réaliste ?", "due_on": due])
+            let request = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first())
+            #expect(try await outbox(app, to: "draaf@exemple.fr").last?.kind == "expert_request")
+            // The DRAAF sees it; the ARS does not.
+            #expect(try await draaf.get(SiteURL.expertRequests.path).visibleText.contains("Le circuit de collecte est-il réaliste ?"))
+            #expect(try await ars.get(SiteURL.expertRequest(request.requireID()).path).status == .notFound)
+            #expect(try await ars.get(SiteURL.expertRequests.path).visibleText.contains("Aucune demande"))
+            try await draaf.get(SiteURL.expertRequest(request.requireID()).path)
+            let bad = try await draaf.post(SiteURL.expertRequest(request.requireID()).path, ["kind": "favourable", "answer_text": " "])
+            #expect(bad.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            try await draaf.post(SiteURL.expertRequest(request.requireID()).path, ["kind": "favourable", "answer_text": "Oui, avec les producteurs du MIN."])
+            let answered = try #require(try await ExpertRequestModel.find(request.requireID(), on: app.db))
+            #expect(answered.status == "answered" && answered.answerKind == "favourable")
+            let twice = try await draaf.post(SiteURL.expertRequest(request.requireID()).path, ["kind": "unfavourable", "answer_text": "Non"])
+            #expect(twice.headers.first(name: "X-Guichet-Error") == "expert_request_closed")
+            #expect(try await instructor.get(base).visibleText.contains("Oui, avec les producteurs du MIN."))
+            // Instructors cannot answer, experts cannot ask.
+            #expect(try await instructor.get(SiteURL.expertRequests.path).status == .notFound)
+            #expect(try await draaf.post(base + "/expertise", ["service": "DRAAF", "question": "?", "due_on": due]).status == .notFound)
+        }
+    }
+
+    @Test func anExpertCannotAnswerARevokedRequest() async throws {
+        try await withGuichet { app in
+            let (_, id) = try await InstructionActionTests().filedDossier(app)
+            let instructor = try await InstructionActionTests().staff(app)
+            let draaf = try await InstructionTests().staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF"])
+            let base = SiteURL.staffDossier(id).path
+            try await instructor.get(base)
+            try await instructor.post(base + "/expertise", ["service": "DRAAF", "question": "Avis ?",
+                                                            "due_on": ParisTime.isoDay(Date().addingTimeInterval(5 * 86_400))])
+            let request = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first())
+            try await instructor.post(base + "/expertise/\(request.requireID().uuidString.lowercased())/revoquer", [:])
+            #expect(try await ExpertRequestModel.find(request.requireID(), on: app.db)?.status == "revoked")
+            try await draaf.get(SiteURL.expertRequest(request.requireID()).path)
+            let res = try await draaf.post(SiteURL.expertRequest(request.requireID()).path, ["kind": "favourable", "answer_text": "Oui"])
+            #expect(res.headers.first(name: "X-Guichet-Error") == "expert_request_closed")
+            let stored = try #require(try await ExpertRequestModel.find(request.requireID(), on: app.db))
+            #expect(stored.answerKind == nil && stored.answerText == nil)
+        }
+    }
+}

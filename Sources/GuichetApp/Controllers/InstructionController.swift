@@ -160,8 +160,12 @@ struct InstructionController: RouteCollection {
         }
     }
 
-    /// Runs an action; a refusal comes back on the dossier's page as a notice, nothing stored.
     private func act(_ req: Request, _ dossier: DossierModel, _ work: () async throws -> String) async throws -> Response {
+        try await Self.respond(req, dossier, work)
+    }
+
+    /// Runs an action; a refusal comes back on the dossier's page as a notice, nothing stored.
+    static func respond(_ req: Request, _ dossier: DossierModel, _ work: () async throws -> String) async throws -> Response {
         let id = try dossier.requireID()
         do {
             Flash.set(try await work(), on: req)
@@ -228,6 +232,9 @@ struct InstructionController: RouteCollection {
                                                                                  assignee: assignee, opinions: opinions,
                                                                                  conflicted: conflicted, reviews: reviews,
                                                                                  colleagues: Self.colleagues(for: dossier, on: req.db),
+                                                                                 expertRequests: ExpertRequestModel.query(on: req.db)
+                                                                                     .filter(\.$dossier.$id == dossier.requireID()).sort(\.$createdAt).all(),
+                                                                                 services: ExpertService(database: req.db, configuration: req.application.guichetConfiguration, now: Date()).services(),
                                                                                  attachments: AttachmentModel.query(on: req.db)
                                                                                      .filter(\.$dossier.$id == dossier.requireID()).all()))
     }
@@ -292,12 +299,17 @@ struct InstructionController: RouteCollection {
     /// The dossier, if the instructor's scopes cover it; 404 otherwise.
     private func load(_ req: Request) async throws -> (UserModel, DossierModel) {
         let user = try req.auth.require(UserModel.self)
+        return (user, try await Self.loadDossier(req, user))
+    }
+
+    /// The dossier named in the path, if the user's scopes cover it; 404 otherwise.
+    static func loadDossier(_ req: Request, _ user: UserModel) async throws -> DossierModel {
         let notFound = AppError.notFound("dossier_not_found", "Dossier introuvable.")
         guard let id = req.parameters.get("dossier").flatMap(UUID.init(uuidString:)),
               let dossier = try await DossierModel.find(id, on: req.db), dossier.filedAt != nil else { throw notFound }
         let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
         guard scopes.contains(where: { $0.covers((try? dossier.domain().scope) ?? .national(regions: [])) }) else { throw notFound }
-        return (user, dossier)
+        return dossier
     }
 
     /// The dossiers a user may see, narrowed by the filters; with the groups visible and the

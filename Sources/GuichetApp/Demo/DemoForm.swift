@@ -75,6 +75,9 @@ enum DemoGrid {
         Criterion(code: "efficience", label: "Coût-efficacité", weight: 1),
     ], scale: ["0 — insuffisant", "1 — faible", "2 — correct", "3 — bon", "4 — excellent"], aggregation: .mean)
 
+    /// The seed's advisers: DRAAF for food, ARS for access to rights (which covers access to care).
+    static let expertServices = #"{"acces-aux-droits":"ARS","alimentation":"DRAAF"}"#
+
     static func json() throws -> String {
         String(decoding: try JSONEncoder().encode(grid), as: UTF8.self)
     }

@@ -87,6 +87,7 @@ struct DemoLoader {
         callModel.regionCode = DemoCall.regionCode
         callModel.receiptCounter = dataset.dossiers.count
         callModel.scoringGrid = try DemoGrid.json()
+        callModel.expertServices = DemoGrid.expertServices
         try await callModel.create(on: database)
         let callID = try callModel.requireID()
         let form = try DemoForm.definition()

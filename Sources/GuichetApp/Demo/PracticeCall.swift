@@ -20,6 +20,7 @@ enum PracticeCall {
                              simulated: true)
         call.regionCode = DemoCall.regionCode
         call.scoringGrid = try DemoGrid.json()
+        call.expertServices = DemoGrid.expertServices
         try await call.create(on: database)
         let callID = try call.requireID()
         try await DemoCall.themes.map { ThemeModel(callID: callID, code: $0.code, label: $0.label, position: $0.position) }.create(on: database)

@@ -37,5 +37,6 @@ enum GuichetMigrations {
         CreateAccounts(),
         CreateApplicantSpace(),
         CreateStaff(),
+        CreateExpertRequests(),
     ]
 }

@@ -25,6 +25,8 @@ final class CallModel: Model, @unchecked Sendable {
     @Field(key: "receipt_counter") var receiptCounter: Int
     /// The scoring grid as JSON (``GuichetDomain/ScoringGrid``); `nil` until the call defines one.
     @OptionalField(key: "scoring_grid") var scoringGrid: String?
+    /// Which expert service to propose for which theme, as JSON (`{"alimentation": "DRAAF"}`).
+    @OptionalField(key: "expert_services") var expertServices: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     @Children(for: \.$call) var themes: [ThemeModel]

@@ -74,3 +74,30 @@ final class ReviewModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A request for an expert service's advisory opinion on a dossier (`expert_requests`).
+final class ExpertRequestModel: Model, @unchecked Sendable {
+    static let schema = "expert_requests"
+
+    enum Status: String {
+        case pending, answered, revoked
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "dossier_id") var dossier: DossierModel
+    /// The service asked (`DRAAF`, `ARS`): every expert of that service sees the request.
+    @Field(key: "service") var service: String
+    @Field(key: "question") var question: String
+    @Field(key: "due_on") var dueOn: Date
+    @Parent(key: "requested_by") var requestedBy: UserModel
+    @Field(key: "status") var status: String
+    /// An ``GuichetDomain/OpinionKind`` raw value.
+    @OptionalField(key: "answer_kind") var answerKind: String?
+    @OptionalField(key: "answer_text") var answerText: String?
+    @OptionalField(key: "answered_by") var answeredBy: UUID?
+    @OptionalField(key: "answered_at") var answeredAt: Date?
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}

@@ -34,6 +34,8 @@ enum SiteURL: Equatable {
     case staffDossier(UUID)
     case takeDossier(UUID)
     case staffLinks
+    case expertRequests
+    case expertRequest(UUID)
     case staffAttachment(dossier: UUID, attachment: UUID)
 
     var path: String {
@@ -66,6 +68,8 @@ enum SiteURL: Equatable {
         case .dossierReceipt(let id): "/dossiers/\(id.uuidString.lowercased())/recepisse"
         case .withdrawDossier(let id): "/dossiers/\(id.uuidString.lowercased())/retirer"
         case .staffLinks: "/liens-d-interet"
+        case .expertRequests: "/expertise"
+        case .expertRequest(let id): "/expertise/\(id.uuidString.lowercased())"
         case .staffAttachment(let dossier, let attachment):
             "/instruction/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
         case .instruction: "/instruction"

@@ -155,6 +155,18 @@ struct StaffDossierPage: Encodable {
     let scoreURL: String?
     let reassignURL: String
     let colleagues: [Colleague]
+    let expertURL: String?
+    let services: [Colleague]
+    let expertRequests: [ExpertLine]
+
+    struct ExpertLine: Encodable {
+        let service: String
+        let question: String
+        let due: String
+        let status: String
+        let answer: String?
+        let revokeURL: String?
+    }
 
     struct Colleague: Encodable {
         let id: String
@@ -203,7 +215,7 @@ struct StaffDossierPage: Encodable {
 
     init(_ req: Request, dossier: DossierModel, call: LoadedCall, form: FormDefinition, organisation: OrganisationModel,
          history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel], conflicted: Bool, reviews: [ReviewModel],
-         colleagues: [UserModel],
+         colleagues: [UserModel], expertRequests: [ExpertRequestModel], services: [String],
          attachments: [AttachmentModel]) throws {
         self.conflicted = conflicted
         chrome = .make(req)
@@ -253,6 +265,7 @@ struct StaffDossierPage: Encodable {
         }
         takeURL = SiteURL.takeDossier(id).path
         reassignURL = SiteURL.staffDossier(id).path + "/attribuer"
+
         self.colleagues = colleagues.compactMap { person in
             person.id.map { Colleague(id: $0.uuidString.lowercased(), name: person.displayName, current: $0 == dossier.assigneeID) }
         }
@@ -264,6 +277,14 @@ struct StaffDossierPage: Encodable {
                           reviewURL: [.eligible, .underReview].contains(current) ? base + "/instruction" : nil,
                           reviewLabel: current == .eligible ? "Commencer l'instruction" : (current == .underReview ? "Clore l'instruction" : nil),
                           opinionURL: InstructionRules.opinionStatuses.contains(current) ? base + "/avis" : nil)
+        expertURL = InstructionRules.expertStatuses.contains(current) && !services.isEmpty ? base + "/expertise" : nil
+        let proposed = ExpertService.proposedService(call: call.model, theme: dossier.themeCode)
+        self.services = services.map { Colleague(id: $0, name: $0 == proposed ? "\($0) (proposé pour cette thématique)" : $0, current: $0 == proposed) }
+        self.expertRequests = conflicted ? [] : expertRequests.map { request in
+            let line = ExpertController.view(request, dossier: dossier)
+            return ExpertLine(service: line.service, question: line.question, due: line.due, status: line.status, answer: line.answer,
+                              revokeURL: request.status == "pending" ? base + "/expertise/\(request.id?.uuidString.lowercased() ?? "")/revoquer" : nil)
+        }
         self.opinions = opinions.map { o in
             OpinionLine(author: o.author.displayName, kind: OpinionKind(rawValue: o.kind)?.label ?? o.kind,
                         amount: (try? Money(cents: o.proposedCents).formatted()) ?? "", motive: o.motive,

@@ -23,3 +23,20 @@ public enum InstructionRules {
         guard opinionStatuses.contains(status) else { throw .transitionNotAllowed(action: "donner un avis", from: status) }
     }
 }
+
+extension InstructionRules {
+    /// Statuses in which experts may be asked: after filing, before the decision.
+    public static let expertStatuses: Set<DossierStatus> = [.filed, .eligible, .underReview, .reviewed]
+
+    /// Checks that an expert request in `state` (`pending`, `answered`, `revoked`) takes an answer.
+    /// - Throws: ``DomainError/expertRequestClosed(state:)``.
+    public static func checkAnswerable(_ state: String) throws(DomainError) {
+        guard state == "pending" else { throw .expertRequestClosed(state: state) }
+    }
+
+    /// Whether an expert scope (service and themes) covers a request to `service` on `theme`.
+    public static func expert(_ scope: StaffScope, covers service: String, theme: String) -> Bool {
+        guard case .service(let name, let themes) = scope, name == service else { return false }
+        return themes.isEmpty || themes.contains(theme)
+    }
+}

@@ -1,0 +1,155 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import Vapor
+
+/// Experts' pages: the requests sent to their service, and the answer form. Instructors ask and
+/// revoke from the dossier's page (``InstructionController``).
+struct ExpertController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let experts = routes.grouped(LoginRequired(), StaffRequired(roles: [.expert]))
+        experts.get("expertise", use: list)
+        experts.get("expertise", ":request", use: show)
+        experts.post("expertise", ":request", use: answer)
+        let instructors = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
+        instructors.post("instruction", "dossiers", ":dossier", "expertise", use: ask)
+        instructors.post("instruction", "dossiers", ":dossier", "expertise", ":request", "revoquer", use: revoke)
+    }
+
+    struct RequestView: Encodable {
+        let url: String
+        let number: String
+        let title: String
+        let service: String
+        let question: String
+        let due: String
+        let status: String
+        let answer: String?
+    }
+
+    struct ListPage: Encodable {
+        let chrome: Chrome
+        let requests: [RequestView]
+    }
+
+    struct DetailPage: Encodable {
+        let chrome: Chrome
+        let request: RequestView
+        let answers: [DossierSummaryPage.Answer]
+        let csrf: String
+        let open: Bool
+        let conflicted: Bool
+    }
+
+    static func view(_ request: ExpertRequestModel, dossier: DossierModel) -> RequestView {
+        let status: String
+        switch request.status {
+        case "answered": status = "répondu"
+        case "revoked": status = "révoquée"
+        default: status = "en attente"
+        }
+        return RequestView(url: SiteURL.expertRequest(request.id ?? UUID()).path, number: dossier.number ?? "", title: dossier.title,
+                           service: request.service, question: request.question, due: ParisTime.longDate(request.dueOn), status: status,
+                           answer: request.answerKind.map { kind in
+                               "\(OpinionKind(rawValue: kind)?.label ?? kind) — \(request.answerText ?? "")"
+                           })
+    }
+
+    @Sendable
+    func list(req: Request) async throws -> View {
+        let user = try req.auth.require(UserModel.self)
+        let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
+        let services = scopes.compactMap { scope -> String? in
+            if case .service(let name, _) = scope { return name }
+            return nil
+        }
+        let requests = services.isEmpty ? [] : try await ExpertRequestModel.query(on: req.db).filter(\.$service ~~ services)
+            .with(\.$dossier).sort(\.$status, .descending).sort(\.$dueOn).all()
+        let visible = requests.filter { request in
+            scopes.contains { InstructionRules.expert($0, covers: request.service, theme: request.dossier.themeCode) }
+        }
+        return try await req.view.render("expertise/list", ListPage(chrome: .make(req), requests: visible.map { Self.view($0, dossier: $0.dossier) }))
+    }
+
+    @Sendable
+    func show(req: Request) async throws -> View {
+        try await req.view.render("expertise/show", detail(req))
+    }
+
+    @Sendable
+    func answer(req: Request) async throws -> Response {
+        let user = try req.auth.require(UserModel.self)
+        let (request, _) = try await load(req, user)
+        let kind = (try? req.content.get(String.self, at: "kind")).flatMap(OpinionKind.init(rawValue:))
+        let text = (try? req.content.get(String.self, at: "answer_text")) ?? ""
+        do {
+            guard let kind else { throw DomainError.invalidForm(errors: ["kind": "Choisissez un avis."]) }
+            try await service(req).answer(request, kind: kind, text: text, by: user)
+            Flash.set("Avis transmis à l'instruction.", on: req)
+        } catch let error as DomainError {
+            var message = error.message
+            if case .invalidForm(let errors) = error { message = errors.values.sorted().joined(separator: " ") }
+            Flash.set(message, on: req)
+            let response = req.redirect(to: SiteURL.expertRequest(try request.requireID()).path)
+            response.headers.replaceOrAdd(name: "X-Guichet-Error", value: error.code)
+            return response
+        }
+        return req.redirect(to: SiteURL.expertRequests.path)
+    }
+
+    @Sendable
+    func ask(req: Request) async throws -> Response {
+        let user = try req.auth.require(UserModel.self)
+        let dossier = try await InstructionController.loadDossier(req, user)
+        let service = (try? req.content.get(String.self, at: "service")) ?? ""
+        let question = (try? req.content.get(String.self, at: "question")) ?? ""
+        let due = (try? req.content.get(String.self, at: "due_on")).flatMap(ParisTime.day) ?? .distantPast
+        return try await InstructionController.respond(req, dossier) {
+            try await self.service(req).request(dossier, service: service, question: question, dueOn: due, by: user)
+            return "Avis demandé au service \(service)."
+        }
+    }
+
+    @Sendable
+    func revoke(req: Request) async throws -> Response {
+        let user = try req.auth.require(UserModel.self)
+        let dossier = try await InstructionController.loadDossier(req, user)
+        guard let id = req.parameters.get("request").flatMap(UUID.init(uuidString:)),
+              let request = try await ExpertRequestModel.query(on: req.db).filter(\.$id == id)
+                .filter(\.$dossier.$id == dossier.requireID()).first() else {
+            throw AppError.notFound("expert_request_not_found", "Demande d'avis introuvable.")
+        }
+        return try await InstructionController.respond(req, dossier) {
+            try await service(req).revoke(request, by: user)
+            return "Demande d'avis révoquée."
+        }
+    }
+
+    private func load(_ req: Request, _ user: UserModel) async throws -> (ExpertRequestModel, DossierModel) {
+        guard let id = req.parameters.get("request").flatMap(UUID.init(uuidString:)) else {
+            throw AppError.notFound("expert_request_not_found", "Demande d'avis introuvable.")
+        }
+        return try await service(req).requireRequest(id, for: user)
+    }
+
+    private func detail(_ req: Request) async throws -> DetailPage {
+        let user = try req.auth.require(UserModel.self)
+        let (request, dossier) = try await load(req, user)
+        let call = try await CallRepository(database: req.db).load(dossier.$call.get(on: req.db))
+        let form = try await CallRepository(database: req.db).form(call.id, version: dossier.formVersion ?? 1)
+        let values = try ApplicationService.answers(dossier)
+        let answers = values.isEmpty
+            ? [DossierSummaryPage.Answer(label: "Résumé", value: dossier.summary, section: nil)]
+            : form.fields.compactMap { field in
+                guard let value = values[field.key], !value.isEmpty, field.type.kind != "file" else { return nil }
+                return DossierSummaryPage.Answer(label: field.label, value: field.displayText(value), section: field.section)
+            }
+        let conflicted = try await StaffDirectory(database: req.db).isConflicted(user.requireID(), on: dossier)
+        return DetailPage(chrome: .make(req), request: Self.view(request, dossier: dossier), answers: answers,
+                          csrf: CSRFMiddleware.token(for: req), open: request.status == "pending" && !conflicted, conflicted: conflicted)
+    }
+
+    private func service(_ req: Request) -> ExpertService {
+        ExpertService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
+    }
+}
