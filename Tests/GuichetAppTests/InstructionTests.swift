@@ -418,6 +418,26 @@ import VaporTesting
         }
     }
 
+    @Test func expertsAreRemindedOnceTwoDaysBeforeTheDueDay() async throws {
+        try await withGuichet { app in
+            let (_, id) = try await InstructionActionTests().filedDossier(app)
+            let instructor = try await InstructionActionTests().staff(app)
+            _ = try await InstructionTests().staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF"])
+            let base = SiteURL.staffDossier(id).path
+            try await instructor.get(base)
+            try await instructor.post(base + "/expertise", ["service": "DRAAF", "question": "Avis ?",
+                                                            "due_on": ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400))])
+            let request = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first())
+            func run(_ now: Date) async throws -> Int {
+                try await ExpertService(database: app.db, configuration: app.guichetConfiguration, now: now).sendReminders()
+            }
+            #expect(try await run(request.dueOn.addingTimeInterval(-3 * 86_400)) == 0)
+            #expect(try await run(request.dueOn.addingTimeInterval(-86_400)) == 1)
+            #expect(try await run(request.dueOn.addingTimeInterval(-3_600)) == 0, "once only")
+            #expect(try await outbox(app, to: "draaf@exemple.fr").last?.kind == "expert_reminder")
+        }
+    }
+
     @Test func anExpertCannotAnswerARevokedRequest() async throws {
         try await withGuichet { app in
             let (_, id) = try await InstructionActionTests().filedDossier(app)

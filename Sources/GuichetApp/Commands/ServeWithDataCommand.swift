@@ -102,6 +102,7 @@ enum OutboxWorker {
             while !Task.isCancelled {
                 do {
                     try await InstructionService(database: app.db, configuration: configuration, now: Date()).sendCorrectionReminders()
+                    try await ExpertService(database: app.db, configuration: configuration, now: Date()).sendReminders()
                     try await sender.deliverDue()
                 } catch {
                     app.logger.error("outbox: \(error)")
@@ -122,6 +123,7 @@ struct OutboxCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         try await InstructionService(database: app.db, configuration: app.guichetConfiguration, now: Date()).sendCorrectionReminders()
+        try await ExpertService(database: app.db, configuration: app.guichetConfiguration, now: Date()).sendReminders()
         let sent = try await app.outboxSender.deliverDue()
         let waiting = try await OutboxMessageModel.query(on: app.db).filter(\.$sentAt == nil).count()
         context.console.print("\(sent) courriel(s) envoyé(s) ; \(waiting) en attente.")

@@ -17,6 +17,7 @@ struct CreateExpertRequests: AsyncMigration {
                 .field("answered_by", .uuid)
                 .field("answered_at", .datetime)
                 .field("revoked_at", .datetime)
+                .field("reminded_at", .datetime)
                 .field("created_at", .datetime)
                 .create()
             try await Indexes.create("expert_requests_service", on: ExpertRequestModel.schema, ["service", "status"], database)

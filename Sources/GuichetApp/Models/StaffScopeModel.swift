@@ -97,6 +97,8 @@ final class ExpertRequestModel: Model, @unchecked Sendable {
     @OptionalField(key: "answered_by") var answeredBy: UUID?
     @OptionalField(key: "answered_at") var answeredAt: Date?
     @OptionalField(key: "revoked_at") var revokedAt: Date?
+    /// When the experts were reminded of the due day.
+    @OptionalField(key: "reminded_at") var remindedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import SQLKit
 import Vapor
 
 /// Requests for expert opinions: an instructor asks a service (DRAAF, ARS) a question with a due
@@ -90,6 +91,45 @@ struct ExpertService {
                                                  action: "expert_opinion", entityType: "dossier", entityID: request.$dossier.id,
                                                  from: "pending", to: kind.rawValue, reason: request.answerText)).create(on: db)
         }
+    }
+
+    /// Mails the service's experts once about every pending request due within two days; safe
+    /// with several instances (the reminder is claimed by a conditional update).
+    /// - Returns: how many requests were reminded.
+    @discardableResult
+    func sendReminders() async throws -> Int {
+        let due = try await ExpertRequestModel.query(on: database)
+            .filter(\.$status == ExpertRequestModel.Status.pending.rawValue)
+            .filter(\.$remindedAt == nil)
+            .filter(\.$dueOn <= now.addingTimeInterval(InstructionService.reminderLead))
+            .with(\.$dossier).all()
+        var sent = 0
+        for request in due {
+            guard let id = request.id else { continue }
+            let claimed = try await database.transaction { db -> Bool in
+                guard let sql = db as? any SQLDatabase else { return false }
+                let rows = try await sql.update(ExpertRequestModel.schema).set("reminded_at", to: SQLBind(now))
+                    .where("id", .equal, SQLBind(id)).where("reminded_at", .is, SQLLiteral.null)
+                    .returning("id").all()
+                guard rows.count == 1 else { return false }
+                let dossier = request.dossier
+                for expert in try await ExpertService(database: db, configuration: configuration, now: now)
+                    .experts(of: request.service, theme: dossier.themeCode) {
+                    try await Mailer(database: db).enqueue(to: expert.email, subject: "Rappel : avis attendu sur le dossier \(dossier.number ?? "")", body: """
+                        Bonjour,
+
+                        L'instruction attend l'avis de votre service (\(request.service)) sur le dossier « \(dossier.title) » (\(dossier.number ?? "")), avant le \(ParisTime.longDate(request.dueOn)) :
+
+                        \(request.question)
+
+                        Répondre : \(configuration.publicURL)\(SiteURL.expertRequest(id).path)
+                        """, kind: "expert_reminder", now: now)
+                }
+                return true
+            }
+            if claimed { sent += 1 }
+        }
+        return sent
     }
 
     /// The experts of a service whose themes cover the theme.
