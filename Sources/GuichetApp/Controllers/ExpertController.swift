@@ -82,19 +82,12 @@ struct ExpertController: RouteCollection {
         let (request, _) = try await load(req, user)
         let kind = (try? req.content.get(String.self, at: "kind")).flatMap(OpinionKind.init(rawValue:))
         let text = (try? req.content.get(String.self, at: "answer_text")) ?? ""
-        do {
+        return try await Refusal.redirecting(req, success: SiteURL.expertRequests.path,
+                                             refused: SiteURL.expertRequest(try request.requireID()).path) {
             guard let kind else { throw DomainError.invalidForm(errors: ["kind": "Choisissez un avis."]) }
             try await service(req).answer(request, kind: kind, text: text, by: user)
-            Flash.set("Avis transmis à l'instruction.", on: req)
-        } catch let error as DomainError {
-            var message = error.message
-            if case .invalidForm(let errors) = error { message = errors.values.sorted().joined(separator: " ") }
-            Flash.set(message, on: req)
-            let response = req.redirect(to: SiteURL.expertRequest(try request.requireID()).path)
-            response.headers.replaceOrAdd(name: "X-Guichet-Error", value: error.code)
-            return response
+            return "Avis transmis à l'instruction."
         }
-        return req.redirect(to: SiteURL.expertRequests.path)
     }
 
     @Sendable

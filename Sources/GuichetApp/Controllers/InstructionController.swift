@@ -166,18 +166,8 @@ struct InstructionController: RouteCollection {
 
     /// Runs an action; a refusal comes back on the dossier's page as a notice, nothing stored.
     static func respond(_ req: Request, _ dossier: DossierModel, _ work: () async throws -> String) async throws -> Response {
-        let id = try dossier.requireID()
-        do {
-            Flash.set(try await work(), on: req)
-            return req.redirect(to: SiteURL.staffDossier(id).path)
-        } catch let error as DomainError {
-            var message = error.message
-            if case .invalidForm(let errors) = error { message = errors.values.sorted().joined(separator: " ") }
-            Flash.set(message, on: req)
-            let response = req.redirect(to: SiteURL.staffDossier(id).path)
-            response.headers.replaceOrAdd(name: "X-Guichet-Error", value: error.code)
-            return response
-        }
+        let page = SiteURL.staffDossier(try dossier.requireID()).path
+        return try await Refusal.redirecting(req, success: page, refused: page, work)
     }
 
     private func service(_ req: Request) -> InstructionService {
