@@ -46,7 +46,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil))
     app.middleware.use(app.sessions.middleware)
-    app.middleware.use(UserModel.sessionAuthenticator())
+    app.middleware.use(OpenAccountAuthenticator())
     app.middleware.use(CSRFMiddleware(maxBodySize: "25mb"))
 
     try routes(app)

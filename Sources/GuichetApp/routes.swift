@@ -10,4 +10,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ApplicationController())
     try app.register(collection: InstructionController())
     try app.register(collection: ExpertController())
+    try app.register(collection: CorrespondenceController())
+    try app.register(collection: TeamworkController())
+    try app.register(collection: AdminController())
 }

@@ -25,8 +25,9 @@ import Testing
     @Test func demoServicesGaveSimulatedOpinions() async throws {
         try await withGuichet { app in
             let staff = try await UserModel.query(on: app.db).filter(\.$email ~~ DemoStaff.members.map(\.email)).all()
-            #expect(staff.count == 8)
-            #expect(try await StaffScopeModel.query(on: app.db).count() == 8)
+            #expect(staff.count == 9)
+            #expect(staff.contains { $0.role == Role.administrator.rawValue })
+            #expect(try await StaffScopeModel.query(on: app.db).count() == 9)
             let opinions = try await OpinionModel.query(on: app.db).all()
             #expect(opinions.allSatisfy { $0.simulated })
             let reviewed = try await DossierModel.query(on: app.db)

@@ -173,8 +173,8 @@ import VaporTesting
     }
 
     /// A dossier filed today on the practice call by a fresh applicant, in the Aisne.
-    func filedDossier(_ app: Application) async throws -> (Applicant, UUID) {
-        let applicant = try await Applicant.make(app)
+    func filedDossier(_ app: Application, email: String = "asso@exemple.fr") async throws -> (Applicant, UUID) {
+        let applicant = try await Applicant.make(app, email: email)
         let id = try await applicant.startDossier()
         try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
         try await applicant.browser.get(SiteURL.dossierSummary(id).path)

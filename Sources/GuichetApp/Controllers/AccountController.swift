@@ -220,7 +220,8 @@ struct AccountController: RouteCollection {
                              url: SiteURL.dossier(id).path)
             },
             openCalls: calls.map { .init(title: $0.title, url: SiteURL.call($0.reference).path,
-                                         deadline: ParisTime.longDateTime($0.closesAt.addingTimeInterval(-60))) })
+                                         deadline: ParisTime.longDateTime($0.closesAt.addingTimeInterval(-60))) },
+            staffLinks: DashboardPage.staffLinks(for: Role(rawValue: user.role) ?? .applicant))
         return try await req.view.render("account/dashboard", page)
     }
 

@@ -180,6 +180,7 @@ struct InstructionController: RouteCollection {
         var theme: String?
         var territoire: String?
         var assignation: String?
+        var etiquette: String?
         var tri: String?
         var page: Int?
         /// Aggregate score bounds, out of 100.
@@ -198,8 +199,14 @@ struct InstructionController: RouteCollection {
         let page = try await query.paginate(PageRequest(page: pageNumber, per: Self.pageSize))
         let assignees = try await Self.names(Set(page.items.compactMap(\.assigneeID)), req.db)
         let scores = try await InstructionService.aggregates(page.items.compactMap(\.id), on: req.db)
+        let teamwork = Teamwork(database: req.db, now: Date())
+        let extras = QueuePage.Extras(labels: try await teamwork.labels(of: page.items.compactMap(\.id)),
+                                      labelsInUse: try await teamwork.labelsInUse(groups: groups),
+                                      colleagues: try await StaffDirectory(database: req.db).instructors(sharing: groups),
+                                      currentURL: req.url.string)
         return try await req.view.render("instruction/queue", QueuePage(req, filters: filters, page: page, counts: counts,
-                                                                        assignees: assignees, groups: groups, scores: scores))
+                                                                        assignees: assignees, groups: groups, scores: scores,
+                                                                        extras: extras))
     }
 
     @Sendable
@@ -217,32 +224,31 @@ struct InstructionController: RouteCollection {
             .with(\.$author).sort(\.$createdAt).all()
         let reviews = conflicted ? [] : try await ReviewModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
             .with(\.$reviewer).sort(\.$createdAt).all()
-        return try await req.view.render("instruction/dossier", StaffDossierPage(req, dossier: dossier, call: call, form: form,
+        let teamwork = Teamwork(database: req.db, now: Date())
+        let dossierID = try dossier.requireID()
+        let section = TeamworkSection(dossierID: dossierID,
+                                      messages: try await CorrespondenceService.thread(dossierID, on: req.db),
+                                      labels: try await teamwork.labels(of: [dossierID])[dossierID] ?? [],
+                                      notes: conflicted ? [] : try await teamwork.annotations(of: dossierID), conflicted: conflicted)
+        var page = try await StaffDossierPage(req, dossier: dossier, call: call, form: form,
                                                                                  organisation: organisation, history: history,
                                                                                  assignee: assignee, opinions: opinions,
                                                                                  conflicted: conflicted, reviews: reviews,
-                                                                                 colleagues: Self.colleagues(for: dossier, on: req.db),
+                                                                                 colleagues: StaffDirectory(database: req.db).instructors(covering: dossier),
                                                                                  expertRequests: ExpertRequestModel.query(on: req.db)
                                                                                      .filter(\.$dossier.$id == dossier.requireID()).sort(\.$createdAt).all(),
                                                                                  services: ExpertService(database: req.db, configuration: req.application.guichetConfiguration, now: Date()).services(),
                                                                                  attachments: AttachmentModel.query(on: req.db)
-                                                                                     .filter(\.$dossier.$id == dossier.requireID()).all()))
+                                                                                     .filter(\.$dossier.$id == dossier.requireID()).all())
+        page.teamwork = section
+        return try await req.view.render("instruction/dossier", page)
     }
 
     @Sendable
     func take(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
-        let id = try dossier.requireID()
         return try await act(req, dossier) {
-            try await StaffDirectory(database: req.db).checkNotConflicted(user, on: dossier, action: "instruire ce dossier", now: Date())
-            let previous = dossier.assigneeID
-            try await req.db.transaction { db in
-                dossier.assigneeID = try user.requireID()
-                try await dossier.save(on: db)
-                try await AuditEntryModel(AuditEntry(at: Date(), actor: InstructionService.agent(user), action: "assign",
-                                                     entityType: "dossier", entityID: id, from: previous?.uuidString.lowercased(),
-                                                     to: user.id?.uuidString.lowercased(), reason: "Pris en charge")).create(on: db)
-            }
+            try await Teamwork(database: req.db, now: Date()).assign([dossier], to: user, by: user)
             return "Vous instruisez ce dossier."
         }
     }
@@ -252,38 +258,14 @@ struct InstructionController: RouteCollection {
     @Sendable
     func reassign(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
-        let id = try dossier.requireID()
         let target = (try? req.content.get(String.self, at: "assignee")).flatMap(UUID.init(uuidString:))
         return try await act(req, dossier) {
-            let colleagues = try await Self.colleagues(for: dossier, on: req.db)
-            guard let target, let colleague = colleagues.first(where: { $0.id == target }) else {
+            guard let target, let colleague = try await UserModel.find(target, on: req.db) else {
                 throw DomainError.invalidForm(errors: ["assignee": "Choisissez une personne qui instruit ce territoire."])
             }
-            try await StaffDirectory(database: req.db).checkNotConflicted(colleague, on: dossier, action: "instruire ce dossier", now: Date())
-            let previous = dossier.assigneeID
-            try await req.db.transaction { db in
-                dossier.assigneeID = target
-                try await dossier.save(on: db)
-                try await AuditEntryModel(AuditEntry(at: Date(), actor: InstructionService.agent(user), action: "assign",
-                                                     entityType: "dossier", entityID: id, from: previous?.uuidString.lowercased(),
-                                                     to: target.uuidString.lowercased(),
-                                                     reason: "Attribué à \(colleague.displayName)")).create(on: db)
-            }
+            try await Teamwork(database: req.db, now: Date()).assign([dossier], to: colleague, by: user)
             return "Dossier attribué à \(colleague.displayName)."
         }
-    }
-
-    /// The instructors whose scopes cover the dossier.
-    static func colleagues(for dossier: DossierModel, on db: any Database) async throws -> [UserModel] {
-        let scope = try dossier.domain().scope
-        let instructors = try await UserModel.query(on: db).filter(\.$role ~~ StaffDirectory.instructingRoles.map(\.rawValue))
-            .sort(\.$displayName).all()
-        var result: [UserModel] = []
-        for person in instructors {
-            let scopes = try await StaffDirectory(database: db).scopes(of: person.requireID())
-            if scopes.contains(where: { $0.covers(scope) }) { result.append(person) }
-        }
-        return result
     }
 
     /// The dossier, if the instructor's scopes cover it; 404 otherwise.
@@ -317,6 +299,11 @@ struct InstructionController: RouteCollection {
         if let status = filters.statut.flatMap(DossierStatus.init(rawValue:)) { query.filter(\.$status == status.rawValue) }
         if let theme = filters.theme, !theme.isEmpty { query.filter(\.$themeCode == theme) }
         if let territory = filters.territoire, !territory.isEmpty { query.filter(\.$instructorGroup == territory) }
+        if let raw = filters.etiquette, !raw.isEmpty {
+            let key = (try? DossierLabel(raw).key) ?? raw.lowercased()
+            query.join(DossierLabelModel.self, on: \DossierModel.$id == \DossierLabelModel.$dossier.$id)
+                .filter(DossierLabelModel.self, \.$labelKey == key)
+        }
         switch filters.assignation {
         case "moi": query.filter(\.$assigneeID == user.id)
         case "personne": query.filter(\.$assigneeID == nil)
@@ -347,14 +334,16 @@ struct InstructionController: RouteCollection {
         let (query, _, _) = try await Self.queueQuery(req, user: user, filters: filters)
         let dossiers = try await query.all()
         let assignees = try await Self.names(Set(dossiers.compactMap(\.assigneeID)), req.db)
+        let labels = try await Teamwork(database: req.db, now: Date()).labels(of: dossiers.compactMap(\.id))
         let themes = Dictionary(DemoCall.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         var rows = [["Numéro", "Projet", "Porteur", "Thématique", "Territoire", "Statut", "Montant demandé (€)", "Déposé le",
-                     "Instructeur", "Données simulées"]]
+                     "Instructeur", "Étiquettes", "Données simulées"]]
         for d in dossiers {
             rows.append([d.number ?? "", d.title, d.organisation.name, themes[d.themeCode] ?? d.themeCode,
                          QueuePage.groupLabel(d.instructorGroup ?? ""), (DossierStatus(rawValue: d.status) ?? .filed).label,
                          (try? Money(cents: d.requestedCents).decimalString) ?? "", d.filedAt.map(ParisTime.isoDay) ?? "",
-                         d.assigneeID.flatMap { assignees[$0] } ?? "", d.simulated ? "oui" : "non"])
+                         d.assigneeID.flatMap { assignees[$0] } ?? "", d.id.flatMap { labels[$0] }?.joined(separator: ", ") ?? "",
+                         d.simulated ? "oui" : "non"])
         }
         let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + CSV.write(rows)))
         response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")

@@ -22,6 +22,7 @@ enum DemoStaff {
         Member(email: "ddets-pas-de-calais@demo.guichet.invalid", name: "DDETS du Pas-de-Calais (démonstration)", role: .instructor, scope: "departement:62"),
         Member(email: "ddets-somme@demo.guichet.invalid", name: "DDETS de la Somme (démonstration)", role: .instructor, scope: "departement:80"),
         Member(email: "dreets-hdf@demo.guichet.invalid", name: "DREETS Hauts-de-France (démonstration)", role: .instructor, scope: "region:32"),
+        Member(email: "administration@demo.guichet.invalid", name: "Administration nationale de l'appel (démonstration)", role: .administrator, scope: "national"),
         Member(email: "draaf-hdf@demo.guichet.invalid", name: "DRAAF Hauts-de-France (démonstration)", role: .expert, scope: "service:DRAAF:alimentation"),
         Member(email: "ars-hdf@demo.guichet.invalid", name: "ARS Hauts-de-France (démonstration)", role: .expert, scope: "service:ARS:acces-aux-droits"),
     ]

@@ -38,5 +38,6 @@ enum GuichetMigrations {
         CreateApplicantSpace(),
         CreateStaff(),
         CreateExpertRequests(),
+        CreateCorrespondence(),
     ]
 }

@@ -14,6 +14,8 @@ final class UserModel: Model, @unchecked Sendable {
     /// A ``GuichetDomain/Role`` raw value.
     @Field(key: "role") var role: String
     @OptionalField(key: "email_verified_at") var emailVerifiedAt: Date?
+    /// Set when an administrator closes a staff account: no login, no session, history kept.
+    @OptionalField(key: "disabled_at") var disabledAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -97,5 +99,16 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
         self.kind = kind
         self.attempts = 0
         self.nextAttemptAt = now
+    }
+}
+
+/// Restores the signed-in person from the session, unless their account was closed since: a
+/// closed account loses its open sessions at once, on every instance.
+struct OpenAccountAuthenticator: AsyncSessionAuthenticator {
+    typealias User = UserModel
+
+    func authenticate(sessionID: UUID, for request: Request) async throws {
+        guard let user = try await UserModel.find(sessionID, on: request.db), user.disabledAt == nil else { return }
+        request.auth.login(user)
     }
 }

@@ -88,6 +88,10 @@ struct AccountService {
             throw AppError(status: .unauthorized, code: "invalid_credentials", message: "Adresse ou mot de passe incorrect.")
         }
         try await LoginAttemptModel.query(on: database).filter(\.$key == keys[0]).delete()
+        guard user.disabledAt == nil else {
+            throw AppError(status: .forbidden, code: "account_disabled",
+                           message: "Ce compte est fermé : adressez-vous à l'administrateur de l'appel à projets.")
+        }
         guard user.emailVerifiedAt != nil else {
             try await database.transaction { db in try await sendVerification(to: user, on: db) }
             throw AppError(status: .forbidden, code: "email_not_verified",
@@ -100,7 +104,7 @@ struct AccountService {
     func requestPasswordReset(email rawEmail: String) async throws {
         let email = try EmailAddress(rawEmail)
         try await database.transaction { db in
-            guard let user = try await UserModel.query(on: db).filter(\.$email == email.value).first() else { return }
+            guard let user = try await UserModel.query(on: db).filter(\.$email == email.value).first(), user.disabledAt == nil else { return }
             let token = SecretToken.make()
             try await UserTokenModel(userID: try user.requireID(), purpose: .resetPassword, tokenHash: SecretToken.hash(token),
                                      expiresAt: now.addingTimeInterval(Self.resetLifetime)).create(on: db)
@@ -113,6 +117,25 @@ struct AccountService {
                 Le lien ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.
                 """, kind: "reset_password", now: now)
         }
+    }
+
+    /// How long an invitation to a new staff account stays valid.
+    static let invitationLifetime: TimeInterval = 7 * 86_400
+
+    /// Mails a new staff member the link to choose their password (valid seven days, once).
+    func sendStaffInvitation(to user: UserModel, invitedBy inviter: String, on db: any Database) async throws {
+        let token = SecretToken.make()
+        try await UserTokenModel(userID: try user.requireID(), purpose: .resetPassword, tokenHash: SecretToken.hash(token),
+                                 expiresAt: now.addingTimeInterval(Self.invitationLifetime)).create(on: db)
+        try await Mailer(database: db).enqueue(to: user.email, subject: "Votre compte Guichet", body: """
+            Bonjour \(user.displayName),
+
+            \(inviter) vous a ouvert un compte sur Guichet (\((Role(rawValue: user.role) ?? .instructor).label)).
+            Choisissez votre mot de passe en ouvrant ce lien dans les sept jours :
+            \(configuration.publicURL)\(SiteURL.resetPassword.path)?jeton=\(token)
+
+            Le lien ne sert qu'une fois. Ensuite, connectez-vous avec cette adresse : \(configuration.publicURL)\(SiteURL.login.path)
+            """, kind: "staff_invitation", now: now)
     }
 
     /// Sets a new password from a reset link; the link (and any other pending one) is spent.

@@ -11,6 +11,45 @@ struct StaffDirectory {
     /// The roles that instruct dossiers (see them in a queue).
     static let instructingRoles: Set<Role> = [.instructor, .administrator]
 
+    /// The instructors whose scopes cover the dossier (open accounts only).
+    func instructors(covering dossier: DossierModel) async throws -> [UserModel] {
+        let scope = try dossier.domain().scope
+        let instructors = try await UserModel.query(on: database).filter(\.$role ~~ Self.instructingRoles.map(\.rawValue))
+            .filter(\.$disabledAt == nil).sort(\.$displayName).all()
+        var result: [UserModel] = []
+        for person in instructors {
+            let scopes = try await scopes(of: person.requireID())
+            if scopes.contains(where: { $0.covers(scope) }) { result.append(person) }
+        }
+        return result
+    }
+
+    /// The open instructor accounts working on at least one of the groups (all when `nil`), for
+    /// the queue's "give to" list; each assignment still checks the dossier's territory.
+    func instructors(sharing groups: Set<String>?) async throws -> [UserModel] {
+        let people = try await UserModel.query(on: database).filter(\.$role ~~ Self.instructingRoles.map(\.rawValue))
+            .filter(\.$disabledAt == nil).sort(\.$displayName).all()
+        guard let groups else { return people }
+        var result: [UserModel] = []
+        for person in people {
+            let theirs = Self.visibleGroups(try await scopes(of: person.requireID()))
+            if theirs == nil || !(theirs ?? []).isDisjoint(with: groups) { result.append(person) }
+        }
+        return result
+    }
+
+    /// What a role requires of its scopes: an instructor works somewhere, an expert in a service.
+    static func scopeProblem(role: Role, scopes: [StaffScope]) -> String? {
+        let territorial = scopes.contains { if case .service = $0 { false } else { true } }
+        let service = scopes.contains { if case .service = $0 { true } else { false } }
+        switch role {
+        case .instructor where !territorial: return "Un instructeur a au moins un périmètre (departement:02, region:32, national)."
+        case .administrator where !territorial: return "Un administrateur a au moins un périmètre (national, ou sa région)."
+        case .expert where !service: return "Un expert est rattaché à un service (service:DRAAF ou service:ARS:alimentation)."
+        default: return nil
+        }
+    }
+
     /// The person's declared links, as the domain reads them.
     func links(of userID: UUID) async throws -> [DeclaredLink] {
         try await StaffLinkModel.query(on: database).filter(\.$user.$id == userID).all()
@@ -85,8 +124,12 @@ struct StaffDirectory {
 
     /// Creates a staff account (confirmed: an administrator vouches for the address) with its
     /// scopes, or refuses with the reason.
-    func createStaff(email: String, name: String, role: Role, scopes: [String], password: String,
-                     hasher: AsyncPasswordHasher, now: Date) async throws -> UserModel {
+    ///
+    /// Without a password the account is locked until its owner sets one through the link an
+    /// administrator's invitation mails (see ``StaffAdmin``).
+    func createStaff(email: String, name: String, role: Role, scopes: [String], password: String?,
+                     hasher: AsyncPasswordHasher, now: Date, by actor: Agent = .system("Ligne de commande"),
+                     welcome: (@Sendable (UserModel, any Database) async throws -> Void)? = nil) async throws -> UserModel {
         var errors: [String: String] = [:]
         let address = try? EmailAddress(email)
         if address == nil { errors["email"] = "Adresse électronique invalide." }
@@ -98,13 +141,14 @@ struct StaffDirectory {
         for scope in scopes {
             do { parsed.append(try StaffScope(stored: scope)) } catch { errors["scope"] = error.message }
         }
-        if role == .instructor, parsed.isEmpty { errors["scope"] = "Un instructeur a au moins un périmètre (departement:02, region:32, national)." }
-        if role == .expert, !parsed.contains(where: { if case .service = $0 { true } else { false } }) {
-            errors["scope"] = "Un expert est rattaché à un service (service:DRAAF ou service:ARS:alimentation)."
+        if let problem = Self.scopeProblem(role: role, scopes: parsed) { errors["scope"] = problem }
+        if let password {
+            do { try PasswordPolicy.check(password, confirmation: password) } catch { errors.merge(AccountService.fieldErrors(error)) { a, _ in a } }
         }
-        do { try PasswordPolicy.check(password, confirmation: password) } catch { errors.merge(AccountService.fieldErrors(error)) { a, _ in a } }
         guard errors.isEmpty, let address else { throw DomainError.invalidForm(errors: errors) }
-        let hash = try await hasher.hash(password)
+        // No password: a value no bcrypt hash ever equals, so nobody logs in before choosing one.
+        let hash: String
+        if let password { hash = try await hasher.hash(password) } else { hash = "!locked-" + SecretToken.make() }
         let scopes = parsed
         return try await database.transaction { db in
             guard try await UserModel.query(on: db).filter(\.$email == address.value).count() == 0 else {
@@ -115,9 +159,10 @@ struct StaffDirectory {
             user.emailVerifiedAt = now
             try await user.create(on: db)
             for scope in scopes { try await StaffScopeModel(userID: user.requireID(), scope: scope.stored).create(on: db) }
-            try await AuditEntryModel(AuditEntry(at: now, actor: .system("Ligne de commande"), action: "create_staff", entityType: "user",
+            try await AuditEntryModel(AuditEntry(at: now, actor: actor, action: "create_staff", entityType: "user",
                                                  entityID: try user.requireID(), from: nil, to: role.rawValue,
                                                  reason: scopes.map(\.stored).joined(separator: ", "))).create(on: db)
+            try await welcome?(user, db)
             return user
         }
     }

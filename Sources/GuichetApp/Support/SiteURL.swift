@@ -37,6 +37,17 @@ enum SiteURL: Equatable {
     case expertRequests
     case expertRequest(UUID)
     case staffAttachment(dossier: UUID, attachment: UUID)
+    case dossierMessages(UUID)
+    case messageAttachment(dossier: UUID, attachment: UUID)
+    case staffMessages(UUID)
+    case staffMessageAttachment(dossier: UUID, attachment: UUID)
+    case staffLabels(UUID)
+    case staffLabelRemoval(UUID)
+    case staffAnnotations(UUID)
+    case bulkActions
+    case adminStaff
+    case adminNewStaff
+    case adminPerson(UUID)
 
     var path: String {
         switch self {
@@ -72,6 +83,19 @@ enum SiteURL: Equatable {
         case .expertRequest(let id): "/expertise/\(id.uuidString.lowercased())"
         case .staffAttachment(let dossier, let attachment):
             "/instruction/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
+        case .dossierMessages(let id): "/dossiers/\(id.uuidString.lowercased())/messages"
+        case .messageAttachment(let dossier, let attachment):
+            "/dossiers/\(dossier.uuidString.lowercased())/messages/pieces/\(attachment.uuidString.lowercased())"
+        case .staffMessages(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/messages"
+        case .staffMessageAttachment(let dossier, let attachment):
+            "/instruction/dossiers/\(dossier.uuidString.lowercased())/messages/pieces/\(attachment.uuidString.lowercased())"
+        case .staffLabels(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/etiquettes"
+        case .staffLabelRemoval(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/etiquettes/retirer"
+        case .staffAnnotations(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/annotations"
+        case .bulkActions: "/instruction/lot"
+        case .adminStaff: "/admin/personnel"
+        case .adminNewStaff: "/admin/personnel/nouveau"
+        case .adminPerson(let id): "/admin/personnel/\(id.uuidString.lowercased())"
         case .instruction: "/instruction"
         case .staffDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())"
         case .takeDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/prendre"

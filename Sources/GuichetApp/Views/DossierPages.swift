@@ -139,6 +139,8 @@ struct DossierSummaryPage: Encodable {
     let filingClosed: Bool
     /// The instruction's pending request, shown to the applicant.
     let correction: String?
+    /// The conversation with the instruction, once the dossier is filed.
+    let messagesURL: String?
 
     init(_ req: Request, dossier: DossierModel, call: LoadedCall, organisation: OrganisationModel, form: FormDefinition,
          attachments: [AttachmentModel], now: Date) throws {
@@ -153,6 +155,7 @@ struct DossierSummaryPage: Encodable {
         number = dossier.number
         filedAt = dossier.filedAt.map { ParisTime.longDateTime($0) }
         digest = dossier.receiptDigest
+        messagesURL = dossier.filedAt == nil ? nil : SiteURL.dossierMessages(id).path
         var described: [String: String] = [:]
         for attachment in attachments {
             if let key = attachment.id?.uuidString.lowercased() { described[key] = "\(attachment.fileName) (\(ByteSize.french(Int(attachment.sizeBytes))))" }
@@ -220,4 +223,15 @@ struct DashboardPage: Encodable {
     let organisations: [OrganisationRow]
     let dossiers: [DossierRow]
     let openCalls: [CallRow]
+    /// The staff's work pages, by role (empty for applicants).
+    let staffLinks: [FormPage.Link]
+
+    static func staffLinks(for role: Role) -> [FormPage.Link] {
+        var links: [FormPage.Link] = []
+        if StaffDirectory.instructingRoles.contains(role) { links.append(.init(href: SiteURL.instruction.path, label: "Dossiers à instruire")) }
+        if role == .expert { links.append(.init(href: SiteURL.expertRequests.path, label: "Demandes d'avis d'expert")) }
+        if role == .administrator { links.append(.init(href: SiteURL.adminStaff.path, label: "Comptes du personnel")) }
+        if role != .applicant, role != .system { links.append(.init(href: SiteURL.staffLinks.path, label: "Mes liens d'intérêt")) }
+        return links
+    }
 }

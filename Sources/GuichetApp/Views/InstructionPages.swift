@@ -24,6 +24,17 @@ struct QueuePage: Encodable {
         let url: String
         let simulated: Bool
         let score: String
+        let id: String
+        let labels: [String]
+    }
+
+    /// What the queue shows besides the dossiers: their labels, the labels in use, the
+    /// colleagues a selection can be given to, and the page to come back to after an action.
+    struct Extras {
+        let labels: [UUID: [String]]
+        let labelsInUse: [String]
+        let colleagues: [UserModel]
+        let currentURL: String
     }
 
     struct Count: Encodable {
@@ -47,6 +58,12 @@ struct QueuePage: Encodable {
     let exportURL: String
     let noteMin: String
     let noteMax: String
+    let labelOptions: [Option]
+    let labelsInUse: [String]
+    let colleagues: [Option]
+    let bulkURL: String
+    let returnURL: String
+    let csrf: String
 
     /// `7 833` hundredths → `78,33`.
     static func scoreText(_ hundredths: Int) -> String {
@@ -55,10 +72,19 @@ struct QueuePage: Encodable {
     }
 
     init(_ req: Request, filters: InstructionController.Filters, page: Page<DossierModel>, counts: [String: Int],
-         assignees: [UUID: String], groups: Set<String>?, scores: [UUID: (score: Int, spread: Int, count: Int)]) {
+         assignees: [UUID: String], groups: Set<String>?, scores: [UUID: (score: Int, spread: Int, count: Int)], extras: Extras) {
+        labelOptions = [Option(value: "", label: "Toutes", selected: (filters.etiquette ?? "").isEmpty)]
+            + extras.labelsInUse.map { Option(value: $0, label: $0, selected: filters.etiquette?.lowercased() == $0.lowercased()) }
+        labelsInUse = extras.labelsInUse
+        colleagues = extras.colleagues.compactMap { person in
+            person.id.map { Option(value: $0.uuidString.lowercased(), label: person.displayName, selected: false) }
+        }
+        bulkURL = SiteURL.bulkActions.path
+        returnURL = TeamworkController.safeReturn(extras.currentURL)
         noteMin = filters.note_min.map(String.init) ?? ""
         noteMax = filters.note_max.map(String.init) ?? ""
         chrome = .make(req)
+        csrf = chrome.csrf ?? ""
         total = counts.values.reduce(0, +)
         self.counts = DossierStatus.allCases.compactMap { status in
             counts[status.rawValue].map { Count(label: status.label, count: $0, url: "\(SiteURL.instruction.path)?statut=\(status.rawValue)") }
@@ -87,7 +113,8 @@ struct QueuePage: Encodable {
                        requested: (try? Money(cents: d.requestedCents).formatted()) ?? "",
                        filed: d.filedAt.map(ParisTime.longDate) ?? "", assignee: d.assigneeID.flatMap { assignees[$0] } ?? "—",
                        url: SiteURL.staffDossier(id).path, simulated: d.simulated,
-                       score: scores[id].map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" } ?? "—")
+                       score: scores[id].map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" } ?? "—",
+                       id: id.uuidString.lowercased(), labels: extras.labels[id] ?? [])
         }
         let metadata = page.metadata
         let first = metadata.total == 0 ? 0 : (metadata.page - 1) * metadata.per + 1
@@ -95,7 +122,7 @@ struct QueuePage: Encodable {
         func link(_ number: Int) -> String {
             var items = [URLQueryItem]()
             for (key, value) in [("statut", filters.statut), ("theme", filters.theme), ("territoire", filters.territoire),
-                                 ("assignation", filters.assignation), ("tri", filters.tri),
+                                 ("assignation", filters.assignation), ("etiquette", filters.etiquette), ("tri", filters.tri),
                                  ("note_min", filters.note_min.map(String.init)), ("note_max", filters.note_max.map(String.init))] {
                 if let value, !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
             }
@@ -196,6 +223,24 @@ struct StaffDossierPage: Encodable {
         let detail: String
     }
     let attachments: [AttachmentLine]
+    /// Messages, labels and internal notes, filled in by the controller.
+    var teamwork: TeamworkSection? {
+        didSet { thread = teamwork?.messages ?? [] }
+    }
+    /// The conversation with the applicant (the shared thread partial reads `thread`).
+    private(set) var thread: [MessageLine] = []
+
+    /// The audit log's actions, as the history reads them.
+    static let actionLabels = [
+        "create_draft": "Brouillon créé", "file": "Dépôt", "request_correction": "Demande de complément",
+        "declare_eligible": "Recevabilité", "declare_ineligible": "Irrecevabilité", "start_review": "Début de l'instruction",
+        "complete_review": "Fin de l'instruction", "decide": "Décision", "withdraw": "Retrait", "assign": "Attribution",
+        "recusal": "Déport", "message": "Message", "label_added": "Étiquette ajoutée", "label_removed": "Étiquette retirée",
+        "annotation": "Note interne", "give_opinion": "Avis d'instruction", "score": "Notation",
+        "request_expert_opinion": "Demande d'avis d'expert", "expert_opinion": "Avis d'expert",
+        "revoke_expert_request": "Demande d'avis révoquée", "create_staff": "Ouverture du compte",
+        "update_staff": "Rôle ou périmètres modifiés", "close_staff": "Fermeture du compte", "reopen_staff": "Réouverture du compte",
+    ]
 
     struct Actions: Encodable {
         let eligibilityURL: String?
@@ -245,11 +290,12 @@ struct StaffDossierPage: Encodable {
             }
         }
         self.history = history.map { entry in
+            let action = Self.actionLabels[entry.action] ?? entry.action
             let what: String
             switch (entry.fromState.flatMap(DossierStatus.init(rawValue:)), entry.toState.flatMap(DossierStatus.init(rawValue:))) {
-            case (let from?, let to?): what = "\(entry.action) : \(from.label) → \(to.label)"
-            case (nil, let to?): what = "\(entry.action) : \(to.label)"
-            default: what = entry.action
+            case (let from?, let to?): what = "\(action) : \(from.label) → \(to.label)"
+            case (nil, let to?): what = "\(action) : \(to.label)"
+            default: what = action
             }
             // A recused person sees that opinions were given, not what they say.
             let hidden = conflicted && entry.action == "give_opinion"

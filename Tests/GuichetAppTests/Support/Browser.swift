@@ -25,6 +25,20 @@ final class Browser: @unchecked Sendable {
         return try await send(.POST, path, form: fields)
     }
 
+    /// Posts a URL-encoded form with repeated names (ticked checkboxes), in order; the CSRF token is added.
+    @discardableResult
+    func post(_ path: String, pairs: [(String, String)]) async throws -> TestingHTTPResponse {
+        var all = pairs
+        if let csrf { all.append(("_csrf", csrf)) }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let body = all.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+            .joined(separator: "&")
+        return try await send(.POST, path, form: nil) { req in
+            req.headers.replaceOrAdd(name: .contentType, value: "application/x-www-form-urlencoded")
+            req.body = ByteBuffer(string: body)
+        }
+    }
+
     /// Posts a `multipart/form-data` form as a browser does for a form with file inputs; repeated
     /// names (checkboxes) are repeated parts.
     @discardableResult
