@@ -173,10 +173,11 @@ import VaporTesting
     }
 
     /// A dossier filed today on the practice call by a fresh applicant, in the Aisne.
-    func filedDossier(_ app: Application, email: String = "asso@exemple.fr") async throws -> (Applicant, UUID) {
+    func filedDossier(_ app: Application, email: String = "asso@exemple.fr", territory: String = "departement:02") async throws -> (Applicant, UUID) {
         let applicant = try await Applicant.make(app, email: email)
         let id = try await applicant.startDossier()
-        try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
+        let answers = completeAnswers.map { $0.0 == "territory" ? ($0.0, territory) : $0 }
+        try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, answers, files: completeFiles)
         try await applicant.browser.get(SiteURL.dossierSummary(id).path)
         try await applicant.browser.post(SiteURL.fileDossier(id).path, [:])
         return (applicant, id)

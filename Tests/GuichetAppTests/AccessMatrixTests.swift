@@ -1,0 +1,268 @@
+import Fluent
+import Foundation
+@testable import GuichetApp
+import GuichetDomain
+import Testing
+import Vapor
+import VaporTesting
+
+/// Who may reach what, route by route: every registered route × every role × own / other
+/// territory or organisation, with the status each cell must answer.
+///
+/// The fixture has two filed dossiers: **A** (the applicant's organisation, in the Aisne, food,
+/// with a DRAAF request) and **B** (another organisation, in the Nord, with an ARS request).
+/// "Own" cells use A (and the applicant's organisation, the administrator's colleague); "other"
+/// cells use B (another organisation, a person outside the administrator's region). Each persona
+/// holds a session with a CSRF token, so that a refusal comes from access control, not from the
+/// token. Posts carry an empty form: an entitled person gets the form's refusal (nothing
+/// changes), anyone else 404 (the page does not exist for them) or the login page (anonymous).
+///
+/// A route registered without a line here fails ``everyRouteHasItsExpectations()``.
+@Suite struct AccessMatrixTests {
+    enum Persona: String, CaseIterable {
+        case anonymous, applicant, instructor, regionalInstructor, expert, committeeMember, committeeChair, administrator
+    }
+
+    enum Cell: String, CaseIterable { case own, other }
+
+    /// Who is entitled to a route, and what an entitled request answers.
+    enum Access {
+        /// Everyone, signed in or not, gets the same answer.
+        case everyone(HTTPStatus)
+        /// Anyone signed in; anonymous visitors are sent to the login page.
+        case signedIn(HTTPStatus)
+        /// The representatives of the dossier's (or organisation's) organisation.
+        case members(HTTPStatus)
+        /// Instructors and administrators whose scopes cover the dossier.
+        case instruction(HTTPStatus)
+        /// Instructors and administrators (a queue: no particular dossier).
+        case instructionQueue(HTTPStatus)
+        /// The experts of the service a request is addressed to.
+        case experts(HTTPStatus)
+        /// Experts (their list of requests).
+        case expertQueue(HTTPStatus)
+        /// Every staff member (instructors, experts, committee, administrators).
+        case staff(HTTPStatus)
+        /// Administrators (the list of accounts, opening one).
+        case administration(HTTPStatus)
+        /// Administrators, for the people inside their scopes.
+        case administrators(HTTPStatus)
+
+        func expected(_ persona: Persona, _ cell: Cell) -> HTTPStatus {
+            let staff: Set<Persona> = [.instructor, .regionalInstructor, .expert, .committeeMember, .committeeChair, .administrator]
+            switch self {
+            case .everyone(let status): return status
+            default: break
+            }
+            if persona == .anonymous { return .seeOther }
+            switch self {
+            case .everyone(let status), .signedIn(let status): return status
+            case .members(let status): return persona == .applicant && cell == .own ? status : .notFound
+            case .instruction(let status):
+                switch persona {
+                case .instructor: return cell == .own ? status : .notFound
+                case .regionalInstructor, .administrator: return status
+                default: return .notFound
+                }
+            case .instructionQueue(let status): return [.instructor, .regionalInstructor, .administrator].contains(persona) ? status : .notFound
+            case .experts(let status): return persona == .expert && cell == .own ? status : .notFound
+            case .expertQueue(let status): return persona == .expert ? status : .notFound
+            case .staff(let status): return staff.contains(persona) ? status : .notFound
+            case .administration(let status): return persona == .administrator ? status : .notFound
+            case .administrators(let status): return persona == .administrator && cell == .own ? status : .notFound
+            }
+        }
+    }
+
+    /// Every route, with its access. Posts run after the pages, in this order (logging out last).
+    static let matrix: [(method: HTTPMethod, route: String, query: String, access: Access)] = [
+        // Public pages and the API.
+        (.GET, "/", "", .everyone(.ok)),
+        (.GET, "/health", "", .everyone(.ok)),
+        (.GET, "/appels/:call/resultats", "", .everyone(.ok)),
+        (.GET, "/api/v1/calls", "", .everyone(.ok)),
+        (.GET, "/api/v1/calls/:call", "", .everyone(.ok)),
+        (.GET, "/api/v1/calls/:call/results", "", .everyone(.ok)),
+        (.GET, "/appels/:call", "", .everyone(.ok)),
+        // Accounts.
+        (.GET, "/inscription", "", .everyone(.ok)),
+        (.GET, "/confirmation", "?jeton=inconnu", .everyone(.gone)),
+        (.GET, "/connexion", "", .everyone(.ok)),
+        (.GET, "/mot-de-passe-oublie", "", .everyone(.ok)),
+        (.GET, "/mot-de-passe/nouveau", "?jeton=inconnu", .everyone(.gone)),
+        (.GET, "/mon-espace", "", .signedIn(.ok)),
+        (.GET, "/invitations/accepter", "?jeton=inconnu", .signedIn(.gone)),
+        // Applicants: organisations and dossiers.
+        (.GET, "/organisations", "", .signedIn(.ok)),
+        (.GET, "/organisations/nouvelle", "", .signedIn(.ok)),
+        (.GET, "/organisations/:id", "", .members(.ok)),
+        (.GET, "/appels/:call/deposer", "", .signedIn(.ok)),
+        (.GET, "/dossiers/:dossier", "", .members(.ok)),
+        (.GET, "/dossiers/:dossier/modifier", "", .members(.seeOther)),
+        (.GET, "/dossiers/:dossier/recapitulatif", "", .members(.ok)),
+        (.GET, "/dossiers/:dossier/recepisse", "", .members(.ok)),
+        (.GET, "/dossiers/:dossier/pieces/:attachment", "", .members(.ok)),
+        (.GET, "/dossiers/:dossier/messages", "", .members(.ok)),
+        (.GET, "/dossiers/:dossier/messages/pieces/:attachment", "", .members(.ok)),
+        // Instruction.
+        (.GET, "/instruction", "", .instructionQueue(.ok)),
+        (.GET, "/instruction/export.csv", "", .instructionQueue(.ok)),
+        (.GET, "/instruction/dossiers/:dossier", "", .instruction(.ok)),
+        (.GET, "/instruction/dossiers/:dossier/pieces/:attachment", "", .instruction(.ok)),
+        (.GET, "/instruction/dossiers/:dossier/messages/pieces/:attachment", "", .instruction(.ok)),
+        (.GET, "/liens-d-interet", "", .staff(.ok)),
+        // Experts.
+        (.GET, "/expertise", "", .expertQueue(.ok)),
+        (.GET, "/expertise/:request", "", .experts(.ok)),
+        // Administration.
+        (.GET, "/admin/personnel", "", .administration(.ok)),
+        (.GET, "/admin/personnel/nouveau", "", .administration(.ok)),
+        (.GET, "/admin/personnel/:person", "", .administrators(.ok)),
+        // Posts: an empty form.
+        (.POST, "/inscription", "", .everyone(.unprocessableEntity)),
+        (.POST, "/connexion", "", .everyone(.unauthorized)),
+        (.POST, "/mot-de-passe-oublie", "", .everyone(.unprocessableEntity)),
+        (.POST, "/mot-de-passe/nouveau", "", .everyone(.unprocessableEntity)),
+        (.POST, "/organisations", "", .signedIn(.unprocessableEntity)),
+        (.POST, "/organisations/:id/invitations", "", .members(.unprocessableEntity)),
+        (.POST, "/appels/:call/deposer", "", .signedIn(.seeOther)),
+        (.POST, "/dossiers/:dossier/modifier", "", .members(.conflict)),
+        (.POST, "/dossiers/:dossier/deposer", "", .members(.seeOther)),
+        (.POST, "/dossiers/:dossier/messages", "", .members(.unprocessableEntity)),
+        (.POST, "/instruction/dossiers/:dossier/prendre", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/recevabilite", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/complement", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/instruction", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/avis", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/notes", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/attribuer", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/messages", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/etiquettes", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/etiquettes/retirer", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/annotations", "", .instruction(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/expertise", "", .instruction(.seeOther)),
+        (.POST, "/instruction/lot", "", .instructionQueue(.seeOther)),
+        (.POST, "/expertise/:request", "", .experts(.seeOther)),
+        (.POST, "/liens-d-interet", "", .staff(.unprocessableEntity)),
+        (.POST, "/admin/personnel", "", .administration(.unprocessableEntity)),
+        (.POST, "/admin/personnel/:person", "", .administrators(.unprocessableEntity)),
+        (.POST, "/admin/personnel/:person/fermer", "", .administrators(.seeOther)),
+        (.POST, "/admin/personnel/:person/rouvrir", "", .administrators(.seeOther)),
+        (.POST, "/instruction/dossiers/:dossier/expertise/:request/revoquer", "", .instruction(.seeOther)),
+        (.POST, "/dossiers/:dossier/retirer", "", .members(.seeOther)),
+        (.POST, "/deconnexion", "", .signedIn(.seeOther)),
+    ]
+
+    /// The ids a cell's paths are made of.
+    struct Fixture {
+        var dossier: [Cell: UUID] = [:]
+        var attachment: [Cell: UUID] = [:]
+        var messageAttachment: [Cell: UUID] = [:]
+        var request: [Cell: UUID] = [:]
+        var organisation: [Cell: UUID] = [:]
+        var person: [Cell: UUID] = [:]
+
+        func path(_ route: String, _ cell: Cell) -> String {
+            var parts: [String] = []
+            let messages = route.contains("/messages/pieces/")
+            for part in route.split(separator: "/", omittingEmptySubsequences: false).map(String.init) {
+                let id: UUID?
+                switch part {
+                case ":dossier": id = dossier[cell]
+                case ":attachment": id = messages ? messageAttachment[cell] : attachment[cell]
+                case ":request": id = request[cell]
+                case ":id": id = organisation[cell]
+                case ":person": id = person[cell]
+                case ":call": parts.append(PracticeCall.reference); continue
+                default: parts.append(part); continue
+                }
+                parts.append(id?.uuidString.lowercased() ?? "manquant")
+            }
+            return parts.joined(separator: "/")
+        }
+    }
+
+    /// Builds the two dossiers and signs every persona in.
+    static func prepare(_ app: Application) async throws -> (Fixture, [Persona: Browser]) {
+        var fixture = Fixture()
+        let helpers = InstructionActionTests()
+        let (applicant, own) = try await helpers.filedDossier(app)
+        let (stranger, other) = try await helpers.filedDossier(app, email: "autre@exemple.fr", territory: "departement:59")
+        fixture.dossier = [.own: own, .other: other]
+        fixture.organisation = [.own: applicant.organisationID, .other: stranger.organisationID]
+        for (cell, id) in [(Cell.own, own), (.other, other)] {
+            fixture.attachment[cell] = try #require(try await AttachmentModel.query(on: app.db).filter(\.$dossier.$id == id).first()).requireID()
+        }
+        for (browser, id, cell) in [(applicant.browser, own, Cell.own), (stranger.browser, other, .other)] {
+            try await browser.get(SiteURL.dossierMessages(id).path)
+            try await browser.postMultipart(SiteURL.dossierMessages(id).path, [("body", "Voici le budget.")], files: [("file", "budget.pdf", SampleFiles.pdf)])
+            fixture.messageAttachment[cell] = try #require(try await MessageAttachmentModel.query(on: app.db)
+                .join(parent: \.$message).filter(DossierMessageModel.self, \.$dossier.$id == id).first()).requireID()
+        }
+        var browsers: [Persona: Browser] = [.applicant: applicant.browser]
+        let staff = InstructionTests()
+        browsers[.instructor] = try await staff.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+        browsers[.regionalInstructor] = try await staff.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+        browsers[.expert] = try await staff.staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
+        browsers[.committeeMember] = try await staff.staff(app, "membre@exemple.fr", role: .committeeMember, scopes: [])
+        browsers[.committeeChair] = try await staff.staff(app, "president@exemple.fr", role: .committeeChair, scopes: [])
+        browsers[.administrator] = try await staff.staff(app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
+        // The accounts administered: one inside the administrator's region, one outside.
+        _ = try await staff.staff(app, "ddets80@exemple.fr", scopes: ["departement:80"])
+        _ = try await staff.staff(app, "idf@exemple.fr", scopes: ["region:11"])
+        func user(_ email: String) async throws -> UserModel {
+            try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
+        }
+        fixture.person = [.own: try await user("ddets80@exemple.fr").requireID(), .other: try await user("idf@exemple.fr").requireID()]
+        let expertService = ExpertService(database: app.db, configuration: app.guichetConfiguration, now: Date())
+        let asker = try await user("dreets@exemple.fr")
+        for (cell, id, service) in [(Cell.own, own, "DRAAF"), (.other, other, "ARS")] {
+            let dossier = try #require(try await DossierModel.find(id, on: app.db))
+            try await expertService.request(dossier, service: service, question: "Votre avis ?", dueOn: Date().addingTimeInterval(10 * 86_400), by: asker)
+            fixture.request[cell] = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first()).requireID()
+        }
+        // Anonymous visitors hold a session with a token too (the login page gives one).
+        let anonymous = Browser(app)
+        try await anonymous.get(SiteURL.login.path)
+        browsers[.anonymous] = anonymous
+        return (fixture, browsers)
+    }
+
+    @Test func everyRouteHasItsExpectations() async throws {
+        try await withGuichet { app in
+            let registered = Set(app.routes.all.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" })
+            let listed = Set(Self.matrix.map { "\($0.method.rawValue) \($0.route)" })
+            #expect(registered == listed, "routes without expectations, or expectations without a route: \(registered.symmetricDifference(listed).sorted())")
+            #expect(Self.matrix.count == listed.count, "a route is listed twice")
+        }
+    }
+
+    @Test func everyCellAnswersItsExpectedStatus() async throws {
+        try await withGuichet { app in
+            let (fixture, browsers) = try await Self.prepare(app)
+            var failures: [String] = []
+            var cells = 0
+            for entry in Self.matrix {
+                let relative = entry.route.contains(":") && !entry.route.hasSuffix(":call") && entry.route != "/appels/:call/deposer"
+                for cell in relative ? Cell.allCases : [.own] {
+                    let path = fixture.path(entry.route, cell) + entry.query
+                    for persona in Persona.allCases {
+                        guard let browser = browsers[persona] else { continue }
+                        if entry.route == "/connexion" {
+                            // Each cell starts without earlier failures (the throttle counts per address and per IP).
+                            try await LoginAttemptModel.query(on: app.db).delete()
+                        }
+                        let response = entry.method == .GET ? try await browser.get(path) : try await browser.post(path, [:])
+                        cells += 1
+                        let expected = entry.access.expected(persona, cell)
+                        if response.status != expected {
+                            failures.append("\(entry.method) \(entry.route) [\(cell)] as \(persona): \(response.status.code), expected \(expected.code)")
+                        }
+                    }
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.count) of \(cells) cells differ:\n\(failures.joined(separator: "\n"))")
+            #expect(cells > 800)
+        }
+    }
+}
