@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The applicant's whole journey through Guichet's pages, as a browser without JavaScript does it.
 
-    scripts/journey.py BASE_URL DATA_DIR
+    scripts/journey.py BASE_URL DATA_DIR [STAFF_EMAIL STAFF_PASSWORD]
 
 Signs up, confirms the address with the link of the emailed .eml file (DATA_DIR/mail), logs in,
 registers an organisation, starts a dossier on the open practice call, fills it in with its
-attachments (multipart form), checks the summary, files it and opens the receipt. Every page is
-plain HTML forms: no page may carry a script. Exits non-zero at the first unexpected answer.
-Talks to BASE_URL only (run it against 127.0.0.1).
+attachments (multipart form), checks the summary, files it and opens the receipt. With an
+instructor's account of the Aisne (`guichet user create … --scope departement:02`), the
+instruction then finds the dossier in its queue, takes it, labels it, notes it, writes to the
+applicant with a file, and reads the applicant's answer. Every page is plain HTML forms: no page
+may carry a script. Exits non-zero at the first unexpected answer. Talks to BASE_URL only (run it
+against 127.0.0.1).
 """
 import base64, email, glob, http.cookiejar, os, re, sys, time, urllib.error, urllib.parse, urllib.request, uuid
 
@@ -20,7 +23,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+# One browser per person: the applicant's, and the instructor's (each with its own cookies).
+openers = {"applicant": urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect),
+           "staff": urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)}
+active = "applicant"
 
 
 def request(method, path, body=None, content_type=None):
@@ -28,7 +34,7 @@ def request(method, path, body=None, content_type=None):
     if content_type:
         req.add_header("Content-Type", content_type)
     try:
-        res = opener.open(req, timeout=30)
+        res = openers[active].open(req, timeout=30)
         status, headers, text = res.status, res.headers, res.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         status, headers, text = error.code, error.headers, error.read().decode("utf-8", "replace")
@@ -133,11 +139,44 @@ if "Déposer définitivement" not in page:
     fail("the summary does not offer filing:\n" + re.sub("<[^>]+>", " ", page)[:1500])
 action = re.search(r'<form method="post" action="([^"]+/deposer)"', page).group(1)
 headers, _ = post(action, {"_csrf": csrf(page)})
-_, receipt = get(headers["Location"])
+receipt_path = headers["Location"]
+_, receipt = get(receipt_path)
 number = re.search(r"ESSAI-\d{4}", receipt)
 if not number or "Empreinte du dépôt" not in receipt:
     fail("the receipt lacks its number or digest")
 _, dashboard = get("/mon-espace")
 if number.group(0) not in dashboard:
     fail("the dashboard does not list the filed dossier")
+
+if len(sys.argv) > 4:
+    staff_email, staff_password = sys.argv[3], sys.argv[4]
+    active = "staff"
+    _, page = get("/connexion")
+    post("/connexion", {"_csrf": csrf(page), "email": staff_email, "password": staff_password})
+    _, queue = get("/instruction?statut=filed")
+    found = re.search(number.group(0) + r'</td><th scope="row"><a href="([^"]+)"', queue)
+    if not found:
+        fail("the instructor's queue does not list the filed dossier")
+    staff_page = found.group(1)
+    _, page = get(staff_page)
+    post(staff_page + "/prendre", {"_csrf": csrf(page)})
+    post(staff_page + "/etiquettes", {"_csrf": csrf(page), "label": "À relancer"})
+    post(staff_page + "/annotations", {"_csrf": csrf(page), "note": "Porteur à rappeler avant le comité."})
+    post_multipart(staff_page + "/messages", [("_csrf", csrf(page)), ("body", "Pouvez-vous préciser le budget ?")],
+                   [("file", "question.pdf", pdf)])
+    active = "applicant"
+    messages = receipt_path.replace("/recepisse", "/messages")
+    _, thread = get(messages)
+    if "Pouvez-vous préciser le budget ?" not in thread or "question.pdf" not in thread:
+        fail("the applicant does not read the instruction's message and its file")
+    if "Porteur à rappeler" in thread or "À relancer" in thread:
+        fail("the applicant sees the instruction's internal notes or labels")
+    post_multipart(messages, [("_csrf", csrf(thread)), ("body", "Le budget détaillé est joint.")], [("file", "budget.pdf", pdf)])
+    active = "staff"
+    _, page = get(staff_page)
+    for wanted in ["Le budget détaillé est joint.", "À relancer", "Porteur à rappeler avant le comité.", "Attribution"]:
+        if wanted not in page:
+            fail(f"the instructor's page lacks: {wanted}")
+    print(f"journey: ok — {staff_email} took {number.group(0)}, labelled it, noted it and exchanged messages with files")
+
 print(f"journey: ok — dossier {number.group(0)} filed by {address}, no page needed a script")

@@ -165,6 +165,11 @@ import VaporTesting
             #expect(take.status == .seeOther)
             #expect(take.headers.first(name: .location) == back)
             #expect(try await DossierModel.query(on: app.db).filter(\.$id ~~ aisne.map { try $0.requireID() }).filter(\.$assigneeID == nil).count() == 0)
+            // A colleague finds them under the instructor's name in the queue's filter.
+            let me = try #require(try await UserModel.query(on: app.db).filter(\.$email == "ddets02@exemple.fr").first())
+            let byName = try await instructor.get(SiteURL.instruction.path + "?assignation=\(try me.requireID().uuidString.lowercased())")
+            #expect(byName.visibleText.contains("sur 3 "))
+            #expect(try await instructor.get(SiteURL.instruction.path + "?assignation=inconnu").visibleText.contains("sur 0 "))
             let label = try await instructor.post(SiteURL.bulkActions.path, pairs: ids.map { ("dossiers", $0) } + [("action", "etiqueter"), ("label", "À relancer")])
             #expect(label.headers.first(name: "X-Guichet-Error") == nil)
             #expect(try await DossierLabelModel.query(on: app.db).count() == 3)

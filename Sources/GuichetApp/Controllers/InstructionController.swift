@@ -307,6 +307,9 @@ struct InstructionController: RouteCollection {
         switch filters.assignation {
         case "moi": query.filter(\.$assigneeID == user.id)
         case "personne": query.filter(\.$assigneeID == nil)
+        case let value?:
+            // A colleague's dossiers; an unknown value narrows to nothing rather than failing.
+            if let id = UUID(uuidString: value) { query.filter(\.$assigneeID == id) } else if !value.isEmpty { query.filter(\.$id == UUID()) }
         default: break
         }
         if filters.note_min != nil || filters.note_max != nil {

@@ -98,8 +98,9 @@ struct QueuePage: Encodable {
             + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored])).sorted()
         territories = [Option(value: "", label: "Tous", selected: (filters.territoire ?? "").isEmpty)]
             + visible.map { Option(value: $0, label: Self.groupLabel($0), selected: filters.territoire == $0) }
-        assignments = [("", "Tous"), ("moi", "Les miens"), ("personne", "Non attribués")].map {
-            Option(value: $0.0, label: $0.1, selected: (filters.assignation ?? "") == $0.0)
+        let people = extras.colleagues.compactMap { person in person.id.map { ($0.uuidString.lowercased(), person.displayName) } }
+        assignments = ([("", "Tous"), ("moi", "Les miens"), ("personne", "Non attribués")] + people).map {
+            Option(value: $0.0, label: $0.1, selected: (filters.assignation ?? "").lowercased() == $0.0)
         }
         sorts = [("numero", "Numéro"), ("depot", "Date de dépôt"), ("montant", "Montant demandé"), ("titre", "Titre")].map {
             Option(value: $0.0, label: $0.1, selected: (filters.tri ?? "numero") == $0.0)
