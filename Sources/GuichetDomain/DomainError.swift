@@ -33,6 +33,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case fileTypeNotAllowed(name: String, detected: String)
     case conflictOfInterest(action: String)
     case expertRequestClosed(state: String)
+    case quorumNotReached(present: Int, required: Int)
+    case decisionRefused(dossier: String, reason: String)
 
     /// A stable identifier for clients and tests; never translated, never changed once published.
     public var code: String {
@@ -64,6 +66,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .fileTypeNotAllowed: "file_type_not_allowed"
         case .conflictOfInterest: "conflict_of_interest"
         case .expertRequestClosed: "expert_request_closed"
+        case .quorumNotReached: "quorum_not_reached"
+        case .decisionRefused: "decision_refused"
         }
     }
 
@@ -122,6 +126,10 @@ public enum DomainError: Error, Equatable, Sendable {
             "Le fichier « \(name) » pèse \(ByteSize.french(bytes)) : la limite est de \(ByteSize.french(limit))."
         case .expertRequestClosed(let state):
             "Cette demande d'avis est \(state == "revoked" ? "révoquée" : "déjà traitée") : elle ne peut plus recevoir de réponse."
+        case .quorumNotReached(let present, let required):
+            "Le comité ne peut pas délibérer : \(present) membre\(present > 1 ? "s" : "") présent\(present > 1 ? "s" : "") pour un quorum de \(required), président compris. Cochez les présents."
+        case .decisionRefused(let dossier, let reason):
+            "Aucune décision n'est appliquée : le dossier \(dossier) est refusé (\(reason))."
         case .conflictOfInterest(let action):
             "Vous avez déclaré un lien avec l'organisation qui porte ce dossier : vous ne pouvez pas \(action). Votre déport est enregistré."
         case .fileTypeNotAllowed(let name, let detected):

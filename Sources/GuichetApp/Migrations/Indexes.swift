@@ -39,5 +39,6 @@ enum GuichetMigrations {
         CreateStaff(),
         CreateExpertRequests(),
         CreateCorrespondence(),
+        CreateCommittee(),
     ]
 }

@@ -87,6 +87,11 @@ public struct EnvelopeLedger: Sendable {
         try self.init(envelopes: envelopes, committedByEnvelope: committed)
     }
 
+    /// A ledger from lines already computed (``committing(_:on:)``).
+    init(lines: [Line]) {
+        self.lines = lines
+    }
+
     /// The line of an envelope.
     public func line(_ id: UUID) -> Line? { lines.first { $0.envelope.id == id } }
 
