@@ -43,6 +43,12 @@ import VaporTesting
         case expertQueue(HTTPStatus)
         /// Every staff member (instructors, experts, committee, administrators).
         case staff(HTTPStatus)
+        /// Committee members, chairs and administrators (the committee's area).
+        case committee(HTTPStatus)
+        /// Those who open sessions: chairs and administrators.
+        case sessionOpeners(HTTPStatus)
+        /// The members of a session (chair included) and the administrators of its territory.
+        case sessionMembers(HTTPStatus)
         /// Administrators (the list of accounts, opening one).
         case administration(HTTPStatus)
         /// Administrators, for the people inside their scopes.
@@ -68,6 +74,10 @@ import VaporTesting
             case .experts(let status): return persona == .expert && cell == .own ? status : .notFound
             case .expertQueue(let status): return persona == .expert ? status : .notFound
             case .staff(let status): return staff.contains(persona) ? status : .notFound
+            case .committee(let status): return [.committeeMember, .committeeChair, .administrator].contains(persona) ? status : .notFound
+            case .sessionOpeners(let status): return [.committeeChair, .administrator].contains(persona) ? status : .notFound
+            case .sessionMembers(let status):
+                return [.committeeMember, .committeeChair, .administrator].contains(persona) && cell == .own ? status : .notFound
             case .administration(let status): return persona == .administrator ? status : .notFound
             case .administrators(let status): return persona == .administrator && cell == .own ? status : .notFound
             }
@@ -84,6 +94,7 @@ import VaporTesting
         (.GET, "/api/v1/calls/:call", "", .everyone(.ok)),
         (.GET, "/api/v1/calls/:call/results", "", .everyone(.ok)),
         (.GET, "/appels/:call", "", .everyone(.ok)),
+        (.GET, "/api/v1/calls/:call/envelopes", "", .everyone(.ok)),
         // Accounts.
         (.GET, "/inscription", "", .everyone(.ok)),
         (.GET, "/confirmation", "?jeton=inconnu", .everyone(.gone)),
@@ -104,6 +115,7 @@ import VaporTesting
         (.GET, "/dossiers/:dossier/pieces/:attachment", "", .members(.ok)),
         (.GET, "/dossiers/:dossier/messages", "", .members(.ok)),
         (.GET, "/dossiers/:dossier/messages/pieces/:attachment", "", .members(.ok)),
+        (.GET, "/dossiers/:dossier/decision", "", .members(.ok)),
         // Instruction.
         (.GET, "/instruction", "", .instructionQueue(.ok)),
         (.GET, "/instruction/export.csv", "", .instructionQueue(.ok)),
@@ -114,6 +126,13 @@ import VaporTesting
         // Experts.
         (.GET, "/expertise", "", .expertQueue(.ok)),
         (.GET, "/expertise/:request", "", .experts(.ok)),
+        // Committee.
+        (.GET, "/comite", "", .committee(.ok)),
+        (.GET, "/comite/seances/nouvelle", "", .sessionOpeners(.ok)),
+        (.GET, "/comite/seances/:session", "", .sessionMembers(.ok)),
+        (.GET, "/comite/seances/:session/proces-verbal", "", .sessionMembers(.ok)),
+        (.GET, "/comite/seances/:session/lettres/:dossier", "", .sessionMembers(.ok)),
+        (.GET, "/comite/enveloppes/:call", "", .committee(.ok)),
         // Administration.
         (.GET, "/admin/personnel", "", .administration(.ok)),
         (.GET, "/admin/personnel/nouveau", "", .administration(.ok)),
@@ -144,6 +163,13 @@ import VaporTesting
         (.POST, "/instruction/lot", "", .instructionQueue(.seeOther)),
         (.POST, "/expertise/:request", "", .experts(.seeOther)),
         (.POST, "/liens-d-interet", "", .staff(.unprocessableEntity)),
+        (.POST, "/comite/seances", "", .sessionOpeners(.unprocessableEntity)),
+        (.POST, "/comite/seances/:session/presences", "", .sessionMembers(.seeOther)),
+        (.POST, "/comite/seances/:session/decisions", "", .sessionMembers(.seeOther)),
+        (.POST, "/comite/seances/:session/decisions/retirer", "", .sessionMembers(.seeOther)),
+        (.POST, "/comite/seances/:session/appliquer", "", .sessionMembers(.seeOther)),
+        (.POST, "/comite/enveloppes/:call/revisions", "", .administration(.seeOther)),
+        (.POST, "/comite/enveloppes/:call/vagues", "", .administration(.seeOther)),
         (.POST, "/admin/personnel", "", .administration(.unprocessableEntity)),
         (.POST, "/admin/personnel/:person", "", .administrators(.unprocessableEntity)),
         (.POST, "/admin/personnel/:person/fermer", "", .administrators(.seeOther)),
@@ -161,6 +187,7 @@ import VaporTesting
         var request: [Cell: UUID] = [:]
         var organisation: [Cell: UUID] = [:]
         var person: [Cell: UUID] = [:]
+        var session: [Cell: UUID] = [:]
 
         func path(_ route: String, _ cell: Cell) -> String {
             var parts: [String] = []
@@ -173,6 +200,7 @@ import VaporTesting
                 case ":request": id = request[cell]
                 case ":id": id = organisation[cell]
                 case ":person": id = person[cell]
+                case ":session": id = session[cell]
                 case ":call": parts.append(PracticeCall.reference); continue
                 default: parts.append(part); continue
                 }
@@ -220,6 +248,45 @@ import VaporTesting
             let dossier = try #require(try await DossierModel.find(id, on: app.db))
             try await expertService.request(dossier, service: service, question: "Votre avis ?", dueOn: Date().addingTimeInterval(10 * 86_400), by: asker)
             fixture.request[cell] = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first()).requireID()
+        }
+        // Two committee sessions of the practice call: the committee personas sit in the first
+        // (the region's); the second (another region) has its own chair. Each has a decision
+        // staged for a letter, and each dossier a decision for the applicant's letter.
+        _ = try await staff.staff(app, "autre-president@exemple.fr", role: .committeeChair, scopes: [])
+        let call = try await CallRepository(database: app.db).load(PracticeCall.reference)
+        let committee = CommitteeService(database: app.db, configuration: app.guichetConfiguration, now: Date())
+        let creator = try await user("admin32@exemple.fr")
+        for (cell, chair, members, scope, dossierID) in [
+            (Cell.own, "president@exemple.fr", ["membre@exemple.fr"], "region:32", own),
+            (.other, "autre-president@exemple.fr", [], "region:11", other),
+        ] {
+            var input = CommitteeService.NewSession()
+            input.title = "Séance \(cell)"
+            input.heldOn = Date()
+            input.waveNumber = call.waves.first?.number
+            input.scope = scope
+            input.quorum = 1
+            input.chairID = try await user(chair).requireID()
+            for email in members { input.memberIDs.append(try await user(email).requireID()) }
+            let session = try await committee.create(input, call: call, by: creator)
+            fixture.session[cell] = try session.requireID()
+            let staged = StagedDecisionModel()
+            staged.$session.id = try session.requireID()
+            staged.$dossier.id = dossierID
+            staged.outcome = "waiting_list"
+            staged.grantedCents = 0
+            staged.stagedBy = try creator.requireID()
+            staged.stagedAt = Date()
+            try await staged.create(on: app.db)
+            let decision = DecisionModel()
+            decision.$dossier.id = dossierID
+            decision.$wave.id = try #require(try call.waves.first?.requireID())
+            decision.outcome = "waiting_list"
+            decision.grantedCents = 0
+            decision.decidedAt = Date()
+            decision.decidedBy = "Commissaire"
+            decision.simulated = false
+            try await decision.create(on: app.db)
         }
         // Anonymous visitors hold a session with a token too (the login page gives one).
         let anonymous = Browser(app)

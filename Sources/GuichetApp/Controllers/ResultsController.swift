@@ -37,6 +37,14 @@ struct CallsAPIController: RouteCollection {
         calls.get(use: list)
         calls.get(":call", use: show)
         calls.get(":call", "results", use: results)
+        calls.get(":call", "envelopes", use: envelopes)
+    }
+
+    /// The envelope tree with, per published wave, what its decisions commit.
+    @Sendable
+    func envelopes(req: Request) async throws -> EnvelopeStatementDTO {
+        let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
+        return EnvelopeStatementDTO(reference: call.model.reference, try await ResultsService(database: req.db).statement(call, publishedOnly: true))
     }
 
     @Sendable

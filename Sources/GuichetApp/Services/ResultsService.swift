@@ -122,3 +122,31 @@ extension ResultsService {
             .all().map(DossierRow.init)
     }
 }
+
+extension ResultsService {
+    /// The envelope statement of a call: per wave, and, for the committee, the amounts staged in
+    /// open sessions. The public sees published waves only and no proposal.
+    func statement(_ call: LoadedCall, publishedOnly: Bool) async throws -> EnvelopeStatement {
+        let callID = try call.model.requireID()
+        let rows = try await Self.dossierRows(callID, database)
+        let dossiers = try rows.map { try $0.domain() }
+        let waveNumbers = Dictionary(uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
+        let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, database)
+        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions).sort(\.$position).all()
+            .map { try $0.domain() }
+        let waves = call.call.waves.filter { !publishedOnly || $0.publishedAt != nil }
+        var proposals: [(scope: Scope, amount: Money)] = []
+        if !publishedOnly {
+            let open = try await CommitteeSessionModel.query(on: database).filter(\.$call.$id == callID)
+                .filter(\.$status == CommitteeSessionModel.Status.open.rawValue).all(\.$id)
+            let staged = try await StagedDecisionModel.query(on: database).filter(\.$session.$id ~~ open)
+                .filter(\.$outcome == "retained").all()
+            let scopes = Dictionary(dossiers.map { ($0.id, $0.scope) }, uniquingKeysWith: { a, _ in a })
+            for decision in staged {
+                guard let scope = scopes[decision.$dossier.id] else { continue }
+                proposals.append((scope, try Money(cents: decision.grantedCents)))
+            }
+        }
+        return try EnvelopeStatement(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: waves, proposals: proposals)
+    }
+}

@@ -48,6 +48,15 @@ enum SiteURL: Equatable {
     case adminStaff
     case adminNewStaff
     case adminPerson(UUID)
+    case committee
+    case newCommitteeSession
+    case committeeSessions
+    case committeeSession(UUID)
+    case committeeMinutes(UUID)
+    case committeeLetter(session: UUID, dossier: UUID)
+    case decisionLetter(UUID)
+    case envelopes(String)
+    case apiCallEnvelopes(String)
 
     var path: String {
         switch self {
@@ -93,6 +102,16 @@ enum SiteURL: Equatable {
         case .staffLabelRemoval(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/etiquettes/retirer"
         case .staffAnnotations(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/annotations"
         case .bulkActions: "/instruction/lot"
+        case .committee: "/comite"
+        case .newCommitteeSession: "/comite/seances/nouvelle"
+        case .committeeSessions: "/comite/seances"
+        case .committeeSession(let id): "/comite/seances/\(id.uuidString.lowercased())"
+        case .committeeMinutes(let id): "/comite/seances/\(id.uuidString.lowercased())/proces-verbal"
+        case .committeeLetter(let session, let dossier):
+            "/comite/seances/\(session.uuidString.lowercased())/lettres/\(dossier.uuidString.lowercased())"
+        case .decisionLetter(let id): "/dossiers/\(id.uuidString.lowercased())/decision"
+        case .envelopes(let reference): "/comite/enveloppes/\(reference)"
+        case .apiCallEnvelopes(let reference): "/api/v1/calls/\(reference)/envelopes"
         case .adminStaff: "/admin/personnel"
         case .adminNewStaff: "/admin/personnel/nouveau"
         case .adminPerson(let id): "/admin/personnel/\(id.uuidString.lowercased())"

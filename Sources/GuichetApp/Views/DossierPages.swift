@@ -141,6 +141,8 @@ struct DossierSummaryPage: Encodable {
     let correction: String?
     /// The conversation with the instruction, once the dossier is filed.
     let messagesURL: String?
+    /// The committee's letter, once it decided.
+    let decisionURL: String?
 
     init(_ req: Request, dossier: DossierModel, call: LoadedCall, organisation: OrganisationModel, form: FormDefinition,
          attachments: [AttachmentModel], now: Date) throws {
@@ -156,6 +158,8 @@ struct DossierSummaryPage: Encodable {
         filedAt = dossier.filedAt.map { ParisTime.longDateTime($0) }
         digest = dossier.receiptDigest
         messagesURL = dossier.filedAt == nil ? nil : SiteURL.dossierMessages(id).path
+        let decided: Set<DossierStatus> = [.retained, .waitingList, .rejected, .agreementSigned, .paid, .reported]
+        decisionURL = decided.contains(status) ? SiteURL.decisionLetter(id).path : nil
         var described: [String: String] = [:]
         for attachment in attachments {
             if let key = attachment.id?.uuidString.lowercased() { described[key] = "\(attachment.fileName) (\(ByteSize.french(Int(attachment.sizeBytes))))" }
@@ -230,6 +234,7 @@ struct DashboardPage: Encodable {
         var links: [FormPage.Link] = []
         if StaffDirectory.instructingRoles.contains(role) { links.append(.init(href: SiteURL.instruction.path, label: "Dossiers à instruire")) }
         if role == .expert { links.append(.init(href: SiteURL.expertRequests.path, label: "Demandes d'avis d'expert")) }
+        if CommitteeController.roles.contains(role) { links.append(.init(href: SiteURL.committee.path, label: "Comité de sélection")) }
         if role == .administrator { links.append(.init(href: SiteURL.adminStaff.path, label: "Comptes du personnel")) }
         if role != .applicant, role != .system { links.append(.init(href: SiteURL.staffLinks.path, label: "Mes liens d'intérêt")) }
         return links

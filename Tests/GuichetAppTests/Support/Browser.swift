@@ -27,6 +27,12 @@ final class Browser: @unchecked Sendable {
 
     /// Posts a URL-encoded form with repeated names (ticked checkboxes), in order; the CSRF token is added.
     @discardableResult
+    func post(pairs path: String, _ pairs: [(String, String)]) async throws -> TestingHTTPResponse {
+        try await post(path, pairs: pairs)
+    }
+
+    /// Posts a URL-encoded form with repeated names (ticked checkboxes), in order; the CSRF token is added.
+    @discardableResult
     func post(_ path: String, pairs: [(String, String)]) async throws -> TestingHTTPResponse {
         var all = pairs
         if let csrf { all.append(("_csrf", csrf)) }

@@ -1,0 +1,152 @@
+import Foundation
+import GuichetDomain
+import Vapor
+
+/// A session's board: attendance, envelopes, the ranked dossiers with their staged decisions.
+struct BoardPage: Encodable {
+    struct Member: Encodable {
+        let id: String
+        let name: String
+        let isChair: Bool
+        let present: Bool
+    }
+
+    struct EnvelopeRow: Encodable {
+        let label: String
+        let depth: Int
+        let current: String
+        let committed: String
+        let proposed: String
+        let remainingAfter: String
+        let over: Bool
+    }
+
+    struct Row: Encodable {
+        let id: String
+        let rank: Int
+        let number: String
+        let title: String
+        let organisation: String
+        let theme: String
+        let territory: String
+        let requested: String
+        let score: String
+        let opinion: String
+        let staged: String?
+        let runningTotal: String
+        let remainingAfter: String
+        let over: Bool
+        let recused: String?
+        let simulated: Bool
+        let amount: String
+        let outcome: String
+        let motive: String
+        let url: String
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    let chrome: Chrome
+    let csrf: String
+    let title: String
+    let call: String
+    let wave: String
+    let heldOn: String
+    let scope: String
+    let open: Bool
+    let quorum: Int
+    let deliberation: String
+    let canDeliberate: Bool
+    let members: [Member]
+    let canTakeAttendance: Bool
+    let canStage: Bool
+    let canApply: Bool
+    let envelopes: [EnvelopeRow]
+    let rows: [Row]
+    let themes: [Option]
+    let territories: [Option]
+    let recusals: [String]
+    let attendanceURL: String
+    let stageURL: String
+    let unstageURL: String
+    let applyURL: String
+    let minutesURL: String
+    let filterURL: String
+    let stagedCount: Int
+
+    init(_ req: Request, board: CommitteeBoard, user: UserModel, names: [UUID: String], theme: String?, territory: String?) {
+        let session = board.session
+        let id = session.id ?? UUID()
+        chrome = .make(req)
+        csrf = chrome.csrf ?? ""
+        title = session.title
+        call = board.call.model.title
+        wave = board.call.waves.first { $0.id == session.$wave.id }?.label ?? ""
+        heldOn = ParisTime.longDate(session.heldOn)
+        scope = QueuePage.groupLabel(session.scope)
+        open = session.isOpen
+        quorum = session.quorum
+        let userID = user.id
+        members = session.members.map { member in
+            Member(id: member.$user.id.uuidString.lowercased(), name: names[member.$user.id] ?? "", isChair: member.isChair, present: member.present)
+        }.sorted { ($0.isChair ? 0 : 1, $0.name) < ($1.isChair ? 0 : 1, $1.name) }
+        let present = session.members.filter(\.present)
+        let chairPresent = present.contains(where: \.isChair)
+        canDeliberate = chairPresent && present.count >= session.quorum
+        deliberation = canDeliberate
+            ? "Le comité peut délibérer : \(present.count) présent(s), quorum de \(session.quorum), présidence présente."
+            : "Le comité ne peut pas encore délibérer : \(present.count) présent(s) pour un quorum de \(session.quorum)\(chairPresent ? "" : ", présidence absente")."
+        let isChair = session.members.contains { $0.$user.id == userID && $0.isChair }
+        canTakeAttendance = open && (isChair || user.role == Role.administrator.rawValue)
+        canStage = open && session.members.contains { $0.$user.id == userID && $0.present }
+        canApply = open && isChair
+        let scopeLines = Set(board.rows.map(\.envelope.id))
+        envelopes = board.statement.lines.filter { line in
+            scopeLines.contains(line.envelope.id) || board.statement.lines.contains { child in
+                scopeLines.contains(child.envelope.id) && child.envelope.parentID == line.envelope.id
+            }
+        }.map { line in
+            EnvelopeRow(label: line.envelope.label, depth: line.depth, current: line.envelope.currentAmount.formatted(),
+                        committed: line.committed.formatted(), proposed: line.proposed.formatted(),
+                        remainingAfter: line.remainingAfterProposals.formatted(), over: line.isOverProposed)
+        }
+        let themeLabels = Dictionary(board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+        rows = board.rows.enumerated().map { index, row in
+            let dossierID = row.domain.id
+            let opinion = row.opinion.map { o in
+                "\(OpinionKind(rawValue: o.kind)?.label ?? o.kind), \((try? Money(cents: o.proposedCents).formatted()) ?? "")"
+            } ?? "—"
+            let staged = row.staged.flatMap { try? CommitteeService.describe($0.domainOutcome()) }
+            let defaultAmount = row.staged.flatMap { $0.outcome == "retained" ? $0.grantedCents : nil } ?? row.opinion?.proposedCents
+                ?? row.domain.requestedAmount.cents
+            return Row(id: dossierID.uuidString.lowercased(), rank: index + 1, number: row.domain.number ?? "", title: row.domain.title,
+                       organisation: row.dossier.organisation.name, theme: themeLabels[row.domain.themeCode] ?? row.domain.themeCode,
+                       territory: QueuePage.groupLabel(row.dossier.instructorGroup ?? ""), requested: row.domain.requestedAmount.formatted(),
+                       score: row.score.map { QueuePage.scoreText($0.score) + " (±\(QueuePage.scoreText($0.spread)))" } ?? "—",
+                       opinion: opinion, staged: staged, runningTotal: row.runningTotal.formatted(),
+                       remainingAfter: row.remainingAfter.formatted(), over: row.overBudget,
+                       recused: row.recused.isEmpty ? nil : row.recused.joined(separator: ", "), simulated: row.domain.simulated,
+                       amount: ((try? Money(cents: defaultAmount)) ?? .zero).decimalString.replacingOccurrences(of: ".", with: ","),
+                       outcome: row.staged?.outcome ?? "retained", motive: row.staged?.motive ?? "",
+                       url: SiteURL.committeeLetter(session: id, dossier: dossierID).path)
+        }
+        stagedCount = board.rows.filter { $0.staged != nil }.count
+        themes = [Option(value: "", label: "Toutes", selected: (theme ?? "").isEmpty)]
+            + board.call.call.themes.map { Option(value: $0.code, label: $0.label, selected: $0.code == theme) }
+        let groups = Set(board.rows.compactMap { $0.dossier.instructorGroup }).union([territory].compactMap { $0 }.filter { !$0.isEmpty })
+        territories = [Option(value: "", label: "Tous", selected: (territory ?? "").isEmpty)]
+            + groups.sorted().map { Option(value: $0, label: QueuePage.groupLabel($0), selected: $0 == territory) }
+        recusals = board.recusals.map { "\($0.member) : \($0.dossiers.joined(separator: ", "))" }
+        let base = SiteURL.committeeSession(id).path
+        attendanceURL = base + "/presences"
+        stageURL = base + "/decisions"
+        unstageURL = base + "/decisions/retirer"
+        applyURL = base + "/appliquer"
+        minutesURL = SiteURL.committeeMinutes(id).path
+        filterURL = base
+    }
+}

@@ -1,0 +1,235 @@
+import Fluent
+import Foundation
+@testable import GuichetApp
+import GuichetDomain
+import Testing
+import VaporTesting
+
+/// The committee through its pages: a session, attendance, staged decisions, the wave applied.
+@Suite struct CommitteeTests {
+    struct Committee {
+        let chair: Browser
+        let member: Browser
+        let chairUser: UserModel
+        let memberUser: UserModel
+        let session: UUID
+        let dossiers: [DossierModel]
+    }
+
+    /// A regional session of the demo call's open wave, chair and one member present, quorum 2.
+    func open(_ app: Application) async throws -> Committee {
+        let staff = InstructionTests()
+        let chair = try await staff.staff(app, "president@exemple.fr", role: .committeeChair, scopes: [])
+        let member = try await staff.staff(app, "membre@exemple.fr", role: .committeeMember, scopes: [])
+        func user(_ email: String) async throws -> UserModel {
+            try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
+        }
+        let chairUser = try await user("president@exemple.fr"), memberUser = try await user("membre@exemple.fr")
+        try await chair.get(SiteURL.newCommitteeSession.path)
+        let created = try await chair.postMultipart(SiteURL.committeeSessions.path, [
+            ("call", DemoCall.reference), ("wave", "2"), ("title", "Comité régional de juin"), ("held_on", "2021-06-03"),
+            ("scope", "region:32"), ("chair", try chairUser.requireID().uuidString), ("members", try memberUser.requireID().uuidString),
+            ("quorum", "2"),
+        ])
+        #expect(created.status == .seeOther)
+        let location = try #require(created.headers.first(name: .location))
+        let session = try #require(UUID(uuidString: String(location.split(separator: "/").last ?? "")))
+        try await chair.get(location)
+        try await chair.post(pairs: location + "/presences", [("present", try chairUser.requireID().uuidString),
+                                                              ("present", try memberUser.requireID().uuidString)])
+        try await member.get(location)
+        let call = try await CallRepository(database: app.db).load(DemoCall.reference)
+        let dossiers = try await DossierModel.query(on: app.db).filter(\.$call.$id == call.id)
+            .filter(\.$status == DossierStatus.reviewed.rawValue).sort(\.$number).range(0..<3).all()
+        return Committee(chair: chair, member: member, chairUser: chairUser, memberUser: memberUser, session: session, dossiers: dossiers)
+    }
+
+    func stage(_ browser: Browser, _ committee: Committee, _ dossier: DossierModel, outcome: String, amount: String = "", motive: String = "")
+        async throws -> TestingHTTPResponse {
+        try await browser.post(SiteURL.committeeSession(committee.session).path + "/decisions",
+                               ["dossier": try dossier.requireID().uuidString, "outcome": outcome, "amount": amount, "motive": motive])
+    }
+
+    @Test func aSessionStagesDecisionsThenAppliesThemAsAWave() async throws {
+        try await withGuichet { app in
+            // setup
+            let c = try await open(app)
+            let (first, second, third) = (c.dossiers[0], c.dossiers[1], c.dossiers[2])
+            let board = try await c.chair.get(SiteURL.committeeSession(c.session).path)
+            #expect(board.status == .ok)
+            #expect(board.visibleText.contains("Le comité peut délibérer : 2 présent(s)"))
+            #expect(board.visibleText.contains("Dossiers classés par note"))
+            // act: the member prepares, the chair applies
+            let amount = try Money(cents: first.requestedCents)
+            #expect(try await stage(c.member, c, first, outcome: "retained", amount: amount.decimalString).headers.first(name: "X-Guichet-Error") == nil)
+            try await stage(c.member, c, second, outcome: "waiting_list")
+            try await stage(c.chair, c, third, outcome: "rejected", motive: "Le budget ne détaille pas les dépenses de personnel.")
+            #expect(try await StagedDecisionModel.query(on: app.db).count() == 3)
+            // Nothing is decided before the wave is applied.
+            #expect(try await DossierModel.find(first.requireID(), on: app.db)?.status == "reviewed")
+            let staged = try await c.chair.get(SiteURL.committeeSession(c.session).path)
+            #expect(staged.visibleText.contains("retenu pour \(amount.formatted())"))
+            #expect(try await c.member.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:]).headers.first(name: "X-Guichet-Error") == "actor_not_allowed")
+            let applied = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
+            // validate
+            #expect(applied.headers.first(name: "X-Guichet-Error") == nil)
+            #expect(try await DossierModel.find(first.requireID(), on: app.db)?.status == "retained")
+            #expect(try await DossierModel.find(second.requireID(), on: app.db)?.status == "waiting_list")
+            #expect(try await DossierModel.find(third.requireID(), on: app.db)?.status == "rejected")
+            let decision = try #require(try await DecisionModel.query(on: app.db).filter(\.$dossier.$id == third.requireID()).first())
+            #expect(decision.motive == "Le budget ne détaille pas les dépenses de personnel.")
+            let minutes = try await c.chair.get(SiteURL.committeeMinutes(c.session).path)
+            #expect(minutes.visibleText.contains("1 projet(s) retenu(s) pour \(amount.formatted())"))
+            #expect(minutes.visibleText.contains("Présents (quorum : 2)"))
+            #expect(!minutes.visibleText.contains("Projet de procès-verbal"))
+            let letter = try await c.chair.get(SiteURL.committeeLetter(session: c.session, dossier: third.requireID()).path)
+            #expect(letter.visibleText.contains("Le budget ne détaille pas les dépenses de personnel."))
+            // The session is closed: nothing more is staged in it.
+            #expect(try await stage(c.chair, c, second, outcome: "waiting_list").headers.first(name: "X-Guichet-Error") == "invalid_form")
+            let statement = try await c.chair.get(SiteURL.envelopes(DemoCall.reference).path)
+            #expect(statement.visibleText.contains("(ouverte)"))
+            #expect(statement.visibleText.contains("Reste après propositions"))
+        }
+    }
+
+    @Test func everyRefusalStoresNothing() async throws {
+        try await withGuichet { app in
+            let c = try await open(app)
+            let dossier = c.dossiers[0]
+            let requested = try Money(cents: dossier.requestedCents)
+            // A granted amount above the request.
+            let above = try await stage(c.chair, c, dossier, outcome: "retained", amount: try Money(cents: dossier.requestedCents + 100).decimalString)
+            #expect(above.headers.first(name: "X-Guichet-Error") == "amount_above_request")
+            // A rejection without motive.
+            #expect(try await stage(c.chair, c, dossier, outcome: "rejected").headers.first(name: "X-Guichet-Error") == "missing_data")
+            // A recused member: linked to the dossier's organisation.
+            // The demo's organisations carry no identifier: give this one its RNA.
+            let organisation = try await dossier.$organisation.get(on: app.db)
+            organisation.rna = "W021000001"
+            try await organisation.save(on: app.db)
+            let link = StaffLinkModel()
+            link.$user.id = try c.memberUser.requireID()
+            link.siret = organisation.siret
+            link.rna = organisation.rna
+            link.description = "Administrateur de l'association"
+            try await link.create(on: app.db)
+            let recused = try await stage(c.member, c, dossier, outcome: "retained", amount: requested.decimalString)
+            #expect(recused.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
+            #expect(try await c.chair.get(SiteURL.committeeSession(c.session).path).visibleText.contains("Déports"))
+            #expect(try await StagedDecisionModel.query(on: app.db).count() == 0)
+            // Over the envelope: the region's room cut to less than the request; the wave is refused whole.
+            try await stage(c.chair, c, dossier, outcome: "retained", amount: requested.decimalString)
+            try await stage(c.chair, c, c.dossiers[1], outcome: "waiting_list")
+            let call = try await CallRepository(database: app.db).load(DemoCall.reference)
+            let ledger = try await ResultsService(database: app.db).results(call, publishedOnly: false).ledger
+            let hdf = try ledger.envelope(for: .regional(region: "32"))
+            let committed = try #require(ledger.line(hdf.id)?.committed)
+            try await EnvelopeRevisionModel(envelopeID: hdf.id, amountCents: committed.cents + requested.cents - 1, effectiveOn: Date(),
+                                            reason: "Essai").create(on: app.db)
+            let over = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
+            #expect(over.headers.first(name: "X-Guichet-Error") == "decision_refused")
+            #expect(try await DecisionModel.query(on: app.db).filter(\.$dossier.$id ~~ c.dossiers.map { try $0.requireID() }).count() == 0)
+            #expect(try await DossierModel.find(c.dossiers[1].requireID(), on: app.db)?.status == "reviewed")
+            #expect(try await CommitteeSessionModel.find(c.session, on: app.db)?.status == "open")
+            // Without the quorum, nothing is applied either.
+            try await c.chair.post(pairs: SiteURL.committeeSession(c.session).path + "/presences", [("present", try c.chairUser.requireID().uuidString)])
+            let quorum = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
+            #expect(quorum.headers.first(name: "X-Guichet-Error") == "quorum_not_reached")
+        }
+    }
+
+    @Test func aPublishedWaveTakesNoSessionAndOutsidersSeeNothing() async throws {
+        try await withGuichet { app in
+            let c = try await open(app)
+            let refused = try await c.chair.postMultipart(SiteURL.committeeSessions.path, [
+                ("call", DemoCall.reference), ("wave", "1"), ("title", "Refaire la vague 1"), ("held_on", "2021-06-03"),
+                ("scope", "region:32"), ("chair", try c.chairUser.requireID().uuidString), ("quorum", "1"),
+            ])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.visibleText.contains("La vague 1 est publiée"))
+            let outsider = try await InstructionTests().staff(app, "autre-membre@exemple.fr", role: .committeeMember, scopes: [])
+            #expect(try await outsider.get(SiteURL.committeeSession(c.session).path).status == .notFound)
+            #expect(try await outsider.get(SiteURL.committeeMinutes(c.session).path).status == .notFound)
+            #expect(try await outsider.get(SiteURL.newCommitteeSession.path).status == .notFound)
+            let instructor = try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            #expect(try await instructor.get(SiteURL.committee.path).status == .notFound)
+        }
+    }
+
+    @Test func theApplicantReadsTheDecisionLetter() async throws {
+        try await withGuichet { app in
+            let (applicant, id) = try await InstructionActionTests().filedDossier(app)
+            let dossier = try #require(try await DossierModel.find(id, on: app.db))
+            #expect(try await applicant.browser.get(SiteURL.decisionLetter(id).path).status == .notFound)
+            // The decision taken as the committee would, through the service.
+            let chair = try await StaffDirectory(database: app.db).createStaff(email: "p@exemple.fr", name: "Commissaire", role: .committeeChair,
+                                                                              scopes: [], password: nil, hasher: app.password.async, now: Date())
+            dossier.status = DossierStatus.reviewed.rawValue
+            try await dossier.save(on: app.db)
+            let call = try await CallRepository(database: app.db).load(PracticeCall.reference)
+            let service = CommitteeService(database: app.db, configuration: app.guichetConfiguration, now: Date())
+            var input = CommitteeService.NewSession()
+            input.title = "Essai"
+            input.heldOn = Date()
+            input.waveNumber = call.waves.first?.number
+            input.scope = "region:32"
+            input.quorum = 1
+            input.chairID = try chair.requireID()
+            let session = try await service.create(input, call: call, by: chair)
+            try await service.setAttendance(try await service.session(session.requireID(), for: chair), present: [try chair.requireID()], by: chair)
+            try await service.stage(try await service.session(session.requireID(), for: chair), dossier: dossier,
+                                    outcome: .rejected(motive: "Hors du champ de l'appel."), by: chair)
+            try await service.apply(try await service.session(session.requireID(), for: chair), by: chair)
+            let page = try await applicant.browser.get(SiteURL.dossier(id).path)
+            #expect(page.visibleText.contains("Lettre de décision du comité"))
+            let mail = try #require(try await outbox(app, to: "asso@exemple.fr").first { $0.kind == "decision" })
+            #expect(mail.bodyText.contains("Hors du champ de l'appel."))
+            #expect(mail.bodyText.contains(SiteURL.decisionLetter(id).path))
+            let letter = try await applicant.browser.get(SiteURL.decisionLetter(id).path)
+            #expect(letter.status == .ok)
+            #expect(letter.visibleText.contains("Hors du champ de l'appel."))
+            #expect(letter.visibleText.contains("recours"))
+            let stranger = try await Applicant.make(app, email: "x@exemple.fr", organisation: "X")
+            #expect(try await stranger.browser.get(SiteURL.decisionLetter(id).path).status == .notFound)
+        }
+    }
+
+    @Test func administratorsReviseEnvelopesWithAReasonNeverBelowWhatIsCommitted() async throws {
+        try await withGuichet { app in
+            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let page = try await admin.get(SiteURL.envelopes(DemoCall.reference).path)
+            #expect(page.status == .ok)
+            #expect(page.visibleText.contains("6 600 000 €"))
+            let call = try await CallRepository(database: app.db).load(DemoCall.reference)
+            let ledger = try await ResultsService(database: app.db).results(call, publishedOnly: false).ledger
+            let hdf = try ledger.envelope(for: .regional(region: "32"))
+            let root = try #require(ledger.lines.first?.envelope)
+            let url = SiteURL.envelopes(DemoCall.reference).path + "/revisions"
+            let below = try await admin.post(url, ["envelope": hdf.id.uuidString, "amount": "1 000 000", "effective_on": "2021-06-01", "reason": "Coupe"])
+            #expect(below.headers.first(name: "X-Guichet-Error") == "invalid_revision")
+            let noReason = try await admin.post(url, ["envelope": hdf.id.uuidString, "amount": "7 000 000", "effective_on": "2021-06-01", "reason": " "])
+            #expect(noReason.headers.first(name: "X-Guichet-Error") == "invalid_revision")
+            let national = try await admin.post(url, ["envelope": root.id.uuidString, "amount": "200 000 000", "effective_on": "2021-06-01", "reason": "Plus"])
+            #expect(national.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            let before = try await EnvelopeRevisionModel.query(on: app.db).count()
+            let ok = try await admin.post(url, ["envelope": hdf.id.uuidString, "amount": "7 000 000", "effective_on": "2021-06-01", "reason": "Rallonge de juin"])
+            #expect(ok.headers.first(name: "X-Guichet-Error") == nil)
+            #expect(try await EnvelopeRevisionModel.query(on: app.db).count() == before + 1)
+            let json = try await admin.get(SiteURL.apiCallEnvelopes(DemoCall.reference).path)
+            let statement = try JSONDecoder().decode(EnvelopeStatementDTO.self, from: Data(json.body.readableBytesView))
+            let line = try #require(statement.envelopes.first { $0.id == hdf.id })
+            #expect(line.currentCents == 700_000_000)
+            #expect(line.initialCents == 330_000_000)
+            #expect(line.committedByWave.first { $0.wave == 1 }?.committedCents == 440_000_000)
+            #expect(statement.waves == [1])
+            // After a published wave, a new one is opened for what follows.
+            let waves = SiteURL.envelopes(DemoCall.reference).path + "/vagues"
+            #expect(try await admin.post(waves, ["label": "", "announced_on": "2021-09-15"]).headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(try await admin.post(waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"]).headers.first(name: "X-Guichet-Error") == nil)
+            #expect(try await WaveModel.query(on: app.db).filter(\.$call.$id == call.id).filter(\.$number == 3).count() == 1)
+            let member = try await InstructionTests().staff(app, "m@exemple.fr", role: .committeeMember, scopes: [])
+            try await member.get(SiteURL.committee.path)
+            #expect(try await member.post(url, ["envelope": hdf.id.uuidString, "amount": "8 000 000", "effective_on": "2021-06-01", "reason": "x"]).status == .notFound)
+        }
+    }
+}
