@@ -85,7 +85,7 @@ import VaporTesting
             #expect(try await DecisionModel.query(on: app.db).filter(\.$wave.$id == wave2.requireID()).count() == Self.winners)
             #expect(try await DossierModel.query(on: app.db).filter(\.$id ~~ candidates.compactMap(\.id))
                 .filter(\.$status == DossierStatus.retained.rawValue).count() == Self.winners)
-            #expect(try await CommitteeSessionModel.query(on: app.db).filter(\.$status == "applied").count() == Self.winners)
+            #expect(try await CommitteeSessionModel.query(on: app.db).filter(\.$id ~~ sessions.compactMap(\.id)).filter(\.$status == "applied").count() == Self.winners)
         }
     }
 }

@@ -64,7 +64,7 @@ import VaporTesting
             #expect(try await stage(c.member, c, first, outcome: "retained", amount: amount.decimalString).headers.first(name: "X-Guichet-Error") == nil)
             try await stage(c.member, c, second, outcome: "waiting_list")
             try await stage(c.chair, c, third, outcome: "rejected", motive: "Le budget ne détaille pas les dépenses de personnel.")
-            #expect(try await StagedDecisionModel.query(on: app.db).count() == 3)
+            #expect(try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == c.session).count() == 3)
             // Nothing is decided before the wave is applied.
             #expect(try await DossierModel.find(first.requireID(), on: app.db)?.status == "reviewed")
             let staged = try await c.chair.get(SiteURL.committeeSession(c.session).path)
@@ -116,7 +116,7 @@ import VaporTesting
             let recused = try await stage(c.member, c, dossier, outcome: "retained", amount: requested.decimalString)
             #expect(recused.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
             #expect(try await c.chair.get(SiteURL.committeeSession(c.session).path).visibleText.contains("Déports"))
-            #expect(try await StagedDecisionModel.query(on: app.db).count() == 0)
+            #expect(try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == c.session).count() == 0)
             // Over the envelope: the region's room cut to less than the request; the wave is refused whole.
             try await stage(c.chair, c, dossier, outcome: "retained", amount: requested.decimalString)
             try await stage(c.chair, c, c.dossiers[1], outcome: "waiting_list")
@@ -230,6 +230,25 @@ import VaporTesting
             let member = try await InstructionTests().staff(app, "m@exemple.fr", role: .committeeMember, scopes: [])
             try await member.get(SiteURL.committee.path)
             #expect(try await member.post(url, ["envelope": hdf.id.uuidString, "amount": "8 000 000", "effective_on": "2021-06-01", "reason": "x"]).status == .notFound)
+        }
+    }
+}
+
+@Suite struct DemoCommitteeTests {
+    @Test func theDemoRecordsTheSixteenthOfAprilSessionAndOpensJunes() async throws {
+        try await withGuichet { app in
+            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let list = try await admin.get(SiteURL.committee.path)
+            #expect(list.visibleText.contains("Comité régional de sélection — 16 avril 2021"))
+            #expect(list.visibleText.contains("Comité régional de sélection — juin 2021"))
+            let april = try #require(try await CommitteeSessionModel.query(on: app.db).filter(\.$status == "applied").first())
+            let minutes = try await admin.get(SiteURL.committeeMinutes(april.requireID()).path)
+            #expect(minutes.visibleText.contains("37 projet(s) retenu(s) pour 4 400 000 €"))
+            #expect(minutes.visibleText.contains("Commissaire à la lutte contre la pauvreté (démonstration) (présidence)"))
+            let june = try #require(try await CommitteeSessionModel.query(on: app.db).filter(\.$status == "open").first())
+            let board = try await admin.get(SiteURL.committeeSession(june.requireID()).path)
+            #expect(board.visibleText.contains("Le comité ne peut pas encore délibérer"))
+            #expect(board.visibleText.contains("simulé"))
         }
     }
 }

@@ -59,6 +59,7 @@ struct DemoLoader {
         try await AuditEntryModel(AuditEntry(at: Date(), actor: agent, action: "reset_demo", entityType: "call",
                                              entityID: callID, from: nil, to: nil,
                                              reason: "Réinitialisation de l'appel de démonstration")).create(on: db)
+        try await DemoCommittee.delete(callID: callID, on: db)
         try await DecisionModel.query(on: db).filter(\.$dossier.$id ~~ dossierIDs).delete()
         try await DossierModel.query(on: db).filter(\.$call.$id == callID).delete()
         try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs)).delete()
@@ -232,6 +233,7 @@ struct DemoLoader {
         audit.append(AuditEntryModel(AuditEntry(at: DemoCall.wave1Day, actor: Self.agent, action: "publish_wave", entityType: "call",
                                                 entityID: callID, from: nil, to: "wave_1", reason: "Annonce des premiers lauréats")))
         for chunk in audit.chunked(400) { try await chunk.create(on: database) }
+        try await DemoCommittee.insert(callID: callID, waves: waveModels, decisions: decisions, on: database)
     }
 }
 
