@@ -34,6 +34,23 @@ for generated in 250 2573; do
     p99=$(awk '$1=="99%" {print $2}' <<<"$out")
     echo "| $total | \`GET $path\` | $rps | $p50 | $p99 |"
   done
+  # The staff's main pages, signed in as a national administrator opened by the command line.
+  GUICHET_DATABASE_PATH="$db" GUICHET_NEW_PASSWORD="bench password 2026" "$bin" user create --email bench@exemple.fr \
+    --name "Banc d'essai" --role administrator --scope national >/dev/null 2>&1
+  jar="$tmp/cookies-$generated"
+  token=$(curl -fsS -c "$jar" -b "$jar" "http://127.0.0.1:$port/connexion" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+  curl -fsS -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$token" --data-urlencode "email=bench@exemple.fr" \
+    --data-urlencode "password=bench password 2026" "http://127.0.0.1:$port/connexion"
+  cookie="guichet_session=$(awk '$6 == "guichet_session" {print $7}' "$jar")"
+  session=$(curl -fsS -b "$jar" "http://127.0.0.1:$port/comite" | grep -o '/comite/seances/[0-9a-f-]\{36\}' | head -n 1)
+  for path in /instruction /instruction/export.csv "$session" /comite/enveloppes/hdf-2021; do
+    out=$(wrk -t2 -c8 -d"${duration}s" --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+    p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+    label="$path"; [ "$path" = "$session" ] && label="/comite/seances/<juin> (board)"
+    echo "| $total | \`GET $label\` (signed in) | $rps | $p50 | $p99 |"
+  done
   kill $server; wait $server 2>/dev/null || true
   echo "| $total | demo load (\`guichet demo\`, migrations included) | — | ${load_ms} ms | — |"
 done
