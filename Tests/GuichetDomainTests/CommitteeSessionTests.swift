@@ -68,3 +68,32 @@ import Testing
         }
     }
 }
+
+@Suite struct EnvelopeStatementTests {
+    @Test func eachWaveShowsTheAmountInForceWhatItCommittedProposesAndWhatRemains() throws {
+        // The seed: 3.3 M€, doubled to 6.6 M€ on 9 April, before the first wave (16 April).
+        let opens = ParisTime.day("2020-12-01")!
+        let plan = Fixtures.envelope("Plan", euros: 100_000_000)
+        var hdf = try Envelope(id: UUID(), parentID: plan.id, label: "Hauts-de-France", drawCode: "32", ownerName: "État",
+                               initial: EnvelopeRevision(amount: Fixtures.euros(3_300_000), effectiveOn: opens, reason: "initial"))
+        try hdf.revise(EnvelopeRevision(amount: Fixtures.euros(6_600_000), effectiveOn: ParisTime.day("2021-04-09")!, reason: "doublement"),
+                       committed: .zero)
+        #expect(hdf.amount(asOf: ParisTime.day("2021-01-01")!) == Fixtures.euros(3_300_000))
+        #expect(hdf.amount(asOf: ParisTime.day("2021-04-16")!) == Fixtures.euros(6_600_000))
+        let waves = [Wave(number: 1, label: "Vague 1", announcedOn: ParisTime.day("2021-04-16")!, publishedAt: ParisTime.day("2021-04-16")!),
+                     Wave(number: 2, label: "Vague 2", announcedOn: ParisTime.day("2021-06-01")!, publishedAt: nil)]
+        var laureate = Fixtures.dossier(status: .retained, requested: 4_400_000)
+        laureate.status = .retained
+        let decision = Decision(dossierID: laureate.id, waveNumber: 1, outcome: .retained(amount: Fixtures.euros(4_400_000)),
+                                decidedAt: waves[0].announcedOn, simulated: true)
+        let statement = try EnvelopeStatement(envelopes: [plan, hdf], dossiers: [laureate], decisions: [decision], waves: waves,
+                                              proposals: [(.departemental(departement: "80"), Fixtures.euros(1_000_000), 2)])
+        let line = try #require(statement.lines.first { $0.envelope.id == hdf.id })
+        #expect(line.byWave[1] == EnvelopeStatement.WaveFigures(amountInForce: Fixtures.euros(6_600_000), committed: Fixtures.euros(4_400_000),
+                                                                proposed: .zero, remaining: Fixtures.euros(2_200_000)))
+        #expect(line.byWave[2]?.proposed == Fixtures.euros(1_000_000))
+        #expect(line.byWave[2]?.remaining == Fixtures.euros(2_200_000))
+        #expect(line.remainingAfterProposals == Fixtures.euros(1_200_000))
+        #expect(statement.lines.first?.proposed == Fixtures.euros(1_000_000))
+    }
+}

@@ -12,7 +12,11 @@ struct EnvelopeStatementDTO: Content {
 
     struct WaveAmount: Content {
         let wave: Int
+        /// In force on the wave's announcement day.
+        let amountInForceCents: Int64
         let committedCents: Int64
+        /// In force minus what this wave and the earlier ones committed.
+        let remainingCents: Int64
     }
 
     struct Line: Content {
@@ -41,7 +45,11 @@ struct EnvelopeStatementDTO: Content {
             Line(id: line.envelope.id, parentId: line.envelope.parentID, label: line.envelope.label, drawCode: line.envelope.drawCode,
                  depth: line.depth, initialCents: line.envelope.initialAmount.cents, currentCents: line.envelope.currentAmount.cents,
                  revisions: line.envelope.revisions.map { Revision(amountCents: $0.amount.cents, effectiveOn: ParisTime.isoDay($0.effectiveOn), reason: $0.reason) },
-                 committedByWave: statement.waves.map { WaveAmount(wave: $0.number, committedCents: line.committedByWave[$0.number]?.cents ?? 0) },
+                 committedByWave: statement.waves.map { wave in
+                     let figures = line.byWave[wave.number]
+                     return WaveAmount(wave: wave.number, amountInForceCents: figures?.amountInForce.cents ?? 0,
+                                       committedCents: figures?.committed.cents ?? 0, remainingCents: figures?.remaining.cents ?? 0)
+                 },
                  committedCents: line.committed.cents, remainingCents: line.remaining.cents)
         }
     }

@@ -135,16 +135,18 @@ extension ResultsService {
         let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions).sort(\.$position).all()
             .map { try $0.domain() }
         let waves = call.call.waves.filter { !publishedOnly || $0.publishedAt != nil }
-        var proposals: [(scope: Scope, amount: Money)] = []
+        var proposals: [(scope: Scope, amount: Money, wave: Int)] = []
         if !publishedOnly {
             let open = try await CommitteeSessionModel.query(on: database).filter(\.$call.$id == callID)
-                .filter(\.$status == CommitteeSessionModel.Status.open.rawValue).all(\.$id)
-            let staged = try await StagedDecisionModel.query(on: database).filter(\.$session.$id ~~ open)
+                .filter(\.$status == CommitteeSessionModel.Status.open.rawValue).all()
+            let waveOf = Dictionary(open.compactMap { session in session.id.map { ($0, waveNumbers[session.$wave.id] ?? 0) } },
+                                    uniquingKeysWith: { a, _ in a })
+            let staged = try await StagedDecisionModel.query(on: database).filter(\.$session.$id ~~ Array(waveOf.keys))
                 .filter(\.$outcome == "retained").all()
             let scopes = Dictionary(dossiers.map { ($0.id, $0.scope) }, uniquingKeysWith: { a, _ in a })
             for decision in staged {
                 guard let scope = scopes[decision.$dossier.id] else { continue }
-                proposals.append((scope, try Money(cents: decision.grantedCents)))
+                proposals.append((scope, try Money(cents: decision.grantedCents), waveOf[decision.$session.id] ?? 0))
             }
         }
         return try EnvelopeStatement(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: waves, proposals: proposals)

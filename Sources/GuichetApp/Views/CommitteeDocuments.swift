@@ -163,7 +163,10 @@ struct EnvelopesPage: Encodable {
         rows = statement.lines.map { line in
             Row(id: line.envelope.id.uuidString.lowercased(), label: line.envelope.label, indent: String(repeating: "— ", count: line.depth),
                 initial: line.envelope.initialAmount.formatted(), current: line.envelope.currentAmount.formatted(),
-                waves: statement.waves.map { (line.committedByWave[$0.number] ?? .zero).formatted() },
+                waves: statement.waves.map { wave in
+                    guard let f = line.byWave[wave.number] else { return "—" }
+                    return "en vigueur \(f.amountInForce.formatted()) ; engagé \(f.committed.formatted()) ; proposé \(f.proposed.formatted()) ; reste \(f.remaining.formatted())"
+                },
                 committed: line.committed.formatted(), proposed: line.proposed.formatted(), remaining: line.remaining.formatted(),
                 remainingAfter: line.remainingAfterProposals.formatted(), over: line.isOverProposed,
                 revisions: line.envelope.revisions.map { "\(ParisTime.longDate($0.effectiveOn)) : \($0.amount.formatted()) — \($0.reason)" })

@@ -60,6 +60,12 @@ public struct Envelope: Sendable {
     /// The amount in force (the latest revision).
     public var currentAmount: Money { revisions[revisions.count - 1].amount }
 
+    /// The amount in force on a day: the latest revision effective by then (the initial amount
+    /// before any).
+    public func amount(asOf day: Date) -> Money {
+        revisions.last { $0.effectiveOn <= day }?.amount ?? initialAmount
+    }
+
     /// Records a revision, keeping the earlier ones.
     ///
     /// - Parameter committed: what is already committed on this envelope and its children; an
