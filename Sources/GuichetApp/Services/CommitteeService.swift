@@ -114,30 +114,43 @@ struct CommitteeService {
 
     /// Stages (or replaces) a decision on a dossier of the session's scope.
     func stage(_ session: CommitteeSessionModel, dossier: DossierModel, outcome: DecisionOutcome, by user: UserModel) async throws {
+        try await stageAll(session, decisions: [(dossier, outcome)], by: user)
+    }
+
+    /// Stages decisions (one, or a proposal adopted), all or nothing: each is checked first
+    /// (status, amount, motive, recusal; envelopes are checked when the wave is applied), then all
+    /// are written in one transaction.
+    func stageAll(_ session: CommitteeSessionModel, decisions: [(DossierModel, DecisionOutcome)], by user: UserModel) async throws {
         try checkOpen(session)
         let userID = try user.requireID()
         guard session.members.contains(where: { $0.$user.id == userID && $0.present }) else {
             throw DomainError.actorNotAllowed(action: "préparer une décision (cochez-vous parmi les présents)", role: Role(rawValue: user.role) ?? .committeeMember)
         }
+        guard !decisions.isEmpty else { throw DomainError.invalidForm(errors: ["session": "La proposition ne retient aucun dossier."]) }
         let call = try await CallRepository(database: database).load(session.$call.get(on: database))
-        // The lifecycle checks status, amount and motive now; envelopes are checked when the wave is applied.
-        _ = try DossierLifecycle.transition(try dossier.domain(), .decide(outcome), by: InstructionService.agent(user), call: call.call, now: now)
-        try await StaffDirectory(database: database).checkNotConflicted(user, on: dossier, action: "délibérer sur ce dossier", now: now)
-        let sessionID = try session.requireID(), dossierID = try dossier.requireID()
+        let agent = InstructionService.agent(user)
+        for (dossier, outcome) in decisions {
+            _ = try DossierLifecycle.transition(try dossier.domain(), .decide(outcome), by: agent, call: call.call, now: now)
+            try await StaffDirectory(database: database).checkNotConflicted(user, on: dossier, action: "délibérer sur ce dossier", now: now)
+        }
+        let sessionID = try session.requireID()
         try await database.transaction { db in
-            try await StagedDecisionModel.query(on: db).filter(\.$session.$id == sessionID).filter(\.$dossier.$id == dossierID).delete()
-            let staged = StagedDecisionModel()
-            staged.$session.id = sessionID
-            staged.$dossier.id = dossierID
-            staged.outcome = outcome.kind
-            staged.grantedCents = outcome.grantedAmount.cents
-            if case .rejected(let motive) = outcome { staged.motive = motive.trimmingCharacters(in: .whitespacesAndNewlines) }
-            staged.stagedBy = userID
-            staged.stagedAt = now
-            try await staged.create(on: db)
-            try await AuditEntryModel(AuditEntry(at: now, actor: InstructionService.agent(user), action: "stage_decision", entityType: "dossier",
-                                                 entityID: dossierID, from: nil, to: outcome.kind,
-                                                 reason: "\(session.title) : \(Self.describe(outcome))")).create(on: db)
+            for (dossier, outcome) in decisions {
+                let dossierID = try dossier.requireID()
+                try await StagedDecisionModel.query(on: db).filter(\.$session.$id == sessionID).filter(\.$dossier.$id == dossierID).delete()
+                let staged = StagedDecisionModel()
+                staged.$session.id = sessionID
+                staged.$dossier.id = dossierID
+                staged.outcome = outcome.kind
+                staged.grantedCents = outcome.grantedAmount.cents
+                if case .rejected(let motive) = outcome { staged.motive = motive.trimmingCharacters(in: .whitespacesAndNewlines) }
+                staged.stagedBy = userID
+                staged.stagedAt = now
+                try await staged.create(on: db)
+                try await AuditEntryModel(AuditEntry(at: now, actor: agent, action: "stage_decision", entityType: "dossier", entityID: dossierID,
+                                                     from: nil, to: outcome.kind,
+                                                     reason: "\(session.title) : \(Self.describe(outcome))")).create(on: db)
+            }
         }
     }
 

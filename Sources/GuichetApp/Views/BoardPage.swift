@@ -118,7 +118,7 @@ struct BoardPage: Encodable {
         rows = board.rows.enumerated().map { index, row in
             let dossierID = row.domain.id
             let opinion = row.opinion.map { o in
-                "\(OpinionKind(rawValue: o.kind)?.label ?? o.kind), \((try? Money(cents: o.proposedCents).formatted()) ?? "")"
+                "\(OpinionKind(rawValue: o.kind)?.label ?? o.kind), \(Money.text(cents: o.proposedCents))"
             } ?? "—"
             let staged = row.staged.flatMap { try? CommitteeService.describe($0.domainOutcome()) }
             let defaultAmount = row.staged.flatMap { $0.outcome == "retained" ? $0.grantedCents : nil } ?? row.opinion?.proposedCents

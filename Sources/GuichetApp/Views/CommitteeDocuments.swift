@@ -28,7 +28,7 @@ struct LetterPage: Encodable {
         address = [organisation.address, [organisation.postcode, organisation.city].compactMap { $0 }.joined(separator: " ")]
             .compactMap { $0 }.filter { !$0.isEmpty }
         object = "Décision sur votre demande de subvention — dossier \(dossier.number ?? "") « \(dossier.title) »"
-        let requested = ((try? Money(cents: dossier.requestedCents)) ?? .zero).formatted()
+        let requested = Money.text(cents: dossier.requestedCents)
         var body = ["Madame, Monsieur,",
                     "Vous avez déposé le dossier « \(dossier.title) » en réponse à l'appel à projets « \(call.model.title) », pour un montant demandé de \(requested)."]
         switch outcome {
@@ -116,13 +116,13 @@ struct MinutesPage: Encodable {
                 let k = key(dossier)
                 grouped[k] = ((grouped[k]?.0 ?? 0) + 1, (grouped[k]?.1 ?? 0) + amount.cents)
             }
-            return grouped.sorted { $0.key < $1.key }.map { Total(label: $0.key, count: $0.value.0, amount: ((try? Money(cents: $0.value.1)) ?? .zero).formatted()) }
+            return grouped.sorted { $0.key < $1.key }.map { Total(label: $0.key, count: $0.value.0, amount: Money.text(cents: $0.value.1)) }
         }
         byTheme = totals { themes[$0.themeCode] ?? $0.themeCode }
         byTerritory = totals { QueuePage.groupLabel($0.instructorGroup ?? "") }
         let retained = decisions.compactMap { if case .retained(let amount) = $0.1 { amount.cents } else { nil } }
         retainedCount = retained.count
-        retainedAmount = ((try? Money(cents: retained.reduce(0, +))) ?? .zero).formatted()
+        retainedAmount = Money.text(cents: retained.reduce(0, +))
         draft = session.isOpen
         appliedAt = session.appliedAt.map(ParisTime.longDateTime)
         backURL = SiteURL.committeeSession(session.id ?? UUID()).path

@@ -111,7 +111,7 @@ struct QueuePage: Encodable {
             return Row(number: d.number ?? "", title: d.title, organisation: d.organisation.name,
                        theme: themeLabels[d.themeCode] ?? d.themeCode, territory: Self.groupLabel(d.instructorGroup ?? ""),
                        status: (DossierStatus(rawValue: d.status) ?? .filed).label,
-                       requested: (try? Money(cents: d.requestedCents).formatted()) ?? "",
+                       requested: Money.text(cents: d.requestedCents),
                        filed: d.filedAt.map(ParisTime.longDate) ?? "", assignee: d.assigneeID.flatMap { assignees[$0] } ?? "—",
                        url: SiteURL.staffDossier(id).path, simulated: d.simulated,
                        score: scores[id].map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" } ?? "—",
@@ -277,7 +277,7 @@ struct StaffDossierPage: Encodable {
         if values.isEmpty {
             // Dossiers loaded from elsewhere (the demo's history) have no form answers.
             answers = [DossierSummaryPage.Answer(label: "Résumé", value: dossier.summary, section: nil),
-                       DossierSummaryPage.Answer(label: "Montant demandé", value: (try? Money(cents: dossier.requestedCents).formatted()) ?? "", section: nil)]
+                       DossierSummaryPage.Answer(label: "Montant demandé", value: Money.text(cents: dossier.requestedCents), section: nil)]
         } else {
             var described: [String: String] = [:]
             for attachment in attachments {
@@ -334,13 +334,13 @@ struct StaffDossierPage: Encodable {
         }
         self.opinions = opinions.map { o in
             OpinionLine(author: o.author.displayName, kind: OpinionKind(rawValue: o.kind)?.label ?? o.kind,
-                        amount: (try? Money(cents: o.proposedCents).formatted()) ?? "", motive: o.motive,
+                        amount: Money.text(cents: o.proposedCents), motive: o.motive,
                         at: o.createdAt.map(ParisTime.longDateTime) ?? "")
         }
         correction = dossier.correctionMessage.map { message in
             "Complément demandé (échéance : \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "—")) : \(message)"
         }
-        requested = (try? Money(cents: dossier.requestedCents).formatted()) ?? ""
+        requested = Money.text(cents: dossier.requestedCents)
         let grid = call.model.scoringGrid.flatMap { try? JSONDecoder().decode(ScoringGrid.self, from: Data($0.utf8)) }
         let viewerID = req.auth.get(UserModel.self)?.id
         let mine = reviews.first { $0.$reviewer.id == viewerID }
