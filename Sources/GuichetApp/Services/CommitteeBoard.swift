@@ -36,8 +36,13 @@ struct CommitteeBoard {
         let staged = try await StagedDecisionModel.query(on: db).filter(\.$session.$id == sessionID).all()
         let stagedByDossier = Dictionary(staged.map { ($0.$dossier.id, $0) }, uniquingKeysWith: { a, _ in a })
         let decidable = [DossierStatus.reviewed.rawValue, DossierStatus.waitingList.rawValue]
+        // An open session looks at what is still to decide; an applied one at what it decided.
         let query = DossierModel.query(on: db).filter(\.$call.$id == call.id).with(\.$organisation)
-            .group(.or) { $0.filter(\.$status ~~ decidable).filter(\.$id ~~ Array(stagedByDossier.keys)) }
+        if session.isOpen {
+            query.group(.or) { $0.filter(\.$status ~~ decidable).filter(\.$id ~~ Array(stagedByDossier.keys)) }
+        } else {
+            query.filter(\.$id ~~ Array(stagedByDossier.keys))
+        }
         if let theme, !theme.isEmpty { query.filter(\.$themeCode == theme) }
         if let territory, !territory.isEmpty { query.filter(\.$instructorGroup == territory) }
         let candidates = try await query.all().compactMap { model -> (DossierModel, Dossier)? in
@@ -57,6 +62,18 @@ struct CommitteeBoard {
             if a.1.requestedAmount != b.1.requestedAmount { return a.1.requestedAmount < b.1.requestedAmount }
             return (a.1.number ?? "") < (b.1.number ?? "")
         }
+        // The room the session works with: what remains now, plus, once it is applied, what its
+        // own decisions took (so that its running total reads as it did in the meeting).
+        var room: [UUID: Money] = [:]
+        for line in ledger.lines { room[line.envelope.id] = line.remaining }
+        if !session.isOpen {
+            for (model, dossier) in candidates {
+                guard let staged = stagedByDossier[dossier.id], staged.outcome == "retained" else { continue }
+                let envelope = try ledger.envelope(for: dossier.scope).id
+                room[envelope] = try (room[envelope] ?? .zero).adding(try Money(cents: staged.grantedCents))
+                _ = model
+            }
+        }
         var running: [UUID: Money] = [:]
         var rows: [Row] = []
         for (model, dossier) in ranked {
@@ -65,7 +82,7 @@ struct CommitteeBoard {
             let amount = stagedDecision?.outcome == "retained" ? try Money(cents: stagedDecision?.grantedCents ?? 0) : .zero
             let total = try (running[envelope.id] ?? .zero).adding(amount)
             running[envelope.id] = total
-            let remaining = ledger.line(envelope.id)?.remaining ?? .zero
+            let remaining = room[envelope.id] ?? .zero
             rows.append(Row(dossier: model, domain: dossier, score: scores[dossier.id], opinion: latestOpinion[dossier.id], staged: stagedDecision,
                             recused: recusedBy.compactMap { $0.value.contains(dossier.id) ? $0.key : nil }.sorted(),
                             envelope: envelope, runningTotal: total, remainingAfter: remaining.remaining(after: total),
