@@ -56,6 +56,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.asyncCommands.use(ReportCommand(), as: "report")
     app.asyncCommands.use(OutboxCommand(), as: "outbox")
     app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(ProposeCommand(), as: "propose")
     app.asyncCommands.use(ServeWithDataCommand(), as: "serve", isDefault: true)
 }
 

@@ -15,4 +15,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdminController())
     try app.register(collection: CommitteeController())
     try app.register(collection: CommitteeDocumentsController())
+    try app.register(collection: ProposalController())
 }
