@@ -132,6 +132,7 @@ import VaporTesting
         (.GET, "/comite/seances/:session", "", .sessionMembers(.ok)),
         (.GET, "/comite/seances/:session/proces-verbal", "", .sessionMembers(.ok)),
         (.GET, "/comite/seances/:session/lettres/:dossier", "", .sessionMembers(.ok)),
+        (.GET, "/comite/seances/:session/proposition", "", .sessionMembers(.ok)),
         (.GET, "/comite/enveloppes/:call", "", .committee(.ok)),
         // Administration.
         (.GET, "/admin/personnel", "", .administration(.ok)),
@@ -167,6 +168,7 @@ import VaporTesting
         (.POST, "/comite/seances/:session/presences", "", .sessionMembers(.seeOther)),
         (.POST, "/comite/seances/:session/decisions", "", .sessionMembers(.seeOther)),
         (.POST, "/comite/seances/:session/decisions/retirer", "", .sessionMembers(.seeOther)),
+        (.POST, "/comite/seances/:session/proposition", "", .sessionMembers(.seeOther)),
         (.POST, "/comite/seances/:session/appliquer", "", .sessionMembers(.seeOther)),
         (.POST, "/comite/enveloppes/:call/revisions", "", .administration(.seeOther)),
         (.POST, "/comite/enveloppes/:call/vagues", "", .administration(.seeOther)),

@@ -88,6 +88,8 @@ import VaporTesting
         (.GET, "/comite/enveloppes/:call", "/comite/enveloppes/hdf-2021", .seeOther),
         (.POST, "/comite/enveloppes/:call/revisions", "/comite/enveloppes/hdf-2021/revisions", .forbidden),
         (.POST, "/comite/enveloppes/:call/vagues", "/comite/enveloppes/hdf-2021/vagues", .forbidden),
+        (.GET, "/comite/seances/:session/proposition", "/comite/seances/\(UUID())/proposition", .seeOther),
+        (.POST, "/comite/seances/:session/proposition", "/comite/seances/\(UUID())/proposition", .forbidden),
         (.GET, "/dossiers/:dossier/decision", "/dossiers/\(UUID())/decision", .seeOther),
         (.GET, "/api/v1/calls/:call/envelopes", "/api/v1/calls/hdf-2021/envelopes", .ok),
         (.GET, "/invitations/accepter", "/invitations/accepter?jeton=inconnu", .seeOther),

@@ -75,6 +75,7 @@ struct BoardPage: Encodable {
     let unstageURL: String
     let applyURL: String
     let minutesURL: String
+    let proposalURL: String
     let filterURL: String
     let stagedCount: Int
 
@@ -147,6 +148,7 @@ struct BoardPage: Encodable {
         unstageURL = base + "/decisions/retirer"
         applyURL = base + "/appliquer"
         minutesURL = SiteURL.committeeMinutes(id).path
+        proposalURL = base + "/proposition"
         filterURL = base
     }
 }
