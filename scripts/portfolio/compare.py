@@ -268,6 +268,16 @@ def compare(name, path, command, limit):
         verdict = "yes (both infeasible)" if same else "NO (infeasibility)"
         if not same:
             problems.append(f"{name}: only one solver says infeasible")
+    elif h["status"] == "optimal" and guichet["status"] == "time_limit" and g_objective is not None:
+        # Guichet stopped on its limit: its selection may not beat the optimum, its bound may not fall below it.
+        optimum = float(h["objective"])
+        g_bound = guichet.get("bound")
+        low_ok = float(g_objective) <= optimum + 1e-6 * max(1, abs(optimum))
+        high_ok = g_bound is None or float(g_bound) >= optimum - 1e-6 * max(1, abs(optimum))
+        verdict = f"consistent: Guichet {float(g_objective):.6g} ≤ HiGHS {optimum:.6g} ≤ Guichet bound {g_bound if g_bound is not None else '—'}"
+        if not (low_ok and high_ok):
+            verdict = "NO: " + verdict
+            problems.append(f"{name}: HiGHS's optimum {optimum} outside Guichet's [{float(g_objective)}, {g_bound}]")
     elif h["status"] == "time_limit" and g_objective is not None:
         incumbent = h.get("objective")
         bound = h.get("bound")
