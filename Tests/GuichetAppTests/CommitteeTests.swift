@@ -44,6 +44,7 @@ import VaporTesting
         return Committee(chair: chair, member: member, chairUser: chairUser, memberUser: memberUser, session: session, dossiers: dossiers)
     }
 
+    @discardableResult
     func stage(_ browser: Browser, _ committee: Committee, _ dossier: DossierModel, outcome: String, amount: String = "", motive: String = "")
         async throws -> TestingHTTPResponse {
         try await browser.post(SiteURL.committeeSession(committee.session).path + "/decisions",
