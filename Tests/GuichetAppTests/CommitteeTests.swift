@@ -68,7 +68,9 @@ import VaporTesting
             #expect(try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == c.session).count() == 3)
             // Nothing is decided before the wave is applied.
             #expect(try await DossierModel.find(first.requireID(), on: app.db)?.status == "reviewed")
-            let staged = try await c.chair.get(SiteURL.committeeSession(c.session).path)
+            // The board shows a hundred dossiers a page: narrow it to the first dossier's theme and territory.
+            let narrowed = SiteURL.committeeSession(c.session).path + "?theme=\(first.themeCode)&territoire=\(first.instructorGroup ?? "")"
+            let staged = try await c.chair.get(narrowed)
             #expect(staged.visibleText.contains("retenu pour \(amount.formatted())"))
             #expect(try await c.member.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:]).headers.first(name: "X-Guichet-Error") == "actor_not_allowed")
             let applied = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
@@ -250,6 +252,35 @@ import VaporTesting
             let board = try await admin.get(SiteURL.committeeSession(june.requireID()).path)
             #expect(board.visibleText.contains("Le comité ne peut pas encore délibérer"))
             #expect(board.visibleText.contains("simulé"))
+        }
+    }
+
+    @Test func theBoardShowsAHundredRowsAPageWithTheRunningTotalOfTheWholeRankingAndStagingComesBackToItsPage() async throws {
+        try await withGuichet { app in
+            // setup
+            let (chair, session) = try await ProposalTests().june(app)
+            let base = SiteURL.committeeSession(session).path
+            // act
+            let first = try await chair.get(base)
+            let total = try #require(first.visibleText.firstMatch(of: /sur (\d+) \(page 1 sur (\d+)\)/))
+            let count = try #require(Int(total.1)), pages = try #require(Int(total.2))
+            // validate
+            #expect(count > BoardPage.perPage)
+            #expect(pages == (count + BoardPage.perPage - 1) / BoardPage.perPage)
+            #expect(first.body.string.components(separatedBy: "name=\"dossier\"").count - 1 == BoardPage.perPage)
+            #expect(first.body.string.contains("href=\"\(base)?page=2\""))
+            let second = try await chair.get(base + "?page=2")
+            #expect(second.visibleText.contains("Dossiers 101 à"))
+            #expect(second.visibleText.contains("Page précédente"))
+            #expect(try await chair.get(base + "?page=999").visibleText.contains("(page \(pages) sur \(pages))"))
+            #expect(try await chair.get(base + "?page=abc").status == .ok)
+            // Staging a dossier of page 2 returns to page 2; a foreign return address is ignored.
+            let row = try #require(second.body.string.firstMatch(of: /name="dossier" value="([0-9a-f-]{36})"/))
+            let staged = try await chair.post(pairs: base + "/decisions", [("dossier", String(row.1)), ("outcome", "waiting_list"),
+                                                                            ("retour", base + "?page=2")])
+            #expect(staged.headers.first(name: .location) == base + "?page=2")
+            let foreign = try await chair.post(pairs: base + "/decisions/retirer", [("dossier", String(row.1)), ("retour", "https://ailleurs.example/")])
+            #expect(foreign.headers.first(name: .location) == base)
         }
     }
 }

@@ -55,10 +55,11 @@ struct CommitteeController: RouteCollection {
         let (user, session) = try await load(req)
         let theme = try? req.query.get(String.self, at: "theme")
         let territory = try? req.query.get(String.self, at: "territoire")
+        let page = (try? req.query.get(Int.self, at: "page")) ?? 1
         let board = try await CommitteeBoard.load(session, theme: theme, territory: territory, on: req.db)
         let names = try await InstructionController.names(Set(session.members.map { $0.$user.id }), req.db)
         return try await req.view.render("committee/board", BoardPage(req, board: board, user: user, names: names,
-                                                                       theme: theme, territory: territory))
+                                                                       theme: theme, territory: territory, page: page))
     }
 
     @Sendable
@@ -77,7 +78,7 @@ struct CommitteeController: RouteCollection {
         let (user, session) = try await load(req)
         let posted = try PostedForm.read(req)
         let field = { (name: String) in posted.fields[name]?.first ?? "" }
-        return try await act(req, session) {
+        return try await act(req, session, returnTo: field("retour")) {
             let dossier = try await dossierInSession(req, session, field("dossier"))
             let outcome: DecisionOutcome
             switch field("outcome") {
@@ -97,7 +98,7 @@ struct CommitteeController: RouteCollection {
     func unstage(req: Request) async throws -> Response {
         let (user, session) = try await load(req)
         let posted = try PostedForm.read(req)
-        return try await act(req, session) {
+        return try await act(req, session, returnTo: posted.fields["retour"]?.first ?? "") {
             let dossier = try await dossierInSession(req, session, posted.fields["dossier"]?.first ?? "")
             try await service(req).unstage(session, dossierID: dossier.requireID(), by: user)
             return "Décision préparée retirée."
@@ -132,8 +133,10 @@ struct CommitteeController: RouteCollection {
             .encodeResponse(status: status, for: req)
     }
 
-    private func act(_ req: Request, _ session: CommitteeSessionModel, _ work: () async throws -> String) async throws -> Response {
-        let page = SiteURL.committeeSession(try session.requireID()).path
+    /// Runs an action and returns to the board, at the page and filters it was sent from.
+    private func act(_ req: Request, _ session: CommitteeSessionModel, returnTo: String = "",
+                     _ work: () async throws -> String) async throws -> Response {
+        let page = BoardPage.safeReturn(returnTo, session: try session.requireID())
         return try await Refusal.redirecting(req, success: page, refused: page, work)
     }
 

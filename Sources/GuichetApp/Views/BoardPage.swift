@@ -78,8 +78,20 @@ struct BoardPage: Encodable {
     let proposalURL: String
     let filterURL: String
     let stagedCount: Int
+    /// The ranked dossiers counted on every page; this page shows a slice of them.
+    let total: Int
+    let pageInfo: String
+    let previousURL: String?
+    let nextURL: String?
+    /// This page's address, filters included, so that staging returns here.
+    let currentURL: String
 
-    init(_ req: Request, board: CommitteeBoard, user: UserModel, names: [UUID: String], theme: String?, territory: String?) {
+    /// Rows shown per page. The running total is computed over the whole ranking, so a page shows
+    /// the same cumulative amounts as the full list; rendering every row of a national session
+    /// (about 2 000 forms) took over a second (docs/BENCHMARKS.md).
+    static let perPage = 100
+
+    init(_ req: Request, board: CommitteeBoard, user: UserModel, names: [UUID: String], theme: String?, territory: String?, page requested: Int = 1) {
         let session = board.session
         let id = session.id ?? UUID()
         chrome = .make(req)
@@ -116,7 +128,11 @@ struct BoardPage: Encodable {
                         remainingAfter: line.remainingAfterProposals.formatted(), over: line.isOverProposed)
         }
         let themeLabels = Dictionary(board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
-        rows = board.rows.enumerated().map { index, row in
+        total = board.rows.count
+        let pageCount = max(1, (total + Self.perPage - 1) / Self.perPage)
+        let page = min(max(requested, 1), pageCount)
+        let window = ((page - 1) * Self.perPage)..<min(page * Self.perPage, total)
+        rows = zip(window, board.rows[window]).map { index, row in
             let dossierID = row.domain.id
             let opinion = row.opinion.map { o in
                 "\(OpinionKind(rawValue: o.kind)?.label ?? o.kind), \(Money.text(cents: o.proposedCents))"
@@ -150,5 +166,27 @@ struct BoardPage: Encodable {
         minutesURL = SiteURL.committeeMinutes(id).path
         proposalURL = base + "/proposition"
         filterURL = base
+        func link(_ number: Int) -> String {
+            var items: [URLQueryItem] = []
+            if let theme, !theme.isEmpty { items.append(URLQueryItem(name: "theme", value: theme)) }
+            if let territory, !territory.isEmpty { items.append(URLQueryItem(name: "territoire", value: territory)) }
+            if number > 1 { items.append(URLQueryItem(name: "page", value: String(number))) }
+            var components = URLComponents()
+            components.path = base
+            components.queryItems = items.isEmpty ? nil : items
+            return components.string ?? base
+        }
+        pageInfo = total == 0 ? "Aucun dossier."
+            : "Dossiers \(window.lowerBound + 1) à \(window.upperBound) sur \(total) (page \(page) sur \(pageCount))"
+        previousURL = page > 1 ? link(page - 1) : nil
+        nextURL = page < pageCount ? link(page + 1) : nil
+        currentURL = link(page)
+    }
+
+    /// A return address after staging: this session's board, with its filters, never elsewhere.
+    static func safeReturn(_ raw: String, session: UUID) -> String {
+        let base = SiteURL.committeeSession(session).path
+        guard raw == base || raw.hasPrefix(base + "?"), !raw.contains("//"), !raw.contains("\\") else { return base }
+        return raw
     }
 }
