@@ -294,7 +294,7 @@ struct InstructionController: RouteCollection {
             if let groups { query.filter(\.$instructorGroup ~~ Array(groups)) }
             return query
         }
-        let counts = try await countsByStatus(visible())
+        let counts = try await countsByStatus(groups: groups, on: req.db)
         let query = visible().with(\.$organisation)
         if let status = filters.statut.flatMap(DossierStatus.init(rawValue:)) { query.filter(\.$status == status.rawValue) }
         if let theme = filters.theme, !theme.isEmpty { query.filter(\.$themeCode == theme) }
@@ -355,9 +355,22 @@ struct InstructionController: RouteCollection {
         return response
     }
 
-    static func countsByStatus(_ query: QueryBuilder<DossierModel>) async throws -> [String: Int] {
-        let statuses = try await query.all(\.$status)
-        return statuses.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    /// Filed dossiers per status among the visible groups, counted by the database.
+    ///
+    /// Reading every visible dossier's status to count it in Swift cost most of the queue's time at
+    /// 2 610 dossiers (docs/BENCHMARKS.md); `GROUP BY` returns six rows.
+    static func countsByStatus(groups: Set<String>?, on db: any Database) async throws -> [String: Int] {
+        guard let sql = db as? any SQLDatabase else {
+            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
+        }
+        if let groups, groups.isEmpty { return [:] }
+        let query = sql.select().column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(DossierModel.schema).where("filed_at", .isNot, SQLLiteral.null)
+        if let groups { query.where("instructor_group", .in, Array(groups)) }
+        let rows = try await query.groupBy("status").all()
+        return try rows.reduce(into: [:]) { counts, row in
+            counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
     }
 
     static func names(_ ids: Set<UUID>, _ db: any Database) async throws -> [UUID: String] {
