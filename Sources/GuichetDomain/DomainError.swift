@@ -35,6 +35,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case expertRequestClosed(state: String)
     case quorumNotReached(present: Int, required: Int)
     case decisionRefused(dossier: String, reason: String)
+    case publicationRefused(String)
+    case openDataInvalid(lines: [Int], first: String)
 
     /// A stable identifier for clients and tests; never translated, never changed once published.
     public var code: String {
@@ -68,6 +70,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .expertRequestClosed: "expert_request_closed"
         case .quorumNotReached: "quorum_not_reached"
         case .decisionRefused: "decision_refused"
+        case .publicationRefused: "publication_refused"
+        case .openDataInvalid: "open_data_invalid"
         }
     }
 
@@ -130,6 +134,10 @@ public enum DomainError: Error, Equatable, Sendable {
             "Le comité ne peut pas délibérer : \(present) membre\(present > 1 ? "s" : "") présent\(present > 1 ? "s" : "") pour un quorum de \(required), président compris. Cochez les présents."
         case .decisionRefused(let dossier, let reason):
             "Aucune décision n'est appliquée : le dossier \(dossier) est refusé (\(reason))."
+        case .publicationRefused(let reason):
+            "La vague n'est pas publiée : \(reason)"
+        case .openDataInvalid(let lines, let first):
+            "La vague n'est pas publiée : le fichier des subventions (SCDL) ne respecte pas le schéma à \(lines.count == 1 ? "la ligne" : "\(lines.count) lignes, dont la ligne") \(lines.first ?? 0) (\(first)). Corrigez les données puis publiez de nouveau."
         case .conflictOfInterest(let action):
             "Vous avez déclaré un lien avec l'organisation qui porte ce dossier : vous ne pouvez pas \(action). Votre déport est enregistré."
         case .fileTypeNotAllowed(let name, let detected):

@@ -19,7 +19,7 @@ extension DomainError {
     /// the input breaks a rule.
     var httpStatus: HTTPResponseStatus {
         switch self {
-        case .transitionNotAllowed, .waveFrozen, .filingClosed, .filingNotOpen, .envelopeOverspent, .decisionRefused, .quorumNotReached: .conflict
+        case .transitionNotAllowed, .waveFrozen, .filingClosed, .filingNotOpen, .envelopeOverspent, .decisionRefused, .quorumNotReached, .publicationRefused: .conflict
         case .actorNotAllowed: .forbidden
         default: .unprocessableEntity
         }

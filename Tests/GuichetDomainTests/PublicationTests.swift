@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import GuichetDomain
+
+@Suite struct PublicationTests {
+    let april = ParisTime.day("2021-04-16")!
+    let june = ParisTime.day("2021-06-03")!
+
+    func call(wave1: Date?, wave2: Date? = nil) -> Call {
+        Fixtures.call(waves: [
+            Wave(number: 1, label: "Première vague", announcedOn: april, publishedAt: wave1),
+            Wave(number: 2, label: "Seconde vague", announcedOn: june, publishedAt: wave2),
+        ])
+    }
+
+    func input(_ number: String, _ scope: Scope, theme: String = "alimentation") -> ResultsReport.Input {
+        ResultsReport.Input(dossier: Fixtures.dossier(status: .retained, requested: 300_000, scope: scope, theme: theme,
+                                                      title: "Projet \(number)", filedAt: Fixtures.opensAt, number: number),
+                            carrier: "Association \(number)")
+    }
+
+    func retained(_ input: ResultsReport.Input, wave: Int, euros: Int64) -> Decision {
+        Decision(dossierID: input.dossier.id, waveNumber: wave, outcome: .retained(amount: Fixtures.euros(euros)), decidedAt: april, simulated: false)
+    }
+
+    // MARK: - Rules of publishing
+
+    @Test(arguments: [
+        (1, nil, nil, 3, 0, "ok"),
+        (1, Optional("published"), nil, 3, 0, "wave_frozen"),
+        (2, nil, nil, 3, 0, "publication_refused"),      // the first wave is not published yet
+        (2, Optional("published"), nil, 3, 2, "publication_refused"), // staged decisions still pending
+        (2, Optional("published"), nil, 0, 0, "publication_refused"), // nothing decided
+        (3, nil, nil, 3, 0, "unknown_wave"),
+    ] as [(Int, String?, String?, Int, Int, String)])
+    func aWaveIsPublishedInOrderOnceAndOnlyWhenItsDecisionsAreApplied(wave: Int, first: String?, second: String?,
+                                                                       decisions: Int, staged: Int, expected: String) {
+        let call = call(wave1: first == nil ? nil : april, wave2: second == nil ? nil : june)
+        do {
+            try WavePublication.checkCanPublish(wave: wave, of: call, state: .init(decisions: decisions, stagedInOpenSessions: staged))
+            #expect(expected == "ok")
+        } catch {
+            #expect(error.code == expected)
+            #expect(!error.message.isEmpty)
+        }
+    }
+
+    // MARK: - The frozen snapshot
+
+    @Test func theSnapshotListsEachThemeOnceWithItsTerritoriesInOrderAcrossWaves() throws {
+        let a = input("001", .departemental(departement: "59"))
+        let b = input("002", .regional(region: "32"))
+        let c = input("003", .departemental(departement: "59"))
+        let d = input("004", .departemental(departement: "02"), theme: "insertion")
+        let decisions = [retained(a, wave: 1, euros: 100_000), retained(b, wave: 1, euros: 50_000),
+                         retained(c, wave: 2, euros: 20_000), retained(d, wave: 2, euros: 30_000)]
+        let call = call(wave1: april, wave2: june)
+        let report = try ResultsReport(call: call, dossiers: [a, b, c, d], decisions: decisions, publishedOnly: true)
+        let snapshot = PublishedResults(report: report, call: call, version: 2, wave: 2, publishedAt: june)
+        #expect(snapshot.retained == 4)
+        #expect(snapshot.amountCents == 20_000_000)
+        #expect(snapshot.waves.map(\.retained) == [2, 2])
+        #expect(snapshot.themes.map(\.code) == ["alimentation", "insertion"])
+        let food = try #require(snapshot.themes.first)
+        #expect(food.groups.map(\.heading) == ["Au niveau régional", "Dans le Nord"])
+        #expect(food.groups.last?.laureates.map(\.number) == ["001", "003"])
+        #expect(food.groups.last?.laureates.map(\.wave) == [1, 2])
+        #expect(food.amountCents == 17_000_000)
+        // The snapshot survives a round trip through its stored form unchanged.
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        #expect(try decoder.decode(PublishedResults.self, from: encoder.encode(snapshot)) == snapshot)
+    }
+
+    // MARK: - What changed
+
+    @Test func changesNameAddedRemovedAndRegrantedLaureatesAndTheFiguresThatMoved() throws {
+        let a = input("001", .departemental(departement: "59"))
+        let b = input("002", .departemental(departement: "02"))
+        let c = input("003", .departemental(departement: "60"))
+        let first = try PublishedResults(report: ResultsReport(call: call(wave1: april), dossiers: [a, b, c],
+                                                               decisions: [retained(a, wave: 1, euros: 100), retained(b, wave: 1, euros: 200)],
+                                                               publishedOnly: true),
+                                         call: call(wave1: april), version: 1, wave: 1, publishedAt: april)
+        let second = try PublishedResults(report: ResultsReport(call: call(wave1: april, wave2: june), dossiers: [a, b, c],
+                                                                decisions: [retained(a, wave: 1, euros: 100), retained(b, wave: 2, euros: 150),
+                                                                            retained(c, wave: 2, euros: 300)],
+                                                                publishedOnly: true),
+                                          call: call(wave1: april, wave2: june), version: 2, wave: 2, publishedAt: june)
+        let changes = PublicationChanges(from: first, to: second)
+        #expect(changes.added.map(\.number) == ["003"])
+        #expect(changes.removed.isEmpty)
+        #expect(changes.amountChanged.map(\.number) == ["002"])
+        #expect(changes.amountChanged.first?.fromCents == 20_000)
+        #expect(changes.amountChanged.first?.toCents == 15_000)
+        #expect(changes.summary.contains("Projets retenus : 2 → 3"))
+        #expect(changes.summary.contains("Montant accordé : 300 € → 550 €"))
+        #expect(changes.summary.contains("1 lauréat ajouté"))
+        #expect(PublicationChanges(from: second, to: second).isEmpty)
+        let back = PublicationChanges(from: second, to: first)
+        #expect(back.removed.map(\.number) == ["003"])
+    }
+}
