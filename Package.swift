@@ -26,7 +26,7 @@ let package = Package(
     targets: [
         .target(
             name: "GuichetDomain",
-            resources: [.copy("Resources/cog")],
+            resources: [.copy("Resources/cog"), .copy("Resources/scdl")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(
             name: "GuichetDomainTests",
             dependencies: ["GuichetDomain"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -41,17 +41,8 @@ public struct Siret: Hashable, Sendable, Codable, CustomStringConvertible {
     /// - Throws: ``DomainError/invalidSiret(_:)``.
     public init(_ text: String) throws(DomainError) {
         let digits = text.filter { !$0.isWhitespace }
-        guard digits.count == 14, digits.allSatisfy(\.isASCIIDigit) else { throw .invalidSiret(text) }
-        let values = digits.compactMap(\.wholeNumberValue)
-        let valid: Bool
-        if digits.hasPrefix("356000000") {
-            // La Poste's establishments share one SIREN; their keys follow a sum-by-5 rule, and
-            // the head office keeps an ordinary Luhn key.
-            valid = values.reduce(0, +) % 5 == 0 || Siret.luhn(values)
-        } else {
-            valid = Siret.luhn(values)
-        }
-        guard valid else { throw .invalidSiret(text) }
+        // One rule for the form and the open-data file (La Poste's sum-by-5 exception included).
+        guard SCDLSiret.isValid(digits) else { throw .invalidSiret(text) }
         self.value = digits
     }
 
@@ -59,19 +50,6 @@ public struct Siret: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// The SIREN (the organisation's first nine digits).
     public var siren: String { String(value.prefix(9)) }
-
-    static func luhn(_ values: [Int]) -> Bool {
-        var sum = 0
-        for (index, value) in values.reversed().enumerated() {
-            if index % 2 == 1 {
-                let doubled = value * 2
-                sum += doubled > 9 ? doubled - 9 : doubled
-            } else {
-                sum += value
-            }
-        }
-        return sum % 10 == 0
-    }
 }
 
 /// An RNA number (*Répertoire national des associations*): `W` and nine digits.

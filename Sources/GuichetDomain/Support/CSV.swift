@@ -9,7 +9,31 @@ public enum CSV {
     /// - Throws: ``DomainError/invalidCSV(line:reason:)`` for an unterminated quote or a quote in
     ///   the middle of an unquoted field.
     public static func rows(_ text: String) throws(DomainError) -> [[String]] {
-        var rows: [[String]] = []
+        try numberedRows(text).map(\.fields)
+    }
+
+    /// One record and the physical line of the file where it starts (the header is line 1).
+    ///
+    /// A quoted field may contain line breaks, so a record's index is not its line number;
+    /// validators that point people at a line in their file need the real one.
+    public struct Row: Equatable, Sendable {
+        /// The 1-based physical line on which the record starts.
+        public let line: Int
+        /// The record's fields, unquoted.
+        public let fields: [String]
+
+        /// Pairs a record with its starting line.
+        public init(line: Int, fields: [String]) {
+            self.line = line
+            self.fields = fields
+        }
+    }
+
+    /// Reads `text` into records with their starting line, keeping the header row.
+    /// - Throws: ``DomainError/invalidCSV(line:reason:)`` for an unterminated quote or a quote in
+    ///   the middle of an unquoted field.
+    public static func numberedRows(_ text: String) throws(DomainError) -> [Row] {
+        var rows: [Row] = []
         var row: [String] = []
         var field = ""
         var inQuotes = false
@@ -42,7 +66,7 @@ public enum CSV {
                 continue
             case "\n":
                 row.append(field); field = ""; fieldWasQuoted = false
-                rows.append(row); row = []
+                rows.append(Row(line: rowStartLine, fields: row)); row = []
                 line += 1; rowStartLine = line
             case "\"":
                 guard field.isEmpty, !fieldWasQuoted else {
@@ -56,7 +80,7 @@ public enum CSV {
         }
         if inQuotes { throw .invalidCSV(line: rowStartLine, reason: "guillemet ouvrant jamais refermé") }
         if !field.isEmpty || !row.isEmpty || fieldWasQuoted {
-            row.append(field); rows.append(row)
+            row.append(field); rows.append(Row(line: rowStartLine, fields: row))
         }
         return rows
     }
