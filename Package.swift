@@ -26,7 +26,7 @@ let package = Package(
     targets: [
         .target(
             name: "GuichetDomain",
-            resources: [.copy("Resources/cog"), .copy("Resources/scdl")],
+            resources: [.copy("Resources/cog"), .copy("Resources/scdl"), .copy("Resources/geo")],
             swiftSettings: swiftSettings
         ),
         .target(

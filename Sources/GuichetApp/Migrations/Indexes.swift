@@ -40,5 +40,6 @@ enum GuichetMigrations {
         CreateExpertRequests(),
         CreateCorrespondence(),
         CreateCommittee(),
+        CreatePublications(),
     ]
 }
