@@ -95,6 +95,15 @@ import VaporTesting
         (.GET, "/api/v1/calls/:call/results", "", .everyone(.ok)),
         (.GET, "/appels/:call", "", .everyone(.ok)),
         (.GET, "/api/v1/calls/:call/envelopes", "", .everyone(.ok)),
+        // Publications: the practice call has published nothing, so every file answers 404.
+        (.GET, "/appels/:call/resultats/versions", "", .everyone(.ok)),
+        (.GET, "/appels/:call/resultats/versions/:version", "", .everyone(.notFound)),
+        (.GET, "/appels/:call/resultats/versions/:version/:file", "", .everyone(.notFound)),
+        (.GET, "/appels/:call/dossier-de-presse", "", .everyone(.notFound)),
+        (.GET, "/appels/:call/dossier-de-presse.pdf", "", .everyone(.notFound)),
+        (.GET, "/appels/:call/donnees/:file", "", .everyone(.notFound)),
+        (.GET, "/admin/publication", "", .administration(.ok)),
+        (.GET, "/admin/publication/:call", "", .administration(.ok)),
         // Accounts.
         (.GET, "/inscription", "", .everyone(.ok)),
         (.GET, "/confirmation", "?jeton=inconnu", .everyone(.gone)),
@@ -172,6 +181,7 @@ import VaporTesting
         (.POST, "/comite/seances/:session/appliquer", "", .sessionMembers(.seeOther)),
         (.POST, "/comite/enveloppes/:call/revisions", "", .administration(.seeOther)),
         (.POST, "/comite/enveloppes/:call/vagues", "", .administration(.seeOther)),
+        (.POST, "/admin/publication/:call/publier", "", .administration(.seeOther)),
         (.POST, "/admin/personnel", "", .administration(.unprocessableEntity)),
         (.POST, "/admin/personnel/:person", "", .administrators(.unprocessableEntity)),
         (.POST, "/admin/personnel/:person/fermer", "", .administrators(.seeOther)),
@@ -204,6 +214,8 @@ import VaporTesting
                 case ":person": id = person[cell]
                 case ":session": id = session[cell]
                 case ":call": parts.append(PracticeCall.reference); continue
+                case ":version": parts.append("1"); continue
+                case ":file": parts.append("subventions.csv"); continue
                 default: parts.append(part); continue
                 }
                 parts.append(id?.uuidString.lowercased() ?? "manquant")

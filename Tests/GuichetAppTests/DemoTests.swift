@@ -79,7 +79,9 @@ import Testing
             try await DossierModel.query(on: app.db).set(\.$status, to: "withdrawn").update()
             // act
             try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).reset()
+            try await DemoPublication.publishFirstWave(app)
             // validate
+            #expect(try await PublicationModel.query(on: app.db).count() == 1, "the reset demo publishes its first wave again, once")
             #expect(try await CallModel.query(on: app.db).count() == 2, "the seed and the open practice call")
             #expect(try await DossierModel.query(on: app.db).count() == 287)
             #expect(try await DecisionModel.query(on: app.db).filter(\.$outcome == "retained").count() == 37)

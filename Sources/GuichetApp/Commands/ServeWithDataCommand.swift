@@ -26,6 +26,7 @@ enum DataBootstrap {
         guard app.guichetConfiguration.loadDemoWhenEmpty else { return }
         if try await CallModel.query(on: app.db).count() == 0 {
             try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).loadIfAbsent()
+            try await DemoPublication.publishFirstWave(app)
             app.logger.notice("Appel de démonstration chargé (\(DemoCall.reference)).")
         }
     }
@@ -75,8 +76,10 @@ struct DemoCommand: AsyncCommand {
         }
         if signature.reset {
             try await loader.reset()
+            try await DemoPublication.publishFirstWave(app)
             context.console.print("Appel de démonstration « \(DemoCall.reference) » réinitialisé.")
         } else if try await loader.loadIfAbsent() {
+            try await DemoPublication.publishFirstWave(app)
             context.console.print("Appel de démonstration « \(DemoCall.reference) » chargé.")
         } else {
             context.console.print("L'appel de démonstration « \(DemoCall.reference) » est déjà chargé (--reset pour le recharger).")

@@ -37,6 +37,9 @@ public struct AppConfiguration: Sendable {
     /// (`GUICHET_VIRUS_SCANNER` names another command with the same exit codes); `nil`: files
     /// are marked "not scanned".
     public var virusScanner: String? = AttachmentStore.installedScanner
+    /// Chromium for the press kit's PDF (`GUICHET_CHROMIUM_PATH`); found on `PATH` when unset.
+    /// Without it the press kit is HTML only, which prints cleanly.
+    public var chromiumPath: String?
 
     public init(database: DatabaseChoice, loadDemoWhenEmpty: Bool = true, dataDirectory: String = "data",
                 publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, secureCookies: Bool = false,
@@ -74,6 +77,7 @@ public struct AppConfiguration: Sendable {
                                 mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>",
                                 smtpURL: value("GUICHET_SMTP_URL"))
         if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
+        configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
         if let megabytes = value("GUICHET_MAX_UPLOAD_MB").flatMap(Int.init), (1...100).contains(megabytes) {
             configuration.maxUploadBytes = megabytes * 1_000_000
         }

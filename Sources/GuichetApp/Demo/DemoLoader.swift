@@ -60,6 +60,9 @@ struct DemoLoader {
                                              entityID: callID, from: nil, to: nil,
                                              reason: "Réinitialisation de l'appel de démonstration")).create(on: db)
         try await DemoCommittee.delete(callID: callID, on: db)
+        let publications = try await PublicationModel.query(on: db).filter(\.$call.$id == callID).all(\.$id)
+        try await PublicationFileModel.query(on: db).filter(\.$publication.$id ~~ publications).delete()
+        try await PublicationModel.query(on: db).filter(\.$call.$id == callID).delete()
         try await DecisionModel.query(on: db).filter(\.$dossier.$id ~~ dossierIDs).delete()
         try await DossierModel.query(on: db).filter(\.$call.$id == callID).delete()
         try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs)).delete()
@@ -109,7 +112,8 @@ struct DemoLoader {
         var audit: [AuditEntryModel] = []
         for (position, spec) in DemoCall.envelopes.enumerated() {
             let model = EnvelopeModel(callID: callID, parentID: spec.parentKey.flatMap { envelopeIDs[$0] }, label: spec.label,
-                                      drawCode: spec.drawCode, ownerName: spec.owner, ownerSiret: nil, position: position)
+                                      drawCode: spec.drawCode, ownerName: spec.owner,
+                                      ownerSiret: DemoIdentifiers.siret(for: spec.owner), position: position)
             try await model.create(on: database)
             let id = try model.requireID()
             envelopeIDs[spec.key] = id
@@ -130,7 +134,7 @@ struct DemoLoader {
         try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: [:]).checkChildrenFit()
 
         try await dataset.organisations.map {
-            OrganisationModel(id: $0.id, name: $0.name, legalForm: $0.legalForm, siret: nil, rna: nil,
+            OrganisationModel(id: $0.id, name: $0.name, legalForm: $0.legalForm, siret: DemoIdentifiers.siret(for: "\($0.name)|\($0.id)"), rna: nil,
                               departementCode: $0.departementCode, simulated: $0.simulated)
         }.create(on: database)
 
@@ -227,11 +231,6 @@ struct DemoLoader {
         for chunk in opinions.chunked(400) { try await chunk.create(on: database) }
         for chunk in reviews.chunked(400) { try await chunk.create(on: database) }
 
-        // Wave 1 was announced on 16 April 2021: it is published, hence frozen.
-        waveModels[0].publishedAt = DemoCall.wave1Day
-        try await waveModels[0].save(on: database)
-        audit.append(AuditEntryModel(AuditEntry(at: DemoCall.wave1Day, actor: Self.agent, action: "publish_wave", entityType: "call",
-                                                entityID: callID, from: nil, to: "wave_1", reason: "Annonce des premiers lauréats")))
         for chunk in audit.chunked(400) { try await chunk.create(on: database) }
         try await DemoCommittee.insert(callID: callID, waves: waveModels, decisions: decisions, on: database)
     }

@@ -64,7 +64,7 @@ public struct CBCRunner: Sendable {
         process.standardOutput = log
         process.standardError = log
         do {
-            try await run(process, graceSeconds: max(1, model.timeLimitSeconds) + 30)
+            try await ChildProcess.run(process, graceSeconds: max(1, model.timeLimitSeconds) + 30)
         } catch let error as PortfolioError {
             throw error
         } catch {
@@ -75,28 +75,5 @@ public struct CBCRunner: Sendable {
             throw PortfolioError.solverFailed("CBC s'est arrêté (code \(process.terminationStatus)) sans écrire de solution")
         }
         return try CBCOutput.parse(solution: solutionText, log: logText)
-    }
-
-    /// Runs `process` to completion without blocking a thread; stops it when the task is
-    /// cancelled or when it outlives its own time limit by `graceSeconds`.
-    private func run(_ process: Process, graceSeconds: Double) async throws {
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                process.terminationHandler = { _ in continuation.resume() }
-                do {
-                    try process.run()
-                } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let identifier = process.processIdentifier
-                DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) {
-                    if process.isRunning, process.processIdentifier == identifier { process.terminate() }
-                }
-            }
-        } onCancel: {
-            if process.isRunning { process.terminate() }
-        }
     }
 }

@@ -46,6 +46,15 @@ enum SiteURL: Equatable {
     case staffAnnotations(UUID)
     case bulkActions
     case adminStaff
+    case publications
+    case publicationAdmin(String)
+    case publish(String)
+    case resultsVersions(String)
+    case resultsVersion(String, Int)
+    case resultsVersionFile(String, Int, String)
+    case pressKit(String)
+    case pressKitPDF(String)
+    case openData(String, String)
     case adminNewStaff
     case adminPerson(UUID)
     case committee
@@ -113,6 +122,15 @@ enum SiteURL: Equatable {
         case .envelopes(let reference): "/comite/enveloppes/\(reference)"
         case .apiCallEnvelopes(let reference): "/api/v1/calls/\(reference)/envelopes"
         case .adminStaff: "/admin/personnel"
+        case .publications: "/admin/publication"
+        case .publicationAdmin(let reference): "/admin/publication/\(reference)"
+        case .publish(let reference): "/admin/publication/\(reference)/publier"
+        case .resultsVersions(let reference): "/appels/\(reference)/resultats/versions"
+        case .resultsVersion(let reference, let version): "/appels/\(reference)/resultats/versions/\(version)"
+        case .resultsVersionFile(let reference, let version, let file): "/appels/\(reference)/resultats/versions/\(version)/\(file)"
+        case .pressKit(let reference): "/appels/\(reference)/dossier-de-presse"
+        case .pressKitPDF(let reference): "/appels/\(reference)/dossier-de-presse.pdf"
+        case .openData(let reference, let file): "/appels/\(reference)/donnees/\(file)"
         case .adminNewStaff: "/admin/personnel/nouveau"
         case .adminPerson(let id): "/admin/personnel/\(id.uuidString.lowercased())"
         case .instruction: "/instruction"

@@ -37,3 +37,13 @@ public enum WavePublication {
         }
     }
 }
+
+extension Call {
+    /// The call as it will read once wave `number` is published at `date`: what the public will
+    /// see is computed from this before anything is written.
+    public func publishing(wave number: Int, at date: Date) -> Call {
+        Call(reference: reference, title: title, themes: themes, objectives: objectives, opensAt: opensAt, closesAt: closesAt,
+             waves: waves.map { $0.number == number ? Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: date) : $0 },
+             territoryOrder: territoryOrder, regionCode: regionCode)
+    }
+}

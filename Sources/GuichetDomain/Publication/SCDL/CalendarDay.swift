@@ -1,3 +1,5 @@
+import Foundation
+
 /// A day of the proleptic Gregorian calendar, with no time and no time zone.
 ///
 /// Dates in open data files are legal days (the day a convention was signed), not instants:
@@ -72,5 +74,16 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
         return (year, month, day)
+    }
+}
+
+extension CalendarDay {
+    /// The calendar day in Paris on which `date` falls: French administrative acts are dated in
+    /// Paris time whatever the server's zone. Always a real day, so this cannot fail.
+    public init(inParis date: Date) {
+        let c = ParisTime.calendar.dateComponents([.year, .month, .day], from: date)
+        year = c.year ?? 1970
+        month = c.month ?? 1
+        day = c.day ?? 1
     }
 }
