@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: TeamworkController())
     try app.register(collection: AdminController())
     try app.register(collection: PublicationController())
+    try app.register(collection: ImportController())
     try app.register(collection: CommitteeController())
     try app.register(collection: CommitteeDocumentsController())
     try app.register(collection: ProposalController())

@@ -104,6 +104,7 @@ import VaporTesting
         (.GET, "/appels/:call/donnees/:file", "", .everyone(.notFound)),
         (.GET, "/admin/publication", "", .administration(.ok)),
         (.GET, "/admin/publication/:call", "", .administration(.ok)),
+        (.GET, "/admin/import/:call", "", .administration(.ok)),
         // Accounts.
         (.GET, "/inscription", "", .everyone(.ok)),
         (.GET, "/confirmation", "?jeton=inconnu", .everyone(.gone)),
@@ -182,6 +183,7 @@ import VaporTesting
         (.POST, "/comite/enveloppes/:call/revisions", "", .administration(.seeOther)),
         (.POST, "/comite/enveloppes/:call/vagues", "", .administration(.seeOther)),
         (.POST, "/admin/publication/:call/publier", "", .administration(.seeOther)),
+        (.POST, "/admin/import/:call", "", .administration(.unprocessableEntity)),
         (.POST, "/admin/personnel", "", .administration(.unprocessableEntity)),
         (.POST, "/admin/personnel/:person", "", .administrators(.unprocessableEntity)),
         (.POST, "/admin/personnel/:person/fermer", "", .administrators(.seeOther)),

@@ -47,6 +47,7 @@ enum SiteURL: Equatable {
     case bulkActions
     case adminStaff
     case publications
+    case importDossiers(String)
     case publicationAdmin(String)
     case publish(String)
     case resultsVersions(String)
@@ -123,6 +124,7 @@ enum SiteURL: Equatable {
         case .apiCallEnvelopes(let reference): "/api/v1/calls/\(reference)/envelopes"
         case .adminStaff: "/admin/personnel"
         case .publications: "/admin/publication"
+        case .importDossiers(let reference): "/admin/import/\(reference)"
         case .publicationAdmin(let reference): "/admin/publication/\(reference)"
         case .publish(let reference): "/admin/publication/\(reference)/publier"
         case .resultsVersions(let reference): "/appels/\(reference)/resultats/versions"

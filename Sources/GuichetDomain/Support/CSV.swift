@@ -30,9 +30,12 @@ public enum CSV {
     }
 
     /// Reads `text` into records with their starting line, keeping the header row.
+    ///
+    /// - Parameter delimiter: the field separator; French spreadsheet exports use `;` because the
+    ///   comma is their decimal separator.
     /// - Throws: ``DomainError/invalidCSV(line:reason:)`` for an unterminated quote or a quote in
     ///   the middle of an unquoted field.
-    public static func numberedRows(_ text: String) throws(DomainError) -> [Row] {
+    public static func numberedRows(_ text: String, delimiter: Character = ",") throws(DomainError) -> [Row] {
         var rows: [Row] = []
         var row: [String] = []
         var field = ""
@@ -60,7 +63,7 @@ public enum CSV {
                 continue
             }
             switch char {
-            case ",":
+            case delimiter:
                 row.append(field); field = ""; fieldWasQuoted = false
             case "\r":
                 continue

@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import GuichetDomain
+
+/// Loads dossiers (and, for calls whose committee sat elsewhere, their decisions) from a CSV file.
+///
+/// The file is read and checked whole by the domain (``ImportReader``) before anything is
+/// written: a faulty file is refused with every faulty row, and a dry run stops there. A real run
+/// then checks what only the database knows (numbers taken since, each retained amount against
+/// the envelopes, counting the file's earlier rows) and writes everything in one serialized
+/// transaction, or nothing.
+struct ImportService {
+    let database: any Database
+    let now: Date
+
+    /// What an import did, or would do.
+    struct Summary: Sendable {
+        let rows: Int
+        let decisions: Int
+        let newOrganisations: Int
+        let dryRun: Bool
+    }
+
+    /// Decisions come from the committee when it sits in Guichet: a call with committee sessions
+    /// takes none from a file, so that nothing bypasses attendance, recusals and the wave's
+    /// all-or-nothing check.
+    static func acceptsDecisions(_ call: LoadedCall, on db: any Database) async throws -> Bool {
+        try await CommitteeSessionModel.query(on: db).filter(\.$call.$id == call.id).count() == 0
+    }
+
+    /// Checks `text`, then imports it unless `dryRun`.
+    /// - Throws: ``ImportReport`` listing every faulty row; nothing is written then.
+    func run(_ call: LoadedCall, text: String, dryRun: Bool, by agent: Agent,
+             progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Summary {
+        let numbers = Set(try await DossierModel.query(on: database).filter(\.$call.$id == call.id).all(\.$number).compactMap { $0 })
+        let allowDecisions = try await Self.acceptsDecisions(call, on: database)
+        let plan = try ImportReader.read(text: text, call: call.call, existingNumbers: numbers, allowDecisions: allowDecisions, progress: progress)
+        let known = try await existingOrganisations(plan)
+        if dryRun {
+            try await checkEnvelopes(plan, call, on: database)
+            return Summary(rows: plan.rows.count, decisions: plan.decisionCount, newOrganisations: Self.newOrganisations(plan, known), dryRun: true)
+        }
+        let now = self.now
+        return try await SerializedWrite.run(on: database, call: call.id) { db in
+            // Numbers may have been taken since the check: read them again inside the lock.
+            let taken = Set(try await DossierModel.query(on: db).filter(\.$call.$id == call.id).all(\.$number).compactMap { $0 })
+            let clashes = plan.rows.filter { $0.number.map(taken.contains) ?? false }
+            guard clashes.isEmpty else {
+                throw ImportReport(rowsRead: plan.rows.count, validRows: plan.rows.count - clashes.count, issues: clashes.map {
+                    ImportIssue(line: $0.line, column: ImportField.number.rawValue, code: .duplicateNumber,
+                                detail: "le numéro « \($0.number ?? "") » vient d'être attribué dans l'appel.")
+                })
+            }
+            try await checkEnvelopes(plan, call, on: db)
+            let organisations = try await write(plan, call, known: try await existingOrganisations(plan, on: db), agent: agent, now: now, on: db)
+            return Summary(rows: plan.rows.count, decisions: plan.decisionCount, newOrganisations: organisations, dryRun: false)
+        }
+    }
+
+    /// Organisations already known by SIRET or RNA, so that an import never duplicates one.
+    private func existingOrganisations(_ plan: ImportPlan, on db: (any Database)? = nil) async throws -> [String: UUID] {
+        let sirets = Set(plan.rows.compactMap { $0.carrier.siret?.value })
+        let rnas = Set(plan.rows.compactMap { $0.carrier.rna?.value })
+        var known: [String: UUID] = [:]
+        if !sirets.isEmpty {
+            for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$siret ~~ Array(sirets)).all() {
+                if let siret = organisation.siret, let id = organisation.id { known["siret:" + siret] = id }
+            }
+        }
+        if !rnas.isEmpty {
+            for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$rna ~~ Array(rnas)).all() {
+                if let rna = organisation.rna, let id = organisation.id { known["rna:" + rna] = id }
+            }
+        }
+        return known
+    }
+
+    private static func key(_ carrier: ImportedCarrier) -> String {
+        carrier.siret.map { "siret:" + $0.value } ?? carrier.rna.map { "rna:" + $0.value } ?? "nom:" + carrier.name
+    }
+
+    private static func newOrganisations(_ plan: ImportPlan, _ known: [String: UUID]) -> Int {
+        Set(plan.rows.map { key($0.carrier) }).filter { known[$0] == nil }.count
+    }
+
+    /// Every retained amount against the envelopes, in file order: the first row that would
+    /// overspend is reported, with the ones after it that still would.
+    private func checkEnvelopes(_ plan: ImportPlan, _ call: LoadedCall, on db: any Database) async throws {
+        guard plan.decisionCount > 0 else { return }
+        var ledger = try await ResultsService(database: db).results(call, publishedOnly: false).ledger
+        var issues: [ImportIssue] = []
+        for row in plan.rows {
+            guard let decision = row.decision, case .retained(let amount) = decision.outcome else { continue }
+            do {
+                let envelope = try ledger.envelope(for: row.scope)
+                try ledger.position(of: envelope.id).checkCanCommit(amount)
+                ledger = try ledger.committing(amount, on: envelope.id)
+            } catch {
+                issues.append(ImportIssue(line: row.line, column: ImportField.granted.rawValue, code: ImportIssue.Code(error), detail: error.message))
+            }
+        }
+        guard issues.isEmpty else { throw ImportReport(rowsRead: plan.rows.count, validRows: plan.rows.count - issues.count, issues: issues) }
+    }
+
+    /// Writes organisations, dossiers, decisions and their audit entries. Returns how many
+    /// organisations were created.
+    private func write(_ plan: ImportPlan, _ call: LoadedCall, known: [String: UUID], agent: Agent, now: Date,
+                       on db: any Database) async throws -> Int {
+        var organisations = known
+        var created: [OrganisationModel] = []
+        for row in plan.rows where organisations[Self.key(row.carrier)] == nil {
+            let id = UUID()
+            organisations[Self.key(row.carrier)] = id
+            let organisation = row.organisation(id: id)
+            created.append(OrganisationModel(id: id, name: organisation.name, legalForm: organisation.legalForm,
+                                             siret: organisation.siret?.value, rna: organisation.rna?.value,
+                                             departementCode: organisation.departementCode, simulated: false))
+        }
+        for chunk in created.chunked(400) { try await chunk.create(on: db) }
+        let waveIDs = Dictionary(call.waves.compactMap { wave in wave.id.map { (wave.number, $0) } }, uniquingKeysWith: { a, _ in a })
+        var dossiers: [DossierModel] = []
+        var decisions: [DecisionModel] = []
+        var audit: [AuditEntryModel] = []
+        var sequence = call.model.receiptCounter
+        for row in plan.rows {
+            let id = UUID()
+            var number = row.number
+            if number == nil {
+                sequence += 1
+                number = ReceiptNumber.make(prefix: call.model.receiptPrefix, sequence: sequence)
+            }
+            let dossier = row.dossier(id: id, number: number)
+            let model = DossierModel(dossier, callID: call.id, organisationID: organisations[Self.key(row.carrier)] ?? UUID())
+            model.instructorGroup = Routing.group(for: dossier.scope).stored
+            dossiers.append(model)
+            audit.append(AuditEntryModel(AuditEntry(at: now, actor: agent, action: "import", entityType: "dossier", entityID: id,
+                                                    from: nil, to: dossier.status.rawValue, reason: "Import, ligne \(row.line)")))
+            if let imported = row.decision, let waveID = waveIDs[imported.waveNumber] {
+                decisions.append(DecisionModel(imported.decision(dossierID: id), waveID: waveID, decidedBy: agent.name, simulated: false))
+            }
+        }
+        for chunk in dossiers.chunked(400) { try await chunk.create(on: db) }
+        for chunk in decisions.chunked(400) { try await chunk.create(on: db) }
+        for chunk in audit.chunked(400) { try await chunk.create(on: db) }
+        if sequence != call.model.receiptCounter {
+            try await CallModel.query(on: db).filter(\.$id == call.id).set(\.$receiptCounter, to: sequence).update()
+        }
+        return created.count
+    }
+}
