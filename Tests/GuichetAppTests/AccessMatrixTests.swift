@@ -105,6 +105,7 @@ import VaporTesting
         (.GET, "/admin/publication", "", .administration(.ok)),
         (.GET, "/admin/publication/:call", "", .administration(.ok)),
         (.GET, "/admin/import/:call", "", .administration(.ok)),
+        (.GET, "/instruction/exports/:dataset", "", .instructionQueue(.ok)),
         // Accounts.
         (.GET, "/inscription", "", .everyone(.ok)),
         (.GET, "/confirmation", "?jeton=inconnu", .everyone(.gone)),
@@ -218,6 +219,7 @@ import VaporTesting
                 case ":call": parts.append(PracticeCall.reference); continue
                 case ":version": parts.append("1"); continue
                 case ":file": parts.append("subventions.csv"); continue
+                case ":dataset": parts.append("avis.json"); continue
                 default: parts.append(part); continue
                 }
                 parts.append(id?.uuidString.lowercased() ?? "manquant")

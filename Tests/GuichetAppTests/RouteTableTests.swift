@@ -80,6 +80,7 @@ import VaporTesting
         (.GET, "/admin/publication/:call", "/admin/publication/hdf-2021", .seeOther),
         (.POST, "/admin/publication/:call/publier", "/admin/publication/hdf-2021/publier", .forbidden),
         (.GET, "/admin/import/:call", "/admin/import/hdf-2021", .seeOther),
+        (.GET, "/instruction/exports/:dataset", "/instruction/exports/avis.json", .seeOther),
         (.POST, "/admin/import/:call", "/admin/import/hdf-2021", .forbidden),
         (.GET, "/admin/personnel/nouveau", "/admin/personnel/nouveau", .seeOther),
         (.POST, "/admin/personnel", "/admin/personnel", .forbidden),

@@ -11,6 +11,7 @@ struct InstructionController: RouteCollection {
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
         staff.get("instruction", use: queue)
         staff.get("instruction", "export.csv", use: export)
+        staff.get("instruction", "exports", ":dataset", use: exportDataset)
         staff.get("instruction", "dossiers", ":dossier", use: show)
         staff.post("instruction", "dossiers", ":dossier", "prendre", use: take)
         staff.post("instruction", "dossiers", ":dossier", "recevabilite", use: eligibility)
@@ -329,28 +330,39 @@ struct InstructionController: RouteCollection {
         return (query, groups, counts)
     }
 
-    /// The queue as CSV (UTF-8), with the filters applied and the columns shown.
+    /// The queue as CSV (UTF-8), with the filters applied: the dossiers dataset of the exports.
     @Sendable
     func export(req: Request) async throws -> Response {
+        try await exportResponse(req, dataset: .dossiers, format: "csv")
+    }
+
+    /// `/instruction/exports/{dataset}.{csv|json}`: dossiers, scores (`notes`), opinions (`avis`)
+    /// or decisions of the dossiers the person may see, with the queue's filters.
+    @Sendable
+    func exportDataset(req: Request) async throws -> Response {
+        let name = req.parameters.get("dataset") ?? ""
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let dataset = ExportService.Dataset(rawValue: parts[0]), ["csv", "json"].contains(parts[1]) else {
+            throw AppError.notFound("unknown_export", "Export inconnu : choisissez dossiers, notes, avis ou decisions, en .csv ou .json.")
+        }
+        return try await exportResponse(req, dataset: dataset, format: parts[1])
+    }
+
+    private func exportResponse(_ req: Request, dataset: ExportService.Dataset, format: String) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
         let filters = (try? req.query.decode(Filters.self)) ?? Filters()
         let (query, _, _) = try await Self.queueQuery(req, user: user, filters: filters)
-        let dossiers = try await query.all()
-        let assignees = try await Self.names(Set(dossiers.compactMap(\.assigneeID)), req.db)
-        let labels = try await Teamwork(database: req.db, now: Date()).labels(of: dossiers.compactMap(\.id))
-        let themes = Dictionary(DemoCall.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
-        var rows = [["Numéro", "Projet", "Porteur", "Thématique", "Territoire", "Statut", "Montant demandé (€)", "Déposé le",
-                     "Instructeur", "Étiquettes", "Données simulées"]]
-        for d in dossiers {
-            rows.append([d.number ?? "", d.title, d.organisation.name, themes[d.themeCode] ?? d.themeCode,
-                         QueuePage.groupLabel(d.instructorGroup ?? ""), (DossierStatus(rawValue: d.status) ?? .filed).label,
-                         (try? Money(cents: d.requestedCents).decimalString) ?? "", d.filedAt.map(ParisTime.isoDay) ?? "",
-                         d.assigneeID.flatMap { assignees[$0] } ?? "", d.id.flatMap { labels[$0] }?.joined(separator: ", ") ?? "",
-                         d.simulated ? "oui" : "non"])
+        let table = try await ExportService(database: req.db).table(dataset, dossiers: try await query.all(), user: user)
+        let response: Response
+        if format == "json" {
+            response = Response(status: .ok, body: .init(data: try table.json()))
+            response.headers.replaceOrAdd(name: .contentType, value: "application/json")
+        } else {
+            // The byte-order mark lets spreadsheets read UTF-8.
+            response = Response(status: .ok, body: .init(string: "\u{FEFF}" + table.csv))
+            response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         }
-        let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + CSV.write(rows)))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"dossiers.csv\"")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(dataset.rawValue).\(format)\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
     }

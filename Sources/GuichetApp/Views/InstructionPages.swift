@@ -56,6 +56,8 @@ struct QueuePage: Encodable {
     let previousURL: String?
     let nextURL: String?
     let exportURL: String
+    /// The other exports of the same selection: scores, opinions, decisions; CSV and JSON.
+    let exports: [Option]
     let noteMin: String
     let noteMax: String
     let labelOptions: [Option]
@@ -134,6 +136,12 @@ struct QueuePage: Encodable {
             return components.string ?? SiteURL.instruction.path
         }
         exportURL = link(1).replacingOccurrences(of: SiteURL.instruction.path + "?", with: SiteURL.instruction.path + "/export.csv?")
+        let query = link(1).components(separatedBy: "?").dropFirst().first.map { "?" + $0 } ?? ""
+        exports = [("dossiers", "dossiers"), ("notes", "notes"), ("avis", "avis"), ("decisions", "décisions")].flatMap { dataset, label in
+            ["csv", "json"].map { format in
+                Option(value: SiteURL.instruction.path + "/exports/\(dataset).\(format)" + query, label: "\(label) (\(format.uppercased()))", selected: false)
+            }
+        }
         previousURL = metadata.page > 1 ? link(metadata.page - 1) : nil
         nextURL = metadata.page < metadata.pageCount ? link(metadata.page + 1) : nil
     }

@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import GuichetDomain
+
+/// The instruction's data as tables, for CSV and JSON exports: dossiers, scores, opinions and
+/// decisions of the dossiers a person may see, narrowed by the queue's filters.
+///
+/// One table feeds both formats so that a CSV column and a JSON key always say the same thing.
+/// Scores and opinions of a dossier whose organisation the person declared a link with are left
+/// out, as on the dossier's page: a recused person reads no one's assessment of it.
+struct ExportService {
+    /// A dataset people can export.
+    enum Dataset: String, CaseIterable, Sendable {
+        case dossiers
+        case notes
+        case avis
+        case decisions
+    }
+
+    /// A cell: typed for JSON, written as text for CSV.
+    enum Value: Encodable, Sendable {
+        case text(String)
+        case integer(Int64)
+        case bool(Bool)
+        case null
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let text): try container.encode(text)
+            case .integer(let value): try container.encode(value)
+            case .bool(let value): try container.encode(value)
+            case .null: try container.encodeNil()
+            }
+        }
+
+        /// As a CSV cell: amounts stay in cents in JSON, but a spreadsheet reads euros.
+        func csv(isCents: Bool) -> String {
+            switch self {
+            case .text(let text): text
+            case .integer(let value): isCents ? ((try? Money(cents: value).decimalString) ?? String(value)) : String(value)
+            case .bool(let value): value ? "oui" : "non"
+            case .null: ""
+            }
+        }
+    }
+
+    /// A column: its machine key (JSON) and its French heading (CSV).
+    struct Column: Sendable {
+        let key: String
+        let heading: String
+        var isCents: Bool { key.hasSuffix("_cents") }
+    }
+
+    struct Table: Sendable {
+        let dataset: Dataset
+        let columns: [Column]
+        let rows: [[Value]]
+
+        /// The CSV text (formulas defused, like every export opened in a spreadsheet).
+        var csv: String {
+            CSV.write([columns.map(\.heading)] + rows.map { row in zip(columns, row).map { $1.csv(isCents: $0.isCents) } })
+        }
+
+        /// The JSON document: `{"dataset": …, "rows": [{key: value, …}]}`.
+        func json() throws -> Data {
+            struct Document: Encodable {
+                let dataset: String
+                let count: Int
+                let rows: [[String: Value]]
+            }
+            let objects = rows.map { row in Dictionary(uniqueKeysWithValues: zip(columns.map(\.key), row)) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return try encoder.encode(Document(dataset: dataset.rawValue, count: rows.count, rows: objects))
+        }
+    }
+
+    let database: any Database
+
+    /// The table of `dataset` for `dossiers` (already narrowed to what `user` may see).
+    func table(_ dataset: Dataset, dossiers: [DossierModel], user: UserModel) async throws -> Table {
+        let ids = dossiers.compactMap(\.id)
+        let numbers = Dictionary(dossiers.compactMap { d in d.id.map { ($0, d.number ?? "") } }, uniquingKeysWith: { a, _ in a })
+        func column(_ key: String, _ heading: String) -> Column { Column(key: key, heading: heading) }
+        func date(_ value: Date?) -> Value { value.map { .text(ISO8601DateFormatter().string(from: $0)) } ?? .null }
+        switch dataset {
+        case .dossiers:
+            let assignees = try await InstructionController.names(Set(dossiers.compactMap(\.assigneeID)), database)
+            let labels = try await Teamwork(database: database, now: Date()).labels(of: ids)
+            let calls = Set(dossiers.map(\.$call.id))
+            let themes = try await ThemeModel.query(on: database).filter(\.$call.$id ~~ Array(calls)).all()
+            let themeLabels = Dictionary(themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+            return Table(dataset: dataset, columns: [
+                column("number", "Numéro"), column("title", "Projet"), column("carrier", "Porteur"), column("theme_label", "Thématique"),
+                column("territory_label", "Territoire"), column("status_label", "Statut"), column("requested_cents", "Montant demandé (€)"),
+                column("filed_at", "Déposé le (UTC)"), column("assignee", "Instructeur"), column("labels", "Étiquettes"),
+                column("simulated", "Données simulées"), column("theme", "Code thématique"), column("territory", "Code territoire"),
+                column("status", "Code statut"),
+            ], rows: dossiers.map { d in
+                [.text(d.number ?? ""), .text(d.title), .text(d.organisation.name), .text(themeLabels[d.themeCode] ?? d.themeCode),
+                 .text(QueuePage.groupLabel(d.instructorGroup ?? "")), .text((DossierStatus(rawValue: d.status) ?? .filed).label),
+                 .integer(d.requestedCents), date(d.filedAt), d.assigneeID.flatMap { assignees[$0] }.map(Value.text) ?? .null,
+                 .text(d.id.flatMap { labels[$0] }?.joined(separator: ", ") ?? ""), .bool(d.simulated),
+                 .text(d.themeCode), .text(d.instructorGroup ?? ""), .text(d.status)]
+            })
+        case .notes:
+            let readable = try await readableAssessments(dossiers, user: user)
+            let reviews = try await ReviewModel.query(on: database).filter(\.$dossier.$id ~~ readable).with(\.$reviewer).all()
+            return Table(dataset: dataset, columns: [
+                column("dossier", "Dossier"), column("reviewer", "Évaluateur"), column("score", "Note (sur 100)"),
+                column("marks", "Notes par critère (JSON)"), column("comments", "Commentaires"), column("created_at", "Noté le (UTC)"),
+                column("simulated", "Données simulées"),
+            ], rows: reviews.map { r in
+                [.text(numbers[r.$dossier.id] ?? ""), .text(r.reviewer.displayName), .text(QueuePage.scoreText(r.score)), .text(r.marks),
+                 .text(r.comments), date(r.createdAt), .bool(r.simulated)]
+            })
+        case .avis:
+            let readable = try await readableAssessments(dossiers, user: user)
+            let opinions = try await OpinionModel.query(on: database).filter(\.$dossier.$id ~~ readable).with(\.$author).sort(\.$createdAt).all()
+            return Table(dataset: dataset, columns: [
+                column("dossier", "Dossier"), column("author", "Auteur"), column("kind", "Avis"), column("proposed_cents", "Montant proposé (€)"),
+                column("motive", "Motivation"), column("created_at", "Donné le (UTC)"), column("simulated", "Données simulées"),
+            ], rows: opinions.map { o in
+                [.text(numbers[o.$dossier.id] ?? ""), .text(o.author.displayName), .text(o.kind), .integer(o.proposedCents), .text(o.motive),
+                 date(o.createdAt), .bool(o.simulated)]
+            })
+        case .decisions:
+            let decisions = try await DecisionModel.query(on: database).filter(\.$dossier.$id ~~ ids).with(\.$wave).all()
+            return Table(dataset: dataset, columns: [
+                column("dossier", "Dossier"), column("wave", "Vague"), column("outcome", "Décision"), column("granted_cents", "Montant accordé (€)"),
+                column("motive", "Motif"), column("decided_at", "Décidé le (UTC)"), column("published", "Vague publiée"),
+                column("simulated", "Données simulées"),
+            ], rows: decisions.sorted { (numbers[$0.$dossier.id] ?? "", $0.wave.number) < (numbers[$1.$dossier.id] ?? "", $1.wave.number) }.map { d in
+                [.text(numbers[d.$dossier.id] ?? ""), .integer(Int64(d.wave.number)), .text(d.outcome), .integer(d.grantedCents),
+                 d.motive.map(Value.text) ?? .null, date(d.decidedAt), .bool(d.wave.publishedAt != nil), .bool(d.simulated)]
+            })
+        }
+    }
+
+    /// The dossiers whose scores and opinions `user` may read: those without a declared link.
+    private func readableAssessments(_ dossiers: [DossierModel], user: UserModel) async throws -> [UUID] {
+        let links = try await StaffDirectory(database: database).links(of: user.requireID())
+        return dossiers.compactMap { dossier in
+            guard !ConflictOfInterest.isConflicted(links: links, organisationSiret: dossier.organisation.siret,
+                                                   organisationRNA: dossier.organisation.rna) else { return nil }
+            return dossier.id
+        }
+    }
+}
