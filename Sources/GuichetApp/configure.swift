@@ -19,6 +19,8 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
         app.databases.use(.postgres(configuration: postgres), as: .psql)
     }
     app.migrations.add(GuichetMigrations.all)
+    // Each state change written to the audit log queues its webhook deliveries, in its transaction.
+    app.databases.middleware.use(WebhookFanOut())
     app.migrations.add(SessionRecord.migration)
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     // Sessions live in the database, so that several instances share them.

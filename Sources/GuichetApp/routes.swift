@@ -15,6 +15,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdminController())
     try app.register(collection: PublicationController())
     try app.register(collection: ImportController())
+    try app.register(collection: IntegrationController())
+    try app.register(collection: StaffAPIController())
     try app.register(collection: CommitteeController())
     try app.register(collection: CommitteeDocumentsController())
     try app.register(collection: ProposalController())

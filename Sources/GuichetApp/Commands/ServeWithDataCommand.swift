@@ -107,6 +107,7 @@ enum OutboxWorker {
                     try await InstructionService(database: app.db, configuration: configuration, now: Date()).sendCorrectionReminders()
                     try await ExpertService(database: app.db, configuration: configuration, now: Date()).sendReminders()
                     try await sender.deliverDue()
+                    try await WebhookSender(database: app.db, client: app.client, logger: app.logger).deliverDue()
                 } catch {
                     app.logger.error("outbox: \(error)")
                 }

@@ -38,6 +38,32 @@ struct CallsAPIController: RouteCollection {
         calls.get(":call", use: show)
         calls.get(":call", "results", use: results)
         calls.get(":call", "envelopes", use: envelopes)
+        calls.get(":call", "publications", use: publications)
+        routes.get("api", "v1", "openapi.json", use: openAPI)
+    }
+
+    /// The published versions of a call's results, newest first, with their files.
+    @Sendable
+    func publications(req: Request) async throws -> APIPublicationList {
+        let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
+        let versions = try await PublicationService(database: req.db, now: Date()).versions(call.id)
+        let reference = call.model.reference
+        return APIPublicationList(items: versions.map { publication in
+            let names = [PublicationService.FileName.subsidies, PublicationService.FileName.results, PublicationService.FileName.pressKit]
+            return APIPublication(version: publication.version, wave: publication.waveNumber, publishedAt: ISO.instant(publication.publishedAt),
+                                  changes: (try? publication.changeList().summary) ?? [],
+                                  files: Dictionary(uniqueKeysWithValues: names.map {
+                                      ($0, SiteURL.resultsVersionFile(reference, publication.version, $0).path)
+                                  }))
+        })
+    }
+
+    /// The OpenAPI 3.1 description of this API.
+    @Sendable
+    func openAPI(req: Request) async throws -> Response {
+        let response = Response(status: .ok, body: .init(data: try OpenAPIDocument.json()))
+        response.headers.contentType = .json
+        return response
     }
 
     /// The envelope tree with, per published wave, what its decisions commit.

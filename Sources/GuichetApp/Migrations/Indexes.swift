@@ -41,5 +41,6 @@ enum GuichetMigrations {
         CreateCorrespondence(),
         CreateCommittee(),
         CreatePublications(),
+        CreateAPIAccess(),
     ]
 }

@@ -47,6 +47,8 @@ enum SiteURL: Equatable {
     case bulkActions
     case adminStaff
     case publications
+    case apiTokens
+    case webhooks
     case importDossiers(String)
     case publicationAdmin(String)
     case publish(String)
@@ -124,6 +126,8 @@ enum SiteURL: Equatable {
         case .apiCallEnvelopes(let reference): "/api/v1/calls/\(reference)/envelopes"
         case .adminStaff: "/admin/personnel"
         case .publications: "/admin/publication"
+        case .apiTokens: "/mon-espace/jetons"
+        case .webhooks: "/admin/webhooks"
         case .importDossiers(let reference): "/admin/import/\(reference)"
         case .publicationAdmin(let reference): "/admin/publication/\(reference)"
         case .publish(let reference): "/admin/publication/\(reference)/publier"

@@ -1,0 +1,65 @@
+import Fluent
+import Foundation
+import GuichetDomain
+
+/// An API token (`api_tokens`): only its SHA-256 digest is stored; the token is shown once.
+final class APITokenModel: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var user: UserModel
+    @Field(key: "name") var name: String
+    /// The token's first characters, to recognise it in a list.
+    @Field(key: "prefix") var prefix: String
+    @Field(key: "token_hash") var tokenHash: String
+    /// ``APIScope`` raw values, comma-separated.
+    @Field(key: "scopes") var scopes: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+
+    init() {}
+
+    var scopeSet: Set<APIScope> { Set(scopes.split(separator: ",").compactMap { APIScope(rawValue: String($0)) }) }
+}
+
+/// A webhook endpoint (`webhook_endpoints`) registered by an administrator.
+final class WebhookEndpointModel: Model, @unchecked Sendable {
+    static let schema = "webhook_endpoints"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var owner: UserModel
+    @Field(key: "url") var url: String
+    /// The HMAC key; shown once to the administrator, kept to sign each delivery.
+    @Field(key: "secret") var secret: String
+    /// ``WebhookEvent`` types, comma-separated, or `*` for every one.
+    @Field(key: "events") var events: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "disabled_at") var disabledAt: Date?
+
+    init() {}
+
+    func wants(_ type: String) -> Bool {
+        events == "*" || events.split(separator: ",").contains { $0 == type }
+    }
+}
+
+/// One event to deliver to one endpoint (`webhook_deliveries`), retried until it is accepted.
+final class WebhookDeliveryModel: Model, @unchecked Sendable {
+    static let schema = "webhook_deliveries"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "endpoint_id") var endpoint: WebhookEndpointModel
+    @Field(key: "event_type") var eventType: String
+    @Field(key: "payload") var payload: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "attempts") var attempts: Int
+    @Field(key: "next_attempt_at") var nextAttemptAt: Date
+    @OptionalField(key: "claimed_until") var claimedUntil: Date?
+    @OptionalField(key: "delivered_at") var deliveredAt: Date?
+    @OptionalField(key: "failed_at") var failedAt: Date?
+    @OptionalField(key: "last_status") var lastStatus: Int?
+    @OptionalField(key: "last_error") var lastError: String?
+
+    init() {}
+}

@@ -1,0 +1,147 @@
+import Crypto
+import Fluent
+import SQLKit
+import Foundation
+import GuichetDomain
+import Vapor
+
+/// Turns each state change written to the audit log into deliveries for the webhook endpoints
+/// that want it, in the same transaction as the change: an event is queued if and only if the
+/// change is committed.
+struct WebhookFanOut: AsyncModelMiddleware {
+    func create(model: AuditEntryModel, on db: any Database, next: any AnyAsyncModelResponder) async throws {
+        try await next.create(model, on: db)
+        let entry = AuditEntry(at: model.at, actor: Agent(id: model.actorID, name: model.actorName, role: Role(rawValue: model.actorRole) ?? .system),
+                               action: model.action, entityType: model.entityType, entityID: model.entityID,
+                               from: model.fromState, to: model.toState, reason: nil)
+        guard let type = WebhookEvent.type(of: entry) else { return }
+        let endpoints = try await WebhookEndpointModel.query(on: db).filter(\.$disabledAt == nil).all().filter { $0.wants(type) }
+        guard !endpoints.isEmpty else { return }
+        let group: String?? = model.entityType == "dossier"
+            ? .some(try await DossierModel.query(on: db).filter(\.$id == model.entityID).first()?.instructorGroup)
+            : .none
+        let payload = try Webhooks.payload(type: type, entry: model)
+        let now = Date()
+        for endpoint in endpoints {
+            // A regional administrator's endpoint hears about the dossiers of its territory only.
+            if case .some(let dossierGroup) = group {
+                let scopes = try await StaffDirectory(database: db).scopes(of: endpoint.$owner.id)
+                if let visible = StaffDirectory.visibleGroups(scopes), !(dossierGroup.map(visible.contains) ?? false) { continue }
+            }
+            let delivery = WebhookDeliveryModel()
+            delivery.$endpoint.id = try endpoint.requireID()
+            delivery.eventType = type
+            delivery.payload = payload
+            delivery.createdAt = now
+            delivery.attempts = 0
+            delivery.nextAttemptAt = now
+            try await delivery.create(on: db)
+        }
+    }
+}
+
+/// Webhook payloads, signatures and delivery.
+enum Webhooks {
+    /// The event's JSON body: what changed and where to read it, no personal data.
+    static func payload(type: String, entry: AuditEntryModel) throws -> String {
+        struct Body: Encodable {
+            let id: UUID
+            let type: String
+            let occurredAt: Date
+            let entity: Entity
+            let from: String?
+            let to: String?
+        }
+        struct Entity: Encodable {
+            let type: String
+            let id: UUID
+            let href: String?
+        }
+        let href = entry.entityType == "dossier" ? "/api/v1/dossiers/\(entry.entityID.uuidString.lowercased())" : nil
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = Body(id: entry.id ?? UUID(), type: type, occurredAt: entry.at,
+                        entity: Entity(type: entry.entityType, id: entry.entityID, href: href), from: entry.fromState, to: entry.toState)
+        return String(decoding: try encoder.encode(body), as: UTF8.self)
+    }
+
+    /// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the endpoint's secret>`.
+    static func signature(secret: String, timestamp: Int, body: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(WebhookEvent.signedContent(timestamp: timestamp, body: body).utf8),
+                                                  using: SymmetricKey(data: Data(secret.utf8)))
+        return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new endpoint secret: 32 random bytes, base64url.
+    static func newSecret() -> String { "whsec_" + IntegrationController.randomText() }
+}
+
+/// Sends the deliveries that are due; each instance runs it, and a conditional claim keeps two
+/// instances from sending one delivery twice.
+struct WebhookSender {
+    let database: any Database
+    let client: any Client
+    let logger: Logger
+
+    /// Sends what is due now; returns how many deliveries were accepted.
+    @discardableResult
+    func deliverDue(now: Date = Date(), limit: Int = 50) async throws -> Int {
+        let due = try await WebhookDeliveryModel.query(on: database).filter(\.$deliveredAt == nil).filter(\.$failedAt == nil)
+            .filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(limit).with(\.$endpoint).all()
+        var accepted = 0
+        for delivery in due where try await claim(delivery, now: now) {
+            accepted += try await send(delivery, now: now) ? 1 : 0
+        }
+        return accepted
+    }
+
+    /// Takes a delivery for two minutes unless another instance holds it.
+    private func claim(_ delivery: WebhookDeliveryModel, now: Date) async throws -> Bool {
+        guard let sql = database as? any SQLDatabase else { return true }
+        let rows = try await sql.update(WebhookDeliveryModel.schema)
+            .set("claimed_until", to: SQLBind(now.addingTimeInterval(120)))
+            .where("id", .equal, SQLBind(try delivery.requireID()))
+            .where {
+                $0.where(SQLIdentifier("claimed_until"), .is, SQLLiteral.null)
+                    .orWhere(SQLIdentifier("claimed_until"), .lessThan, SQLBind(now))
+            }
+            .returning("id").all()
+        return rows.count == 1
+    }
+
+    private func send(_ delivery: WebhookDeliveryModel, now: Date) async throws -> Bool {
+        let endpoint = delivery.endpoint
+        let timestamp = Int(now.timeIntervalSince1970)
+        var status: Int?
+        var failure: String?
+        do {
+            let response = try await client.post(URI(string: endpoint.url)) { request in
+                request.headers.contentType = .json
+                request.headers.replaceOrAdd(name: "X-Guichet-Event", value: delivery.eventType)
+                request.headers.replaceOrAdd(name: "X-Guichet-Delivery", value: try delivery.requireID().uuidString.lowercased())
+                request.headers.replaceOrAdd(name: "X-Guichet-Signature", value: Webhooks.signature(secret: endpoint.secret, timestamp: timestamp, body: delivery.payload))
+                request.body = ByteBuffer(string: delivery.payload)
+                request.timeout = .seconds(10)
+            }
+            status = Int(response.status.code)
+            if !(200..<300).contains(response.status.code) { failure = "réponse HTTP \(response.status.code)" }
+        } catch {
+            failure = String(describing: error).prefix(300).description
+        }
+        delivery.attempts += 1
+        delivery.lastStatus = status
+        delivery.lastError = failure
+        delivery.claimedUntil = nil
+        if failure == nil {
+            delivery.deliveredAt = now
+        } else if let delay = WebhookEvent.retryDelay(afterAttempts: delivery.attempts) {
+            delivery.nextAttemptAt = now.addingTimeInterval(delay)
+        } else {
+            delivery.failedAt = now
+            logger.warning("webhook: delivery \(delivery.id?.uuidString ?? "") to \(endpoint.url) abandoned after \(delivery.attempts) attempts")
+        }
+        try await delivery.save(on: database)
+        return failure == nil
+    }
+}
