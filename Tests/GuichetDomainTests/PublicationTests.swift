@@ -103,3 +103,36 @@ import Testing
         #expect(back.removed.map(\.number) == ["003"])
     }
 }
+
+@Suite struct WebhookEventTests {
+    func entry(_ type: String, _ action: String, from: String? = nil, to: String? = nil) -> AuditEntry {
+        AuditEntry(at: Date(), actor: Fixtures.instructor, action: action, entityType: type, entityID: UUID(), from: from, to: to, reason: nil)
+    }
+
+    @Test(arguments: [
+        ("dossier", "file", "draft", "filed", "dossier.filed"),
+        ("dossier", "decide", "reviewed", "retained", "dossier.retained"),
+        ("dossier", "withdraw", "filed", "withdrawn", "dossier.withdrawn"),
+        ("dossier", "create_draft", nil, "draft", nil),
+        ("dossier", "score", nil, nil, nil),
+        ("dossier", "label", "filed", "filed", nil),
+        ("call", "publish_wave", nil, "vague 2", "wave.published"),
+        ("call", "open_wave", nil, "3", "wave.opened"),
+        ("committee_session", "apply_wave", nil, nil, "wave.applied"),
+        ("envelope", "revise_envelope", "100", "200", "envelope.revised"),
+        ("user", "create_staff", nil, nil, nil),
+    ] as [(String, String, String?, String?, String?)])
+    func onlyStateChangesAreEvents(type: String, action: String, from: String?, to: String?, expected: String?) {
+        #expect(WebhookEvent.type(of: entry(type, action, from: from, to: to)) == expected)
+    }
+
+    @Test func retriesGrowThenStopAfterEightAttempts() {
+        let delays = (1...8).map { WebhookEvent.retryDelay(afterAttempts: $0) }
+        #expect(delays.compactMap { $0 }.count == 7)
+        #expect(WebhookEvent.retryDelay(afterAttempts: 8) == nil)
+        let known = delays.compactMap { $0 }
+        #expect(zip(known, known.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(known.reduce(0, +) < 2 * 86_400)
+        #expect(WebhookEvent.catalogue.map(\.type).contains("wave.published"))
+    }
+}

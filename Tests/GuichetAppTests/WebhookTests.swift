@@ -1,0 +1,123 @@
+import Crypto
+import Fluent
+import Foundation
+@testable import GuichetApp
+import GuichetDomain
+import NIOConcurrencyHelpers
+import Testing
+import Vapor
+import VaporTesting
+
+/// Webhooks: queued with each state change, scoped to the owner's territory, signed, retried.
+@Suite struct WebhookTests {
+    /// A client that records what it is asked to send and answers the statuses it is given.
+    final class RecordingClient: Client, @unchecked Sendable {
+        let eventLoop: any EventLoop
+        let byteBufferAllocator = ByteBufferAllocator()
+        private let lock = NIOLock()
+        private var statuses: [HTTPStatus]
+        private(set) var requests: [ClientRequest] = []
+
+        init(eventLoop: any EventLoop, statuses: [HTTPStatus]) {
+            self.eventLoop = eventLoop
+            self.statuses = statuses
+        }
+
+        func delegating(to eventLoop: any EventLoop) -> any Client { self }
+        func allocating(to byteBufferAllocator: ByteBufferAllocator) -> any Client { self }
+        func send(_ request: ClientRequest) -> EventLoopFuture<ClientResponse> {
+            let status = lock.withLock {
+                requests.append(request)
+                return statuses.isEmpty ? HTTPStatus.ok : statuses.removeFirst()
+            }
+            return eventLoop.makeSucceededFuture(ClientResponse(status: status))
+        }
+        var sent: [ClientRequest] { lock.withLock { requests } }
+    }
+
+    /// An administrator's endpoint, created on the page; returns its secret.
+    func endpoint(_ app: Application, email: String, scope: String, events: [String] = ["*"]) async throws -> String {
+        let admin = try await InstructionTests().staff(app, email, role: .administrator, scopes: [scope])
+        try await admin.get(SiteURL.webhooks.path)
+        let page = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://recepteur.example/guichet")] + events.map { ("event", $0) })
+        #expect(page.status == .created)
+        return String(try #require(page.body.string.firstMatch(of: /<code>(whsec_[A-Za-z0-9_-]+)<\/code>/)).1)
+    }
+
+    @Test func aFilingQueuesASignedEventForTheTerritorysAdministratorOnly() async throws {
+        try await withGuichet { app in
+            // setup
+            let secret = try await endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
+            _ = try await endpoint(app, email: "admin11@exemple.fr", scope: "region:11")
+            _ = try await endpoint(app, email: "admin-envelopes@exemple.fr", scope: "national", events: ["envelope.revised"])
+            // act: an applicant files a dossier in the Aisne
+            _ = try await InstructionActionTests().filedDossier(app)
+            // validate
+            let deliveries = try await WebhookDeliveryModel.query(on: app.db).with(\.$endpoint).all()
+            #expect(deliveries.map(\.eventType) == ["dossier.filed"])
+            #expect(deliveries.first?.endpoint.secret == secret)
+            let client = RecordingClient(eventLoop: app.eventLoopGroup.any(), statuses: [.ok])
+            let sent = try await WebhookSender(database: app.db, client: client, logger: app.logger).deliverDue()
+            #expect(sent == 1)
+            let request = try #require(client.sent.first)
+            #expect(request.url.string == "https://recepteur.example/guichet")
+            #expect(request.headers.first(name: "X-Guichet-Event") == "dossier.filed")
+            let body = String(buffer: try #require(request.body))
+            #expect(body.contains("\"type\":\"dossier.filed\""))
+            let header = try #require(request.headers.first(name: "X-Guichet-Signature"))
+            let parts = Dictionary(uniqueKeysWithValues: header.split(separator: ",").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }.map { ($0[0], $0[1]) })
+            let timestamp = try #require(parts["t"].flatMap(Int.init))
+            let expected = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            #expect(parts["v1"] == expected.map { String(format: "%02x", $0) }.joined())
+            #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.deliveredAt != nil)
+            // Nothing is sent twice.
+            #expect(try await WebhookSender(database: app.db, client: client, logger: app.logger).deliverDue() == 0)
+        }
+    }
+
+    @Test func aFailedDeliveryIsRetriedWithGrowingDelaysThenAbandoned() async throws {
+        try await withGuichet { app in
+            _ = try await endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
+            _ = try await InstructionActionTests().filedDossier(app)
+            let client = RecordingClient(eventLoop: app.eventLoopGroup.any(), statuses: Array(repeating: .internalServerError, count: 20))
+            let sender = WebhookSender(database: app.db, client: client, logger: app.logger)
+            var now = Date()
+            #expect(try await sender.deliverDue(now: now) == 0)
+            let first = try #require(try await WebhookDeliveryModel.query(on: app.db).first())
+            #expect(first.attempts == 1 && first.lastStatus == 500 && first.deliveredAt == nil)
+            #expect(abs(first.nextAttemptAt.timeIntervalSince(now) - 60) < 1)
+            // Not due yet: nothing is sent.
+            #expect(try await sender.deliverDue(now: now.addingTimeInterval(30)) == 0)
+            #expect(client.sent.count == 1)
+            for _ in 0..<10 {
+                now = now.addingTimeInterval(13 * 3_600)
+                _ = try await sender.deliverDue(now: now)
+            }
+            let last = try #require(try await WebhookDeliveryModel.query(on: app.db).first())
+            #expect(last.attempts == 8)
+            #expect(last.failedAt != nil)
+            #expect(client.sent.count == 8)
+            let page = try await InstructionTests().staff(app, "admin-lecture@exemple.fr", role: .administrator, scopes: ["region:32"])
+                .get(SiteURL.webhooks.path)
+            #expect(page.status == .ok)
+        }
+    }
+
+    @Test func aDisabledEndpointAndABadFormQueueNothing() async throws {
+        try await withGuichet { app in
+            let admin = try await InstructionTests().staff(app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
+            try await admin.get(SiteURL.webhooks.path)
+            let bad = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "ftp://ailleurs"), ("event", "*")])
+            #expect(bad.status == .unprocessableEntity)
+            let unknown = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://recepteur.example/"), ("event", "dossier.envole")])
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(try await WebhookEndpointModel.query(on: app.db).count() == 0)
+            try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://recepteur.example/"), ("event", "*")])
+            let id = try #require(try await WebhookEndpointModel.query(on: app.db).first()?.requireID())
+            try await admin.get(SiteURL.webhooks.path)
+            try await admin.post(SiteURL.webhooks.path + "/\(id.uuidString.lowercased())/desactiver", [:])
+            _ = try await InstructionActionTests().filedDossier(app)
+            #expect(try await WebhookDeliveryModel.query(on: app.db).count() == 0)
+        }
+    }
+}
