@@ -26,7 +26,8 @@ struct ResultsController: RouteCollection {
     private func render(_ model: CallModel, _ req: Request) async throws -> View {
         let call = try await CallRepository(database: req.db).load(model)
         let results = try await ResultsService(database: req.db).results(call, publishedOnly: true)
-        return try await req.view.render("results/show", ResultsPage(results, chrome: .make(req)))
+        let latest = try await PublicationService(database: req.db, now: Date()).latest(call.id)
+        return try await req.view.render("results/show", ResultsPage(results, chrome: .make(req), latest: latest))
     }
 }
 

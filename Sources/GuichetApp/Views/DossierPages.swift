@@ -235,7 +235,12 @@ struct DashboardPage: Encodable {
         if StaffDirectory.instructingRoles.contains(role) { links.append(.init(href: SiteURL.instruction.path, label: "Dossiers à instruire")) }
         if role == .expert { links.append(.init(href: SiteURL.expertRequests.path, label: "Demandes d'avis d'expert")) }
         if CommitteeController.roles.contains(role) { links.append(.init(href: SiteURL.committee.path, label: "Comité de sélection")) }
-        if role == .administrator { links.append(.init(href: SiteURL.adminStaff.path, label: "Comptes du personnel")) }
+        if role == .administrator {
+            links.append(.init(href: SiteURL.adminStaff.path, label: "Comptes du personnel"))
+            links.append(.init(href: SiteURL.publications.path, label: "Publication des résultats, import de dossiers"))
+            links.append(.init(href: SiteURL.webhooks.path, label: "Webhooks"))
+        }
+        if StaffDirectory.instructingRoles.contains(role) { links.append(.init(href: SiteURL.apiTokens.path, label: "Jetons d'API")) }
         if role != .applicant, role != .system { links.append(.init(href: SiteURL.staffLinks.path, label: "Mes liens d'intérêt")) }
         return links
     }

@@ -102,6 +102,7 @@ struct PublicationCallsPage: Encodable {
     struct Row: Encodable {
         let title: String
         let url: String
+        let importURL: String
         let waves: String
     }
 
@@ -111,7 +112,7 @@ struct PublicationCallsPage: Encodable {
     init(_ req: Request, calls: [CallModel]) {
         chrome = .make(req)
         self.calls = calls.map { call in
-            Row(title: call.title, url: SiteURL.publicationAdmin(call.reference).path,
+            Row(title: call.title, url: SiteURL.publicationAdmin(call.reference).path, importURL: SiteURL.importDossiers(call.reference).path,
                 waves: call.waves.sorted { $0.number < $1.number }
                     .map { "\($0.label) : \($0.publishedAt.map { "publiée le \(ParisTime.longDate($0))" } ?? "ouverte")" }
                     .joined(separator: " ; "))

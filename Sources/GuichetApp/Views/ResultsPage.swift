@@ -63,8 +63,18 @@ struct ResultsPage: Encodable {
     let territoryRows: [FigureRow]
     let envelopeRows: [EnvelopeRow]
     let apiURL: String
+    /// The latest publication: its version, documents, open data and pictures.
+    let publication: Publication?
 
-    init(_ results: CallResults, chrome: Chrome) {
+    struct Publication: Encodable {
+        let versionText: String
+        let versionsURL: String
+        let files: [PublicationFileLink]
+        let pdfURL: String
+        let pictures: [PressKitPage.Picture]
+    }
+
+    init(_ results: CallResults, chrome: Chrome, latest: PublicationModel? = nil) {
         self.chrome = chrome
         let report = results.report
         let call = results.call
@@ -102,6 +112,13 @@ struct ResultsPage: Encodable {
                         })
         }
         apiURL = SiteURL.apiCallResults(call.model.reference).path
+        publication = latest.flatMap { model in
+            guard let snapshot = try? model.results() else { return nil }
+            let kit = PressKitPage(snapshot, call: call.model)
+            return Publication(versionText: kit.versionText, versionsURL: SiteURL.resultsVersions(call.model.reference).path,
+                               files: PublicationFileLink.all(call.model.reference, version: nil, simulated: snapshot.containsSimulatedData),
+                               pdfURL: SiteURL.pressKitPDF(call.model.reference).path, pictures: kit.pictures)
+        }
     }
 
     private static func laureate(_ l: ResultsReport.Laureate) -> Laureate {
