@@ -36,6 +36,8 @@ import VaporTesting
             // validate
             #expect(kit.status == .ok)
             #expect(kit.headers.contentType?.description.hasPrefix("text/html") == true)
+            let policy = try #require(kit.headers.first(name: "Content-Security-Policy"))
+            #expect(policy.contains("style-src 'self' 'sha256-") && policy.contains("script-src 'none'"))
             let text = kit.visibleText
             #expect(text.contains("Dossier de presse"))
             #expect(text.contains("Les résultats de l'appel à projets en Hauts-de-France"))

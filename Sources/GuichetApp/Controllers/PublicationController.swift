@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import GuichetDomain
@@ -153,6 +154,15 @@ struct PublicationController: RouteCollection {
     private static func response(_ file: PublicationFileModel, download: Bool) -> Response {
         let response = Response(status: .ok, body: .init(data: file.content))
         response.headers.replaceOrAdd(name: .contentType, value: file.mediaType)
+        if file.mediaType.hasPrefix("text/html") {
+            // The press kit carries its styles inline (it is printed and stored standalone): allow
+            // exactly that block by its digest, and still no script.
+            let html = String(decoding: file.content, as: UTF8.self)
+            let styles = html.components(separatedBy: "<style>").dropFirst().compactMap { $0.components(separatedBy: "</style>").first }
+            let hashes = styles.map { "'sha256-\(Data(SHA256.hash(data: Data($0.utf8))).base64EncodedString())'" }
+            response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                          value: SecurityHeadersMiddleware.policy(styleSources: (["'self'"] + hashes).joined(separator: " ")))
+        }
         if download { response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(file.name)\"") }
         // A version never changes: caches may keep it, and its digest is its identity.
         response.headers.replaceOrAdd(name: .eTag, value: "\"\(file.sha256)\"")

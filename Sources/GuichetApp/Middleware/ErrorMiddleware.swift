@@ -75,11 +75,18 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                      value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+        // A standalone document (the press kit) sets its own policy, allowing its one style block by hash.
+        if !response.headers.contains(name: "Content-Security-Policy") {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.policy(styleSources: "'self'"))
+        }
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         return response
+    }
+
+    /// The site's policy: nothing from elsewhere, no script at all.
+    static func policy(styleSources: String) -> String {
+        "default-src 'self'; img-src 'self' data:; style-src \(styleSources); script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     }
 }
