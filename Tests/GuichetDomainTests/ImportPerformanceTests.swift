@@ -22,6 +22,9 @@ import Testing
         }
         #expect(plan?.rows.count == 10_000)
         print("ImportPerformanceTests: 10 000 rows (\(text.utf8.count) bytes) read in \(elapsed)")
-        #expect(elapsed < .seconds(2))
+        // A guard against accidental quadratic work, not a benchmark: the suite runs in parallel
+        // on two cores, so the bound leaves room for the load (alone: about 0.3 s in release,
+        // 0.8 s in debug; docs/IMPORT.md).
+        #expect(elapsed < .seconds(6))
     }
 }

@@ -43,7 +43,9 @@ public enum CSV {
         var fieldWasQuoted = false
         var line = 1
         var rowStartLine = 1
-        var iterator = Array(text.unicodeScalars.map(Character.init)).makeIterator()
+        // Scalar by scalar, lazily: CR and LF stay two characters (a Character would join CR LF),
+        // and a large import is not copied into an array of characters first.
+        var iterator = text.unicodeScalars.lazy.map(Character.init).makeIterator()
         var pending: Character? = nil
 
         func next() -> Character? {
