@@ -25,7 +25,9 @@ struct DemoLoader {
     func reset() async throws {
         try await database.transaction { db in
             try await Self.delete(on: db)
-            try await DemoLoader(database: db, laureatesCSV: laureatesCSV, generated: generated).insert()
+            try await WebhookFanOut.$replaying.withValue(true) {
+                try await DemoLoader(database: db, laureatesCSV: laureatesCSV, generated: generated).insert()
+            }
         }
     }
 
@@ -35,7 +37,9 @@ struct DemoLoader {
     func loadIfAbsent() async throws -> Bool {
         guard try await !isLoaded() else { return false }
         try await database.transaction { db in
-            try await DemoLoader(database: db, laureatesCSV: laureatesCSV, generated: generated).insert()
+            try await WebhookFanOut.$replaying.withValue(true) {
+                try await DemoLoader(database: db, laureatesCSV: laureatesCSV, generated: generated).insert()
+            }
         }
         return true
     }

@@ -53,8 +53,7 @@ struct CommitteeBoard {
         let scores = try await InstructionService.aggregates(ids, on: db)
         let opinions = try await OpinionModel.query(on: db).filter(\.$dossier.$id ~~ ids).sort(\.$createdAt).all()
         let latestOpinion = Dictionary(opinions.map { ($0.$dossier.id, $0) }, uniquingKeysWith: { _, later in later })
-        let statement = try await ResultsService(database: db).statement(call, publishedOnly: false)
-        let ledger = try await ResultsService(database: db).results(call, publishedOnly: false).ledger
+        let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
         let recusedBy = try await recusals(session, candidates.map(\.0), on: db)
         let ranked = candidates.sorted { a, b in
             let sa = scores[a.1.id]?.score ?? -1, sb = scores[b.1.id]?.score ?? -1

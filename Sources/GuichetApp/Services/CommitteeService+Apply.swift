@@ -35,7 +35,7 @@ extension CommitteeService {
             var byID: [UUID: DossierModel] = [:]
             for model in models { byID[try model.requireID()] = model }
             let dossiers = try byID.mapValues { try $0.domain() }
-            let ledger = try await ResultsService(database: db).results(call, publishedOnly: false).ledger
+            let ledger = try await ResultsService(database: db).ledger(call)
             let applied = try Committee.applyWave(try staged.map { StagedDecision(dossierID: $0.$dossier.id, outcome: try $0.domainOutcome()) },
                                                   dossiers: dossiers, ledger: ledger, wave: wave, by: agent, call: call.call, now: now)
             for (transition, decision) in applied {

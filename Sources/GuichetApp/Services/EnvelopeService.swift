@@ -24,7 +24,7 @@ struct EnvelopeService {
         let agent = InstructionService.agent(user)
         let now = self.now
         try await SerializedWrite.run(on: database, call: call.id) { db in
-            let ledger = try await ResultsService(database: db).results(call, publishedOnly: false).ledger
+            let ledger = try await ResultsService(database: db).ledger(call)
             guard let line = ledger.line(envelopeID) else { return }
             var envelope = line.envelope
             let revision = EnvelopeRevision(amount: amount, effectiveOn: effectiveOn, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines))

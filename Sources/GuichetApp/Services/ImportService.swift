@@ -87,7 +87,7 @@ struct ImportService {
     /// overspend is reported, with the ones after it that still would.
     private func checkEnvelopes(_ plan: ImportPlan, _ call: LoadedCall, on db: any Database) async throws {
         guard plan.decisionCount > 0 else { return }
-        var ledger = try await ResultsService(database: db).results(call, publishedOnly: false).ledger
+        var ledger = try await ResultsService(database: db).ledger(call)
         var issues: [ImportIssue] = []
         for row in plan.rows {
             guard let decision = row.decision, case .retained(let amount) = decision.outcome else { continue }

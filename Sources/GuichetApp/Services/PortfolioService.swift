@@ -36,7 +36,7 @@ struct PortfolioService {
 
     /// Proposes for a session.
     func propose(_ board: CommitteeBoard, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner) async throws -> Proposal {
-        let ledger = try await ResultsService(database: database).results(board.call, publishedOnly: false).ledger
+        let ledger = try await ResultsService(database: database).ledger(board.call)
         let statement = board.statement
         let candidates = board.rows.filter { [DossierStatus.reviewed, .waitingList].contains($0.domain.status) }
         let sessionID = try board.session.requireID()
@@ -74,7 +74,7 @@ struct PortfolioService {
 
     /// Proposes for a whole call in retrospect (every reviewed dossier, envelopes at their amount in force).
     func retrospective(_ call: LoadedCall, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner) async throws -> Proposal {
-        let ledger = try await ResultsService(database: database).results(call, publishedOnly: false).ledger
+        let ledger = try await ResultsService(database: database).ledger(call)
         let reviewed: Set<String> = [DossierStatus.reviewed, .waitingList, .retained, .rejected, .agreementSigned, .paid, .reported]
             .reduce(into: []) { $0.insert($1.rawValue) }
         let models = try await DossierModel.query(on: database).filter(\.$call.$id == call.id).filter(\.$status ~~ Array(reviewed))

@@ -127,6 +127,12 @@ extension ResultsService {
     /// The envelope statement of a call: per wave, and, for the committee, the amounts staged in
     /// open sessions. The public sees published waves only and no proposal.
     func statement(_ call: LoadedCall, publishedOnly: Bool) async throws -> EnvelopeStatement {
+        try await statementAndLedger(call, publishedOnly: publishedOnly).statement
+    }
+
+    /// The statement and the ledger (what every decision commits, all waves) from one read of the
+    /// call's dossiers and decisions: the committee's board needs both on each request.
+    func statementAndLedger(_ call: LoadedCall, publishedOnly: Bool) async throws -> (statement: EnvelopeStatement, ledger: EnvelopeLedger) {
         let callID = try call.model.requireID()
         let rows = try await Self.dossierRows(callID, database)
         let dossiers = try rows.map { try $0.domain() }
@@ -149,6 +155,18 @@ extension ResultsService {
                 proposals.append((scope, try Money(cents: decision.grantedCents), waveOf[decision.$session.id] ?? 0))
             }
         }
-        return try EnvelopeStatement(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: waves, proposals: proposals)
+        let statement = try EnvelopeStatement(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: waves, proposals: proposals)
+        return (statement, try EnvelopeLedger(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: nil))
+    }
+
+    /// What every decision commits on the call's envelopes, without computing the results report.
+    func ledger(_ call: LoadedCall) async throws -> EnvelopeLedger {
+        let callID = try call.model.requireID()
+        let dossiers = try await Self.dossierRows(callID, database).map { try $0.domain() }
+        let waveNumbers = Dictionary(uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
+        let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, database)
+        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions).sort(\.$position).all()
+            .map { try $0.domain() }
+        return try EnvelopeLedger(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: nil)
     }
 }

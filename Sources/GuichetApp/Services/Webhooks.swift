@@ -9,8 +9,13 @@ import Vapor
 /// that want it, in the same transaction as the change: an event is queued if and only if the
 /// change is committed.
 struct WebhookFanOut: AsyncModelMiddleware {
+    /// Set while the demo replays its 2021 history: old news is not sent, and loading the national
+    /// demo does not pay one endpoint lookup per replayed change.
+    @TaskLocal static var replaying = false
+
     func create(model: AuditEntryModel, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         try await next.create(model, on: db)
+        guard !Self.replaying else { return }
         let entry = AuditEntry(at: model.at, actor: Agent(id: model.actorID, name: model.actorName, role: Role(rawValue: model.actorRole) ?? .system),
                                action: model.action, entityType: model.entityType, entityID: model.entityID,
                                from: model.fromState, to: model.toState, reason: nil)
