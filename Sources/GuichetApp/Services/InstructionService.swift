@@ -155,13 +155,33 @@ struct InstructionService {
     }
 
     /// Each dossier's aggregate score and spread, as its call's grid combines them.
+    ///
+    /// Boards and queues aggregate thousands of dossiers per request: the scores and their call
+    /// are read with one join, column by column, rather than as whole models (whose marks and
+    /// comments nobody needs here).
     static func aggregates(_ dossierIDs: [UUID], on db: any Database) async throws -> [UUID: (score: Int, spread: Int, count: Int)] {
         guard !dossierIDs.isEmpty else { return [:] }
-        let reviews = try await ReviewModel.query(on: db).filter(\.$dossier.$id ~~ dossierIDs).all()
-        let byDossier = Dictionary(grouping: reviews, by: { $0.$dossier.id })
+        guard let sql = db as? any SQLDatabase else {
+            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
+        }
+        let r = ReviewModel.schema, d = DossierModel.schema
+        var scores: [UUID: [Int]] = [:]
+        var callOf: [UUID: UUID] = [:]
+        // Bound lists stay well under SQLite's and PostgreSQL's parameter limits.
+        for chunk in dossierIDs.chunked(5_000) {
+            let rows = try await sql.select()
+                .column(SQLColumn("dossier_id", table: r)).column(SQLColumn("score", table: r)).column(SQLColumn("call_id", table: d))
+                .from(r)
+                .join(d, on: SQLColumn("dossier_id", table: r), .equal, SQLColumn("id", table: d))
+                .where(SQLColumn("dossier_id", table: r), .in, SQLBind.group(chunk))
+                .all()
+            for row in rows {
+                let id = try row.decode(column: "dossier_id", as: UUID.self)
+                scores[id, default: []].append(try row.decode(column: "score", as: Int.self))
+                callOf[id] = try row.decode(column: "call_id", as: UUID.self)
+            }
+        }
         // Each call chooses mean or median in its own grid.
-        let dossiers = try await DossierModel.query(on: db).filter(\.$id ~~ Array(byDossier.keys)).all()
-        let callOf = Dictionary(dossiers.compactMap { d in d.id.map { ($0, d.$call.id) } }, uniquingKeysWith: { a, _ in a })
         let calls = try await CallModel.query(on: db).filter(\.$id ~~ Array(Set(callOf.values))).all()
         let grids = Dictionary(calls.compactMap { call -> (UUID, ScoringGrid)? in
             guard let id = call.id, let json = call.scoringGrid,
@@ -169,9 +189,9 @@ struct InstructionService {
             return (id, grid)
         }, uniquingKeysWith: { a, _ in a })
         var result: [UUID: (score: Int, spread: Int, count: Int)] = [:]
-        for (id, rows) in byDossier {
-            guard let callID = callOf[id], let grid = grids[callID], let aggregate = grid.aggregate(rows.map(\.score)) else { continue }
-            result[id] = (aggregate.score, aggregate.spread, rows.count)
+        for (id, values) in scores {
+            guard let callID = callOf[id], let grid = grids[callID], let aggregate = grid.aggregate(values) else { continue }
+            result[id] = (aggregate.score, aggregate.spread, values.count)
         }
         return result
     }
