@@ -36,6 +36,7 @@ public enum DomainError: Error, Equatable, Sendable {
     case quorumNotReached(present: Int, required: Int)
     case decisionRefused(dossier: String, reason: String)
     case publicationRefused(String)
+    case outsideScope(action: String, territory: String)
     case openDataInvalid(lines: [Int], first: String)
 
     /// A stable identifier for clients and tests; never translated, never changed once published.
@@ -71,6 +72,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .quorumNotReached: "quorum_not_reached"
         case .decisionRefused: "decision_refused"
         case .publicationRefused: "publication_refused"
+        case .outsideScope: "outside_scope"
         case .openDataInvalid: "open_data_invalid"
         }
     }
@@ -134,6 +136,8 @@ public enum DomainError: Error, Equatable, Sendable {
             "Le comité ne peut pas délibérer : \(present) membre\(present > 1 ? "s" : "") présent\(present > 1 ? "s" : "") pour un quorum de \(required), président compris. Cochez les présents."
         case .decisionRefused(let dossier, let reason):
             "Aucune décision n'est appliquée : le dossier \(dossier) est refusé (\(reason))."
+        case .outsideScope(let action, let territory):
+            "Cette action (\(action)) revient aux administrateurs de \(territory) : elle ne vous est pas ouverte."
         case .publicationRefused(let reason):
             "La vague n'est pas publiée : \(reason)"
         case .openDataInvalid(let lines, let first):

@@ -39,7 +39,7 @@ import VaporTesting
             let expected = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02").filter(\.$filedAt != nil).count()
             #expect(dossiers.count == expected && expected > 0)
             #expect(dossiers.rows.allSatisfy { $0["territory"]?.text == "departement:02" })
-            #expect(dossiers.rows.allSatisfy { if case .number = $0["requested_cents"] { return true }; return false })
+            #expect(dossiers.rows.allSatisfy { if case .number = $0["requestedCents"] { return true }; return false })
             // The same selection in CSV, with the queue's filters.
             let csv = try await aisne.get(SiteURL.instruction.path + "/exports/dossiers.csv?theme=alimentation")
             #expect(csv.body.string.hasPrefix("\u{FEFF}Numéro,Projet,Porteur,Thématique,Territoire"))

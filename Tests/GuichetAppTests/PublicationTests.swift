@@ -175,7 +175,7 @@ import VaporTesting
             #expect(try await elsewhere.get(SiteURL.publicationAdmin(reference).path).status == .forbidden)
             try await elsewhere.get(SiteURL.publications.path)
             let refused = try await elsewhere.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"])
-            #expect(refused.headers.first(name: "X-Guichet-Error") == "actor_not_allowed")
+            #expect(refused.headers.first(name: "X-Guichet-Error") == "outside_scope")
             let chair = try await InstructionTests().staff(app, "autre-president@exemple.fr", role: .committeeChair, scopes: [])
             try await chair.get(SiteURL.committee.path)
             #expect(try await chair.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"]).status == .notFound)

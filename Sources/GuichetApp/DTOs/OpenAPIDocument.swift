@@ -92,7 +92,9 @@ enum OpenAPIDocument {
                 responses["403"] = error("Jeton sans la portée nécessaire, ou déport pour lien d'intérêt")
             }
             var operation: [String: JSON] = ["summary": .string(op.summary), "tags": .array([.string(op.tag)]),
-                                             "operationId": .string(op.method + op.path.replacingOccurrences(of: "/", with: "_")),
+                                             "operationId": .string(op.method + op.path.replacingOccurrences(of: "/", with: "_")
+                                                                 .replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")
+                                                                 .replacingOccurrences(of: ".", with: "_")),
                                              "parameters": .array(op.parameters), "responses": .object(responses)]
             if op.secured { operation["security"] = .array([.object(["jeton": .array([])]), .object(["session": .array([])])]) }
             paths[op.path, default: [:]][op.method] = .object(operation)

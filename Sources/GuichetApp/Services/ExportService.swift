@@ -45,11 +45,11 @@ struct ExportService {
         }
     }
 
-    /// A column: its machine key (JSON) and its French heading (CSV).
+    /// A column: its machine key (JSON, camelCase like the API) and its French heading (CSV).
     struct Column: Sendable {
         let key: String
         let heading: String
-        var isCents: Bool { key.hasSuffix("_cents") }
+        var isCents: Bool { key.hasSuffix("Cents") }
     }
 
     struct Table: Sendable {
@@ -92,9 +92,9 @@ struct ExportService {
             let themes = try await ThemeModel.query(on: database).filter(\.$call.$id ~~ Array(calls)).all()
             let themeLabels = Dictionary(themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
             return Table(dataset: dataset, columns: [
-                column("number", "Numéro"), column("title", "Projet"), column("carrier", "Porteur"), column("theme_label", "Thématique"),
-                column("territory_label", "Territoire"), column("status_label", "Statut"), column("requested_cents", "Montant demandé (€)"),
-                column("filed_at", "Déposé le (UTC)"), column("assignee", "Instructeur"), column("labels", "Étiquettes"),
+                column("number", "Numéro"), column("title", "Projet"), column("carrier", "Porteur"), column("themeLabel", "Thématique"),
+                column("territoryLabel", "Territoire"), column("statusLabel", "Statut"), column("requestedCents", "Montant demandé (€)"),
+                column("filedAt", "Déposé le (UTC)"), column("assignee", "Instructeur"), column("labels", "Étiquettes"),
                 column("simulated", "Données simulées"), column("theme", "Code thématique"), column("territory", "Code territoire"),
                 column("status", "Code statut"),
             ], rows: dossiers.map { d in
@@ -109,7 +109,7 @@ struct ExportService {
             let reviews = try await ReviewModel.query(on: database).filter(\.$dossier.$id ~~ readable).with(\.$reviewer).all()
             return Table(dataset: dataset, columns: [
                 column("dossier", "Dossier"), column("reviewer", "Évaluateur"), column("score", "Note (sur 100)"),
-                column("marks", "Notes par critère (JSON)"), column("comments", "Commentaires"), column("created_at", "Noté le (UTC)"),
+                column("marks", "Notes par critère (JSON)"), column("comments", "Commentaires"), column("createdAt", "Noté le (UTC)"),
                 column("simulated", "Données simulées"),
             ], rows: reviews.map { r in
                 [.text(numbers[r.$dossier.id] ?? ""), .text(r.reviewer.displayName), .text(QueuePage.scoreText(r.score)), .text(r.marks),
@@ -119,8 +119,8 @@ struct ExportService {
             let readable = try await readableAssessments(dossiers, user: user)
             let opinions = try await OpinionModel.query(on: database).filter(\.$dossier.$id ~~ readable).with(\.$author).sort(\.$createdAt).all()
             return Table(dataset: dataset, columns: [
-                column("dossier", "Dossier"), column("author", "Auteur"), column("kind", "Avis"), column("proposed_cents", "Montant proposé (€)"),
-                column("motive", "Motivation"), column("created_at", "Donné le (UTC)"), column("simulated", "Données simulées"),
+                column("dossier", "Dossier"), column("author", "Auteur"), column("kind", "Avis"), column("proposedCents", "Montant proposé (€)"),
+                column("motive", "Motivation"), column("createdAt", "Donné le (UTC)"), column("simulated", "Données simulées"),
             ], rows: opinions.map { o in
                 [.text(numbers[o.$dossier.id] ?? ""), .text(o.author.displayName), .text(o.kind), .integer(o.proposedCents), .text(o.motive),
                  date(o.createdAt), .bool(o.simulated)]
@@ -128,8 +128,8 @@ struct ExportService {
         case .decisions:
             let decisions = try await DecisionModel.query(on: database).filter(\.$dossier.$id ~~ ids).with(\.$wave).all()
             return Table(dataset: dataset, columns: [
-                column("dossier", "Dossier"), column("wave", "Vague"), column("outcome", "Décision"), column("granted_cents", "Montant accordé (€)"),
-                column("motive", "Motif"), column("decided_at", "Décidé le (UTC)"), column("published", "Vague publiée"),
+                column("dossier", "Dossier"), column("wave", "Vague"), column("outcome", "Décision"), column("grantedCents", "Montant accordé (€)"),
+                column("motive", "Motif"), column("decidedAt", "Décidé le (UTC)"), column("published", "Vague publiée"),
                 column("simulated", "Données simulées"),
             ], rows: decisions.sorted { (numbers[$0.$dossier.id] ?? "", $0.wave.number) < (numbers[$1.$dossier.id] ?? "", $1.wave.number) }.map { d in
                 [.text(numbers[d.$dossier.id] ?? ""), .integer(Int64(d.wave.number)), .text(d.outcome), .integer(d.grantedCents),

@@ -36,8 +36,12 @@ struct PublicationService {
     static func checkCanPublish(_ call: LoadedCall, user: UserModel, on db: any Database) async throws {
         let scopes = try await StaffDirectory(database: db).scopes(of: user.requireID())
         let needed: StaffScope = call.call.regionCode.map { .region($0) } ?? .national
-        guard user.role == Role.administrator.rawValue, scopes.contains(where: { $0.encloses(needed) }) else {
+        guard user.role == Role.administrator.rawValue else {
             throw DomainError.actorNotAllowed(action: "publier les résultats", role: Role(rawValue: user.role) ?? .applicant)
+        }
+        guard scopes.contains(where: { $0.encloses(needed) }) else {
+            let territory = call.call.regionCode.flatMap { try? TerritoryCatalog.france.region($0).name }.map { "la région \($0)" } ?? "niveau national"
+            throw DomainError.outsideScope(action: "publier les résultats ou importer des dossiers de cet appel", territory: territory)
         }
     }
 

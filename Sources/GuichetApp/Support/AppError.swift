@@ -20,7 +20,7 @@ extension DomainError {
     var httpStatus: HTTPResponseStatus {
         switch self {
         case .transitionNotAllowed, .waveFrozen, .filingClosed, .filingNotOpen, .envelopeOverspent, .decisionRefused, .quorumNotReached, .publicationRefused: .conflict
-        case .actorNotAllowed: .forbidden
+        case .actorNotAllowed, .outsideScope: .forbidden
         default: .unprocessableEntity
         }
     }
