@@ -136,3 +136,39 @@ import Testing
         #expect(WebhookEvent.catalogue.map(\.type).contains("wave.published"))
     }
 }
+
+@Suite struct GrantedSubsidiesTests {
+    func laureate(_ number: String, cents: Int64) -> PublishedResults.Laureate {
+        PublishedResults.Laureate(dossierID: UUID(), number: number, title: "Épicerie, solidaire \"mobile\"", carrier: "Association \(number)",
+                                  description: "", amountCents: cents, themeCode: "alimentation", territoryCode: "02",
+                                  heading: "Dans l'Aisne", wave: 1, simulated: false)
+    }
+
+    @Test func grantedDossiersBecomeValidSCDLRowsDatedTheDecisionDayInParis() throws {
+        // 22:30 UTC on 15 April is already 16 April in Paris.
+        let decided = try #require(ISO8601DateFormatter().date(from: "2021-04-15T22:30:00Z"))
+        let grants = [
+            GrantedSubsidies.Grant(laureate: laureate("HDF-1", cents: 1_250_050), decidedAt: decided, beneficiarySiret: "73282932000074",
+                                   beneficiaryRNA: nil, grantorName: "Préfecture de la région Hauts-de-France", grantorSiret: "73282932000074"),
+            GrantedSubsidies.Grant(laureate: laureate("HDF-2", cents: 10_000_000), decidedAt: decided, beneficiarySiret: nil,
+                                   beneficiaryRNA: "W595012345", grantorName: "Préfecture de la région Hauts-de-France", grantorSiret: "73282932000074"),
+        ]
+        let rows = GrantedSubsidies.rows(grants, callReference: "hdf-2021", callTitle: "Plan de soutien")
+        let csv = SCDLSubventionsFile.csv(rows)
+        let report = SCDLValidator.validateSubventions(csv)
+        #expect(report.isValid, "\(report.issues)")
+        #expect(report.recordCount == 2)
+        #expect(csv.contains(",2021-04-16,hdf-2021 — vague 1 — HDF-1,"))
+        #expect(csv.contains(",12500.5,aide en numéraire,unique,2021-04-16,"))
+        #expect(csv.contains("\"Épicerie, solidaire \"\"mobile\"\"\""))
+    }
+
+    @Test func aMissingGrantorSiretIsLeftEmptyAndTheValidatorNamesTheRow() {
+        let grant = GrantedSubsidies.Grant(laureate: laureate("HDF-3", cents: 100), decidedAt: Date(), beneficiarySiret: "73282932000074",
+                                           beneficiaryRNA: nil, grantorName: "Ministère", grantorSiret: nil)
+        let report = SCDLValidator.validateSubventions(SCDLSubventionsFile.csv(GrantedSubsidies.rows([grant], callReference: "x", callTitle: "y")))
+        #expect(!report.isValid)
+        #expect(report.faultyLines == [2])
+        #expect(report.issues.contains { $0.column == "idAttribuant" })
+    }
+}
