@@ -105,6 +105,7 @@ import VaporTesting
         (.GET, "/admin/publication", "", .administration(.ok)),
         (.GET, "/admin/publication/:call", "", .administration(.ok)),
         (.GET, "/admin/import/:call", "", .administration(.ok)),
+        (.GET, "/admin/import/:call/suivi/:job", "", .administration(.notFound)),
         (.GET, "/instruction/exports/:dataset", "", .instructionQueue(.ok)),
         (.GET, "/api/v1/calls/:call/publications", "", .everyone(.ok)),
         (.GET, "/api/v1/openapi.json", "", .everyone(.ok)),
@@ -232,6 +233,7 @@ import VaporTesting
                 case ":version": parts.append("1"); continue
                 case ":file": parts.append("subventions.csv"); continue
                 case ":dataset": parts.append("avis.json"); continue
+                case ":job": parts.append(UUID().uuidString.lowercased()); continue
                 default: parts.append(part); continue
                 }
                 parts.append(id?.uuidString.lowercased() ?? "manquant")

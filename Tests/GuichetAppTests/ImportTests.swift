@@ -123,6 +123,48 @@ import VaporTesting
         }
     }
 
+    /// Follows a background import's page until it stops refreshing; returns the last page.
+    func follow(_ browser: Browser, _ location: String) async throws -> TestingHTTPResponse {
+        for _ in 0..<300 {
+            let page = try await browser.get(location)
+            if page.headers.first(name: "Refresh") == nil { return page }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("the import did not finish within a minute")
+        return try await browser.get(location)
+    }
+
+    @Test func aLongFileRunsInTheBackgroundWithItsProgressThenItsOutcome() async throws {
+        try await withGuichet { app in
+            // setup: 2 100 rows, each summary on two lines
+            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let before = try await counts(app)
+            let rows = (1...2_100).map { row("BULK-\($0)", amount: "1 000") }
+            // act
+            let started = try await upload(admin, ([Self.header] + rows).joined(separator: "\n"), mode: "importer")
+            // validate
+            #expect(started.status == .seeOther)
+            let location = try #require(started.headers.first(name: .location))
+            #expect(location.contains("/suivi/"))
+            let running = try await admin.get(location)
+            #expect(running.status == .ok)
+            let done = try await follow(admin, location)
+            #expect(done.visibleText.contains("est importé : 2100 dossiers"))
+            #expect(try await counts(app).dossiers == before.dossiers + 2_100)
+            #expect(try await ImportJobModel.query(on: app.db).first()?.content == "", "the file is not kept")
+            // Someone else's job is not theirs to follow.
+            let other = try await InstructionTests().staff(app, "admin2@exemple.fr", role: .administrator, scopes: ["region:32"])
+            #expect(try await other.get(location).status == .notFound)
+            // A long faulty file is refused with its rows, in the background too.
+            let faulty = (1...2_100).map { row("BAD-\($0)", theme: $0 == 1_500 ? "jardinage" : "alimentation") }
+            let again = try await upload(admin, ([Self.header] + faulty).joined(separator: "\n"), mode: "importer")
+            let refused = try await follow(admin, try #require(again.headers.first(name: .location)))
+            #expect(refused.visibleText.contains("1 ligne en défaut sur 2100"))
+            #expect(refused.visibleText.contains("Ligne 3000, colonne thematique"))
+            #expect(try await counts(app).dossiers == before.dossiers + 2_100)
+        }
+    }
+
     @Test func onlyAdministratorsOfTheCallsTerritoryImport() async throws {
         try await withGuichet { app in
             let elsewhere = try await InstructionTests().staff(app, "admin-idf@exemple.fr", role: .administrator, scopes: ["region:11"])

@@ -80,6 +80,7 @@ import VaporTesting
         (.GET, "/admin/publication/:call", "/admin/publication/hdf-2021", .seeOther),
         (.POST, "/admin/publication/:call/publier", "/admin/publication/hdf-2021/publier", .forbidden),
         (.GET, "/admin/import/:call", "/admin/import/hdf-2021", .seeOther),
+        (.GET, "/admin/import/:call/suivi/:job", "/admin/import/hdf-2021/suivi/\(UUID())", .seeOther),
         (.GET, "/instruction/exports/:dataset", "/instruction/exports/avis.json", .seeOther),
         (.GET, "/api/v1/calls/:call/publications", "/api/v1/calls/hdf-2021/publications", .ok),
         (.GET, "/api/v1/openapi.json", "/api/v1/openapi.json", .ok),

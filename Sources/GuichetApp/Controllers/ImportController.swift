@@ -16,7 +16,11 @@ struct ImportController: RouteCollection {
         let admin = routes.grouped(LoginRequired(), StaffRequired(roles: [.administrator]))
         admin.get("admin", "import", ":call", use: form)
         admin.on(.POST, "admin", "import", ":call", body: .collect(maxSize: Self.maxBody), use: upload)
+        admin.get("admin", "import", ":call", "suivi", ":job", use: job)
     }
+
+    /// Files longer than this run in the background, with a page that follows their progress.
+    static let backgroundRows = 2_000
 
     @Sendable
     func form(req: Request) async throws -> View {
@@ -35,6 +39,10 @@ struct ImportController: RouteCollection {
         var status: HTTPStatus = .ok
         if let file = posted.files["file"], !file.data.isEmpty {
             if let text = String(data: file.data, encoding: .utf8) {
+                if text.split(whereSeparator: \.isNewline).count - 1 > Self.backgroundRows {
+                    let job = try await ImportJobs.start(req.application, call: call, user: user, fileName: file.fileName, text: text, dryRun: dryRun)
+                    return req.redirect(to: SiteURL.importDossiers(call.model.reference).path + "/suivi/\(job.uuidString.lowercased())")
+                }
                 do {
                     let summary = try await ImportService(database: req.db, now: Date())
                         .run(call, text: text, dryRun: dryRun, by: InstructionService.agent(user))
@@ -54,6 +62,22 @@ struct ImportController: RouteCollection {
         let response = try await req.view.render("admin/import", ImportPage(req, call: call, outcome: outcome, acceptsDecisions: acceptsDecisions))
             .encodeResponse(status: status, for: req)
         if status != .ok { response.headers.replaceOrAdd(name: "X-Guichet-Error", value: "import_refused") }
+        return response
+    }
+
+    /// A background import's progress, then its outcome; the page refreshes itself while it runs.
+    @Sendable
+    func job(req: Request) async throws -> Response {
+        let (user, call) = try await load(req)
+        guard let id = req.parameters.get("job").flatMap(UUID.init(uuidString:)),
+              let job = try await ImportJobModel.query(on: req.db).filter(\.$id == id).filter(\.$call.$id == call.id)
+                .filter(\.$user.$id == user.requireID()).first() else {
+            throw AppError.notFound("import_not_found", "Cet import n'existe pas parmi les vôtres.")
+        }
+        let page = ImportJobPage(req, call: call, job: job)
+        let response = try await req.view.render("admin/import-job", page).encodeResponse(for: req)
+        // Without JavaScript, the browser reloads the page every two seconds until the import ends.
+        if page.running { response.headers.replaceOrAdd(name: "Refresh", value: "2") }
         return response
     }
 

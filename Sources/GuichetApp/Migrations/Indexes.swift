@@ -42,5 +42,6 @@ enum GuichetMigrations {
         CreateCommittee(),
         CreatePublications(),
         CreateAPIAccess(),
+        CreateImportJobs(),
     ]
 }

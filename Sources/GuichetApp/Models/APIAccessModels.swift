@@ -63,3 +63,30 @@ final class WebhookDeliveryModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A long import run in the background (`import_jobs`): its file, its progress, its outcome.
+final class ImportJobModel: Model, @unchecked Sendable {
+    static let schema = "import_jobs"
+
+    enum Status: String {
+        case running, done, refused, failed
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "call_id") var call: CallModel
+    @Parent(key: "user_id") var user: UserModel
+    @Field(key: "file_name") var fileName: String
+    /// The file, kept until it is imported (imports may be checked again on another instance).
+    @Field(key: "content") var content: String
+    @Field(key: "dry_run") var dryRun: Bool
+    @Field(key: "status") var status: String
+    /// Data rows in the file, and rows checked so far.
+    @Field(key: "total") var total: Int
+    @Field(key: "processed") var processed: Int
+    /// The summary, or the report's faulty rows as JSON (`[{"line":…,"problems":[…]}]`).
+    @OptionalField(key: "outcome") var outcome: String?
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "finished_at") var finishedAt: Date?
+
+    init() {}
+}

@@ -73,3 +73,44 @@ struct ImportPage: Encodable {
         }
     }
 }
+
+/// `/admin/import/{call}/suivi/{job}`: a background import's progress, then its outcome.
+struct ImportJobPage: Encodable {
+    let chrome: Chrome
+    let callTitle: String
+    let fileName: String
+    let running: Bool
+    let progress: String
+    let success: String?
+    let refusal: String?
+    let faulty: [ImportPage.Faulty]
+    let backURL: String
+
+    init(_ req: Request, call: LoadedCall, job: ImportJobModel) {
+        chrome = .make(req)
+        callTitle = call.model.title
+        fileName = job.fileName
+        let status = ImportJobModel.Status(rawValue: job.status) ?? .failed
+        running = status == .running
+        let percent = job.total > 0 ? min(100, job.processed * 100 / job.total) : 0
+        progress = running
+            ? "\(job.processed) ligne(s) vérifiée(s) sur \(job.total) (\(percent) %)\(job.processed >= job.total && job.total > 0 ? " ; écriture en cours" : "")."
+            : "Terminé le \(job.finishedAt.map(ParisTime.longDateTime) ?? "")."
+        switch status {
+        case .running:
+            success = nil; refusal = nil; faulty = []
+        case .done:
+            success = job.dryRun ? "« \(job.fileName) » est correct : \(job.outcome ?? "") seraient importés. Rien n'a été importé."
+                : "« \(job.fileName) » est importé : \(job.outcome ?? "")."
+            refusal = nil; faulty = []
+        case .refused:
+            let rows = (try? JSONDecoder().decode([ImportJobs.Faulty].self, from: Data((job.outcome ?? "[]").utf8))) ?? []
+            success = nil
+            refusal = "« \(job.fileName) » : \(French.count(rows.count, "ligne en défaut", "lignes en défaut")) sur \(job.total). Rien n'a été importé."
+            faulty = rows.map { ImportPage.Faulty(line: $0.line, problems: $0.problems) }
+        case .failed:
+            success = nil; refusal = job.outcome; faulty = []
+        }
+        backURL = SiteURL.importDossiers(call.model.reference).path
+    }
+}
