@@ -61,6 +61,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.asyncCommands.use(ProposeCommand(), as: "propose")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(SCDLCheckCommand(), as: "scdl-check")
     app.asyncCommands.use(ServeWithDataCommand(), as: "serve", isDefault: true)
 }
 
