@@ -16,7 +16,10 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
-        app.databases.use(.postgres(configuration: postgres), as: .psql)
+        // Several connections per event loop: a long transaction (a wave applied, a large import)
+        // must not hold the only connection the loop's other requests wait for.
+        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
+                                    connectionPoolTimeout: .seconds(30)), as: .psql)
     }
     app.migrations.add(GuichetMigrations.all)
     // Each state change written to the audit log queues its webhook deliveries, in its transaction.

@@ -40,6 +40,9 @@ public struct AppConfiguration: Sendable {
     /// Chromium for the press kit's PDF (`GUICHET_CHROMIUM_PATH`); found on `PATH` when unset.
     /// Without it the press kit is HTML only, which prints cleanly.
     public var chromiumPath: String?
+    /// PostgreSQL connections per event loop (`GUICHET_DB_POOL`, 1–32, default 4): one event loop
+    /// per core, so 8 connections per instance on this project's 2-core machines.
+    public var databasePoolSize: Int = 4
 
     public init(database: DatabaseChoice, loadDemoWhenEmpty: Bool = true, dataDirectory: String = "data",
                 publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, secureCookies: Bool = false,
@@ -78,6 +81,7 @@ public struct AppConfiguration: Sendable {
                                 smtpURL: value("GUICHET_SMTP_URL"))
         if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
+        if let pool = value("GUICHET_DB_POOL").flatMap(Int.init), (1...32).contains(pool) { configuration.databasePoolSize = pool }
         if let megabytes = value("GUICHET_MAX_UPLOAD_MB").flatMap(Int.init), (1...100).contains(megabytes) {
             configuration.maxUploadBytes = megabytes * 1_000_000
         }
