@@ -90,7 +90,9 @@ import Vapor
         let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.mail) }
         #expect(error.step == "greeting")
         #expect(error.description.contains("no reply within 300 ms"))
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // The point is that the configured timeout, not the 30 s default, ends the wait; the bound
+        // leaves room for a loaded machine running the whole suite on two cores.
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test func requiredStartTLSThatIsNotOfferedStopsBeforeAnythingIsSent() async throws {
