@@ -372,9 +372,7 @@ struct InstructionController: RouteCollection {
     /// Reading every visible dossier's status to count it in Swift cost most of the queue's time at
     /// 2 610 dossiers (docs/BENCHMARKS.md); `GROUP BY` returns six rows.
     static func countsByStatus(groups: Set<String>?, on db: any Database) async throws -> [String: Int] {
-        guard let sql = db as? any SQLDatabase else {
-            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
-        }
+        let sql = try db.sql()
         if let groups, groups.isEmpty { return [:] }
         let query = sql.select().column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(DossierModel.schema).where("filed_at", .isNot, SQLLiteral.null)

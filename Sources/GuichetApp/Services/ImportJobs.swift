@@ -44,7 +44,7 @@ enum ImportJobs {
             let summary = try await ImportService(database: db, now: Date())
                 .run(call, text: job.content, dryRun: job.dryRun, by: agent, progress: progress)
             job.status = ImportJobModel.Status.done.rawValue
-            job.outcome = "\(French.count(summary.rows, "dossier", "dossiers")), \(French.count(summary.decisions, "décision", "décisions")), \(French.count(summary.newOrganisations, "nouvelle organisation", "nouvelles organisations"))"
+            job.outcome = summary.text
             job.processed = summary.rows
         } catch let report as ImportReport {
             job.status = ImportJobModel.Status.refused.rawValue

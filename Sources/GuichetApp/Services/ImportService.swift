@@ -19,6 +19,12 @@ struct ImportService {
         let decisions: Int
         let newOrganisations: Int
         let dryRun: Bool
+
+        /// "3 dossiers, 2 décisions, 2 nouvelles organisations", as the pages say it.
+        var text: String {
+            "\(French.count(rows, "dossier", "dossiers")), \(French.count(decisions, "décision", "décisions")), "
+                + French.count(newOrganisations, "nouvelle organisation", "nouvelles organisations")
+        }
     }
 
     /// Decisions come from the committee when it sits in Guichet: a call with committee sessions

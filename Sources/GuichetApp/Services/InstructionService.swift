@@ -161,9 +161,7 @@ struct InstructionService {
     /// comments nobody needs here).
     static func aggregates(_ dossierIDs: [UUID], on db: any Database) async throws -> [UUID: (score: Int, spread: Int, count: Int)] {
         guard !dossierIDs.isEmpty else { return [:] }
-        guard let sql = db as? any SQLDatabase else {
-            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
-        }
+        let sql = try db.sql()
         let r = ReviewModel.schema, d = DossierModel.schema
         var scores: [UUID: [Int]] = [:]
         var callOf: [UUID: UUID] = [:]

@@ -84,9 +84,7 @@ extension ResultsService {
 
     /// The call's decisions (those of unknown waves are ignored), read column by column.
     static func decisions(_ callID: UUID, waveNumbers: [UUID: Int], _ database: any Database) async throws -> [Decision] {
-        guard let sql = database as? any SQLDatabase else {
-            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
-        }
+        let sql = try database.sql()
         let c = DecisionModel.schema, d = DossierModel.schema
         let rows = try await sql.select()
             .columns(["dossier_id", "wave_id", "outcome", "granted_cents", "motive", "decided_at", "simulated"].map { SQLColumn($0, table: c) })
@@ -108,9 +106,7 @@ extension ResultsService {
     }
 
     static func dossierRows(_ callID: UUID, _ database: any Database) async throws -> [DossierRow] {
-        guard let sql = database as? any SQLDatabase else {
-            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
-        }
+        let sql = try database.sql()
         let d = DossierModel.schema, o = OrganisationModel.schema
         return try await sql.select()
             .columns(["id", "number", "title", "summary", "theme_code", "scope_kind", "territory_code", "scope_regions",

@@ -51,7 +51,7 @@ struct ImportPage: Encodable {
         }
         switch outcome {
         case .done(let summary, let fileName)?:
-            let what = "\(French.count(summary.rows, "dossier", "dossiers")), \(French.count(summary.decisions, "décision", "décisions")), \(French.count(summary.newOrganisations, "nouvelle organisation", "nouvelles organisations"))"
+            let what = summary.text
             success = summary.dryRun
                 ? "« \(fileName) » est correct : \(what) seraient importés. Rien n'a été importé ; choisissez « Importer » pour le charger."
                 : "« \(fileName) » est importé : \(what)."

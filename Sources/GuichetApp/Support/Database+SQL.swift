@@ -1,0 +1,13 @@
+import Fluent
+import SQLKit
+
+extension Database {
+    /// The database as SQLKit sees it, for the reads that go column by column and the
+    /// conditional writes. Both drivers Guichet runs on are SQL; anything else is a setup error.
+    func sql() throws -> any SQLDatabase {
+        guard let sql = self as? any SQLDatabase else {
+            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
+        }
+        return sql
+    }
+}
