@@ -26,7 +26,7 @@ let package = Package(
     targets: [
         .target(
             name: "GuichetDomain",
-            resources: [.copy("Resources/cog"), .copy("Resources/scdl"), .copy("Resources/geo")],
+            resources: [.copy("Resources/cog"), .copy("Resources/scdl"), .copy("Resources/geo"), .copy("Resources/schemas")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -45,7 +45,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            resources: [.copy("Resources/Views"), .copy("Resources/Public"), .copy("Resources/Demo")],
+            resources: [.copy("Resources/Views"), .copy("Resources/Public"), .copy("Resources/Demo"), .copy("Resources/Calls")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -38,6 +38,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case publicationRefused(String)
     case outsideScope(action: String, territory: String)
     case openDataInvalid(lines: [Int], first: String)
+    /// A call definition that cannot be stored, with every problem by its path in the document.
+    case invalidCallDefinition(issues: [CallDefinitionIssue])
 
     /// A stable identifier for clients and tests; never translated, never changed once published.
     public var code: String {
@@ -74,6 +76,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .publicationRefused: "publication_refused"
         case .outsideScope: "outside_scope"
         case .openDataInvalid: "open_data_invalid"
+        case .invalidCallDefinition: "invalid_call_definition"
         }
     }
 
@@ -142,6 +145,10 @@ public enum DomainError: Error, Equatable, Sendable {
             "La vague n'est pas publiée : \(reason)"
         case .openDataInvalid(let lines, let first):
             "La vague n'est pas publiée : le fichier des subventions (SCDL) ne respecte pas le schéma à \(lines.count == 1 ? "la ligne" : "\(lines.count) lignes, dont la ligne") \(lines.first ?? 0) (\(first)). Corrigez les données puis publiez de nouveau."
+        case .invalidCallDefinition(let issues):
+            issues.count == 1
+                ? "La définition de l'appel n'est pas enregistrée : \(issues[0])."
+                : "La définition de l'appel n'est pas enregistrée : \(issues.count) erreurs, dont \(issues.first.map(String.init(describing:)) ?? "")."
         case .conflictOfInterest(let action):
             "Vous avez déclaré un lien avec l'organisation qui porte ce dossier : vous ne pouvez pas \(action). Votre déport est enregistré."
         case .fileTypeNotAllowed(let name, let detected):

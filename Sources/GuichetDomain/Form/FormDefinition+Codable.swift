@@ -81,10 +81,11 @@ extension FormField: Codable {
         try container.encodeIfPresent(help, forKey: "help")
         try container.encode(required, forKey: "required")
         try container.encodeIfPresent(section, forKey: "section")
+        try container.encodeIfPresent(role, forKey: "role")
         try type.encode(into: &container)
     }
 
-    /// Decodes a field; `help`, `section` and `required` (false) may be left out.
+    /// Decodes a field; `help`, `section`, `role` and `required` (false) may be left out.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: FormCodingKey.self)
         self.init(key: try container.decode(String.self, forKey: "key"),
@@ -92,7 +93,8 @@ extension FormField: Codable {
                   help: try container.decodeIfPresent(String.self, forKey: "help"),
                   required: try container.decodeIfPresent(Bool.self, forKey: "required") ?? false,
                   type: try FieldType(from: container),
-                  section: try container.decodeIfPresent(String.self, forKey: "section"))
+                  section: try container.decodeIfPresent(String.self, forKey: "section"),
+                  role: try container.decodeIfPresent(FieldRole.self, forKey: "role"))
     }
 }
 

@@ -15,6 +15,7 @@ extension FormDefinition {
         if version < 1 { errors["version"] = FormMessage.badVersion }
         if fields.isEmpty { errors["fields"] = FormMessage.noFields }
         var seen: Set<String> = []
+        var roles: Set<FieldRole> = []
         for (index, field) in fields.enumerated() {
             if !Self.isWellWritten(key: field.key) {
                 errors["fields[\(index)]"] = FormMessage.badKey(field.key)
@@ -22,6 +23,12 @@ extension FormDefinition {
                 errors["fields[\(index)]"] = FormMessage.duplicateKey(field.key)
             } else if let problem = field.definitionProblem {
                 errors[field.key] = problem
+            } else if let role = field.role {
+                if !role.acceptedKinds.contains(field.type.kind) {
+                    errors[field.key] = FormMessage.roleType(role)
+                } else if !roles.insert(role).inserted {
+                    errors[field.key] = FormMessage.duplicateRole(role)
+                }
             }
         }
         for (index, rule) in rules.enumerated() {

@@ -70,16 +70,19 @@ public struct FormField: Sendable, Equatable {
     public var type: FieldType
     /// The heading the question is grouped under on the page, if any.
     public var section: String?
+    /// What Guichet reads from the answer (the dossier's title, amount…), if anything.
+    public var role: FieldRole?
 
     /// Creates a field.
     public init(key: String, label: String, help: String? = nil, required: Bool = false,
-                type: FieldType, section: String? = nil) {
+                type: FieldType, section: String? = nil, role: FieldRole? = nil) {
         self.key = key
         self.label = label
         self.help = help
         self.required = required
         self.type = type
         self.section = section
+        self.role = role
     }
 }
 
