@@ -57,7 +57,6 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     try routes(app)
 
     app.asyncCommands.use(GuichetMigrateCommand(), as: "migrate")
-    app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ReportCommand(), as: "report")
     app.asyncCommands.use(OutboxCommand(), as: "outbox")
     app.asyncCommands.use(UserCommand(), as: "user")
@@ -65,6 +64,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(SCDLCheckCommand(), as: "scdl-check")
+    app.asyncCommands.use(CallCommand(), as: "call")
     app.asyncCommands.use(ServeWithDataCommand(), as: "serve", isDefault: true)
 }
 
@@ -94,6 +94,18 @@ enum AppResources {
     static var root: String { Bundle.module.bundlePath }
     static var viewsDirectory: String { root + "/Views/" }
     static var publicDirectory: String { root + "/Public/" }
+
+    /// A call definition shipped with Guichet (`calls/<reference>.json`): the seed's and the
+    /// practice call.
+    static func callFile(_ reference: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: root + "/Calls/\(reference).json"))
+    }
+
+    /// The references of the shipped call definitions.
+    static func shippedCalls() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: root + "/Calls").filter { $0.hasSuffix(".json") }
+            .map { String($0.dropLast(5)) }.sorted()
+    }
 
     /// The press kit's laureates, shipped for the demo.
     static func laureatesCSV() throws -> String {

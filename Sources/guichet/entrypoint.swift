@@ -3,13 +3,16 @@ import GuichetApp
 import Logging
 import Vapor
 
-/// Guichet's executable: `guichet serve | migrate | demo | report`.
+/// Guichet's executable: `guichet serve | migrate | demo | report | call …`, with the demonstration installed.
 @main
 enum Entrypoint {
     static func main() async {
         var failed = false
         do {
             var env = try Environment.detect()
+            // `guichet call import -` reads standard input; the command-line parser would take a
+            // lone `-` for an option's dash.
+            env.arguments = env.arguments.map { $0 == "-" ? "/dev/stdin" : $0 }
             // Logs go to standard error, so that `report --json > file` writes only the report.
             try LoggingSystem.bootstrap(from: &env) { level in
                 { label in
@@ -21,6 +24,7 @@ enum Entrypoint {
             let app = try await Application.make(env)
             do {
                 try await configure(app, .fromEnvironment())
+                Demo.install(on: app)
                 try await app.execute()
             } catch {
                 app.logger.report(error: error)

@@ -19,16 +19,41 @@ struct ServeWithDataCommand: AsyncCommand {
     }
 }
 
-/// Brings a database up to date, then loads the demo call into it when it has no call.
+/// Brings a database up to date, then loads the seed data (when the executable installed one)
+/// into it when it has no call.
 enum DataBootstrap {
     static func prepare(_ app: Application) async throws {
         try await app.autoMigrate()
-        guard app.guichetConfiguration.loadDemoWhenEmpty else { return }
+        guard app.guichetConfiguration.loadDemoWhenEmpty, let seed = app.emptyDatabaseSeed else { return }
         if try await CallModel.query(on: app.db).count() == 0 {
-            try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).loadIfAbsent()
-            try await DemoPublication.publishFirstWave(app)
-            app.logger.notice("Appel de démonstration chargé (\(DemoCall.reference)).")
+            try await seed.load(app)
+            app.logger.notice("\(seed.name) chargé.")
         }
+    }
+}
+
+/// What `guichet serve` loads into a database that holds no call: installed by the executable
+/// (the demonstration), absent otherwise.
+public struct EmptyDatabaseSeed: Sendable {
+    /// What it is, for the log ("Appel de démonstration hdf-2021").
+    public let name: String
+    public let load: @Sendable (Application) async throws -> Void
+
+    public init(name: String, load: @escaping @Sendable (Application) async throws -> Void) {
+        self.name = name
+        self.load = load
+    }
+}
+
+extension Application {
+    private struct EmptyDatabaseSeedKey: StorageKey {
+        typealias Value = EmptyDatabaseSeed
+    }
+
+    /// The data `serve` loads into an empty database, if any.
+    public var emptyDatabaseSeed: EmptyDatabaseSeed? {
+        get { storage[EmptyDatabaseSeedKey.self] }
+        set { storage[EmptyDatabaseSeedKey.self] = newValue }
     }
 }
 
@@ -49,40 +74,6 @@ struct GuichetMigrateCommand: AsyncCommand {
         } else {
             try await app.autoMigrate()
             context.console.print("Base de données à jour.")
-        }
-    }
-}
-
-/// `guichet demo [--reset]`: loads the seed's call, or replaces it with a fresh copy.
-struct DemoCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Flag(name: "reset", help: "Supprime l'appel de démonstration existant (dossiers, décisions, historique) et le recharge.")
-        var reset: Bool
-        @Option(name: "generated", help: "Nombre de dossiers simulés en plus des 37 lauréats (250 par défaut, soit les 287 du dossier de presse ; davantage pour les mesures de performance).")
-        var generated: Int?
-    }
-
-    var help: String { "Charge l'appel de démonstration Hauts-de-France 2021 (ou le réinitialise avec --reset)." }
-
-    func run(using context: CommandContext, signature: Signature) async throws {
-        let app = context.application
-        try await app.autoMigrate()
-        var loader = DemoLoader(database: app.db, laureatesCSV: try AppResources.laureatesCSV())
-        if let generated = signature.generated {
-            guard (0...1_000_000).contains(generated) else {
-                throw AppError(status: .badRequest, code: "invalid_generated", message: "--generated attend un nombre entre 0 et 1 000 000.")
-            }
-            loader.generated = generated
-        }
-        if signature.reset {
-            try await loader.reset()
-            try await DemoPublication.publishFirstWave(app)
-            context.console.print("Appel de démonstration « \(DemoCall.reference) » réinitialisé.")
-        } else if try await loader.loadIfAbsent() {
-            try await DemoPublication.publishFirstWave(app)
-            context.console.print("Appel de démonstration « \(DemoCall.reference) » chargé.")
-        } else {
-            context.console.print("L'appel de démonstration « \(DemoCall.reference) » est déjà chargé (--reset pour le recharger).")
         }
     }
 }

@@ -208,7 +208,8 @@ struct AccountController: RouteCollection {
         let dossiers = names.isEmpty ? [] : try await DossierModel.query(on: req.db).filter(\.$organisation.$id ~~ Array(names.keys))
             .with(\.$call).sort(\.$createdAt, .descending).all()
         let now = Date()
-        let calls = try await CallModel.query(on: req.db).filter(\.$opensAt <= now).filter(\.$closesAt > now).sort(\.$closesAt).all()
+        let calls = try await CallModel.query(on: req.db).filter(\.$status == CallStatus.published.rawValue)
+            .filter(\.$opensAt <= now).filter(\.$closesAt > now).sort(\.$closesAt).all()
         let page = DashboardPage(
             chrome: .make(req), userName: user.displayName, email: user.email,
             organisations: organisations.compactMap { org in org.id.map { .init(name: org.name, url: SiteURL.organisation($0).path) } },

@@ -99,7 +99,8 @@ struct AdminController: RouteCollection {
         if let id = person?.user.id {
             history = try await AuditEntryModel.query(on: req.db).filter(\.$entityID == id).sort(\.$at).all()
         }
-        return try await req.view.render("admin/person", PersonPage(req, input: input, person: person, errors: errors, history: history))
+        return try await req.view.render("admin/person", PersonPage(req, input: input, person: person, errors: errors, history: history,
+                                                                 themes: try await CallRepository(database: req.db).themeCatalog()))
             .encodeResponse(status: status, for: req)
     }
 

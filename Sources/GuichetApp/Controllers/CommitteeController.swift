@@ -126,7 +126,7 @@ struct CommitteeController: RouteCollection {
     private func sessionForm(_ req: Request, input: SessionInput, errors: [String: String], status: HTTPStatus) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
         try Self.checkCanOpen(user)
-        let calls = try await CallModel.query(on: req.db).with(\.$waves).sort(\.$opensAt, .descending).all()
+        let calls = try await CallModel.query(on: req.db).filter(\.$status != CallStatus.draft.rawValue).with(\.$waves).sort(\.$opensAt, .descending).all()
         let people = try await UserModel.query(on: req.db).filter(\.$role ~~ CommitteeService.committeeRoles.map(\.rawValue))
             .filter(\.$disabledAt == nil).sort(\.$displayName).all()
         return try await req.view.render("committee/new", NewSessionPage(req, input: input, errors: errors, calls: calls, people: people))

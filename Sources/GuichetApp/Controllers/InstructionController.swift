@@ -204,7 +204,8 @@ struct InstructionController: RouteCollection {
         let extras = QueuePage.Extras(labels: try await teamwork.labels(of: page.items.compactMap(\.id)),
                                       labelsInUse: try await teamwork.labelsInUse(groups: groups),
                                       colleagues: try await StaffDirectory(database: req.db).instructors(sharing: groups),
-                                      currentURL: req.url.string)
+                                      currentURL: req.url.string,
+                                      themes: try await CallRepository(database: req.db).themeCatalog())
         return try await req.view.render("instruction/queue", QueuePage(req, filters: filters, page: page, counts: counts,
                                                                         assignees: assignees, groups: groups, scores: scores,
                                                                         extras: extras))

@@ -83,7 +83,7 @@ struct PublicationController: RouteCollection {
 
     @Sendable
     func calls(req: Request) async throws -> View {
-        let calls = try await CallModel.query(on: req.db).with(\.$waves).sort(\.$opensAt, .descending).all()
+        let calls = try await CallModel.query(on: req.db).filter(\.$status != CallStatus.draft.rawValue).with(\.$waves).sort(\.$opensAt, .descending).all()
         return try await req.view.render("admin/publications", PublicationCallsPage(req, calls: calls))
     }
 

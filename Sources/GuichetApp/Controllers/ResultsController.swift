@@ -1,4 +1,5 @@
 import Fluent
+import GuichetDomain
 import Vapor
 
 /// The public results pages: `GET /` and `GET /appels/{call}/resultats`.
@@ -8,13 +9,18 @@ struct ResultsController: RouteCollection {
         routes.get("appels", ":call", "resultats", use: show)
     }
 
-    /// Until a landing page exists, `/` shows the results of the most recent call.
+    /// `/`: the calls open now, to come, and closed with their latest published results.
     @Sendable
     func home(req: Request) async throws -> View {
-        guard let model = try await CallRepository(database: req.db).defaultCall() else {
-            throw AppError.notFound("no_call", "Aucun appel à projets n'est encore publié sur ce Guichet.")
+        let calls = try await CallRepository(database: req.db).all()
+        let ids = calls.compactMap(\.id)
+        // Each call's newest publication: one query, the highest version per call kept.
+        let publications = try await PublicationModel.query(on: req.db).filter(\.$call.$id ~~ ids).sort(\.$version, .descending).all()
+        var published: [UUID: PublishedResults] = [:]
+        for publication in publications where published[publication.$call.id] == nil {
+            published[publication.$call.id] = try publication.results()
         }
-        return try await render(model, req)
+        return try await req.view.render("home", HomePage(req, calls: calls, published: published, now: Date()))
     }
 
     @Sendable
@@ -41,6 +47,15 @@ struct CallsAPIController: RouteCollection {
         calls.get(":call", "envelopes", use: envelopes)
         calls.get(":call", "publications", use: publications)
         routes.get("api", "v1", "openapi.json", use: openAPI)
+        routes.get("api", "v1", "schemas", "call.json", use: callSchema)
+    }
+
+    /// The JSON Schema of call definitions (format 1), as Guichet checks them.
+    @Sendable
+    func callSchema(req: Request) async throws -> Response {
+        let response = Response(status: .ok, body: .init(data: try JSONSchemaCheck.callSchemaData()))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "schema+json")
+        return response
     }
 
     /// The published versions of a call's results, newest first, with their files.
@@ -76,7 +91,7 @@ struct CallsAPIController: RouteCollection {
 
     @Sendable
     func list(req: Request) async throws -> CallListDTO {
-        try CallListDTO(calls: await CallRepository(database: req.db).all().map(CallDTO.init))
+        try CallListDTO(calls: await CallRepository(database: req.db).all().map { try CallDTO($0) })
     }
 
     @Sendable

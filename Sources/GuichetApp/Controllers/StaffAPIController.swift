@@ -13,6 +13,18 @@ struct StaffAPIController: RouteCollection {
         api.get("dossiers", ":dossier", use: dossier)
         api.get("dossiers", ":dossier", "reviews", use: reviews)
         api.get("calls", ":call", "decisions", use: decisions)
+        api.get("calls", ":call", "definition", use: definition)
+    }
+
+    /// A call's full definition, in the same JSON as `guichet call export` (the schema at
+    /// `/api/v1/schemas/call.json`): public calls for the staff, drafts for their authors.
+    @Sendable
+    func definition(req: Request) async throws -> Response {
+        let user = try APIAccess.require(.callsRead, req)
+        let definition = try await CallAuthoringService(database: req.db).readableDefinition(req.parameters.get("call") ?? "", by: user)
+        let response = Response(status: .ok, body: .init(data: try definition.json()))
+        response.headers.contentType = .json
+        return response
     }
 
     /// Query parameters of the dossier list.

@@ -68,6 +68,11 @@ enum OpenAPIDocument {
                   tag: "Décisions", parameters: [path("call")], response: "DecisionList", secured: true),
         Operation(method: "get", path: "/api/v1/openapi.json", summary: "Ce document", tag: "Appels", parameters: [],
                   response: "OpenAPI", secured: false),
+        Operation(method: "get", path: "/api/v1/schemas/call.json", summary: "Le schéma JSON des définitions d'appels (format 1)",
+                  tag: "Appels", parameters: [], response: "JSONSchema", secured: false),
+        Operation(method: "get", path: "/api/v1/calls/{call}/definition",
+                  summary: "La définition complète d'un appel, au format de /api/v1/schemas/call.json (portée calls:read ; un brouillon pour ses seuls auteurs)",
+                  tag: "Appels", parameters: [path("call")], response: "CallDefinition", secured: true),
     ]
 
     private static func path(_ name: String) -> JSON {
@@ -146,7 +151,17 @@ enum OpenAPIDocument {
         return [
             "Error": object(["error": object(["code": string, "message": string])]),
             "Call": object(["id": string, "reference": string, "title": string, "programme": string, "opensAt": string, "closesAt": string,
-                            "deadline": string, "simulated": boolean, "links": object(["page": string, "results": string])]),
+                            "deadline": string, "simulated": boolean,
+                            "status": .object(["type": .string("string"), "enum": .array(["published", "archived"].map(JSON.string))]),
+                            "phase": .object(["type": .string("string"), "enum": .array(["upcoming", "open", "closed", "archived"].map(JSON.string))]),
+                            "scope": string, "links": object(["call": string, "page": string, "results": string])]),
+            "CallDefinition": .object(["$comment": .string("Le document complet est décrit par /api/v1/schemas/call.json."),
+                                       "type": .string("object"),
+                                       "required": .array(["format", "reference", "title", "scope", "opens_on", "deadline", "waves", "themes",
+                                                           "envelopes", "form", "scoring_grid", "committee"].map(JSON.string)),
+                                       "additionalProperties": .bool(true)]),
+            "JSONSchema": .object(["type": .string("object"), "required": .array([.string("$schema"), .string("properties")]),
+                                   "additionalProperties": .bool(true)]),
             "CallList": object(["calls": array(ref("Call"))]),
             "Results": object([
                 "call": ref("Call"), "simulated": boolean, "filed": integer, "retained": integer, "retainedAmountCents": integer,

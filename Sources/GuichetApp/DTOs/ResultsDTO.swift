@@ -5,6 +5,9 @@ import Vapor
 /// A call in the API.
 struct CallDTO: Content {
     struct Links: Content {
+        /// The call's public page.
+        let call: String
+        /// The results page.
         let page: String
         let results: String
     }
@@ -19,9 +22,15 @@ struct CallDTO: Content {
     /// The last day of filing, Europe/Paris (`2021-01-15`).
     let deadline: String
     let simulated: Bool
+    /// `published` or `archived` (drafts are never listed).
+    let status: String
+    /// `upcoming`, `open`, `closed` or `archived`, now.
+    let phase: String
+    /// `national`, `region:32` or `departement:02`.
+    let scope: String
     let links: Links
 
-    init(_ model: CallModel) throws {
+    init(_ model: CallModel, now: Date = Date()) throws {
         id = try model.requireID()
         reference = model.reference
         title = model.title
@@ -30,7 +39,10 @@ struct CallDTO: Content {
         closesAt = ISO.instant(model.closesAt)
         deadline = ParisTime.isoDay(model.closesAt.addingTimeInterval(-1))
         simulated = model.simulated
-        links = Links(page: SiteURL.callResults(model.reference).path, results: SiteURL.apiCallResults(id.uuidString).path)
+        status = model.callStatus.rawValue
+        phase = CallPhase(status: model.callStatus, opensAt: model.opensAt, closesAt: model.closesAt, now: now).rawValue
+        scope = model.scope
+        links = Links(call: SiteURL.call(model.reference).path, page: SiteURL.callResults(model.reference).path, results: SiteURL.apiCallResults(id.uuidString).path)
     }
 }
 

@@ -82,60 +82,26 @@ struct DemoLoader {
 
     private func insert() async throws {
         try await insertSeed()
-        try await PracticeCall.insert(on: database, now: Date())
+        try await PracticeCall.insert(on: database, now: Date(), by: Self.agent)
     }
 
     private func insertSeed() async throws {
         let dataset = try DemoDataset.make(laureatesCSV: laureatesCSV, generated: generated)
 
-        // The call, its themes, objectives and waves (open while decisions are taken).
-        let callModel = CallModel(reference: DemoCall.reference, title: DemoCall.title, programme: DemoCall.programme,
-                                  description: DemoCall.description, opensAt: DemoCall.opensAt, closesAt: DemoCall.closesAt,
-                                  receiptPrefix: DemoCall.receiptPrefix, territoryOrder: DemoCall.territoryOrder, simulated: true)
-        callModel.regionCode = DemoCall.regionCode
+        // The call, from its file, through the same door as an administrator's import.
+        let definition = try CallDefinition.load(json: AppResources.callFile(DemoCall.reference))
+        let (callModel, _) = try await CallDefinitionStore(database: database, now: DemoCall.opensAt)
+            .save(definition, status: .published, by: Self.agent)
         callModel.receiptCounter = dataset.dossiers.count
-        callModel.scoringGrid = try DemoGrid.json()
-        callModel.expertServices = DemoGrid.expertServices
-        try await callModel.create(on: database)
+        try await callModel.save(on: database)
         let callID = try callModel.requireID()
-        let form = try DemoForm.definition()
-        try await CallFormModel(callID: callID, version: form.version,
-                                definition: String(decoding: try JSONEncoder().encode(form), as: UTF8.self)).create(on: database)
-        try await DemoCall.themes.map { ThemeModel(callID: callID, code: $0.code, label: $0.label, position: $0.position) }.create(on: database)
-        try await DemoCall.objectives.map { ObjectiveModel(callID: callID, code: $0.code, label: $0.label, position: $0.position) }.create(on: database)
-        let waveModels = DemoCall.waves.map { WaveModel(callID: callID, number: $0.number, label: $0.label, announcedOn: $0.day, publishedAt: nil) }
-        try await waveModels.create(on: database)
-        let call = Call(reference: DemoCall.reference, title: DemoCall.title, themes: DemoCall.themes, objectives: DemoCall.objectives,
-                        opensAt: DemoCall.opensAt, closesAt: DemoCall.closesAt,
-                        waves: waveModels.map { Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: nil) },
-                        territoryOrder: DemoCall.territoryOrder, regionCode: DemoCall.regionCode)
-
-        // Envelopes, with the region's doubling as a revision.
-        var envelopes: [Envelope] = []
-        var envelopeIDs: [String: UUID] = [:]
+        let loaded = try await CallRepository(database: database).load(callModel)
+        let call = loaded.call
+        let waveModels = loaded.waves
+        let grid = definition.scoringGrid
+        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions).sort(\.$position).all()
+            .map { try $0.domain() }
         var audit: [AuditEntryModel] = []
-        for (position, spec) in DemoCall.envelopes.enumerated() {
-            let model = EnvelopeModel(callID: callID, parentID: spec.parentKey.flatMap { envelopeIDs[$0] }, label: spec.label,
-                                      drawCode: spec.drawCode, ownerName: spec.owner,
-                                      ownerSiret: DemoIdentifiers.siret(for: spec.owner), position: position)
-            try await model.create(on: database)
-            let id = try model.requireID()
-            envelopeIDs[spec.key] = id
-            var envelope = try Envelope(id: id, parentID: model.$parent.id, label: spec.label, drawCode: spec.drawCode,
-                                        ownerName: spec.owner, initial: EnvelopeRevision(amount: try Money(cents: spec.initialCents),
-                                                                                          effectiveOn: DemoCall.opensAt, reason: spec.initialReason))
-            if let revision = spec.revision {
-                try envelope.revise(EnvelopeRevision(amount: try Money(cents: revision.cents), effectiveOn: revision.on, reason: revision.reason),
-                                    committed: .zero)
-                audit.append(AuditEntryModel(AuditEntry(at: revision.on, actor: Self.agent, action: "revise_envelope", entityType: "envelope",
-                                                        entityID: id, from: String(spec.initialCents), to: String(revision.cents), reason: revision.reason)))
-            }
-            try await envelope.revisions.map {
-                EnvelopeRevisionModel(envelopeID: id, amountCents: $0.amount.cents, effectiveOn: $0.effectiveOn, reason: $0.reason)
-            }.create(on: database)
-            envelopes.append(envelope)
-        }
-        try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: [:]).checkChildrenFit()
 
         try await dataset.organisations.map {
             OrganisationModel(id: $0.id, name: $0.name, legalForm: $0.legalForm, siret: DemoIdentifiers.siret(for: "\($0.name)|\($0.id)"), rna: nil,
@@ -155,7 +121,7 @@ struct DemoLoader {
             }
             try step(.file, at: plan.filedAt)
             dossier.filedAt = plan.filedAt
-            dossier.number = ReceiptNumber.make(prefix: DemoCall.receiptPrefix, sequence: index + 1)
+            dossier.number = ReceiptNumber.make(prefix: definition.receiptPrefix, sequence: index + 1)
             switch plan.fate {
             case .ineligible:
                 try step(.declareIneligible(motive: "Projet hors du champ de l'appel à projets (motif simulé)."),
@@ -217,7 +183,7 @@ struct DemoLoader {
             // And the instructor's marks on the grid: high for laureates, a spread for the others.
             let range: ClosedRange<Int> = status.isLaureate ? 3...4 : (status == .waitingList ? 2...3 : 0...4)
             var marks: [String: Int] = [:]
-            for criterion in DemoGrid.grid.criteria {
+            for criterion in grid.criteria {
                 marks[criterion.code] = range.lowerBound + Int(random.next() % UInt64(range.count))
             }
             let review = ReviewModel()
@@ -225,7 +191,7 @@ struct DemoLoader {
             review.$reviewer.id = authorID
             review.marks = String(decoding: try JSONEncoder().encode(marks), as: UTF8.self)
             review.comments = "{}"
-            review.score = try DemoGrid.grid.weightedScore(marks)
+            review.score = try grid.weightedScore(marks)
             review.simulated = true
             reviews.append(review)
             audit.append(AuditEntryModel(AuditEntry(at: DemoCall.reviewDone, actor: Agent(id: authorID, name: author.displayName, role: .instructor),

@@ -2,38 +2,39 @@ import Fluent
 import Foundation
 import GuichetDomain
 
-/// An open copy of the seed's call, so that the whole applicant journey can be tried today: the
-/// seed's call closed on 15 January 2021. Same themes, objectives and form; dates relative to the
-/// day the demo is loaded (opened 30 days before, closing 90 days after); no dossiers; marked
-/// simulated everywhere.
+/// An open practice call, so that the whole applicant journey can be tried today: the seed's call
+/// closed on 15 January 2021. Its file (`calls/essai-hdf.json`) copies the seed's themes,
+/// objectives and form; the demo moves its dates so that it opened 30 days before the day it is
+/// loaded and closes about 90 days after, then saves it through the same door as any call.
 enum PracticeCall {
     static let reference = "essai-hdf"
 
-    static func insert(on database: any Database, now: Date) async throws {
-        let day = ParisTime.calendar.startOfDay(for: now)
-        let opensAt = day.addingTimeInterval(-30 * 86_400)
-        let closesAt = day.addingTimeInterval(91 * 86_400)
-        let call = CallModel(reference: reference, title: "Appel à projets d'essai — Hauts-de-France (démonstration)",
-                             programme: DemoCall.programme,
-                             description: "Appel fictif, ouvert pour essayer le dépôt d'un dossier : il reprend les thématiques, les objectifs et le formulaire de l'appel 2020-2021. Les dossiers déposés ici ne seront pas instruits.",
-                             opensAt: opensAt, closesAt: closesAt, receiptPrefix: "ESSAI", territoryOrder: DemoCall.territoryOrder,
-                             simulated: true)
-        call.regionCode = DemoCall.regionCode
-        call.scoringGrid = try DemoGrid.json()
-        call.expertServices = DemoGrid.expertServices
-        try await call.create(on: database)
-        let callID = try call.requireID()
-        try await DemoCall.themes.map { ThemeModel(callID: callID, code: $0.code, label: $0.label, position: $0.position) }.create(on: database)
-        try await DemoCall.objectives.map { ObjectiveModel(callID: callID, code: $0.code, label: $0.label, position: $0.position) }.create(on: database)
-        try await WaveModel(callID: callID, number: 1, label: "Vague unique (essai)", announcedOn: closesAt.addingTimeInterval(60 * 86_400),
-                            publishedAt: nil).create(on: database)
-        let form = try DemoForm.definition()
-        try await CallFormModel(callID: callID, version: form.version,
-                                definition: String(decoding: try JSONEncoder().encode(form), as: UTF8.self)).create(on: database)
-        let envelope = EnvelopeModel(callID: callID, parentID: nil, label: "Enveloppe d'essai (simulée)", drawCode: DemoCall.regionCode,
-                                     ownerName: "Préfecture de la région Hauts-de-France (DREETS)", ownerSiret: nil, position: 0)
-        try await envelope.create(on: database)
-        try await EnvelopeRevisionModel(envelopeID: try envelope.requireID(), amountCents: 1_000_000_00, effectiveOn: opensAt,
-                                        reason: "Montant fictif de l'appel d'essai").create(on: database)
+    static func insert(on database: any Database, now: Date, by agent: Agent) async throws {
+        let file = try CallDefinition.load(json: AppResources.callFile(reference))
+        let opens = ParisTime.calendar.startOfDay(for: now).addingTimeInterval(-30 * 86_400)
+        guard let written = file.opensAt else { return }
+        let shift = ParisTime.calendar.dateComponents([.day], from: written, to: opens).day ?? 0
+        try await CallDefinitionStore(database: database, now: now).save(file.shifted(byDays: shift), status: .published, by: agent)
+    }
+}
+
+extension CallDefinition {
+    /// The same call with every calendar day moved by `days` (opening, deadline, waves,
+    /// revisions), for a demo call that must stay open whenever it is loaded.
+    func shifted(byDays days: Int) -> CallDefinition {
+        func move(_ iso: String) -> String {
+            guard let day = ParisTime.day(iso), let moved = ParisTime.calendar.date(byAdding: .day, value: days, to: day) else { return iso }
+            return ParisTime.isoDay(moved)
+        }
+        var copy = self
+        copy.opensOn = move(opensOn)
+        copy.deadline = move(deadline)
+        copy.waves = waves.map { .init(number: $0.number, label: $0.label, announcedOn: move($0.announcedOn)) }
+        copy.envelopes = envelopes.map { envelope in
+            var envelope = envelope
+            envelope.revisions = envelope.revisions.map { .init(amountCents: $0.amountCents, effectiveOn: move($0.effectiveOn), reason: $0.reason) }
+            return envelope
+        }
+        return copy
     }
 }

@@ -43,5 +43,6 @@ enum GuichetMigrations {
         CreatePublications(),
         CreateAPIAccess(),
         CreateImportJobs(),
+        CreateCallDefinitions(),
     ]
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import GuichetDomain
 
 /// A call for projects (`calls`).
 final class CallModel: Model, @unchecked Sendable {
@@ -27,7 +28,16 @@ final class CallModel: Model, @unchecked Sendable {
     @OptionalField(key: "scoring_grid") var scoringGrid: String?
     /// Which expert service to propose for which theme, as JSON (`{"alimentation": "DRAAF"}`).
     @OptionalField(key: "expert_services") var expertServices: String?
+    /// `draft`, `published` or `archived` (``GuichetDomain/CallStatus``).
+    @Field(key: "status") var status: String
+    /// `national`, `region:32` or `departement:02` (``GuichetDomain/CallScope``).
+    @Field(key: "scope") var scope: String
+    /// Who may apply, as the public page states it (one statement a line).
+    @Field(key: "eligibility") var eligibility: String
+    /// The default committee as JSON (``GuichetDomain/CallDefinition/CommitteeSpec``).
+    @OptionalField(key: "committee") var committee: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     @Children(for: \.$call) var themes: [ThemeModel]
     @Children(for: \.$call) var objectives: [ObjectiveModel]
@@ -48,7 +58,16 @@ final class CallModel: Model, @unchecked Sendable {
         self.territoryOrder = territoryOrder.joined(separator: ",")
         self.simulated = simulated
         self.receiptCounter = 0
+        self.status = CallStatus.draft.rawValue
+        self.scope = CallScope.national.stored
+        self.eligibility = ""
     }
+
+    /// The stored status, read as the domain's.
+    var callStatus: CallStatus { CallStatus(rawValue: status) ?? .draft }
+
+    /// The stored scope, read as the domain's (national when unreadable).
+    var callScope: CallScope { CallScope(stored: scope) ?? .national }
 }
 
 /// A theme of a call (`themes`).

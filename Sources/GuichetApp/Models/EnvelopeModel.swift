@@ -8,6 +8,8 @@ final class EnvelopeModel: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Parent(key: "call_id") var call: CallModel
     @OptionalParent(key: "parent_id") var parent: EnvelopeModel?
+    /// Stable within the call (`plan`, `hdf`): how its definition names it.
+    @Field(key: "key") var key: String
     @Field(key: "label") var label: String
     /// `FR` for the national envelope, a region's INSEE code, or `nil` for a pool.
     @OptionalField(key: "draw_code") var drawCode: String?
@@ -18,9 +20,10 @@ final class EnvelopeModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(id: UUID? = nil, callID: UUID, parentID: UUID?, label: String, drawCode: String?,
+    init(id: UUID? = nil, callID: UUID, parentID: UUID?, key: String, label: String, drawCode: String?,
          ownerName: String, ownerSiret: String?, position: Int) {
         self.id = id
+        self.key = key
         self.$call.id = callID
         self.$parent.id = parentID
         self.label = label

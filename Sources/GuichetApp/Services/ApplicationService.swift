@@ -170,16 +170,18 @@ struct ApplicationService {
         return try JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8))
     }
 
-    /// Stores the answers and copies the well-known ones into the dossier's columns.
+    /// Stores the answers and copies the ones whose fields declare a role (title, summary, theme,
+    /// territory, requested amount) into the dossier's columns.
     static func apply(_ answers: [String: FieldValue], to dossier: DossierModel, form: FormDefinition) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         dossier.answers = String(decoding: try encoder.encode(answers), as: UTF8.self)
-        if case .text(let title)? = answers[DossierForm.title] { dossier.title = title } else { dossier.title = "" }
-        if case .text(let summary)? = answers[DossierForm.summary] { dossier.summary = summary } else { dossier.summary = "" }
-        if case .choice(let theme)? = answers[DossierForm.theme] { dossier.themeCode = theme } else { dossier.themeCode = "" }
-        if case .amount(let amount)? = answers[DossierForm.amountRequested] { dossier.requestedCents = amount.cents } else { dossier.requestedCents = 0 }
-        if case .territory(let key)? = answers[DossierForm.territory] {
+        func answer(_ role: FieldRole) -> FieldValue? { form.field(role: role).flatMap { answers[$0.key] } }
+        if case .text(let title)? = answer(.title) { dossier.title = title } else { dossier.title = "" }
+        if case .text(let summary)? = answer(.summary) { dossier.summary = summary } else { dossier.summary = "" }
+        if case .choice(let theme)? = answer(.theme) { dossier.themeCode = theme } else { dossier.themeCode = "" }
+        if case .amount(let amount)? = answer(.amountRequested) { dossier.requestedCents = amount.cents } else { dossier.requestedCents = 0 }
+        if case .territory(let key)? = answer(.territory) {
             switch key.level {
             case .national: dossier.scopeKind = "national"
             case .region: dossier.scopeKind = "regional"

@@ -18,14 +18,24 @@ struct LoadedCall: Sendable {
 struct CallRepository {
     let database: any Database
 
-    /// All calls, newest opening first.
+    /// All public calls (drafts left out), newest opening first.
     func all() async throws -> [CallModel] {
-        try await CallModel.query(on: database).sort(\.$opensAt, .descending).sort(\.$reference).all()
+        try await CallModel.query(on: database).filter(\.$status != CallStatus.draft.rawValue)
+            .sort(\.$opensAt, .descending).sort(\.$reference).all()
     }
 
-    /// The call named by a UUID or a reference (`hdf-2021`).
+    /// The public call named by a UUID or a reference (`hdf-2021`): a draft is nobody's to see
+    /// but its authors', who reach it through ``findAny(_:)``.
     /// - Throws: a 404 ``AppError`` when there is none.
     func find(_ key: String) async throws -> CallModel {
+        let model = try await findAny(key)
+        guard model.callStatus != .draft else { throw AppError.notFound("call_not_found", "Appel à projets introuvable.") }
+        return model
+    }
+
+    /// The call named by a UUID or a reference, drafts included: for its authors' pages only.
+    /// - Throws: a 404 ``AppError`` when there is none.
+    func findAny(_ key: String) async throws -> CallModel {
         let query = CallModel.query(on: database)
         if let id = UUID(uuidString: key) {
             query.filter(\.$id == id)
@@ -44,15 +54,16 @@ struct CallRepository {
         (1...64).contains(key.utf8.count) && key.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
     }
 
-    /// The call shown at `/` until a landing page exists: the most recently opened call with
-    /// published results, or else the most recently opened call.
+    /// The call `guichet report` reads without `--call`: the most recently opened public call with
+    /// published results, or else the most recently opened public call.
     func defaultCall() async throws -> CallModel? {
         let published = try await WaveModel.query(on: database).filter(\.$publishedAt != nil).all(\.$call.$id)
         if !published.isEmpty,
-           let call = try await CallModel.query(on: database).filter(\.$id ~~ published).sort(\.$opensAt, .descending).first() {
+           let call = try await CallModel.query(on: database).filter(\.$id ~~ published).filter(\.$status != CallStatus.draft.rawValue)
+               .sort(\.$opensAt, .descending).first() {
             return call
         }
-        return try await CallModel.query(on: database).sort(\.$opensAt, .descending).first()
+        return try await all().first
     }
 
     /// Loads a call's themes, objectives and waves.
@@ -66,9 +77,15 @@ struct CallRepository {
                         objectives: objectives.map { Objective(code: $0.code, label: $0.label, position: $0.position) },
                         opensAt: model.opensAt, closesAt: model.closesAt,
                         waves: waves.map { Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: $0.publishedAt) },
-                        territoryOrder: model.territoryOrder.split(separator: ",").map(String.init),
-                        regionCode: model.regionCode)
+                        territoryOrder: Self.territoryOrder(model),
+                        regionCode: model.regionCode, departementCode: model.callScope.level == .departement ? model.callScope.code : nil)
         return LoadedCall(model: model, call: call, themes: themes, objectives: objectives, waves: waves)
+    }
+
+    /// The order results list territories in: the call's own, or its scope's.
+    static func territoryOrder(_ model: CallModel) -> [String] {
+        let stored = model.territoryOrder.split(separator: ",").map(String.init)
+        return stored.isEmpty ? model.callScope.defaultTerritoryOrder() : stored
     }
 
     /// The call's current dossier form (its latest version).
@@ -85,6 +102,18 @@ struct CallRepository {
             throw AppError(status: .internalServerError, code: "form_missing", message: "Le formulaire de ce dossier est introuvable.")
         }
         return try FormDefinition(json: Data(model.definition.utf8))
+    }
+
+    /// The themes of all calls, each code once (worded as its most recent call words it), for the
+    /// filters and forms that span calls: the instruction queue, experts' themes.
+    func themeCatalog() async throws -> [Theme] {
+        let calls = try await CallModel.query(on: database).sort(\.$opensAt, .descending).all()
+        let rank = Dictionary(calls.enumerated().compactMap { index, call in call.id.map { ($0, index) } }, uniquingKeysWith: { a, _ in a })
+        let rows = try await ThemeModel.query(on: database).all()
+            .sorted { (rank[$0.$call.id] ?? .max, $0.position) < (rank[$1.$call.id] ?? .max, $1.position) }
+        var seen: Set<String> = []
+        return rows.filter { seen.insert($0.code).inserted }.enumerated()
+            .map { Theme(code: $1.code, label: $1.label, position: $0 + 1) }
     }
 
     /// Finds and loads a call.

@@ -71,7 +71,8 @@ struct PersonPage: Encodable {
     let reopenURL: String?
     let history: [StaffDossierPage.Event]
 
-    init(_ req: Request, input: StaffInput, person: StaffAdmin.Person?, errors: [String: String], history: [AuditEntryModel]) {
+    init(_ req: Request, input: StaffInput, person: StaffAdmin.Person?, errors: [String: String], history: [AuditEntryModel],
+         themes catalog: [Theme]) {
         chrome = .make(req)
         csrf = chrome.csrf ?? ""
         isNew = person == nil
@@ -87,7 +88,7 @@ struct PersonPage: Encodable {
         regions = input.regions
         departements = input.departements
         service = input.service
-        themes = DemoCall.themes.map { Option(value: $0.code, label: $0.label, selected: input.themes.contains($0.code)) }
+        themes = catalog.map { Option(value: $0.code, label: $0.label, selected: input.themes.contains($0.code)) }
         let labels = ["email": "Adresse électronique", "name": "Nom", "role": "Rôle", "regions": "Régions", "departements": "Départements",
                       "service": "Service expert", "scope": "Périmètres", "account": "Compte"]
         self.errors = errors.sorted { $0.key < $1.key }.map {

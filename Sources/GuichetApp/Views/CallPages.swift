@@ -38,20 +38,22 @@ struct CallPage: Encodable {
         description = call.model.description
         themes = call.call.themes.map { Item(label: $0.label) }
         objectives = call.call.objectives.map { Item(label: $0.label) }
-        let region = call.model.regionCode.flatMap { try? TerritoryCatalog.france.region($0) }
-        if let region {
-            let departements = TerritoryCatalog.france.departements(in: region.code).map { "\($0.name) (\($0.code))" }
-            scopes = [Item(label: "Projets régionaux, couvrant l'ensemble de la région \(region.name)"),
+        let catalog = TerritoryCatalog.france
+        switch call.model.callScope {
+        case .departement(let code):
+            scopes = [Item(label: "Projets départementaux, dans le département \((try? catalog.departement(code).name) ?? code) (\(code))")]
+        case .region(let code):
+            let name = (try? catalog.region(code).name) ?? code
+            let departements = catalog.departements(in: code).map { "\($0.name) (\($0.code))" }
+            scopes = [Item(label: "Projets régionaux, couvrant l'ensemble de la région \(name)"),
                       Item(label: "Projets départementaux, dans l'un de ses départements : \(departements.joined(separator: ", "))")]
-        } else {
+        case .national:
             scopes = [Item(label: "Projets nationaux, couvrant au moins deux régions"), Item(label: "Projets régionaux"),
                       Item(label: "Projets départementaux")]
         }
-        eligibility = [
-            Item(label: "Associations de lutte contre la pauvreté, quelle que soit leur taille, identifiées par leur SIRET ou leur numéro RNA."),
-            Item(label: "Un projet qui répond à l'une des thématiques et à au moins l'un des objectifs de l'appel."),
-            Item(label: "Un dossier complet : budget prévisionnel, statuts, RIB, et les derniers comptes annuels pour les associations de plus d'un an."),
-        ]
+        // One statement a line, as the call's authors wrote them.
+        eligibility = call.model.eligibility.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { Item(label: $0) }
         envelopes = ledger.lines.map { EnvelopeRow(label: $0.envelope.label, depth: $0.depth, amount: $0.envelope.currentAmount.formatted()) }
         opening = ParisTime.longDate(call.model.opensAt)
         deadline = ParisTime.longDateTime(call.call.closesAt.addingTimeInterval(-60))

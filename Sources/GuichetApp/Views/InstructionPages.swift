@@ -35,6 +35,8 @@ struct QueuePage: Encodable {
         let labelsInUse: [String]
         let colleagues: [UserModel]
         let currentURL: String
+        /// The themes of the calls, for the filter and the rows' labels.
+        let themes: [Theme]
     }
 
     struct Count: Encodable {
@@ -94,7 +96,7 @@ struct QueuePage: Encodable {
         statuses = [Option(value: "", label: "Tous", selected: (filters.statut ?? "").isEmpty)]
             + DossierStatus.allCases.filter { $0 != .draft }.map { Option(value: $0.rawValue, label: $0.label, selected: filters.statut == $0.rawValue) }
         themes = [Option(value: "", label: "Toutes", selected: (filters.theme ?? "").isEmpty)]
-            + DemoCall.themes.map { Option(value: $0.code, label: $0.label, selected: filters.theme == $0.code) }
+            + extras.themes.map { Option(value: $0.code, label: $0.label, selected: filters.theme == $0.code) }
         let catalog = TerritoryCatalog.france
         let visible = (groups.map { Array($0) } ?? (catalog.regions.map { StaffScope.region($0.code).stored }
             + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored])).sorted()
@@ -107,7 +109,7 @@ struct QueuePage: Encodable {
         sorts = [("numero", "Numéro"), ("depot", "Date de dépôt"), ("montant", "Montant demandé"), ("titre", "Titre")].map {
             Option(value: $0.0, label: $0.1, selected: (filters.tri ?? "numero") == $0.0)
         }
-        let themeLabels = Dictionary(DemoCall.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+        let themeLabels = Dictionary(extras.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         rows = page.items.compactMap { d in
             guard let id = d.id else { return nil }
             return Row(number: d.number ?? "", title: d.title, organisation: d.organisation.name,

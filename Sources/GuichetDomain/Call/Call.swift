@@ -65,12 +65,16 @@ public struct Call: Sendable {
     public let waves: [Wave]
     /// The order in which territories are listed in results (the press kit's order), by INSEE code.
     public let territoryOrder: [String]
-    /// The region a regional call is limited to; `nil` for a national call.
+    /// The region a regional or départemental call is limited to; `nil` for a national call.
     public let regionCode: String?
+    /// The département a départemental call is limited to; `nil` otherwise.
+    public let departementCode: String?
 
     public init(reference: String, title: String, themes: [Theme], objectives: [Objective],
-                opensAt: Date, closesAt: Date, waves: [Wave], territoryOrder: [String], regionCode: String? = nil) {
+                opensAt: Date, closesAt: Date, waves: [Wave], territoryOrder: [String], regionCode: String? = nil,
+                departementCode: String? = nil) {
         self.regionCode = regionCode
+        self.departementCode = departementCode
         self.reference = reference
         self.title = title
         self.themes = themes.sorted { $0.position < $1.position }
@@ -98,9 +102,17 @@ public struct Call: Sendable {
     /// The last day dossiers are accepted, as people say it (the day before ``closesAt`` in Paris).
     public var deadlineDay: Date { closesAt.addingTimeInterval(-1) }
 
-    /// Checks that a scope lies within the call's region, for a regional call.
-    /// - Throws: ``DomainError/invalidScope(_:)`` naming the region.
+    /// Checks that a scope lies within the call's region, for a regional call, and within its
+    /// département, for a départemental call.
+    /// - Throws: ``DomainError/invalidScope(_:)`` naming the region or the département.
     public func checkWithinRegion(_ scope: Scope, territories: TerritoryCatalog = .france) throws(DomainError) {
+        if let departementCode {
+            guard case .departemental(let code) = scope, code == departementCode else {
+                let name = (try? territories.departement(departementCode).name) ?? departementCode
+                throw .invalidScope("cet appel à projets ne finance que des projets dans le département \(name) (\(departementCode)).")
+            }
+            return
+        }
         guard let regionCode else { return }
         let region = try territories.region(of: scope)
         guard region?.code == regionCode else {

@@ -258,6 +258,16 @@ public enum CallScope: Sendable, Hashable, Codable {
         }
     }
 
+    /// The order results list territories in when a call does not say: the regions, or the
+    /// region then its départements, or the département alone.
+    public func defaultTerritoryOrder(territories: TerritoryCatalog = .france) -> [String] {
+        switch self {
+        case .national: ["FR"] + territories.regions.map(\.code)
+        case .region(let code): [code] + territories.departements(in: code).map(\.code)
+        case .departement(let code): [code]
+        }
+    }
+
     /// How the scope reads in French ("Hauts-de-France", "Aisne", "national").
     public func name(territories: TerritoryCatalog = .france) -> String {
         switch self {
@@ -294,13 +304,9 @@ extension CallDefinition {
         ParisTime.day(deadline).flatMap { ParisTime.calendar.date(byAdding: .day, value: 1, to: $0) }
     }
 
-    /// The territories in results' order: as written, or the scope's region then its départements.
+    /// The territories in results' order: as written, or the scope's own order.
     public func resolvedTerritoryOrder(territories: TerritoryCatalog = .france) -> [String] {
         if let territoryOrder, !territoryOrder.isEmpty { return territoryOrder }
-        switch scope {
-        case .national: return territories.regions.map(\.code)
-        case .region(let code): return [code] + territories.departements(in: code).map(\.code)
-        case .departement(let code): return [code]
-        }
+        return scope.defaultTerritoryOrder(territories: territories)
     }
 }

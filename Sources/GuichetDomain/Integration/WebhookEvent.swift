@@ -51,6 +51,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     case dossiersRead = "dossiers:read"
     case reviewsRead = "reviews:read"
     case decisionsRead = "decisions:read"
+    case callsRead = "calls:read"
 
     /// The scope as the token page names it.
     public var label: String {
@@ -58,6 +59,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         case .dossiersRead: "lire les dossiers"
         case .reviewsRead: "lire les notes et les avis"
         case .decisionsRead: "lire les décisions"
+        case .callsRead: "lire la définition des appels"
         }
     }
 }

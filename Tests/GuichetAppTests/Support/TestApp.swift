@@ -30,6 +30,7 @@ func withGuichet(demo: Bool = true, adjust: (inout AppConfiguration) -> Void = {
     adjust(&config)
     do {
         try await configure(app, config)
+        Demo.install(on: app)
         if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }
         try await DataBootstrap.prepare(app)
         try await test(app)
