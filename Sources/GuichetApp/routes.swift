@@ -5,6 +5,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: ResultsController())
     try app.register(collection: CallsAPIController())
+    try app.register(collection: CallAuthoringController())
     try app.register(collection: AccountController())
     try app.register(collection: OrganisationController())
     try app.register(collection: ApplicationController())

@@ -54,6 +54,58 @@ struct CallAuthoringService {
         return try await CallDefinitionStore(database: database, now: now).definition(of: model)
     }
 
+    // MARK: - Actions
+
+    /// Creates a call as a draft, for an administrator of its territory.
+    @discardableResult
+    func create(_ definition: CallDefinition, by user: UserModel) async throws -> CallModel {
+        try await checkMayAuthor(definition.scope, by: user)
+        try definition.check()
+        if try await CallModel.query(on: database).filter(\.$reference == definition.reference).count() > 0 {
+            throw DomainError.invalidCallDefinition(issues: [CallDefinitionIssue("reference", "la référence « \(definition.reference) » est déjà celle d'un appel.")])
+        }
+        return try await CallDefinitionStore(database: database, now: now).save(definition, status: .draft, by: Self.agent(user)).call
+    }
+
+    /// A copy of a call (any public call, or a draft the person authors) as a new draft of the
+    /// person's territory.
+    func duplicate(_ source: String, reference: String, title: String, scope: CallScope, by user: UserModel) async throws -> CallDefinition {
+        let model = try await CallRepository(database: database).findAny(source)
+        if model.callStatus == .draft { try await checkMayAuthor(model.callScope, by: user, hiding: true) }
+        let copy = try await CallDefinitionStore(database: database, now: now).definition(of: model)
+            .duplicated(reference: reference, title: title, scope: scope)
+        try await create(copy, by: user)
+        return copy
+    }
+
+    /// Saves a changed definition of a call the person authors; a new scope must be theirs too.
+    /// - Returns: what changed.
+    func amend(_ model: CallModel, to definition: CallDefinition, by user: UserModel) async throws -> [CallChange] {
+        try await checkMayAuthor(model.callScope, by: user, hiding: model.callStatus == .draft)
+        if definition.scope != model.callScope { try await checkMayAuthor(definition.scope, by: user) }
+        guard definition.reference == model.reference else {
+            throw DomainError.invalidCallDefinition(issues: [CallDefinitionIssue("reference", "la référence d'un appel ne change pas (« \(model.reference) ») : dupliquez l'appel pour en créer un autre.")])
+        }
+        return try await CallDefinitionStore(database: database, now: now).save(definition, by: Self.agent(user)).changes
+    }
+
+    /// Publishes a draft: its page becomes public, filing opens on its opening day.
+    func publish(_ key: String, by user: UserModel) async throws -> CallModel {
+        let model = try await authorableCall(key, by: user)
+        let next = try model.callStatus.publishing()
+        try await CallDefinitionStore(database: database, now: now).definition(of: model).check()
+        try await CallDefinitionStore(database: database, now: now).setStatus(model, to: next, by: Self.agent(user))
+        return model
+    }
+
+    /// Archives a published call whose deadline has passed.
+    func archive(_ key: String, by user: UserModel) async throws -> CallModel {
+        let model = try await authorableCall(key, by: user)
+        let next = try model.callStatus.archiving(closesAt: model.closesAt, now: now)
+        try await CallDefinitionStore(database: database, now: now).setStatus(model, to: next, by: Self.agent(user))
+        return model
+    }
+
     static func agent(_ user: UserModel) -> Agent {
         Agent(id: user.id, name: user.displayName, role: Role(rawValue: user.role) ?? .administrator)
     }

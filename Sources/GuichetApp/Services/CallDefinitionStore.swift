@@ -30,13 +30,19 @@ struct CallDefinitionStore {
     /// call's data forbids changing, without writing anything.
     /// - Throws: ``DomainError/invalidCallDefinition(issues:)``.
     func plan(_ definition: CallDefinition) async throws -> Plan {
-        try definition.check()
         guard let model = try await CallModel.query(on: database).filter(\.$reference == definition.reference).first() else {
+            try definition.check()
             return .create
         }
         let current = try await self.definition(of: model)
-        try definition.checkAmendment(from: current, usage: try await usage(of: model))
+        try Self.check(definition, amending: current, usage: try await usage(of: model))
         return .amend(model, changes: definition.changes(from: current))
+    }
+
+    /// The rules and the amendment's limits at once, so that an author sees every refusal together.
+    static func check(_ definition: CallDefinition, amending current: CallDefinition, usage: CallUsage) throws {
+        let issues = definition.issues() + definition.amendmentIssues(from: current, usage: usage)
+        guard issues.isEmpty else { throw DomainError.invalidCallDefinition(issues: issues) }
     }
 
     /// Saves a definition: creates the call (as `status`, a draft by default) or amends it.
@@ -45,7 +51,6 @@ struct CallDefinitionStore {
     ///   nothing is written.
     @discardableResult
     func save(_ definition: CallDefinition, status: CallStatus = .draft, by agent: Agent) async throws -> (call: CallModel, changes: [CallChange]) {
-        try definition.check()
         let now = self.now
         if let existing = try await CallModel.query(on: database).filter(\.$reference == definition.reference).first() {
             let id = try existing.requireID()
@@ -54,7 +59,7 @@ struct CallDefinitionStore {
                 guard let model = try await CallModel.find(id, on: db) else { throw AppError.notFound("call_not_found", "Appel à projets introuvable.") }
                 let current = try await store.definition(of: model)
                 let usage = try await store.usage(of: model)
-                try definition.checkAmendment(from: current, usage: usage)
+                try Self.check(definition, amending: current, usage: usage)
                 let changes = definition.changes(from: current)
                 guard !changes.isEmpty else { return (model, []) }
                 try await store.write(definition, into: model, replacing: current, usage: usage)
@@ -63,6 +68,7 @@ struct CallDefinitionStore {
                 return (model, changes)
             }
         }
+        try definition.check()
         return try await database.transaction { db in
             let model = CallModel(reference: definition.reference, title: definition.title, programme: definition.programme,
                                   description: definition.context, opensAt: now, closesAt: now, receiptPrefix: definition.receiptPrefix,

@@ -69,6 +69,8 @@ enum SiteURL: Equatable {
     case decisionLetter(UUID)
     case envelopes(String)
     case apiCallEnvelopes(String)
+    case adminCalls
+    case adminCall(String)
 
     var path: String {
         switch self {
@@ -124,6 +126,8 @@ enum SiteURL: Equatable {
         case .decisionLetter(let id): "/dossiers/\(id.uuidString.lowercased())/decision"
         case .envelopes(let reference): "/comite/enveloppes/\(reference)"
         case .apiCallEnvelopes(let reference): "/api/v1/calls/\(reference)/envelopes"
+        case .adminCalls: "/admin/appels"
+        case .adminCall(let reference): "/admin/appels/\(reference)"
         case .adminStaff: "/admin/personnel"
         case .publications: "/admin/publication"
         case .apiTokens: "/mon-espace/jetons"

@@ -30,6 +30,8 @@ struct CallPage: Encodable {
     let applyURL: String
     let resultsURL: String
     let simulated: Bool
+    /// The editor's address when an author previews the page (the page then says so).
+    var previewOf: String? = nil
 
     init(_ req: Request, call: LoadedCall, ledger: EnvelopeLedger, now: Date) {
         chrome = .make(req)

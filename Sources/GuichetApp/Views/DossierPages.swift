@@ -37,11 +37,13 @@ struct DossierFormPage: Encodable {
     let callTitle: String
     let number: String?
     let csrf: String
-    let action: String
+    var action: String
     let sections: [Section]
     let errors: [FormPage.ErrorLink]
     let deadline: String
     let maxUpload: String
+    /// The editor's address when an author previews the form (no button then sends it).
+    var previewOf: String? = nil
 
     init(_ req: Request, dossier: DossierModel, call: CallModel, form: FormDefinition, answers: [String: FieldValue],
          raw: [String: [String]], errors: [String: String], attachments: [AttachmentModel], policy: AttachmentPolicy) throws {
@@ -236,6 +238,7 @@ struct DashboardPage: Encodable {
         if role == .expert { links.append(.init(href: SiteURL.expertRequests.path, label: "Demandes d'avis d'expert")) }
         if CommitteeController.roles.contains(role) { links.append(.init(href: SiteURL.committee.path, label: "Comité de sélection")) }
         if role == .administrator {
+            links.append(.init(href: SiteURL.adminCalls.path, label: "Appels à projets : créer, dupliquer, modifier, publier"))
             links.append(.init(href: SiteURL.adminStaff.path, label: "Comptes du personnel"))
             links.append(.init(href: SiteURL.publications.path, label: "Publication des résultats, import de dossiers"))
             links.append(.init(href: SiteURL.webhooks.path, label: "Webhooks"))

@@ -32,10 +32,10 @@ struct Applicant {
         return Applicant(browser: browser, user: user, organisationID: try org.requireID())
     }
 
-    /// Starts a dossier on the open practice call and returns its id.
-    func startDossier() async throws -> UUID {
-        try await browser.get(SiteURL.apply(PracticeCall.reference).path)
-        let res = try await browser.post(SiteURL.apply(PracticeCall.reference).path, ["organisation": organisationID.uuidString])
+    /// Starts a dossier on a call (the open practice call by default) and returns its id.
+    func startDossier(on reference: String = PracticeCall.reference) async throws -> UUID {
+        try await browser.get(SiteURL.apply(reference).path)
+        let res = try await browser.post(SiteURL.apply(reference).path, ["organisation": organisationID.uuidString])
         let location = try #require(res.headers.first(name: .location))
         let id = try #require(UUID(uuidString: location.split(separator: "/")[1].description))
         return id
