@@ -115,6 +115,13 @@ import VaporTesting
         (.GET, "/api/v1/dossiers/:dossier/reviews", "", .instruction(.ok)),
         (.GET, "/mon-espace/jetons", "", .instructionQueue(.ok)),
         (.GET, "/admin/webhooks", "", .administration(.ok)),
+        // Call authoring: the practice call is the regional administrator's (Hauts-de-France).
+        (.GET, "/admin/appels", "", .administration(.ok)),
+        (.GET, "/admin/appels/:call", "", .administration(.ok)),
+        (.GET, "/admin/appels/:call/apercu", "", .administration(.ok)),
+        (.GET, "/admin/appels/:call/apercu/formulaire", "", .administration(.ok)),
+        (.GET, "/api/v1/schemas/call.json", "", .everyone(.ok)),
+        (.GET, "/api/v1/calls/:call/definition", "", .instructionQueue(.ok)),
         // Accounts.
         (.GET, "/inscription", "", .everyone(.ok)),
         (.GET, "/confirmation", "?jeton=inconnu", .everyone(.gone)),
@@ -199,6 +206,11 @@ import VaporTesting
         (.POST, "/admin/webhooks", "", .administration(.unprocessableEntity)),
         (.POST, "/admin/webhooks/:endpoint/desactiver", "", .administration(.seeOther)),
         (.POST, "/admin/personnel", "", .administration(.unprocessableEntity)),
+        (.POST, "/admin/appels", "", .administration(.unprocessableEntity)),
+        (.POST, "/admin/appels/:call/:section", "", .administration(.unprocessableEntity)),
+        (.POST, "/admin/appels/:call/dupliquer", "", .administration(.unprocessableEntity)),
+        (.POST, "/admin/appels/:call/publier", "", .administration(.unprocessableEntity)),
+        (.POST, "/admin/appels/:call/archiver", "", .administration(.unprocessableEntity)),
         (.POST, "/admin/personnel/:person", "", .administrators(.unprocessableEntity)),
         (.POST, "/admin/personnel/:person/fermer", "", .administrators(.seeOther)),
         (.POST, "/admin/personnel/:person/rouvrir", "", .administrators(.seeOther)),
@@ -230,6 +242,7 @@ import VaporTesting
                 case ":person": id = person[cell]
                 case ":session": id = session[cell]
                 case ":call": parts.append(PracticeCall.reference); continue
+                case ":section": parts.append(CallEditorSection.general.rawValue); continue
                 case ":version": parts.append("1"); continue
                 case ":file": parts.append("subventions.csv"); continue
                 case ":dataset": parts.append("avis.json"); continue

@@ -13,7 +13,9 @@ import Testing
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").count() == 287)
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "decide").count()
                     == DecisionModel.query(on: app.db).count())
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "revise_envelope").count() == 1)
+            // The calls were created from their files, each once, by the demo's loader.
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "create_call").all().map(\.actorName)
+                    == ["Chargement de la démonstration", "Chargement de la démonstration"])
             // Generated dossiers say so; the press kit's laureates are real, their amounts simulated.
             #expect(try await DossierModel.query(on: app.db).filter(\.$simulated == true).count() == 250)
             #expect(try await DecisionModel.query(on: app.db).filter(\.$simulated == false).count() == 0)

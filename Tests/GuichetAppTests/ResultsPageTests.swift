@@ -6,9 +6,9 @@ import Testing
 import VaporTesting
 
 @Suite struct ResultsPageTests {
-    @Test func homeShowsTheSeedsFiguresAndGroups() async throws {
+    @Test func theSeedsResultsPageShowsItsFiguresAndGroups() async throws {
         try await withGuichet { app in
-            try await app.testing().test(.GET, "/") { res in
+            try await app.testing().test(.GET, SiteURL.callResults("hdf-2021").path) { res in
                 #expect(res.status == .ok)
                 #expect(res.headers.contentType?.subType == "html")
                 let text = res.visibleText
@@ -73,7 +73,7 @@ import VaporTesting
             try await decision.save(on: app.db)
 
             // validate
-            try await app.testing().test(.GET, "/") { res in
+            try await app.testing().test(.GET, SiteURL.callResults("hdf-2021").path) { res in
                 #expect(res.visibleText.contains("36 projets retenus"))
                 #expect(!res.visibleText.contains("37 projets retenus"))
             }
@@ -89,8 +89,9 @@ import VaporTesting
     @Test func emptyDatabaseHomeSaysThereIsNoCall() async throws {
         try await withGuichet(demo: false) { app in
             try await app.testing().test(.GET, "/") { res in
-                #expect(res.status == .notFound)
-                #expect(res.visibleText.contains("Aucun appel à projets"))
+                #expect(res.status == .ok)
+                #expect(res.visibleText.contains("Aucun appel à projets n'est ouvert en ce moment."))
+                #expect(res.visibleText.contains("Aucun appel à projets clos."))
             }
         }
     }
@@ -108,7 +109,7 @@ import VaporTesting
 
     @Test func pageLoadsNoExternalAsset() async throws {
         try await withGuichet { app in
-            try await app.testing().test(.GET, "/") { res in
+            try await app.testing().test(.GET, SiteURL.callResults("hdf-2021").path) { res in
                 // The SVG namespace is a name, never fetched; any other address would be an asset.
                 let html = res.body.string.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
                 #expect(res.body.string.contains("<svg"))

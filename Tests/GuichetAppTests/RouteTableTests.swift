@@ -119,6 +119,17 @@ import VaporTesting
         (.GET, "/dossiers/:dossier/decision", "/dossiers/\(UUID())/decision", .seeOther),
         (.GET, "/api/v1/calls/:call/envelopes", "/api/v1/calls/hdf-2021/envelopes", .ok),
         (.GET, "/invitations/accepter", "/invitations/accepter?jeton=inconnu", .seeOther),
+        (.GET, "/admin/appels", "/admin/appels", .seeOther),
+        (.POST, "/admin/appels", "/admin/appels", .forbidden),
+        (.GET, "/admin/appels/:call", "/admin/appels/hdf-2021", .seeOther),
+        (.POST, "/admin/appels/:call/:section", "/admin/appels/hdf-2021/general", .forbidden),
+        (.POST, "/admin/appels/:call/dupliquer", "/admin/appels/hdf-2021/dupliquer", .forbidden),
+        (.POST, "/admin/appels/:call/publier", "/admin/appels/hdf-2021/publier", .forbidden),
+        (.POST, "/admin/appels/:call/archiver", "/admin/appels/hdf-2021/archiver", .forbidden),
+        (.GET, "/admin/appels/:call/apercu", "/admin/appels/hdf-2021/apercu", .seeOther),
+        (.GET, "/admin/appels/:call/apercu/formulaire", "/admin/appels/hdf-2021/apercu/formulaire", .seeOther),
+        (.GET, "/api/v1/schemas/call.json", "/api/v1/schemas/call.json", .ok),
+        (.GET, "/api/v1/calls/:call/definition", "/api/v1/calls/hdf-2021/definition", .unauthorized),
     ]
 
     @Test func everyRouteIsListedAndAnswers() async throws {

@@ -45,22 +45,23 @@ struct CallImportCommand: AsyncCommand {
         do {
             let definition = try CallDefinition.load(json: data)
             let store = CallDefinitionStore(database: app.db)
-            if signature.dryRun {
-                switch try await store.plan(definition) {
-                case .create:
-                    console.print("Vérification réussie, rien n'est enregistré : l'appel « \(definition.reference) » serait créé.")
-                case .amend(_, let changes) where changes.isEmpty:
-                    console.print("Vérification réussie : aucune différence avec l'appel « \(definition.reference) » enregistré.")
-                case .amend(_, let changes):
-                    console.print("Vérification réussie, rien n'est enregistré : \(changes.count) modification(s) de l'appel « \(definition.reference) » :")
-                    for change in changes { console.print("  \(change)") }
-                }
+            let plan = try await store.plan(definition)
+            switch plan {
+            case .amend(_, let changes) where changes.isEmpty:
+                console.print("Vérification réussie : aucune différence avec l'appel « \(definition.reference) » enregistré.")
                 return
+            case .create where signature.dryRun:
+                console.print("Vérification réussie, rien n'est enregistré : l'appel « \(definition.reference) » serait créé.")
+                return
+            case .amend(_, let changes) where signature.dryRun:
+                console.print("Vérification réussie, rien n'est enregistré : \(changes.count) modification(s) de l'appel « \(definition.reference) » :")
+                for change in changes { console.print("  \(change)") }
+                return
+            default:
+                break
             }
             let saved = try await store.save(definition, status: signature.publish ? .published : .draft, by: CallCommand.agent)
-            if saved.changes.isEmpty, saved.call.createdAt.map({ $0 < Date().addingTimeInterval(-5) }) ?? false {
-                console.print("Aucune différence : l'appel « \(definition.reference) » est inchangé.")
-            } else if saved.changes.isEmpty {
+            if case .create = plan {
                 console.print("Appel « \(definition.reference) » créé (\(saved.call.callStatus.label)).")
             } else {
                 console.print("Appel « \(definition.reference) » modifié : \(saved.changes.count) modification(s).")

@@ -46,11 +46,10 @@ struct CallAuthoringController: RouteCollection {
         let form = CallEditorForm(try PostedForm.read(req))
         var problems = CallEditorForm.Problems()
         let amount = form.money(form.text("amount"), path: "amount", &problems)
-        let scope = Self.scope(form)
-        let definition = CallDefinition.starter(reference: form.text("reference"), title: form.text("title"), scope: scope,
-                                                opensOn: form.text("opens_on"), deadline: form.text("deadline"), amountCents: amount,
-                                                ownerName: form.text("owner_name"), ownerSiret: form.text("owner_siret"))
         do {
+            let definition = CallDefinition.starter(reference: form.text("reference"), title: form.text("title"), scope: try Self.scope(form),
+                                                    opensOn: form.text("opens_on"), deadline: form.text("deadline"), amountCents: amount,
+                                                    ownerName: form.text("owner_name"), ownerSiret: form.text("owner_siret"))
             guard problems.issues.isEmpty else { throw DomainError.invalidCallDefinition(issues: problems.issues) }
             try await service(req).create(definition, by: user)
             Flash.set("Appel « \(definition.reference) » créé en brouillon : complétez-le, prévisualisez-le, puis publiez-le.", on: req)
@@ -68,11 +67,14 @@ struct CallAuthoringController: RouteCollection {
         return CallDefinitionIssue(names[issue.path] ?? issue.path, issue.message)
     }
 
-    static func scope(_ form: CallEditorForm, prefix: String = "") -> CallScope {
-        switch form.text(prefix + "scope_level") {
-        case "region": .region(form.text(prefix + "scope_code"))
-        case "departement": .departement(form.text(prefix + "scope_code"))
-        default: .national
+    /// The scope chosen in a creation or duplication form.
+    /// - Throws: ``DomainError/invalidCallDefinition(issues:)`` when none is chosen.
+    static func scope(_ form: CallEditorForm) throws -> CallScope {
+        switch form.text("scope_level") {
+        case "national": return .national
+        case "region": return .region(form.text("scope_code"))
+        case "departement": return .departement(form.text("scope_code"))
+        default: throw DomainError.invalidCallDefinition(issues: [CallDefinitionIssue("scope", "choisissez le périmètre de l'appel.")])
         }
     }
 
@@ -83,7 +85,7 @@ struct CallAuthoringController: RouteCollection {
         let form = CallEditorForm(try PostedForm.read(req))
         do {
             let copy = try await service(req).duplicate(source, reference: form.text("reference"), title: form.text("title"),
-                                                        scope: Self.scope(form), by: user)
+                                                        scope: try Self.scope(form), by: user)
             Flash.set("Appel « \(copy.reference) » créé en brouillon à partir de « \(source) ».", on: req)
             return req.redirect(to: SiteURL.adminCall(copy.reference).path)
         } catch DomainError.invalidCallDefinition(let issues) {

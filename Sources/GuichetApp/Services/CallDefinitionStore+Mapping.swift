@@ -145,15 +145,14 @@ extension CallDefinitionStore {
         }
     }
 
-    /// A changed form becomes a new version once any dossier answers the current one (filed
-    /// dossiers and drafts keep theirs); before that, the current version is rewritten.
+    /// A changed form becomes a new version once the call has any dossier (filed, draft or
+    /// imported: each keeps the version it answered); before that, the current version is rewritten.
     private func writeForm(_ form: FormDefinition, callID: UUID, changed: Bool) async throws {
         let latest = try await CallFormModel.query(on: database).filter(\.$call.$id == callID).sort(\.$version, .descending).first()
         guard changed || latest == nil else { return }
         var form = form
         if let latest {
-            let answered = try await DossierModel.query(on: database).filter(\.$call.$id == callID)
-                .filter(\.$formVersion == latest.version).count() > 0
+            let answered = try await DossierModel.query(on: database).filter(\.$call.$id == callID).count() > 0
             form.version = answered ? latest.version + 1 : latest.version
             let text = String(decoding: try JSONEncoder().encode(form), as: UTF8.self)
             if answered {

@@ -57,6 +57,9 @@ struct NewSessionPage: Encodable {
     let quorum: String
     let errors: [FormPage.ErrorLink]
 
+    /// The seats and quorum the chosen call's definition plans, as a reminder.
+    let plannedCommittee: String?
+
     init(_ req: Request, input: SessionInput, errors: [String: String], calls: [CallModel], people: [UserModel]) {
         chrome = .make(req)
         csrf = chrome.csrf ?? ""
@@ -81,8 +84,16 @@ struct NewSessionPage: Encodable {
         }
         title = input.title
         heldOn = input.heldOn
-        scope = input.scope.isEmpty ? "region:32" : input.scope
-        quorum = input.quorum.isEmpty ? "3" : input.quorum
+        // The defaults come from the call: its territory and the committee its definition plans.
+        let chosen = calls.first { $0.reference == input.call } ?? calls.first
+        let committee = chosen?.committee.flatMap { try? JSONDecoder().decode(CallDefinition.CommitteeSpec.self, from: Data($0.utf8)) }
+        scope = input.scope.isEmpty ? (chosen?.callScope.stored ?? "national") : input.scope
+        quorum = input.quorum.isEmpty ? String(committee?.quorum ?? 1) : input.quorum
+        plannedCommittee = committee.flatMap { plan in
+            plan.members.isEmpty ? nil : "Comité prévu par l'appel « \(chosen?.title ?? "") » : "
+                + plan.members.map { ($0.role == .chair ? "présidence : " : "") + $0.title }.joined(separator: ", ")
+                + " ; quorum \(plan.quorum)."
+        }
         let labels = ["call": "Appel", "title": "Intitulé", "held_on": "Date", "wave": "Vague", "scope": "Périmètre", "quorum": "Quorum",
                       "chair": "Présidence", "members": "Membres"]
         self.errors = errors.sorted { $0.key < $1.key }.map { FormPage.ErrorLink(href: "#\($0.key)", message: "\(labels[$0.key] ?? $0.key) : \($0.value)") }

@@ -101,8 +101,8 @@ extension CallDefinition {
                 }
                 let held = amount(parent, asOf: day)
                 guard overflow || total > held else { continue }
-                let totalText = overflow ? "plus que le maximum représentable" : (try? Money(cents: total).formatted()) ?? "\(total)"
                 let heldText = (try? Money(cents: held).formatted()) ?? "\(held)"
+                let totalText = overflow ? "un montant hors de toute mesure" : (try? Money(cents: total).formatted()) ?? "\(total)"
                 add(DefinitionPath.join(DefinitionPath.index("envelopes", index), "revisions"),
                     "au \(FrenchDay.long(day)), les sous-enveloppes de « \(parent.label) » totalisent \(totalText), plus que ses \(heldText).")
                 break

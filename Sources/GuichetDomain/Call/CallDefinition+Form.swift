@@ -2,8 +2,7 @@ import Foundation
 
 extension CallDefinition {
     /// The dossier form's rules: well formed, with every role Guichet reads, the theme question
-    /// offering exactly the call's themes, the territory question limited to the call's scope, and
-    /// the objectives question (when there is one) offering the call's objectives.
+    /// offering exactly the call's themes, and the territory question limited to the call's scope.
     func checkForm(_ territories: TerritoryCatalog, _ add: (String, String) -> Void) {
         var errors: [String: String] = [:]
         do { try form.checkWellFormed() } catch { errors.merge(error.formErrors) { a, _ in a } }
@@ -39,7 +38,9 @@ extension CallDefinition {
 
     /// The form's error keys (a field key, `fields[n]`, `rules[n]`, `roles.x`) as document paths.
     private func formPath(_ key: String) -> String {
-        if let index = form.fields.firstIndex(where: { $0.key == key }), !key.contains("[") {
+        // The form's own keys (`version`, `fields`, `fields[n]`, `rules[n]`, `roles.x`) are not fields.
+        let own = key == "version" || key == "fields" || key.hasPrefix("fields[") || key.hasPrefix("rules[") || key.hasPrefix("roles.")
+        if !own, let index = form.fields.firstIndex(where: { $0.key == key }) {
             return "form.fields[\(index)]"
         }
         return DefinitionPath.join("form", key)

@@ -125,8 +125,8 @@ public struct JSONSchemaCheck: Sendable {
         }
     }
 
-    /// Members are reported in the schema's order of properties (the document's usual order),
-    /// unknown ones last, alphabetically.
+    /// Members are reported alphabetically (the order of an exported document), the ones the schema
+    /// does not know last.
     private static func order(_ properties: [String: JSONValue], _ key: String) -> String {
         guard properties[key] != nil else { return "~" + key }
         return key
