@@ -23,24 +23,6 @@ struct CallEditorPage: Encodable {
         let help: String?
         var error: String?
         let wide: Bool
-        var describedBy: String? { error != nil ? id + "-erreur" : (help != nil ? id + "-aide" : nil) }
-
-        enum CodingKeys: String, CodingKey { case name, id, label, kind, value, checked, options, help, error, wide, describedBy }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(name, forKey: .name)
-            try c.encode(id, forKey: .id)
-            try c.encode(label, forKey: .label)
-            try c.encode(kind, forKey: .kind)
-            try c.encode(value, forKey: .value)
-            try c.encode(checked, forKey: .checked)
-            try c.encode(options, forKey: .options)
-            try c.encodeIfPresent(help, forKey: .help)
-            try c.encodeIfPresent(error, forKey: .error)
-            try c.encode(wide, forKey: .wide)
-            try c.encodeIfPresent(describedBy, forKey: .describedBy)
-        }
     }
 
     struct Group: Encodable {
@@ -55,27 +37,13 @@ struct CallEditorPage: Encodable {
 
     struct Section: Encodable {
         let id: String
-        var anchor: String { "#" + id }
+        let anchor: String
         let title: String
         let action: String
         let help: String?
         var groups: [Group]
         var errors: [String]
         let open: Bool
-
-        enum CodingKeys: String, CodingKey { case id, anchor, title, action, help, groups, errors, open }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(anchor, forKey: .anchor)
-            try c.encode(title, forKey: .title)
-            try c.encode(action, forKey: .action)
-            try c.encodeIfPresent(help, forKey: .help)
-            try c.encode(groups, forKey: .groups)
-            try c.encode(errors, forKey: .errors)
-            try c.encode(open, forKey: .open)
-        }
     }
 
     struct IssueLink: Encodable {
@@ -128,7 +96,7 @@ struct CallEditorPage: Encodable {
         listURL = SiteURL.adminCalls.path
         let builder = CallEditorBuilder(definition: definition, typed: typed)
         var sections = CallEditorSection.allCases.map { section in
-            Section(id: section.rawValue, title: section.title, action: "\(base)/\(section.rawValue)", help: builder.help(section),
+            Section(id: section.rawValue, anchor: "#" + section.rawValue, title: section.title, action: "\(base)/\(section.rawValue)", help: builder.help(section),
                     groups: builder.groups(section), errors: [], open: failed == section || failed == nil && section == .general)
         }
         var links: [IssueLink] = []

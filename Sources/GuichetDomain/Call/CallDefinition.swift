@@ -229,11 +229,12 @@ public enum CallScope: Sendable, Hashable, Codable {
         }
     }
 
-    /// The region the call is limited to: its own, or its département's.
+    /// The region the call is limited to: its own, or its département's; `nil` for a national
+    /// call or an unknown code (reported once, at `scope.code`, not again on every envelope).
     public func regionCode(territories: TerritoryCatalog = .france) -> String? {
         switch self {
         case .national: nil
-        case .region(let code): code
+        case .region(let code): (try? territories.region(code))?.code
         case .departement(let code): try? territories.departement(code).regionCode
         }
     }
