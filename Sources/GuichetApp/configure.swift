@@ -47,8 +47,8 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     // Replace Vapor's default middleware so that errors render as Guichet's pages.
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware(httpsOnly: config.secureCookies))
     app.middleware.use(GuichetErrorMiddleware())
-    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(OpenAccountAuthenticator())

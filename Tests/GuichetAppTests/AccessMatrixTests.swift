@@ -207,6 +207,7 @@ import VaporTesting
         (.POST, "/admin/webhooks/:endpoint/desactiver", "", .administration(.seeOther)),
         (.POST, "/admin/personnel", "", .administration(.unprocessableEntity)),
         (.POST, "/admin/appels", "", .administration(.unprocessableEntity)),
+        (.POST, "/invitations/accepter", "", .signedIn(.gone)),
         (.POST, "/admin/appels/:call/:section", "", .administration(.unprocessableEntity)),
         (.POST, "/admin/appels/:call/dupliquer", "", .administration(.unprocessableEntity)),
         (.POST, "/admin/appels/:call/publier", "", .administration(.unprocessableEntity)),

@@ -246,7 +246,15 @@ import VaporTesting
             // act: accept
             let invitee = try await loggedIn(app, email: "b@exemple.fr", name: "Bruno Martin")
             #expect(try await invitee.get(location).status == .notFound, "not a member before accepting")
-            let accepted = try await invitee.get(SiteURL.acceptInvitation.path + "?jeton=" + token)
+            // Following the link changes nothing: it asks to confirm.
+            let asked = try await invitee.get(SiteURL.acceptInvitation.path + "?jeton=" + token)
+            #expect(asked.status == .ok)
+            #expect(asked.visibleText.contains("Rejoindre « Les Amis du Vieux Moulin »"))
+            #expect(try await OrganisationMemberModel.query(on: app.db).count() == 1)
+            let forged = try await invitee.post(SiteURL.acceptInvitation.path, ["jeton": token], csrf: false)
+            #expect(forged.status == .forbidden)
+            #expect(try await OrganisationMemberModel.query(on: app.db).count() == 1)
+            let accepted = try await invitee.post(SiteURL.acceptInvitation.path, ["jeton": token])
             #expect(accepted.status == .seeOther)
             #expect(accepted.headers.first(name: .location) == location)
 
@@ -260,11 +268,12 @@ import VaporTesting
             #expect(try await OrganisationInvitationModel.query(on: app.db).first()?.acceptedAt != nil)
             #expect(try await OrganisationMemberModel.query(on: app.db).count() == 2)
 
-            let reused = try await invitee.get(SiteURL.acceptInvitation.path + "?jeton=" + token)
+            let reused = try await invitee.post(SiteURL.acceptInvitation.path, ["jeton": token])
             #expect(reused.status == .gone)
             #expect(reused.visibleText.contains("Ce lien n'est plus valable"))
             let latecomer = try await loggedIn(app, email: "c@exemple.fr", name: "Chloé Petit")
             #expect(try await latecomer.get(SiteURL.acceptInvitation.path + "?jeton=" + token).status == .gone)
+            #expect(try await latecomer.post(SiteURL.acceptInvitation.path, ["jeton": token]).status == .gone)
             #expect(try await latecomer.get(location).status == .notFound)
             #expect(try await OrganisationMemberModel.query(on: app.db).count() == 2)
         }
@@ -304,10 +313,10 @@ import VaporTesting
             }
             // An account under another address than the invited one.
             let other = try await loggedIn(app, email: "d@exemple.fr", name: "David Roux")
-            #expect(try await other.get(SiteURL.acceptInvitation.path + "?jeton=" + token("bureau@asso.fr")).status == .seeOther)
+            #expect(try await other.post(SiteURL.acceptInvitation.path, ["jeton": token("bureau@asso.fr")]).status == .seeOther)
             #expect(try await other.get(location).status == .ok)
             // A member opening an invitation is sent to the organisation, once.
-            #expect(try await owner.get(SiteURL.acceptInvitation.path + "?jeton=" + token("tresorerie@asso.fr")).status == .seeOther)
+            #expect(try await owner.post(SiteURL.acceptInvitation.path, ["jeton": token("tresorerie@asso.fr")]).status == .seeOther)
             #expect(try await OrganisationMemberModel.query(on: app.db).count() == 2)
             #expect(try await OrganisationInvitationModel.query(on: app.db).filter(\.$acceptedAt == nil).count() == 0)
         }

@@ -119,6 +119,7 @@ import VaporTesting
         (.GET, "/dossiers/:dossier/decision", "/dossiers/\(UUID())/decision", .seeOther),
         (.GET, "/api/v1/calls/:call/envelopes", "/api/v1/calls/hdf-2021/envelopes", .ok),
         (.GET, "/invitations/accepter", "/invitations/accepter?jeton=inconnu", .seeOther),
+        (.POST, "/invitations/accepter", "/invitations/accepter", .forbidden),
         (.GET, "/admin/appels", "/admin/appels", .seeOther),
         (.POST, "/admin/appels", "/admin/appels", .forbidden),
         (.GET, "/admin/appels/:call", "/admin/appels/hdf-2021", .seeOther),

@@ -32,8 +32,15 @@ import Testing
         #expect(try CSV.rows(text) == rows)
     }
 
-    @Test(arguments: ["=1+1", "+33", "-2", "@SUM(A1)"])
+    @Test(arguments: ["=1+1", "+33", "-2", "@SUM(A1)", "  =HYPERLINK(\"x\")", "\u{A0}=1", "＝1+1", "\tcmd", "\r=1"])
     func formulasAreDefused(value: String) {
-        #expect(CSV.cell(value).hasPrefix("'"))
+        let cell = CSV.cell(value)
+        #expect(cell.hasPrefix("'") || cell.hasPrefix("\"'"), "\(value) → \(cell)")
+    }
+
+    @Test(arguments: [("a;b", "\"a;b\""), ("a,b", "\"a,b\""), ("dit \"oui\"", "\"dit \"\"oui\"\"\""), ("l1\r\nl2", "\"l1\r\nl2\""),
+                      ("simple", "simple"), ("12 500,50", "\"12 500,50\"")])
+    func separatorsQuotesAndLineBreaksAreQuoted(value: String, written: String) {
+        #expect(CSV.cell(value) == written)
     }
 }

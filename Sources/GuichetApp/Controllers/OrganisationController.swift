@@ -12,7 +12,8 @@ struct OrganisationController: RouteCollection {
         member.post(SiteURL.organisations.path.pathComponents, use: create)
         member.get(Self.pattern(SiteURL.organisation), use: show)
         member.post(Self.pattern(SiteURL.organisationInvitations), use: invite)
-        member.get(SiteURL.acceptInvitation.path.pathComponents, use: accept)
+        member.get(SiteURL.acceptInvitation.path.pathComponents, use: confirmInvitation)
+        member.post(SiteURL.acceptInvitation.path.pathComponents, use: accept)
     }
 
     /// A route pattern from a ``SiteURL`` that embeds an organisation id, with `:id` in its place,
@@ -106,10 +107,21 @@ struct OrganisationController: RouteCollection {
 
     // MARK: - Invitations
 
+    /// The emailed link leads here: a GET changes nothing (mail scanners and prefetchers follow
+    /// links), it asks the person to confirm with a form.
+    @Sendable
+    func confirmInvitation(req: Request) async throws -> View {
+        let token = (try? req.query.get(String.self, at: "jeton")) ?? ""
+        let organisation = try await service(req).invitation(token: token)
+        return try await req.view.render("organisations/accept", InvitationPage(
+            chrome: .make(req), csrf: CSRFMiddleware.token(for: req), action: SiteURL.acceptInvitation.path,
+            token: token, organisation: organisation.name))
+    }
+
     @Sendable
     func accept(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let token = (try? req.query.get(String.self, at: "jeton")) ?? ""
+        let token = (try? PostedForm.read(req).fields["jeton"]?.first) ?? ""
         let organisation = try await service(req).accept(token: token, by: user.requireID())
         Flash.set("Vous représentez désormais « \(organisation.name) ».", on: req)
         return req.redirect(to: SiteURL.organisation(try organisation.requireID()).path)

@@ -164,21 +164,25 @@ struct OrganisationService {
     /// Whoever holds the link may accept, whatever their account's address: the link is the proof.
     /// - Throws: a 410 ``AppError`` for an unknown, used or expired link.
     /// - Returns: the organisation now represented.
+    /// The organisation a still valid invitation leads to, without accepting it: what the page
+    /// asking to confirm shows.
+    /// - Throws: a 410 ``AppError`` for an unknown, used or expired link.
+    func invitation(token: String) async throws -> OrganisationModel {
+        try await validInvitation(token: token, on: database).organisation
+    }
+
+    /// Accepts an invitation (a POST from the confirmation page, with its CSRF token): the person
+    /// joins the organisation, once, whatever the concurrent clicks.
+    /// - Throws: a 410 ``AppError`` for an unknown, used or expired link.
     func accept(token: String, by userID: UUID) async throws -> OrganisationModel {
         try await database.transaction { db in
-            let expired = AppError(status: .gone, code: "token_invalid",
-                                   message: "Ce lien n'est plus valable (déjà utilisé ou expiré) : demandez une nouvelle invitation à une personne qui représente l'organisation.")
-            guard token.count == 43, token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
-                  let invitation = try await OrganisationInvitationModel.query(on: db)
-                    .filter(\.$tokenHash == SecretToken.hash(token)).first(),
-                  invitation.acceptedAt == nil, invitation.expiresAt > now,
-                  let organisation = try await OrganisationModel.find(invitation.$organisation.id, on: db) else { throw expired }
+            let (invitation, organisation) = try await validInvitation(token: token, on: db)
             // Single use even under concurrent clicks: only the request that moves `accepted_at`
             // from NULL wins.
             guard let sql = db as? any SQLDatabase,
                   try await sql.update(OrganisationInvitationModel.schema).set("accepted_at", to: SQLBind(now))
                     .where("id", .equal, SQLBind(try invitation.requireID())).where("accepted_at", .is, SQLLiteral.null)
-                    .returning("id").all().count == 1 else { throw expired }
+                    .returning("id").all().count == 1 else { throw Self.expired }
             let organisationID = try organisation.requireID()
             let alreadyMember = try await Membership(database: db).isMember(userID, of: organisationID)
             if !alreadyMember {
@@ -186,6 +190,18 @@ struct OrganisationService {
             }
             return organisation
         }
+    }
+
+    static let expired = AppError(status: .gone, code: "token_invalid",
+                                  message: "Ce lien n'est plus valable (déjà utilisé ou expiré) : demandez une nouvelle invitation à une personne qui représente l'organisation.")
+
+    private func validInvitation(token: String, on db: any Database) async throws -> (invitation: OrganisationInvitationModel, organisation: OrganisationModel) {
+        guard token.count == 43, token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
+              let invitation = try await OrganisationInvitationModel.query(on: db)
+                .filter(\.$tokenHash == SecretToken.hash(token)).first(),
+              invitation.acceptedAt == nil, invitation.expiresAt > now,
+              let organisation = try await OrganisationModel.find(invitation.$organisation.id, on: db) else { throw Self.expired }
+        return (invitation, organisation)
     }
 
     // MARK: - Helpers

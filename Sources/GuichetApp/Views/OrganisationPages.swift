@@ -182,3 +182,12 @@ struct OrganisationPage: Encodable {
         links = [.init(href: SiteURL.organisations.path, label: "Mes organisations")]
     }
 }
+
+/// The confirmation asked before joining an organisation by an emailed invitation.
+struct InvitationPage: Encodable {
+    let chrome: Chrome
+    let csrf: String
+    let action: String
+    let token: String
+    let organisation: String
+}

@@ -111,9 +111,10 @@ public enum CSV {
 extension CSV {
     /// Writes rows as RFC 4180 CSV (CRLF line ends, quotes where needed).
     ///
-    /// Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
-    /// carriage return) are prefixed with an apostrophe, so that an exported dossier title can
-    /// never execute in the instructor's spreadsheet. Amounts are written by the caller as plain
+    /// Cells that a spreadsheet would run as a formula (starting, after any spaces, with `=`, `+`,
+    /// `-`, `@` or their full-width forms, a tab or a carriage return) are prefixed with an
+    /// apostrophe, so that an exported dossier title can never execute in the instructor's
+    /// spreadsheet; a cell holding `,`, `;`, a quote or a line break is quoted. Amounts are written by the caller as plain
     /// decimals, which never start with those characters unless negative (never, for money here).
     public static func write(_ rows: [[String]]) -> String {
         rows.map { row in row.map(cell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
@@ -121,8 +122,11 @@ extension CSV {
 
     static func cell(_ value: String) -> String {
         var text = value
-        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
+        // A spreadsheet skips leading spaces before reading a formula: look past them.
+        let start = text.unicodeScalars.first { $0 != " " && $0 != "\u{A0}" }
+        if let start, "=+-@\t\r\u{FF1D}\u{FF0B}\u{FF0D}\u{FF20}".unicodeScalars.contains(start) { text = "'" + text }
+        // `;` too: French spreadsheets split on it.
+        guard text.unicodeScalars.contains(where: { "\",;\n\r".unicodeScalars.contains($0) }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
