@@ -49,10 +49,11 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(httpsOnly: config.secureCookies))
     app.middleware.use(GuichetErrorMiddleware())
+    app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(OpenAccountAuthenticator())
-    app.middleware.use(CSRFMiddleware(maxBodySize: "25mb"))
+    app.middleware.use(CSRFMiddleware())
 
     try routes(app)
 

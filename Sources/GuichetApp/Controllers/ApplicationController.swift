@@ -7,7 +7,6 @@ import Vapor
 /// attachments, dashboard. Every dossier route checks membership (404 otherwise).
 struct ApplicationController: RouteCollection {
     /// Bodies up to the upload limit and the rest of the form.
-    static let maxBody: ByteCount = "25mb"
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("appels", ":call", use: callPage)
@@ -16,7 +15,7 @@ struct ApplicationController: RouteCollection {
         applicant.post("appels", ":call", "deposer", use: apply)
         applicant.get("dossiers", ":dossier", use: show)
         applicant.get("dossiers", ":dossier", "modifier", use: edit)
-        applicant.on(.POST, "dossiers", ":dossier", "modifier", body: .collect(maxSize: Self.maxBody), use: save)
+        applicant.on(.POST, "dossiers", ":dossier", "modifier", body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: save).takingFiles()
         applicant.get("dossiers", ":dossier", "recapitulatif", use: summary)
         applicant.post("dossiers", ":dossier", "deposer", use: file)
         applicant.get("dossiers", ":dossier", "recepisse", use: receipt)

@@ -9,11 +9,12 @@ struct CorrespondenceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let applicant = routes.grouped(LoginRequired())
         applicant.get("dossiers", ":dossier", "messages", use: applicantThread)
-        applicant.on(.POST, "dossiers", ":dossier", "messages", body: .collect(maxSize: ApplicationController.maxBody), use: applicantSend)
+        applicant.on(.POST, "dossiers", ":dossier", "messages", body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: applicantSend)
+            .takingFiles()
         applicant.get("dossiers", ":dossier", "messages", "pieces", ":attachment", use: applicantDownload)
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
-        staff.on(.POST, "instruction", "dossiers", ":dossier", "messages", body: .collect(maxSize: ApplicationController.maxBody),
-                 use: staffSend)
+        staff.on(.POST, "instruction", "dossiers", ":dossier", "messages", body: .collect(maxSize: RequestLimits.uploadRouteCeiling),
+                 use: staffSend).takingFiles()
         staff.get("instruction", "dossiers", ":dossier", "messages", "pieces", ":attachment", use: staffDownload)
     }
 

@@ -9,13 +9,10 @@ import Vapor
 /// in release builds, docs/BENCHMARKS.md), so the page answers with the full report in one
 /// request: every faulty row with its line and reason, or what was (or would be) imported.
 struct ImportController: RouteCollection {
-    /// 20 MB: about 100 000 rows of a typical file.
-    static let maxBody: ByteCount = "20mb"
-
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped(LoginRequired(), StaffRequired(roles: [.administrator]))
         admin.get("admin", "import", ":call", use: form)
-        admin.on(.POST, "admin", "import", ":call", body: .collect(maxSize: Self.maxBody), use: upload)
+        admin.on(.POST, "admin", "import", ":call", body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: upload).takingFiles()
         admin.get("admin", "import", ":call", "suivi", ":job", use: job)
     }
 

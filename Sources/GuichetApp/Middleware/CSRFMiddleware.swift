@@ -10,17 +10,13 @@ import Vapor
 struct CSRFMiddleware: AsyncMiddleware {
     static let sessionKey = "csrf"
     static let fieldName = "_csrf"
-    /// Bodies are collected here (before routing) up to this size, to read the token.
-    let maxBodySize: ByteCount
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let unsafe: [HTTPMethod] = [.POST, .PUT, .PATCH, .DELETE]
         guard unsafe.contains(request.method), !request.url.path.hasPrefix("/api/") else {
             return try await next.respond(to: request)
         }
-        if request.body.data == nil {
-            _ = try await request.body.collect(max: maxBodySize.value).get()
-        }
+        // The body was read by RequestLimitsMiddleware, within its route's limit.
         let sent = try? request.content.get(String.self, at: Self.fieldName)
         guard let expected = request.hasSession ? request.session.data[Self.sessionKey] : nil,
               let sent, Self.constantTimeEqual(sent, expected) else {
