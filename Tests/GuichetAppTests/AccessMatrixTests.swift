@@ -278,8 +278,8 @@ import VaporTesting
         browsers[.instructor] = try await staff.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
         browsers[.regionalInstructor] = try await staff.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
         browsers[.expert] = try await staff.staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
-        browsers[.committeeMember] = try await staff.staff(app, "membre@exemple.fr", role: .committeeMember, scopes: [])
-        browsers[.committeeChair] = try await staff.staff(app, "president@exemple.fr", role: .committeeChair, scopes: [])
+        browsers[.committeeMember] = try await staff.staff(app, "membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
+        browsers[.committeeChair] = try await staff.staff(app, "president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
         browsers[.administrator] = try await staff.staff(app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
         // The accounts administered: one inside the administrator's region, one outside.
         _ = try await staff.staff(app, "ddets80@exemple.fr", scopes: ["departement:80"])
@@ -295,38 +295,44 @@ import VaporTesting
             try await expertService.request(dossier, service: service, question: "Votre avis ?", dueOn: Date().addingTimeInterval(10 * 86_400), by: asker)
             fixture.request[cell] = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first()).requireID()
         }
-        // Two committee sessions of the practice call: the committee personas sit in the first
-        // (the region's); the second (another region) has its own chair. Each has a decision
-        // staged for a letter, and each dossier a decision for the applicant's letter.
-        _ = try await staff.staff(app, "autre-president@exemple.fr", role: .committeeChair, scopes: [])
-        let call = try await CallRepository(database: app.db).load(PracticeCall.reference)
+        // Two committee sessions: the committee personas sit in the first (the practice call's, in
+        // the region); the second is another region's, on a call of Île-de-France, with its own
+        // chair and member, opened by its own administrator. Each has a decision staged for a
+        // letter, and each dossier a decision for the applicant's letter.
+        _ = try await staff.staff(app, "autre-president@exemple.fr", role: .committeeChair, scopes: ["region:11"])
+        _ = try await staff.staff(app, "autre-membre@exemple.fr", role: .committeeMember, scopes: ["region:11"])
+        _ = try await staff.staff(app, "admin11@exemple.fr", role: .administrator, scopes: ["region:11"])
+        let practice = try await CallRepository(database: app.db).load(PracticeCall.reference)
+        let elsewhere = try await CallDefinitionStore(database: app.db).definition(of: practice.model)
+            .duplicated(reference: "essai-idf", title: "Appel d'essai — Île-de-France", scope: .region("11"))
+        let idf = try await CallRepository(database: app.db).load(
+            CallDefinitionStore(database: app.db).save(elsewhere, status: .published, by: .system("Essai")).call)
         let committee = CommitteeService(database: app.db, configuration: app.guichetConfiguration, now: Date())
-        let creator = try await user("admin32@exemple.fr")
-        for (cell, chair, members, scope, dossierID) in [
-            (Cell.own, "president@exemple.fr", ["membre@exemple.fr"], "region:32", own),
-            (.other, "autre-president@exemple.fr", [], "region:11", other),
+        for (cell, call, creator, chair, members, scope, dossierID) in [
+            (Cell.own, practice, "admin32@exemple.fr", "president@exemple.fr", ["membre@exemple.fr"], "region:32", own),
+            (.other, idf, "admin11@exemple.fr", "autre-president@exemple.fr", ["autre-membre@exemple.fr"], "region:11", other),
         ] {
             var input = CommitteeService.NewSession()
             input.title = "Séance \(cell)"
             input.heldOn = Date()
             input.waveNumber = call.waves.first?.number
             input.scope = scope
-            input.quorum = 1
+            input.quorum = 2
             input.chairID = try await user(chair).requireID()
             for email in members { input.memberIDs.append(try await user(email).requireID()) }
-            let session = try await committee.create(input, call: call, by: creator)
+            let session = try await committee.create(input, call: call, by: try await user(creator))
             fixture.session[cell] = try session.requireID()
             let staged = StagedDecisionModel()
             staged.$session.id = try session.requireID()
             staged.$dossier.id = dossierID
             staged.outcome = "waiting_list"
             staged.grantedCents = 0
-            staged.stagedBy = try creator.requireID()
+            staged.stagedBy = try await user(creator).requireID()
             staged.stagedAt = Date()
             try await staged.create(on: app.db)
             let decision = DecisionModel()
             decision.$dossier.id = dossierID
-            decision.$wave.id = try #require(try call.waves.first?.requireID())
+            decision.$wave.id = try #require(try practice.waves.first?.requireID())
             decision.outcome = "waiting_list"
             decision.grantedCents = 0
             decision.decidedAt = Date()

@@ -56,17 +56,19 @@ import VaporTesting
             #expect(try await DossierModel.find(id, on: app.db)?.status == "reviewed")
 
             // The committee of Île-de-France: a session on wave 1, a proposal, the decision applied.
-            let chair = try await InstructionTests().staff(app, "presidence-idf@exemple.fr", role: .committeeChair, scopes: [])
+            let chair = try await InstructionTests().staff(app, "presidence-idf@exemple.fr", role: .committeeChair, scopes: ["region:11"])
+            _ = try await InstructionTests().staff(app, "membre-idf@exemple.fr", role: .committeeMember, scopes: ["region:11"])
             let chairID = try #require(try await UserModel.query(on: app.db).filter(\.$email == "presidence-idf@exemple.fr").first()?.requireID())
+            let memberID = try #require(try await UserModel.query(on: app.db).filter(\.$email == "membre-idf@exemple.fr").first()?.requireID())
             try await chair.get(SiteURL.newCommitteeSession.path + "?appel=idf-2027")
             let created = try await chair.postMultipart(SiteURL.committeeSessions.path, [
                 ("call", "idf-2027"), ("wave", "1"), ("title", "Comité régional d'Île-de-France"), ("held_on", ParisTime.isoDay(Date())),
-                ("scope", "region:11"), ("chair", chairID.uuidString), ("quorum", "1"),
+                ("scope", "region:11"), ("chair", chairID.uuidString), ("members", memberID.uuidString), ("quorum", "2"),
             ])
             let location = try #require(created.headers.first(name: .location))
             let session = try #require(UUID(uuidString: String(location.split(separator: "/").last ?? "")))
             try await chair.get(location)
-            try await chair.post(pairs: location + "/presences", [("present", chairID.uuidString)])
+            try await chair.post(pairs: location + "/presences", [("present", chairID.uuidString), ("present", memberID.uuidString)])
             let board = try await chair.get(location)
             #expect(board.visibleText.contains("Épicerie solidaire mobile à Laon"))
             #expect(board.visibleText.contains("Île-de-France"))

@@ -21,7 +21,10 @@ import VaporTesting
         }) { app in
             // setup: one chair, fifty one-member sessions of wave 2, each staging one decision.
             let chair = try await StaffDirectory(database: app.db).createStaff(
-                email: "president@exemple.fr", name: "Commissaire", role: .committeeChair, scopes: [], password: nil,
+                email: "president@exemple.fr", name: "Commissaire", role: .committeeChair, scopes: ["region:32"], password: nil,
+                hasher: app.password.async, now: Date())
+            let member = try await StaffDirectory(database: app.db).createStaff(
+                email: "membre@exemple.fr", name: "Membre", role: .committeeMember, scopes: ["region:32"], password: nil,
                 hasher: app.password.async, now: Date())
             let call = try await CallRepository(database: app.db).load(DemoCall.reference)
             let candidates = try await DossierModel.query(on: app.db).filter(\.$call.$id == call.id)
@@ -42,11 +45,12 @@ import VaporTesting
                 input.heldOn = Date()
                 input.waveNumber = 2
                 input.scope = "region:32"
-                input.quorum = 1
+                input.quorum = 2
                 input.chairID = try chair.requireID()
+                input.memberIDs = [try member.requireID()]
                 let session = try await service.create(input, call: call, by: chair)
                 let loaded = try await service.session(session.requireID(), for: chair)
-                try await service.setAttendance(loaded, present: [try chair.requireID()], by: chair)
+                try await service.setAttendance(loaded, present: [try chair.requireID(), try member.requireID()], by: chair)
                 let present = try await service.session(session.requireID(), for: chair)
                 try await service.stage(present, dossier: dossier, outcome: .retained(amount: try Money(cents: grant)), by: chair)
                 sessions.append(try await service.session(session.requireID(), for: chair))

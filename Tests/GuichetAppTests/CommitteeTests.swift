@@ -19,8 +19,8 @@ import VaporTesting
     /// A regional session of the demo call's open wave, chair and one member present, quorum 2.
     func open(_ app: Application) async throws -> Committee {
         let staff = InstructionTests()
-        let chair = try await staff.staff(app, "president@exemple.fr", role: .committeeChair, scopes: [])
-        let member = try await staff.staff(app, "membre@exemple.fr", role: .committeeMember, scopes: [])
+        let chair = try await staff.staff(app, "president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
+        let member = try await staff.staff(app, "membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
         func user(_ email: String) async throws -> UserModel {
             try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
         }
@@ -150,7 +150,7 @@ import VaporTesting
             ])
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.visibleText.contains("La vague 1 est publiée"))
-            let outsider = try await InstructionTests().staff(app, "autre-membre@exemple.fr", role: .committeeMember, scopes: [])
+            let outsider = try await InstructionTests().staff(app, "autre-membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
             #expect(try await outsider.get(SiteURL.committeeSession(c.session).path).status == .notFound)
             #expect(try await outsider.get(SiteURL.committeeMinutes(c.session).path).status == .notFound)
             #expect(try await outsider.get(SiteURL.newCommitteeSession.path).status == .notFound)
@@ -166,7 +166,9 @@ import VaporTesting
             #expect(try await applicant.browser.get(SiteURL.decisionLetter(id).path).status == .notFound)
             // The decision taken as the committee would, through the service.
             let chair = try await StaffDirectory(database: app.db).createStaff(email: "p@exemple.fr", name: "Commissaire", role: .committeeChair,
-                                                                              scopes: [], password: nil, hasher: app.password.async, now: Date())
+                                                                              scopes: ["region:32"], password: nil, hasher: app.password.async, now: Date())
+            let member = try await StaffDirectory(database: app.db).createStaff(email: "m@exemple.fr", name: "Membre", role: .committeeMember,
+                                                                               scopes: ["region:32"], password: nil, hasher: app.password.async, now: Date())
             dossier.status = DossierStatus.reviewed.rawValue
             try await dossier.save(on: app.db)
             let call = try await CallRepository(database: app.db).load(PracticeCall.reference)
@@ -176,10 +178,12 @@ import VaporTesting
             input.heldOn = Date()
             input.waveNumber = call.waves.first?.number
             input.scope = "region:32"
-            input.quorum = 1
+            input.quorum = 2
             input.chairID = try chair.requireID()
+            input.memberIDs = [try member.requireID()]
             let session = try await service.create(input, call: call, by: chair)
-            try await service.setAttendance(try await service.session(session.requireID(), for: chair), present: [try chair.requireID()], by: chair)
+            try await service.setAttendance(try await service.session(session.requireID(), for: chair),
+                                            present: [try chair.requireID(), try member.requireID()], by: chair)
             try await service.stage(try await service.session(session.requireID(), for: chair), dossier: dossier,
                                     outcome: .rejected(motive: "Hors du champ de l'appel."), by: chair)
             try await service.apply(try await service.session(session.requireID(), for: chair), by: chair)
@@ -225,12 +229,20 @@ import VaporTesting
             #expect(line.initialCents == 330_000_000)
             #expect(line.committedByWave.first { $0.wave == 1 }?.committedCents == 440_000_000)
             #expect(statement.waves == [1])
-            // After a published wave, a new one is opened for what follows.
+            // A new wave opens only once the latest is published, and only for the call's territory.
             let waves = SiteURL.envelopes(DemoCall.reference).path + "/vagues"
             #expect(try await admin.post(waves, ["label": "", "announced_on": "2021-09-15"]).headers.first(name: "X-Guichet-Error") == "invalid_form")
+            let early = try await admin.post(waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"])
+            #expect(early.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            try await WaveModel.query(on: app.db).filter(\.$call.$id == call.id).filter(\.$number == 2).set(\.$publishedAt, to: Date()).update()
+            let elsewhere = try await InstructionTests().staff(app, "admin11@exemple.fr", role: .administrator, scopes: ["region:11"])
+            try await elsewhere.get(SiteURL.envelopes(DemoCall.reference).path)
+            let foreign = try await elsewhere.post(waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"])
+            #expect(foreign.headers.first(name: "X-Guichet-Error") == "outside_scope" || foreign.status == .notFound)
+            #expect(try await WaveModel.query(on: app.db).filter(\.$call.$id == call.id).count() == 2)
             #expect(try await admin.post(waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"]).headers.first(name: "X-Guichet-Error") == nil)
             #expect(try await WaveModel.query(on: app.db).filter(\.$call.$id == call.id).filter(\.$number == 3).count() == 1)
-            let member = try await InstructionTests().staff(app, "m@exemple.fr", role: .committeeMember, scopes: [])
+            let member = try await InstructionTests().staff(app, "m@exemple.fr", role: .committeeMember, scopes: ["region:32"])
             try await member.get(SiteURL.committee.path)
             #expect(try await member.post(url, ["envelope": hdf.id.uuidString, "amount": "8 000 000", "effective_on": "2021-06-01", "reason": "x"]).status == .notFound)
         }

@@ -29,7 +29,8 @@ import Testing
             let staff = try await UserModel.query(on: app.db).filter(\.$email ~~ DemoStaff.members.map(\.email)).all()
             #expect(staff.count == 9)
             #expect(staff.contains { $0.role == Role.administrator.rawValue })
-            #expect(try await StaffScopeModel.query(on: app.db).count() == 9)
+            // The nine services, and the regional committee's four seats, each with its territory.
+            #expect(try await StaffScopeModel.query(on: app.db).count() == 13)
             let opinions = try await OpinionModel.query(on: app.db).all()
             #expect(opinions.allSatisfy { $0.simulated })
             let reviewed = try await DossierModel.query(on: app.db)

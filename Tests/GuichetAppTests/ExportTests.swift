@@ -81,7 +81,7 @@ import VaporTesting
             for name in ["dossiers.xml", "secrets.csv", "dossiers"] {
                 #expect(try await aisne.get(SiteURL.instruction.path + "/exports/\(name)").status == .notFound)
             }
-            let member = try await InstructionTests().staff(app, "membre@exemple.fr", role: .committeeMember, scopes: [])
+            let member = try await InstructionTests().staff(app, "membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
             #expect(try await member.get(SiteURL.instruction.path + "/exports/avis.json").status == .notFound)
             #expect(try await Browser(app).get(SiteURL.instruction.path + "/exports/avis.json").status == .seeOther)
         }

@@ -176,7 +176,7 @@ import VaporTesting
             try await elsewhere.get(SiteURL.publications.path)
             let refused = try await elsewhere.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"])
             #expect(refused.headers.first(name: "X-Guichet-Error") == "outside_scope")
-            let chair = try await InstructionTests().staff(app, "autre-president@exemple.fr", role: .committeeChair, scopes: [])
+            let chair = try await InstructionTests().staff(app, "autre-president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
             try await chair.get(SiteURL.committee.path)
             #expect(try await chair.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"]).status == .notFound)
             #expect(try await Browser(app).post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"]).status != .ok)

@@ -21,7 +21,7 @@ import Testing
             try CommitteeSession(members: [chair] + members, quorum: 4).checkCanDeliberate()
         }
         #expect(throws: DomainError.self) { try CommitteeSession(members: [absentChair] + members, quorum: 1).checkCanDeliberate() }
-        #expect(throws: DomainError.self) { try CommitteeSession.checkQuorumRule(0, members: 3) }
+        #expect(throws: DomainError.self) { try CommitteeSession.checkQuorumRule(1, members: 3) }
         #expect(throws: DomainError.self) { try CommitteeSession.checkQuorumRule(4, members: 3) }
     }
 

@@ -103,19 +103,8 @@ struct CommitteeDocumentsController: RouteCollection {
         let field = { (name: String) in (posted.fields[name]?.first ?? "").trimmingCharacters(in: .whitespaces) }
         let page = SiteURL.envelopes(call.model.reference).path
         return try await Refusal.redirecting(req, success: page, refused: page) {
-            var errors: [String: String] = [:]
-            if field("label").isEmpty { errors["label"] = "Nommez la vague (par exemple « Troisième vague — septembre 2021 »)." }
-            let day = ParisTime.day(field("announced_on"))
-            if day == nil { errors["announced_on"] = "Indiquez la date d'annonce prévue (jour existant)." }
-            guard errors.isEmpty, let day else { throw DomainError.invalidForm(errors: errors) }
-            let number = (call.waves.map(\.number).max() ?? 0) + 1
-            let label = field("label")
-            try await req.db.transaction { db in
-                let wave = WaveModel(callID: call.id, number: number, label: label, announcedOn: day, publishedAt: nil)
-                try await wave.create(on: db)
-                try await AuditEntryModel(AuditEntry(at: Date(), actor: InstructionService.agent(user), action: "open_wave", entityType: "call",
-                                                     entityID: call.id, from: nil, to: String(number), reason: label)).create(on: db)
-            }
+            let number = try await CommitteeService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
+                .openNextWave(call, label: field("label"), announcedOn: ParisTime.day(field("announced_on")), by: user)
             return "Vague \(number) ouverte."
         }
     }

@@ -30,6 +30,8 @@ enum DemoCommittee {
                                  role: member.role.rawValue)
             user.emailVerifiedAt = DemoCall.opensAt
             try await user.create(on: db)
+            // The regional committee sits for the region.
+            try await StaffScopeModel(userID: user.requireID(), scope: StaffScope.region(DemoCall.regionCode).stored).create(on: db)
             people.append(user)
         }
         guard let chairUser = people.first, waves.count >= 2 else { return }

@@ -17,6 +17,7 @@ extension CommitteeService {
         guard session.members.contains(where: { $0.$user.id == userID && $0.isChair }) else {
             throw DomainError.actorNotAllowed(action: "appliquer les décisions de la séance", role: Role(rawValue: user.role) ?? .committeeMember)
         }
+        try await checkCoversSession(session, user, action: "appliquer les décisions de la séance")
         try await deliberation(session).checkCanDeliberate()
         let sessionID = try session.requireID()
         let agent = Agent(id: userID, name: user.displayName, role: .committeeChair)

@@ -39,7 +39,15 @@ struct CommitteeService {
         if let wave, wave.publishedAt != nil { errors["wave"] = "La vague \(wave.number) est publiée : ses décisions sont figées. Choisissez une vague ouverte." }
         var scope: StaffScope?
         do { scope = try StaffScope(stored: input.scope) } catch { errors["scope"] = error.message }
-        if case .service = scope { errors["scope"] = "Une séance porte sur un territoire (national, region:32, departement:02)." }
+        if let chosen = scope {
+            do { try CommitteeTerritory.checkSessionScope(chosen, call: call.model.callScope) } catch { errors["scope"] = error.message; scope = nil }
+        }
+        let directory = StaffDirectory(database: database)
+        // Whoever opens the session holds its territory: an administrator of another region is
+        // refused whatever the form says.
+        if let scope {
+            try CommitteeTerritory.checkMayAct("ouvrir une séance du comité", scopes: try await directory.scopes(of: creator.requireID()), session: scope)
+        }
         let people = try await UserModel.query(on: database).filter(\.$id ~~ (input.memberIDs + [input.chairID].compactMap { $0 }))
             .filter(\.$disabledAt == nil).all()
         let chair = people.first { $0.id == input.chairID && $0.role == Role.committeeChair.rawValue }
@@ -47,6 +55,16 @@ struct CommitteeService {
         let members = people.filter { $0.id != input.chairID && Self.committeeRoles.contains(Role(rawValue: $0.role) ?? .applicant) }
         if members.count != Set(input.memberIDs).subtracting([input.chairID].compactMap { $0 }).count {
             errors["members"] = "Les membres sont choisis parmi les comptes du comité."
+        }
+        if let scope {
+            if let chair, !CommitteeTerritory.covers(try await directory.scopes(of: chair.requireID()), session: scope) {
+                errors["chair"] = "\(chair.displayName) ne siège pas pour ce territoire : choisissez une présidence dont le périmètre le couvre."
+            }
+            var outside: [String] = []
+            for member in members where !CommitteeTerritory.covers(try await directory.scopes(of: member.requireID()), session: scope) {
+                outside.append(member.displayName)
+            }
+            if !outside.isEmpty { errors["members"] = "Ne siègent pas pour ce territoire : \(outside.joined(separator: ", "))." }
         }
         do { try CommitteeSession.checkQuorumRule(input.quorum ?? 0, members: members.count + 1) } catch { errors.merge(Self.fields(error)) { a, _ in a } }
         guard errors.isEmpty, let wave, let scope, let chair, let heldOn = input.heldOn else { throw DomainError.invalidForm(errors: errors) }
@@ -102,6 +120,7 @@ struct CommitteeService {
     func setAttendance(_ session: CommitteeSessionModel, present: Set<UUID>, by user: UserModel) async throws {
         try checkOpen(session)
         try checkChairOrAdministrator(session, user)
+        try await checkCoversSession(session, user, action: "tenir la feuille de présence")
         try await database.transaction { db in
             for member in session.members {
                 member.present = present.contains(member.$user.id)
@@ -126,6 +145,7 @@ struct CommitteeService {
         guard session.members.contains(where: { $0.$user.id == userID && $0.present }) else {
             throw DomainError.actorNotAllowed(action: "préparer une décision (cochez-vous parmi les présents)", role: Role(rawValue: user.role) ?? .committeeMember)
         }
+        try await checkCoversSession(session, user, action: "préparer une décision")
         guard !decisions.isEmpty else { throw DomainError.invalidForm(errors: ["session": "La proposition ne retient aucun dossier."]) }
         let call = try await CallRepository(database: database).load(session.$call.get(on: database))
         let agent = InstructionService.agent(user)
@@ -161,7 +181,34 @@ struct CommitteeService {
         guard session.members.contains(where: { $0.$user.id == userID && $0.present }) else {
             throw DomainError.actorNotAllowed(action: "retirer une décision préparée", role: Role(rawValue: user.role) ?? .committeeMember)
         }
+        try await checkCoversSession(session, user, action: "retirer une décision préparée")
         try await StagedDecisionModel.query(on: database).filter(\.$session.$id == session.requireID()).filter(\.$dossier.$id == dossierID).delete()
+    }
+
+    /// Opens the call's next wave: an administrator of the call's territory, once the latest wave
+    /// is published.
+    /// - Returns: the new wave's number.
+    func openNextWave(_ call: LoadedCall, label: String, announcedOn: Date?, by user: UserModel) async throws -> Int {
+        try await CallAuthoringService(database: database, now: now).checkMayAuthor(call.model.callScope, by: user)
+        var errors: [String: String] = [:]
+        let label = label.trimmingCharacters(in: .whitespaces)
+        if label.isEmpty { errors["label"] = "Nommez la vague (par exemple « Troisième vague — septembre 2021 »)." }
+        if announcedOn == nil { errors["announced_on"] = "Indiquez la date d'annonce prévue (jour existant)." }
+        guard errors.isEmpty, let announcedOn else { throw DomainError.invalidForm(errors: errors) }
+        let agent = InstructionService.agent(user)
+        let now = self.now
+        return try await SerializedWrite.run(on: database, call: call.id) { db in
+            // Read again under the lock: two administrators clicking at once open one wave.
+            let waves = try await WaveModel.query(on: db).filter(\.$call.$id == call.id).all()
+            try CommitteeTerritory.checkCanOpenNextWave(after: waves.map {
+                Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: $0.publishedAt)
+            })
+            let number = (waves.map(\.number).max() ?? 0) + 1
+            try await WaveModel(callID: call.id, number: number, label: label, announcedOn: announcedOn, publishedAt: nil).create(on: db)
+            try await AuditEntryModel(AuditEntry(at: now, actor: agent, action: "open_wave", entityType: "call",
+                                                 entityID: call.id, from: nil, to: String(number), reason: label)).create(on: db)
+            return number
+        }
     }
 
     /// The decision in words (`retenu pour 12 000 €`).
@@ -177,6 +224,13 @@ struct CommitteeService {
         guard session.isOpen else {
             throw DomainError.invalidForm(errors: ["session": "La séance est close : ses décisions sont appliquées. Ouvrez une nouvelle séance."])
         }
+    }
+
+    /// Checks that the person still holds the session's territory (scopes can change after a
+    /// session is set up): attending, staging and applying all pass through here.
+    func checkCoversSession(_ session: CommitteeSessionModel, _ user: UserModel, action: String) async throws {
+        guard let scope = try? StaffScope(stored: session.scope) else { throw AppError.notFound("session_not_found", "Séance introuvable.") }
+        try CommitteeTerritory.checkMayAct(action, scopes: try await StaffDirectory(database: database).scopes(of: user.requireID()), session: scope)
     }
 
     func checkChairOrAdministrator(_ session: CommitteeSessionModel, _ user: UserModel) throws {

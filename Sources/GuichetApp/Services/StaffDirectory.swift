@@ -45,6 +45,8 @@ struct StaffDirectory {
         switch role {
         case .instructor where !territorial: return "Un instructeur a au moins un périmètre (departement:02, region:32, national)."
         case .administrator where !territorial: return "Un administrateur a au moins un périmètre (national, ou sa région)."
+        case .committeeMember where !territorial, .committeeChair where !territorial:
+            return "Un membre ou une présidence de comité siège pour un territoire (national, region:32 ou departement:02)."
         case .expert where !service: return "Un expert est rattaché à un service (service:DRAAF ou service:ARS:alimentation)."
         default: return nil
         }

@@ -40,11 +40,22 @@ public struct CommitteeSession: Sendable {
         guard present.count >= quorum else { throw .quorumNotReached(present: present.count, required: quorum) }
     }
 
-    /// Checks a quorum rule when a session is set up: at least one member, at most all of them.
+    /// The smallest quorum a session of `members` seats may set: two people (a chair never decides
+    /// alone) and at least half of the seats.
+    public static func minimumQuorum(members: Int) -> Int {
+        max(2, (members + 1) / 2)
+    }
+
+    /// Checks a quorum rule when a session is set up: at least two and at least half of the
+    /// members, at most all of them.
     /// - Throws: ``DomainError/invalidForm(errors:)`` on `quorum`.
     public static func checkQuorumRule(_ quorum: Int, members: Int) throws(DomainError) {
-        guard quorum >= 1, quorum <= members else {
-            throw .invalidForm(errors: ["quorum": "Le quorum est compris entre 1 et le nombre de membres (\(members))."])
+        let minimum = minimumQuorum(members: members)
+        guard members >= 2 else {
+            throw .invalidForm(errors: ["members": "Une séance réunit au moins deux personnes : la présidence et un membre."])
+        }
+        guard quorum >= minimum, quorum <= members else {
+            throw .invalidForm(errors: ["quorum": "Le quorum est compris entre \(minimum) (au moins deux, et la moitié des \(members) membres) et \(members)."])
         }
     }
 }

@@ -22,8 +22,9 @@ extension StaffScope {
 /// administrator manages the people working inside the region (its DDETS and itself), never a
 /// national one nor an expert service, and cannot grant more than it holds.
 public enum StaffAdministration {
-    /// Whether an administrator with `adminScopes` manages a person with `personScopes`. People
-    /// without any scope (committee members) are managed at the national level only.
+    /// Whether an administrator with `adminScopes` manages a person with `personScopes`. A person
+    /// without any scope is managed at the national level only; committee roles, like every staff
+    /// role, carry the territory they sit for, so a region grants them only inside the region.
     public static func canManage(adminScopes: [StaffScope], personScopes: [StaffScope]) -> Bool {
         if adminScopes.contains(.national) { return true }
         guard !personScopes.isEmpty else { return false }
