@@ -100,3 +100,58 @@ import VaporTesting
         }
     }
 }
+
+/// A person linked to an organisation acts on none of its dossiers and reads none of their
+/// assessments, whatever the page, filter or export.
+@Suite struct RecusalTests {
+    @Test func aLinkedInstructorCanNeitherActOnNorReadTheAssessmentsOfTheDossier() async throws {
+        try await withGuichet { app in
+            // setup: a filed dossier of the Aisne, scored by a colleague, with an expert answer.
+            let (_, id) = try await InstructionActionTests().filedDossier(app)
+            let dossier = try #require(try await DossierModel.find(id, on: app.db))
+            let organisation = try await dossier.$organisation.get(on: app.db)
+            let colleague = try await InstructionTests().staff(app, "collegue02@exemple.fr", scopes: ["departement:02"])
+            let base = SiteURL.staffDossier(id).path
+            try await colleague.get(base)
+            try await colleague.post(base + "/recevabilite", ["decision": "recevable"])
+            try await colleague.post(base + "/instruction", [:])
+            try await colleague.post(base + "/notes", ["note_pertinence": "4", "note_impact": "4", "note_faisabilite": "4",
+                                                       "note_partenariats": "4", "note_efficience": "4"])
+            try await colleague.post(base + "/avis", ["kind": "favourable", "amount": "40 000", "motive": "Motif secret de l'avis"])
+            let expertService = ExpertService(database: app.db, configuration: app.guichetConfiguration, now: Date())
+            let asker = try #require(try await UserModel.query(on: app.db).filter(\.$email == "collegue02@exemple.fr").first())
+            try await expertService.request(dossier, service: "DRAAF", question: "Votre avis ?", dueOn: Date().addingTimeInterval(10 * 86_400), by: asker)
+            // The linked instructor declares the link.
+            let linked = try await InstructionTests().staff(app, "lie02@exemple.fr", scopes: ["departement:02"])
+            try await linked.get(SiteURL.staffLinks.path)
+            #expect(try await linked.post(SiteURL.staffLinks.path, ["siret": "", "rna": organisation.rna ?? "", "description": "Trésorier"]).status == .seeOther)
+            let status = try #require(try await DossierModel.find(id, on: app.db)?.status)
+            // act and validate: every action is refused and recorded.
+            try await linked.get(base)
+            for (path, form) in [("/recevabilite", ["decision": "recevable"]), ("/complement", ["message": "Un RIB", "due_on": ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400))]),
+                                 ("/instruction", [:]), ("/expertise", ["service": "ARS", "question": "?", "due_on": ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400))]),
+                                 ("/attribuer", ["assignee": try asker.requireID().uuidString])] {
+                let res = try await linked.post(base + path, form)
+                #expect(res.headers.first(name: "X-Guichet-Error") == "conflict_of_interest", "\(path)")
+            }
+            #expect(try await DossierModel.find(id, on: app.db)?.status == status)
+            #expect(try await DossierModel.find(id, on: app.db)?.assigneeID == nil)
+            #expect(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 1)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "recusal").count() >= 5)
+            // Reads: no score in the queue nor through the score filter, no assessment in the history.
+            let number = try #require(dossier.number)
+            #expect(try await colleague.get(SiteURL.instruction.path + "?tri=numero").visibleText.contains("100,00 (±0,00, 1)"))
+            let queue = try await linked.get(SiteURL.instruction.path + "?tri=numero")
+            #expect(queue.visibleText.contains(number))
+            #expect(!queue.visibleText.contains("100,00 (±0,00, 1)"))
+            let filtered = try await linked.get(SiteURL.instruction.path + "?note_min=90&note_max=100")
+            #expect(!filtered.visibleText.contains(dossier.number ?? "-"))
+            #expect(try await colleague.get(SiteURL.instruction.path + "?note_min=90&note_max=100").visibleText.contains(dossier.number ?? "-"))
+            #expect(try await colleague.get(base).visibleText.contains("Motif secret de l'avis"))
+            let page = try await linked.get(base)
+            #expect(!page.visibleText.contains("Motif secret de l'avis"))
+            #expect(!page.visibleText.contains("40 000 €"))
+            #expect(page.visibleText.contains("Contenu réservé"))
+        }
+    }
+}

@@ -10,7 +10,6 @@ import VaporTesting
     @Test func anOversizedFormIsRefusedWith413BeforeItIsRead() async throws {
         try await withGuichet(demo: false) { app in
             let big = String(repeating: "a", count: RequestLimits.formBytes + 1)
-            let started = Date()
             try await app.testing().test(.POST, SiteURL.login.path, beforeRequest: { req in
                 req.headers.contentType = .urlEncodedForm
                 req.body = ByteBuffer(string: "email=a%40b.fr&password=" + big)
@@ -19,7 +18,6 @@ import VaporTesting
                 #expect(res.visibleText.contains("Le formulaire envoyé est trop volumineux (262 ko au plus)."))
                 #expect(res.headers.first(name: "X-Frame-Options") == "DENY")
             })
-            #expect(Date().timeIntervalSince(started) < 2)
             // A form of ordinary size still reaches the CSRF check.
             let small = try await Browser(app).post(SiteURL.login.path, ["email": "a@b.fr", "password": "x"], csrf: false)
             #expect(small.status == .forbidden)

@@ -131,7 +131,6 @@ struct InstructionController: RouteCollection {
             guard let kind = input.kind.flatMap(OpinionKind.init(rawValue:)) else {
                 throw DomainError.invalidForm(errors: ["kind": "Choisissez un avis."])
             }
-            try await StaffDirectory(database: req.db).checkNotConflicted(user, on: dossier, action: "donner un avis sur ce dossier", now: Date())
             let amount = (input.amount ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? Money.zero : try Money.parse(input.amount ?? "")
             try await service(req).giveOpinion(dossier, kind: kind, proposed: amount, motive: input.motive ?? "", by: user)
             return "Avis enregistré."
@@ -144,7 +143,6 @@ struct InstructionController: RouteCollection {
         let (user, dossier) = try await load(req)
         let fields = (try? req.content.decode([String: String].self)) ?? [:]
         return try await act(req, dossier) {
-            try await StaffDirectory(database: req.db).checkNotConflicted(user, on: dossier, action: "noter ce dossier", now: Date())
             var marks: [String: Int] = [:]
             var comments: [String: String] = [:]
             for (key, value) in fields {
@@ -199,7 +197,9 @@ struct InstructionController: RouteCollection {
         let pageNumber = max(1, min(filters.page ?? 1, 100_000))
         let page = try await query.paginate(PageRequest(page: pageNumber, per: Self.pageSize))
         let assignees = try await Self.names(Set(page.items.compactMap(\.assigneeID)), req.db)
-        let scores = try await InstructionService.aggregates(page.items.compactMap(\.id), on: req.db)
+        // A linked person never sees the scores of the dossiers of their organisations.
+        let linked = try await StaffDirectory(database: req.db).linkedDossiers(user.requireID(), among: page.items)
+        let scores = try await InstructionService.aggregates(page.items.compactMap(\.id).filter { !linked.contains($0) }, on: req.db)
         let teamwork = Teamwork(database: req.db, now: Date())
         let extras = QueuePage.Extras(labels: try await teamwork.labels(of: page.items.compactMap(\.id)),
                                       labelsInUse: try await teamwork.labelsInUse(groups: groups),
@@ -217,11 +217,13 @@ struct InstructionController: RouteCollection {
         let call = try await CallRepository(database: req.db).load(dossier.$call.get(on: req.db))
         let form = try await CallRepository(database: req.db).form(call.id, version: dossier.formVersion ?? 1)
         let organisation = try await dossier.$organisation.get(on: req.db)
-        let history = try await AuditEntryModel.query(on: req.db).filter(\.$entityID == dossier.requireID()).sort(\.$at).all()
         var assignee: UserModel? = nil
         if let assigneeID = dossier.assigneeID { assignee = try await UserModel.find(assigneeID, on: req.db) }
-        // A linked person does not see the others' opinions (nor, later, their scores).
+        // A linked person sees neither the others' opinions, scores and notes, nor what the
+        // history says of them (expert answers included).
         let conflicted = try await StaffDirectory(database: req.db).isConflicted(req.auth.require(UserModel.self).requireID(), on: dossier)
+        let history = StaffDirectory.readableHistory(
+            try await AuditEntryModel.query(on: req.db).filter(\.$entityID == dossier.requireID()).sort(\.$at).all(), conflicted: conflicted)
         let opinions = conflicted ? [] : try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
             .with(\.$author).sort(\.$createdAt).all()
         let reviews = conflicted ? [] : try await ReviewModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
@@ -316,7 +318,10 @@ struct InstructionController: RouteCollection {
         }
         if filters.note_min != nil || filters.note_max != nil {
             // Scores are aggregated per call's grid, so the range is applied to the computed values.
-            let ids = try await visible().all(\.$id)
+            // A linked person's dossiers never match a score range: their presence would reveal it.
+            let candidates = try await visible().with(\.$organisation).all()
+            let linked = try await StaffDirectory(database: req.db).linkedDossiers(user.requireID(), among: candidates)
+            let ids = candidates.compactMap(\.id).filter { !linked.contains($0) }
             let aggregates = try await InstructionService.aggregates(ids, on: req.db)
             let low = (filters.note_min ?? 0) * 100, high = (filters.note_max ?? 100) * 100
             let matching = aggregates.filter { (low...max(low, high)).contains($0.value.score) }.map(\.key)

@@ -27,6 +27,7 @@ struct ExpertService {
     }
 
     func request(_ dossier: DossierModel, service: String, question: String, dueOn: Date, by user: UserModel) async throws {
+        try await StaffDirectory(database: database).checkNotConflicted(user, on: dossier, action: "demander l'avis d'un expert sur ce dossier", now: now)
         var errors: [String: String] = [:]
         if !(try await services()).contains(service) { errors["service"] = "Choisissez un service expert existant." }
         let text = question.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -63,6 +64,8 @@ struct ExpertService {
     }
 
     func revoke(_ request: ExpertRequestModel, by user: UserModel) async throws {
+        try await StaffDirectory(database: database).checkNotConflicted(user, on: try await request.$dossier.get(on: database),
+                                                                        action: "retirer une demande d'avis d'expert", now: now)
         try InstructionRules.checkAnswerable(request.status)
         try await database.transaction { db in
             request.status = ExpertRequestModel.Status.revoked.rawValue

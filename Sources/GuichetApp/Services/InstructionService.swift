@@ -11,12 +11,19 @@ struct InstructionService {
     let configuration: AppConfiguration
     let now: Date
 
+    /// Every instruction action passes here first: a person linked to the dossier's organisation
+    /// is refused, and the recusal recorded.
+    private func recuse(_ user: UserModel, on dossier: DossierModel, action: String) async throws {
+        try await StaffDirectory(database: database).checkNotConflicted(user, on: dossier, action: action, now: now)
+    }
+
     static func agent(_ user: UserModel) -> Agent {
         Agent(id: user.id, name: user.displayName, role: Role(rawValue: user.role) ?? .instructor)
     }
 
     /// Declares a dossier eligible, or ineligible with a motive (mailed to its representatives).
     func decideEligibility(_ dossier: DossierModel, eligible: Bool, motive: String, by user: UserModel) async throws {
+        try await recuse(user, on: dossier, action: "décider de la recevabilité de ce dossier")
         let action: DossierAction = eligible ? .declareEligible : .declareIneligible(motive: motive)
         try await DossierService(database: database).apply(action, to: dossier.requireID(), by: Self.agent(user), now: now)
         if !eligible {
@@ -33,6 +40,7 @@ struct InstructionService {
     /// Sends the dossier back to its applicant with a message and a due day; it comes back when
     /// they refile it.
     func requestCorrection(_ dossier: DossierModel, message: String, dueOn: Date, by user: UserModel) async throws {
+        try await recuse(user, on: dossier, action: "demander un complément sur ce dossier")
         try InstructionRules.checkCorrectionDue(dueOn, now: now)
         let id = try dossier.requireID()
         try await database.transaction { db in
@@ -58,12 +66,14 @@ struct InstructionService {
 
     /// Moves an eligible dossier into review, or a dossier under review to "reviewed".
     func advanceReview(_ dossier: DossierModel, by user: UserModel) async throws {
+        try await recuse(user, on: dossier, action: "faire avancer l'instruction de ce dossier")
         let action: DossierAction = dossier.status == DossierStatus.underReview.rawValue ? .completeReview : .startReview
         try await DossierService(database: database).apply(action, to: dossier.requireID(), by: Self.agent(user), now: now)
     }
 
     /// Records an instruction opinion: never above the request, never on a withdrawn dossier.
     func giveOpinion(_ dossier: DossierModel, kind: OpinionKind, proposed: Money, motive: String, by user: UserModel) async throws {
+        try await recuse(user, on: dossier, action: "donner un avis sur ce dossier")
         guard let status = DossierStatus(rawValue: dossier.status) else { return }
         try InstructionRules.checkOpinionAllowed(on: status)
         let opinion = try Opinion(kind: kind, proposedAmount: proposed, motive: motive, requested: try Money(cents: dossier.requestedCents))
@@ -125,6 +135,7 @@ struct InstructionService {
     /// Records a reviewer's marks on the call's grid (replacing their earlier ones), with a
     /// comment per criterion; never by a linked person, only during review.
     func score(_ dossier: DossierModel, marks: [String: Int], comments: [String: String], by user: UserModel) async throws {
+        try await recuse(user, on: dossier, action: "noter ce dossier")
         guard let status = DossierStatus(rawValue: dossier.status) else { return }
         try InstructionRules.checkOpinionAllowed(on: status)
         let call = try await dossier.$call.get(on: database)

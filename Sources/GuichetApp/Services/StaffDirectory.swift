@@ -65,6 +65,33 @@ struct StaffDirectory {
                                                organisationRNA: organisation.rna)
     }
 
+    /// Among these dossiers (their organisation loaded), those whose organisation the person
+    /// declared a link with: every read of scores, opinions, notes and expert answers leaves them
+    /// out for that person (queue, score filter, history, exports, API).
+    func linkedDossiers(_ userID: UUID, among dossiers: [DossierModel]) async throws -> Set<UUID> {
+        let links = try await links(of: userID)
+        guard !links.isEmpty else { return [] }
+        return Set(dossiers.compactMap { dossier in
+            ConflictOfInterest.isConflicted(links: links, organisationSiret: dossier.organisation.siret, organisationRNA: dossier.organisation.rna)
+                ? dossier.id : nil
+        })
+    }
+
+    /// The audit actions whose details are assessments (marks, opinions, expert answers, notes,
+    /// committee deliberations): a linked person reads that they happened, not what they say.
+    static let assessmentActions: Set<String> = ["score", "give_opinion", "expert_opinion", "annotation", "stage_decision"]
+
+    /// A dossier's history as a person may read it: a linked person gets the assessments' details
+    /// withheld.
+    static func readableHistory(_ entries: [AuditEntryModel], conflicted: Bool) -> [AuditEntryModel] {
+        guard conflicted else { return entries }
+        for entry in entries where assessmentActions.contains(entry.action) {
+            entry.reason = "Contenu réservé : vous avez déclaré un lien avec l'organisation."
+            entry.toState = nil
+        }
+        return entries
+    }
+
     /// Refuses an action to a linked person, and records the recusal in the audit log (kept even
     /// though the action is refused: a recusal is a fact to remember).
     func checkNotConflicted(_ user: UserModel, on dossier: DossierModel, action: String, now: Date) async throws {

@@ -15,6 +15,8 @@ struct Teamwork {
         let directory = StaffDirectory(database: database)
         let target = try assignee.requireID()
         for dossier in dossiers {
+            // Whoever hands a dossier over must be free to act on it too.
+            if target != user.id { try await directory.checkNotConflicted(user, on: dossier, action: "confier ce dossier", now: now) }
             let covering = try await directory.instructors(covering: dossier)
             guard covering.contains(where: { $0.id == target }) else {
                 throw DomainError.invalidForm(errors: ["assignee": "\(assignee.displayName) n'instruit pas le territoire du dossier \(dossier.number ?? "")."])
