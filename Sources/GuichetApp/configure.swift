@@ -26,8 +26,9 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.databases.middleware.use(WebhookFanOut())
     app.migrations.add(SessionRecord.migration)
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
-    // Sessions live in the database, so that several instances share them.
-    app.sessions.use(.fluent)
+    // Sessions live in the database, so that several instances share them, with server-side
+    // expiry (SessionStore).
+    app.sessions.use { _ in SessionStore(idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds) }
     app.sessions.configuration = SessionsConfiguration(cookieName: "guichet_session") { id in
         HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: 12 * 3600,
                           path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)

@@ -130,7 +130,7 @@ import VaporTesting
             #expect(page.status == .ok)
             #expect(page.visibleText.contains("Marie Dupont"))
             // The session lives in the database.
-            #expect(try await SessionRecord.query(on: app.db).count() >= 1)
+            #expect(try await SessionModel.query(on: app.db).count() >= 1)
             // Logging out needs the token too.
             #expect(try await browser.post(SiteURL.logout.path, [:], csrf: false).status == .forbidden)
             #expect(try await browser.post(SiteURL.logout.path, [:]).status == .seeOther)

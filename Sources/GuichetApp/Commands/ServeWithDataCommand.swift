@@ -99,6 +99,8 @@ enum OutboxWorker {
                     try await ExpertService(database: app.db, configuration: configuration, now: Date()).sendReminders()
                     try await sender.deliverDue()
                     try await WebhookSender(database: app.db, client: app.client, logger: app.logger).deliverDue()
+                    try await SessionStore.purge(on: app.db, idleSeconds: configuration.sessionIdleSeconds,
+                                                 maxSeconds: configuration.sessionMaxSeconds)
                 } catch {
                     app.logger.error("outbox: \(error)")
                 }

@@ -43,6 +43,10 @@ public struct AppConfiguration: Sendable {
     /// PostgreSQL connections per event loop (`GUICHET_DB_POOL`, 1–32, default 4): one event loop
     /// per core, so 8 connections per instance on this project's 2-core machines.
     public var databasePoolSize: Int = 4
+    /// A session ends after this long without a request (`GUICHET_SESSION_IDLE_MINUTES`, 5–1440).
+    public var sessionIdleSeconds: Int = 2 * 3600
+    /// A session ends this long after its login whatever the activity (`GUICHET_SESSION_MAX_HOURS`, 1–72).
+    public var sessionMaxSeconds: Int = 12 * 3600
 
     public init(database: DatabaseChoice, loadDemoWhenEmpty: Bool = true, dataDirectory: String = "data",
                 publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, secureCookies: Bool = false,
@@ -82,6 +86,12 @@ public struct AppConfiguration: Sendable {
         if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
         if let pool = value("GUICHET_DB_POOL").flatMap(Int.init), (1...32).contains(pool) { configuration.databasePoolSize = pool }
+        if let minutes = value("GUICHET_SESSION_IDLE_MINUTES").flatMap(Int.init), (5...1440).contains(minutes) {
+            configuration.sessionIdleSeconds = minutes * 60
+        }
+        if let hours = value("GUICHET_SESSION_MAX_HOURS").flatMap(Int.init), (1...72).contains(hours) {
+            configuration.sessionMaxSeconds = hours * 3600
+        }
         if let megabytes = value("GUICHET_MAX_UPLOAD_MB").flatMap(Int.init), (1...100).contains(megabytes) {
             configuration.maxUploadBytes = megabytes * 1_000_000
         }

@@ -44,5 +44,6 @@ enum GuichetMigrations {
         CreateAPIAccess(),
         CreateImportJobs(),
         CreateCallDefinitions(),
+        CreateSessions(),
     ]
 }

@@ -153,6 +153,8 @@ struct AccountService {
                 .filter(\.$purpose == UserTokenModel.Purpose.resetPassword.rawValue).filter(\.$usedAt == nil)
                 .set(\.$usedAt, to: now).update()
             try await LoginAttemptModel.query(on: db).filter(\.$key == "email:\(user.email)").delete()
+            // Whoever held a session with the old password holds nothing now.
+            try await SessionStore.endAll(of: user.requireID(), on: db)
             return user
         }
     }

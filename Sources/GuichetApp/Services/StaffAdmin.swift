@@ -83,6 +83,7 @@ struct StaffAdmin {
         try await database.transaction { db in
             user.disabledAt = open ? nil : now
             try await user.save(on: db)
+            if !open { try await SessionStore.endAll(of: user.requireID(), on: db) }
             try await audit(open ? "reopen_staff" : "close_staff", user, by: admin, from: nil, to: nil, on: db)
         }
     }

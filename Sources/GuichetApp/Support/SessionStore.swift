@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Sessions kept in the database, so that any instance serves any request, with the limits the
+/// server enforces itself: an idle limit and an absolute one (a stolen cookie does not live for
+/// ever), rows purged once expired, every session of a person ended at a password reset or when
+/// the account is closed, and no row ever written for a session that holds nothing (a made-up
+/// cookie, a visitor who only reads).
+///
+/// The cookie carries 256 random bits; the table keeps only their SHA-256.
+struct SessionStore: AsyncSessionDriver {
+    let idleSeconds: Int
+    let maxSeconds: Int
+
+    /// The data key under which the session authenticator keeps the signed-in user's id.
+    static let userKey = "_UserModelSession"
+
+    func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
+        let key = SecretToken.make()
+        // A session with nothing in it is not worth a row: the cookie names nothing and the next
+        // request starts afresh.
+        guard !data.snapshot.isEmpty else { return SessionID(string: key) }
+        let now = Date()
+        let row = SessionModel()
+        row.keyHash = SecretToken.hash(key)
+        row.data = try Self.encode(data)
+        row.userID = data[Self.userKey].flatMap(UUID.init(uuidString:))
+        row.createdAt = now
+        row.seenAt = now
+        try await row.create(on: request.db)
+        return SessionID(string: key)
+    }
+
+    func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
+        guard let row = try await find(sessionID, on: request.db) else { return nil }
+        let now = Date()
+        guard !isExpired(row, now: now) else {
+            try await row.delete(on: request.db)
+            return nil
+        }
+        // Activity is recorded at most once a minute: reading a page is not a write.
+        if now.timeIntervalSince(row.seenAt) > 60 {
+            row.seenAt = now
+            try await row.save(on: request.db)
+        }
+        return try JSONDecoder().decode(SessionData.self, from: Data(row.data.utf8))
+    }
+
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
+        guard let row = try await find(sessionID, on: request.db) else {
+            return try await createSession(data, for: request)
+        }
+        let encoded = try Self.encode(data)
+        let user = data[Self.userKey].flatMap(UUID.init(uuidString:))
+        guard encoded != row.data || user != row.userID else { return sessionID }
+        row.data = encoded
+        row.userID = user
+        try await row.save(on: request.db)
+        return sessionID
+    }
+
+    func deleteSession(_ sessionID: SessionID, for request: Request) async throws {
+        try await SessionModel.query(on: request.db).filter(\.$keyHash == SecretToken.hash(sessionID.string)).delete()
+    }
+
+    func isExpired(_ row: SessionModel, now: Date) -> Bool {
+        now.timeIntervalSince(row.seenAt) > Double(idleSeconds) || now.timeIntervalSince(row.createdAt) > Double(maxSeconds)
+    }
+
+    private func find(_ sessionID: SessionID, on db: any Database) async throws -> SessionModel? {
+        // Only well-formed keys reach the database (a made-up cookie may hold anything).
+        let key = sessionID.string
+        guard key.count == 43, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        return try await SessionModel.query(on: db).filter(\.$keyHash == SecretToken.hash(key)).first()
+    }
+
+    private static func encode(_ data: SessionData) throws -> String {
+        String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
+    }
+
+    // MARK: - Housekeeping
+
+    /// Deletes the expired sessions (the server does it in its background loop).
+    @discardableResult
+    static func purge(on db: any Database, idleSeconds: Int, maxSeconds: Int, now: Date = Date()) async throws -> Int {
+        let expired = SessionModel.query(on: db).group(.or) { group in
+            group.filter(\.$seenAt < now.addingTimeInterval(-Double(idleSeconds)))
+                .filter(\.$createdAt < now.addingTimeInterval(-Double(maxSeconds)))
+        }
+        let count = try await expired.count()
+        if count > 0 {
+            try await SessionModel.query(on: db).group(.or) { group in
+                group.filter(\.$seenAt < now.addingTimeInterval(-Double(idleSeconds)))
+                    .filter(\.$createdAt < now.addingTimeInterval(-Double(maxSeconds)))
+            }.delete()
+        }
+        return count
+    }
+
+    /// Ends every session of a person (password reset, account closed): reopening an account does
+    /// not bring them back.
+    static func endAll(of userID: UUID, on db: any Database) async throws {
+        try await SessionModel.query(on: db).filter(\.$userID == userID).delete()
+    }
+}
