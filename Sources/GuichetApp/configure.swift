@@ -24,6 +24,8 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.migrations.add(GuichetMigrations.all)
     // Each state change written to the audit log queues its webhook deliveries, in its transaction.
     app.databases.middleware.use(WebhookFanOut())
+    // Every audit entry is sealed in its chain (tamper-evident log).
+    app.databases.middleware.use(AuditChainMiddleware())
     app.migrations.add(SessionRecord.migration)
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     // Sessions live in the database, so that several instances share them, with server-side
@@ -67,6 +69,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(SCDLCheckCommand(), as: "scdl-check")
     app.asyncCommands.use(CallCommand(), as: "call")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(ServeWithDataCommand(), as: "serve", isDefault: true)
 }
 

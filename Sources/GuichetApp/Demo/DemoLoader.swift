@@ -201,6 +201,7 @@ struct DemoLoader {
         for chunk in opinions.chunked(400) { try await chunk.create(on: database) }
         for chunk in reviews.chunked(400) { try await chunk.create(on: database) }
 
+        try await AuditChainStore.seal(audit, on: database)
         for chunk in audit.chunked(400) { try await chunk.create(on: database) }
         try await DemoCommittee.insert(callID: callID, waves: waveModels, decisions: decisions, on: database)
     }

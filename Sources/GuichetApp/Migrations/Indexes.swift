@@ -45,5 +45,6 @@ enum GuichetMigrations {
         CreateImportJobs(),
         CreateCallDefinitions(),
         CreateSessions(),
+        CreateAuditChains(),
     ]
 }

@@ -81,11 +81,24 @@ final class AuditEntryModel: Model, @unchecked Sendable {
     @OptionalField(key: "from_state") var fromState: String?
     @OptionalField(key: "to_state") var toState: String?
     @OptionalField(key: "reason") var reason: String?
+    /// The chain the entry is sealed in (`call:<id>`, or `general`), its place, the previous
+    /// entry's hash and its own (``GuichetDomain/AuditChain``).
+    @OptionalField(key: "chain_key") var chainKey: String?
+    @OptionalField(key: "sequence") var sequence: Int?
+    @OptionalField(key: "previous_hash") var previousHash: String?
+    @OptionalField(key: "entry_hash") var entryHash: String?
 
     init() {}
 
+    /// The entry as the domain reads it.
+    var domain: AuditEntry {
+        AuditEntry(at: at, actor: Agent(id: actorID, name: actorName, role: Role(rawValue: actorRole) ?? .system), action: action,
+                   entityType: entityType, entityID: entityID, from: fromState, to: toState, reason: reason)
+    }
+
     init(_ entry: AuditEntry) {
-        self.at = entry.at
+        // Stored to the millisecond, as the chain's hash reads it, on both databases.
+        self.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded() / 1000)
         self.actorID = entry.actor.id
         self.actorName = entry.actor.name
         self.actorRole = entry.actor.role.rawValue

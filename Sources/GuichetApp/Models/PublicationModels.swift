@@ -17,6 +17,10 @@ final class PublicationModel: Model, @unchecked Sendable {
     @Field(key: "snapshot") var snapshot: String
     /// ``GuichetDomain/PublicationChanges`` from the previous version, as JSON.
     @Field(key: "changes") var changes: String
+    /// The call's audit chain head when the version was published: anyone may check the log
+    /// against it later (`guichet audit verify --call`).
+    @OptionalField(key: "audit_sequence") var auditSequence: Int?
+    @OptionalField(key: "audit_hash") var auditHash: String?
     @Children(for: \.$publication) var files: [PublicationFileModel]
 
     init() {}

@@ -147,6 +147,7 @@ struct ImportService {
         }
         for chunk in dossiers.chunked(400) { try await chunk.create(on: db) }
         for chunk in decisions.chunked(400) { try await chunk.create(on: db) }
+        try await AuditChainStore.seal(audit, on: db)
         for chunk in audit.chunked(400) { try await chunk.create(on: db) }
         if sequence != call.model.receiptCounter {
             try await CallModel.query(on: db).filter(\.$id == call.id).set(\.$receiptCounter, to: sequence).update()

@@ -76,7 +76,16 @@ struct PublicationService {
             guard let waveModel = call.waves.first(where: { $0.number == wave }) else { throw DomainError.unknownWave(wave) }
             waveModel.publishedAt = now
             try await waveModel.save(on: db)
+            let actor = user.map(InstructionService.agent) ?? Agent.system()
+            // The publication is itself in the call's audit chain, and records the chain's head
+            // with it: anyone can check the log against the published version later.
+            let entry = AuditEntryModel(AuditEntry(at: now, actor: actor, action: "publish_wave", entityType: "call", entityID: call.id,
+                                                   from: nil, to: "vague \(wave), version \(draft.results.version)",
+                                                   reason: draft.changes.summary.joined(separator: " ; ")))
+            try await entry.create(on: db)
             let publication = try PublicationModel(callID: call.id, results: draft.results, changes: draft.changes, by: user?.id)
+            publication.auditSequence = entry.sequence
+            publication.auditHash = entry.entryHash
             try await publication.create(on: db)
             let id = try publication.requireID()
             let html = try await pressKit(draft.results)
@@ -86,10 +95,6 @@ struct PublicationService {
                                      content: try ResultsDocument.json(draft.results)),
                 PublicationFileModel(publicationID: id, name: FileName.pressKit, mediaType: "text/html; charset=utf-8", content: Data(html.utf8)),
             ].create(on: db)
-            let actor = user.map(InstructionService.agent) ?? Agent.system()
-            try await AuditEntryModel(AuditEntry(at: now, actor: actor, action: "publish_wave", entityType: "call", entityID: call.id,
-                                                 from: nil, to: "vague \(wave), version \(draft.results.version)",
-                                                 reason: draft.changes.summary.joined(separator: " ; "))).create(on: db)
             return publication
         }
     }

@@ -16,6 +16,10 @@ import SQLKit
 ///
 /// The work must not open a transaction of its own (on SQLite it already runs in one).
 enum SerializedWrite {
+    /// Whether the current task runs inside the SQLite branch's own `BEGIN IMMEDIATE … COMMIT`,
+    /// which Fluent does not see as a transaction: nothing inside may begin another.
+    @TaskLocal static var inRawTransaction = false
+
     static func run<T: Sendable>(on database: any Database, call callID: UUID,
                                  _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard let sql = database as? any SQLDatabase else { return try await database.transaction(work) }
@@ -24,7 +28,7 @@ enum SerializedWrite {
                 guard let locked = connection as? any SQLDatabase else { return try await work(connection) }
                 try await locked.raw("BEGIN IMMEDIATE").run()
                 do {
-                    let result = try await work(connection)
+                    let result = try await Self.$inRawTransaction.withValue(true) { try await work(connection) }
                     try await locked.raw("COMMIT").run()
                     return result
                 } catch {

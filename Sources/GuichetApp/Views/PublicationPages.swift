@@ -69,6 +69,8 @@ struct ResultsVersionPage: Encodable {
     let regranted: [String]
     let themes: [PressKitPage.Theme]
     let files: [PublicationFileLink]
+    /// The call's audit chain head recorded with this version, to check the log against.
+    let auditSeal: String?
 
     init(_ req: Request, call: LoadedCall, publication: PublicationModel, latestVersion: Int) throws {
         let results = try publication.results()
@@ -94,6 +96,11 @@ struct ResultsVersionPage: Encodable {
         regranted = changeList.amountChanged.map(describe)
         themes = kit.themes
         files = PublicationFileLink.all(call.model.reference, version: publication.version, simulated: results.containsSimulatedData)
+        if let sequence = publication.auditSequence, let hash = publication.auditHash {
+            auditSeal = "entrée n° \(sequence), empreinte SHA-256 \(hash)"
+        } else {
+            auditSeal = nil
+        }
     }
 }
 
