@@ -36,6 +36,10 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
                           path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
     app.storage[ConfigurationKey.self] = config
+    // The only outgoing requests are webhooks: they never follow a redirection (it could lead
+    // anywhere the address check did not see).
+    app.http.client.configuration.redirectConfiguration = .disallow
+    app.http.client.configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
     app.mailTransport = try Application.makeMailTransport(config, group: app.eventLoopGroup)
 
     app.leaf.configuration.rootDirectory = AppResources.viewsDirectory

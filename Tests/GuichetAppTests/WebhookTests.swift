@@ -57,7 +57,7 @@ import VaporTesting
             #expect(deliveries.map(\.eventType) == ["dossier.filed"])
             #expect(deliveries.first?.endpoint.secret == secret)
             let client = RecordingClient(eventLoop: app.eventLoopGroup.any(), statuses: [.ok])
-            let sent = try await WebhookSender(database: app.db, client: client, logger: app.logger).deliverDue()
+            let sent = try await WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
             #expect(sent == 1)
             let request = try #require(client.sent.first)
             #expect(request.url.string == "https://recepteur.example/guichet")
@@ -71,7 +71,7 @@ import VaporTesting
             #expect(parts["v1"] == expected.map { String(format: "%02x", $0) }.joined())
             #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.deliveredAt != nil)
             // Nothing is sent twice.
-            #expect(try await WebhookSender(database: app.db, client: client, logger: app.logger).deliverDue() == 0)
+            #expect(try await WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue() == 0)
         }
     }
 
@@ -80,7 +80,7 @@ import VaporTesting
             _ = try await endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
             _ = try await InstructionActionTests().filedDossier(app)
             let client = RecordingClient(eventLoop: app.eventLoopGroup.any(), statuses: Array(repeating: .internalServerError, count: 20))
-            let sender = WebhookSender(database: app.db, client: client, logger: app.logger)
+            let sender = WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses)
             var now = Date()
             #expect(try await sender.deliverDue(now: now) == 0)
             let first = try #require(try await WebhookDeliveryModel.query(on: app.db).first())
@@ -116,6 +116,94 @@ import VaporTesting
             let id = try #require(try await WebhookEndpointModel.query(on: app.db).first()?.requireID())
             try await admin.get(SiteURL.webhooks.path)
             try await admin.post(SiteURL.webhooks.path + "/\(id.uuidString.lowercased())/desactiver", [:])
+            _ = try await InstructionActionTests().filedDossier(app)
+            #expect(try await WebhookDeliveryModel.query(on: app.db).count() == 0)
+        }
+    }
+}
+
+/// Webhooks never reach the server's own network: private, loopback, link-local and metadata
+/// addresses are refused at creation and before every delivery; no redirects; a generic failure
+/// text; a cap per administrator; closed accounts hear nothing.
+@Suite struct WebhookSSRFTests {
+    final class FailingClient: Client, @unchecked Sendable {
+        let eventLoop: any EventLoop
+        let byteBufferAllocator = ByteBufferAllocator()
+        private let lock = NIOLock()
+        private var count = 0
+        init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+        func delegating(to eventLoop: any EventLoop) -> any Client { self }
+        func allocating(to byteBufferAllocator: ByteBufferAllocator) -> any Client { self }
+        func send(_ request: ClientRequest) -> EventLoopFuture<ClientResponse> {
+            lock.withLock { count += 1 }
+            return eventLoop.makeFailedFuture(Abort(.badGateway, reason: "secret interne du serveur cible: db=10.0.0.5 password=hunter2"))
+        }
+        var calls: Int { lock.withLock { count } }
+    }
+
+    @Test func privateAndLocalAddressesAreRefusedAtCreation() async throws {
+        try await withGuichet(demo: false) { app in
+            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["national"])
+            try await admin.get(SiteURL.webhooks.path)
+            for url in ["http://127.0.0.1:8080/", "http://169.254.169.254/latest/meta-data/", "https://[::1]/", "http://10.0.0.1/hook"] {
+                let refused = try await admin.post(pairs: SiteURL.webhooks.path, [("url", url), ("event", "*")])
+                #expect(refused.status == .unprocessableEntity, "\(url)")
+                #expect(refused.visibleText.contains("réseau local ou privé"), "\(url)")
+            }
+            app.webhookResolver = { _ in ["192.168.1.20"] }
+            let named = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://intranet.example/"), ("event", "*")])
+            #expect(named.status == .unprocessableEntity)
+            app.webhookResolver = { _ in [] }
+            #expect(try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://inconnu.example/"), ("event", "*")]).visibleText.contains("introuvable"))
+            #expect(try await WebhookEndpointModel.query(on: app.db).count() == 0)
+            // Ten active endpoints at most.
+            app.webhookResolver = { _ in ["93.184.216.34"] }
+            for index in 0..<IntegrationController.maxEndpoints {
+                #expect(try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://r\(index).example/"), ("event", "*")]).status == .created)
+            }
+            let eleventh = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://r11.example/"), ("event", "*")])
+            #expect(eleventh.status == .unprocessableEntity)
+            #expect(try await WebhookEndpointModel.query(on: app.db).count() == IntegrationController.maxEndpoints)
+        }
+    }
+
+    @Test func aPrivateDeploymentMayAllowLocalReceivers() async throws {
+        try await withGuichet(demo: false, adjust: { $0.webhooksAllowPrivate = true }) { app in
+            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["national"])
+            try await admin.get(SiteURL.webhooks.path)
+            #expect(try await admin.post(pairs: SiteURL.webhooks.path, [("url", "http://10.0.0.1/hook"), ("event", "*")]).status == .created)
+        }
+    }
+
+    @Test func aDeliveryIsCheckedAgainAndItsFailureTextIsGeneric() async throws {
+        try await withGuichet { app in
+            _ = try await WebhookTests().endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
+            _ = try await InstructionActionTests().filedDossier(app)
+            // The host now resolves to the private network: nothing is sent.
+            app.webhookResolver = { _ in ["10.1.2.3"] }
+            let client = FailingClient(eventLoop: app.eventLoopGroup.any())
+            _ = try await WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
+            #expect(client.calls == 0)
+            #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.lastError == "adresse refusée")
+            // The target's own error text never reaches the page.
+            app.webhookResolver = { _ in ["93.184.216.34"] }
+            try await WebhookDeliveryModel.query(on: app.db).set(\.$nextAttemptAt, to: Date().addingTimeInterval(-1)).update()
+            _ = try await WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
+            #expect(client.calls == 1)
+            #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.lastError == "connexion impossible")
+            let owner = Browser(app)
+            try await owner.get(SiteURL.login.path)
+            try await owner.post(SiteURL.login.path, ["email": "admin32@exemple.fr", "password": InstructionTests.password])
+            let page = try await owner.get(SiteURL.webhooks.path)
+            #expect(page.visibleText.contains("connexion impossible"))
+            #expect(!page.body.string.contains("hunter2"))
+        }
+    }
+
+    @Test func aClosedAccountsEndpointsHearNothingMore() async throws {
+        try await withGuichet { app in
+            _ = try await WebhookTests().endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
+            try await UserModel.query(on: app.db).filter(\.$email == "admin32@exemple.fr").set(\.$disabledAt, to: Date()).update()
             _ = try await InstructionActionTests().filedDossier(app)
             #expect(try await WebhookDeliveryModel.query(on: app.db).count() == 0)
         }

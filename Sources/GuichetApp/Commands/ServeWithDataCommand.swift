@@ -15,6 +15,8 @@ struct ServeWithDataCommand: AsyncCommand {
         try await DataBootstrap.prepare(app)
         // Vapor's serve command returns once the server listens; the worker lives until shutdown.
         app.lifecycle.use(OutboxWorker.Lifecycle(task: OutboxWorker.start(app)))
+        // Webhooks in a loop of their own: a slow receiver never delays mail.
+        app.lifecycle.use(OutboxWorker.Lifecycle(task: OutboxWorker.startWebhooks(app)))
         try await app.servers.asyncCommand.run(using: context, signature: signature)
     }
 }
@@ -89,6 +91,17 @@ enum OutboxWorker {
         func shutdownAsync(_ application: Application) async { task.cancel() }
     }
 
+    /// The webhook deliveries' loop: each delivery has a 10 s limit, checked addresses, no redirects.
+    static func startWebhooks(_ app: Application, every interval: Duration = .seconds(5)) -> Task<Void, Never> {
+        let sender = WebhookSender(database: app.db, client: app.client, logger: app.logger, addresses: app.webhookAddresses)
+        return Task.detached {
+            while !Task.isCancelled {
+                do { try await sender.deliverDue() } catch { app.logger.error("webhooks: \(error)") }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
     static func start(_ app: Application, every interval: Duration = .seconds(5)) -> Task<Void, Never> {
         let sender = app.outboxSender
         let configuration = app.guichetConfiguration
@@ -98,7 +111,6 @@ enum OutboxWorker {
                     try await InstructionService(database: app.db, configuration: configuration, now: Date()).sendCorrectionReminders()
                     try await ExpertService(database: app.db, configuration: configuration, now: Date()).sendReminders()
                     try await sender.deliverDue()
-                    try await WebhookSender(database: app.db, client: app.client, logger: app.logger).deliverDue()
                     try await SessionStore.purge(on: app.db, idleSeconds: configuration.sessionIdleSeconds,
                                                  maxSeconds: configuration.sessionMaxSeconds)
                 } catch {

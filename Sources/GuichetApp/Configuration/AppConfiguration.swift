@@ -43,6 +43,9 @@ public struct AppConfiguration: Sendable {
     /// PostgreSQL connections per event loop (`GUICHET_DB_POOL`, 1–32, default 4): one event loop
     /// per core, so 8 connections per instance on this project's 2-core machines.
     public var databasePoolSize: Int = 4
+    /// Whether webhooks may go to private or local networks (`GUICHET_WEBHOOKS_ALLOW_PRIVATE=1`,
+    /// for private deployments whose receivers live on the same network).
+    public var webhooksAllowPrivate: Bool = false
     /// A session ends after this long without a request (`GUICHET_SESSION_IDLE_MINUTES`, 5–1440).
     public var sessionIdleSeconds: Int = 2 * 3600
     /// A session ends this long after its login whatever the activity (`GUICHET_SESSION_MAX_HOURS`, 1–72).
@@ -86,6 +89,7 @@ public struct AppConfiguration: Sendable {
         if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
         if let pool = value("GUICHET_DB_POOL").flatMap(Int.init), (1...32).contains(pool) { configuration.databasePoolSize = pool }
+        configuration.webhooksAllowPrivate = value("GUICHET_WEBHOOKS_ALLOW_PRIVATE") == "1"
         if let minutes = value("GUICHET_SESSION_IDLE_MINUTES").flatMap(Int.init), (5...1440).contains(minutes) {
             configuration.sessionIdleSeconds = minutes * 60
         }

@@ -90,6 +90,13 @@ struct IntegrationController: RouteCollection {
         var problem: String?
         if let parsed = URL(string: url), ["https", "http"].contains(parsed.scheme ?? ""), parsed.host != nil, url.count <= 500 {
             if chosen.isEmpty || !chosen.allSatisfy({ $0 == "*" || known.contains($0) }) { problem = "Cochez les événements à recevoir." }
+            let active = try await WebhookEndpointModel.query(on: req.db).filter(\.$owner.$id == user.requireID()).filter(\.$disabledAt == nil).count()
+            if active >= Self.maxEndpoints {
+                problem = "Vous avez déjà \(Self.maxEndpoints) points de réception actifs : désactivez-en un avant d'en ajouter."
+            }
+            if problem == nil {
+                do { try await req.application.webhookAddresses.check(url) } catch let error as DomainError { problem = error.formErrors["url"] ?? error.message }
+            }
         } else {
             problem = "Indiquez l'adresse complète du point de réception (https://…)."
         }
@@ -131,6 +138,9 @@ struct IntegrationController: RouteCollection {
             .sort(\.$createdAt, .descending).limit(20).all()
         return try await req.view.render("admin/webhooks", WebhookPage(req, endpoints: endpoints, deliveries: deliveries, created: created, error: error))
     }
+
+    /// Active endpoints per administrator: enough for a few systems, not a way to fan out load.
+    static let maxEndpoints = 10
 
     /// 32 random bytes, base64url without padding.
     static func randomText() -> String {

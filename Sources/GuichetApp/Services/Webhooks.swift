@@ -20,7 +20,10 @@ struct WebhookFanOut: AsyncModelMiddleware {
                                action: model.action, entityType: model.entityType, entityID: model.entityID,
                                from: model.fromState, to: model.toState, reason: nil)
         guard let type = WebhookEvent.type(of: entry) else { return }
-        let endpoints = try await WebhookEndpointModel.query(on: db).filter(\.$disabledAt == nil).all().filter { $0.wants(type) }
+        // Endpoints of closed accounts hear nothing more.
+        let endpoints = try await WebhookEndpointModel.query(on: db).filter(\.$disabledAt == nil)
+            .join(UserModel.self, on: \WebhookEndpointModel.$owner.$id == \UserModel.$id).filter(UserModel.self, \.$disabledAt == nil)
+            .all().filter { $0.wants(type) }
         guard !endpoints.isEmpty else { return }
         let group: String?? = model.entityType == "dossier"
             ? .some(try await DossierModel.query(on: db).filter(\.$id == model.entityID).first()?.instructorGroup)
@@ -88,6 +91,8 @@ struct WebhookSender {
     let database: any Database
     let client: any Client
     let logger: Logger
+    /// The address check each delivery passes first.
+    let addresses: WebhookAddresses
 
     /// Sends what is due now; returns how many deliveries were accepted.
     @discardableResult
@@ -120,7 +125,16 @@ struct WebhookSender {
         let timestamp = Int(now.timeIntervalSince1970)
         var status: Int?
         var failure: String?
+        // A closed account's endpoints stop: its deliveries are abandoned.
+        if let owner = try await UserModel.find(endpoint.$owner.id, on: database), owner.disabledAt != nil {
+            delivery.failedAt = now
+            delivery.lastError = "compte du destinataire fermé"
+            delivery.claimedUntil = nil
+            try await delivery.save(on: database)
+            return false
+        }
         do {
+            try await addresses.check(endpoint.url)
             let response = try await client.post(URI(string: endpoint.url)) { request in
                 request.headers.contentType = .json
                 request.headers.replaceOrAdd(name: "X-Guichet-Event", value: delivery.eventType)
@@ -131,8 +145,13 @@ struct WebhookSender {
             }
             status = Int(response.status.code)
             if !(200..<300).contains(response.status.code) { failure = "réponse HTTP \(response.status.code)" }
+        } catch let refused as DomainError {
+            failure = "adresse refusée"
+            logger.warning("webhook: \(endpoint.url) refused: \(refused.message)")
         } catch {
-            failure = String(describing: error).prefix(300).description
+            // The target's own words never reach the page: only what kind of failure it was.
+            failure = "\(error)".contains("imeout") ? "délai dépassé" : "connexion impossible"
+            logger.info("webhook: delivery to \(endpoint.url) failed: \(error)")
         }
         delivery.attempts += 1
         delivery.lastStatus = status

@@ -54,7 +54,7 @@ extension CallDefinition {
 
 extension DomainError {
     /// The per-key messages of an ``DomainError/invalidForm(errors:)``, or the message under `form`.
-    var formErrors: [String: String] {
+    public var formErrors: [String: String] {
         if case .invalidForm(let errors) = self { return errors }
         return ["form": message]
     }

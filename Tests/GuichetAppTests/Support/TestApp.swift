@@ -31,6 +31,8 @@ func withGuichet(demo: Bool = true, adjust: (inout AppConfiguration) -> Void = {
     do {
         try await configure(app, config)
         Demo.install(on: app)
+        // No DNS in tests: webhook hosts resolve to a public documentation-free address.
+        app.webhookResolver = { _ in ["93.184.216.34"] }
         if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }
         try await DataBootstrap.prepare(app)
         try await test(app)
