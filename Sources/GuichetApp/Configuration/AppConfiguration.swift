@@ -1,4 +1,5 @@
 import Foundation
+import GuichetDomain
 import Vapor
 
 /// Everything Guichet reads from its environment, read in this one place.
@@ -43,6 +44,9 @@ public struct AppConfiguration: Sendable {
     /// PostgreSQL connections per event loop (`GUICHET_DB_POOL`, 1–32, default 4): one event loop
     /// per core, so 8 connections per instance on this project's 2-core machines.
     public var databasePoolSize: Int = 4
+    /// The proxies whose `X-Forwarded-For` says who the client is (`GUICHET_TRUSTED_PROXIES`:
+    /// addresses or ranges, comma-separated); none by default: the peer is the client.
+    public var trustedProxies: [NetworkRange] = []
     /// Whether webhooks may go to private or local networks (`GUICHET_WEBHOOKS_ALLOW_PRIVATE=1`,
     /// for private deployments whose receivers live on the same network).
     public var webhooksAllowPrivate: Bool = false
@@ -90,6 +94,7 @@ public struct AppConfiguration: Sendable {
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
         if let pool = value("GUICHET_DB_POOL").flatMap(Int.init), (1...32).contains(pool) { configuration.databasePoolSize = pool }
         configuration.webhooksAllowPrivate = value("GUICHET_WEBHOOKS_ALLOW_PRIVATE") == "1"
+        configuration.trustedProxies = (value("GUICHET_TRUSTED_PROXIES") ?? "").split(separator: ",").compactMap { NetworkRange(String($0)) }
         if let minutes = value("GUICHET_SESSION_IDLE_MINUTES").flatMap(Int.init), (5...1440).contains(minutes) {
             configuration.sessionIdleSeconds = minutes * 60
         }

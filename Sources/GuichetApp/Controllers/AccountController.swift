@@ -48,7 +48,8 @@ struct AccountController: RouteCollection {
         let input = try req.content.decode(SignUpInput.self)
         do {
             try await service(req).signUp(email: input.email ?? "", displayName: input.display_name ?? "",
-                                          password: input.password ?? "", confirmation: input.password_confirmation ?? "")
+                                          password: input.password ?? "", confirmation: input.password_confirmation ?? "",
+                                          from: req.clientAddress)
         } catch DomainError.invalidForm(let errors) {
             return try await signUpPage(req, input: input, errors: errors, status: .unprocessableEntity)
         }
@@ -97,7 +98,7 @@ struct AccountController: RouteCollection {
         let input = try req.content.decode(LoginInput.self)
         do {
             let user = try await service(req).logIn(email: input.email ?? "", password: input.password ?? "",
-                                                    remoteAddress: req.remoteAddress?.ipAddress ?? "inconnue")
+                                                    remoteAddress: req.clientAddress)
             // A new session id at login, so that a session fixed before it cannot be reused after:
             // the old record is deleted and the middleware stores the data under a fresh id.
             if let old = req.session.id {
@@ -145,7 +146,7 @@ struct AccountController: RouteCollection {
     func forgot(req: Request) async throws -> Response {
         let email = (try? req.content.get(String.self, at: "email")) ?? ""
         do {
-            try await service(req).requestPasswordReset(email: email)
+            try await service(req).requestPasswordReset(email: email, from: req.clientAddress)
         } catch DomainError.invalidForm(let errors) {
             return try await forgotPage(req, email: email, error: errors["email"], status: .unprocessableEntity)
         }

@@ -46,5 +46,6 @@ enum GuichetMigrations {
         CreateCallDefinitions(),
         CreateSessions(),
         CreateAuditChains(),
+        CreateRateLimits(),
     ]
 }

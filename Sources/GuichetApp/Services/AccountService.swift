@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import GuichetDomain
 import Vapor
@@ -18,7 +19,10 @@ struct AccountService {
 
     /// Creates an unconfirmed account and emails its confirmation link; for an address that
     /// already has an account, emails its owner instead. Both answer alike.
-    func signUp(email rawEmail: String, displayName rawName: String, password: String, confirmation: String) async throws {
+    ///
+    /// Ten sign-ups an hour from one network address (`from`): counted once the form is valid,
+    /// since only a valid one mails anybody.
+    func signUp(email rawEmail: String, displayName rawName: String, password: String, confirmation: String, from address: String) async throws {
         var errors: [String: String] = [:]
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty { errors["display_name"] = "Indiquez votre nom." }
@@ -27,6 +31,7 @@ struct AccountService {
         do { email = try EmailAddress(rawEmail) } catch { errors.merge(Self.fieldErrors(error)) { a, _ in a } }
         do { try PasswordPolicy.check(password, confirmation: confirmation) } catch { errors.merge(Self.fieldErrors(error)) { a, _ in a } }
         guard errors.isEmpty, let email else { throw DomainError.invalidForm(errors: errors) }
+        try await RequestCounter(database: database, now: now).check("signup:\(address)", .signUp)
 
         let hash = try await hasher.hash(password)
         try await database.transaction { db in
@@ -101,8 +106,15 @@ struct AccountService {
     }
 
     /// Emails a reset link if the address has an account; answers alike otherwise.
-    func requestPasswordReset(email rawEmail: String) async throws {
+    ///
+    /// Five requests an hour from one network address (`from`), refused beyond; three emails an
+    /// hour to one account, beyond which the answer is the same (no disclosure of the account)
+    /// and nothing is sent.
+    func requestPasswordReset(email rawEmail: String, from address: String) async throws {
         let email = try EmailAddress(rawEmail)
+        let counter = RequestCounter(database: database, now: now)
+        try await counter.check("reset:\(address)", .resetByAddress)
+        guard try await counter.hit("reset-email:\(email.value)", .resetByEmail) else { return }
         try await database.transaction { db in
             guard let user = try await UserModel.query(on: db).filter(\.$email == email.value).first(), user.disabledAt == nil else { return }
             let token = SecretToken.make()
@@ -206,17 +218,26 @@ struct AccountService {
         return LoginThrottle(failures: row.failures, windowStart: row.windowStart, blockedUntil: row.blockedUntil)
     }
 
+    /// Counts a failure in one statement, so that parallel guesses are all counted, then blocks
+    /// the key for as long as the domain's rule says for that count.
     private func recordFailure(_ key: String) async throws {
-        let next = try await throttle(key).failing(at: now)
-        let row = try await LoginAttemptModel.query(on: database).filter(\.$key == key).first() ?? {
-            let fresh = LoginAttemptModel()
-            fresh.key = key
-            return fresh
-        }()
-        row.failures = next.failures
-        row.windowStart = next.windowStart
-        row.blockedUntil = next.blockedUntil
-        try await row.save(on: database)
+        let sql = try database.sql()
+        try await sql.insert(into: LoginAttemptModel.schema)
+            .columns("id", "key", "failures", "window_start")
+            .values(SQLBind(UUID()), SQLBind(key), SQLBind(0), SQLBind(now))
+            .ignoringConflicts(with: "key").run()
+        let cutoff = now.addingTimeInterval(-LoginThrottle.window)
+        struct Row: Decodable { let failures: Int; let window_start: Date }
+        guard let row = try await sql.raw("""
+            UPDATE \(ident: LoginAttemptModel.schema)
+            SET failures = CASE WHEN window_start < \(bind: cutoff) AND (blocked_until IS NULL OR blocked_until <= \(bind: now)) THEN 1 ELSE failures + 1 END,
+                window_start = CASE WHEN window_start < \(bind: cutoff) AND (blocked_until IS NULL OR blocked_until <= \(bind: now)) THEN \(bind: now) ELSE window_start END
+            WHERE key = \(bind: key) RETURNING failures, window_start
+            """).first(decoding: Row.self) else { return }
+        let blocked = LoginThrottle(failures: row.failures - 1, windowStart: row.window_start).failing(at: now).blockedUntil
+        if let blocked {
+            try await sql.update(LoginAttemptModel.schema).set("blocked_until", to: SQLBind(blocked)).where("key", .equal, SQLBind(key)).run()
+        }
     }
 
     static func fieldErrors(_ error: any Error) -> [String: String] {

@@ -136,6 +136,8 @@ struct OrganisationService {
                try await Membership(database: db).isMember(invitee.requireID(), of: organisationID) {
                 throw DomainError.invalidForm(errors: ["email": "Cette personne représente déjà l'organisation."])
             }
+            // Whoever holds an account could otherwise make the server mail any address.
+            try await RequestCounter(database: db, now: now).check("invite:\(inviterID.uuidString)", .invitations)
             let token = SecretToken.make()
             let invitation = OrganisationInvitationModel()
             invitation.$organisation.id = organisationID

@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+@testable import GuichetApp
+import GuichetDomain
+import Testing
+import Vapor
+import VaporTesting
+
+/// Limits that hold: every failed login counted, sign-ups, reset requests and invitations capped,
+/// the client read behind trusted proxies only.
+@Suite struct ThrottlingTests {
+    @Test func parallelWrongPasswordsAreAllCounted() async throws {
+        try await withGuichet(demo: false) { app in
+            let applicant = try await Applicant.make(app)
+            let service = AccountService(database: app.db, hasher: app.password.async, configuration: app.guichetConfiguration, now: Date())
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 {
+                    group.addTask { _ = try? await service.logIn(email: applicant.user.email, password: "faux mot de passe", remoteAddress: "198.51.100.7") }
+                }
+            }
+            let row = try #require(try await LoginAttemptModel.query(on: app.db).filter(\.$key == "email:\(applicant.user.email)").first())
+            // Every guess that reached the check was counted; the ones after the block were refused before it.
+            #expect(row.failures >= LoginThrottle.freeFailures)
+            #expect(row.blockedUntil != nil)
+            await #expect(throws: AppError.self) {
+                _ = try await service.logIn(email: applicant.user.email, password: Applicant.password, remoteAddress: "198.51.100.8")
+            }
+        }
+    }
+
+    @Test func signUpsAndResetRequestsAreCappedPerAddress() async throws {
+        try await withGuichet(demo: false) { app in
+            let browser = Browser(app)
+            try await browser.get(SiteURL.signUp.path)
+            for index in 0..<RequestCounter.Limit.signUp.count {
+                let res = try await browser.post(SiteURL.signUp.path, ["display_name": "P\(index)", "email": "p\(index)@exemple.fr",
+                                                                       "password": Applicant.password, "password_confirmation": Applicant.password])
+                #expect(res.status == .ok)
+            }
+            let refused = try await browser.post(SiteURL.signUp.path, ["display_name": "X", "email": "x@exemple.fr",
+                                                                       "password": Applicant.password, "password_confirmation": Applicant.password])
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.visibleText.contains("Trop de créations de compte"))
+            #expect(try await UserModel.query(on: app.db).filter(\.$email == "x@exemple.fr").count() == 0)
+            // Reset emails: three an hour to one account, then silence (same answer, no mail).
+            try await browser.get(SiteURL.forgotPassword.path)
+            for _ in 0..<4 { #expect(try await browser.post(SiteURL.forgotPassword.path, ["email": "p0@exemple.fr"]).status == .ok) }
+            #expect(try await outbox(app, to: "p0@exemple.fr").filter { $0.kind == "reset_password" }.count == 3)
+            #expect(try await browser.post(SiteURL.forgotPassword.path, ["email": "p1@exemple.fr"]).status == .ok)
+            #expect(try await browser.post(SiteURL.forgotPassword.path, ["email": "p1@exemple.fr"]).status == .tooManyRequests)
+        }
+    }
+
+    @Test func invitationsAreCappedPerPerson() async throws {
+        try await withGuichet(demo: false) { app in
+            let applicant = try await Applicant.make(app)
+            let location = SiteURL.organisation(applicant.organisationID).path
+            try await applicant.browser.get(location)
+            for index in 0..<RequestCounter.Limit.invitations.count {
+                #expect(try await applicant.browser.post(location + "/invitations", ["email": "i\(index)@exemple.fr"]).status == .seeOther)
+            }
+            let refused = try await applicant.browser.post(location + "/invitations", ["email": "trop@exemple.fr"])
+            #expect(refused.status == .tooManyRequests)
+            #expect(try await outbox(app, to: "trop@exemple.fr").isEmpty)
+        }
+    }
+
+    @Test func theClientIsTheForwardedAddressOnlyBehindATrustedProxy() async throws {
+        try await withGuichet(demo: false, adjust: { $0.trustedProxies = [NetworkRange("127.0.0.1")].compactMap { $0 } }) { app in
+            let seen = RecordingAddresses()
+            app.get("essai-client") { req -> String in
+                seen.append(req.clientAddress)
+                return req.clientAddress
+            }
+            try await app.testing(method: .running(port: 0)).test(.GET, "essai-client", headers: ["X-Forwarded-For": "6.6.6.6, 198.51.100.4"]) { res in
+                #expect(res.body.string == "198.51.100.4")
+            }
+        }
+        try await withGuichet(demo: false) { app in
+            app.get("essai-client") { req -> String in req.clientAddress }
+            try await app.testing(method: .running(port: 0)).test(.GET, "essai-client", headers: ["X-Forwarded-For": "198.51.100.4"]) { res in
+                #expect(res.body.string != "198.51.100.4")
+            }
+        }
+    }
+}
+
+final class RecordingAddresses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String] = []
+    func append(_ value: String) { lock.lock(); values.append(value); lock.unlock() }
+}
