@@ -17,7 +17,7 @@ import Testing
         return path
     }
 
-    @Test func filesAreStoredOnceUnderTheirHash() throws {
+    @Test func filesAreStoredOnceUnderTheirHash() async throws {
         let root = NSTemporaryDirectory() + "guichet-store-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = AttachmentStore(root: root, scanner: nil)
@@ -27,10 +27,10 @@ import Testing
         try store.store(data, sha256: sha)
         #expect(try store.read(sha256: sha) == data)
         #expect(store.path(for: sha).hasSuffix("/attachments/\(sha.prefix(2))/\(sha)"))
-        #expect(store.scan(sha256: sha) == .notScanned)
+        #expect(await store.scan(sha256: sha) == .notScanned)
     }
 
-    @Test func anInfectedFileIsQuarantinedAndACleanOneMarkedClean() throws {
+    @Test func anInfectedFileIsQuarantinedAndACleanOneMarkedClean() async throws {
         let root = NSTemporaryDirectory() + "guichet-store-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -39,9 +39,34 @@ import Testing
         let infected = Data("%PDF-1.4 X5O!P%@AP EICAR-STANDARD-ANTIVIRUS-TEST-FILE".utf8)
         try store.store(clean, sha256: AttachmentStore.sha256(clean))
         try store.store(infected, sha256: AttachmentStore.sha256(infected))
-        #expect(store.scan(sha256: AttachmentStore.sha256(clean)) == .clean)
-        #expect(store.scan(sha256: AttachmentStore.sha256(infected)) == .infected)
+        #expect(await store.scan(sha256: AttachmentStore.sha256(clean)) == .clean)
+        #expect(await store.scan(sha256: AttachmentStore.sha256(infected)) == .infected)
         #expect(!FileManager.default.fileExists(atPath: store.path(for: AttachmentStore.sha256(infected))))
         #expect(FileManager.default.fileExists(atPath: root + "/quarantine/" + AttachmentStore.sha256(infected)))
+    }
+
+    @Test func aStuckScannerIsStoppedAndTheFileMarkedNotScanned() async throws {
+        let root = NSTemporaryDirectory() + "guichet-store-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let stuck = root + "/stuck-scanner"
+        try "#!/bin/sh\nexec sleep 600\n".write(toFile: stuck, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stuck)
+        var slow = AttachmentStore(root: root, scanner: stuck)
+        slow.scanLimit = 1
+        let store = slow
+        let data = Data("%PDF-1.4 lent".utf8)
+        try store.store(data, sha256: AttachmentStore.sha256(data))
+        let started = Date()
+        let result = await withTaskGroup(of: AttachmentStore.ScanResult?.self) { group in
+            group.addTask { await store.scan(sha256: AttachmentStore.sha256(data)) }
+            // The scan is awaited, never blocking: other work goes on meanwhile.
+            group.addTask { try? await Task.sleep(for: .milliseconds(10)); return nil }
+            var found: AttachmentStore.ScanResult?
+            for await value in group where value != nil { found = value }
+            return found
+        }
+        #expect(result == .notScanned)
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 }

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 @testable import GuichetApp
 import NIOCore
@@ -56,4 +57,23 @@ import VaporTesting
 
 extension SiteURL {
     static func dossierMessagesPath(_ id: UUID) -> String { SiteURL.dossierMessages(id).path }
+}
+
+/// A dossier's files have a quota, form and messages together.
+@Suite struct DossierQuotaTests {
+    @Test func aFileBeyondTheDossiersQuotaIsRefusedAndNothingStored() async throws {
+        try await withGuichet(adjust: { $0.dossierQuotaBytes = 2_000 }) { app in
+            let (applicant, id) = try await InstructionActionTests().filedDossier(app)
+            let before = try await AttachmentStore.usedBytes(dossier: id, on: app.db)
+            #expect(before > 0 && before < 2_000)
+            let heavy = SampleFiles.pdf + Data(repeating: 0x25, count: 2_000)
+            try await applicant.browser.get(SiteURL.dossierMessages(id).path)
+            let refused = try await applicant.browser.postMultipart(SiteURL.dossierMessages(id).path, [("body", "Le budget détaillé.")],
+                                                                   files: [("file", "budget.pdf", heavy)])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.visibleText.contains("a atteint sa place pour les pièces jointes"))
+            #expect(try await AttachmentStore.usedBytes(dossier: id, on: app.db) == before)
+            #expect(try await DossierMessageModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
+        }
+    }
 }

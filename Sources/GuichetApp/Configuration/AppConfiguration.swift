@@ -44,6 +44,8 @@ public struct AppConfiguration: Sendable {
     /// PostgreSQL connections per event loop (`GUICHET_DB_POOL`, 1–32, default 4): one event loop
     /// per core, so 8 connections per instance on this project's 2-core machines.
     public var databasePoolSize: Int = 4
+    /// What one dossier's files may weigh in all (`GUICHET_DOSSIER_QUOTA_MB`, 1–1000).
+    public var dossierQuotaBytes: Int = 100_000_000
     /// The proxies whose `X-Forwarded-For` says who the client is (`GUICHET_TRUSTED_PROXIES`:
     /// addresses or ranges, comma-separated); none by default: the peer is the client.
     public var trustedProxies: [NetworkRange] = []
@@ -94,6 +96,9 @@ public struct AppConfiguration: Sendable {
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
         if let pool = value("GUICHET_DB_POOL").flatMap(Int.init), (1...32).contains(pool) { configuration.databasePoolSize = pool }
         configuration.webhooksAllowPrivate = value("GUICHET_WEBHOOKS_ALLOW_PRIVATE") == "1"
+        if let megabytes = value("GUICHET_DOSSIER_QUOTA_MB").flatMap(Int.init), (1...1000).contains(megabytes) {
+            configuration.dossierQuotaBytes = megabytes * 1_000_000
+        }
         configuration.trustedProxies = (value("GUICHET_TRUSTED_PROXIES") ?? "").split(separator: ",").compactMap { NetworkRange(String($0)) }
         if let minutes = value("GUICHET_SESSION_IDLE_MINUTES").flatMap(Int.init), (5...1440).contains(minutes) {
             configuration.sessionIdleSeconds = minutes * 60

@@ -71,11 +71,17 @@ struct PublicationController: RouteCollection {
                            message: "Le PDF n'est pas disponible sur ce serveur (Chromium n'y est pas installé) : ouvrez le dossier de presse et imprimez-le depuis votre navigateur.")
         }
         let html = try await service.file(publication, PublicationService.FileName.pressKit)
-        let pdf = try await printer.render(html: String(decoding: html.content, as: UTF8.self))
-        let file = PublicationFileModel(publicationID: try publication.requireID(), name: PublicationService.FileName.pressKitPDF,
-                                        mediaType: "application/pdf", content: pdf)
-        // Two readers may print at once: the first stored copy wins, the other is discarded.
-        try? await file.create(on: req.db)
+        let id = try publication.requireID()
+        let db = req.db
+        // One print at a time, none again soon after a failure; a reader who waited finds the
+        // copy the one before printed.
+        try await PrintQueue.shared.run(for: id) {
+            if (try? await PublicationService(database: db, now: Date()).file(publication, PublicationService.FileName.pressKitPDF)) != nil { return }
+            let pdf = try await printer.render(html: String(decoding: html.content, as: UTF8.self))
+            let file = PublicationFileModel(publicationID: id, name: PublicationService.FileName.pressKitPDF, mediaType: "application/pdf", content: pdf)
+            // Another instance may have printed meanwhile: the first stored copy wins.
+            try? await file.create(on: db)
+        }
         return Self.response(try await service.file(publication, PublicationService.FileName.pressKitPDF), download: true)
     }
 

@@ -70,8 +70,11 @@ struct ApplicationService {
             if errors[field.key] != nil { continue }
             if let value = submission.values[field.key] { answers[field.key] = value } else { answers[field.key] = nil }
         }
-        // Files: each upload is checked before anything is written.
+        // Files: each upload is checked before anything is written, and the dossier keeps within
+        // its storage quota (what replaced files leave behind counts until the dossier is filed).
         var newAttachments: [AttachmentModel] = []
+        var used = try await AttachmentStore.usedBytes(dossier: dossier.requireID(), on: database)
+        let quota = configuration.dossierQuotaBytes
         for field in form.fields {
             guard case .file = field.type, let upload = posted.files[field.key] else { continue }
             let name = AttachmentPolicy.safeFileName(upload.fileName)
@@ -79,9 +82,14 @@ struct ApplicationService {
                 let fieldPolicy = AttachmentPolicy(maxBytes: policy.maxBytes, allowed: policy.allowed)
                 let kind = try fieldPolicy.check(name: name, data: upload.data)
                 try field.checkAttachment(name: name, bytes: upload.data.count, kind: kind.category ?? kind.rawValue)
+                guard used + upload.data.count <= quota else {
+                    errors[field.key] = "Le dossier a atteint sa place pour les pièces jointes (\(ByteSize.french(quota))) : « \(name) » n'est pas joint. Écrivez à l'instruction si des pièces volumineuses sont indispensables."
+                    continue
+                }
+                used += upload.data.count
                 let sha = AttachmentStore.sha256(upload.data)
                 try store.store(upload.data, sha256: sha)
-                let scan = store.scan(sha256: sha)
+                let scan = await store.scan(sha256: sha)
                 if scan == .infected {
                     errors[field.key] = "Le fichier « \(name) » contient un virus : il a été mis en quarantaine et n'est pas joint au dossier."
                     continue

@@ -1,4 +1,5 @@
 import Crypto
+import Fluent
 import Foundation
 import GuichetDomain
 
@@ -9,6 +10,8 @@ struct AttachmentStore: Sendable {
     /// The ClamAV command line scanner to run (`clamdscan` or `clamscan`), found on the PATH by
     /// default; `nil` when none is installed.
     var scanner: String? = AttachmentStore.installedScanner
+    /// How long a scan may take before the scanner is stopped.
+    var scanLimit: Double = AttachmentStore.scanSeconds
 
     enum ScanResult: String {
         case clean
@@ -43,9 +46,16 @@ struct AttachmentStore: Sendable {
         try Data(contentsOf: URL(fileURLWithPath: path(for: sha256)))
     }
 
+    /// The longest a scan may take: beyond, the scanner is stopped and the file marked
+    /// "not scanned" (a stuck scanner never holds a request).
+    static let scanSeconds: Double = 60
+
     /// Scans a stored file with ClamAV when `clamdscan` or `clamscan` is installed; moves an
     /// infected file to quarantine. Without a scanner, the file is marked "not scanned".
-    func scan(sha256: String) -> ScanResult {
+    ///
+    /// The scanner runs as a child process awaited without blocking any thread, within
+    /// ``scanLimit`` (``scanSeconds`` by default).
+    func scan(sha256: String) async -> ScanResult {
         guard let scanner else { return .notScanned }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: scanner)
@@ -53,8 +63,7 @@ struct AttachmentStore: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do {
-            try process.run()
-            process.waitUntilExit()
+            try await ChildProcess.run(process, graceSeconds: scanLimit)
         } catch {
             return .notScanned
         }
@@ -67,6 +76,14 @@ struct AttachmentStore: Sendable {
             return .infected
         default: return .notScanned
         }
+    }
+
+    /// What a dossier's files weigh: the form's attachments and the messages' files.
+    static func usedBytes(dossier id: UUID, on db: any Database) async throws -> Int {
+        let form = try await AttachmentModel.query(on: db).filter(\.$dossier.$id == id).sum(\.$sizeBytes) ?? 0
+        let messages = try await MessageAttachmentModel.query(on: db).join(parent: \.$message)
+            .filter(DossierMessageModel.self, \.$dossier.$id == id).sum(\.$sizeBytes) ?? 0
+        return Int(form + messages)
     }
 
     /// The first ClamAV scanner found on the PATH.

@@ -26,7 +26,15 @@ struct CorrespondenceService {
         if side == .instruction {
             try await StaffDirectory(database: database).checkNotConflicted(author, on: dossier, action: "écrire au porteur", now: now)
         }
-        let attachment = try file.map(storedAttachment)
+        var stored: MessageAttachmentModel?
+        if let file {
+            let used = try await AttachmentStore.usedBytes(dossier: dossier.requireID(), on: database)
+            guard used + file.data.count <= configuration.dossierQuotaBytes else {
+                throw DomainError.invalidForm(errors: ["file": "Le dossier a atteint sa place pour les pièces jointes (\(ByteSize.french(configuration.dossierQuotaBytes))) : envoyez le message sans le fichier, ou un fichier plus léger."])
+            }
+            stored = try await storedAttachment(file)
+        }
+        let attachment = stored
         let dossierID = try dossier.requireID()
         let message = DossierMessageModel()
         message.id = UUID()
@@ -62,13 +70,13 @@ struct CorrespondenceService {
             .join(parent: \.$message).filter(DossierMessageModel.self, \.$dossier.$id == dossierID).first()
     }
 
-    private func storedAttachment(_ file: PostedForm.File) throws -> MessageAttachmentModel {
+    private func storedAttachment(_ file: PostedForm.File) async throws -> MessageAttachmentModel {
         let name = AttachmentPolicy.safeFileName(file.fileName)
         let kind: FileKind
         do { kind = try policy.check(name: name, data: file.data) } catch { throw DomainError.invalidForm(errors: ["file": error.message]) }
         let sha = AttachmentStore.sha256(file.data)
         try store.store(file.data, sha256: sha)
-        let scan = store.scan(sha256: sha)
+        let scan = await store.scan(sha256: sha)
         guard scan != .infected else {
             throw DomainError.invalidForm(errors: ["file": "Le fichier « \(name) » contient un virus : il a été mis en quarantaine et le message n'est pas envoyé."])
         }

@@ -19,6 +19,10 @@ enum ChildProcess {
                 DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) {
                     if process.isRunning, process.processIdentifier == identifier { process.terminate() }
                 }
+                // A process that ignores SIGTERM (a shell waiting on its child) is killed.
+                DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds + 5) {
+                    if process.isRunning, process.processIdentifier == identifier { kill(identifier, SIGKILL) }
+                }
             }
         } onCancel: {
             if process.isRunning { process.terminate() }

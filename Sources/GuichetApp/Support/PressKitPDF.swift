@@ -25,9 +25,12 @@ struct PressKitPDF {
         try Data(html.utf8).write(to: page)
         let process = Process()
         process.executableURL = executable
-        // No sandbox (servers often run as root, which Chromium's sandbox refuses), no network,
-        // a profile of its own in the temporary directory, and no header or footer added.
+        // No sandbox (servers often run as root, which Chromium's sandbox refuses), no JavaScript,
+        // no network (no proxy that answers, no name that resolves), a profile of its own in the
+        // temporary directory, and no header or footer added.
         process.arguments = ["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-extensions",
+                             "--disable-javascript",
+                             "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-background-networking",
                              "--user-data-dir=\(directory.appendingPathComponent("profile").path)",
                              "--proxy-server=127.0.0.1:9", "--no-pdf-header-footer", "--print-to-pdf-no-header",
                              "--print-to-pdf=\(output.path)", page.absoluteString]
