@@ -70,3 +70,41 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 30)
     }
 }
+
+/// Printing the press kit: one at a time, and no new attempt soon after a failure.
+@Suite struct PrintQueueTests {
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var running = 0
+        private(set) var most = 0
+        private(set) var calls = 0
+        func enter() { lock.lock(); calls += 1; running += 1; most = max(most, running); lock.unlock() }
+        func leave() { lock.lock(); running -= 1; lock.unlock() }
+    }
+
+    @Test func printsRunOneAtATimeAndAFailureIsNotRetriedAtOnce() async throws {
+        let queue = PrintQueue()
+        let counter = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<5 {
+                group.addTask {
+                    try await queue.run(for: UUID()) {
+                        counter.enter()
+                        try await Task.sleep(for: .milliseconds(20))
+                        counter.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(counter.most == 1)
+        let publication = UUID()
+        struct Broken: Error {}
+        await #expect(throws: Broken.self) { try await queue.run(for: publication) { counter.enter(); counter.leave(); throw Broken() } }
+        let before = counter.calls
+        await #expect(throws: AppError.self) { try await queue.run(for: publication) { counter.enter(); counter.leave() } }
+        #expect(counter.calls == before, "no new print during the cooldown")
+        try await queue.run(for: publication, now: Date().addingTimeInterval(PrintQueue.cooldown + 1)) { counter.enter(); counter.leave() }
+        #expect(counter.calls == before + 1)
+    }
+}
