@@ -80,10 +80,12 @@ struct AttachmentStore: Sendable {
 
     /// What a dossier's files weigh: the form's attachments and the messages' files.
     static func usedBytes(dossier id: UUID, on db: any Database) async throws -> Int {
-        let form = try await AttachmentModel.query(on: db).filter(\.$dossier.$id == id).sum(\.$sizeBytes) ?? 0
+        // Summed here rather than with SUM(): PostgreSQL answers a bigint sum as NUMERIC, and a
+        // dossier has a handful of files.
+        let form = try await AttachmentModel.query(on: db).filter(\.$dossier.$id == id).all(\.$sizeBytes)
         let messages = try await MessageAttachmentModel.query(on: db).join(parent: \.$message)
-            .filter(DossierMessageModel.self, \.$dossier.$id == id).sum(\.$sizeBytes) ?? 0
-        return Int(form + messages)
+            .filter(DossierMessageModel.self, \.$dossier.$id == id).all(\.$sizeBytes)
+        return Int((form + messages).reduce(0, +))
     }
 
     /// The first ClamAV scanner found on the PATH.
