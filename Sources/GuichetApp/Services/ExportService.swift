@@ -140,11 +140,8 @@ struct ExportService {
 
     /// The dossiers whose scores and opinions `user` may read: those without a declared link.
     private func readableAssessments(_ dossiers: [DossierModel], user: UserModel) async throws -> [UUID] {
-        let links = try await StaffDirectory(database: database).links(of: user.requireID())
-        return dossiers.compactMap { dossier in
-            guard !ConflictOfInterest.isConflicted(links: links, organisationSiret: dossier.organisation.siret,
-                                                   organisationRNA: dossier.organisation.rna) else { return nil }
-            return dossier.id
-        }
+        // The same rule as the queue and the dossier page: one place decides who is linked.
+        let linked = try await StaffDirectory(database: database).linkedDossiers(user.requireID(), among: dossiers)
+        return dossiers.compactMap(\.id).filter { !linked.contains($0) }
     }
 }

@@ -20,11 +20,7 @@ extension CallDefinition {
             }
         }
         if let (index, field) = indexed(role: .territory), case .territory(let levels) = field.type {
-            let allowed: Set<TerritoryKey.Level> = switch scope {
-            case .national: [.national, .region, .departement]
-            case .region: [.region, .departement]
-            case .departement: [.departement]
-            }
+            let allowed = scope.allowedLevels
             if !levels.isSubset(of: allowed) {
                 add("form.fields[\(index)].levels",
                     "un appel \(scope.level == .departement ? "départemental" : "régional") ne finance pas de projet au niveau \(levels.subtracting(allowed).map(\.rawValue).sorted().joined(separator: ", ")).")

@@ -10,11 +10,7 @@ extension CallDefinition {
                                territories: TerritoryCatalog = .france) -> CallDefinition {
         let announced = ParisTime.day(deadline).flatMap { ParisTime.calendar.date(byAdding: .day, value: 60, to: $0) }
             .map(ParisTime.isoDay) ?? deadline
-        let levels: Set<TerritoryKey.Level> = switch scope {
-        case .national: [.national, .region, .departement]
-        case .region: [.region, .departement]
-        case .departement: [.departement]
-        }
+        let levels = scope.allowedLevels
         let theme = Entry(code: "general", label: "Thématique unique (à renommer)")
         let form = FormDefinition(version: 1, fields: [
             FormField(key: "title", label: "Titre du projet", help: "Une phrase qui dit ce que fait le projet.", required: true,
@@ -73,11 +69,7 @@ extension CallDefinition {
                 }
             }
             // The territory question follows the new scope's levels.
-            let allowed: Set<TerritoryKey.Level> = switch scope {
-            case .national: [.national, .region, .departement]
-            case .region: [.region, .departement]
-            case .departement: [.departement]
-            }
+            let allowed = scope.allowedLevels
             for index in copy.form.fields.indices {
                 if case .territory(let levels) = copy.form.fields[index].type {
                     let kept = levels.intersection(allowed)

@@ -259,6 +259,16 @@ public enum CallScope: Sendable, Hashable, Codable {
         }
     }
 
+    /// The levels a dossier of such a call may be placed at: any for a national call, the region
+    /// and its départements for a regional one, the département alone for a départemental one.
+    public var allowedLevels: Set<TerritoryKey.Level> {
+        switch self {
+        case .national: [.national, .region, .departement]
+        case .region: [.region, .departement]
+        case .departement: [.departement]
+        }
+    }
+
     /// The order results list territories in when a call does not say: the regions, or the
     /// region then its départements, or the département alone.
     public func defaultTerritoryOrder(territories: TerritoryCatalog = .france) -> [String] {
