@@ -138,11 +138,17 @@ import VaporTesting
             let applicant = try await Applicant.make(app)
             let id = try await applicant.startDossier()
             let answers = completeAnswers.filter { $0.0 != "territory" } + [("territory", "departement:75")]
-            try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, answers, files: completeFiles)
+            // The form offers only the call's territories and refuses another one next to the field.
+            let form = try await applicant.browser.get(SiteURL.editDossier(id).path)
+            #expect(form.body.string.contains("value=\"departement:02\""))
+            #expect(!form.body.string.contains("value=\"departement:75\""))
+            let saved = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, answers, files: completeFiles)
+            #expect(saved.status == .unprocessableEntity)
+            #expect(saved.visibleText.contains("Le département « 75 » n'est pas couvert par cet appel"))
+            #expect(try await dossier(app, id).territoryCode != "75")
             try await applicant.browser.get(SiteURL.dossierSummary(id).path)
             let refused = try await applicant.browser.post(SiteURL.fileDossier(id).path, [:])
             #expect(refused.status == .unprocessableEntity)
-            #expect(refused.visibleText.contains("ne finance que des projets en Hauts-de-France"))
             #expect(try await dossier(app, id).status == "draft")
         }
     }

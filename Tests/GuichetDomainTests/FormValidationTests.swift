@@ -149,6 +149,25 @@ import Testing
         #expect(form.parse(["portee": ["region:32"]]).errors["portee"] == "Choisissez la France entière ou un département.")
     }
 
+    @Test func aTerritoryOutsideTheCallIsNeitherOfferedNorAccepted() {
+        let field = FormField(key: "territoire", label: "Territoire", type: .territory(levels: [.region, .departement]))
+        let form = FormDefinition(version: 1, fields: [field])
+        let hauts = TerritoryCatalog.france.within(.region("32"))
+        #expect(field.territoryOptions(territories: hauts).map(\.value)
+            == ["region:32", "departement:02", "departement:59", "departement:60", "departement:62", "departement:80"])
+        #expect(form.parse(["territoire": ["departement:59"]], territories: hauts).errors == [:])
+        #expect(form.parse(["territoire": ["departement:75"]], territories: hauts).errors["territoire"]
+            == "Le département « 75 » n'est pas couvert par cet appel : choisissez le territoire du projet dans la liste.")
+        #expect(form.parse(["territoire": ["region:11"]], territories: hauts).errors["territoire"]
+            == "La région « 11 » n'est pas couverte par cet appel : choisissez le territoire du projet dans la liste.")
+        #expect(form.parse(["territoire": ["departement:99"]], territories: hauts).errors["territoire"] == "Le département « 99 » n'existe pas.")
+        #expect(form.validateForFiling(["territoire": .territory(TerritoryKey(level: .departement, code: "75"))], territories: hauts)["territoire"] != nil)
+        // A département's call: that département alone; a national call: everything.
+        #expect(TerritoryCatalog.france.within(.departement("02")).departements.map(\.code) == ["02"])
+        #expect(TerritoryCatalog.france.within(.departement("02")).regions.isEmpty)
+        #expect(TerritoryCatalog.france.within(.national).departements.count == 101)
+    }
+
     @Test func attachmentsAreCheckedAgainstTheFieldLimits() throws {
         let field = try #require(form.field("budget_previsionnel"))
         try field.checkAttachment(name: "budget.pdf", bytes: 120_000, kind: "pdf")

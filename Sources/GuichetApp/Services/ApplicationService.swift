@@ -59,7 +59,7 @@ struct ApplicationService {
         }
         let call = try await CallRepository(database: database).load(dossier.$call.get(on: database))
         let form = try await CallRepository(database: database).form(call.id, version: dossier.formVersion ?? 1)
-        let submission = form.parse(posted.fields)
+        let submission = form.parse(posted.fields, territories: .france.within(call.model.callScope))
         var errors = submission.errors
         var answers = try Self.answers(dossier)
         for field in form.fields {
@@ -130,7 +130,7 @@ struct ApplicationService {
         let call = try await CallRepository(database: database).load(callModel)
         let form = try await CallRepository(database: database).form(call.id, version: dossier.formVersion ?? 1)
         let answers = try Self.answers(dossier)
-        try form.checkFiling(answers)
+        try form.checkFiling(answers, territories: .france.within(callModel.callScope))
         try Self.apply(answers, to: dossier, form: form)
         let transition = try DossierLifecycle.transition(try dossier.domain(), .file, by: Self.agent(user), call: call.call, now: now)
         guard let sql = database as? any SQLDatabase else { throw AppError(status: .internalServerError, code: "sql", message: "") }

@@ -121,6 +121,10 @@ struct CommitteeService {
         try checkOpen(session)
         try checkChairOrAdministrator(session, user)
         try await checkCoversSession(session, user, action: "tenir la feuille de présence")
+        let seated = Set(session.members.map { $0.$user.id })
+        guard present.isSubset(of: seated) else {
+            throw DomainError.invalidForm(errors: ["present": "Seuls les membres de la séance peuvent être notés présents : la feuille de présence n'est pas modifiée."])
+        }
         try await database.transaction { db in
             for member in session.members {
                 member.present = present.contains(member.$user.id)
@@ -174,7 +178,8 @@ struct CommitteeService {
         }
     }
 
-    /// Withdraws a staged decision.
+    /// Withdraws a staged decision: a present member of the session's territory who is not linked
+    /// to the dossier's organisation, like staging it; recorded.
     func unstage(_ session: CommitteeSessionModel, dossierID: UUID, by user: UserModel) async throws {
         try checkOpen(session)
         let userID = try user.requireID()
@@ -182,7 +187,18 @@ struct CommitteeService {
             throw DomainError.actorNotAllowed(action: "retirer une décision préparée", role: Role(rawValue: user.role) ?? .committeeMember)
         }
         try await checkCoversSession(session, user, action: "retirer une décision préparée")
-        try await StagedDecisionModel.query(on: database).filter(\.$session.$id == session.requireID()).filter(\.$dossier.$id == dossierID).delete()
+        let sessionID = try session.requireID()
+        guard let staged = try await StagedDecisionModel.query(on: database).filter(\.$session.$id == sessionID)
+            .filter(\.$dossier.$id == dossierID).with(\.$dossier).first() else {
+            throw DomainError.invalidForm(errors: ["dossier": "Aucune décision n'est préparée sur ce dossier dans cette séance."])
+        }
+        try await StaffDirectory(database: database).checkNotConflicted(user, on: staged.dossier, action: "retirer la décision préparée sur ce dossier", now: now)
+        let agent = InstructionService.agent(user)
+        try await database.transaction { db in
+            try await staged.delete(on: db)
+            try await AuditEntryModel(AuditEntry(at: now, actor: agent, action: "unstage_decision", entityType: "dossier", entityID: dossierID,
+                                                 from: staged.outcome, to: nil, reason: "\(session.title) : décision préparée retirée")).create(on: db)
+        }
     }
 
     /// Opens the call's next wave: an administrator of the call's territory, once the latest wave

@@ -79,7 +79,7 @@ struct StaffDirectory {
 
     /// The audit actions whose details are assessments (marks, opinions, expert answers, notes,
     /// committee deliberations): a linked person reads that they happened, not what they say.
-    static let assessmentActions: Set<String> = ["score", "give_opinion", "expert_opinion", "annotation", "stage_decision"]
+    static let assessmentActions: Set<String> = ["score", "give_opinion", "expert_opinion", "annotation", "stage_decision", "unstage_decision"]
 
     /// A dossier's history as a person may read it: a linked person gets the assessments' details
     /// withheld.

@@ -64,7 +64,7 @@ struct DossierFormPage: Encodable {
                 let text = typed?.first ?? restored.rawText(field.key)
                 let chosen = Set(typed ?? answers[field.key]?.formValues ?? [])
                 var options = field.type.options
-                if case .territory = field.type { options = field.territoryOptions() }
+                if case .territory = field.type { options = field.territoryOptions(territories: .france.within(call.callScope)) }
                 if case .yesNo = field.type {
                     options = [FormOption(value: FieldValue.yesFormValue, label: "Oui"), FormOption(value: FieldValue.noFormValue, label: "Non")]
                 }
@@ -171,7 +171,7 @@ struct DossierSummaryPage: Encodable {
             return Answer(label: field.label, value: field.displayText(value, attachments: described), section: field.section)
         }
         let editable = status == .draft || status == .incomplete
-        missing = editable ? form.validateForFiling(answers).sorted { $0.key < $1.key }.map { key, message in
+        missing = editable ? form.validateForFiling(answers, territories: .france.within(call.model.callScope)).sorted { $0.key < $1.key }.map { key, message in
             FormPage.ErrorLink(href: SiteURL.editDossier(id).path + "#\(key)", message: "\(form.field(key)?.label ?? key) : \(message)")
         } : []
         let used = Set(answers.values.compactMap { value -> String? in

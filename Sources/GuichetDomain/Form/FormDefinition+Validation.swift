@@ -111,7 +111,8 @@ extension FormField {
             return nil
         case (.territory(let levels), .territory(let key)):
             guard levels.contains(key.level) else { return FormMessage.territoryLevel(levels) }
-            return Self.exists(key, in: territories) ? nil : FormMessage.unknownTerritory(key)
+            if Self.exists(key, in: territories) { return nil }
+            return Self.exists(key, in: .france) ? FormMessage.territoryOutsideCall(key) : FormMessage.unknownTerritory(key)
         case (.yesNo, .yesNo):
             return nil
         case (.file, .file(let id)):

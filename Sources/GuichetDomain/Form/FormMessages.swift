@@ -61,6 +61,14 @@ enum FormMessage {
         return "Choisissez \(phrase)."
     }
 
+    static func territoryOutsideCall(_ key: TerritoryKey) -> String {
+        switch key.level {
+        case .national: "Cet appel ne finance pas de projets nationaux : choisissez le territoire du projet dans la liste."
+        case .region: "La région « \(key.code) » n'est pas couverte par cet appel : choisissez le territoire du projet dans la liste."
+        case .departement: "Le département « \(key.code) » n'est pas couvert par cet appel : choisissez le territoire du projet dans la liste."
+        }
+    }
+
     static func unknownTerritory(_ key: TerritoryKey) -> String {
         switch key.level {
         case .national: "Le territoire national « \(key.code) » n'existe pas : seul « \(nationalCode) » est connu."

@@ -42,6 +42,24 @@ public struct TerritoryCatalog: Sendable {
             }
             return Departement(code: code, name: name, regionCode: region, articleType: tncc)
         }
+        self.init(regions: regions, departements: departements)
+    }
+
+    /// The part of the catalogue a call of this scope funds: everything for a national call, the
+    /// region and its départements for a regional one, the département alone for a
+    /// départemental one. What a dossier's territory field offers and accepts.
+    public func within(_ scope: CallScope) -> TerritoryCatalog {
+        switch scope {
+        case .national:
+            return self
+        case .region(let code):
+            return TerritoryCatalog(regions: regions.filter { $0.code == code }, departements: departements.filter { $0.regionCode == code })
+        case .departement(let code):
+            return TerritoryCatalog(regions: [], departements: departements.filter { $0.code == code })
+        }
+    }
+
+    private init(regions: [Region], departements: [Departement]) {
         self.regions = regions
         self.departements = departements
         self.regionsByCode = Dictionary(regions.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
