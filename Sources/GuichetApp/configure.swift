@@ -57,12 +57,14 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.middleware.use(SecurityHeadersMiddleware(httpsOnly: config.secureCookies))
     app.middleware.use(GuichetErrorMiddleware())
     app.middleware.use(RequestLimitsMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil))
+    app.middleware.use(StaticFilesMiddleware(files: FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil)))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(OpenAccountAuthenticator())
     app.middleware.use(CSRFMiddleware())
 
     try routes(app)
+    // Guichet's own HTTP server (Vapor's responder behind it): see GuichetHTTPServer for why.
+    app.servers.use { app in app.guichetServer }
 
     app.asyncCommands.use(GuichetMigrateCommand(), as: "migrate")
     app.asyncCommands.use(ReportCommand(), as: "report")

@@ -14,7 +14,35 @@ enum RequestLimits {
     /// The longest address Guichet answers (filters and pages fit in well under a kilobyte).
     static let urlBytes = 4096
 
+    /// The longest request line the server reads (method, address, version): past it, 414.
+    static let requestLineBytes = urlBytes + 32
+
     static let userInfoKey = "guichet.takesFiles"
+
+    /// A request the server refused before it was read whole; answered by
+    /// ``RequestLimitsMiddleware`` like any refusal (French page or JSON code, security headers).
+    enum Refusal: Sendable, Equatable {
+        case uriTooLong
+        case bodyTooLarge(limit: Int, files: Bool)
+        case headersTooLarge
+        case malformed
+
+        var error: AppError {
+            switch self {
+            case .uriTooLong: RequestLimits.uriTooLong
+            case .bodyTooLarge(let limit, let files): RequestLimits.tooLarge(limit, files: files)
+            case .headersTooLarge:
+                AppError(status: .init(statusCode: 431, reasonPhrase: "Request Header Fields Too Large"), code: "headers_too_large",
+                         message: "Les en-têtes de la requête sont trop volumineux : effacez les cookies de ce site et réessayez.")
+            case .malformed:
+                AppError(status: .badRequest, code: "malformed_request", message: "La requête est mal formée : elle ne peut pas être lue.")
+            }
+        }
+    }
+
+    struct RefusalKey: StorageKey { typealias Value = Refusal }
+
+    static let uriTooLong = AppError(status: .uriTooLong, code: "uri_too_long", message: "Cette adresse est trop longue pour être une page de Guichet.")
 
     /// What a route that takes files lets Vapor collect: above any configurable upload size, so
     /// that ``RequestLimitsMiddleware`` is the one limit that applies.
@@ -45,12 +73,12 @@ extension Route {
 }
 
 /// Refuses over-long addresses (414) and bodies over their route's limit (413) before anything
-/// reads them.
+/// reads them, and answers the refusals of ``GuichetHTTPServer`` (which applies the same limits
+/// before the parser and the body are read).
 struct RequestLimitsMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.url.string.utf8.count <= RequestLimits.urlBytes else {
-            throw AppError(status: .uriTooLong, code: "uri_too_long", message: "Cette adresse est trop longue pour être une page de Guichet.")
-        }
+        if let refusal = request.storage[RequestLimits.RefusalKey.self] { throw refusal.error }
+        guard request.url.string.utf8.count <= RequestLimits.urlBytes else { throw RequestLimits.uriTooLong }
         let limit = RequestLimits.bodyLimit(request)
         let files = limit > RequestLimits.formBytes
         if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
@@ -75,5 +103,21 @@ extension Request {
         let trusted = application.guichetConfiguration.trustedProxies
         guard !trusted.isEmpty else { return peer }
         return NetworkRange.client(peer: peer, forwardedFor: headers[.xForwardedFor], trusted: trusted)
+    }
+}
+
+/// Guichet's own files (styles, fonts, images) are all under `/static/`: only those addresses
+/// reach the disk. Any other goes straight to the routes — a path segment longer than a file name
+/// may be would otherwise make the file system fail (a 500 where a 404 is due).
+struct StaticFilesMiddleware: AsyncMiddleware {
+    static let prefix = "/static/"
+    let files: FileMiddleware
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let path = request.url.path
+        guard path.hasPrefix(Self.prefix), path.split(separator: "/").allSatisfy({ $0.utf8.count <= 255 }) else {
+            return try await next.respond(to: request)
+        }
+        return try await files.respond(to: request, chainingTo: next)
     }
 }

@@ -1,0 +1,233 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import Vapor
+
+/// The last handler of a connection: turns SwiftNIO's request parts into Vapor requests — each
+/// body collected within its route's limit — hands them to the responder one at a time, and writes
+/// the responses back in order. Protocol refusals (a request line too long, a body over its
+/// limit, headers too large, a malformed request) become requests carrying a
+/// ``RequestLimits/Refusal``, answered by Guichet's middleware, after which the connection closes.
+final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Asks the connection to close once its current response is written (server shutdown).
+    struct CloseWhenIdle {}
+
+    /// A request read whole (or refused), waiting for its turn.
+    private struct Pending {
+        var head: HTTPRequestHead
+        var body: ByteBuffer?
+        var refusal: RequestLimits.Refusal?
+    }
+
+    private enum Reading {
+        case idle
+        case collecting(HTTPRequestHead, ByteBuffer, limit: Int, files: Bool)
+        /// The body of a refused request: dropped until its end.
+        case skipping
+    }
+
+    /// More requests waiting on one connection than this and the connection is closed.
+    static let maxPipelined = 16
+
+    private let application: Application
+    private let responder: any Responder
+    private let limits: RouteBodyLimits
+    private let lineGuard: RequestLineGuard
+    private var reading = Reading.idle
+    private var queue: [Pending] = []
+    private var responding = false
+    /// Set by a refusal that leaves the connection unreadable, or at shutdown.
+    private var closeAfterResponse = false
+    /// After a refusal, nothing more is read from the connection.
+    private var refused = false
+    private var closed = false
+
+    /// How long a refused connection keeps draining what the client still sends after the
+    /// answer, so that the client reads the answer instead of a reset.
+    static let lingering: TimeAmount = .seconds(2)
+
+    init(application: Application, responder: any Responder, limits: RouteBodyLimits, lineGuard: RequestLineGuard) {
+        self.application = application
+        self.responder = responder
+        self.limits = limits
+        self.lineGuard = lineGuard
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            let (limit, files) = limits.limit(method: head.method, uri: head.uri)
+            if let length = head.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
+                // Refused before a byte of the body is read (a client that asked `Expect:
+                // 100-continue` sends none); the connection cannot be reused.
+                refuse(.bodyTooLarge(limit: limit, files: files), head: head, context: context)
+                return
+            }
+            if head.headers[.expect].contains(where: { $0.lowercased() == "100-continue" }) {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
+            reading = .collecting(head, context.channel.allocator.buffer(capacity: 0), limit: limit, files: files)
+        case .body(var chunk):
+            guard case .collecting(let head, var body, let limit, let files) = reading else { return }
+            guard body.readableBytes + chunk.readableBytes <= limit else {
+                refuse(.bodyTooLarge(limit: limit, files: files), head: head, context: context)
+                return
+            }
+            reading = .idle  // lets `body` be uniquely referenced while it grows
+            body.writeBuffer(&chunk)
+            reading = .collecting(head, body, limit: limit, files: files)
+        case .end:
+            lineGuard.expectRequestLine()
+            if case .collecting(let head, let body, _, _) = reading {
+                enqueue(Pending(head: head, body: body.readableBytes > 0 ? body : nil), context: context)
+            }
+            reading = .idle
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case is RequestLineGuard.LineTooLong:
+            refuse(.uriTooLong, context: context)
+        case is CloseWhenIdle:
+            closeAfterResponse = true
+            if !responding, queue.isEmpty { close(context) }
+        case let idle as IdleStateHandler.IdleStateEvent where idle == .read:
+            // A silent connection is closed, unless it waits for the answer being prepared.
+            if !responding, queue.isEmpty { close(context) }
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            close(context)
+            return
+        }
+        refuse(parserError == .headerOverflow ? .headersTooLarge : .malformed, context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        queue.removeAll()
+        context.fireChannelInactive()
+    }
+
+    /// A protocol refusal: answered once, after the requests before it, then the connection
+    /// closes. `head` is the refused request's when it was read (its address chooses between the
+    /// page and the API's JSON), a neutral one otherwise.
+    private func refuse(_ refusal: RequestLimits.Refusal, head: HTTPRequestHead? = nil, context: ChannelHandlerContext) {
+        guard !refused else { return }
+        refused = true
+        reading = .skipping
+        closeAfterResponse = true
+        var head = head ?? HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+        head.headers.remove(name: .contentLength)
+        head.headers.remove(name: .transferEncoding)
+        enqueue(Pending(head: head, refusal: refusal), context: context)
+    }
+
+    private func enqueue(_ pending: Pending, context: ChannelHandlerContext) {
+        guard queue.count < Self.maxPipelined else {
+            close(context)
+            return
+        }
+        queue.append(pending)
+        respondToNext(context: context)
+    }
+
+    private func respondToNext(context: ChannelHandlerContext) {
+        guard !responding, !closed, !queue.isEmpty else { return }
+        let pending = queue.removeFirst()
+        responding = true
+        let request = Request(application: application, method: pending.head.method, url: URI(path: pending.head.uri),
+                              version: pending.head.version, headersNoUpdate: pending.head.headers, collectedBody: pending.body,
+                              remoteAddress: context.channel.remoteAddress, logger: application.logger,
+                              byteBufferAllocator: context.channel.allocator, on: context.eventLoop)
+        if let refusal = pending.refusal { request.storage[RequestLimits.RefusalKey.self] = refusal }
+        let keepAlive = pending.head.isKeepAlive && pending.refusal == nil
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        responder.respond(to: request)
+            .flatMapError { error in
+                request.logger.report(error: error)
+                return request.eventLoop.makeSucceededFuture(Response(status: .internalServerError))
+            }
+            .flatMap { response in
+                response.body.collect(on: request.eventLoop).map { (response, $0) }
+                    .flatMapErrorThrowing { _ in (Response(status: .internalServerError), nil) }
+            }
+            .hop(to: context.eventLoop)
+            .whenSuccess { response, body in
+                let (bridge, context) = bound.value
+                bridge.write(response, body: body, for: request, keepAlive: keepAlive, context: context)
+            }
+    }
+
+    private func write(_ response: Response, body: ByteBuffer?, for request: Request, keepAlive requested: Bool, context: ChannelHandlerContext) {
+        guard !closed else { return }
+        let keepAlive = requested && !closeAfterResponse
+        var headers = response.headers
+        headers.remove(name: .transferEncoding)
+        headers.replaceOrAdd(name: .connection, value: keepAlive ? "keep-alive" : "close")
+        if !headers.contains(name: .date) { headers.replaceOrAdd(name: .date, value: HTTPDate.now()) }
+        let code = response.status.code
+        let bodiless = code < 200 || code == 204 || code == 304
+        if !bodiless { headers.replaceOrAdd(name: .contentLength, value: String(body?.readableBytes ?? 0)) }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))), promise: nil)
+        if let body, !bodiless, request.method != .HEAD, body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { result in
+            let (bridge, context) = bound.value
+            bridge.responding = false
+            guard case .success = result, keepAlive else {
+                bridge.close(context, lingering: bridge.refused)
+                return
+            }
+            bridge.respondToNext(context: context)
+        }
+    }
+
+    private func close(_ context: ChannelHandlerContext, lingering: Bool = false) {
+        guard !closed else { return }
+        closed = true
+        guard lingering else {
+            context.close(promise: nil)
+            return
+        }
+        // The answer is sent; what the client still sends is read and dropped for a moment.
+        let channel = context.channel
+        channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
+        channel.eventLoop.scheduleTask(in: Self.lingering) { channel.close(promise: nil) }
+    }
+}
+
+/// The `Date` header's value (RFC 9110, IMF-fixdate), computed once per second.
+enum HTTPDate {
+    private static let cache = NIOLockedValueBox<(second: Int, text: String)>((-1, ""))
+
+    static func now() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let second = Int(now.tv_sec)
+        return cache.withLockedValue { cached in
+            if cached.second == second { return cached.text }
+            var seconds = time_t(second)
+            var parts = tm()
+            gmtime_r(&seconds, &parts)
+            let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            let text = "\(days[Int(parts.tm_wday)]), " + String(format: "%02d", parts.tm_mday) + " \(months[Int(parts.tm_mon)]) \(1900 + Int(parts.tm_year)) "
+                + String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec) + " GMT"
+            cached = (second, text)
+            return text
+        }
+    }
+}
