@@ -33,6 +33,9 @@ import VaporTesting
             return eventLoop.makeSucceededFuture(ClientResponse(status: status))
         }
         var sent: [ClientRequest] { lock.withLock { requests } }
+        private var targets: [WebhookAddresses.Checked] = []
+        /// The addresses each delivery was pinned to.
+        var pinned: [WebhookAddresses.Checked] { lock.withLock { targets } }
     }
 
     /// An administrator's endpoint, created on the page; returns its secret.
@@ -57,10 +60,12 @@ import VaporTesting
             #expect(deliveries.map(\.eventType) == ["dossier.filed"])
             #expect(deliveries.first?.endpoint.secret == secret)
             let client = RecordingClient(eventLoop: app.eventLoopGroup.any(), statuses: [.ok])
-            let sent = try await WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
+            let sent = try await WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
             #expect(sent == 1)
             let request = try #require(client.sent.first)
             #expect(request.url.string == "https://recepteur.example/guichet")
+            // Sent to the address the check approved, not to a second resolution of the name.
+            #expect(client.pinned == [WebhookAddresses.Checked(host: "recepteur.example", address: "93.184.216.34")])
             #expect(request.headers.first(name: "X-Guichet-Event") == "dossier.filed")
             let body = String(buffer: try #require(request.body))
             #expect(body.contains("\"type\":\"dossier.filed\""))
@@ -71,7 +76,7 @@ import VaporTesting
             #expect(parts["v1"] == expected.map { String(format: "%02x", $0) }.joined())
             #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.deliveredAt != nil)
             // Nothing is sent twice.
-            #expect(try await WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue() == 0)
+            #expect(try await WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue() == 0)
         }
     }
 
@@ -80,7 +85,7 @@ import VaporTesting
             _ = try await endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
             _ = try await InstructionActionTests().filedDossier(app)
             let client = RecordingClient(eventLoop: app.eventLoopGroup.any(), statuses: Array(repeating: .internalServerError, count: 20))
-            let sender = WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses)
+            let sender = WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses)
             var now = Date()
             #expect(try await sender.deliverDue(now: now) == 0)
             let first = try #require(try await WebhookDeliveryModel.query(on: app.db).first())
@@ -141,6 +146,7 @@ import VaporTesting
         var calls: Int { lock.withLock { count } }
     }
 
+
     @Test func privateAndLocalAddressesAreRefusedAtCreation() async throws {
         try await withGuichet(demo: false) { app in
             let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["national"])
@@ -182,13 +188,13 @@ import VaporTesting
             // The host now resolves to the private network: nothing is sent.
             app.webhookResolver = { _ in ["10.1.2.3"] }
             let client = FailingClient(eventLoop: app.eventLoopGroup.any())
-            _ = try await WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
+            _ = try await WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
             #expect(client.calls == 0)
             #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.lastError == "adresse refusée")
             // The target's own error text never reaches the page.
             app.webhookResolver = { _ in ["93.184.216.34"] }
             try await WebhookDeliveryModel.query(on: app.db).set(\.$nextAttemptAt, to: Date().addingTimeInterval(-1)).update()
-            _ = try await WebhookSender(database: app.db, client: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
+            _ = try await WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
             #expect(client.calls == 1)
             #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.lastError == "connexion impossible")
             let owner = Browser(app)
@@ -207,5 +213,46 @@ import VaporTesting
             _ = try await InstructionActionTests().filedDossier(app)
             #expect(try await WebhookDeliveryModel.query(on: app.db).count() == 0)
         }
+    }
+}
+
+/// The server's transport connects to the checked address, whatever the name would resolve to.
+@Suite struct PinnedTransportTests {
+    @Test func aDeliveryConnectsToTheCheckedAddressNotToTheNamesResolution() async throws {
+        try await withGuichet(demo: false) { app in
+            let received = NIOLockedValueBox([String]())
+            app.post("api", "essai-reception") { req -> HTTPStatus in
+                received.withLockedValue { $0.append((req.headers.first(name: .host) ?? "") + " " + (req.body.string ?? "")) }
+                return .accepted
+            }
+            app.post("api", "essai-redirection") { req in req.redirect(to: "/api/essai-reception", redirectType: .temporary) }
+            let server = try await LiveServer.start(app)
+            // `.invalid` never resolves: only the pinned address can be reached.
+            let url = "http://recepteur.invalid:\(server.port)/api/essai-reception"
+            let transport = PinnedHTTPTransport(eventLoopGroup: app.eventLoopGroup)
+            let status = try await transport.post(url, to: .init(host: "recepteur.invalid", address: "127.0.0.1"),
+                                                  headers: ["Content-Type": "application/json"], body: ByteBuffer(string: "{\"type\":\"essai\"}"))
+            #expect(status == .accepted)
+            #expect(received.withLockedValue { $0 } == ["recepteur.invalid:\(server.port) {\"type\":\"essai\"}"])
+            // A redirect is not followed.
+            let redirected = try await transport.post("http://recepteur.invalid:\(server.port)/api/essai-redirection",
+                                                      to: .init(host: "recepteur.invalid", address: "127.0.0.1"), headers: [:], body: ByteBuffer())
+            #expect(redirected == .temporaryRedirect)
+            #expect(received.withLockedValue { $0.count } == 1)
+            await server.stop()
+        }
+    }
+}
+
+extension WebhookTests.RecordingClient: WebhookTransport {
+    func post(_ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer) async throws -> HTTPStatus {
+        lock.withLock { targets.append(target) }
+        return try await send(ClientRequest(method: .POST, url: URI(string: url), headers: headers, body: body)).get().status
+    }
+}
+
+extension WebhookSSRFTests.FailingClient: WebhookTransport {
+    func post(_ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer) async throws -> HTTPStatus {
+        try await send(ClientRequest(method: .POST, url: URI(string: url), headers: headers, body: body)).get().status
     }
 }

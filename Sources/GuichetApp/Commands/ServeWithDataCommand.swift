@@ -93,7 +93,8 @@ enum OutboxWorker {
 
     /// The webhook deliveries' loop: each delivery has a 10 s limit, checked addresses, no redirects.
     static func startWebhooks(_ app: Application, every interval: Duration = .seconds(5)) -> Task<Void, Never> {
-        let sender = WebhookSender(database: app.db, client: app.client, logger: app.logger, addresses: app.webhookAddresses)
+        let sender = WebhookSender(database: app.db, transport: PinnedHTTPTransport(eventLoopGroup: app.eventLoopGroup), logger: app.logger,
+                                   addresses: app.webhookAddresses)
         return Task.detached {
             while !Task.isCancelled {
                 do { try await sender.deliverDue() } catch { app.logger.error("webhooks: \(error)") }

@@ -37,6 +37,7 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
         var channel: (any Channel)?
         var connections: [ObjectIdentifier: any Channel] = [:]
         var stopping = false
+        var shutDown = false
     }
 
     /// How long a kept-alive connection may stay silent before it is closed.
@@ -101,7 +102,10 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
         let chosen = configuration
         return bound.map { [self] channel in
             var configuration = chosen
-            state.withLockedValue { $0.channel = channel }
+            state.withLockedValue { state in
+                state.channel = channel
+                state.stopping = false
+            }
             if let local = channel.localAddress {
                 if let hostname = local.ipAddress, let port = local.port {
                     configuration.address = .hostname(hostname, port: port)
@@ -156,7 +160,11 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
         let deadline = loop.scheduleTask(in: timeout) { for connection in connections { connection.close(promise: nil) } }
         return closed.and(finished).map { _ in
             deadline.cancel()
-            self.shutdownPromise.succeed()
+            let first = self.state.withLockedValue { state in
+                defer { state.shutDown = true }
+                return !state.shutDown
+            }
+            if first { self.shutdownPromise.succeed() }
         }
     }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Crypto
 import Fluent
 import SQLKit
@@ -89,7 +90,7 @@ enum Webhooks {
 /// instances from sending one delivery twice.
 struct WebhookSender {
     let database: any Database
-    let client: any Client
+    let transport: any WebhookTransport
     let logger: Logger
     /// The address check each delivery passes first.
     let addresses: WebhookAddresses
@@ -134,17 +135,15 @@ struct WebhookSender {
             return false
         }
         do {
-            try await addresses.check(endpoint.url)
-            let response = try await client.post(URI(string: endpoint.url)) { request in
-                request.headers.contentType = .json
-                request.headers.replaceOrAdd(name: "X-Guichet-Event", value: delivery.eventType)
-                request.headers.replaceOrAdd(name: "X-Guichet-Delivery", value: try delivery.requireID().uuidString.lowercased())
-                request.headers.replaceOrAdd(name: "X-Guichet-Signature", value: Webhooks.signature(secret: endpoint.secret, timestamp: timestamp, body: delivery.payload))
-                request.body = ByteBuffer(string: delivery.payload)
-                request.timeout = .seconds(10)
-            }
-            status = Int(response.status.code)
-            if !(200..<300).contains(response.status.code) { failure = "réponse HTTP \(response.status.code)" }
+            let target = try await addresses.check(endpoint.url)
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            headers.replaceOrAdd(name: "X-Guichet-Event", value: delivery.eventType)
+            headers.replaceOrAdd(name: "X-Guichet-Delivery", value: try delivery.requireID().uuidString.lowercased())
+            headers.replaceOrAdd(name: "X-Guichet-Signature", value: Webhooks.signature(secret: endpoint.secret, timestamp: timestamp, body: delivery.payload))
+            let answered = try await transport.post(endpoint.url, to: target, headers: headers, body: ByteBuffer(string: delivery.payload))
+            status = Int(answered.code)
+            if !(200..<300).contains(answered.code) { failure = "réponse HTTP \(answered.code)" }
         } catch let refused as DomainError {
             failure = "adresse refusée"
             logger.warning("webhook: \(endpoint.url) refused: \(refused.message)")
@@ -167,5 +166,36 @@ struct WebhookSender {
         }
         try await delivery.save(on: database)
         return failure == nil
+    }
+}
+
+/// Posts one delivery to the address its check approved.
+protocol WebhookTransport: Sendable {
+    func post(_ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer) async throws -> HTTPStatus
+}
+
+/// The running server's transport: an HTTP client per delivery whose name resolution is pinned
+/// to the checked address (TLS still asks for and verifies the certificate of the host's name),
+/// with no redirects, 5 s to connect and 10 s in all. A client per delivery costs a connection
+/// each time; deliveries are few, and no connection is ever reused for another, unchecked address.
+struct PinnedHTTPTransport: WebhookTransport {
+    let eventLoopGroup: any EventLoopGroup
+
+    func post(_ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer) async throws -> HTTPStatus {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
+        configuration.dnsOverride = [target.host: target.address]
+        let client = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers = headers
+            request.body = .bytes(body)
+            let response = try await client.execute(request, timeout: .seconds(10))
+            try await client.shutdown()
+            return response.status
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
     }
 }

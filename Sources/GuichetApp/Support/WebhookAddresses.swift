@@ -19,15 +19,25 @@ struct WebhookAddresses: Sendable {
     let resolve: Resolver
     let allowPrivate: Bool
 
-    /// Checks a URL's host.
+    /// A checked destination: the URL's host, and the address the check approved — the one a
+    /// delivery connects to, so that the host is never resolved again between the check and the
+    /// connection (a DNS answer that changes in that instant cannot lead elsewhere).
+    struct Checked: Sendable, Equatable {
+        let host: String
+        let address: String
+    }
+
+    /// Checks a URL's host; returns the address to connect to.
     /// - Throws: ``DomainError/invalidForm(errors:)`` on `url`.
-    func check(_ url: String) async throws {
+    @discardableResult
+    func check(_ url: String) async throws -> Checked {
         guard let host = URL(string: url)?.host, !host.isEmpty else {
             throw DomainError.invalidForm(errors: ["url": "Indiquez l'adresse complète du point de réception (https://…)."])
         }
-        let addresses = WebhookTarget.isPublic(host) || host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." })
-            ? [host] : ((try? await resolve(host)) ?? [])
+        let literal = WebhookTarget.isPublic(host) || host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." })
+        let addresses = literal ? [host] : ((try? await resolve(host)) ?? [])
         try WebhookTarget.check(host: host, addresses: addresses, allowPrivate: allowPrivate)
+        return Checked(host: host, address: addresses[0])
     }
 
     /// The system's resolver, off the event loop.
