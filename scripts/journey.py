@@ -9,7 +9,8 @@ attachments (multipart form), checks the summary, files it and opens the receipt
 instructor's account of the Aisne (`guichet user create … --scope departement:02`), the
 instruction then finds the dossier in its queue, takes it, labels it, notes it, writes to the
 applicant with a file, and reads the applicant's answer. Every page is plain HTML forms: no page
-may carry a script. Exits non-zero at the first unexpected answer. Talks to BASE_URL only (run it
+may carry a script. The applicant's address is JOURNEY_APPLICANT_EMAIL when set (its password
+« une phrase assez longue »), a fresh one otherwise. Exits non-zero at the first unexpected answer. Talks to BASE_URL only (run it
 against 127.0.0.1).
 """
 import base64, email, glob, http.cookiejar, os, re, sys, time, urllib.error, urllib.parse, urllib.request, uuid
@@ -87,7 +88,7 @@ def post_multipart(path, fields, files, wanted=303):
     return headers, text
 
 
-address = f"journey-{uuid.uuid4().hex[:8]}@exemple.fr"
+address = os.environ.get("JOURNEY_APPLICANT_EMAIL") or f"journey-{uuid.uuid4().hex[:8]}@exemple.fr"
 password = "une phrase assez longue"
 
 _, page = get("/inscription")
