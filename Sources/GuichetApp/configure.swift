@@ -94,7 +94,8 @@ struct ConfigurationKey: StorageKey {
 extension Application {
     /// The configuration the application was built with.
     var guichetConfiguration: AppConfiguration {
-        storage[ConfigurationKey.self] ?? .fromEnvironment()
+        // `configure` stores it; a command run without it (never in practice) gets the defaults.
+        storage[ConfigurationKey.self] ?? (try? .fromEnvironment([:])) ?? AppConfiguration(database: .sqliteFile("guichet.sqlite"))
     }
 }
 

@@ -10,6 +10,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: OrganisationController())
     try app.register(collection: ApplicationController())
     try app.register(collection: InstructionController())
+    try app.register(collection: InstructionQueueController())
+    try app.register(collection: ConflictOfInterestController())
     try app.register(collection: ExpertController())
     try app.register(collection: CorrespondenceController())
     try app.register(collection: TeamworkController())

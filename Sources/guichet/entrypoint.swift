@@ -21,9 +21,10 @@ enum Entrypoint {
                     return handler
                 }
             }
+            let configuration = try AppConfiguration.fromEnvironment()
             let app = try await Application.make(env)
             do {
-                try await configure(app, .fromEnvironment())
+                try await configure(app, configuration)
                 Demo.install(on: app)
                 try await app.execute()
             } catch {

@@ -62,7 +62,7 @@ struct ProposalTests {
             let sessionModel = try #require(try await CommitteeSessionModel.query(on: app.db).filter(\.$id == session).with(\.$members).first())
             let board = try await CommitteeBoard.load(sessionModel, theme: nil, territory: nil, on: app.db)
             let input = ProposalInput(query: "budget=800000&min_dept=1&min_theme_insertion=20&max_theme_alimentation=40&floor=50")
-            let proposal = try await PortfolioService(database: app.db).propose(board, settings: try input.settings(), milp: cbcMILPRunner)
+            let proposal = try await PortfolioService(database: app.db).propose(board, settings: try input.settings(), milp: cbcMILPRunner(nil))
             let granted = proposal.result.grantedByID
             let total = granted.values.reduce(0, +)
             #expect(total <= 80_000_000)
@@ -85,7 +85,7 @@ struct ProposalTests {
             var settings = PortfolioService.Settings()
             settings.budgetCents = 440_000_000
             settings.whatIfCents = 660_000_000
-            let proposal = try await PortfolioService(database: app.db).retrospective(call, settings: settings, milp: cbcMILPRunner)
+            let proposal = try await PortfolioService(database: app.db).retrospective(call, settings: settings, milp: cbcMILPRunner(nil))
             #expect(proposal.result.provenOptimal)
             #expect(proposal.result.selected.reduce(0) { $0 + $1.grantedCents } <= 440_000_000)
             let comparison = try #require(proposal.comparison)

@@ -20,7 +20,7 @@ import Testing
 
     @Test(arguments: AttachmentFixtures.all)
     func randomlyCorruptedFixturesAreDetectedWithoutCrashing(fixture: ByteFixture) {
-        var generator = SeededGenerator(state: UInt64(fixture.bytes.count) &* 7919)
+        var generator = SplitMix64(seed: UInt64(fixture.bytes.count) &* 7919)
         for _ in 0..<500 {
             var bytes = fixture.bytes
             for _ in 0..<Int.random(in: 1...8, using: &generator) {
@@ -45,7 +45,7 @@ import Testing
         ("nothing", []),
     ] as [(String, [UInt8])])
     func randomBytesAfterASignatureAreDetectedWithoutCrashing(name: String, signature: [UInt8]) {
-        var generator = SeededGenerator(state: 20_240_115)
+        var generator = SplitMix64(seed: 20_240_115)
         for _ in 0..<300 {
             let tail = (0..<Int.random(in: 0...4096, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             _ = FileKind.detect(signature + tail)

@@ -30,7 +30,7 @@ struct PictureClassesTests {
 
     @Test("Chaque valeur tombe dans sa classe", arguments: [1, 2, 3, 7, 42])
     func everyValueInItsClass(seed: UInt64) {
-        var generator = PictureSeededGenerator(state: seed)
+        var generator = SplitMix64(seed: seed)
         let values = (0..<101).map { _ in Int64.random(in: 0...50_000_000_00, using: &generator) }
         let classes = ShadingClasses(values: values)
         #expect(classes.ranges.count == 5)
@@ -88,14 +88,3 @@ struct PictureClassesTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so random cases are reproducible.
-struct PictureSeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -5,21 +5,6 @@ import Testing
 /// The portfolio solver against exhaustive enumeration: on every small instance, the knapsack's
 /// answer is feasible, proven optimal, and worth exactly the best subset.
 @Suite struct PortfolioExactnessTests {
-    /// A small deterministic generator (SplitMix64), so that a failure replays.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int64>) -> Int64 {
-            range.lowerBound + Int64(next() % UInt64(range.upperBound - range.lowerBound + 1))
-        }
-    }
-
     /// The best total profit of any subset within the capacity.
     static func enumerate(_ items: [Knapsack.Item], capacity: Int64) -> Int64 {
         var best: Int64 = 0
@@ -36,7 +21,7 @@ import Testing
 
     @Test(arguments: ["independent", "ties", "zeroes and giants"])
     func theKnapsackMatchesEnumeration(family: String) throws {
-        var random = Random(state: 2021)
+        var random = SplitMix64(seed: 2021)
         for _ in 0..<600 {
             let count = Int(random.int(0...11))
             let items = (0..<count).map { _ -> Knapsack.Item in
@@ -58,7 +43,7 @@ import Testing
     }
 
     @Test func independentEnvelopesAreSolvedExactlyWithoutTheMILP() async throws {
-        var random = Random(state: 6_600_000)
+        var random = SplitMix64(seed: 6_600_000)
         for round in 0..<60 {
             let envelopes = [PortfolioEnvelope(id: "plan", parent: nil, remainingCents: 1_000_000_000),
                              PortfolioEnvelope(id: "aisne", parent: "plan", remainingCents: random.int(0...60) * 10_000),

@@ -26,7 +26,7 @@ struct ProposeCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if let path = signature.instance {
-            context.console.print(try await solvePortfolioInstance(at: path))
+            context.console.print(try await solvePortfolioInstance(at: path, cbcPath: context.application.guichetConfiguration.cbcPath))
             return
         }
         guard let reference = signature.call else {
@@ -43,7 +43,7 @@ struct ProposeCommand: AsyncCommand {
         } catch let error as DomainError {
             throw AppError(status: .badRequest, code: error.code, message: "--budget / --what-if : \(error.message)")
         }
-        let proposal = try await PortfolioService(database: app.db).retrospective(call, settings: settings, milp: cbcMILPRunner)
+        let proposal = try await PortfolioService(database: app.db).retrospective(call, settings: settings, milp: cbcMILPRunner(app.guichetConfiguration.cbcPath))
         if let path = signature.export {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -49,6 +49,11 @@ public struct AppConfiguration: Sendable {
     /// The proxies whose `X-Forwarded-For` says who the client is (`GUICHET_TRUSTED_PROXIES`:
     /// addresses or ranges, comma-separated); none by default: the peer is the client.
     public var trustedProxies: [NetworkRange] = []
+    /// `GUICHET_NEW_PASSWORD`: the password `guichet user create` gives the account (generated and
+    /// printed once when unset).
+    public var newStaffPassword: String?
+    /// `GUICHET_CBC_PATH`: the COIN-OR CBC binary (otherwise `cbc` on the `PATH`).
+    public var cbcPath: String?
     /// Whether webhooks may go to private or local networks (`GUICHET_WEBHOOKS_ALLOW_PRIVATE=1`,
     /// for private deployments whose receivers live on the same network).
     public var webhooksAllowPrivate: Bool = false
@@ -77,38 +82,72 @@ public struct AppConfiguration: Sendable {
     /// - `GUICHET_DATA_DIR` (default `data`), `GUICHET_PUBLIC_URL` (default `http://127.0.0.1:8080`),
     ///   `GUICHET_BCRYPT_COST` (default 12, 10…16), `GUICHET_SECURE_COOKIES` (`1` behind HTTPS),
     ///   `GUICHET_MAIL_FROM`, `GUICHET_SMTP_URL` (files in `<data>/mail/` when unset).
-    public static func fromEnvironment() -> AppConfiguration {
+    /// - Throws: ``ConfigurationError`` naming the first variable whose value is out of range or
+    ///   unreadable: the server does not start on a value it would have to guess.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
+        func value(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
+        func integer(_ key: String, in range: ClosedRange<Int>, unit: String) throws -> Int? {
+            guard let text = value(key) else { return nil }
+            guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+                throw ConfigurationError(variable: key, value: text, expected: "un nombre entier de \(range.lowerBound) à \(range.upperBound) (\(unit))")
+            }
+            return number
+        }
+        func flag(_ key: String) throws -> Bool? {
+            guard let text = value(key) else { return nil }
+            guard text == "0" || text == "1" else { throw ConfigurationError(variable: key, value: text, expected: "0 ou 1") }
+            return text == "1"
+        }
         let database: DatabaseChoice
-        if let url = Environment.get("DATABASE_URL"), !url.isEmpty {
+        if let url = value("DATABASE_URL") {
+            guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
+                throw ConfigurationError(variable: "DATABASE_URL", value: url, expected: "une adresse postgres://utilisateur:mot-de-passe@hôte:port/base")
+            }
             database = .postgres(url: url, searchPath: nil)
         } else {
-            database = .sqliteFile(Environment.get("GUICHET_DATABASE_PATH").flatMap { $0.isEmpty ? nil : $0 } ?? "guichet.sqlite")
+            database = .sqliteFile(value("GUICHET_DATABASE_PATH") ?? "guichet.sqlite")
         }
-        func value(_ key: String) -> String? { Environment.get(key).flatMap { $0.isEmpty ? nil : $0 } }
-        let cost = value("GUICHET_BCRYPT_COST").flatMap(Int.init).map { min(max($0, 10), 16) } ?? 12
-        var configuration = AppConfiguration(database: database, loadDemoWhenEmpty: value("GUICHET_LOAD_DEMO") != "0",
+        let publicURL = value("GUICHET_PUBLIC_URL") ?? "http://127.0.0.1:8080"
+        guard let components = URLComponents(string: publicURL), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false else {
+            throw ConfigurationError(variable: "GUICHET_PUBLIC_URL", value: publicURL, expected: "une adresse http:// ou https:// complète")
+        }
+        var configuration = AppConfiguration(database: database, loadDemoWhenEmpty: try flag("GUICHET_LOAD_DEMO") ?? true,
                                 dataDirectory: value("GUICHET_DATA_DIR") ?? "data",
-                                publicURL: value("GUICHET_PUBLIC_URL") ?? "http://127.0.0.1:8080",
-                                bcryptCost: cost, secureCookies: value("GUICHET_SECURE_COOKIES") == "1",
+                                publicURL: publicURL,
+                                bcryptCost: try integer("GUICHET_BCRYPT_COST", in: 10...16, unit: "coût bcrypt") ?? 12,
+                                secureCookies: try flag("GUICHET_SECURE_COOKIES") ?? false,
                                 mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>",
                                 smtpURL: value("GUICHET_SMTP_URL"))
         if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
-        if let pool = value("GUICHET_DB_POOL").flatMap(Int.init), (1...32).contains(pool) { configuration.databasePoolSize = pool }
-        configuration.webhooksAllowPrivate = value("GUICHET_WEBHOOKS_ALLOW_PRIVATE") == "1"
-        if let megabytes = value("GUICHET_DOSSIER_QUOTA_MB").flatMap(Int.init), (1...1000).contains(megabytes) {
-            configuration.dossierQuotaBytes = megabytes * 1_000_000
+        if let pool = try integer("GUICHET_DB_POOL", in: 1...32, unit: "connexions") { configuration.databasePoolSize = pool }
+        configuration.webhooksAllowPrivate = try flag("GUICHET_WEBHOOKS_ALLOW_PRIVATE") ?? false
+        if let megabytes = try integer("GUICHET_DOSSIER_QUOTA_MB", in: 1...1000, unit: "Mo") { configuration.dossierQuotaBytes = megabytes * 1_000_000 }
+        if let list = value("GUICHET_TRUSTED_PROXIES") {
+            var ranges: [NetworkRange] = []
+            for entry in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+                guard let range = NetworkRange(entry) else {
+                    throw ConfigurationError(variable: "GUICHET_TRUSTED_PROXIES", value: entry, expected: "des adresses ou réseaux IP séparés par des virgules (10.0.0.1, 10.0.0.0/8, ::1)")
+                }
+                ranges.append(range)
+            }
+            configuration.trustedProxies = ranges
         }
-        configuration.trustedProxies = (value("GUICHET_TRUSTED_PROXIES") ?? "").split(separator: ",").compactMap { NetworkRange(String($0)) }
-        if let minutes = value("GUICHET_SESSION_IDLE_MINUTES").flatMap(Int.init), (5...1440).contains(minutes) {
-            configuration.sessionIdleSeconds = minutes * 60
-        }
-        if let hours = value("GUICHET_SESSION_MAX_HOURS").flatMap(Int.init), (1...72).contains(hours) {
-            configuration.sessionMaxSeconds = hours * 3600
-        }
-        if let megabytes = value("GUICHET_MAX_UPLOAD_MB").flatMap(Int.init), (1...100).contains(megabytes) {
-            configuration.maxUploadBytes = megabytes * 1_000_000
-        }
+        if let minutes = try integer("GUICHET_SESSION_IDLE_MINUTES", in: 5...1440, unit: "minutes") { configuration.sessionIdleSeconds = minutes * 60 }
+        if let hours = try integer("GUICHET_SESSION_MAX_HOURS", in: 1...72, unit: "heures") { configuration.sessionMaxSeconds = hours * 3600 }
+        if let megabytes = try integer("GUICHET_MAX_UPLOAD_MB", in: 1...100, unit: "Mo") { configuration.maxUploadBytes = megabytes * 1_000_000 }
+        configuration.newStaffPassword = value("GUICHET_NEW_PASSWORD")
+        configuration.cbcPath = value("GUICHET_CBC_PATH")
         return configuration
     }
+}
+
+/// A configuration variable whose value Guichet cannot use: the start stops with this message.
+public struct ConfigurationError: Error, CustomStringConvertible, LocalizedError {
+    public let variable: String
+    public let value: String
+    public let expected: String
+
+    public var description: String { "\(variable)=\(value) : valeur refusée, attendu \(expected)." }
+    public var errorDescription: String? { description }
 }

@@ -222,36 +222,12 @@ struct AccountController: RouteCollection {
                              url: SiteURL.dossier(id).path)
             },
             openCalls: calls.map { .init(title: $0.title, url: SiteURL.call($0.reference).path,
-                                         deadline: ParisTime.longDateTime($0.closesAt.addingTimeInterval(-60))) },
+                                         deadline: ParisTime.longDateTime($0.deadlineDay)) },
             staffLinks: DashboardPage.staffLinks(for: Role(rawValue: user.role) ?? .applicant))
         return try await req.view.render("account/dashboard", page)
     }
 
     private func service(_ req: Request) -> AccountService {
         AccountService(database: req.db, hasher: req.password.async, configuration: req.application.guichetConfiguration, now: Date())
-    }
-}
-
-/// Pages for logged-in people: others are sent to the login page (API: 401).
-struct LoginRequired: AsyncMiddleware {
-    static let returnKey = "return_to"
-
-    /// A local path to go back to, never another site (`//host`, `https:`).
-    static func safeReturn(_ path: String?) -> String? {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.count < 2_000 else { return nil }
-        return path
-    }
-
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.auth.has(UserModel.self) else {
-            if request.url.path.hasPrefix("/api/") {
-                throw AppError(status: .unauthorized, code: "login_required", message: "Connexion requise.")
-            }
-            Flash.set("Connectez-vous pour accéder à cette page.", on: request)
-            // Back to the page asked for after login (an invitation link, a dossier).
-            if request.method == .GET { request.session.data[Self.returnKey] = request.url.string }
-            return request.redirect(to: SiteURL.login.path)
-        }
-        return try await next.respond(to: request)
     }
 }

@@ -79,7 +79,7 @@ struct ApplicationController: RouteCollection {
 
     private func formPage(_ req: Request, dossier: DossierModel, raw: [String: [String]], errors: [String: String],
                           status: HTTPStatus) async throws -> Response {
-        guard [DossierStatus.draft.rawValue, DossierStatus.incomplete.rawValue].contains(dossier.status) else {
+        guard DossierStatus(rawValue: dossier.status)?.isEditableByApplicant == true else {
             return req.redirect(to: SiteURL.dossier(try dossier.requireID()).path)
         }
         let call = try await dossier.$call.get(on: req.db)

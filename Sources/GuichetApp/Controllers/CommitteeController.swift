@@ -7,10 +7,9 @@ import Vapor
 /// Committee members, chairs and administrators reach them; a session answers only to its
 /// members and to the administrators of its territory (404 for anyone else).
 struct CommitteeController: RouteCollection {
-    static let roles: Set<Role> = [.committeeMember, .committeeChair, .administrator]
 
     func boot(routes: any RoutesBuilder) throws {
-        let committee = routes.grouped(LoginRequired(), StaffRequired(roles: Self.roles))
+        let committee = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.committeeRoles))
         committee.get("comite", use: list)
         committee.get("comite", "seances", "nouvelle", use: newForm)
         committee.post("comite", "seances", use: create)
@@ -57,7 +56,7 @@ struct CommitteeController: RouteCollection {
         let territory = try? req.query.get(String.self, at: "territoire")
         let page = (try? req.query.get(Int.self, at: "page")) ?? 1
         let board = try await CommitteeBoard.load(session, theme: theme, territory: territory, on: req.db)
-        let names = try await InstructionController.names(Set(session.members.map { $0.$user.id }), req.db)
+        let names = try await StaffDirectory.names(Set(session.members.map { $0.$user.id }), on: req.db)
         return try await req.view.render("committee/board", BoardPage(req, board: board, user: user, names: names,
                                                                        theme: theme, territory: territory, page: page))
     }

@@ -7,7 +7,7 @@ import Vapor
 /// envelope statement with its revisions.
 struct CommitteeDocumentsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let committee = routes.grouped(LoginRequired(), StaffRequired(roles: CommitteeController.roles))
+        let committee = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.committeeRoles))
         committee.get("comite", "seances", ":session", "proces-verbal", use: minutes)
         committee.get("comite", "seances", ":session", "lettres", ":dossier", use: committeeLetter)
         committee.get("comite", "enveloppes", ":call", use: envelopes)
@@ -21,7 +21,7 @@ struct CommitteeDocumentsController: RouteCollection {
     func minutes(req: Request) async throws -> View {
         let (_, session) = try await loadSession(req)
         let board = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: req.db)
-        let names = try await InstructionController.names(Set(session.members.map { $0.$user.id }), req.db)
+        let names = try await StaffDirectory.names(Set(session.members.map { $0.$user.id }), on: req.db)
         let staged = try await StagedDecisionModel.query(on: req.db).filter(\.$session.$id == session.requireID())
             .with(\.$dossier) { $0.with(\.$organisation) }.all()
         let decisions = try staged.map { ($0.dossier, try $0.domainOutcome()) }.sorted { ($0.0.number ?? "") < ($1.0.number ?? "") }
@@ -38,7 +38,7 @@ struct CommitteeDocumentsController: RouteCollection {
                 .filter(\.$dossier.$id == dossierID).first(),
               let dossier = try await DossierModel.find(dossierID, on: req.db) else { throw notFound }
         let call = try await CallRepository(database: req.db).load(session.$call.get(on: req.db))
-        let names = try await InstructionController.names(Set(session.members.filter(\.isChair).map { $0.$user.id }), req.db)
+        let names = try await StaffDirectory.names(Set(session.members.filter(\.isChair).map { $0.$user.id }), on: req.db)
         let wave = call.waves.first { $0.id == session.$wave.id }?.label ?? ""
         return try await req.view.render("committee/letter", LetterPage(
             req, call: call, dossier: dossier, organisation: try await dossier.$organisation.get(on: req.db), outcome: try staged.domainOutcome(),

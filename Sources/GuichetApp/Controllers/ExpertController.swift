@@ -16,45 +16,6 @@ struct ExpertController: RouteCollection {
         instructors.post("instruction", "dossiers", ":dossier", "expertise", ":request", "revoquer", use: revoke)
     }
 
-    struct RequestView: Encodable {
-        let url: String
-        let number: String
-        let title: String
-        let service: String
-        let question: String
-        let due: String
-        let status: String
-        let answer: String?
-    }
-
-    struct ListPage: Encodable {
-        let chrome: Chrome
-        let requests: [RequestView]
-    }
-
-    struct DetailPage: Encodable {
-        let chrome: Chrome
-        let request: RequestView
-        let answers: [DossierSummaryPage.Answer]
-        let csrf: String
-        let open: Bool
-        let conflicted: Bool
-    }
-
-    static func view(_ request: ExpertRequestModel, dossier: DossierModel) -> RequestView {
-        let status: String
-        switch request.status {
-        case "answered": status = "répondu"
-        case "revoked": status = "révoquée"
-        default: status = "en attente"
-        }
-        return RequestView(url: SiteURL.expertRequest(request.id ?? UUID()).path, number: dossier.number ?? "", title: dossier.title,
-                           service: request.service, question: request.question, due: ParisTime.longDate(request.dueOn), status: status,
-                           answer: request.answerKind.map { kind in
-                               "\(OpinionKind(rawValue: kind)?.label ?? kind) — \(request.answerText ?? "")"
-                           })
-    }
-
     @Sendable
     func list(req: Request) async throws -> View {
         let user = try req.auth.require(UserModel.self)
@@ -68,7 +29,7 @@ struct ExpertController: RouteCollection {
         let visible = requests.filter { request in
             scopes.contains { InstructionRules.expert($0, covers: request.service, theme: request.dossier.themeCode) }
         }
-        return try await req.view.render("expertise/list", ListPage(chrome: .make(req), requests: visible.map { Self.view($0, dossier: $0.dossier) }))
+        return try await req.view.render("expertise/list", ExpertRequestListPage(chrome: .make(req), requests: visible.map { ExpertRequestView($0, dossier: $0.dossier) }))
     }
 
     @Sendable
@@ -125,7 +86,7 @@ struct ExpertController: RouteCollection {
         return try await service(req).requireRequest(id, for: user)
     }
 
-    private func detail(_ req: Request) async throws -> DetailPage {
+    private func detail(_ req: Request) async throws -> ExpertRequestPage {
         let user = try req.auth.require(UserModel.self)
         let (request, dossier) = try await load(req, user)
         let call = try await CallRepository(database: req.db).load(dossier.$call.get(on: req.db))
@@ -138,7 +99,7 @@ struct ExpertController: RouteCollection {
                 return DossierSummaryPage.Answer(label: field.label, value: field.displayText(value), section: field.section)
             }
         let conflicted = try await StaffDirectory(database: req.db).isConflicted(user.requireID(), on: dossier)
-        return DetailPage(chrome: .make(req), request: Self.view(request, dossier: dossier), answers: answers,
+        return ExpertRequestPage(chrome: .make(req), request: ExpertRequestView(request, dossier: dossier), answers: answers,
                           csrf: CSRFMiddleware.token(for: req), open: request.status == "pending" && !conflicted, conflicted: conflicted)
     }
 

@@ -38,7 +38,7 @@ struct IntegrationController: RouteCollection {
             response.headers.replaceOrAdd(name: "X-Guichet-Error", value: "invalid_form")
             return response
         }
-        let secret = APITokenAuthenticator.prefix + Self.randomText()
+        let secret = APITokenAuthenticator.prefix + SecretToken.make()
         let token = APITokenModel()
         token.$user.id = try user.requireID()
         token.name = name
@@ -141,10 +141,4 @@ struct IntegrationController: RouteCollection {
 
     /// Active endpoints per administrator: enough for a few systems, not a way to fan out load.
     static let maxEndpoints = 10
-
-    /// 32 random bytes, base64url without padding.
-    static func randomText() -> String {
-        Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
 }

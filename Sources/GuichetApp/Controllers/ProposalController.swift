@@ -7,7 +7,7 @@ import Vapor
 /// dossier by dossier, a what-if, and adopting it as staged decisions.
 struct ProposalController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let committee = routes.grouped(LoginRequired(), StaffRequired(roles: CommitteeController.roles))
+        let committee = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.committeeRoles))
         committee.get("comite", "seances", ":session", "proposition", use: page)
         committee.post("comite", "seances", ":session", "proposition", use: adopt)
     }
@@ -21,7 +21,7 @@ struct ProposalController: RouteCollection {
             return try await render(req, ProposalPage(req, board: board, user: user, input: input, proposal: nil, errors: [:]), .ok)
         }
         do {
-            let proposal = try await PortfolioService(database: req.db).propose(board, settings: try input.settings(), milp: cbcMILPRunner)
+            let proposal = try await PortfolioService(database: req.db).propose(board, settings: try input.settings(), milp: cbcMILPRunner(req.application.guichetConfiguration.cbcPath))
             return try await render(req, ProposalPage(req, board: board, user: user, input: input, proposal: proposal, errors: [:]), .ok)
         } catch DomainError.invalidForm(let errors) {
             return try await render(req, ProposalPage(req, board: board, user: user, input: input, proposal: nil, errors: errors), .unprocessableEntity)
@@ -42,7 +42,7 @@ struct ProposalController: RouteCollection {
             let board = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: req.db)
             let proposal: PortfolioService.Proposal
             do {
-                proposal = try await PortfolioService(database: req.db).propose(board, settings: try input.settings(), milp: cbcMILPRunner)
+                proposal = try await PortfolioService(database: req.db).propose(board, settings: try input.settings(), milp: cbcMILPRunner(req.application.guichetConfiguration.cbcPath))
             } catch let error as PortfolioError {
                 throw DomainError.invalidForm(errors: ["solver": error.message])
             }

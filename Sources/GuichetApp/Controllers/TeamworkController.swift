@@ -53,7 +53,7 @@ struct TeamworkController: RouteCollection {
         let user = try req.auth.require(UserModel.self)
         let posted = try PostedForm.read(req)
         let field = { (name: String) in posted.fields[name]?.first ?? "" }
-        let back = Self.safeReturn(field("retour"))
+        let back = SiteURL.queueReturn(field("retour"))
         return try await Refusal.redirecting(req, success: back, refused: back) {
             let dossiers = try await selection(req, user, ids: posted.fields["dossiers"] ?? [])
             let teamwork = Teamwork(database: req.db, now: Date())
@@ -98,13 +98,6 @@ struct TeamworkController: RouteCollection {
             throw DomainError.invalidForm(errors: ["dossiers": "Un des dossiers cochés n'est pas dans votre périmètre : rien n'a été fait."])
         }
         return visible.sorted { ($0.number ?? "") < ($1.number ?? "") }
-    }
-
-    /// Back to the queue the person came from, never elsewhere.
-    static func safeReturn(_ raw: String) -> String {
-        let queue = SiteURL.instruction.path
-        guard raw == queue || raw.hasPrefix(queue + "?"), !raw.contains("//"), !raw.contains("\\") else { return queue }
-        return raw
     }
 
     private func load(_ req: Request) async throws -> (UserModel, DossierModel) {

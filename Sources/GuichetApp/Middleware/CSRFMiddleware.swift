@@ -40,20 +40,3 @@ struct CSRFMiddleware: AsyncMiddleware {
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
-
-extension Data {
-    /// Base64 without padding, URL-safe: tokens that travel in links and form fields.
-    func base64URLEncodedString() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-}
-
-/// Single-use secrets sent by email: random, and stored only as their SHA-256.
-enum SecretToken {
-    static func make() -> String { Data([UInt8].random(count: 32)).base64URLEncodedString() }
-
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-}

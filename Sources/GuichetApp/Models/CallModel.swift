@@ -68,6 +68,9 @@ final class CallModel: Model, @unchecked Sendable {
 
     /// The stored scope, read as the domain's (national when unreadable).
     var callScope: CallScope { CallScope(stored: scope) ?? .national }
+
+    /// The last moment dossiers are accepted, as pages show it (the domain's rule).
+    var deadlineDay: Date { Call.deadlineDay(closingAt: closesAt) }
 }
 
 /// A theme of a call (`themes`).

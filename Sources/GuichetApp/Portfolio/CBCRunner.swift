@@ -15,12 +15,12 @@ public struct CBCRunner: Sendable {
         self.executable = executable
     }
 
-    /// Finds `cbc`: `GUICHET_CBC_PATH` if set, otherwise the first `cbc` on `PATH`, otherwise
-    /// `/usr/bin/cbc` (where Debian's coinor-cbc puts it).
+    /// Finds `cbc`: the configured path (`GUICHET_CBC_PATH`) if set, otherwise the first `cbc` on
+    /// the system's `PATH`, otherwise `/usr/bin/cbc` (where Debian's coinor-cbc puts it).
     /// - Throws: ``PortfolioError/solverMissing(path:)``.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws(PortfolioError) -> CBCRunner {
+    public static func locate(configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(PortfolioError) -> CBCRunner {
         let files = FileManager.default
-        if let configured = environment["GUICHET_CBC_PATH"], !configured.isEmpty {
+        if let configured, !configured.isEmpty {
             guard files.isExecutableFile(atPath: configured) else { throw .solverMissing(path: configured) }
             return CBCRunner(executable: URL(fileURLWithPath: configured))
         }

@@ -54,7 +54,7 @@ struct ApplicationService {
     /// Saves whatever is valid in a posted form; invalid fields keep their stored value and get
     /// their message. Uploaded files are checked by content, stored, scanned and recorded.
     func saveDraft(_ dossier: DossierModel, posted: PostedForm, user: UserModel) async throws -> SaveOutcome {
-        guard let status = DossierStatus(rawValue: dossier.status), [.draft, .incomplete].contains(status) else {
+        guard let status = DossierStatus(rawValue: dossier.status), status.isEditableByApplicant else {
             throw DomainError.transitionNotAllowed(action: "modifier", from: DossierStatus(rawValue: dossier.status) ?? .filed)
         }
         let call = try await CallRepository(database: database).load(dossier.$call.get(on: database))
@@ -123,7 +123,7 @@ struct ApplicationService {
     /// changes nothing. Returns the filed dossier.
     func file(_ dossier: DossierModel, user: UserModel) async throws -> DossierModel {
         let id = try dossier.requireID()
-        if let status = DossierStatus(rawValue: dossier.status), status != .draft, status != .incomplete, dossier.filedAt != nil {
+        if let status = DossierStatus(rawValue: dossier.status), !status.isEditableByApplicant, dossier.filedAt != nil {
             return dossier
         }
         let callModel = try await dossier.$call.get(on: database)

@@ -35,7 +35,7 @@ struct CommitteeBoard {
         let sessionID = try session.requireID()
         let staged = try await StagedDecisionModel.query(on: db).filter(\.$session.$id == sessionID).all()
         let stagedByDossier = Dictionary(staged.map { ($0.$dossier.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let decidable = [DossierStatus.reviewed.rawValue, DossierStatus.waitingList.rawValue]
+        let decidable = DossierLifecycle.statuses(from: .decide).map(\.rawValue)
         // An open session looks at what is still to decide; an applied one at what it decided.
         let query = DossierModel.query(on: db).filter(\.$call.$id == call.id).with(\.$organisation)
         if session.isOpen {

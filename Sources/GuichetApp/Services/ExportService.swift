@@ -86,7 +86,7 @@ struct ExportService {
         func date(_ value: Date?) -> Value { value.map { .text(ISO8601DateFormatter().string(from: $0)) } ?? .null }
         switch dataset {
         case .dossiers:
-            let assignees = try await InstructionController.names(Set(dossiers.compactMap(\.assigneeID)), database)
+            let assignees = try await StaffDirectory.names(Set(dossiers.compactMap(\.assigneeID)), on: database)
             let labels = try await Teamwork(database: database, now: Date()).labels(of: ids)
             let calls = Set(dossiers.map(\.$call.id))
             let themes = try await ThemeModel.query(on: database).filter(\.$call.$id ~~ Array(calls)).all()

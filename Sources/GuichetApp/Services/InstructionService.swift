@@ -67,7 +67,8 @@ struct InstructionService {
     /// Moves an eligible dossier into review, or a dossier under review to "reviewed".
     func advanceReview(_ dossier: DossierModel, by user: UserModel) async throws {
         try await recuse(user, on: dossier, action: "faire avancer l'instruction de ce dossier")
-        let action: DossierAction = dossier.status == DossierStatus.underReview.rawValue ? .completeReview : .startReview
+        let status = DossierStatus(rawValue: dossier.status) ?? .filed
+        let action: DossierAction = DossierLifecycle.statuses(from: .completeReview).contains(status) ? .completeReview : .startReview
         try await DossierService(database: database).apply(action, to: dossier.requireID(), by: Self.agent(user), now: now)
     }
 

@@ -38,7 +38,7 @@ struct PortfolioService {
     func propose(_ board: CommitteeBoard, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner) async throws -> Proposal {
         let ledger = try await ResultsService(database: database).ledger(board.call)
         let statement = board.statement
-        let candidates = board.rows.filter { [DossierStatus.reviewed, .waitingList].contains($0.domain.status) }
+        let candidates = board.rows.filter { DossierLifecycle.statuses(from: .decide).contains($0.domain.status) }
         let sessionID = try board.session.requireID()
         // Room: what remains, minus what the call's other open sessions propose.
         let others = try await StagedDecisionModel.query(on: database).join(parent: \.$session)
@@ -75,9 +75,8 @@ struct PortfolioService {
     /// Proposes for a whole call in retrospect (every reviewed dossier, envelopes at their amount in force).
     func retrospective(_ call: LoadedCall, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner) async throws -> Proposal {
         let ledger = try await ResultsService(database: database).ledger(call)
-        let reviewed: Set<String> = [DossierStatus.reviewed, .waitingList, .retained, .rejected, .agreementSigned, .paid, .reported]
-            .reduce(into: []) { $0.insert($1.rawValue) }
-        let models = try await DossierModel.query(on: database).filter(\.$call.$id == call.id).filter(\.$status ~~ Array(reviewed))
+        let models = try await DossierModel.query(on: database).filter(\.$call.$id == call.id)
+            .filter(\.$status ~~ DossierStatus.instructed.map(\.rawValue))
             .sort(\.$number).all()
         let scores = try await InstructionService.aggregates(models.compactMap(\.id), on: database)
         let names = Self.names(ledger)

@@ -15,13 +15,21 @@ struct AppError: AbortError, Sendable {
 }
 
 extension DomainError {
-    /// The HTTP status a refused rule answers with: 409 when the data's state forbids it, 422 when
-    /// the input breaks a rule.
+    /// The HTTP status a refused rule answers with: 409 when the data's state forbids it, 403 when
+    /// the person may not, 422 when the input breaks a rule. Every case is listed: a new one must
+    /// choose its status here.
     var httpStatus: HTTPResponseStatus {
         switch self {
-        case .transitionNotAllowed, .waveFrozen, .filingClosed, .filingNotOpen, .envelopeOverspent, .decisionRefused, .quorumNotReached, .publicationRefused: .conflict
-        case .actorNotAllowed, .outsideScope: .forbidden
-        default: .unprocessableEntity
+        case .transitionNotAllowed, .waveFrozen, .filingClosed, .filingNotOpen, .envelopeOverspent, .decisionRefused,
+             .quorumNotReached, .publicationRefused:
+            .conflict
+        case .actorNotAllowed, .outsideScope:
+            .forbidden
+        case .unknownTerritory, .invalidScope, .negativeAmount, .amountOverflow, .invalidAmount, .amountAboveRequest,
+             .envelopeTreeInconsistent, .invalidRevision, .missingData, .unknownTheme, .unknownWave, .invalidSiret, .invalidRNA,
+             .missingIdentifier, .invalidCSV, .invalidForm, .emptyFile, .fileTooLarge, .fileTypeNotAllowed, .conflictOfInterest,
+             .expertRequestClosed, .openDataInvalid, .invalidCallDefinition:
+            .unprocessableEntity
         }
     }
 }

@@ -149,4 +149,11 @@ enum SiteURL: Equatable {
         case .attachment(let dossier, let attachment): "/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
         }
     }
+
+    /// Back to the instruction queue the person came from (its filters kept), never elsewhere.
+    static func queueReturn(_ raw: String) -> String {
+        let queue = SiteURL.instruction.path
+        guard raw == queue || raw.hasPrefix(queue + "?"), !raw.contains("//"), !raw.contains("\\") else { return queue }
+        return raw
+    }
 }

@@ -58,7 +58,7 @@ struct CallPage: Encodable {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { Item(label: $0) }
         envelopes = ledger.lines.map { EnvelopeRow(label: $0.envelope.label, depth: $0.depth, amount: $0.envelope.currentAmount.formatted()) }
         opening = ParisTime.longDate(call.model.opensAt)
-        deadline = ParisTime.longDateTime(call.call.closesAt.addingTimeInterval(-60))
+        deadline = ParisTime.longDateTime(call.call.deadlineDay)
         do {
             try call.call.checkFilingOpen(at: now)
             open = true

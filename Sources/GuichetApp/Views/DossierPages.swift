@@ -54,7 +54,7 @@ struct DossierFormPage: Encodable {
         csrf = CSRFMiddleware.token(for: req)
         let id = try dossier.requireID()
         action = SiteURL.editDossier(id).path
-        deadline = ParisTime.longDateTime(call.closesAt.addingTimeInterval(-60))
+        deadline = ParisTime.longDateTime(call.deadlineDay)
         maxUpload = ByteSize.french(policy.maxBytes)
         let restored = form.submission(restoring: answers)
         let byID = Dictionary(attachments.compactMap { a in a.id.map { ($0.uuidString.lowercased(), a) } }, uniquingKeysWith: { a, _ in a })
@@ -160,8 +160,7 @@ struct DossierSummaryPage: Encodable {
         filedAt = dossier.filedAt.map { ParisTime.longDateTime($0) }
         digest = dossier.receiptDigest
         messagesURL = dossier.filedAt == nil ? nil : SiteURL.dossierMessages(id).path
-        let decided: Set<DossierStatus> = [.retained, .waitingList, .rejected, .agreementSigned, .paid, .reported]
-        decisionURL = decided.contains(status) ? SiteURL.decisionLetter(id).path : nil
+        decisionURL = DossierStatus.decided.contains(status) ? SiteURL.decisionLetter(id).path : nil
         var described: [String: String] = [:]
         for attachment in attachments {
             if let key = attachment.id?.uuidString.lowercased() { described[key] = "\(attachment.fileName) (\(ByteSize.french(Int(attachment.sizeBytes))))" }
@@ -170,7 +169,7 @@ struct DossierSummaryPage: Encodable {
             guard let value = answers[field.key], !value.isEmpty else { return nil }
             return Answer(label: field.label, value: field.displayText(value, attachments: described), section: field.section)
         }
-        let editable = status == .draft || status == .incomplete
+        let editable = status.isEditableByApplicant
         missing = editable ? form.validateForFiling(answers, territories: .france.within(call.model.callScope)).sorted { $0.key < $1.key }.map { key, message in
             FormPage.ErrorLink(href: SiteURL.editDossier(id).path + "#\(key)", message: "\(form.field(key)?.label ?? key) : \(message)")
         } : []
@@ -184,8 +183,8 @@ struct DossierSummaryPage: Encodable {
         editURL = editable ? SiteURL.editDossier(id).path : nil
         fileURL = editable && missing.isEmpty && !filingClosed ? SiteURL.fileDossier(id).path : nil
         receiptURL = dossier.filedAt != nil ? SiteURL.dossierReceipt(id).path : nil
-        withdrawURL = DossierStatus.beforeDecision.contains(status) ? SiteURL.withdrawDossier(id).path : nil
-        deadline = ParisTime.longDateTime(call.call.closesAt.addingTimeInterval(-60))
+        withdrawURL = DossierLifecycle.allows(.withdraw, from: status, by: .applicant) ? SiteURL.withdrawDossier(id).path : nil
+        deadline = ParisTime.longDateTime(call.call.deadlineDay)
         correction = status == .incomplete ? dossier.correctionMessage.map { message in
             "L'instruction demande un complément avant le \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "—") : \(message) Complétez le dossier puis déposez-le à nouveau."
         } : nil
@@ -236,7 +235,7 @@ struct DashboardPage: Encodable {
         var links: [FormPage.Link] = []
         if StaffDirectory.instructingRoles.contains(role) { links.append(.init(href: SiteURL.instruction.path, label: "Dossiers à instruire")) }
         if role == .expert { links.append(.init(href: SiteURL.expertRequests.path, label: "Demandes d'avis d'expert")) }
-        if CommitteeController.roles.contains(role) { links.append(.init(href: SiteURL.committee.path, label: "Comité de sélection")) }
+        if StaffDirectory.committeeRoles.contains(role) { links.append(.init(href: SiteURL.committee.path, label: "Comité de sélection")) }
         if role == .administrator {
             links.append(.init(href: SiteURL.adminCalls.path, label: "Appels à projets : créer, dupliquer, modifier, publier"))
             links.append(.init(href: SiteURL.adminStaff.path, label: "Comptes du personnel"))

@@ -27,7 +27,7 @@ struct HomePage: Encodable {
         var open: [CallItem] = [], upcoming: [CallItem] = [], closed: [CallItem] = []
         for call in calls {
             let phase = CallPhase(status: call.callStatus, opensAt: call.opensAt, closesAt: call.closesAt, now: now)
-            let deadline = ParisTime.longDateTime(call.closesAt.addingTimeInterval(-60))
+            let deadline = ParisTime.longDateTime(call.deadlineDay)
             let results = call.id.flatMap { published[$0] }
             let figures = results.map { results in
                 [French.count(results.filed, "projet déposé", "projets déposés"),

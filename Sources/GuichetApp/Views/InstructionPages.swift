@@ -75,7 +75,7 @@ struct QueuePage: Encodable {
         return "\(hundredths / 100),\(rest < 10 ? "0" : "")\(rest)"
     }
 
-    init(_ req: Request, filters: InstructionController.Filters, page: Page<DossierModel>, counts: [String: Int],
+    init(_ req: Request, filters: InstructionQueue.Filters, page: Page<DossierModel>, counts: [String: Int],
          assignees: [UUID: String], groups: Set<String>?, scores: [UUID: (score: Int, spread: Int, count: Int)], extras: Extras) {
         labelOptions = [Option(value: "", label: "Toutes", selected: (filters.etiquette ?? "").isEmpty)]
             + extras.labelsInUse.map { Option(value: $0, label: $0, selected: filters.etiquette?.lowercased() == $0.lowercased()) }
@@ -84,7 +84,7 @@ struct QueuePage: Encodable {
             person.id.map { Option(value: $0.uuidString.lowercased(), label: person.displayName, selected: false) }
         }
         bulkURL = SiteURL.bulkActions.path
-        returnURL = TeamworkController.safeReturn(extras.currentURL)
+        returnURL = SiteURL.queueReturn(extras.currentURL)
         noteMin = filters.note_min.map(String.init) ?? ""
         noteMax = filters.note_max.map(String.init) ?? ""
         chrome = .make(req)
@@ -253,12 +253,32 @@ struct StaffDossierPage: Encodable {
         "update_staff": "Rôle ou périmètres modifiés", "close_staff": "Fermeture du compte", "reopen_staff": "Réouverture du compte",
     ]
 
+    /// The lifecycle's actions the page has a form for, offered as the domain allows them in the
+    /// dossier's status to the person's role (``DossierLifecycle/actions(from:by:)``), never restated.
     struct Actions: Encodable {
+        /// The actions this page can take.
+        static let forms: [DossierAction.Kind] = [.declareEligible, .declareIneligible, .requestCorrection, .startReview, .completeReview]
+
         let eligibilityURL: String?
         let correctionURL: String?
         let reviewURL: String?
         let reviewLabel: String?
         let opinionURL: String?
+        /// What is offered (for tests and the page's reading order).
+        let offered: [DossierAction.Kind]
+
+        init(status: DossierStatus, role: Role, base: String) {
+            let offered = DossierLifecycle.actions(from: status, by: role).filter(Self.forms.contains)
+            self.offered = offered
+            // One form decides eligibility either way.
+            eligibilityURL = offered.contains(.declareEligible) || offered.contains(.declareIneligible) ? base + "/recevabilite" : nil
+            correctionURL = offered.contains(.requestCorrection) ? base + "/complement" : nil
+            reviewURL = offered.contains(.startReview) || offered.contains(.completeReview) ? base + "/instruction" : nil
+            reviewLabel = offered.contains(.startReview) ? "Commencer l'instruction" : (offered.contains(.completeReview) ? "Clore l'instruction" : nil)
+            opinionURL = InstructionRules.opinionStatuses.contains(status) ? base + "/avis" : nil
+        }
+
+        enum CodingKeys: String, CodingKey { case eligibilityURL, correctionURL, reviewURL, reviewLabel, opinionURL }
     }
 
     struct OpinionLine: Encodable {
@@ -329,16 +349,13 @@ struct StaffDossierPage: Encodable {
         simulated = dossier.simulated
         let current = DossierStatus(rawValue: dossier.status) ?? .filed
         let base = SiteURL.staffDossier(id).path
-        actions = Actions(eligibilityURL: current == .filed ? base + "/recevabilite" : nil,
-                          correctionURL: current == .filed ? base + "/complement" : nil,
-                          reviewURL: [.eligible, .underReview].contains(current) ? base + "/instruction" : nil,
-                          reviewLabel: current == .eligible ? "Commencer l'instruction" : (current == .underReview ? "Clore l'instruction" : nil),
-                          opinionURL: InstructionRules.opinionStatuses.contains(current) ? base + "/avis" : nil)
+        let role = req.auth.get(UserModel.self).flatMap { Role(rawValue: $0.role) } ?? .instructor
+        actions = Actions(status: current, role: role, base: base)
         expertURL = InstructionRules.expertStatuses.contains(current) && !services.isEmpty ? base + "/expertise" : nil
         let proposed = ExpertService.proposedService(call: call.model, theme: dossier.themeCode)
         self.services = services.map { Colleague(id: $0, name: $0 == proposed ? "\($0) (proposé pour cette thématique)" : $0, current: $0 == proposed) }
         self.expertRequests = conflicted ? [] : expertRequests.map { request in
-            let line = ExpertController.view(request, dossier: dossier)
+            let line = ExpertRequestView(request, dossier: dossier)
             return ExpertLine(service: line.service, question: line.question, due: line.due, status: line.status, answer: line.answer,
                               revokeURL: request.status == "pending" ? base + "/expertise/\(request.id?.uuidString.lowercased() ?? "")/revoquer" : nil)
         }

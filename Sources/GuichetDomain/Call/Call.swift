@@ -100,7 +100,11 @@ public struct Call: Sendable {
     }
 
     /// The last day dossiers are accepted, as people say it (the day before ``closesAt`` in Paris).
-    public var deadlineDay: Date { closesAt.addingTimeInterval(-1) }
+    public var deadlineDay: Date { Self.deadlineDay(closingAt: closesAt) }
+
+    /// The last moment dossiers are accepted, as pages show it: the second before the call closes
+    /// (a call closing at midnight is shown as closing on the day before, at 23 h 59).
+    public static func deadlineDay(closingAt closesAt: Date) -> Date { closesAt.addingTimeInterval(-1) }
 
     /// Checks that a scope lies within the call's region, for a regional call, and within its
     /// département, for a départemental call.

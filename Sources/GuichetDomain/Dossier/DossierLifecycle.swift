@@ -14,23 +14,47 @@ public enum DossierAction: Sendable, Equatable {
     case recordReport
     case withdraw(reason: String)
 
-    /// Stable code of the action, as written in the audit log.
-    public var code: String {
+    /// An action without its data: what a page offers, what a service asks the lifecycle about.
+    /// Its raw value is the action's stable code, as written in the audit log.
+    public enum Kind: String, Sendable, CaseIterable {
+        case file
+        case requestCorrection = "request_correction"
+        case declareEligible = "declare_eligible"
+        case declareIneligible = "declare_ineligible"
+        case startReview = "start_review"
+        case completeReview = "complete_review"
+        case decide
+        case signAgreement = "sign_agreement"
+        case recordPayment = "record_payment"
+        case recordReport = "record_report"
+        case withdraw
+    }
+
+    /// The action's kind.
+    public var kind: Kind {
         switch self {
-        case .file: "file"
-        case .requestCorrection: "request_correction"
-        case .declareEligible: "declare_eligible"
-        case .declareIneligible: "declare_ineligible"
-        case .startReview: "start_review"
-        case .completeReview: "complete_review"
-        case .decide: "decide"
-        case .signAgreement: "sign_agreement"
-        case .recordPayment: "record_payment"
-        case .recordReport: "record_report"
-        case .withdraw: "withdraw"
+        case .file: .file
+        case .requestCorrection: .requestCorrection
+        case .declareEligible: .declareEligible
+        case .declareIneligible: .declareIneligible
+        case .startReview: .startReview
+        case .completeReview: .completeReview
+        case .decide: .decide
+        case .signAgreement: .signAgreement
+        case .recordPayment: .recordPayment
+        case .recordReport: .recordReport
+        case .withdraw: .withdraw
         }
     }
 
+    /// Stable code of the action, as written in the audit log.
+    public var code: String { kind.rawValue }
+
+    /// The action's French name, for error messages.
+    public var label: String { kind.label }
+}
+
+extension DossierAction.Kind {
     /// The action's French name, for error messages.
     public var label: String {
         switch self {
@@ -62,9 +86,9 @@ public struct DossierTransition: Sendable, Equatable {
 public enum DossierLifecycle {
     /// The roles allowed to take each action. `system` may take all of them: it stands for an
     /// administrator's loader (demo, import) which replays a history decided elsewhere.
-    static func allowedRoles(_ action: DossierAction) -> Set<Role> {
+    public static func allowedRoles(_ kind: DossierAction.Kind) -> Set<Role> {
         let roles: Set<Role>
-        switch action {
+        switch kind {
         case .file, .recordReport: roles = [.applicant]
         case .withdraw: roles = [.applicant, .administrator]
         case .requestCorrection, .declareEligible, .declareIneligible, .startReview, .completeReview:
@@ -75,23 +99,48 @@ public enum DossierLifecycle {
         return roles.union([.system])
     }
 
-    /// The statuses an action may start from, and the status it leads to.
-    static func route(_ action: DossierAction) -> (from: Set<DossierStatus>, to: DossierStatus) {
-        switch action {
-        case .file: ([.draft, .incomplete], .filed)
-        case .requestCorrection: ([.filed], .incomplete)
-        case .declareEligible: ([.filed], .eligible)
-        case .declareIneligible: ([.filed], .ineligible)
-        case .startReview: ([.eligible], .underReview)
-        case .completeReview: ([.underReview], .reviewed)
-        case .decide(let outcome):
-            // A waiting-list dossier is decided again in a later wave (the seed's second wave).
-            ([.reviewed, .waitingList], outcome.status)
-        case .signAgreement: ([.retained], .agreementSigned)
-        case .recordPayment: ([.agreementSigned], .paid)
-        case .recordReport: ([.paid], .reported)
-        case .withdraw: (DossierStatus.beforeDecision, .withdrawn)
+    /// The statuses an action may start from.
+    public static func statuses(from kind: DossierAction.Kind) -> Set<DossierStatus> {
+        switch kind {
+        case .file: [.draft, .incomplete]
+        case .requestCorrection, .declareEligible, .declareIneligible: [.filed]
+        case .startReview: [.eligible]
+        case .completeReview: [.underReview]
+        // A waiting-list dossier is decided again in a later wave (the seed's second wave).
+        case .decide: [.reviewed, .waitingList]
+        case .signAgreement: [.retained]
+        case .recordPayment: [.agreementSigned]
+        case .recordReport: [.paid]
+        case .withdraw: DossierStatus.beforeDecision
         }
+    }
+
+    /// The status an action leads to.
+    static func target(_ action: DossierAction) -> DossierStatus {
+        switch action {
+        case .file: .filed
+        case .requestCorrection: .incomplete
+        case .declareEligible: .eligible
+        case .declareIneligible: .ineligible
+        case .startReview: .underReview
+        case .completeReview: .reviewed
+        case .decide(let outcome): outcome.status
+        case .signAgreement: .agreementSigned
+        case .recordPayment: .paid
+        case .recordReport: .reported
+        case .withdraw: .withdrawn
+        }
+    }
+
+    /// Whether a person of this role may take this action on a dossier in this status (the
+    /// action's data and the call's dates are checked by ``transition(_:_:by:call:territories:now:)``).
+    public static func allows(_ kind: DossierAction.Kind, from status: DossierStatus, by role: Role) -> Bool {
+        statuses(from: kind).contains(status) && allowedRoles(kind).contains(role)
+    }
+
+    /// The actions a person of this role may take on a dossier in this status, in the lifecycle's order.
+    public static func actions(from status: DossierStatus, by role: Role) -> [DossierAction.Kind] {
+        DossierAction.Kind.allCases.filter { allows($0, from: status, by: role) }
     }
 
     /// Checks an action against the dossier's status, the actor's role and the action's data, and
@@ -107,11 +156,10 @@ public enum DossierLifecycle {
     public static func transition(_ dossier: Dossier, _ action: DossierAction, by actor: Agent,
                                   call: Call, territories: TerritoryCatalog = .france,
                                   now: Date) throws(DomainError) -> DossierTransition {
-        guard allowedRoles(action).contains(actor.role) else {
+        guard allowedRoles(action.kind).contains(actor.role) else {
             throw .actorNotAllowed(action: action.label, role: actor.role)
         }
-        let route = route(action)
-        guard route.from.contains(dossier.status) else {
+        guard statuses(from: action.kind).contains(dossier.status) else {
             throw .transitionNotAllowed(action: action.label, from: dossier.status)
         }
         var reason: String? = nil
@@ -140,7 +188,7 @@ public enum DossierLifecycle {
         case .declareEligible, .startReview, .completeReview, .signAgreement, .recordPayment, .recordReport:
             break
         }
-        return DossierTransition(action: action.code, from: dossier.status, to: route.to, reason: reason)
+        return DossierTransition(action: action.code, from: dossier.status, to: target(action), reason: reason)
     }
 
     private static func required(_ text: String, field: String, _ hint: String) throws(DomainError) -> String {

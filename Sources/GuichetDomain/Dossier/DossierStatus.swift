@@ -47,6 +47,15 @@ public enum DossierStatus: String, Sendable, Codable, CaseIterable {
     /// Whether the dossier is a laureate (retained or later).
     public var isLaureate: Bool { Self.laureate.contains(self) }
 
+    /// Statuses the committee has decided: retained (and every step after it), waiting list, rejected.
+    public static let decided: Set<DossierStatus> = laureate.union([.waitingList, .rejected])
+
+    /// Statuses of a dossier whose instruction is complete: awaiting a decision, or decided.
+    public static var instructed: Set<DossierStatus> { DossierLifecycle.statuses(from: .decide).union(decided) }
+
+    /// Whether the applicant may still change the answers (the statuses filing starts from).
+    public var isEditableByApplicant: Bool { DossierLifecycle.statuses(from: .file).contains(self) }
+
     /// Statuses before any committee decision: a dossier can be withdrawn only from these.
     public static let beforeDecision: Set<DossierStatus> = [.draft, .filed, .incomplete, .eligible, .underReview, .reviewed]
 }
