@@ -2,14 +2,14 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
     name: "Guichet",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "guichet", targets: ["guichet"]),
+        .executable(name: "guichet", targets: ["guichet"])
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
@@ -18,7 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3" ..< "5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
@@ -27,7 +27,9 @@ let package = Package(
     targets: [
         .target(
             name: "GuichetDomain",
-            resources: [.copy("Resources/cog"), .copy("Resources/scdl"), .copy("Resources/geo"), .copy("Resources/schemas")],
+            resources: [
+                .copy("Resources/cog"), .copy("Resources/scdl"), .copy("Resources/geo"), .copy("Resources/schemas"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -49,7 +51,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            resources: [.copy("Resources/Views"), .copy("Resources/Public"), .copy("Resources/Demo"), .copy("Resources/Calls")],
+            resources: [
+                .copy("Resources/Views"), .copy("Resources/Public"), .copy("Resources/Demo"), .copy("Resources/Calls"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -18,8 +18,10 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
         if let searchPath { postgres.searchPath = [searchPath] }
         // Several connections per event loop: a long transaction (a wave applied, a large import)
         // must not hold the only connection the loop's other requests wait for.
-        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
-                                    connectionPoolTimeout: .seconds(30)), as: .psql)
+        app.databases.use(
+            .postgres(
+                configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
+                connectionPoolTimeout: .seconds(30)), as: .psql)
     }
     app.migrations.add(GuichetMigrations.all)
     // Each state change written to the audit log queues its webhook deliveries, in its transaction.
@@ -32,8 +34,9 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     // expiry (SessionStore).
     app.sessions.use { _ in SessionStore(idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds) }
     app.sessions.configuration = SessionsConfiguration(cookieName: "guichet_session") { id in
-        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: 12 * 3600,
-                          path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        HTTPCookies.Value(
+            string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: 12 * 3600,
+            path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
     app.storage[ConfigurationKey.self] = config
     // The only outgoing requests are webhooks: they never follow a redirection (it could lead
@@ -45,9 +48,11 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.leaf.configuration.rootDirectory = AppResources.viewsDirectory
     // Views ship inside the module's bundle, which lives under `.build/` during development: the
     // hidden-path limit would refuse them, and the sandbox alone already confines reads to it.
-    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
-                                                  sandboxDirectory: AppResources.viewsDirectory,
-                                                  viewDirectory: AppResources.viewsDirectory))
+    app.leaf.sources = .singleSource(
+        NIOLeafFiles(
+            fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+            sandboxDirectory: AppResources.viewsDirectory,
+            viewDirectory: AppResources.viewsDirectory))
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.views.use(.leaf)
 
@@ -57,7 +62,8 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.middleware.use(SecurityHeadersMiddleware(httpsOnly: config.secureCookies))
     app.middleware.use(GuichetErrorMiddleware())
     app.middleware.use(RequestLimitsMiddleware())
-    app.middleware.use(StaticFilesMiddleware(files: FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil)))
+    app.middleware.use(
+        StaticFilesMiddleware(files: FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil)))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(OpenAccountAuthenticator())
     app.middleware.use(CSRFMiddleware())
@@ -95,7 +101,8 @@ extension Application {
     /// The configuration the application was built with.
     var guichetConfiguration: AppConfiguration {
         // `configure` stores it; a command run without it (never in practice) gets the defaults.
-        storage[ConfigurationKey.self] ?? (try? .fromEnvironment([:])) ?? AppConfiguration(database: .sqliteFile("guichet.sqlite"))
+        storage[ConfigurationKey.self] ?? (try? .fromEnvironment([:]))
+            ?? AppConfiguration(database: .sqliteFile("guichet.sqlite"))
     }
 }
 

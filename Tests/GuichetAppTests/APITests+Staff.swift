@@ -1,28 +1,32 @@
 import Crypto
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import NIOConcurrencyHelpers
 import Testing
 import Vapor
 import VaporTesting
 
+@testable import GuichetApp
+
 /// The staff's API with tokens, the OpenAPI document kept true, and webhooks.
 @Suite struct StaffAPITests {
     /// Creates a token on the token page and returns it.
     func token(_ browser: Browser, scopes: [APIScope]) async throws -> String {
         try await browser.get(SiteURL.apiTokens.path)
-        let page = try await browser.post(pairs: SiteURL.apiTokens.path, [("name", "Tableau de bord")] + scopes.map { ("scope", $0.rawValue) })
+        let page = try await browser.post(
+            pairs: SiteURL.apiTokens.path, [("name", "Tableau de bord")] + scopes.map { ("scope", $0.rawValue) })
         #expect(page.status == .created)
         let match = try #require(page.body.string.firstMatch(of: /<code>(gch_[A-Za-z0-9_-]{20,})<\/code>/))
         return String(match.1)
     }
 
     func get(_ app: Application, _ path: String, token: String?) async throws -> TestingHTTPResponse {
-        try await app.testing().sendRequest(.GET, path, beforeRequest: { req in
-            if let token { req.headers.bearerAuthorization = BearerAuthorization(token: token) }
-        })
+        try await app.testing().sendRequest(
+            .GET, path,
+            beforeRequest: { req in
+                if let token { req.headers.bearerAuthorization = BearerAuthorization(token: token) }
+            })
     }
 
     @Test func aTokenReadsWhatItsOwnerMayReadWithinItsScopes() async throws {
@@ -38,7 +42,10 @@ import VaporTesting
             let page = try JSONDecoder().decode(APIDossierPageProbe.self, from: Data(list.body.readableBytesView))
             #expect(page.total > 0)
             #expect(page.items.allSatisfy { $0.group == "departement:02" })
-            let nord = try #require(try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:59").filter(\.$filedAt != nil).first())
+            let nord = try #require(
+                try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:59").filter(
+                    \.$filedAt != nil
+                ).first())
             #expect(try await get(app, "/api/v1/dossiers/\(nord.requireID())", token: secret).status == .notFound)
             let mine = try #require(page.items.first)
             #expect(try await get(app, "/api/v1/dossiers/\(mine.id)", token: secret).status == .ok)
@@ -77,14 +84,18 @@ import VaporTesting
 
     @Test func theOpenAPIDocumentDescribesEveryAPIRouteAndNothingElse() async throws {
         try await withGuichet { app in
-            let registered = Set(app.routes.all.filter { $0.path.first?.description == "api" }.map { route in
-                "\(route.method.rawValue.lowercased()) /" + route.path.map { component in
-                    let text = component.description
-                    return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
-                }.joined(separator: "/")
-            })
+            let registered = Set(
+                app.routes.all.filter { $0.path.first?.description == "api" }.map { route in
+                    "\(route.method.rawValue.lowercased()) /"
+                        + route.path.map { component in
+                            let text = component.description
+                            return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
+                        }.joined(separator: "/")
+                })
             let documented = Set(OpenAPIDocument.operations.map { "\($0.method) \($0.path)" })
-            #expect(registered == documented, "missing: \(registered.subtracting(documented)), stale: \(documented.subtracting(registered))")
+            #expect(
+                registered == documented,
+                "missing: \(registered.subtracting(documented)), stale: \(documented.subtracting(registered))")
             let served = try await Browser(app).get("/api/v1/openapi.json")
             let json = try JSONValue.parse(Data(served.body.readableBytesView))
             #expect(json["openapi"]?.text == "3.1.0")
@@ -96,7 +107,8 @@ import VaporTesting
         try await withGuichet { app in
             let region = try await InstructionTests().staff(app, "dreets@exemple.fr", scopes: ["region:32"])
             let secret = try await token(region, scopes: APIScope.allCases)
-            let dossier = try #require(try await DossierModel.query(on: app.db).filter(\.$status == "reviewed").first()).requireID()
+            let dossier = try #require(try await DossierModel.query(on: app.db).filter(\.$status == "reviewed").first())
+                .requireID()
             let checker = SchemaChecker(document: try JSONValue.parse(try OpenAPIDocument.json()))
             for operation in OpenAPIDocument.operations {
                 let path = operation.path.replacingOccurrences(of: "{call}", with: "hdf-2021")
@@ -104,13 +116,17 @@ import VaporTesting
                 let answer = try await get(app, path, token: operation.secured ? secret : nil)
                 #expect(answer.status == .ok, "\(path)")
                 let body = try JSONValue.parse(Data(answer.body.readableBytesView))
-                let problems = checker.check(body, against: .object(["$ref": .string("#/components/schemas/\(operation.response)")]), at: path)
+                let problems = checker.check(
+                    body, against: .object(["$ref": .string("#/components/schemas/\(operation.response)")]), at: path)
                 #expect(problems.isEmpty, "\(problems.prefix(5))")
             }
             // Errors have the documented shape too.
             let missing = try await get(app, "/api/v1/calls/inconnu", token: nil)
-            #expect(checker.check(try JSONValue.parse(Data(missing.body.readableBytesView)),
-                                  against: .object(["$ref": .string("#/components/schemas/Error")]), at: "error").isEmpty)
+            #expect(
+                checker.check(
+                    try JSONValue.parse(Data(missing.body.readableBytesView)),
+                    against: .object(["$ref": .string("#/components/schemas/Error")]), at: "error"
+                ).isEmpty)
         }
     }
 }
@@ -127,25 +143,46 @@ struct APIDossierPageProbe: Decodable {
 
 /// A JSON value as the decoder reads it: booleans and numbers kept apart.
 indirect enum JSONValue: Decodable {
-    case null, bool(Bool), integer(Int64), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+    case null, bool(Bool), integer(Int64), number(Double), string(String), array([JSONValue]), object(
+        [String: JSONValue])
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
     }
 
     static func parse(_ data: Data) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: data) }
 
-    subscript(key: String) -> JSONValue? { if case .object(let o) = self { return o[key] }; return nil }
-    var text: String? { if case .string(let s) = self { return s }; return nil }
-    var list: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    var dictionary: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
+    subscript(key: String) -> JSONValue? {
+        if case .object(let o) = self { return o[key] }
+        return nil
+    }
+    var text: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+    var list: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+    var dictionary: [String: JSONValue]? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
 }
 
 /// A small JSON Schema checker for the subset the document uses: `$ref`, `type` (one or a list),
@@ -156,7 +193,9 @@ struct SchemaChecker {
     func check(_ value: JSONValue, against schema: JSONValue, at path: String) -> [String] {
         if let ref = schema["$ref"]?.text {
             let name = ref.replacingOccurrences(of: "#/components/schemas/", with: "")
-            guard let target = document["components"]?["schemas"]?[name] else { return ["\(path): unknown schema \(name)"] }
+            guard let target = document["components"]?["schemas"]?[name] else {
+                return ["\(path): unknown schema \(name)"]
+            }
             return check(value, against: target, at: path)
         }
         var problems: [String] = []
@@ -168,7 +207,9 @@ struct SchemaChecker {
             problems.append("\(path): \(text) not in enum")
         }
         if let object = value.dictionary {
-            for key in schema["required"]?.list?.compactMap(\.text) ?? [] where object[key] == nil { problems.append("\(path).\(key) missing") }
+            for key in schema["required"]?.list?.compactMap(\.text) ?? [] where object[key] == nil {
+                problems.append("\(path).\(key) missing")
+            }
             let properties = schema["properties"]?.dictionary ?? [:]
             for (key, child) in object {
                 if let sub = properties[key] {
@@ -181,14 +222,18 @@ struct SchemaChecker {
             }
         }
         if let array = value.list, let items = schema["items"] {
-            for (index, element) in array.prefix(50).enumerated() { problems += check(element, against: items, at: "\(path)[\(index)]") }
+            for (index, element) in array.prefix(50).enumerated() {
+                problems += check(element, against: items, at: "\(path)[\(index)]")
+            }
         }
         return problems
     }
 
     static func matches(_ value: JSONValue, _ type: String) -> Bool {
         switch (type, value) {
-        case ("string", .string), ("integer", .integer), ("boolean", .bool), ("array", .array), ("object", .object), ("null", .null): true
+        case ("string", .string), ("integer", .integer), ("boolean", .bool), ("array", .array), ("object", .object),
+            ("null", .null):
+            true
         default: false
         }
     }

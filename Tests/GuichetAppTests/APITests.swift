@@ -1,8 +1,9 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 @Suite struct APITests {
     @Test func healthChecksTheDatabase() async throws {
@@ -16,7 +17,7 @@ import VaporTesting
 
     @Test func healthReportsAnUnreachableDatabase() async throws {
         try await withGuichet(demo: false) { app in
-            try await app.autoRevert() // the tables are gone: the check's query fails
+            try await app.autoRevert()  // the tables are gone: the check's query fails
             try await app.testing().test(.GET, SiteURL.health.path) { res in
                 #expect(res.status == .serviceUnavailable)
                 #expect(res.body.string.contains("database_unavailable"))
@@ -68,8 +69,10 @@ import VaporTesting
                 #expect(wave1.amountCents == 440_000_000)
                 #expect(wave1.themes.map(\.code) == ["alimentation", "acces-aux-droits", "insertion"])
                 #expect(wave1.themes.map(\.retained) == [19, 13, 5])
-                #expect(wave1.themes[0].territories.map(\.heading) ==
-                        ["Au niveau régional", "Dans l'Aisne", "Dans le Pas-de-Calais", "Dans la Somme", "Dans le Nord"])
+                #expect(
+                    wave1.themes[0].territories.map(\.heading) == [
+                        "Au niveau régional", "Dans l'Aisne", "Dans le Pas-de-Calais", "Dans la Somme", "Dans le Nord",
+                    ])
                 #expect(wave1.themes[1].territories.map(\.code) == ["32", "02", "60", "62", "80", "59"])
                 #expect(wave1.themes.flatMap(\.territories).flatMap(\.laureates).allSatisfy { $0.simulated })
                 #expect(body.waves.count == 1, "wave 2 is not published: it stays out of the public results")
@@ -93,8 +96,10 @@ import VaporTesting
 
     @Test func unknownIdsAnswer404InJSON() async throws {
         try await withGuichet { app in
-            for path in [SiteURL.apiCall(UUID().uuidString).path, SiteURL.apiCallResults("inconnu").path,
-                         SiteURL.apiCallResults("%00").path, "/api/v1/nothing"] {
+            for path in [
+                SiteURL.apiCall(UUID().uuidString).path, SiteURL.apiCallResults("inconnu").path,
+                SiteURL.apiCallResults("%00").path, "/api/v1/nothing",
+            ] {
                 try await app.testing().test(.GET, path) { res in
                     #expect(res.status == .notFound)
                     let body = try json(GuichetErrorMiddleware.ErrorBody.self, res)

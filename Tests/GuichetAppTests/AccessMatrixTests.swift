@@ -1,10 +1,11 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Who may reach what, route by route: every registered route × every role × own / other
 /// territory or organisation, with the status each cell must answer.
@@ -20,7 +21,8 @@ import VaporTesting
 /// A route registered without a line here fails ``everyRouteHasItsExpectations()``.
 @Suite struct AccessMatrixTests {
     enum Persona: String, CaseIterable {
-        case anonymous, applicant, instructor, regionalInstructor, expert, committeeMember, committeeChair, administrator
+        case anonymous, applicant, instructor, regionalInstructor, expert, committeeMember, committeeChair,
+            administrator
     }
 
     enum Cell: String, CaseIterable { case own, other }
@@ -55,7 +57,9 @@ import VaporTesting
         case administrators(HTTPStatus)
 
         func expected(_ persona: Persona, _ cell: Cell) -> HTTPStatus {
-            let staff: Set<Persona> = [.instructor, .regionalInstructor, .expert, .committeeMember, .committeeChair, .administrator]
+            let staff: Set<Persona> = [
+                .instructor, .regionalInstructor, .expert, .committeeMember, .committeeChair, .administrator,
+            ]
             switch self {
             case .everyone(let status): return status
             default: break
@@ -70,14 +74,18 @@ import VaporTesting
                 case .regionalInstructor, .administrator: return status
                 default: return .notFound
                 }
-            case .instructionQueue(let status): return [.instructor, .regionalInstructor, .administrator].contains(persona) ? status : .notFound
+            case .instructionQueue(let status):
+                return [.instructor, .regionalInstructor, .administrator].contains(persona) ? status : .notFound
             case .experts(let status): return persona == .expert && cell == .own ? status : .notFound
             case .expertQueue(let status): return persona == .expert ? status : .notFound
             case .staff(let status): return staff.contains(persona) ? status : .notFound
-            case .committee(let status): return [.committeeMember, .committeeChair, .administrator].contains(persona) ? status : .notFound
-            case .sessionOpeners(let status): return [.committeeChair, .administrator].contains(persona) ? status : .notFound
+            case .committee(let status):
+                return [.committeeMember, .committeeChair, .administrator].contains(persona) ? status : .notFound
+            case .sessionOpeners(let status):
+                return [.committeeChair, .administrator].contains(persona) ? status : .notFound
             case .sessionMembers(let status):
-                return [.committeeMember, .committeeChair, .administrator].contains(persona) && cell == .own ? status : .notFound
+                return [.committeeMember, .committeeChair, .administrator].contains(persona) && cell == .own
+                    ? status : .notFound
             case .administration(let status): return persona == .administrator ? status : .notFound
             case .administrators(let status): return persona == .administrator && cell == .own ? status : .notFound
             }
@@ -242,13 +250,27 @@ import VaporTesting
                 case ":id": id = organisation[cell]
                 case ":person": id = person[cell]
                 case ":session": id = session[cell]
-                case ":call": parts.append(PracticeCall.reference); continue
-                case ":section": parts.append(CallEditorSection.general.rawValue); continue
-                case ":version": parts.append("1"); continue
-                case ":file": parts.append("subventions.csv"); continue
-                case ":dataset": parts.append("avis.json"); continue
-                case ":job": parts.append(UUID().uuidString.lowercased()); continue
-                default: parts.append(part); continue
+                case ":call":
+                    parts.append(PracticeCall.reference)
+                    continue
+                case ":section":
+                    parts.append(CallEditorSection.general.rawValue)
+                    continue
+                case ":version":
+                    parts.append("1")
+                    continue
+                case ":file":
+                    parts.append("subventions.csv")
+                    continue
+                case ":dataset":
+                    parts.append("avis.json")
+                    continue
+                case ":job":
+                    parts.append(UUID().uuidString.lowercased())
+                    continue
+                default:
+                    parts.append(part)
+                    continue
                 }
                 parts.append(id?.uuidString.lowercased() ?? "manquant")
             }
@@ -261,39 +283,57 @@ import VaporTesting
         var fixture = Fixture()
         let helpers = InstructionActionTests()
         let (applicant, own) = try await helpers.filedDossier(app)
-        let (stranger, other) = try await helpers.filedDossier(app, email: "autre@exemple.fr", territory: "departement:59")
+        let (stranger, other) = try await helpers.filedDossier(
+            app, email: "autre@exemple.fr", territory: "departement:59")
         fixture.dossier = [.own: own, .other: other]
         fixture.organisation = [.own: applicant.organisationID, .other: stranger.organisationID]
         for (cell, id) in [(Cell.own, own), (.other, other)] {
-            fixture.attachment[cell] = try #require(try await AttachmentModel.query(on: app.db).filter(\.$dossier.$id == id).first()).requireID()
+            fixture.attachment[cell] = try #require(
+                try await AttachmentModel.query(on: app.db).filter(\.$dossier.$id == id).first()
+            ).requireID()
         }
         for (browser, id, cell) in [(applicant.browser, own, Cell.own), (stranger.browser, other, .other)] {
             try await browser.get(SiteURL.dossierMessages(id).path)
-            try await browser.postMultipart(SiteURL.dossierMessages(id).path, [("body", "Voici le budget.")], files: [("file", "budget.pdf", SampleFiles.pdf)])
-            fixture.messageAttachment[cell] = try #require(try await MessageAttachmentModel.query(on: app.db)
-                .join(parent: \.$message).filter(DossierMessageModel.self, \.$dossier.$id == id).first()).requireID()
+            try await browser.postMultipart(
+                SiteURL.dossierMessages(id).path, [("body", "Voici le budget.")],
+                files: [("file", "budget.pdf", SampleFiles.pdf)])
+            fixture.messageAttachment[cell] = try #require(
+                try await MessageAttachmentModel.query(on: app.db)
+                    .join(parent: \.$message).filter(DossierMessageModel.self, \.$dossier.$id == id).first()
+            ).requireID()
         }
         var browsers: [Persona: Browser] = [.applicant: applicant.browser]
         let staff = InstructionTests()
         browsers[.instructor] = try await staff.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
         browsers[.regionalInstructor] = try await staff.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
-        browsers[.expert] = try await staff.staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
-        browsers[.committeeMember] = try await staff.staff(app, "membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
-        browsers[.committeeChair] = try await staff.staff(app, "president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
-        browsers[.administrator] = try await staff.staff(app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
+        browsers[.expert] = try await staff.staff(
+            app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
+        browsers[.committeeMember] = try await staff.staff(
+            app, "membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
+        browsers[.committeeChair] = try await staff.staff(
+            app, "president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
+        browsers[.administrator] = try await staff.staff(
+            app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
         // The accounts administered: one inside the administrator's region, one outside.
         _ = try await staff.staff(app, "ddets80@exemple.fr", scopes: ["departement:80"])
         _ = try await staff.staff(app, "idf@exemple.fr", scopes: ["region:11"])
         func user(_ email: String) async throws -> UserModel {
             try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
         }
-        fixture.person = [.own: try await user("ddets80@exemple.fr").requireID(), .other: try await user("idf@exemple.fr").requireID()]
+        fixture.person = [
+            .own: try await user("ddets80@exemple.fr").requireID(),
+            .other: try await user("idf@exemple.fr").requireID(),
+        ]
         let expertService = ExpertService(database: app.db, configuration: app.guichetConfiguration, now: Date())
         let asker = try await user("dreets@exemple.fr")
         for (cell, id, service) in [(Cell.own, own, "DRAAF"), (.other, other, "ARS")] {
             let dossier = try #require(try await DossierModel.find(id, on: app.db))
-            try await expertService.request(dossier, service: service, question: "Votre avis ?", dueOn: Date().addingTimeInterval(10 * 86_400), by: asker)
-            fixture.request[cell] = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first()).requireID()
+            try await expertService.request(
+                dossier, service: service, question: "Votre avis ?", dueOn: Date().addingTimeInterval(10 * 86_400),
+                by: asker)
+            fixture.request[cell] = try #require(
+                try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first()
+            ).requireID()
         }
         // Two committee sessions: the committee personas sit in the first (the practice call's, in
         // the region); the second is another region's, on a call of Île-de-France, with its own
@@ -310,7 +350,10 @@ import VaporTesting
         let committee = CommitteeService(database: app.db, configuration: app.guichetConfiguration, now: Date())
         for (cell, call, creator, chair, members, scope, dossierID) in [
             (Cell.own, practice, "admin32@exemple.fr", "president@exemple.fr", ["membre@exemple.fr"], "region:32", own),
-            (.other, idf, "admin11@exemple.fr", "autre-president@exemple.fr", ["autre-membre@exemple.fr"], "region:11", other),
+            (
+                .other, idf, "admin11@exemple.fr", "autre-president@exemple.fr", ["autre-membre@exemple.fr"],
+                "region:11", other
+            ),
         ] {
             var input = CommitteeService.NewSession()
             input.title = "Séance \(cell)"
@@ -349,9 +392,13 @@ import VaporTesting
 
     @Test func everyRouteHasItsExpectations() async throws {
         try await withGuichet { app in
-            let registered = Set(app.routes.all.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" })
+            let registered = Set(
+                app.routes.all.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" })
             let listed = Set(Self.matrix.map { "\($0.method.rawValue) \($0.route)" })
-            #expect(registered == listed, "routes without expectations, or expectations without a route: \(registered.symmetricDifference(listed).sorted())")
+            #expect(
+                registered == listed,
+                "routes without expectations, or expectations without a route: \(registered.symmetricDifference(listed).sorted())"
+            )
             #expect(Self.matrix.count == listed.count, "a route is listed twice")
         }
     }
@@ -362,7 +409,9 @@ import VaporTesting
             var failures: [String] = []
             var cells = 0
             for entry in Self.matrix {
-                let relative = entry.route.contains(":") && !entry.route.hasSuffix(":call") && entry.route != "/appels/:call/deposer"
+                let relative =
+                    entry.route.contains(":") && !entry.route.hasSuffix(":call")
+                    && entry.route != "/appels/:call/deposer"
                 for cell in relative ? Cell.allCases : [.own] {
                     let path = fixture.path(entry.route, cell) + entry.query
                     for persona in Persona.allCases {
@@ -371,18 +420,24 @@ import VaporTesting
                             // Each cell starts without earlier failures (the throttle counts per address and per IP).
                             try await LoginAttemptModel.query(on: app.db).delete()
                         }
-                        let response = entry.method == .GET ? try await browser.get(path) : try await browser.post(path, [:])
+                        let response =
+                            entry.method == .GET ? try await browser.get(path) : try await browser.post(path, [:])
                         cells += 1
                         // The API answers an anonymous caller 401 (JSON) where pages send it to the login page.
                         let page = entry.access.expected(persona, cell)
-                        let expected = persona == .anonymous && page == .seeOther && entry.route.hasPrefix("/api/") ? .unauthorized : page
+                        let expected =
+                            persona == .anonymous && page == .seeOther && entry.route.hasPrefix("/api/")
+                            ? .unauthorized : page
                         if response.status != expected {
-                            failures.append("\(entry.method) \(entry.route) [\(cell)] as \(persona): \(response.status.code), expected \(expected.code)")
+                            failures.append(
+                                "\(entry.method) \(entry.route) [\(cell)] as \(persona): \(response.status.code), expected \(expected.code)"
+                            )
                         }
                     }
                 }
             }
-            #expect(failures.isEmpty, "\(failures.count) of \(cells) cells differ:\n\(failures.joined(separator: "\n"))")
+            #expect(
+                failures.isEmpty, "\(failures.count) of \(cells) cells differ:\n\(failures.joined(separator: "\n"))")
             #expect(cells > 800)
         }
     }

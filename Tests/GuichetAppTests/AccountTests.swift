@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 @Suite struct AccountTests {
     let password = "une phrase assez longue"
@@ -12,8 +13,12 @@ import VaporTesting
     func confirmedAccount(_ app: Application, email: String = "asso@exemple.fr") async throws -> Browser {
         let browser = Browser(app)
         try await browser.get(SiteURL.signUp.path)
-        try await browser.post(SiteURL.signUp.path, ["display_name": "Marie Dupont", "email": email,
-                                                     "password": password, "password_confirmation": password])
+        try await browser.post(
+            SiteURL.signUp.path,
+            [
+                "display_name": "Marie Dupont", "email": email,
+                "password": password, "password_confirmation": password,
+            ])
         let mail = try #require(try await outbox(app, to: email).last)
         let token = try #require(linkToken(in: mail.bodyText, path: SiteURL.confirmEmail.path))
         try await browser.get(SiteURL.confirmEmail.path + "?jeton=" + token)
@@ -27,8 +32,12 @@ import VaporTesting
             #expect(form.status == .ok)
             #expect(browser.csrf != nil)
             #expect(form.body.string.contains(#"<label for="email">"#))
-            let done = try await browser.post(SiteURL.signUp.path, ["display_name": "Marie Dupont", "email": " Asso@Exemple.FR ",
-                                                                   "password": password, "password_confirmation": password])
+            let done = try await browser.post(
+                SiteURL.signUp.path,
+                [
+                    "display_name": "Marie Dupont", "email": " Asso@Exemple.FR ",
+                    "password": password, "password_confirmation": password,
+                ])
             #expect(done.status == .ok)
             #expect(done.visibleText.contains("Vérifiez votre messagerie"))
             let user = try #require(try await UserModel.query(on: app.db).first())
@@ -56,16 +65,37 @@ import VaporTesting
             let browser = Browser(app)
             try await browser.get(SiteURL.signUp.path)
             let cases: [([String: String], String, String)] = [
-                (["display_name": "Marie", "email": "pas-une-adresse", "password": password, "password_confirmation": password],
-                 "email", "Adresse électronique invalide"),
-                (["display_name": "Marie", "email": "a@b.fr", "password": "court", "password_confirmation": "court"],
-                 "password", "au moins 12 caractères"),
-                (["display_name": "Marie", "email": "a@b.fr", "password": password, "password_confirmation": password + "x"],
-                 "password_confirmation", "La confirmation ne correspond pas"),
-                (["display_name": "  ", "email": "a@b.fr", "password": password, "password_confirmation": password],
-                 "display_name", "Indiquez votre nom"),
-                (["display_name": "Marie", "email": "a@b.fr", "password": String(repeating: "é", count: 40),
-                  "password_confirmation": String(repeating: "é", count: 40)], "password", "trop long"),
+                (
+                    [
+                        "display_name": "Marie", "email": "pas-une-adresse", "password": password,
+                        "password_confirmation": password,
+                    ],
+                    "email", "Adresse électronique invalide"
+                ),
+                (
+                    [
+                        "display_name": "Marie", "email": "a@b.fr", "password": "court",
+                        "password_confirmation": "court",
+                    ],
+                    "password", "au moins 12 caractères"
+                ),
+                (
+                    [
+                        "display_name": "Marie", "email": "a@b.fr", "password": password,
+                        "password_confirmation": password + "x",
+                    ],
+                    "password_confirmation", "La confirmation ne correspond pas"
+                ),
+                (
+                    ["display_name": "  ", "email": "a@b.fr", "password": password, "password_confirmation": password],
+                    "display_name", "Indiquez votre nom"
+                ),
+                (
+                    [
+                        "display_name": "Marie", "email": "a@b.fr", "password": String(repeating: "é", count: 40),
+                        "password_confirmation": String(repeating: "é", count: 40),
+                    ], "password", "trop long"
+                ),
             ]
             for (form, field, message) in cases {
                 let res = try await browser.post(SiteURL.signUp.path, form)
@@ -85,8 +115,12 @@ import VaporTesting
             _ = try await confirmedAccount(app)
             let other = Browser(app)
             try await other.get(SiteURL.signUp.path)
-            let res = try await other.post(SiteURL.signUp.path, ["display_name": "Intrus", "email": "asso@exemple.fr",
-                                                                 "password": "un autre mot de passe", "password_confirmation": "un autre mot de passe"])
+            let res = try await other.post(
+                SiteURL.signUp.path,
+                [
+                    "display_name": "Intrus", "email": "asso@exemple.fr",
+                    "password": "un autre mot de passe", "password_confirmation": "un autre mot de passe",
+                ])
             #expect(res.status == .ok)
             #expect(res.visibleText.contains("Vérifiez votre messagerie"))
             #expect(try await UserModel.query(on: app.db).count() == 1)
@@ -98,7 +132,9 @@ import VaporTesting
         try await withGuichet(demo: false) { app in
             let browser = Browser(app)
             try await browser.get(SiteURL.signUp.path)
-            let form = ["display_name": "Marie", "email": "a@b.fr", "password": password, "password_confirmation": password]
+            let form = [
+                "display_name": "Marie", "email": "a@b.fr", "password": password, "password_confirmation": password,
+            ]
             for token in [nil, "faux-jeton"] {
                 var fields = form
                 fields["_csrf"] = token
@@ -155,8 +191,10 @@ import VaporTesting
         try await withGuichet(demo: false) { app in
             let browser = try await confirmedAccount(app)
             try await browser.get(SiteURL.login.path)
-            let wrong = try await browser.post(SiteURL.login.path, ["email": "asso@exemple.fr", "password": "mauvais mot de passe"])
-            let unknown = try await browser.post(SiteURL.login.path, ["email": "personne@exemple.fr", "password": password])
+            let wrong = try await browser.post(
+                SiteURL.login.path, ["email": "asso@exemple.fr", "password": "mauvais mot de passe"])
+            let unknown = try await browser.post(
+                SiteURL.login.path, ["email": "personne@exemple.fr", "password": password])
             #expect(wrong.status == .unauthorized && unknown.status == .unauthorized)
             #expect(wrong.visibleText.contains("Adresse ou mot de passe incorrect."))
             #expect(unknown.visibleText.contains("Adresse ou mot de passe incorrect."))
@@ -168,8 +206,12 @@ import VaporTesting
         try await withGuichet(demo: false) { app in
             let browser = Browser(app)
             try await browser.get(SiteURL.signUp.path)
-            try await browser.post(SiteURL.signUp.path, ["display_name": "Marie", "email": "a@b.fr", "password": password,
-                                                         "password_confirmation": password])
+            try await browser.post(
+                SiteURL.signUp.path,
+                [
+                    "display_name": "Marie", "email": "a@b.fr", "password": password,
+                    "password_confirmation": password,
+                ])
             try await browser.get(SiteURL.login.path)
             let res = try await browser.post(SiteURL.login.path, ["email": "a@b.fr", "password": password])
             #expect(res.status == .forbidden)
@@ -183,12 +225,17 @@ import VaporTesting
             let browser = try await confirmedAccount(app)
             try await browser.get(SiteURL.login.path)
             for _ in 0..<LoginThrottle.freeFailures {
-                #expect(try await browser.post(SiteURL.login.path, ["email": "asso@exemple.fr", "password": "non non non non"]).status == .unauthorized)
+                #expect(
+                    try await browser.post(
+                        SiteURL.login.path, ["email": "asso@exemple.fr", "password": "non non non non"]
+                    ).status == .unauthorized)
             }
-            let blocked = try await browser.post(SiteURL.login.path, ["email": "asso@exemple.fr", "password": password])
+            let blocked = try await browser.post(
+                SiteURL.login.path, ["email": "asso@exemple.fr", "password": password])
             #expect(blocked.status == .tooManyRequests)
             #expect(blocked.visibleText.contains("Trop de tentatives"))
-            let row = try #require(try await LoginAttemptModel.query(on: app.db).filter(\.$key == "email:asso@exemple.fr").first())
+            let row = try #require(
+                try await LoginAttemptModel.query(on: app.db).filter(\.$key == "email:asso@exemple.fr").first())
             #expect(row.failures == LoginThrottle.freeFailures)
         }
     }
@@ -209,17 +256,26 @@ import VaporTesting
 
             let form = try await browser.get(SiteURL.resetPassword.path + "?jeton=" + token)
             #expect(form.status == .ok)
-            let short = try await browser.post(SiteURL.resetPassword.path, ["jeton": token, "password": "court", "password_confirmation": "court"])
+            let short = try await browser.post(
+                SiteURL.resetPassword.path, ["jeton": token, "password": "court", "password_confirmation": "court"])
             #expect(short.status == .unprocessableEntity)
             let newPassword = "un tout nouveau mot de passe"
-            let done = try await browser.post(SiteURL.resetPassword.path, ["jeton": token, "password": newPassword,
-                                                                          "password_confirmation": newPassword])
+            let done = try await browser.post(
+                SiteURL.resetPassword.path,
+                [
+                    "jeton": token, "password": newPassword,
+                    "password_confirmation": newPassword,
+                ])
             #expect(done.status == .seeOther)
             #expect(try await browser.get(SiteURL.resetPassword.path + "?jeton=" + token).status == .gone)
 
             try await browser.get(SiteURL.login.path)
-            #expect(try await browser.post(SiteURL.login.path, ["email": "asso@exemple.fr", "password": password]).status == .unauthorized)
-            #expect(try await browser.post(SiteURL.login.path, ["email": "asso@exemple.fr", "password": newPassword]).status == .seeOther)
+            #expect(
+                try await browser.post(SiteURL.login.path, ["email": "asso@exemple.fr", "password": password]).status
+                    == .unauthorized)
+            #expect(
+                try await browser.post(SiteURL.login.path, ["email": "asso@exemple.fr", "password": newPassword]).status
+                    == .seeOther)
         }
     }
 

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 @Suite struct ApplicationJourneyTests {
     func dossier(_ app: Application, _ id: UUID) async throws -> DossierModel {
@@ -27,10 +28,12 @@ import VaporTesting
             #expect(form.body.string.contains(#"enctype="multipart/form-data""#))
             #expect(form.body.string.contains(#"<label for="title">"#))
             // Save a partial draft, then the rest with files.
-            let partial = try await browser.postMultipart(SiteURL.editDossier(id).path, [("title", "Épicerie mobile"), ("next", "draft")])
+            let partial = try await browser.postMultipart(
+                SiteURL.editDossier(id).path, [("title", "Épicerie mobile"), ("next", "draft")])
             #expect(partial.status == .seeOther)
             #expect(try await dossier(app, id).title == "Épicerie mobile")
-            let full = try await browser.postMultipart(SiteURL.editDossier(id).path, completeAnswers + [("next", "summary")], files: completeFiles)
+            let full = try await browser.postMultipart(
+                SiteURL.editDossier(id).path, completeAnswers + [("next", "summary")], files: completeFiles)
             #expect(full.status == .seeOther)
             #expect(full.headers.first(name: .location) == SiteURL.dossierSummary(id).path)
             let stored = try await dossier(app, id)
@@ -54,7 +57,9 @@ import VaporTesting
             #expect(receipt.visibleText.contains("ESSAI-0001"))
             #expect(receipt.visibleText.contains(after.receiptDigest ?? "-"))
             #expect(try await outbox(app, to: "asso@exemple.fr").last?.kind == "receipt")
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "file").count() == 1)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "file")
+                    .count() == 1)
             let view = try await browser.get(SiteURL.dossier(id).path)
             #expect(view.status == .ok)
             #expect(view.visibleText.contains("Numéro : ESSAI-0001"))
@@ -67,8 +72,10 @@ import VaporTesting
             #expect(edit.status == .conflict)
             #expect(try await dossier(app, id).title == "Épicerie solidaire mobile à Laon")
             // Attachments are served with the type found in their content.
-            let attachment = try #require(try await AttachmentModel.query(on: app.db).filter(\.$fieldKey == "bank_details").first())
-            let download = try await browser.get(SiteURL.attachment(dossier: id, attachment: attachment.requireID()).path)
+            let attachment = try #require(
+                try await AttachmentModel.query(on: app.db).filter(\.$fieldKey == "bank_details").first())
+            let download = try await browser.get(
+                SiteURL.attachment(dossier: id, attachment: attachment.requireID()).path)
             #expect(download.status == .ok)
             #expect(download.headers.first(name: .contentType) == "image/png")
             #expect(download.headers.first(name: .contentDisposition)?.contains("attachment") == true)
@@ -79,15 +86,20 @@ import VaporTesting
         try await withGuichet { app in
             let applicant = try await Applicant.make(app)
             let id = try await applicant.startDossier()
-            try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
+            try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
             try await applicant.browser.get(SiteURL.dossierSummary(id).path)
             let first = try await applicant.browser.post(SiteURL.fileDossier(id).path, [:])
             let second = try await applicant.browser.post(SiteURL.fileDossier(id).path, [:])
             #expect(first.status == .seeOther && second.status == .seeOther)
             #expect(try await dossier(app, id).number == "ESSAI-0001")
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").filter(\.$entityID == id).count() == 1)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").filter(\.$entityID == id)
+                    .count() == 1)
             #expect(try await outbox(app).filter { $0.kind == "receipt" }.count == 1)
-            #expect(try await CallModel.query(on: app.db).filter(\.$reference == PracticeCall.reference).first()?.receiptCounter == 1)
+            #expect(
+                try await CallModel.query(on: app.db).filter(\.$reference == PracticeCall.reference).first()?
+                    .receiptCounter == 1)
         }
     }
 
@@ -142,7 +154,8 @@ import VaporTesting
             let form = try await applicant.browser.get(SiteURL.editDossier(id).path)
             #expect(form.body.string.contains("value=\"departement:02\""))
             #expect(!form.body.string.contains("value=\"departement:75\""))
-            let saved = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, answers, files: completeFiles)
+            let saved = try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, answers, files: completeFiles)
             #expect(saved.status == .unprocessableEntity)
             #expect(saved.visibleText.contains("Le département « 75 » n'est pas couvert par cet appel"))
             #expect(try await dossier(app, id).territoryCode != "75")
@@ -157,7 +170,8 @@ import VaporTesting
         try await withGuichet { app in
             let applicant = try await Applicant.make(app)
             let id = try await applicant.startDossier()
-            try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, completeAnswers, files: Array(completeFiles.dropLast()))
+            try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, completeAnswers, files: Array(completeFiles.dropLast()))
             let summary = try await applicant.browser.get(SiteURL.dossierSummary(id).path)
             #expect(summary.visibleText.contains("Relevé d'identité bancaire (RIB) : Ce champ est obligatoire."))
             #expect(try await applicant.browser.post(SiteURL.fileDossier(id).path, [:]).status == .unprocessableEntity)
@@ -169,7 +183,8 @@ import VaporTesting
         try await withGuichet { app in
             let applicant = try await Applicant.make(app)
             let id = try await applicant.startDossier()
-            try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
+            try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
             try await applicant.browser.get(SiteURL.dossierSummary(id).path)
             try await CallModel.query(on: app.db).filter(\.$reference == PracticeCall.reference)
                 .set(\.$closesAt, to: Date().addingTimeInterval(-60)).update()
@@ -185,16 +200,19 @@ import VaporTesting
         try await withGuichet(adjust: { $0.maxUploadBytes = 1_000 }) { app in
             let applicant = try await Applicant.make(app)
             let id = try await applicant.startDossier()
-            let renamed = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [],
-                                                                    files: [("statutes", "statuts.pdf", SampleFiles.text)])
+            let renamed = try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, [],
+                files: [("statutes", "statuts.pdf", SampleFiles.text)])
             #expect(renamed.status == .unprocessableEntity)
             #expect(renamed.visibleText.contains("n'est pas d'un type accepté"))
-            let big = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [],
-                                                                files: [("statutes", "statuts.pdf", SampleFiles.pdf + Data(count: 2_000))])
+            let big = try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, [],
+                files: [("statutes", "statuts.pdf", SampleFiles.pdf + Data(count: 2_000))])
             #expect(big.status == .unprocessableEntity)
             #expect(big.visibleText.contains("la limite est de 1 ko"))
-            let wrongKind = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [],
-                                                                      files: [("statutes", "statuts.png", SampleFiles.png)])
+            let wrongKind = try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, [],
+                files: [("statutes", "statuts.png", SampleFiles.png)])
             #expect(wrongKind.status == .unprocessableEntity)
             #expect(try await AttachmentModel.query(on: app.db).count() == 0)
         }
@@ -209,13 +227,15 @@ import VaporTesting
             let applicant = try await Applicant.make(app)
             let id = try await applicant.startDossier()
             let infected = SampleFiles.pdf + Data("EICAR-STANDARD-ANTIVIRUS-TEST-FILE".utf8)
-            let res = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [],
-                                                                files: [("statutes", "statuts.pdf", infected)])
+            let res = try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, [],
+                files: [("statutes", "statuts.pdf", infected)])
             #expect(res.status == .unprocessableEntity)
             #expect(res.visibleText.contains("contient un virus"))
             #expect(try await AttachmentModel.query(on: app.db).count() == 0)
-            let clean = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [],
-                                                                  files: [("statutes", "statuts.pdf", SampleFiles.pdf)])
+            let clean = try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, [],
+                files: [("statutes", "statuts.pdf", SampleFiles.pdf)])
             #expect(clean.status == .seeOther)
             #expect(try await AttachmentModel.query(on: app.db).first()?.scanStatus == "clean")
         }
@@ -228,21 +248,30 @@ import VaporTesting
             try await owner.browser.postMultipart(SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
             let attachment = try #require(try await AttachmentModel.query(on: app.db).first())
             let other = try await Applicant.make(app, email: "autre@exemple.fr", organisation: "Autre association")
-            for path in [SiteURL.dossier(id).path, SiteURL.editDossier(id).path, SiteURL.dossierSummary(id).path,
-                         SiteURL.dossierReceipt(id).path, SiteURL.attachment(dossier: id, attachment: try attachment.requireID()).path,
-                         "/dossiers/pas-un-identifiant"] {
+            for path in [
+                SiteURL.dossier(id).path, SiteURL.editDossier(id).path, SiteURL.dossierSummary(id).path,
+                SiteURL.dossierReceipt(id).path,
+                SiteURL.attachment(dossier: id, attachment: try attachment.requireID()).path,
+                "/dossiers/pas-un-identifiant",
+            ] {
                 #expect(try await other.browser.get(path).status == .notFound, "\(path)")
             }
             try await other.browser.get(SiteURL.account.path)
-            #expect(try await other.browser.postMultipart(SiteURL.editDossier(id).path, [("title", "Piraté")]).status == .notFound)
+            #expect(
+                try await other.browser.postMultipart(SiteURL.editDossier(id).path, [("title", "Piraté")]).status
+                    == .notFound)
             #expect(try await other.browser.post(SiteURL.fileDossier(id).path, [:]).status == .notFound)
             #expect(try await other.browser.post(SiteURL.withdrawDossier(id).path, ["reason": "x"]).status == .notFound)
             // Starting a dossier for an organisation one does not represent.
             try await other.browser.get(SiteURL.apply(PracticeCall.reference).path)
-            #expect(try await other.browser.post(SiteURL.apply(PracticeCall.reference).path,
-                                                 ["organisation": owner.organisationID.uuidString]).status == .notFound)
+            #expect(
+                try await other.browser.post(
+                    SiteURL.apply(PracticeCall.reference).path,
+                    ["organisation": owner.organisationID.uuidString]
+                ).status == .notFound)
             #expect(try await dossier(app, id).title == "Épicerie solidaire mobile à Laon")
-            #expect(try await DossierModel.query(on: app.db).filter(\.$createdBy == other.user.requireID()).count() == 0)
+            #expect(
+                try await DossierModel.query(on: app.db).filter(\.$createdBy == other.user.requireID()).count() == 0)
         }
     }
 
@@ -265,10 +294,12 @@ import VaporTesting
         try await withGuichet { app in
             let applicant = try await Applicant.make(app)
             let id = try await applicant.startDossier()
-            let res = try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [("title", "Sans jeton")], csrf: false)
+            let res = try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, [("title", "Sans jeton")], csrf: false)
             #expect(res.status == .forbidden)
             #expect(try await dossier(app, id).title == "")
-            #expect(try await applicant.browser.post(SiteURL.fileDossier(id).path, [:], csrf: false).status == .forbidden)
+            #expect(
+                try await applicant.browser.post(SiteURL.fileDossier(id).path, [:], csrf: false).status == .forbidden)
         }
     }
 
@@ -282,7 +313,9 @@ import VaporTesting
             #expect(try await dossier(app, id).status == "draft")
             try await applicant.browser.post(SiteURL.withdrawDossier(id).path, ["reason": "Projet abandonné"])
             #expect(try await dossier(app, id).status == "withdrawn")
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "withdraw").count() == 1)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "withdraw")
+                    .count() == 1)
         }
     }
 
@@ -291,9 +324,12 @@ import VaporTesting
             let applicant = try await Applicant.make(app)
             let page = try await applicant.browser.get(SiteURL.apply(DemoCall.reference).path)
             #expect(page.visibleText.contains("Le dépôt est clos"))
-            let res = try await applicant.browser.post(SiteURL.apply(DemoCall.reference).path, ["organisation": applicant.organisationID.uuidString])
+            let res = try await applicant.browser.post(
+                SiteURL.apply(DemoCall.reference).path, ["organisation": applicant.organisationID.uuidString])
             #expect(res.status == .conflict)
-            #expect(try await DossierModel.query(on: app.db).filter(\.$createdBy == applicant.user.requireID()).count() == 0)
+            #expect(
+                try await DossierModel.query(on: app.db).filter(\.$createdBy == applicant.user.requireID()).count() == 0
+            )
         }
     }
 }

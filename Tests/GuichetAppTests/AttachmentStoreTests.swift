@@ -1,6 +1,7 @@
 import Foundation
-@testable import GuichetApp
 import Testing
+
+@testable import GuichetApp
 
 @Suite struct AttachmentStoreTests {
     /// A stand-in for clamscan with its exit codes: 1 (infected) when the file holds the EICAR
@@ -61,7 +62,10 @@ import Testing
         let result = await withTaskGroup(of: AttachmentStore.ScanResult?.self) { group in
             group.addTask { await store.scan(sha256: AttachmentStore.sha256(data)) }
             // The scan is awaited, never blocking: other work goes on meanwhile.
-            group.addTask { try? await Task.sleep(for: .milliseconds(10)); return nil }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(10))
+                return nil
+            }
             var found: AttachmentStore.ScanResult?
             for await value in group where value != nil { found = value }
             return found
@@ -78,8 +82,18 @@ import Testing
         private var running = 0
         private(set) var most = 0
         private(set) var calls = 0
-        func enter() { lock.lock(); calls += 1; running += 1; most = max(most, running); lock.unlock() }
-        func leave() { lock.lock(); running -= 1; lock.unlock() }
+        func enter() {
+            lock.lock()
+            calls += 1
+            running += 1
+            most = max(most, running)
+            lock.unlock()
+        }
+        func leave() {
+            lock.lock()
+            running -= 1
+            lock.unlock()
+        }
     }
 
     @Test func printsRunOneAtATimeAndAFailureIsNotRetriedAtOnce() async throws {
@@ -100,11 +114,25 @@ import Testing
         #expect(counter.most == 1)
         let publication = UUID()
         struct Broken: Error {}
-        await #expect(throws: Broken.self) { try await queue.run(for: publication) { counter.enter(); counter.leave(); throw Broken() } }
+        await #expect(throws: Broken.self) {
+            try await queue.run(for: publication) {
+                counter.enter()
+                counter.leave()
+                throw Broken()
+            }
+        }
         let before = counter.calls
-        await #expect(throws: AppError.self) { try await queue.run(for: publication) { counter.enter(); counter.leave() } }
+        await #expect(throws: AppError.self) {
+            try await queue.run(for: publication) {
+                counter.enter()
+                counter.leave()
+            }
+        }
         #expect(counter.calls == before, "no new print during the cooldown")
-        try await queue.run(for: publication, now: Date().addingTimeInterval(PrintQueue.cooldown + 1)) { counter.enter(); counter.leave() }
+        try await queue.run(for: publication, now: Date().addingTimeInterval(PrintQueue.cooldown + 1)) {
+            counter.enter()
+            counter.leave()
+        }
         #expect(counter.calls == before + 1)
     }
 }

@@ -1,8 +1,9 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import SQLKit
 import Testing
+
+@testable import GuichetApp
 
 @Suite struct AuditLogTests {
     @Test func theDatabaseRefusesToUpdateOrDeleteAuditEntries() async throws {
@@ -23,8 +24,10 @@ import Testing
 
     @Test func appendingStillWorks() async throws {
         try await withGuichet(demo: false) { app in
-            let entry = AuditEntryModel(.init(at: Date(), actor: .system(), action: "test", entityType: "call",
-                                              entityID: UUID(), from: nil, to: nil, reason: nil))
+            let entry = AuditEntryModel(
+                .init(
+                    at: Date(), actor: .system(), action: "test", entityType: "call",
+                    entityID: UUID(), from: nil, to: nil, reason: nil))
             try await entry.create(on: app.db)
             #expect(try await AuditEntryModel.query(on: app.db).count() == 1)
         }

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Calls as files: the shipped ones load through the store and come back byte for byte; a call
 /// exported from one database and imported into another is the same call; faulty files are
@@ -35,7 +36,10 @@ import VaporTesting
             // The demo's call is its file, unchanged by replaying its history.
             #expect(exported == (try AppResources.callFile("hdf-2021")))
             // Importing it again changes nothing.
-            guard case .amend(_, let changes) = try await CallDefinitionStore(database: app.db).plan(CallDefinition.load(json: exported)) else {
+            guard
+                case .amend(_, let changes) = try await CallDefinitionStore(database: app.db).plan(
+                    CallDefinition.load(json: exported))
+            else {
                 Issue.record("the seed's call should exist")
                 return
             }
@@ -47,13 +51,17 @@ import VaporTesting
                 Issue.record("an empty database has no call")
                 return
             }
-            let (model, _) = try await CallDefinitionStore(database: app.db).save(definition, status: .published, by: Self.agent)
+            let (model, _) = try await CallDefinitionStore(database: app.db).save(
+                definition, status: .published, by: Self.agent)
             #expect(try await CallDefinitionStore(database: app.db).definition(of: model).json() == exported)
             let loaded = try await CallRepository(database: app.db).load(model)
             #expect(loaded.call.themes.count == 5)
             #expect(loaded.call.regionCode == "32")
             let ledger = try await ResultsService(database: app.db).ledger(loaded)
-            #expect(ledger.lines.map(\.envelope.currentAmount.cents) == [100_000_000_00, 33_333_333_33, 66_666_666_67, 6_600_000_00])
+            #expect(
+                ledger.lines.map(\.envelope.currentAmount.cents) == [
+                    100_000_000_00, 33_333_333_33, 66_666_666_67, 6_600_000_00,
+                ])
             let audit = try await AuditEntryModel.query(on: app.db).filter(\.$entityID == model.requireID()).all()
             #expect(audit.map(\.action) == ["create_call"])
         }
@@ -70,7 +78,8 @@ import VaporTesting
                 try await CallDefinitionStore(database: app.db).save(definition, by: Self.agent)
                 Issue.record("a faulty definition was stored")
             } catch let DomainError.invalidCallDefinition(issues) {
-                #expect(Set(issues.map(\.path)) == ["themes[5].code", "envelopes[3].owner.siret", "envelopes[2].revisions"])
+                #expect(
+                    Set(issues.map(\.path)) == ["themes[5].code", "envelopes[3].owner.siret", "envelopes[2].revisions"])
             }
             #expect(try await CallModel.query(on: app.db).count() == 0)
             #expect(try await EnvelopeModel.query(on: app.db).count() == 0)
@@ -84,16 +93,28 @@ import VaporTesting
             let id = try model.requireID()
             var definition = try await store.definition(of: model)
             definition.themes[1].label = "L'accès aux droits"
-            definition.form.fields[2].type = .choice(options: definition.themes.map { FormOption(value: $0.code, label: $0.label) })
-            definition.envelopes[3].revisions.append(.init(amountCents: 7_000_000_00, effectiveOn: "2021-05-01", reason: "Rallonge"))
+            definition.form.fields[2].type = .choice(
+                options: definition.themes.map { FormOption(value: $0.code, label: $0.label) })
+            definition.envelopes[3].revisions.append(
+                .init(amountCents: 7_000_000_00, effectiveOn: "2021-05-01", reason: "Rallonge"))
             let (saved, changes) = try await store.save(definition, by: Self.agent)
             #expect(try saved.requireID() == id)
-            #expect(changes.map(\.path) == ["envelopes[3].revisions[2]", "form.fields[2].options[1].label", "themes[1].label"])
-            let entry = try #require(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "amend_call").first())
-            #expect(entry.reason?.contains("themes[1].label : « L'accès aux droits et la lutte contre l'isolement » → « L'accès aux droits »") == true)
+            #expect(
+                changes.map(\.path) == [
+                    "envelopes[3].revisions[2]", "form.fields[2].options[1].label", "themes[1].label",
+                ])
+            let entry = try #require(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "amend_call")
+                    .first())
+            #expect(
+                entry.reason?.contains(
+                    "themes[1].label : « L'accès aux droits et la lutte contre l'isolement » → « L'accès aux droits »")
+                    == true)
             // Dossiers filed on form version 1 keep it; the changed form is version 2.
             #expect(try await CallRepository(database: app.db).currentForm(id)?.version == 2)
-            #expect(try await DossierModel.query(on: app.db).filter(\.$call.$id == id).filter(\.$formVersion != 1).count() == 0)
+            #expect(
+                try await DossierModel.query(on: app.db).filter(\.$call.$id == id).filter(\.$formVersion != 1).count()
+                    == 0)
             // The wave published in April 2021 cannot be rewritten.
             definition.waves[0].label = "Autre libellé"
             await #expect(throws: DomainError.self) { try await store.save(definition, by: Self.agent) }
@@ -103,7 +124,8 @@ import VaporTesting
     /// The demo is data loaded through the same door as any call: nothing in the product's code
     /// names it. Only `Demo/` (and the executable that installs it) may.
     @Test func productionCodeNeverNamesTheDemo() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let pattern = try Regex(#"\b(Demo[A-Z]\w*|Demo\.|PracticeCall)\b"#)
         var offenders: [String] = []
         for folder in ["Sources/GuichetApp", "Sources/GuichetDomain"] {

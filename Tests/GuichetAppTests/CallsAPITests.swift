@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// The calls in the API and on the home page: their status and dates for everyone, their full
 /// definition for the staff, the schema the definitions follow.
@@ -11,7 +12,8 @@ import VaporTesting
     @Test func theCallListGivesEachPublicCallsStatusPhaseAndDates() async throws {
         try await withGuichet { app in
             // A draft of another region is not listed.
-            let draft = try CallDefinition.load(json: AppResources.callFile("hdf-2021")).duplicated(reference: "bzh-2027", title: "Bretagne", scope: .region("53"))
+            let draft = try CallDefinition.load(json: AppResources.callFile("hdf-2021")).duplicated(
+                reference: "bzh-2027", title: "Bretagne", scope: .region("53"))
             try await CallDefinitionStore(database: app.db).save(draft, by: .system("Essai"))
             let answer = try await Browser(app).get(SiteURL.apiCalls.path)
             let body = try JSONDecoder().decode(CallListProbe.self, from: Data(answer.body.readableBytesView))
@@ -60,10 +62,12 @@ import VaporTesting
             let wide = try await api.token(aisne, scopes: [.callsRead])
             #expect(try await api.get(app, path, token: wide).status == .ok)
             // A draft of Brittany: its region's administrator reads it, the Aisne's instructor does not know it exists.
-            let draft = try CallDefinition.load(json: AppResources.callFile("hdf-2021")).duplicated(reference: "bzh-2027", title: "Bretagne", scope: .region("53"))
+            let draft = try CallDefinition.load(json: AppResources.callFile("hdf-2021")).duplicated(
+                reference: "bzh-2027", title: "Bretagne", scope: .region("53"))
             try await CallDefinitionStore(database: app.db).save(draft, by: .system("Essai"))
             #expect(try await aisne.get("/api/v1/calls/bzh-2027/definition").status == .notFound)
-            let brittany = try await InstructionTests().staff(app, "admin53@exemple.fr", role: .administrator, scopes: ["region:53"])
+            let brittany = try await InstructionTests().staff(
+                app, "admin53@exemple.fr", role: .administrator, scopes: ["region:53"])
             #expect(try await brittany.get("/api/v1/calls/bzh-2027/definition").status == .ok)
         }
     }
@@ -91,7 +95,9 @@ import VaporTesting
             #expect(home[closed.upperBound...].contains("37 projets retenus pour 4,4 M€"))
             #expect(!home.contains("Un brouillon"))
             // The seed's results stay at their address.
-            #expect(try await Browser(app).get(SiteURL.callResults("hdf-2021").path).visibleText.contains("19 projets retenus"))
+            #expect(
+                try await Browser(app).get(SiteURL.callResults("hdf-2021").path).visibleText.contains(
+                    "19 projets retenus"))
         }
     }
 }

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Fifty committee sessions apply their decisions at the same moment, through two server
 /// instances sharing the database, racing for the last euros of an envelope: exactly as many as
@@ -21,10 +22,12 @@ import VaporTesting
         }) { app in
             // setup: one chair, fifty one-member sessions of wave 2, each staging one decision.
             let chair = try await StaffDirectory(database: app.db).createStaff(
-                email: "president@exemple.fr", name: "Commissaire", role: .committeeChair, scopes: ["region:32"], password: nil,
+                email: "president@exemple.fr", name: "Commissaire", role: .committeeChair, scopes: ["region:32"],
+                password: nil,
                 hasher: app.password.async, now: Date())
             let member = try await StaffDirectory(database: app.db).createStaff(
-                email: "membre@exemple.fr", name: "Membre", role: .committeeMember, scopes: ["region:32"], password: nil,
+                email: "membre@exemple.fr", name: "Membre", role: .committeeMember, scopes: ["region:32"],
+                password: nil,
                 hasher: app.password.async, now: Date())
             let call = try await CallRepository(database: app.db).load(DemoCall.reference)
             let candidates = try await DossierModel.query(on: app.db).filter(\.$call.$id == call.id)
@@ -36,8 +39,10 @@ import VaporTesting
             let before = try await ResultsService(database: app.db).results(call, publishedOnly: false).ledger
             let hdf = try before.envelope(for: .regional(region: "32"))
             let committed = try #require(before.line(hdf.id)?.committed)
-            try await EnvelopeRevisionModel(envelopeID: hdf.id, amountCents: committed.cents + grant * Int64(Self.winners) + grant / 2,
-                                            effectiveOn: Date(), reason: "Réduite pour l'essai de concurrence").create(on: app.db)
+            try await EnvelopeRevisionModel(
+                envelopeID: hdf.id, amountCents: committed.cents + grant * Int64(Self.winners) + grant / 2,
+                effectiveOn: Date(), reason: "Réduite pour l'essai de concurrence"
+            ).create(on: app.db)
             var sessions: [CommitteeSessionModel] = []
             for dossier in candidates {
                 var input = CommitteeService.NewSession()
@@ -50,9 +55,11 @@ import VaporTesting
                 input.memberIDs = [try member.requireID()]
                 let session = try await service.create(input, call: call, by: chair)
                 let loaded = try await service.session(session.requireID(), for: chair)
-                try await service.setAttendance(loaded, present: [try chair.requireID(), try member.requireID()], by: chair)
+                try await service.setAttendance(
+                    loaded, present: [try chair.requireID(), try member.requireID()], by: chair)
                 let present = try await service.session(session.requireID(), for: chair)
-                try await service.stage(present, dossier: dossier, outcome: .retained(amount: try Money(cents: grant)), by: chair)
+                try await service.stage(
+                    present, dossier: dossier, outcome: .retained(amount: try Money(cents: grant)), by: chair)
                 sessions.append(try await service.session(session.requireID(), for: chair))
             }
             let second = try await Application.make(.testing)
@@ -64,7 +71,8 @@ import VaporTesting
                     let configuration = app.guichetConfiguration
                     group.addTask {
                         do {
-                            try await CommitteeService(database: database, configuration: configuration, now: Date()).apply(session, by: chair)
+                            try await CommitteeService(database: database, configuration: configuration, now: Date())
+                                .apply(session, by: chair)
                             return "applied"
                         } catch let error as DomainError {
                             return error.code
@@ -86,10 +94,16 @@ import VaporTesting
             #expect(line.committed.cents == committed.cents + grant * Int64(Self.winners))
             #expect(line.committed <= line.envelope.currentAmount)
             let wave2 = try #require(call.waves.first { $0.number == 2 })
-            #expect(try await DecisionModel.query(on: app.db).filter(\.$wave.$id == wave2.requireID()).count() == Self.winners)
-            #expect(try await DossierModel.query(on: app.db).filter(\.$id ~~ candidates.compactMap(\.id))
-                .filter(\.$status == DossierStatus.retained.rawValue).count() == Self.winners)
-            #expect(try await CommitteeSessionModel.query(on: app.db).filter(\.$id ~~ sessions.compactMap(\.id)).filter(\.$status == "applied").count() == Self.winners)
+            #expect(
+                try await DecisionModel.query(on: app.db).filter(\.$wave.$id == wave2.requireID()).count()
+                    == Self.winners)
+            #expect(
+                try await DossierModel.query(on: app.db).filter(\.$id ~~ candidates.compactMap(\.id))
+                    .filter(\.$status == DossierStatus.retained.rawValue).count() == Self.winners)
+            #expect(
+                try await CommitteeSessionModel.query(on: app.db).filter(\.$id ~~ sessions.compactMap(\.id)).filter(
+                    \.$status == "applied"
+                ).count() == Self.winners)
         }
     }
 }

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// The committee through its pages: a session, attendance, staged decisions, the wave applied.
 @Suite struct CommitteeTests {
@@ -26,29 +27,44 @@ import VaporTesting
         }
         let chairUser = try await user("president@exemple.fr"), memberUser = try await user("membre@exemple.fr")
         try await chair.get(SiteURL.newCommitteeSession.path)
-        let created = try await chair.postMultipart(SiteURL.committeeSessions.path, [
-            ("call", DemoCall.reference), ("wave", "2"), ("title", "Comité régional de juin"), ("held_on", "2021-06-03"),
-            ("scope", "region:32"), ("chair", try chairUser.requireID().uuidString), ("members", try memberUser.requireID().uuidString),
-            ("quorum", "2"),
-        ])
+        let created = try await chair.postMultipart(
+            SiteURL.committeeSessions.path,
+            [
+                ("call", DemoCall.reference), ("wave", "2"), ("title", "Comité régional de juin"),
+                ("held_on", "2021-06-03"),
+                ("scope", "region:32"), ("chair", try chairUser.requireID().uuidString),
+                ("members", try memberUser.requireID().uuidString),
+                ("quorum", "2"),
+            ])
         #expect(created.status == .seeOther)
         let location = try #require(created.headers.first(name: .location))
         let session = try #require(UUID(uuidString: String(location.split(separator: "/").last ?? "")))
         try await chair.get(location)
-        try await chair.post(pairs: location + "/presences", [("present", try chairUser.requireID().uuidString),
-                                                              ("present", try memberUser.requireID().uuidString)])
+        try await chair.post(
+            pairs: location + "/presences",
+            [
+                ("present", try chairUser.requireID().uuidString),
+                ("present", try memberUser.requireID().uuidString),
+            ])
         try await member.get(location)
         let call = try await CallRepository(database: app.db).load(DemoCall.reference)
         let dossiers = try await DossierModel.query(on: app.db).filter(\.$call.$id == call.id)
             .filter(\.$status == DossierStatus.reviewed.rawValue).sort(\.$number).range(0..<3).all()
-        return Committee(chair: chair, member: member, chairUser: chairUser, memberUser: memberUser, session: session, dossiers: dossiers)
+        return Committee(
+            chair: chair, member: member, chairUser: chairUser, memberUser: memberUser, session: session,
+            dossiers: dossiers)
     }
 
     @discardableResult
-    func stage(_ browser: Browser, _ committee: Committee, _ dossier: DossierModel, outcome: String, amount: String = "", motive: String = "")
-        async throws -> TestingHTTPResponse {
-        try await browser.post(SiteURL.committeeSession(committee.session).path + "/decisions",
-                               ["dossier": try dossier.requireID().uuidString, "outcome": outcome, "amount": amount, "motive": motive])
+    func stage(
+        _ browser: Browser, _ committee: Committee, _ dossier: DossierModel, outcome: String, amount: String = "",
+        motive: String = ""
+    )
+        async throws -> TestingHTTPResponse
+    {
+        try await browser.post(
+            SiteURL.committeeSession(committee.session).path + "/decisions",
+            ["dossier": try dossier.requireID().uuidString, "outcome": outcome, "amount": amount, "motive": motive])
     }
 
     @Test func aSessionStagesDecisionsThenAppliesThemAsAWave() async throws {
@@ -62,33 +78,44 @@ import VaporTesting
             #expect(board.visibleText.contains("Dossiers classés par note"))
             // act: the member prepares, the chair applies
             let amount = try Money(cents: first.requestedCents)
-            #expect(try await stage(c.member, c, first, outcome: "retained", amount: amount.decimalString).headers.first(name: "X-Guichet-Error") == nil)
+            #expect(
+                try await stage(c.member, c, first, outcome: "retained", amount: amount.decimalString).headers.first(
+                    name: "X-Guichet-Error") == nil)
             try await stage(c.member, c, second, outcome: "waiting_list")
-            try await stage(c.chair, c, third, outcome: "rejected", motive: "Le budget ne détaille pas les dépenses de personnel.")
+            try await stage(
+                c.chair, c, third, outcome: "rejected", motive: "Le budget ne détaille pas les dépenses de personnel.")
             #expect(try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == c.session).count() == 3)
             // Nothing is decided before the wave is applied.
             #expect(try await DossierModel.find(first.requireID(), on: app.db)?.status == "reviewed")
             // The board shows a hundred dossiers a page: narrow it to the first dossier's theme and territory.
-            let narrowed = SiteURL.committeeSession(c.session).path + "?theme=\(first.themeCode)&territoire=\(first.instructorGroup ?? "")"
+            let narrowed =
+                SiteURL.committeeSession(c.session).path
+                + "?theme=\(first.themeCode)&territoire=\(first.instructorGroup ?? "")"
             let staged = try await c.chair.get(narrowed)
             #expect(staged.visibleText.contains("retenu pour \(amount.formatted())"))
-            #expect(try await c.member.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:]).headers.first(name: "X-Guichet-Error") == "actor_not_allowed")
+            #expect(
+                try await c.member.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:]).headers.first(
+                    name: "X-Guichet-Error") == "actor_not_allowed")
             let applied = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
             // validate
             #expect(applied.headers.first(name: "X-Guichet-Error") == nil)
             #expect(try await DossierModel.find(first.requireID(), on: app.db)?.status == "retained")
             #expect(try await DossierModel.find(second.requireID(), on: app.db)?.status == "waiting_list")
             #expect(try await DossierModel.find(third.requireID(), on: app.db)?.status == "rejected")
-            let decision = try #require(try await DecisionModel.query(on: app.db).filter(\.$dossier.$id == third.requireID()).first())
+            let decision = try #require(
+                try await DecisionModel.query(on: app.db).filter(\.$dossier.$id == third.requireID()).first())
             #expect(decision.motive == "Le budget ne détaille pas les dépenses de personnel.")
             let minutes = try await c.chair.get(SiteURL.committeeMinutes(c.session).path)
             #expect(minutes.visibleText.contains("1 projet(s) retenu(s) pour \(amount.formatted())"))
             #expect(minutes.visibleText.contains("Présents (quorum : 2)"))
             #expect(!minutes.visibleText.contains("Projet de procès-verbal"))
-            let letter = try await c.chair.get(SiteURL.committeeLetter(session: c.session, dossier: third.requireID()).path)
+            let letter = try await c.chair.get(
+                SiteURL.committeeLetter(session: c.session, dossier: third.requireID()).path)
             #expect(letter.visibleText.contains("Le budget ne détaille pas les dépenses de personnel."))
             // The session is closed: nothing more is staged in it.
-            #expect(try await stage(c.chair, c, second, outcome: "waiting_list").headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(
+                try await stage(c.chair, c, second, outcome: "waiting_list").headers.first(name: "X-Guichet-Error")
+                    == "invalid_form")
             let statement = try await c.chair.get(SiteURL.envelopes(DemoCall.reference).path)
             #expect(statement.visibleText.contains("(ouverte)"))
             #expect(statement.visibleText.contains("Reste après propositions"))
@@ -101,10 +128,14 @@ import VaporTesting
             let dossier = c.dossiers[0]
             let requested = try Money(cents: dossier.requestedCents)
             // A granted amount above the request.
-            let above = try await stage(c.chair, c, dossier, outcome: "retained", amount: try Money(cents: dossier.requestedCents + 100).decimalString)
+            let above = try await stage(
+                c.chair, c, dossier, outcome: "retained",
+                amount: try Money(cents: dossier.requestedCents + 100).decimalString)
             #expect(above.headers.first(name: "X-Guichet-Error") == "amount_above_request")
             // A rejection without motive.
-            #expect(try await stage(c.chair, c, dossier, outcome: "rejected").headers.first(name: "X-Guichet-Error") == "missing_data")
+            #expect(
+                try await stage(c.chair, c, dossier, outcome: "rejected").headers.first(name: "X-Guichet-Error")
+                    == "missing_data")
             // A recused member: linked to the dossier's organisation.
             // The demo's organisations carry no identifier: give this one its RNA.
             let organisation = try await dossier.$organisation.get(on: app.db)
@@ -127,15 +158,22 @@ import VaporTesting
             let ledger = try await ResultsService(database: app.db).results(call, publishedOnly: false).ledger
             let hdf = try ledger.envelope(for: .regional(region: "32"))
             let committed = try #require(ledger.line(hdf.id)?.committed)
-            try await EnvelopeRevisionModel(envelopeID: hdf.id, amountCents: committed.cents + requested.cents - 1, effectiveOn: Date(),
-                                            reason: "Essai").create(on: app.db)
+            try await EnvelopeRevisionModel(
+                envelopeID: hdf.id, amountCents: committed.cents + requested.cents - 1, effectiveOn: Date(),
+                reason: "Essai"
+            ).create(on: app.db)
             let over = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
             #expect(over.headers.first(name: "X-Guichet-Error") == "decision_refused")
-            #expect(try await DecisionModel.query(on: app.db).filter(\.$dossier.$id ~~ c.dossiers.map { try $0.requireID() }).count() == 0)
+            #expect(
+                try await DecisionModel.query(on: app.db).filter(
+                    \.$dossier.$id ~~ c.dossiers.map { try $0.requireID() }
+                ).count() == 0)
             #expect(try await DossierModel.find(c.dossiers[1].requireID(), on: app.db)?.status == "reviewed")
             #expect(try await CommitteeSessionModel.find(c.session, on: app.db)?.status == "open")
             // Without the quorum, nothing is applied either.
-            try await c.chair.post(pairs: SiteURL.committeeSession(c.session).path + "/presences", [("present", try c.chairUser.requireID().uuidString)])
+            try await c.chair.post(
+                pairs: SiteURL.committeeSession(c.session).path + "/presences",
+                [("present", try c.chairUser.requireID().uuidString)])
             let quorum = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
             #expect(quorum.headers.first(name: "X-Guichet-Error") == "quorum_not_reached")
         }
@@ -144,13 +182,17 @@ import VaporTesting
     @Test func aPublishedWaveTakesNoSessionAndOutsidersSeeNothing() async throws {
         try await withGuichet { app in
             let c = try await open(app)
-            let refused = try await c.chair.postMultipart(SiteURL.committeeSessions.path, [
-                ("call", DemoCall.reference), ("wave", "1"), ("title", "Refaire la vague 1"), ("held_on", "2021-06-03"),
-                ("scope", "region:32"), ("chair", try c.chairUser.requireID().uuidString), ("quorum", "1"),
-            ])
+            let refused = try await c.chair.postMultipart(
+                SiteURL.committeeSessions.path,
+                [
+                    ("call", DemoCall.reference), ("wave", "1"), ("title", "Refaire la vague 1"),
+                    ("held_on", "2021-06-03"),
+                    ("scope", "region:32"), ("chair", try c.chairUser.requireID().uuidString), ("quorum", "1"),
+                ])
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.visibleText.contains("La vague 1 est publiée"))
-            let outsider = try await InstructionTests().staff(app, "autre-membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
+            let outsider = try await InstructionTests().staff(
+                app, "autre-membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
             #expect(try await outsider.get(SiteURL.committeeSession(c.session).path).status == .notFound)
             #expect(try await outsider.get(SiteURL.committeeMinutes(c.session).path).status == .notFound)
             #expect(try await outsider.get(SiteURL.newCommitteeSession.path).status == .notFound)
@@ -165,10 +207,12 @@ import VaporTesting
             let dossier = try #require(try await DossierModel.find(id, on: app.db))
             #expect(try await applicant.browser.get(SiteURL.decisionLetter(id).path).status == .notFound)
             // The decision taken as the committee would, through the service.
-            let chair = try await StaffDirectory(database: app.db).createStaff(email: "p@exemple.fr", name: "Commissaire", role: .committeeChair,
-                                                                              scopes: ["region:32"], password: nil, hasher: app.password.async, now: Date())
-            let member = try await StaffDirectory(database: app.db).createStaff(email: "m@exemple.fr", name: "Membre", role: .committeeMember,
-                                                                               scopes: ["region:32"], password: nil, hasher: app.password.async, now: Date())
+            let chair = try await StaffDirectory(database: app.db).createStaff(
+                email: "p@exemple.fr", name: "Commissaire", role: .committeeChair,
+                scopes: ["region:32"], password: nil, hasher: app.password.async, now: Date())
+            let member = try await StaffDirectory(database: app.db).createStaff(
+                email: "m@exemple.fr", name: "Membre", role: .committeeMember,
+                scopes: ["region:32"], password: nil, hasher: app.password.async, now: Date())
             dossier.status = DossierStatus.reviewed.rawValue
             try await dossier.save(on: app.db)
             let call = try await CallRepository(database: app.db).load(PracticeCall.reference)
@@ -182,10 +226,12 @@ import VaporTesting
             input.chairID = try chair.requireID()
             input.memberIDs = [try member.requireID()]
             let session = try await service.create(input, call: call, by: chair)
-            try await service.setAttendance(try await service.session(session.requireID(), for: chair),
-                                            present: [try chair.requireID(), try member.requireID()], by: chair)
-            try await service.stage(try await service.session(session.requireID(), for: chair), dossier: dossier,
-                                    outcome: .rejected(motive: "Hors du champ de l'appel."), by: chair)
+            try await service.setAttendance(
+                try await service.session(session.requireID(), for: chair),
+                present: [try chair.requireID(), try member.requireID()], by: chair)
+            try await service.stage(
+                try await service.session(session.requireID(), for: chair), dossier: dossier,
+                outcome: .rejected(motive: "Hors du champ de l'appel."), by: chair)
             try await service.apply(try await service.session(session.requireID(), for: chair), by: chair)
             let page = try await applicant.browser.get(SiteURL.dossier(id).path)
             #expect(page.visibleText.contains("Lettre de décision du comité"))
@@ -203,7 +249,8 @@ import VaporTesting
 
     @Test func administratorsReviseEnvelopesWithAReasonNeverBelowWhatIsCommitted() async throws {
         try await withGuichet { app in
-            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let admin = try await InstructionTests().staff(
+                app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let page = try await admin.get(SiteURL.envelopes(DemoCall.reference).path)
             #expect(page.status == .ok)
             #expect(page.visibleText.contains("6 600 000 €"))
@@ -212,14 +259,28 @@ import VaporTesting
             let hdf = try ledger.envelope(for: .regional(region: "32"))
             let root = try #require(ledger.lines.first?.envelope)
             let url = SiteURL.envelopes(DemoCall.reference).path + "/revisions"
-            let below = try await admin.post(url, ["envelope": hdf.id.uuidString, "amount": "1 000 000", "effective_on": "2021-06-01", "reason": "Coupe"])
+            let below = try await admin.post(
+                url,
+                ["envelope": hdf.id.uuidString, "amount": "1 000 000", "effective_on": "2021-06-01", "reason": "Coupe"])
             #expect(below.headers.first(name: "X-Guichet-Error") == "invalid_revision")
-            let noReason = try await admin.post(url, ["envelope": hdf.id.uuidString, "amount": "7 000 000", "effective_on": "2021-06-01", "reason": " "])
+            let noReason = try await admin.post(
+                url,
+                ["envelope": hdf.id.uuidString, "amount": "7 000 000", "effective_on": "2021-06-01", "reason": " "])
             #expect(noReason.headers.first(name: "X-Guichet-Error") == "invalid_revision")
-            let national = try await admin.post(url, ["envelope": root.id.uuidString, "amount": "200 000 000", "effective_on": "2021-06-01", "reason": "Plus"])
+            let national = try await admin.post(
+                url,
+                [
+                    "envelope": root.id.uuidString, "amount": "200 000 000", "effective_on": "2021-06-01",
+                    "reason": "Plus",
+                ])
             #expect(national.headers.first(name: "X-Guichet-Error") == "invalid_form")
             let before = try await EnvelopeRevisionModel.query(on: app.db).count()
-            let ok = try await admin.post(url, ["envelope": hdf.id.uuidString, "amount": "7 000 000", "effective_on": "2021-06-01", "reason": "Rallonge de juin"])
+            let ok = try await admin.post(
+                url,
+                [
+                    "envelope": hdf.id.uuidString, "amount": "7 000 000", "effective_on": "2021-06-01",
+                    "reason": "Rallonge de juin",
+                ])
             #expect(ok.headers.first(name: "X-Guichet-Error") == nil)
             #expect(try await EnvelopeRevisionModel.query(on: app.db).count() == before + 1)
             let json = try await admin.get(SiteURL.apiCallEnvelopes(DemoCall.reference).path)
@@ -231,20 +292,37 @@ import VaporTesting
             #expect(statement.waves == [1])
             // A new wave opens only once the latest is published, and only for the call's territory.
             let waves = SiteURL.envelopes(DemoCall.reference).path + "/vagues"
-            #expect(try await admin.post(waves, ["label": "", "announced_on": "2021-09-15"]).headers.first(name: "X-Guichet-Error") == "invalid_form")
-            let early = try await admin.post(waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"])
+            #expect(
+                try await admin.post(waves, ["label": "", "announced_on": "2021-09-15"]).headers.first(
+                    name: "X-Guichet-Error") == "invalid_form")
+            let early = try await admin.post(
+                waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"])
             #expect(early.headers.first(name: "X-Guichet-Error") == "invalid_form")
-            try await WaveModel.query(on: app.db).filter(\.$call.$id == call.id).filter(\.$number == 2).set(\.$publishedAt, to: Date()).update()
-            let elsewhere = try await InstructionTests().staff(app, "admin11@exemple.fr", role: .administrator, scopes: ["region:11"])
+            try await WaveModel.query(on: app.db).filter(\.$call.$id == call.id).filter(\.$number == 2).set(
+                \.$publishedAt, to: Date()
+            ).update()
+            let elsewhere = try await InstructionTests().staff(
+                app, "admin11@exemple.fr", role: .administrator, scopes: ["region:11"])
             try await elsewhere.get(SiteURL.envelopes(DemoCall.reference).path)
-            let foreign = try await elsewhere.post(waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"])
+            let foreign = try await elsewhere.post(
+                waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"])
             #expect(foreign.headers.first(name: "X-Guichet-Error") == "outside_scope" || foreign.status == .notFound)
             #expect(try await WaveModel.query(on: app.db).filter(\.$call.$id == call.id).count() == 2)
-            #expect(try await admin.post(waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"]).headers.first(name: "X-Guichet-Error") == nil)
-            #expect(try await WaveModel.query(on: app.db).filter(\.$call.$id == call.id).filter(\.$number == 3).count() == 1)
-            let member = try await InstructionTests().staff(app, "m@exemple.fr", role: .committeeMember, scopes: ["region:32"])
+            #expect(
+                try await admin.post(
+                    waves, ["label": "Troisième vague — septembre 2021", "announced_on": "2021-09-15"]
+                ).headers.first(name: "X-Guichet-Error") == nil)
+            #expect(
+                try await WaveModel.query(on: app.db).filter(\.$call.$id == call.id).filter(\.$number == 3).count() == 1
+            )
+            let member = try await InstructionTests().staff(
+                app, "m@exemple.fr", role: .committeeMember, scopes: ["region:32"])
             try await member.get(SiteURL.committee.path)
-            #expect(try await member.post(url, ["envelope": hdf.id.uuidString, "amount": "8 000 000", "effective_on": "2021-06-01", "reason": "x"]).status == .notFound)
+            #expect(
+                try await member.post(
+                    url,
+                    ["envelope": hdf.id.uuidString, "amount": "8 000 000", "effective_on": "2021-06-01", "reason": "x"]
+                ).status == .notFound)
         }
     }
 }
@@ -252,22 +330,28 @@ import VaporTesting
 @Suite struct DemoCommitteeTests {
     @Test func theDemoRecordsTheSixteenthOfAprilSessionAndOpensJunes() async throws {
         try await withGuichet { app in
-            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let admin = try await InstructionTests().staff(
+                app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let list = try await admin.get(SiteURL.committee.path)
             #expect(list.visibleText.contains("Comité régional de sélection — 16 avril 2021"))
             #expect(list.visibleText.contains("Comité régional de sélection — juin 2021"))
-            let april = try #require(try await CommitteeSessionModel.query(on: app.db).filter(\.$status == "applied").first())
+            let april = try #require(
+                try await CommitteeSessionModel.query(on: app.db).filter(\.$status == "applied").first())
             let minutes = try await admin.get(SiteURL.committeeMinutes(april.requireID()).path)
             #expect(minutes.visibleText.contains("37 projet(s) retenu(s) pour 4 400 000 €"))
-            #expect(minutes.visibleText.contains("Commissaire à la lutte contre la pauvreté (démonstration) (présidence)"))
-            let june = try #require(try await CommitteeSessionModel.query(on: app.db).filter(\.$status == "open").first())
+            #expect(
+                minutes.visibleText.contains("Commissaire à la lutte contre la pauvreté (démonstration) (présidence)"))
+            let june = try #require(
+                try await CommitteeSessionModel.query(on: app.db).filter(\.$status == "open").first())
             let board = try await admin.get(SiteURL.committeeSession(june.requireID()).path)
             #expect(board.visibleText.contains("Le comité ne peut pas encore délibérer"))
             #expect(board.visibleText.contains("simulé"))
         }
     }
 
-    @Test func theBoardShowsAHundredRowsAPageWithTheRunningTotalOfTheWholeRankingAndStagingComesBackToItsPage() async throws {
+    @Test func theBoardShowsAHundredRowsAPageWithTheRunningTotalOfTheWholeRankingAndStagingComesBackToItsPage()
+        async throws
+    {
         try await withGuichet { app in
             // setup
             let (chair, session) = try await ProposalTests().june(app)
@@ -288,10 +372,16 @@ import VaporTesting
             #expect(try await chair.get(base + "?page=abc").status == .ok)
             // Staging a dossier of page 2 returns to page 2; a foreign return address is ignored.
             let row = try #require(second.body.string.firstMatch(of: /name="dossier" value="([0-9a-f-]{36})"/))
-            let staged = try await chair.post(pairs: base + "/decisions", [("dossier", String(row.1)), ("outcome", "waiting_list"),
-                                                                            ("retour", base + "?page=2")])
+            let staged = try await chair.post(
+                pairs: base + "/decisions",
+                [
+                    ("dossier", String(row.1)), ("outcome", "waiting_list"),
+                    ("retour", base + "?page=2"),
+                ])
             #expect(staged.headers.first(name: .location) == base + "?page=2")
-            let foreign = try await chair.post(pairs: base + "/decisions/retirer", [("dossier", String(row.1)), ("retour", "https://ailleurs.example/")])
+            let foreign = try await chair.post(
+                pairs: base + "/decisions/retirer",
+                [("dossier", String(row.1)), ("retour", "https://ailleurs.example/")])
             #expect(foreign.headers.first(name: .location) == base)
         }
     }

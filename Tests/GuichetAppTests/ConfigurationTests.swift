@@ -1,7 +1,8 @@
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
+
+@testable import GuichetApp
 
 /// Every environment variable is read in one place, and a value Guichet cannot use stops the start
 /// with a message naming the variable — never a silent fallback.
@@ -20,7 +21,8 @@ import Testing
         let configuration = try AppConfiguration.fromEnvironment([
             "GUICHET_BCRYPT_COST": "10", "GUICHET_MAX_UPLOAD_MB": "50", "GUICHET_DOSSIER_QUOTA_MB": "200",
             "GUICHET_SESSION_IDLE_MINUTES": "30", "GUICHET_SESSION_MAX_HOURS": "8", "GUICHET_DB_POOL": "6",
-            "GUICHET_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "GUICHET_LOAD_DEMO": "0", "GUICHET_SECURE_COOKIES": "1",
+            "GUICHET_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "GUICHET_LOAD_DEMO": "0",
+            "GUICHET_SECURE_COOKIES": "1",
             "GUICHET_PUBLIC_URL": "https://guichet.exemple.fr", "GUICHET_NEW_PASSWORD": "une phrase de passe",
         ])
         #expect(configuration.bcryptCost == 10)
@@ -36,10 +38,12 @@ import Testing
     }
 
     @Test(arguments: [
-        ("GUICHET_BCRYPT_COST", "40"), ("GUICHET_BCRYPT_COST", "douze"), ("GUICHET_MAX_UPLOAD_MB", "0"), ("GUICHET_MAX_UPLOAD_MB", "500"),
+        ("GUICHET_BCRYPT_COST", "40"), ("GUICHET_BCRYPT_COST", "douze"), ("GUICHET_MAX_UPLOAD_MB", "0"),
+        ("GUICHET_MAX_UPLOAD_MB", "500"),
         ("GUICHET_DOSSIER_QUOTA_MB", "-1"), ("GUICHET_SESSION_IDLE_MINUTES", "1"), ("GUICHET_SESSION_MAX_HOURS", "100"),
         ("GUICHET_DB_POOL", "64"), ("GUICHET_TRUSTED_PROXIES", "10.0.0.1, proxy.interne"), ("GUICHET_LOAD_DEMO", "non"),
-        ("GUICHET_SECURE_COOKIES", "oui"), ("GUICHET_WEBHOOKS_ALLOW_PRIVATE", "true"), ("GUICHET_PUBLIC_URL", "guichet.exemple.fr"),
+        ("GUICHET_SECURE_COOKIES", "oui"), ("GUICHET_WEBHOOKS_ALLOW_PRIVATE", "true"),
+        ("GUICHET_PUBLIC_URL", "guichet.exemple.fr"),
         ("DATABASE_URL", "mysql://localhost/guichet"),
     ])
     func aValueOutOfRangeStopsTheStartNamingItsVariable(variable: String, value: String) {

@@ -1,8 +1,9 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
+
+@testable import GuichetApp
 
 @Suite struct DemoTests {
     @Test func demoHistoryIsInTheAuditLog() async throws {
@@ -11,10 +12,12 @@ import Testing
             #expect(dossiers.count == 287)
             #expect(dossiers.allSatisfy { $0.filedAt != nil && $0.number != nil })
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").count() == 287)
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "decide").count()
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$action == "decide").count()
                     == DecisionModel.query(on: app.db).count())
             // The calls were created from their files, each once, by the demo's loader.
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "create_call").all().map(\.actorName)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$action == "create_call").all().map(\.actorName)
                     == ["Chargement de la démonstration", "Chargement de la démonstration"])
             // Generated dossiers say so; the press kit's laureates are real, their amounts simulated.
             #expect(try await DossierModel.query(on: app.db).filter(\.$simulated == true).count() == 250)
@@ -47,7 +50,10 @@ import Testing
             // Locked until their owner sets a password.
             let browser = Browser(app)
             try await browser.get(SiteURL.login.path)
-            #expect(try await browser.post(SiteURL.login.path, ["email": "ddets-aisne@demo.guichet.invalid", "password": "!demo-locked-"]).status == .unauthorized)
+            #expect(
+                try await browser.post(
+                    SiteURL.login.path, ["email": "ddets-aisne@demo.guichet.invalid", "password": "!demo-locked-"]
+                ).status == .unauthorized)
         }
     }
 
@@ -69,7 +75,8 @@ import Testing
 
     @Test func loadingTwiceLoadsOnce() async throws {
         try await withGuichet { app in
-            let loaded = try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).loadIfAbsent()
+            let loaded = try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV())
+                .loadIfAbsent()
             #expect(!loaded)
             #expect(try await DossierModel.query(on: app.db).count() == 287)
         }
@@ -84,13 +91,20 @@ import Testing
             try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).reset()
             try await DemoPublication.publishFirstWave(app)
             // validate
-            #expect(try await PublicationModel.query(on: app.db).count() == 1, "the reset demo publishes its first wave again, once")
+            #expect(
+                try await PublicationModel.query(on: app.db).count() == 1,
+                "the reset demo publishes its first wave again, once")
             #expect(try await CallModel.query(on: app.db).count() == 2, "the seed and the open practice call")
             #expect(try await DossierModel.query(on: app.db).count() == 287)
             #expect(try await DecisionModel.query(on: app.db).filter(\.$outcome == "retained").count() == 37)
             let dossierIDs = try await DossierModel.query(on: app.db).all(\.$id)
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").filter(\.$entityID ~~ dossierIDs).count() == 287)
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").count() == 2 * 287, "the old history stays")
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").filter(
+                    \.$entityID ~~ dossierIDs
+                ).count() == 287)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$action == "file").count() == 2 * 287,
+                "the old history stays")
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "reset_demo").count() == 2)
             #expect(try await EnvelopeRevisionModel.query(on: app.db).count() == 6)
         }

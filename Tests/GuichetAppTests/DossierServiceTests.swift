@@ -1,8 +1,9 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
+
+@testable import GuichetApp
 
 @Suite struct DossierServiceTests {
     let instructor = Agent(id: UUID(), name: "DDETS de l'Aisne", role: .instructor)
@@ -25,15 +26,19 @@ import Testing
             let before = try await auditCount(id, app.db)
             // act
             let transition = try await DossierService(database: app.db)
-                .apply(.withdraw(reason: "Projet abandonné"), to: id, by: Agent(id: nil, name: "Admin", role: .administrator), now: now)
+                .apply(
+                    .withdraw(reason: "Projet abandonné"), to: id,
+                    by: Agent(id: nil, name: "Admin", role: .administrator), now: now)
             // validate
             #expect(transition.to == .withdrawn)
             let reloaded = try #require(try await DossierModel.find(id, on: app.db))
             #expect(reloaded.status == "withdrawn")
             #expect(try await auditCount(id, app.db) == before + 1)
-            let entry = try #require(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).sort(\.$at, .descending).first())
+            let entry = try #require(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).sort(\.$at, .descending).first())
             #expect(entry.action == "withdraw" && entry.fromState == "reviewed" && entry.toState == "withdrawn")
-            #expect(entry.reason == "Projet abandonné" && entry.actorName == "Admin" && entry.actorRole == "administrator")
+            #expect(
+                entry.reason == "Projet abandonné" && entry.actorName == "Admin" && entry.actorRole == "administrator")
         }
     }
 
@@ -96,7 +101,8 @@ import Testing
         try await withGuichet { app in
             let id = try await dossier(.reviewed, app.db).requireID()
             await #expect(throws: DomainError.waveFrozen(1)) {
-                try await DossierService(database: app.db).decide(id, outcome: .waitingList, wave: 1, by: chair, now: now)
+                try await DossierService(database: app.db).decide(
+                    id, outcome: .waitingList, wave: 1, by: chair, now: now)
             }
             #expect(try await DossierModel.find(id, on: app.db)?.status == "reviewed")
         }

@@ -1,10 +1,11 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import NIOCore
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Guichet's HTTP server on a real socket: whatever arrives, an answer with a status and Guichet's
 /// headers — never a reset — and no body read past its route's limit.
@@ -23,21 +24,26 @@ import VaporTesting
     @Test func anAddressOfAnyLengthPastTheLimitIsAnswered414InFrench() async throws {
         try await live { server in
             for length in [RequestLimits.urlBytes + 10, 100_000, 1_000_000] {
-                let answer = try await server.exchange("GET /" + String(repeating: "a", count: length) + " HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
+                let answer = try await server.exchange(
+                    "GET /" + String(repeating: "a", count: length)
+                        + " HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
                 #expect(LiveServer.statuses(answer) == [414], "\(length)")
                 #expect(answer.contains("Cette adresse est trop longue"))
                 #expect(answer.contains("Content-Security-Policy: default-src 'self'"))
                 #expect(answer.lowercased().contains("connection: close"))
             }
             // Just under the limit, the address reaches the router.
-            let fits = try await server.exchange("GET /" + String(repeating: "a", count: RequestLimits.urlBytes - 100) + " HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
+            let fits = try await server.exchange(
+                "GET /" + String(repeating: "a", count: RequestLimits.urlBytes - 100)
+                    + " HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
             #expect(LiveServer.statuses(fits) == [404])
         }
     }
 
     @Test func oversizedHeadersAndMalformedRequestsAreAnsweredNotReset() async throws {
         try await live { server in
-            let headers = try await server.exchange("GET / HTTP/1.1\r\nHost: guichet\r\nX-Grand: " + String(repeating: "b", count: 90_000) + "\r\n\r\n")
+            let headers = try await server.exchange(
+                "GET / HTTP/1.1\r\nHost: guichet\r\nX-Grand: " + String(repeating: "b", count: 90_000) + "\r\n\r\n")
             #expect(LiveServer.statuses(headers) == [431])
             #expect(headers.contains("Les en-têtes de la requête sont trop volumineux"))
             let garbage = try await server.exchange("N'IMPORTE QUOI\r\n\r\n")
@@ -51,22 +57,30 @@ import VaporTesting
             let before = try await UserModel.query(on: server.app.db).count()
             // 25 MB announced to the login form: refused at once, before the body is sent (the
             // client waits for « 100 Continue » and never sends it).
-            let announced = try await server.exchange("POST /connexion HTTP/1.1\r\nHost: guichet\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26214400\r\nExpect: 100-continue\r\n\r\n")
+            let announced = try await server.exchange(
+                "POST /connexion HTTP/1.1\r\nHost: guichet\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26214400\r\nExpect: 100-continue\r\n\r\n"
+            )
             #expect(LiveServer.statuses(announced) == [413])
             #expect(!announced.contains("100 Continue"))
             #expect(announced.contains("Le formulaire envoyé est trop volumineux"))
             // Sent anyway without waiting: the answer still arrives, not a reset.
-            let sent = try await server.exchange(Array("POST /connexion HTTP/1.1\r\nHost: guichet\r\nContent-Length: 2000000\r\n\r\n".utf8) + [UInt8](repeating: 97, count: 2_000_000))
+            let sent = try await server.exchange(
+                Array("POST /connexion HTTP/1.1\r\nHost: guichet\r\nContent-Length: 2000000\r\n\r\n".utf8)
+                    + [UInt8](repeating: 97, count: 2_000_000))
             #expect(LiveServer.statuses(sent) == [413])
             // Chunked, without a length: cut at the limit.
             let chunk = String(repeating: "a", count: 0x4000)
-            let chunked = try await server.exchange("POST /inscription HTTP/1.1\r\nHost: guichet\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + String(repeating: "4000\r\n\(chunk)\r\n", count: 20) + "0\r\n\r\n")
+            let chunked = try await server.exchange(
+                "POST /inscription HTTP/1.1\r\nHost: guichet\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + String(repeating: "4000\r\n\(chunk)\r\n", count: 20) + "0\r\n\r\n")
             #expect(LiveServer.statuses(chunked) == [413])
             #expect(try await UserModel.query(on: server.app.db).count() == before)
             // A route that takes files accepts a file's size (refused here for its missing token, not its size).
-            let upload = try await server.exchange(Array("POST /dossiers/\(UUID())/modifier HTTP/1.1\r\nHost: guichet\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n".utf8)
-                + [UInt8](repeating: 97, count: 1_000_000))
+            let upload = try await server.exchange(
+                Array(
+                    "POST /dossiers/\(UUID())/modifier HTTP/1.1\r\nHost: guichet\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n"
+                        .utf8)
+                    + [UInt8](repeating: 97, count: 1_000_000))
             #expect(!LiveServer.statuses(upload).contains(413))
             #expect(!LiveServer.statuses(upload).isEmpty)
         }
@@ -74,13 +88,15 @@ import VaporTesting
 
     @Test func aConnectionServesRequestsInOrderAndHonoursExpectContinue() async throws {
         try await live { server in
-            let pipelined = try await server.exchange("GET /health HTTP/1.1\r\nHost: guichet\r\n\r\nGET /nulle-part HTTP/1.1\r\nHost: guichet\r\n\r\n"
-                + "HEAD /health HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
+            let pipelined = try await server.exchange(
+                "GET /health HTTP/1.1\r\nHost: guichet\r\n\r\nGET /nulle-part HTTP/1.1\r\nHost: guichet\r\n\r\n"
+                    + "HEAD /health HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
             #expect(LiveServer.statuses(pipelined) == [200, 404, 200])
             #expect(pipelined.hasSuffix("\r\n\r\n"), "a HEAD answer has no body")
             let form = "email=x%40exemple.fr&password=y"
-            let continued = try await server.exchange("POST /connexion HTTP/1.1\r\nHost: guichet\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                + "Content-Length: \(form.utf8.count)\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n\(form)")
+            let continued = try await server.exchange(
+                "POST /connexion HTTP/1.1\r\nHost: guichet\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: \(form.utf8.count)\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n\(form)")
             #expect(LiveServer.statuses(continued) == [100, 403])
             let old = try await server.exchange("GET /health HTTP/1.0\r\n\r\n")
             #expect(old.hasPrefix("HTTP/1.0 200"))
@@ -104,17 +120,23 @@ import VaporTesting
     }
 
     @Test func theClientIsTheForwardedAddressOnlyBehindATrustedProxy() async throws {
-        try await withGuichet(demo: false, adjust: { $0.trustedProxies = [NetworkRange("127.0.0.1")].compactMap { $0 } }) { app in
+        try await withGuichet(
+            demo: false, adjust: { $0.trustedProxies = [NetworkRange("127.0.0.1")].compactMap { $0 } }
+        ) { app in
             app.get("essai-client") { req -> String in req.clientAddress }
             let server = try await LiveServer.start(app)
-            let answer = try await server.exchange("GET /essai-client HTTP/1.1\r\nHost: guichet\r\nX-Forwarded-For: 6.6.6.6, 198.51.100.4\r\nConnection: close\r\n\r\n")
+            let answer = try await server.exchange(
+                "GET /essai-client HTTP/1.1\r\nHost: guichet\r\nX-Forwarded-For: 6.6.6.6, 198.51.100.4\r\nConnection: close\r\n\r\n"
+            )
             await server.stop()
             #expect(answer.hasSuffix("198.51.100.4"))
         }
         try await withGuichet(demo: false) { app in
             app.get("essai-client") { req -> String in req.clientAddress }
             let server = try await LiveServer.start(app)
-            let answer = try await server.exchange("GET /essai-client HTTP/1.1\r\nHost: guichet\r\nX-Forwarded-For: 198.51.100.4\r\nConnection: close\r\n\r\n")
+            let answer = try await server.exchange(
+                "GET /essai-client HTTP/1.1\r\nHost: guichet\r\nX-Forwarded-For: 198.51.100.4\r\nConnection: close\r\n\r\n"
+            )
             await server.stop()
             #expect(answer.hasSuffix("127.0.0.1"))
         }

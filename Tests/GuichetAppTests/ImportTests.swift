@@ -1,43 +1,55 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
 
+@testable import GuichetApp
+
 /// Importing dossiers from CSV through the administrators' page and the service the command uses.
 @Suite struct ImportHTTPTests {
     let practice = PracticeCall.reference
-    static let header = "numero;titre;resume;thematique;portee;territoire;montant_demande;porteur_nom;porteur_siret;porteur_forme_juridique;date_depot;vague;decision;montant_accorde;motif;date_decision"
+    static let header =
+        "numero;titre;resume;thematique;portee;territoire;montant_demande;porteur_nom;porteur_siret;porteur_forme_juridique;date_depot;vague;decision;montant_accorde;motif;date_decision"
 
     var today: String { ParisTime.isoDay(Date()) }
 
     /// A row of the practice call's file, `;`-separated.
-    func row(_ number: String, title: String = "Épicerie solidaire", theme: String = "alimentation", territory: String = "02",
-             amount: String = "12 500,50", siret: String = "73282932000074", decision: String = "", granted: String = "",
-             motive: String = "", filed: String? = nil) -> String {
+    func row(
+        _ number: String, title: String = "Épicerie solidaire", theme: String = "alimentation",
+        territory: String = "02",
+        amount: String = "12 500,50", siret: String = "73282932000074", decision: String = "", granted: String = "",
+        motive: String = "", filed: String? = nil
+    ) -> String {
         let decided = decision.isEmpty ? ";;;;" : "1;\(decision);\(granted);\(motive);\(filed ?? today)"
-        return "\(number);\(title);\"Un camion dessert douze villages;\nle mardi et le jeudi.\";\(theme);departemental;\(territory);\(amount);Association \(number);\(siret);association_declaree;\(filed ?? today);\(decided)"
+        return
+            "\(number);\(title);\"Un camion dessert douze villages;\nle mardi et le jeudi.\";\(theme);departemental;\(territory);\(amount);Association \(number);\(siret);association_declaree;\(filed ?? today);\(decided)"
     }
 
     func upload(_ browser: Browser, _ text: String, mode: String) async throws -> TestingHTTPResponse {
         try await browser.get(SiteURL.importDossiers(practice).path)
-        return try await browser.postMultipart(SiteURL.importDossiers(practice).path, [("mode", mode)],
-                                               files: [(name: "file", fileName: "dossiers.csv", data: Data(("\u{FEFF}" + text).utf8))])
+        return try await browser.postMultipart(
+            SiteURL.importDossiers(practice).path, [("mode", mode)],
+            files: [(name: "file", fileName: "dossiers.csv", data: Data(("\u{FEFF}" + text).utf8))])
     }
 
     func counts(_ app: Application) async throws -> (dossiers: Int, decisions: Int, organisations: Int) {
-        (try await DossierModel.query(on: app.db).count(), try await DecisionModel.query(on: app.db).count(),
-         try await OrganisationModel.query(on: app.db).count())
+        (
+            try await DossierModel.query(on: app.db).count(), try await DecisionModel.query(on: app.db).count(),
+            try await OrganisationModel.query(on: app.db).count()
+        )
     }
 
     @Test func aDryRunReportsEveryFaultyRowWithItsLineAndImportsNothing() async throws {
         try await withGuichet { app in
             // setup
-            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let admin = try await InstructionTests().staff(
+                app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let before = try await counts(app)
-            let text = [Self.header, row("IMP-1"), row("IMP-2", theme: "jardinage"), row("IMP-3", amount: "12,500.00"),
-                        row("IMP-4", siret: "12345678901234"), row("IMP-1")].joined(separator: "\n")
+            let text = [
+                Self.header, row("IMP-1"), row("IMP-2", theme: "jardinage"), row("IMP-3", amount: "12,500.00"),
+                row("IMP-4", siret: "12345678901234"), row("IMP-1"),
+            ].joined(separator: "\n")
             // act: the multi-line summaries put row n on line 2n
             let checked = try await upload(admin, text, mode: "importer")
             // validate
@@ -53,18 +65,25 @@ import VaporTesting
             #expect(!page.contains("Ligne 2,"))
             #expect(page.contains("Rien n'a été importé"))
             let after = try await counts(app)
-            #expect(after.dossiers == before.dossiers && after.decisions == before.decisions && after.organisations == before.organisations)
+            #expect(
+                after.dossiers == before.dossiers && after.decisions == before.decisions
+                    && after.organisations == before.organisations)
         }
     }
 
     @Test func aRealRunImportsEverythingWithDecisionsAndReusesKnownOrganisations() async throws {
         try await withGuichet { app in
             // setup
-            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let admin = try await InstructionTests().staff(
+                app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let known = try #require(try await OrganisationModel.query(on: app.db).filter(\.$siret != nil).first())
             let before = try await counts(app)
-            let text = [Self.header, row("", siret: known.siret ?? ""), row("IMP-2", decision: "retenu", granted: "10 000"),
-                        row("IMP-3", territory: "59", siret: DemoIdentifiers.siret(for: "IMP-3"), decision: "rejete", motive: "Hors du champ de l'appel.")].joined(separator: "\n")
+            let text = [
+                Self.header, row("", siret: known.siret ?? ""), row("IMP-2", decision: "retenu", granted: "10 000"),
+                row(
+                    "IMP-3", territory: "59", siret: DemoIdentifiers.siret(for: "IMP-3"), decision: "rejete",
+                    motive: "Hors du champ de l'appel."),
+            ].joined(separator: "\n")
             // A dry run first changes nothing and says what would be imported.
             let dry = try await upload(admin, text, mode: "verifier")
             #expect(dry.status == .ok)
@@ -87,7 +106,9 @@ import VaporTesting
             #expect(retained.status == "retained")
             #expect(retained.instructorGroup == "departement:02")
             #expect(retained.summary.contains("\n"))
-            #expect(try await DecisionModel.query(on: app.db).filter(\.$dossier.$id == retained.requireID()).first()?.grantedCents == 1_000_000)
+            #expect(
+                try await DecisionModel.query(on: app.db).filter(\.$dossier.$id == retained.requireID()).first()?
+                    .grantedCents == 1_000_000)
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "import").count() == 3)
             // Importing the same numbers again is refused: nothing is duplicated.
             let again = try await upload(admin, text, mode: "importer")
@@ -98,7 +119,8 @@ import VaporTesting
 
     @Test func retainedAmountsThatOverspendTheEnvelopeAreRefusedByLine() async throws {
         try await withGuichet { app in
-            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let admin = try await InstructionTests().staff(
+                app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let before = try await counts(app)
             // The practice envelope holds 1 000 000 €: the third grant of 400 000 € does not fit.
             let rows = (1...3).map { row("BIG-\($0)", amount: "400 000", decision: "retenu", granted: "400 000") }
@@ -113,9 +135,11 @@ import VaporTesting
     @Test func aCallWhoseCommitteeSitsInGuichetTakesNoDecisionFromAFile() async throws {
         try await withGuichet { app in
             let call = try await CallRepository(database: app.db).load("hdf-2021")
-            let text = [Self.header, row("X-1", decision: "retenu", granted: "100", filed: "2021-01-10")].joined(separator: "\n")
+            let text = [Self.header, row("X-1", decision: "retenu", granted: "100", filed: "2021-01-10")].joined(
+                separator: "\n")
             do {
-                _ = try await ImportService(database: app.db, now: Date()).run(call, text: text, dryRun: true, by: Agent.system())
+                _ = try await ImportService(database: app.db, now: Date()).run(
+                    call, text: text, dryRun: true, by: Agent.system())
                 Issue.record("the decision columns must be refused")
             } catch let report as ImportReport {
                 #expect(report.codes.contains(.decisionNotAllowed))
@@ -137,7 +161,8 @@ import VaporTesting
     @Test func aLongFileRunsInTheBackgroundWithItsProgressThenItsOutcome() async throws {
         try await withGuichet { app in
             // setup: 2 100 rows, each summary on two lines
-            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let admin = try await InstructionTests().staff(
+                app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let before = try await counts(app)
             let rows = (1...2_100).map { row("BULK-\($0)", amount: "1 000") }
             // act
@@ -153,7 +178,8 @@ import VaporTesting
             #expect(try await counts(app).dossiers == before.dossiers + 2_100)
             #expect(try await ImportJobModel.query(on: app.db).first()?.content == "", "the file is not kept")
             // Someone else's job is not theirs to follow.
-            let other = try await InstructionTests().staff(app, "admin2@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let other = try await InstructionTests().staff(
+                app, "admin2@exemple.fr", role: .administrator, scopes: ["region:32"])
             #expect(try await other.get(location).status == .notFound)
             // A long faulty file is refused with its rows, in the background too.
             let faulty = (1...2_100).map { row("BAD-\($0)", theme: $0 == 1_500 ? "jardinage" : "alimentation") }
@@ -167,12 +193,15 @@ import VaporTesting
 
     @Test func onlyAdministratorsOfTheCallsTerritoryImport() async throws {
         try await withGuichet { app in
-            let elsewhere = try await InstructionTests().staff(app, "admin-idf@exemple.fr", role: .administrator, scopes: ["region:11"])
+            let elsewhere = try await InstructionTests().staff(
+                app, "admin-idf@exemple.fr", role: .administrator, scopes: ["region:11"])
             #expect(try await elsewhere.get(SiteURL.importDossiers(practice).path).status == .forbidden)
             let instructor = try await InstructionTests().staff(app, "ddets@exemple.fr", scopes: ["departement:02"])
             #expect(try await instructor.get(SiteURL.importDossiers(practice).path).status == .notFound)
-            let form = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
-                .get(SiteURL.importDossiers(practice).path)
+            let form = try await InstructionTests().staff(
+                app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"]
+            )
+            .get(SiteURL.importDossiers(practice).path)
             #expect(form.status == .ok)
             #expect(form.visibleText.contains("montant_demande"))
             #expect(form.visibleText.contains("Correspondance des colonnes"))

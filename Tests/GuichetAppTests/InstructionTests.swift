@@ -1,17 +1,20 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 @Suite struct InstructionTests {
     static let password = "mot de passe du personnel"
 
     /// A staff member created as the command line does, logged in through the web.
-    func staff(_ app: Application, _ email: String, role: Role = .instructor, scopes: [String]) async throws -> Browser {
-        _ = try await StaffDirectory(database: app.db).createStaff(email: email, name: "Agent \(email)", role: role, scopes: scopes,
-                                                                  password: Self.password, hasher: app.password.async, now: Date())
+    func staff(_ app: Application, _ email: String, role: Role = .instructor, scopes: [String]) async throws -> Browser
+    {
+        _ = try await StaffDirectory(database: app.db).createStaff(
+            email: email, name: "Agent \(email)", role: role, scopes: scopes,
+            password: Self.password, hasher: app.password.async, now: Date())
         let browser = Browser(app)
         try await browser.get(SiteURL.login.path)
         let res = try await browser.post(SiteURL.login.path, ["email": email, "password": Self.password])
@@ -20,7 +23,8 @@ import VaporTesting
     }
 
     func filed(_ app: Application, group: String) async throws -> DossierModel {
-        try #require(try await DossierModel.query(on: app.db).filter(\.$instructorGroup == group).sort(\.$number).first())
+        try #require(
+            try await DossierModel.query(on: app.db).filter(\.$instructorGroup == group).sort(\.$number).first())
     }
 
     @Test func anInstructorSeesOnlyTheirDepartement() async throws {
@@ -28,7 +32,8 @@ import VaporTesting
             let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
             let page = try await aisne.get(SiteURL.instruction.path + "?tri=numero")
             #expect(page.status == .ok)
-            let expected = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02").count()
+            let expected = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02")
+                .count()
             #expect(expected > 0)
             #expect(page.visibleText.contains("\(expected) dossiers déposés dans votre périmètre"))
             #expect(!page.visibleText.contains("Hauts-de-France (région)"))
@@ -63,7 +68,8 @@ import VaporTesting
             let retained = try await dreets.get(SiteURL.instruction.path + "?statut=retained")
             #expect(retained.visibleText.contains("sur 37 "))
             #expect(retained.visibleText.contains("retenu : 37"))
-            let somme = try await dreets.get(SiteURL.instruction.path + "?statut=retained&territoire=departement:80&theme=alimentation")
+            let somme = try await dreets.get(
+                SiteURL.instruction.path + "?statut=retained&territoire=departement:80&theme=alimentation")
             #expect(somme.visibleText.contains("sur 3 "))
             let last = try await dreets.get(SiteURL.instruction.path + "?page=6")
             #expect(last.visibleText.contains("Dossiers 251 à 287 sur 287"))
@@ -82,8 +88,10 @@ import VaporTesting
             #expect(csv.status == .ok)
             #expect(csv.headers.first(name: .contentType) == "text/csv; charset=utf-8")
             let rows = try CSV.rows(String(csv.body.string.dropFirst()))
-            let retainedInAisne = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02")
-                .filter(\.$status == "retained").count()
+            let retainedInAisne = try await DossierModel.query(on: app.db).filter(
+                \.$instructorGroup == "departement:02"
+            )
+            .filter(\.$status == "retained").count()
             #expect(rows.count == retainedInAisne + 1)
             #expect(rows.first?.first == "Numéro")
             #expect(rows.dropFirst().allSatisfy { $0[4] == "Aisne (02)" && $0[5] == "retenu" })
@@ -103,7 +111,9 @@ import VaporTesting
             #expect(try await aisne.post(SiteURL.takeDossier(id).path, [:], csrf: false).status == .forbidden)
             #expect(try await aisne.post(SiteURL.takeDossier(id).path, [:]).status == .seeOther)
             #expect(try await DossierModel.find(id, on: app.db)?.assigneeID != nil)
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "assign").count() == 1)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "assign")
+                    .count() == 1)
             let mine = try await aisne.get(SiteURL.instruction.path + "?assignation=moi")
             #expect(mine.visibleText.contains("sur 1 "))
         }
@@ -116,17 +126,23 @@ import VaporTesting
             _ = try await staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
             let dossier = try await filed(app, group: "departement:02")
             let id = try dossier.requireID()
-            let colleague = try #require(try await UserModel.query(on: app.db).filter(\.$email == "ddets02-bis@exemple.fr").first())
-            let outsider = try #require(try await UserModel.query(on: app.db).filter(\.$email == "ddets59@exemple.fr").first())
+            let colleague = try #require(
+                try await UserModel.query(on: app.db).filter(\.$email == "ddets02-bis@exemple.fr").first())
+            let outsider = try #require(
+                try await UserModel.query(on: app.db).filter(\.$email == "ddets59@exemple.fr").first())
             let page = try await aisne.get(SiteURL.staffDossier(id).path)
             #expect(page.visibleText.contains("Agent ddets02-bis@exemple.fr"))
             #expect(!page.visibleText.contains("Agent ddets59@exemple.fr"))
-            let refused = try await aisne.post(SiteURL.staffDossier(id).path + "/attribuer", ["assignee": outsider.requireID().uuidString])
+            let refused = try await aisne.post(
+                SiteURL.staffDossier(id).path + "/attribuer", ["assignee": outsider.requireID().uuidString])
             #expect(refused.headers.first(name: "X-Guichet-Error") == "invalid_form")
             #expect(try await DossierModel.find(id, on: app.db)?.assigneeID == nil)
-            try await aisne.post(SiteURL.staffDossier(id).path + "/attribuer", ["assignee": colleague.requireID().uuidString])
+            try await aisne.post(
+                SiteURL.staffDossier(id).path + "/attribuer", ["assignee": colleague.requireID().uuidString])
             #expect(try await DossierModel.find(id, on: app.db)?.assigneeID == colleague.id)
-            let entry = try #require(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "assign").first())
+            let entry = try #require(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "assign")
+                    .first())
             #expect(entry.reason == "Attribué à Agent ddets02-bis@exemple.fr")
         }
     }
@@ -155,8 +171,9 @@ import VaporTesting
             ]
             for (email, role, scopes, field) in cases {
                 do {
-                    _ = try await directory.createStaff(email: email, name: "Agent", role: role, scopes: scopes, password: Self.password,
-                                                        hasher: app.password.async, now: Date())
+                    _ = try await directory.createStaff(
+                        email: email, name: "Agent", role: role, scopes: scopes, password: Self.password,
+                        hasher: app.password.async, now: Date())
                     Issue.record("accepted \(email) \(role) \(scopes)")
                 } catch DomainError.invalidForm(let errors) {
                     #expect(errors[field] != nil, "\(field): \(errors)")
@@ -173,7 +190,9 @@ import VaporTesting
     }
 
     /// A dossier filed today on the practice call by a fresh applicant, in the Aisne.
-    func filedDossier(_ app: Application, email: String = "asso@exemple.fr", territory: String = "departement:02") async throws -> (Applicant, UUID) {
+    func filedDossier(
+        _ app: Application, email: String = "asso@exemple.fr", territory: String = "departement:02"
+    ) async throws -> (Applicant, UUID) {
         let applicant = try await Applicant.make(app, email: email)
         let id = try await applicant.startDossier()
         let answers = completeAnswers.map { $0.0 == "territory" ? ($0.0, territory) : $0 }
@@ -196,15 +215,18 @@ import VaporTesting
             let due = ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400))
             // Refused: no message, a due day in the past.
             try await instructor.post(SiteURL.staffDossier(id).path + "/complement", ["message": " ", "due_on": due])
-            try await instructor.post(SiteURL.staffDossier(id).path + "/complement", ["message": "RIB illisible", "due_on": "2020-01-01"])
+            try await instructor.post(
+                SiteURL.staffDossier(id).path + "/complement", ["message": "RIB illisible", "due_on": "2020-01-01"])
             #expect(try await status(app, id) == "filed")
-            try await instructor.post(SiteURL.staffDossier(id).path + "/complement", ["message": "Le RIB est illisible.", "due_on": due])
+            try await instructor.post(
+                SiteURL.staffDossier(id).path + "/complement", ["message": "Le RIB est illisible.", "due_on": due])
             #expect(try await status(app, id) == "incomplete")
             #expect(try await outbox(app, to: "asso@exemple.fr").last?.kind == "correction_request")
             // The applicant sees the request, completes and refiles; the number stays.
             let page = try await applicant.browser.get(SiteURL.dossier(id).path)
             #expect(page.visibleText.contains("Le RIB est illisible."))
-            try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, [], files: [("bank_details", "rib.pdf", SampleFiles.pdf)])
+            try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, [], files: [("bank_details", "rib.pdf", SampleFiles.pdf)])
             try await applicant.browser.get(SiteURL.dossierSummary(id).path)
             #expect(try await applicant.browser.post(SiteURL.fileDossier(id).path, [:]).status == .seeOther)
             let refiled = try #require(try await DossierModel.find(id, on: app.db))
@@ -218,11 +240,16 @@ import VaporTesting
             let instructor = try await staff(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
             let dueDay = Date().addingTimeInterval(10 * 86_400)
-            try await instructor.post(SiteURL.staffDossier(id).path + "/complement", ["message": "Joindre les statuts signés.",
-                                                                                      "due_on": ParisTime.isoDay(dueDay)])
+            try await instructor.post(
+                SiteURL.staffDossier(id).path + "/complement",
+                [
+                    "message": "Joindre les statuts signés.",
+                    "due_on": ParisTime.isoDay(dueDay),
+                ])
             let due = try #require(try await DossierModel.find(id, on: app.db)?.correctionDueOn)
             func run(_ now: Date) async throws -> Int {
-                try await InstructionService(database: app.db, configuration: app.guichetConfiguration, now: now).sendCorrectionReminders()
+                try await InstructionService(database: app.db, configuration: app.guichetConfiguration, now: now)
+                    .sendCorrectionReminders()
             }
             #expect(try await run(due.addingTimeInterval(-3 * 86_400)) == 0, "too early")
             #expect(try await run(due.addingTimeInterval(-86_400)) == 1)
@@ -249,15 +276,21 @@ import VaporTesting
             try await instructor.post(base + "/instruction", [:])
             #expect(try await status(app, id) == "under_review")
             // A proposal above the 45 000 € requested is refused, nothing stored.
-            let above = try await instructor.post(base + "/avis", ["kind": "favourable", "amount": "45 000,01", "motive": "Très bon"])
+            let above = try await instructor.post(
+                base + "/avis", ["kind": "favourable", "amount": "45 000,01", "motive": "Très bon"])
             #expect(above.headers.first(name: "X-Guichet-Error") == "amount_above_request")
             #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
-            try await instructor.post(base + "/avis", ["kind": "favourable_with_reservations", "amount": "40 000", "motive": "Budget à préciser"])
+            try await instructor.post(
+                base + "/avis",
+                ["kind": "favourable_with_reservations", "amount": "40 000", "motive": "Budget à préciser"])
             let opinion = try #require(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).first())
             #expect(opinion.proposedCents == 4_000_000 && opinion.kind == "favourable_with_reservations")
             let page = try await instructor.get(base)
             #expect(page.visibleText.contains("favorable avec réserves"))
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "give_opinion").count() == 1)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(
+                    \.$action == "give_opinion"
+                ).count() == 1)
         }
     }
 
@@ -269,7 +302,8 @@ import VaporTesting
             #expect(try await status(app, id) == "withdrawn")
             let instructor = try await staff(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
-            let res = try await instructor.post(SiteURL.staffDossier(id).path + "/avis", ["kind": "unfavourable", "amount": "", "motive": "Retiré"])
+            let res = try await instructor.post(
+                SiteURL.staffDossier(id).path + "/avis", ["kind": "unfavourable", "amount": "", "motive": "Retiré"])
             #expect(res.headers.first(name: "X-Guichet-Error") == "transition_not_allowed")
             #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
         }
@@ -282,10 +316,14 @@ import VaporTesting
             let instructor = try await staff(app)
             // Declaring: bad input first, then the link.
             try await instructor.get(SiteURL.staffLinks.path)
-            let bad = try await instructor.post(SiteURL.staffLinks.path, ["siret": "73282932000075", "rna": "", "description": "Bénévole"])
+            let bad = try await instructor.post(
+                SiteURL.staffLinks.path, ["siret": "73282932000075", "rna": "", "description": "Bénévole"])
             #expect(bad.status == .unprocessableEntity)
             #expect(try await StaffLinkModel.query(on: app.db).count() == 0)
-            #expect(try await instructor.post(SiteURL.staffLinks.path, ["siret": "", "rna": rna, "description": "Membre du bureau"]).status == .seeOther)
+            #expect(
+                try await instructor.post(
+                    SiteURL.staffLinks.path, ["siret": "", "rna": rna, "description": "Membre du bureau"]
+                ).status == .seeOther)
             // A colleague gives an opinion; the linked instructor neither takes, nor gives one, nor sees it.
             let colleague = try await InstructionTests().staff(app, "dreets@exemple.fr", scopes: ["region:32"])
             let base = SiteURL.staffDossier(id).path
@@ -299,11 +337,14 @@ import VaporTesting
             #expect(!page.visibleText.contains("Solide"))
             let take = try await instructor.post(base + "/prendre", [:])
             #expect(take.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
-            let opinion = try await instructor.post(base + "/avis", ["kind": "unfavourable", "amount": "", "motive": "Non"])
+            let opinion = try await instructor.post(
+                base + "/avis", ["kind": "unfavourable", "amount": "", "motive": "Non"])
             #expect(opinion.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
             #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 1)
             #expect(try await DossierModel.find(id, on: app.db)?.assigneeID == nil)
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "recusal").count() == 2)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "recusal")
+                    .count() == 2)
         }
     }
 
@@ -316,7 +357,10 @@ import VaporTesting
             try await aisne.get(base)
             try await aisne.post(base + "/recevabilite", ["decision": "recevable"])
             try await aisne.post(base + "/instruction", [:])
-            let all4 = ["note_pertinence": "4", "note_impact": "4", "note_faisabilite": "4", "note_partenariats": "4", "note_efficience": "4"]
+            let all4 = [
+                "note_pertinence": "4", "note_impact": "4", "note_faisabilite": "4", "note_partenariats": "4",
+                "note_efficience": "4",
+            ]
             // Refused: a missing criterion, a mark off the scale.
             let missing = try await aisne.post(base + "/notes", ["note_pertinence": "3"])
             #expect(missing.headers.first(name: "X-Guichet-Error") == "invalid_form")
@@ -328,8 +372,12 @@ import VaporTesting
             withComment["commentaire_impact"] = "Très bon ancrage local"
             try await aisne.post(base + "/notes", withComment)
             try await dreets.get(base)
-            try await dreets.post(base + "/notes", ["note_pertinence": "3", "note_impact": "2", "note_faisabilite": "4",
-                                                    "note_partenariats": "0", "note_efficience": "1"])
+            try await dreets.post(
+                base + "/notes",
+                [
+                    "note_pertinence": "3", "note_impact": "2", "note_faisabilite": "4",
+                    "note_partenariats": "0", "note_efficience": "1",
+                ])
             let reviews = try await ReviewModel.query(on: app.db).filter(\.$dossier.$id == id).all()
             #expect(Set(reviews.map(\.score)) == [10_000, 6_000])
             let page = try await aisne.get(base)
@@ -338,7 +386,9 @@ import VaporTesting
             let queue = try await aisne.get(SiteURL.instruction.path + "?statut=under_review&note_min=75")
             #expect(queue.visibleText.contains("sur 1 "))
             #expect(queue.visibleText.contains("80,00 (±40,00, 2)"))
-            #expect(try await aisne.get(SiteURL.instruction.path + "?statut=under_review&note_min=90").visibleText.contains("sur 0 "))
+            #expect(
+                try await aisne.get(SiteURL.instruction.path + "?statut=under_review&note_min=90").visibleText.contains(
+                    "sur 0 "))
         }
     }
 
@@ -354,8 +404,12 @@ import VaporTesting
             try await aisne.get(SiteURL.staffLinks.path)
             try await aisne.post(SiteURL.staffLinks.path, ["rna": rna, "description": "Trésorière"])
             try await aisne.get(base)
-            let res = try await aisne.post(base + "/notes", ["note_pertinence": "4", "note_impact": "4", "note_faisabilite": "4",
-                                                             "note_partenariats": "4", "note_efficience": "4"])
+            let res = try await aisne.post(
+                base + "/notes",
+                [
+                    "note_pertinence": "4", "note_impact": "4", "note_faisabilite": "4",
+                    "note_partenariats": "4", "note_efficience": "4",
+                ])
             #expect(res.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
             #expect(try await ReviewModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
         }
@@ -366,7 +420,8 @@ import VaporTesting
             let (_, id) = try await filedDossier(app)
             let nord = try await InstructionTests().staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
             try await nord.get(SiteURL.instruction.path)
-            let attachment = try #require(try await AttachmentModel.query(on: app.db).filter(\.$dossier.$id == id).first())
+            let attachment = try #require(
+                try await AttachmentModel.query(on: app.db).filter(\.$dossier.$id == id).first())
             let path = SiteURL.staffAttachment(dossier: id, attachment: try attachment.requireID()).path
             #expect(try await nord.get(path).status == .notFound)
             let aisne = try await staff(app)
@@ -374,7 +429,9 @@ import VaporTesting
             #expect(file.status == .ok)
             #expect(file.headers.first(name: "X-Content-Type-Options") == "nosniff")
             for action in ["recevabilite", "complement", "instruction", "avis", "prendre", "notes"] {
-                #expect(try await nord.post(SiteURL.staffDossier(id).path + "/" + action, ["decision": "recevable"]).status == .notFound)
+                #expect(
+                    try await nord.post(SiteURL.staffDossier(id).path + "/" + action, ["decision": "recevable"]).status
+                        == .notFound)
             }
             #expect(try await status(app, id) == "filed")
         }
@@ -386,36 +443,53 @@ import VaporTesting
         try await withGuichet { app in
             let (_, id) = try await InstructionActionTests().filedDossier(app)
             let instructor = try await InstructionActionTests().staff(app)
-            let draaf = try await InstructionTests().staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
-            let ars = try await InstructionTests().staff(app, "ars@exemple.fr", role: .expert, scopes: ["service:ARS:acces-aux-droits"])
+            let draaf = try await InstructionTests().staff(
+                app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
+            let ars = try await InstructionTests().staff(
+                app, "ars@exemple.fr", role: .expert, scopes: ["service:ARS:acces-aux-droits"])
             let base = SiteURL.staffDossier(id).path
             let page = try await instructor.get(base)
-            #expect(page.visibleText.contains("DRAAF (proposé pour cette thématique)"), "food → DRAAF, from the call's data")
+            #expect(
+                page.visibleText.contains("DRAAF (proposé pour cette thématique)"), "food → DRAAF, from the call's data"
+            )
             let due = ParisTime.isoDay(Date().addingTimeInterval(7 * 86_400))
             // Refused: an unknown service, an empty question.
-            #expect(try await instructor.post(base + "/expertise", ["service": "CAF", "question": "?", "due_on": due])
-                .headers.first(name: "X-Guichet-Error") == "invalid_form")
-            #expect(try await instructor.post(base + "/expertise", ["service": "DRAAF", "question": " ", "due_on": due])
-                .headers.first(name: "X-Guichet-Error") == "invalid_form")
-            try await instructor.post(base + "/expertise", ["service": "DRAAF", "question": "Le circuit de collecte est-il réaliste ?", "due_on": due])
-            let request = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first())
+            #expect(
+                try await instructor.post(base + "/expertise", ["service": "CAF", "question": "?", "due_on": due])
+                    .headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(
+                try await instructor.post(base + "/expertise", ["service": "DRAAF", "question": " ", "due_on": due])
+                    .headers.first(name: "X-Guichet-Error") == "invalid_form")
+            try await instructor.post(
+                base + "/expertise",
+                ["service": "DRAAF", "question": "Le circuit de collecte est-il réaliste ?", "due_on": due])
+            let request = try #require(
+                try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first())
             #expect(try await outbox(app, to: "draaf@exemple.fr").last?.kind == "expert_request")
             // The DRAAF sees it; the ARS does not.
-            #expect(try await draaf.get(SiteURL.expertRequests.path).visibleText.contains("Le circuit de collecte est-il réaliste ?"))
+            #expect(
+                try await draaf.get(SiteURL.expertRequests.path).visibleText.contains(
+                    "Le circuit de collecte est-il réaliste ?"))
             #expect(try await ars.get(SiteURL.expertRequest(request.requireID()).path).status == .notFound)
             #expect(try await ars.get(SiteURL.expertRequests.path).visibleText.contains("Aucune demande"))
             try await draaf.get(SiteURL.expertRequest(request.requireID()).path)
-            let bad = try await draaf.post(SiteURL.expertRequest(request.requireID()).path, ["kind": "favourable", "answer_text": " "])
+            let bad = try await draaf.post(
+                SiteURL.expertRequest(request.requireID()).path, ["kind": "favourable", "answer_text": " "])
             #expect(bad.headers.first(name: "X-Guichet-Error") == "invalid_form")
-            try await draaf.post(SiteURL.expertRequest(request.requireID()).path, ["kind": "favourable", "answer_text": "Oui, avec les producteurs du MIN."])
+            try await draaf.post(
+                SiteURL.expertRequest(request.requireID()).path,
+                ["kind": "favourable", "answer_text": "Oui, avec les producteurs du MIN."])
             let answered = try #require(try await ExpertRequestModel.find(request.requireID(), on: app.db))
             #expect(answered.status == "answered" && answered.answerKind == "favourable")
-            let twice = try await draaf.post(SiteURL.expertRequest(request.requireID()).path, ["kind": "unfavourable", "answer_text": "Non"])
+            let twice = try await draaf.post(
+                SiteURL.expertRequest(request.requireID()).path, ["kind": "unfavourable", "answer_text": "Non"])
             #expect(twice.headers.first(name: "X-Guichet-Error") == "expert_request_closed")
             #expect(try await instructor.get(base).visibleText.contains("Oui, avec les producteurs du MIN."))
             // Instructors cannot answer, experts cannot ask.
             #expect(try await instructor.get(SiteURL.expertRequests.path).status == .notFound)
-            #expect(try await draaf.post(base + "/expertise", ["service": "DRAAF", "question": "?", "due_on": due]).status == .notFound)
+            #expect(
+                try await draaf.post(base + "/expertise", ["service": "DRAAF", "question": "?", "due_on": due]).status
+                    == .notFound)
         }
     }
 
@@ -426,11 +500,17 @@ import VaporTesting
             _ = try await InstructionTests().staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF"])
             let base = SiteURL.staffDossier(id).path
             try await instructor.get(base)
-            try await instructor.post(base + "/expertise", ["service": "DRAAF", "question": "Avis ?",
-                                                            "due_on": ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400))])
-            let request = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first())
+            try await instructor.post(
+                base + "/expertise",
+                [
+                    "service": "DRAAF", "question": "Avis ?",
+                    "due_on": ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400)),
+                ])
+            let request = try #require(
+                try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first())
             func run(_ now: Date) async throws -> Int {
-                try await ExpertService(database: app.db, configuration: app.guichetConfiguration, now: now).sendReminders()
+                try await ExpertService(database: app.db, configuration: app.guichetConfiguration, now: now)
+                    .sendReminders()
             }
             #expect(try await run(request.dueOn.addingTimeInterval(-3 * 86_400)) == 0)
             #expect(try await run(request.dueOn.addingTimeInterval(-86_400)) == 1)
@@ -443,16 +523,23 @@ import VaporTesting
         try await withGuichet { app in
             let (_, id) = try await InstructionActionTests().filedDossier(app)
             let instructor = try await InstructionActionTests().staff(app)
-            let draaf = try await InstructionTests().staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF"])
+            let draaf = try await InstructionTests().staff(
+                app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF"])
             let base = SiteURL.staffDossier(id).path
             try await instructor.get(base)
-            try await instructor.post(base + "/expertise", ["service": "DRAAF", "question": "Avis ?",
-                                                            "due_on": ParisTime.isoDay(Date().addingTimeInterval(5 * 86_400))])
-            let request = try #require(try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first())
+            try await instructor.post(
+                base + "/expertise",
+                [
+                    "service": "DRAAF", "question": "Avis ?",
+                    "due_on": ParisTime.isoDay(Date().addingTimeInterval(5 * 86_400)),
+                ])
+            let request = try #require(
+                try await ExpertRequestModel.query(on: app.db).filter(\.$dossier.$id == id).first())
             try await instructor.post(base + "/expertise/\(request.requireID().uuidString.lowercased())/revoquer", [:])
             #expect(try await ExpertRequestModel.find(request.requireID(), on: app.db)?.status == "revoked")
             try await draaf.get(SiteURL.expertRequest(request.requireID()).path)
-            let res = try await draaf.post(SiteURL.expertRequest(request.requireID()).path, ["kind": "favourable", "answer_text": "Oui"])
+            let res = try await draaf.post(
+                SiteURL.expertRequest(request.requireID()).path, ["kind": "favourable", "answer_text": "Oui"])
             #expect(res.headers.first(name: "X-Guichet-Error") == "expert_request_closed")
             let stored = try #require(try await ExpertRequestModel.find(request.requireID(), on: app.db))
             #expect(stored.answerKind == nil && stored.answerText == nil)

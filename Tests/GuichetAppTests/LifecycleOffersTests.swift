@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// The pages offer exactly what the lifecycle allows: every action a page has a form for is one
 /// the domain accepts in the dossier's status for the person's role, and every such action is
@@ -15,8 +16,12 @@ import VaporTesting
         if html.contains("action=\"\(base)/recevabilite\"") { kinds.formUnion([.declareEligible, .declareIneligible]) }
         if html.contains("action=\"\(base)/complement\"") { kinds.insert(.requestCorrection) }
         if html.contains("action=\"\(base)/instruction\"") {
-            if html.contains("Commencer l&#39;instruction") || html.contains("Commencer l'instruction") { kinds.insert(.startReview) }
-            if html.contains("Clore l&#39;instruction") || html.contains("Clore l'instruction") { kinds.insert(.completeReview) }
+            if html.contains("Commencer l&#39;instruction") || html.contains("Commencer l'instruction") {
+                kinds.insert(.startReview)
+            }
+            if html.contains("Clore l&#39;instruction") || html.contains("Clore l'instruction") {
+                kinds.insert(.completeReview)
+            }
         }
         return kinds
     }
@@ -30,7 +35,8 @@ import VaporTesting
         try await withGuichet { app in
             let (_, id) = try await InstructionActionTests().filedDossier(app)
             let instructor = try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
-            let administrator = try await InstructionTests().staff(app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let administrator = try await InstructionTests().staff(
+                app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
             let base = SiteURL.staffDossier(id).path
             // Each step: the page offers what the domain allows, then the offered action is taken.
             let steps: [(DossierStatus, String, [String: String])] = [
@@ -42,7 +48,9 @@ import VaporTesting
                 #expect(try await DossierModel.find(id, on: app.db)?.status == status.rawValue)
                 for (browser, role) in [(instructor, Role.instructor), (administrator, .administrator)] {
                     let page = try await browser.get(base)
-                    #expect(Self.instructionOffers(page.body.string, base: base) == Self.allowed(status, role), "\(status) as \(role)")
+                    #expect(
+                        Self.instructionOffers(page.body.string, base: base) == Self.allowed(status, role),
+                        "\(status) as \(role)")
                 }
                 let taken = try await instructor.post(base + path, form)
                 #expect(taken.headers.first(name: "X-Guichet-Error") == nil, "\(status): \(path)")
@@ -61,7 +69,9 @@ import VaporTesting
                 #expect(Set(actions.offered) == Self.allowed(status, role), "\(status) as \(role)")
                 for kind in actions.offered { #expect(DossierLifecycle.allows(kind, from: status, by: role)) }
                 #expect((actions.correctionURL != nil) == actions.offered.contains(.requestCorrection))
-                #expect((actions.reviewURL != nil) == (actions.offered.contains(.startReview) || actions.offered.contains(.completeReview)))
+                #expect(
+                    (actions.reviewURL != nil)
+                        == (actions.offered.contains(.startReview) || actions.offered.contains(.completeReview)))
             }
         }
     }
@@ -70,18 +80,24 @@ import VaporTesting
         try await withGuichet { app in
             let applicant = try await Applicant.make(app)
             let id = try await applicant.startDossier()
-            try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
+            try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, completeAnswers, files: completeFiles)
             // Filing is offered on the summary, withdrawing on the dossier's page.
             func offers() async throws -> (file: Bool, withdraw: Bool) {
                 let summary = try await applicant.browser.get(SiteURL.dossierSummary(id).path).body.string
                 let page = try await applicant.browser.get(SiteURL.dossier(id).path).body.string
-                return (summary.contains("action=\"\(SiteURL.fileDossier(id).path)\""), page.contains("action=\"\(SiteURL.withdrawDossier(id).path)\""))
+                return (
+                    summary.contains("action=\"\(SiteURL.fileDossier(id).path)\""),
+                    page.contains("action=\"\(SiteURL.withdrawDossier(id).path)\"")
+                )
             }
             // A complete draft: filing and withdrawing.
             var offered = try await offers()
             #expect(offered.file == DossierLifecycle.allows(.file, from: .draft, by: .applicant))
             #expect(offered.withdraw == DossierLifecycle.allows(.withdraw, from: .draft, by: .applicant))
-            #expect(try await applicant.browser.post(SiteURL.fileDossier(id).path, [:]).headers.first(name: "X-Guichet-Error") == nil)
+            #expect(
+                try await applicant.browser.post(SiteURL.fileDossier(id).path, [:]).headers.first(
+                    name: "X-Guichet-Error") == nil)
             // Filed: withdrawing only.
             offered = try await offers()
             #expect(offered.file == DossierLifecycle.allows(.file, from: .filed, by: .applicant))

@@ -1,23 +1,30 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 @Suite struct OrganisationTests {
     let password = "une phrase assez longue"
 
     /// A registration form that passes, to be varied field by field.
-    static let validForm = ["name": "Les Amis du Vieux Moulin", "legal_form": "association_declaree", "siret": "", "rna": "W021000001",
-                            "address": "12 rue du Moulin", "postcode": "02000", "city": "Laon", "departement": "02"]
+    static let validForm = [
+        "name": "Les Amis du Vieux Moulin", "legal_form": "association_declaree", "siret": "", "rna": "W021000001",
+        "address": "12 rue du Moulin", "postcode": "02000", "city": "Laon", "departement": "02",
+    ]
 
     /// Signs up and confirms an account through the web; returns the browser, logged out.
     func confirmedAccount(_ app: Application, email: String, name: String) async throws -> Browser {
         let browser = Browser(app)
         try await browser.get(SiteURL.signUp.path)
-        try await browser.post(SiteURL.signUp.path, ["display_name": name, "email": email,
-                                                     "password": password, "password_confirmation": password])
+        try await browser.post(
+            SiteURL.signUp.path,
+            [
+                "display_name": name, "email": email,
+                "password": password, "password_confirmation": password,
+            ])
         let mail = try #require(try await outbox(app, to: email).last)
         let token = try #require(linkToken(in: mail.bodyText, path: SiteURL.confirmEmail.path))
         try await browser.get(SiteURL.confirmEmail.path + "?jeton=" + token)
@@ -25,7 +32,9 @@ import VaporTesting
     }
 
     /// A confirmed account, logged in, holding the CSRF token of its new session.
-    func loggedIn(_ app: Application, email: String = "a@exemple.fr", name: String = "Marie Dupont") async throws -> Browser {
+    func loggedIn(
+        _ app: Application, email: String = "a@exemple.fr", name: String = "Marie Dupont"
+    ) async throws -> Browser {
         let browser = try await confirmedAccount(app, email: email, name: name)
         try await browser.get(SiteURL.login.path)
         let res = try await browser.post(SiteURL.login.path, ["email": email, "password": password])
@@ -46,16 +55,22 @@ import VaporTesting
     func fieldError(_ field: String, in res: TestingHTTPResponse) -> String? {
         let html = res.body.string
         guard let start = html.range(of: #"id="\#(field)-erreur">"#),
-              let end = html[start.upperBound...].range(of: "</p>") else { return nil }
+            let end = html[start.upperBound...].range(of: "</p>")
+        else { return nil }
         return HTMLText.visible(String(html[start.upperBound..<end.lowerBound]))
     }
 
     // MARK: - Registration
 
-    @Test(arguments: [("732 829 320 00074", "", "73282932000074", nil),
-                      ("", "w021000001", nil, "W021000001"),
-                      ("35600000000048", "W595012345", "35600000000048", "W595012345")] as [(String, String, String?, String?)])
-    func registeringWithASiretAnRNAOrBothMakesTheCreatorAMember(siret: String, rna: String, storedSiret: String?, storedRNA: String?) async throws {
+    @Test(
+        arguments: [
+            ("732 829 320 00074", "", "73282932000074", nil),
+            ("", "w021000001", nil, "W021000001"),
+            ("35600000000048", "W595012345", "35600000000048", "W595012345"),
+        ] as [(String, String, String?, String?)])
+    func registeringWithASiretAnRNAOrBothMakesTheCreatorAMember(
+        siret: String, rna: String, storedSiret: String?, storedRNA: String?
+    ) async throws {
         try await withGuichet(demo: false) { app in
             // setup
             let browser = try await loggedIn(app)
@@ -73,7 +88,8 @@ import VaporTesting
             #expect(location == SiteURL.organisation(try organisation.requireID()).path)
             #expect(organisation.siret == storedSiret && organisation.rna == storedRNA)
             #expect(organisation.legalForm == LegalForm.declaredAssociation.rawValue)
-            #expect(organisation.postcode == "02000" && organisation.city == "Laon" && organisation.departementCode == "02")
+            #expect(
+                organisation.postcode == "02000" && organisation.city == "Laon" && organisation.departementCode == "02")
             #expect(!organisation.simulated)
             let members = try await OrganisationMemberModel.query(on: app.db).with(\.$user).all()
             #expect(members.map(\.user.email) == ["a@exemple.fr"])
@@ -105,14 +121,16 @@ import VaporTesting
                 let res = try await browser.post(SiteURL.organisations.path, form)
                 #expect(res.status == .unprocessableEntity, "\(field)")
                 #expect(fieldError(field, in: res)?.contains(message) == true, "\(field): \(message)")
-                #expect(res.body.string.contains(#"aria-invalid="true" aria-describedby="\#(field)-erreur"#), "\(field)")
+                #expect(
+                    res.body.string.contains(#"aria-invalid="true" aria-describedby="\#(field)-erreur"#), "\(field)")
                 #expect(res.body.string.contains(##"<a href="#\##(field)">"##), "the summary links to \(field)")
                 #expect(res.body.string.contains(#"value="\#(form["city"] ?? "")""#), "the typed city is kept")
                 if ["siret", "rna", "postcode"].contains(field), let typed = form[field], !typed.isEmpty {
                     #expect(res.body.string.contains(#"value="\#(typed)""#), "the typed \(field) is kept")
                 }
                 if field != "departement" {
-                    #expect(res.body.string.contains(#"<option value="02" selected>"#), "the chosen département is kept")
+                    #expect(
+                        res.body.string.contains(#"<option value="02" selected>"#), "the chosen département is kept")
                 }
                 #expect(res.body.string.contains(#"name="_csrf""#))
             }
@@ -124,8 +142,12 @@ import VaporTesting
     @Test func everyErrorIsShownAtOnce() async throws {
         try await withGuichet(demo: false) { app in
             let browser = try await loggedIn(app)
-            let res = try await browser.post(SiteURL.organisations.path, ["name": "", "legal_form": "", "siret": "123", "rna": "W1",
-                                                                          "address": "", "postcode": "", "city": "", "departement": ""])
+            let res = try await browser.post(
+                SiteURL.organisations.path,
+                [
+                    "name": "", "legal_form": "", "siret": "123", "rna": "W1",
+                    "address": "", "postcode": "", "city": "", "departement": "",
+                ])
             #expect(res.status == .unprocessableEntity)
             for field in ["name", "legal_form", "siret", "rna", "address", "postcode", "city", "departement"] {
                 #expect(fieldError(field, in: res) != nil, "\(field)")
@@ -141,10 +163,14 @@ import VaporTesting
             _ = try await register(first, ["siret": "73282932000074", "rna": "W021000001"])
             let second = try await loggedIn(app, email: "b@exemple.fr", name: "Bruno Martin")
             for changes in [["siret": "732 829 320 00074", "rna": ""], ["siret": "", "rna": "w021000001"]] {
-                let res = try await second.post(SiteURL.organisations.path, Self.validForm.merging(changes) { _, new in new })
+                let res = try await second.post(
+                    SiteURL.organisations.path, Self.validForm.merging(changes) { _, new in new })
                 #expect(res.status == .unprocessableEntity)
                 let field = changes["siret"] == "" ? "rna" : "siret"
-                #expect(fieldError(field, in: res)?.contains("est déjà inscrite sur Guichet : demandez à l'une des personnes qui la représentent de vous inviter") == true)
+                #expect(
+                    fieldError(field, in: res)?.contains(
+                        "est déjà inscrite sur Guichet : demandez à l'une des personnes qui la représentent de vous inviter"
+                    ) == true)
             }
             #expect(try await OrganisationModel.query(on: app.db).count() == 1)
             #expect(try await OrganisationMemberModel.query(on: app.db).count() == 1)
@@ -166,7 +192,9 @@ import VaporTesting
             let invite = try await outsider.post(SiteURL.organisationInvitations(id).path, ["email": "b@exemple.fr"])
             #expect(invite.status == .notFound)
             // Membership is checked before the address, so that even a malformed one learns nothing.
-            #expect(try await outsider.post(SiteURL.organisationInvitations(id).path, ["email": "pas-une-adresse"]).status == .notFound)
+            #expect(
+                try await outsider.post(SiteURL.organisationInvitations(id).path, ["email": "pas-une-adresse"]).status
+                    == .notFound)
             #expect(try await OrganisationInvitationModel.query(on: app.db).count() == 0)
             #expect(try await outbox(app).filter { $0.kind == "organisation_invitation" }.isEmpty)
             let list = try await outsider.get(SiteURL.organisations.path)
@@ -180,7 +208,9 @@ import VaporTesting
             let browser = try await loggedIn(app)
             for path in ["/organisations/pas-un-identifiant", "/organisations/123", SiteURL.organisation(UUID()).path] {
                 #expect(try await browser.get(path).status == .notFound, "\(path)")
-                #expect(try await browser.post(path + "/invitations", ["email": "b@exemple.fr"]).status == .notFound, "\(path)")
+                #expect(
+                    try await browser.post(path + "/invitations", ["email": "b@exemple.fr"]).status == .notFound,
+                    "\(path)")
             }
             #expect(try await OrganisationInvitationModel.query(on: app.db).count() == 0)
         }
@@ -195,7 +225,8 @@ import VaporTesting
             #expect(try await OrganisationModel.query(on: app.db).count() == 0)
 
             let location = try await register(browser)
-            let res = try await browser.post(location + "/invitations", ["email": "b@exemple.fr", "_csrf": "faux-jeton"])
+            let res = try await browser.post(
+                location + "/invitations", ["email": "b@exemple.fr", "_csrf": "faux-jeton"])
             #expect(res.status == .forbidden)
             #expect(try await OrganisationInvitationModel.query(on: app.db).count() == 0)
         }
@@ -206,8 +237,10 @@ import VaporTesting
             let owner = try await loggedIn(app)
             let location = try await register(owner)
             let anonymous = Browser(app)
-            for path in [SiteURL.organisations.path, SiteURL.newOrganisation.path, location,
-                         SiteURL.acceptInvitation.path + "?jeton=" + SecretToken.make()] {
+            for path in [
+                SiteURL.organisations.path, SiteURL.newOrganisation.path, location,
+                SiteURL.acceptInvitation.path + "?jeton=" + SecretToken.make(),
+            ] {
                 let res = try await anonymous.get(path)
                 #expect(res.status == .seeOther, "\(path)")
                 #expect(res.headers.first(name: .location) == SiteURL.login.path, "\(path)")
@@ -286,14 +319,16 @@ import VaporTesting
             try await owner.post(location + "/invitations", ["email": "c@exemple.fr"])
             let mail = try #require(try await outbox(app, to: "c@exemple.fr").last)
             let token = try #require(linkToken(in: mail.bodyText, path: SiteURL.acceptInvitation.path))
-            try await OrganisationInvitationModel.query(on: app.db).set(\.$expiresAt, to: Date().addingTimeInterval(-1)).update()
+            try await OrganisationInvitationModel.query(on: app.db).set(\.$expiresAt, to: Date().addingTimeInterval(-1))
+                .update()
 
             let invitee = try await loggedIn(app, email: "c@exemple.fr", name: "Chloé Petit")
             let res = try await invitee.get(SiteURL.acceptInvitation.path + "?jeton=" + token)
             #expect(res.status == .gone)
             #expect(res.visibleText.contains("Ce lien n'est plus valable"))
             for bad in ["", "abc", String(repeating: "x", count: 43), "%00", SecretToken.make()] {
-                #expect(try await invitee.get(SiteURL.acceptInvitation.path + "?jeton=" + bad).status == .gone, "\(bad)")
+                #expect(
+                    try await invitee.get(SiteURL.acceptInvitation.path + "?jeton=" + bad).status == .gone, "\(bad)")
             }
             #expect(try await invitee.get(location).status == .notFound)
             #expect(try await OrganisationInvitationModel.query(on: app.db).first()?.acceptedAt == nil)
@@ -313,10 +348,14 @@ import VaporTesting
             }
             // An account under another address than the invited one.
             let other = try await loggedIn(app, email: "d@exemple.fr", name: "David Roux")
-            #expect(try await other.post(SiteURL.acceptInvitation.path, ["jeton": token("bureau@asso.fr")]).status == .seeOther)
+            #expect(
+                try await other.post(SiteURL.acceptInvitation.path, ["jeton": token("bureau@asso.fr")]).status
+                    == .seeOther)
             #expect(try await other.get(location).status == .ok)
             // A member opening an invitation is sent to the organisation, once.
-            #expect(try await owner.post(SiteURL.acceptInvitation.path, ["jeton": token("tresorerie@asso.fr")]).status == .seeOther)
+            #expect(
+                try await owner.post(SiteURL.acceptInvitation.path, ["jeton": token("tresorerie@asso.fr")]).status
+                    == .seeOther)
             #expect(try await OrganisationMemberModel.query(on: app.db).count() == 2)
             #expect(try await OrganisationInvitationModel.query(on: app.db).filter(\.$acceptedAt == nil).count() == 0)
         }

@@ -1,8 +1,9 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import Testing
 import Vapor
+
+@testable import GuichetApp
 
 @Suite struct OutboxTests {
     struct FailingTransport: MailTransport {
@@ -13,11 +14,13 @@ import Vapor
     @Test func dueMessagesAreWrittenAsEmlFilesOnce() async throws {
         try await withGuichet(demo: false) { app in
             let now = Date()
-            try await Mailer(database: app.db).enqueue(to: "a@b.fr", subject: "Accusé de réception", body: "Bonjour,\nvotre dossier est déposé.",
-                                                       kind: "receipt", now: now)
+            try await Mailer(database: app.db).enqueue(
+                to: "a@b.fr", subject: "Accusé de réception", body: "Bonjour,\nvotre dossier est déposé.",
+                kind: "receipt", now: now)
             let folder = app.guichetConfiguration.dataDirectory + "/mail"
-            let sender = OutboxSender(database: app.db, transport: EMLFileTransport(directory: folder), from: "Guichet <g@exemple.fr>",
-                                      logger: app.logger)
+            let sender = OutboxSender(
+                database: app.db, transport: EMLFileTransport(directory: folder), from: "Guichet <g@exemple.fr>",
+                logger: app.logger)
             #expect(try await sender.deliverDue(now: now) == 1)
             #expect(try await sender.deliverDue(now: now.addingTimeInterval(600)) == 0, "sent once")
             let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }
@@ -27,7 +30,9 @@ import Vapor
             #expect(eml.contains("Subject: =?utf-8?B?"))
             #expect(eml.contains("Content-Type: text/plain; charset=utf-8"))
             let bodyPart = try #require(eml.components(separatedBy: "\r\n\r\n").last)
-            let decoded = String(decoding: Data(base64Encoded: bodyPart.replacingOccurrences(of: "\r\n", with: "")) ?? Data(), as: UTF8.self)
+            let decoded = String(
+                decoding: Data(base64Encoded: bodyPart.replacingOccurrences(of: "\r\n", with: "")) ?? Data(),
+                as: UTF8.self)
             #expect(decoded == "Bonjour,\r\nvotre dossier est déposé.")
             #expect(try await OutboxMessageModel.query(on: app.db).first()?.sentAt != nil)
         }
@@ -36,15 +41,19 @@ import Vapor
     @Test func aFailedSendIsKeptAndRetriedLater() async throws {
         try await withGuichet(demo: false) { app in
             let now = Date()
-            try await Mailer(database: app.db).enqueue(to: "a@b.fr", subject: "Test", body: "Corps", kind: "test", now: now)
-            let failing = OutboxSender(database: app.db, transport: FailingTransport(), from: "g@exemple.fr", logger: app.logger)
+            try await Mailer(database: app.db).enqueue(
+                to: "a@b.fr", subject: "Test", body: "Corps", kind: "test", now: now)
+            let failing = OutboxSender(
+                database: app.db, transport: FailingTransport(), from: "g@exemple.fr", logger: app.logger)
             #expect(try await failing.deliverDue(now: now) == 0)
             let message = try #require(try await OutboxMessageModel.query(on: app.db).first())
             #expect(message.sentAt == nil && message.attempts == 1 && message.lastError != nil)
             #expect(message.nextAttemptAt > now.addingTimeInterval(59))
             // Not retried before its time, then sent by a working transport.
             let folder = app.guichetConfiguration.dataDirectory + "/mail"
-            let working = OutboxSender(database: app.db, transport: EMLFileTransport(directory: folder), from: "g@exemple.fr", logger: app.logger)
+            let working = OutboxSender(
+                database: app.db, transport: EMLFileTransport(directory: folder), from: "g@exemple.fr",
+                logger: app.logger)
             #expect(try await working.deliverDue(now: now.addingTimeInterval(10)) == 0)
             #expect(try await working.deliverDue(now: now.addingTimeInterval(61)) == 1)
         }
@@ -53,18 +62,22 @@ import Vapor
     @Test func aClaimedMessageIsNotSentByAnotherInstance() async throws {
         try await withGuichet(demo: false) { app in
             let now = Date()
-            try await Mailer(database: app.db).enqueue(to: "a@b.fr", subject: "Test", body: "Corps", kind: "test", now: now)
+            try await Mailer(database: app.db).enqueue(
+                to: "a@b.fr", subject: "Test", body: "Corps", kind: "test", now: now)
             try await OutboxMessageModel.query(on: app.db).set(\.$lockedUntil, to: now.addingTimeInterval(60)).update()
             let folder = app.guichetConfiguration.dataDirectory + "/mail"
-            let sender = OutboxSender(database: app.db, transport: EMLFileTransport(directory: folder), from: "g@exemple.fr", logger: app.logger)
+            let sender = OutboxSender(
+                database: app.db, transport: EMLFileTransport(directory: folder), from: "g@exemple.fr",
+                logger: app.logger)
             #expect(try await sender.deliverDue(now: now) == 0)
             #expect(try await sender.deliverDue(now: now.addingTimeInterval(61)) == 1, "an expired claim is released")
         }
     }
 
     @Test func headerValuesCannotSmuggleHeaders() {
-        let mail = OutgoingMail(from: "Guichet <g@exemple.fr>", to: "a@b.fr\r\nBcc: x@y.fr", subject: "Objet\nBcc: z@y.fr",
-                                body: "Corps", messageID: UUID(), date: Date())
+        let mail = OutgoingMail(
+            from: "Guichet <g@exemple.fr>", to: "a@b.fr\r\nBcc: x@y.fr", subject: "Objet\nBcc: z@y.fr",
+            body: "Corps", messageID: UUID(), date: Date())
         let rendered = RFC5322.render(mail)
         #expect(!rendered.contains("\r\nBcc:"))
         #expect(rendered.contains("To: a@b.frBcc: x@y.fr\r\n"))

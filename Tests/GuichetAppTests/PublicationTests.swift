@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Publishing waves, the press kit and the open data, through HTTP.
 @Suite struct PublicationHTTPTests {
@@ -17,11 +18,14 @@ import VaporTesting
     /// Retains `count` dossiers of the June session and applies them as wave 2's decisions.
     func decideJune(_ app: Application, count: Int) async throws -> [DossierModel] {
         let (chair, session) = try await ProposalTests().june(app)
-        let candidates = try await DossierModel.query(on: app.db).filter(\.$status == "reviewed").sort(\.$number).range(..<count).all()
+        let candidates = try await DossierModel.query(on: app.db).filter(\.$status == "reviewed").sort(\.$number).range(
+            ..<count
+        ).all()
         for dossier in candidates {
             let amount = try Money(cents: dossier.requestedCents).decimalString
-            let staged = try await chair.post(SiteURL.committeeSession(session).path + "/decisions",
-                                              ["dossier": try dossier.requireID().uuidString, "outcome": "retained", "amount": amount])
+            let staged = try await chair.post(
+                SiteURL.committeeSession(session).path + "/decisions",
+                ["dossier": try dossier.requireID().uuidString, "outcome": "retained", "amount": amount])
             #expect(staged.headers.first(name: "X-Guichet-Error") == nil)
         }
         let applied = try await chair.post(SiteURL.committeeSession(session).path + "/appliquer", [:])
@@ -44,12 +48,20 @@ import VaporTesting
             #expect(text.contains("287 projets déposés en Hauts-de-France"))
             #expect(text.contains("37 projets retenus pour 4,4 M€"))
             #expect(text.contains("Contexte et enjeux"))
-            for count in ["19 projets retenus", "13 projets retenus", "5 projets retenus"] { #expect(text.contains(count)) }
-            for heading in ["Au niveau régional :", "Dans l'Aisne :", "Dans le Nord :", "Dans l'Oise :", "Dans le Pas-de-Calais :", "Dans la Somme :"] {
+            for count in ["19 projets retenus", "13 projets retenus", "5 projets retenus"] {
+                #expect(text.contains(count))
+            }
+            for heading in [
+                "Au niveau régional :", "Dans l'Aisne :", "Dans le Nord :", "Dans l'Oise :", "Dans le Pas-de-Calais :",
+                "Dans la Somme :",
+            ] {
                 #expect(text.contains(heading))
             }
             let laureates = try CSV.rows(AppResources.laureatesCSV())
-            let titleColumn = try #require(laureates.first?.firstIndex(where: { $0.lowercased().contains("titre") || $0.lowercased().contains("projet") }))
+            let titleColumn = try #require(
+                laureates.first?.firstIndex(where: {
+                    $0.lowercased().contains("titre") || $0.lowercased().contains("projet")
+                }))
             let titles = laureates.dropFirst().map { $0[titleColumn] }
             #expect(titles.count == 37)
             for title in titles { #expect(kit.body.string.contains(title.htmlEscaped), "\(title)") }
@@ -80,11 +92,15 @@ import VaporTesting
             #expect(results.version == 1)
             let versions = try await browser.get(SiteURL.resultsVersions(reference).path)
             #expect(versions.visibleText.contains("Version 1 — vague 1, publiée le 16 avril 2021"))
-            #expect(try await browser.get(SiteURL.resultsVersion(reference, 1).path).visibleText.contains("C'est la version en vigueur."))
+            #expect(
+                try await browser.get(SiteURL.resultsVersion(reference, 1).path).visibleText.contains(
+                    "C'est la version en vigueur."))
             // Unknown versions and files answer 404 with their code.
-            for path in [SiteURL.resultsVersion(reference, 9).path, "/appels/\(reference)/resultats/versions/abc",
-                         SiteURL.resultsVersionFile(reference, 1, "autre.csv").path, SiteURL.openData(reference, "passwd").path,
-                         SiteURL.pressKit("inconnu").path] {
+            for path in [
+                SiteURL.resultsVersion(reference, 9).path, "/appels/\(reference)/resultats/versions/abc",
+                SiteURL.resultsVersionFile(reference, 1, "autre.csv").path, SiteURL.openData(reference, "passwd").path,
+                SiteURL.pressKit("inconnu").path,
+            ] {
                 let answer = try await browser.get(path)
                 #expect(answer.status == .notFound, "\(path) \(answer.status)")
             }
@@ -136,7 +152,10 @@ import VaporTesting
             #expect(try await admin.get(SiteURL.pressKit(reference).path).visibleText.contains("40 projets retenus"))
             let csv = try await admin.get(SiteURL.openData(reference, "subventions.csv").path).body.string
             #expect(SCDLValidator.validateSubventions(csv).recordCount == 40)
-            #expect(try await admin.get(SiteURL.resultsVersionFile(reference, 1, "subventions.csv").path).body.string.split(separator: "\n").count == 38)
+            #expect(
+                try await admin.get(SiteURL.resultsVersionFile(reference, 1, "subventions.csv").path).body.string.split(
+                    separator: "\n"
+                ).count == 38)
             // A published wave is frozen: publishing it again is refused and changes nothing.
             let again = try await admin.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"])
             #expect(again.headers.first(name: "X-Guichet-Error") == "wave_frozen")
@@ -158,7 +177,9 @@ import VaporTesting
             // act
             let refused = try await admin.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"])
             // validate
-            #expect(refused.headers.first(name: "X-Guichet-Error") == "open_data_invalid", "\(refused.status) \(refused.body.string.prefix(300))")
+            #expect(
+                refused.headers.first(name: "X-Guichet-Error") == "open_data_invalid",
+                "\(refused.status) \(refused.body.string.prefix(300))")
             #expect(try await PublicationModel.query(on: app.db).count() == 1)
             #expect(try await WaveModel.query(on: app.db).filter(\.$number == 2).first()?.publishedAt == nil)
             let page = try await admin.get(SiteURL.publicationAdmin(reference).path)
@@ -171,15 +192,21 @@ import VaporTesting
     @Test func onlyAnAdministratorOfTheCallsTerritoryPublishes() async throws {
         try await withGuichet { app in
             _ = try await decideJune(app, count: 1)
-            let elsewhere = try await InstructionTests().staff(app, "admin-idf@exemple.fr", role: .administrator, scopes: ["region:11"])
+            let elsewhere = try await InstructionTests().staff(
+                app, "admin-idf@exemple.fr", role: .administrator, scopes: ["region:11"])
             #expect(try await elsewhere.get(SiteURL.publicationAdmin(reference).path).status == .forbidden)
             try await elsewhere.get(SiteURL.publications.path)
             let refused = try await elsewhere.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"])
             #expect(refused.headers.first(name: "X-Guichet-Error") == "outside_scope")
-            let chair = try await InstructionTests().staff(app, "autre-president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
+            let chair = try await InstructionTests().staff(
+                app, "autre-president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
             try await chair.get(SiteURL.committee.path)
-            #expect(try await chair.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"]).status == .notFound)
-            #expect(try await Browser(app).post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"]).status != .ok)
+            #expect(
+                try await chair.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"]).status
+                    == .notFound)
+            #expect(
+                try await Browser(app).post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"]).status
+                    != .ok)
             #expect(try await PublicationModel.query(on: app.db).count() == 1)
         }
     }
@@ -189,6 +216,7 @@ private extension String {
     /// The text as Leaf escapes it in HTML.
     var htmlEscaped: String {
         replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

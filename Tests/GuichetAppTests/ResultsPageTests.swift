@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 @Suite struct ResultsPageTests {
     @Test func theSeedsResultsPageShowsItsFiguresAndGroups() async throws {
@@ -18,7 +19,10 @@ import VaporTesting
                     #expect(text.contains(count), "missing \(count)")
                 }
                 // The food theme lists its groups in the press kit's order.
-                let headings = ["Au niveau régional :", "Dans l'Aisne :", "Dans le Pas-de-Calais :", "Dans la Somme :", "Dans le Nord :"]
+                let headings = [
+                    "Au niveau régional :", "Dans l'Aisne :", "Dans le Pas-de-Calais :", "Dans la Somme :",
+                    "Dans le Nord :",
+                ]
                 let positions = headings.compactMap { text.range(of: $0)?.lowerBound }
                 #expect(positions.count == headings.count)
                 #expect(positions == positions.sorted())
@@ -62,7 +66,8 @@ import VaporTesting
     @Test func changingADecisionChangesThePageAndTheJSON() async throws {
         try await withGuichet { app in
             // setup: turn one wave-1 laureate into a rejection, directly in the database.
-            let decision = try #require(try await DecisionModel.query(on: app.db).filter(\.$outcome == "retained").first())
+            let decision = try #require(
+                try await DecisionModel.query(on: app.db).filter(\.$outcome == "retained").first())
             let granted = decision.grantedCents
             let dossier = try await decision.$dossier.get(on: app.db)
             dossier.status = DossierStatus.rejected.rawValue

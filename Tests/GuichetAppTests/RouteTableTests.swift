@@ -1,8 +1,9 @@
 import Foundation
-@testable import GuichetApp
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Every route Guichet registers, and what an anonymous request without a CSRF token gets. Adding a route without adding
 /// it here fails ``everyRouteIsListedAndAnswers()``.
@@ -42,14 +43,26 @@ import VaporTesting
         (.GET, "/expertise/:request", "/expertise/\(UUID())", .seeOther),
         (.POST, "/expertise/:request", "/expertise/\(UUID())", .forbidden),
         (.POST, "/instruction/dossiers/:dossier/expertise", "/instruction/dossiers/\(UUID())/expertise", .forbidden),
-        (.POST, "/instruction/dossiers/:dossier/expertise/:request/revoquer", "/instruction/dossiers/\(UUID())/expertise/\(UUID())/revoquer", .forbidden),
-        (.GET, "/instruction/dossiers/:dossier/pieces/:attachment", "/instruction/dossiers/\(UUID())/pieces/\(UUID())", .seeOther),
+        (
+            .POST, "/instruction/dossiers/:dossier/expertise/:request/revoquer",
+            "/instruction/dossiers/\(UUID())/expertise/\(UUID())/revoquer", .forbidden
+        ),
+        (
+            .GET, "/instruction/dossiers/:dossier/pieces/:attachment",
+            "/instruction/dossiers/\(UUID())/pieces/\(UUID())", .seeOther
+        ),
         (.POST, "/liens-d-interet", "/liens-d-interet", .forbidden),
         (.GET, "/instruction/dossiers/:dossier", "/instruction/dossiers/\(UUID())", .seeOther),
         (.POST, "/instruction/dossiers/:dossier/prendre", "/instruction/dossiers/\(UUID())/prendre", .forbidden),
-        (.POST, "/instruction/dossiers/:dossier/recevabilite", "/instruction/dossiers/\(UUID())/recevabilite", .forbidden),
+        (
+            .POST, "/instruction/dossiers/:dossier/recevabilite", "/instruction/dossiers/\(UUID())/recevabilite",
+            .forbidden
+        ),
         (.POST, "/instruction/dossiers/:dossier/complement", "/instruction/dossiers/\(UUID())/complement", .forbidden),
-        (.POST, "/instruction/dossiers/:dossier/instruction", "/instruction/dossiers/\(UUID())/instruction", .forbidden),
+        (
+            .POST, "/instruction/dossiers/:dossier/instruction", "/instruction/dossiers/\(UUID())/instruction",
+            .forbidden
+        ),
         (.POST, "/instruction/dossiers/:dossier/avis", "/instruction/dossiers/\(UUID())/avis", .forbidden),
         (.POST, "/instruction/dossiers/:dossier/notes", "/instruction/dossiers/\(UUID())/notes", .forbidden),
         (.POST, "/instruction/dossiers/:dossier/attribuer", "/instruction/dossiers/\(UUID())/attribuer", .forbidden),
@@ -58,23 +71,44 @@ import VaporTesting
         (.GET, "/organisations/nouvelle", "/organisations/nouvelle", .seeOther),
         (.POST, "/organisations", "/organisations", .forbidden),
         (.GET, "/organisations/:id", "/organisations/6f1c2a5e-0000-4000-8000-000000000001", .seeOther),
-        (.POST, "/organisations/:id/invitations", "/organisations/6f1c2a5e-0000-4000-8000-000000000001/invitations", .forbidden),
+        (
+            .POST, "/organisations/:id/invitations", "/organisations/6f1c2a5e-0000-4000-8000-000000000001/invitations",
+            .forbidden
+        ),
         (.GET, "/dossiers/:dossier/messages", "/dossiers/\(UUID())/messages", .seeOther),
         (.POST, "/dossiers/:dossier/messages", "/dossiers/\(UUID())/messages", .forbidden),
-        (.GET, "/dossiers/:dossier/messages/pieces/:attachment", "/dossiers/\(UUID())/messages/pieces/\(UUID())", .seeOther),
+        (
+            .GET, "/dossiers/:dossier/messages/pieces/:attachment", "/dossiers/\(UUID())/messages/pieces/\(UUID())",
+            .seeOther
+        ),
         (.POST, "/instruction/dossiers/:dossier/messages", "/instruction/dossiers/\(UUID())/messages", .forbidden),
-        (.GET, "/instruction/dossiers/:dossier/messages/pieces/:attachment", "/instruction/dossiers/\(UUID())/messages/pieces/\(UUID())", .seeOther),
+        (
+            .GET, "/instruction/dossiers/:dossier/messages/pieces/:attachment",
+            "/instruction/dossiers/\(UUID())/messages/pieces/\(UUID())", .seeOther
+        ),
         (.POST, "/instruction/dossiers/:dossier/etiquettes", "/instruction/dossiers/\(UUID())/etiquettes", .forbidden),
-        (.POST, "/instruction/dossiers/:dossier/etiquettes/retirer", "/instruction/dossiers/\(UUID())/etiquettes/retirer", .forbidden),
-        (.POST, "/instruction/dossiers/:dossier/annotations", "/instruction/dossiers/\(UUID())/annotations", .forbidden),
+        (
+            .POST, "/instruction/dossiers/:dossier/etiquettes/retirer",
+            "/instruction/dossiers/\(UUID())/etiquettes/retirer", .forbidden
+        ),
+        (
+            .POST, "/instruction/dossiers/:dossier/annotations", "/instruction/dossiers/\(UUID())/annotations",
+            .forbidden
+        ),
         (.POST, "/instruction/lot", "/instruction/lot", .forbidden),
         (.GET, "/admin/personnel", "/admin/personnel", .seeOther),
         (.GET, "/appels/:call/resultats/versions", "/appels/hdf-2021/resultats/versions", .ok),
         (.GET, "/appels/:call/resultats/versions/:version", "/appels/hdf-2021/resultats/versions/1", .ok),
-        (.GET, "/appels/:call/resultats/versions/:version/:file", "/appels/hdf-2021/resultats/versions/1/resultats.json", .ok),
+        (
+            .GET, "/appels/:call/resultats/versions/:version/:file",
+            "/appels/hdf-2021/resultats/versions/1/resultats.json", .ok
+        ),
         (.GET, "/appels/:call/dossier-de-presse", "/appels/hdf-2021/dossier-de-presse", .ok),
-        (.GET, "/appels/:call/dossier-de-presse.pdf", "/appels/hdf-2021/dossier-de-presse.pdf",
-         PressKitPDF.locate(configured: ProcessInfo.processInfo.environment["GUICHET_CHROMIUM_PATH"]) == nil ? .notFound : .ok),
+        (
+            .GET, "/appels/:call/dossier-de-presse.pdf", "/appels/hdf-2021/dossier-de-presse.pdf",
+            PressKitPDF.locate(configured: ProcessInfo.processInfo.environment["GUICHET_CHROMIUM_PATH"]) == nil
+                ? .notFound : .ok
+        ),
         (.GET, "/appels/:call/donnees/:file", "/appels/hdf-2021/donnees/subventions.csv", .ok),
         (.GET, "/admin/publication", "/admin/publication", .seeOther),
         (.GET, "/admin/publication/:call", "/admin/publication/hdf-2021", .seeOther),
@@ -107,7 +141,10 @@ import VaporTesting
         (.GET, "/comite/seances/:session", "/comite/seances/\(UUID())", .seeOther),
         (.POST, "/comite/seances/:session/presences", "/comite/seances/\(UUID())/presences", .forbidden),
         (.POST, "/comite/seances/:session/decisions", "/comite/seances/\(UUID())/decisions", .forbidden),
-        (.POST, "/comite/seances/:session/decisions/retirer", "/comite/seances/\(UUID())/decisions/retirer", .forbidden),
+        (
+            .POST, "/comite/seances/:session/decisions/retirer", "/comite/seances/\(UUID())/decisions/retirer",
+            .forbidden
+        ),
         (.POST, "/comite/seances/:session/appliquer", "/comite/seances/\(UUID())/appliquer", .forbidden),
         (.GET, "/comite/seances/:session/proces-verbal", "/comite/seances/\(UUID())/proces-verbal", .seeOther),
         (.GET, "/comite/seances/:session/lettres/:dossier", "/comite/seances/\(UUID())/lettres/\(UUID())", .seeOther),
@@ -135,7 +172,8 @@ import VaporTesting
 
     @Test func everyRouteIsListedAndAnswers() async throws {
         try await withGuichet { app in
-            let registered = Set(app.routes.all.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" })
+            let registered = Set(
+                app.routes.all.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" })
             let listed = Set(Self.expected.map { "\($0.method.rawValue) \($0.route)" })
             #expect(registered == listed, "routes and this table differ: \(registered.symmetricDifference(listed))")
             for entry in Self.expected {

@@ -1,28 +1,34 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
 import Vapor
 
+@testable import GuichetApp
+
 @Suite struct SMTPTransportTests {
-    static let mail = OutgoingMail(from: "Guichet <ne-pas-repondre@exemple.fr>", to: "Camille Martin <camille@exemple.org>",
-                                   subject: "Accusé de réception", body: "Bonjour,\n.votre dossier est déposé.\n.",
-                                   messageID: UUID(), date: Date(timeIntervalSince1970: 1_750_000_000))
+    static let mail = OutgoingMail(
+        from: "Guichet <ne-pas-repondre@exemple.fr>", to: "Camille Martin <camille@exemple.org>",
+        subject: "Accusé de réception", body: "Bonjour,\n.votre dossier est déposé.\n.",
+        messageID: UUID(), date: Date(timeIntervalSince1970: 1_750_000_000))
 
     @Test func aMessageGoesThroughWithTheEnvelopeAndTheRenderedData() async throws {
         // setup
         let server = try await FakeSMTPServer.start()
         defer { server.stop() }
-        let transport = try SMTPTransport(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, ehloName: "guichet.test"))
+        let transport = try SMTPTransport(
+            configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, ehloName: "guichet.test"))
         // act
         try await transport.send(Self.mail)
         // validate
         let record = server.record
-        #expect(record.commands == ["EHLO guichet.test", "MAIL FROM:<ne-pas-repondre@exemple.fr>", "RCPT TO:<camille@exemple.org>",
-                                    "DATA", "QUIT"])
+        #expect(
+            record.commands == [
+                "EHLO guichet.test", "MAIL FROM:<ne-pas-repondre@exemple.fr>", "RCPT TO:<camille@exemple.org>",
+                "DATA", "QUIT",
+            ])
         let data = String(decoding: record.data, as: UTF8.self)
         #expect(data.hasSuffix("\r\n.\r\n"))
         #expect(data == SMTPTransport.dataBlock(RFC5322.render(Self.mail)))
@@ -31,7 +37,9 @@ import Vapor
     }
 
     @Test func linesStartingWithADotAreStuffedAndTheDataEndsWithCRLFDotCRLF() {
-        #expect(SMTPTransport.dataBlock("Subject: x\r\n\r\n.\r\n..deux\nfin") == "Subject: x\r\n\r\n..\r\n...deux\r\nfin\r\n.\r\n")
+        #expect(
+            SMTPTransport.dataBlock("Subject: x\r\n\r\n.\r\n..deux\nfin")
+                == "Subject: x\r\n\r\n..\r\n...deux\r\nfin\r\n.\r\n")
         #expect(SMTPTransport.dataBlock("a\r\n") == "a\r\n.\r\n")
         #expect(SMTPTransport.dataBlock(".") == "..\r\n.\r\n")
     }
@@ -43,17 +51,24 @@ import Vapor
         let transport = try SMTPTransport(configuration: SMTPConfiguration(url: url, defaultEHLOName: "localhost"))
         try await transport.send(Self.mail)
         let token = Data("\0guichet@exemple.fr\0p@ss w:rd".utf8).base64EncodedString()
-        #expect(server.record.commands.prefix(3) == ["EHLO guichet.test", "AUTH PLAIN \(token)", "MAIL FROM:<ne-pas-repondre@exemple.fr>"])
+        #expect(
+            server.record.commands.prefix(3) == [
+                "EHLO guichet.test", "AUTH PLAIN \(token)", "MAIL FROM:<ne-pas-repondre@exemple.fr>",
+            ])
     }
 
     @Test func authLoginIsUsedWhenPlainIsNotOffered() async throws {
         let server = try await FakeSMTPServer.start(FakeSMTPServer.Behaviour(authMechanisms: "LOGIN"))
         defer { server.stop() }
         let credentials = SMTPConfiguration.Credentials(user: "guichet", password: "secret")
-        let transport = try SMTPTransport(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, credentials: credentials))
+        let transport = try SMTPTransport(
+            configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, credentials: credentials))
         try await transport.send(Self.mail)
-        #expect(server.record.commands.prefix(4) == ["EHLO localhost", "AUTH LOGIN", Data("guichet".utf8).base64EncodedString(),
-                                                     Data("secret".utf8).base64EncodedString()])
+        #expect(
+            server.record.commands.prefix(4) == [
+                "EHLO localhost", "AUTH LOGIN", Data("guichet".utf8).base64EncodedString(),
+                Data("secret".utf8).base64EncodedString(),
+            ])
     }
 
     @Test func aRefusedRecipientThrowsAnErrorNamingTheStepAndTheReply() async throws {
@@ -71,9 +86,11 @@ import Vapor
         defer { server.stop() }
         try await withGuichet(demo: false) { app in
             let now = Date()
-            try await Mailer(database: app.db).enqueue(to: "camille@exemple.org", subject: "Test", body: "Corps", kind: "test", now: now)
+            try await Mailer(database: app.db).enqueue(
+                to: "camille@exemple.org", subject: "Test", body: "Corps", kind: "test", now: now)
             let transport = try SMTPTransport(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port))
-            let sender = OutboxSender(database: app.db, transport: transport, from: "Guichet <g@exemple.fr>", logger: app.logger)
+            let sender = OutboxSender(
+                database: app.db, transport: transport, from: "Guichet <g@exemple.fr>", logger: app.logger)
             #expect(try await sender.deliverDue(now: now) == 0)
             let message = try #require(try await OutboxMessageModel.query(on: app.db).first())
             #expect(message.sentAt == nil && message.attempts == 1)
@@ -85,7 +102,8 @@ import Vapor
     @Test func aSilentServerTimesOut() async throws {
         let server = try await FakeSMTPServer.start(FakeSMTPServer.Behaviour(silent: true))
         defer { server.stop() }
-        let transport = try SMTPTransport(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, timeout: .milliseconds(300)))
+        let transport = try SMTPTransport(
+            configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, timeout: .milliseconds(300)))
         let started = ContinuousClock.now
         let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.mail) }
         #expect(error.step == "greeting")
@@ -109,9 +127,13 @@ import Vapor
     @Test func implicitTLSAgainstAPlainServerFailsAtTheGreeting() async throws {
         let server = try await FakeSMTPServer.start()
         defer { server.stop() }
-        let configuration = SMTPConfiguration(host: "127.0.0.1", port: server.port, security: .implicitTLS, timeout: .seconds(5))
-        let error = try await #require(throws: SMTPError.self) { try await SMTPTransport(configuration: configuration).send(Self.mail) }
-        #expect(error.step == "greeting" && !error.description.contains("no reply"), "a TLS error, not a timeout: \(error)")
+        let configuration = SMTPConfiguration(
+            host: "127.0.0.1", port: server.port, security: .implicitTLS, timeout: .seconds(5))
+        let error = try await #require(throws: SMTPError.self) {
+            try await SMTPTransport(configuration: configuration).send(Self.mail)
+        }
+        #expect(
+            error.step == "greeting" && !error.description.contains("no reply"), "a TLS error, not a timeout: \(error)")
         #expect(server.record.commands.allSatisfy { !$0.hasPrefix("EHLO") })
     }
 
@@ -127,9 +149,11 @@ import Vapor
     }
 
     @Test func cleartextInjectedAfterSTARTTLSIsRefused() async throws {
-        let server = try await FakeSMTPServer.start(FakeSMTPServer.Behaviour(offersStartTLS: true, injectsAfterStartTLS: true))
+        let server = try await FakeSMTPServer.start(
+            FakeSMTPServer.Behaviour(offersStartTLS: true, injectsAfterStartTLS: true))
         defer { server.stop() }
-        let transport = try SMTPTransport(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, security: .startTLS))
+        let transport = try SMTPTransport(
+            configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, security: .startTLS))
         let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.mail) }
         #expect(error.step == "STARTTLS" && error.description.contains("before the TLS handshake"), "\(error)")
     }
@@ -139,7 +163,8 @@ import Vapor
         defer { server.stop() }
         try await withGuichet(demo: false, adjust: { $0.smtpURL = "smtp://127.0.0.1:\(server.port)" }) { app in
             #expect(app.mailTransport is SMTPTransport)
-            try await Mailer(database: app.db).enqueue(to: "camille@exemple.org", subject: "Test", body: "Corps", kind: "test")
+            try await Mailer(database: app.db).enqueue(
+                to: "camille@exemple.org", subject: "Test", body: "Corps", kind: "test")
             #expect(try await app.outboxSender.deliverDue() == 1)
             #expect(server.record.commands.contains("RCPT TO:<camille@exemple.org>"))
             #expect(server.record.commands.first == "EHLO [127.0.0.1]", "named after GUICHET_PUBLIC_URL's host")
@@ -265,7 +290,8 @@ private final class FakeSMTPHandler: ChannelInboundHandler {
         var bytes = unwrapInboundIn(data)
         buffer.writeBuffer(&bytes)
         while let end = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")),
-              let raw = buffer.readBytes(length: end - buffer.readerIndex + 1) {
+            let raw = buffer.readBytes(length: end - buffer.readerIndex + 1)
+        {
             if behaviour.silent { continue }
             if inData {
                 box.withLockedValue { $0.data += raw }
@@ -290,8 +316,11 @@ private final class FakeSMTPHandler: ChannelInboundHandler {
         switch line.split(separator: " ").first?.uppercased() ?? "" {
         case "EHLO":
             let startTLS = behaviour.offersStartTLS ? "250-STARTTLS\r\n" : ""
-            reply(context, "250-fake.test\r\n\(startTLS)250-AUTH \(behaviour.authMechanisms)\r\n250-SIZE 1000000\r\n250 8BITMIME")
-        case "STARTTLS": reply(context, behaviour.injectsAfterStartTLS ? "220 2.0.0 ready\r\n250 AUTH PLAIN" : "220 2.0.0 ready")
+            reply(
+                context,
+                "250-fake.test\r\n\(startTLS)250-AUTH \(behaviour.authMechanisms)\r\n250-SIZE 1000000\r\n250 8BITMIME")
+        case "STARTTLS":
+            reply(context, behaviour.injectsAfterStartTLS ? "220 2.0.0 ready\r\n250 AUTH PLAIN" : "220 2.0.0 ready")
         case "AUTH" where line.uppercased() == "AUTH LOGIN":
             loginStep = 1
             reply(context, "334 VXNlcm5hbWU6")

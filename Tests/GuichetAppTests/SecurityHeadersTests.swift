@@ -1,12 +1,14 @@
 import Foundation
-@testable import GuichetApp
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Every answer carries the security headers, error pages included.
 @Suite struct SecurityHeadersTests {
     static func expectHeaders(_ res: TestingHTTPResponse, _ what: String) {
-        #expect(res.headers.first(name: "Content-Security-Policy")?.contains("script-src 'none'") == true, "\(what): CSP")
+        #expect(
+            res.headers.first(name: "Content-Security-Policy")?.contains("script-src 'none'") == true, "\(what): CSP")
         #expect(res.headers.first(name: "X-Frame-Options") == "DENY", "\(what): frames")
         #expect(res.headers.first(name: "X-Content-Type-Options") == "nosniff", "\(what): nosniff")
         #expect(res.headers.first(name: "Referrer-Policy") == "same-origin", "\(what): referrer")
@@ -17,7 +19,8 @@ import VaporTesting
             let missing = try await Browser(app).get("/nulle-part")
             #expect(missing.status == .notFound)
             Self.expectHeaders(missing, "404")
-            let forged = try await Browser(app).post(SiteURL.login.path, ["email": "a@b.fr", "password": "x"], csrf: false)
+            let forged = try await Browser(app).post(
+                SiteURL.login.path, ["email": "a@b.fr", "password": "x"], csrf: false)
             #expect(forged.status == .forbidden)
             Self.expectHeaders(forged, "403")
             let api = try await Browser(app).get("/api/v1/calls/inconnu")

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Sessions end on the server: idle and absolute limits, purged rows, every session of a person
 /// ended at a password reset and at closure, and no row for a cookie nobody was given.
@@ -11,31 +12,45 @@ import VaporTesting
     @Test func madeUpCookiesStoreNothing() async throws {
         try await withGuichet(demo: false) { app in
             for index in 0..<20 {
-                try await app.testing().test(.GET, "/", beforeRequest: { req in
-                    req.headers.replaceOrAdd(name: .cookie, value: "guichet_session=invente\(index)\(String(repeating: "x", count: 30))")
-                }, afterResponse: { res in
-                    #expect(res.status == .ok)
-                })
+                try await app.testing().test(
+                    .GET, "/",
+                    beforeRequest: { req in
+                        req.headers.replaceOrAdd(
+                            name: .cookie, value: "guichet_session=invente\(index)\(String(repeating: "x", count: 30))")
+                    },
+                    afterResponse: { res in
+                        #expect(res.status == .ok)
+                    })
             }
             #expect(try await SessionModel.query(on: app.db).count() == 0)
         }
     }
 
     @Test func aSessionEndsWhenIdleOrTooOldAndExpiredRowsArePurged() async throws {
-        try await withGuichet(demo: false, adjust: { $0.sessionIdleSeconds = 600; $0.sessionMaxSeconds = 3600 }) { app in
+        try await withGuichet(
+            demo: false,
+            adjust: {
+                $0.sessionIdleSeconds = 600
+                $0.sessionMaxSeconds = 3600
+            }
+        ) { app in
             let applicant = try await Applicant.make(app)
             #expect(try await applicant.browser.get(SiteURL.account.path).status == .ok)
-            let row = try #require(try await SessionModel.query(on: app.db).filter(\.$userID == applicant.user.requireID()).first())
+            let row = try #require(
+                try await SessionModel.query(on: app.db).filter(\.$userID == applicant.user.requireID()).first())
             // Idle for longer than allowed: signed out, the row gone.
             row.seenAt = Date().addingTimeInterval(-601)
             try await row.save(on: app.db)
             #expect(try await applicant.browser.get(SiteURL.account.path).status == .seeOther)
-            #expect(try await SessionModel.query(on: app.db).filter(\.$userID == applicant.user.requireID()).count() == 0)
+            #expect(
+                try await SessionModel.query(on: app.db).filter(\.$userID == applicant.user.requireID()).count() == 0)
             // Active, but logged in too long ago: signed out too.
             try await applicant.browser.get(SiteURL.login.path)
-            try await applicant.browser.post(SiteURL.login.path, ["email": applicant.user.email, "password": Applicant.password])
+            try await applicant.browser.post(
+                SiteURL.login.path, ["email": applicant.user.email, "password": Applicant.password])
             #expect(try await applicant.browser.get(SiteURL.account.path).status == .ok)
-            let again = try #require(try await SessionModel.query(on: app.db).filter(\.$userID == applicant.user.requireID()).first())
+            let again = try #require(
+                try await SessionModel.query(on: app.db).filter(\.$userID == applicant.user.requireID()).first())
             again.createdAt = Date().addingTimeInterval(-3601)
             try await again.save(on: app.db)
             #expect(try await applicant.browser.get(SiteURL.account.path).status == .seeOther)
@@ -65,8 +80,12 @@ import VaporTesting
             let mail = try #require(try await outbox(app, to: applicant.user.email).last)
             let token = try #require(linkToken(in: mail.bodyText, path: SiteURL.resetPassword.path))
             try await third.get(SiteURL.resetPassword.path + "?jeton=" + token)
-            let reset = try await third.post(SiteURL.resetPassword.path, ["jeton": token, "password": "une autre phrase assez longue",
-                                                                          "password_confirmation": "une autre phrase assez longue"])
+            let reset = try await third.post(
+                SiteURL.resetPassword.path,
+                [
+                    "jeton": token, "password": "une autre phrase assez longue",
+                    "password_confirmation": "une autre phrase assez longue",
+                ])
             #expect(reset.status == .seeOther)
             #expect(try await other.get(SiteURL.account.path).status == .seeOther)
             #expect(try await applicant.browser.get(SiteURL.account.path).status == .seeOther)
@@ -78,11 +97,15 @@ import VaporTesting
             let admin = try await AdminTests().admin(app, scopes: ["national"])
             let agent = try await InstructionTests().staff(app, "agent@exemple.fr", scopes: ["departement:02"])
             #expect(try await agent.get(SiteURL.instruction.path).status == .ok)
-            let person = try #require(try await UserModel.query(on: app.db).filter(\.$email == "agent@exemple.fr").first())
+            let person = try #require(
+                try await UserModel.query(on: app.db).filter(\.$email == "agent@exemple.fr").first())
             try await admin.get(SiteURL.adminPerson(person.requireID()).path)
-            #expect(try await admin.post(SiteURL.adminPerson(person.requireID()).path + "/fermer", [:]).status == .seeOther)
+            #expect(
+                try await admin.post(SiteURL.adminPerson(person.requireID()).path + "/fermer", [:]).status == .seeOther)
             #expect(try await SessionModel.query(on: app.db).filter(\.$userID == person.requireID()).count() == 0)
-            #expect(try await admin.post(SiteURL.adminPerson(person.requireID()).path + "/rouvrir", [:]).status == .seeOther)
+            #expect(
+                try await admin.post(SiteURL.adminPerson(person.requireID()).path + "/rouvrir", [:]).status == .seeOther
+            )
             #expect(try await agent.get(SiteURL.instruction.path).status == .seeOther)
         }
     }

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Messages between the instruction and the applicant, labels, internal notes, bulk actions.
 @Suite struct TeamworkTests {
@@ -16,8 +17,9 @@ import VaporTesting
             let instructor = try await helpers.staff(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
             // act: the instruction writes, with a PDF
-            let sent = try await instructor.postMultipart(SiteURL.staffMessages(id).path, [("body", "Pouvez-vous préciser le budget ?\nMerci.")],
-                                                          files: [("file", "question.pdf", SampleFiles.pdf)])
+            let sent = try await instructor.postMultipart(
+                SiteURL.staffMessages(id).path, [("body", "Pouvez-vous préciser le budget ?\nMerci.")],
+                files: [("file", "question.pdf", SampleFiles.pdf)])
             // validate
             #expect(sent.status == .seeOther)
             #expect(sent.headers.first(name: "X-Guichet-Error") == nil)
@@ -31,18 +33,24 @@ import VaporTesting
             #expect(thread.visibleText.contains("Pouvez-vous préciser le budget ?"))
             let message = try #require(try await DossierMessageModel.query(on: app.db).with(\.$attachments).first())
             let file = try #require(message.attachments.first)
-            let download = try await applicant.browser.get(SiteURL.messageAttachment(dossier: id, attachment: file.requireID()).path)
+            let download = try await applicant.browser.get(
+                SiteURL.messageAttachment(dossier: id, attachment: file.requireID()).path)
             #expect(download.status == .ok)
             #expect(download.headers.first(name: .contentType) == "application/pdf")
-            #expect(try await instructor.get(SiteURL.staffMessageAttachment(dossier: id, attachment: file.requireID()).path).status == .ok)
+            #expect(
+                try await instructor.get(SiteURL.staffMessageAttachment(dossier: id, attachment: file.requireID()).path)
+                    .status == .ok)
             // The applicant answers; the instruction is mailed and reads it on the dossier page.
-            let answer = try await applicant.browser.postMultipart(SiteURL.dossierMessages(id).path, [("body", "Le budget est de 12 000 €.")])
+            let answer = try await applicant.browser.postMultipart(
+                SiteURL.dossierMessages(id).path, [("body", "Le budget est de 12 000 €.")])
             #expect(answer.status == .seeOther)
             #expect(try await outbox(app, to: "ddets02@exemple.fr").filter { $0.kind == "dossier_message" }.count == 1)
             let page = try await instructor.get(SiteURL.staffDossier(id).path)
             #expect(page.visibleText.contains("Le budget est de 12 000 €."))
             #expect(page.visibleText.contains("Message"))
-            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "message").count() == 2)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "message")
+                    .count() == 2)
         }
     }
 
@@ -55,11 +63,13 @@ import VaporTesting
             // Empty text, a text file renamed .pdf, a text too long.
             let empty = try await instructor.postMultipart(SiteURL.staffMessages(id).path, [("body", "   ")])
             #expect(empty.headers.first(name: "X-Guichet-Error") == "invalid_form")
-            let fake = try await instructor.postMultipart(SiteURL.staffMessages(id).path, [("body", "Voici")],
-                                                          files: [("file", "faux.pdf", SampleFiles.text)])
+            let fake = try await instructor.postMultipart(
+                SiteURL.staffMessages(id).path, [("body", "Voici")],
+                files: [("file", "faux.pdf", SampleFiles.text)])
             #expect(fake.headers.first(name: "X-Guichet-Error") == "invalid_form")
-            let long = try await applicant.browser.postMultipart(SiteURL.dossierMessages(id).path,
-                                                                 [("body", String(repeating: "a", count: Correspondence.maxLength + 1))])
+            let long = try await applicant.browser.postMultipart(
+                SiteURL.dossierMessages(id).path,
+                [("body", String(repeating: "a", count: Correspondence.maxLength + 1))])
             #expect(long.status == .unprocessableEntity)
             #expect(long.visibleText.contains("dépasse 5000 caractères"))
             // The typed text comes back in the form.
@@ -73,7 +83,8 @@ import VaporTesting
         try await withGuichet { app in
             let applicant = try await Applicant.make(app)
             let draft = try await applicant.startDossier()
-            let onDraft = try await applicant.browser.postMultipart(SiteURL.dossierMessages(draft).path, [("body", "Bonjour")])
+            let onDraft = try await applicant.browser.postMultipart(
+                SiteURL.dossierMessages(draft).path, [("body", "Bonjour")])
             #expect(onDraft.status == .conflict)
             #expect(onDraft.headers.first(name: "X-Guichet-Error") == "transition_not_allowed")
             let (other, id) = try await helpers.filedDossier(app, email: "autre@exemple.fr")
@@ -81,7 +92,8 @@ import VaporTesting
             try await other.browser.post(SiteURL.withdrawDossier(id).path, ["reason": "Projet abandonné"])
             let page = try await other.browser.get(SiteURL.dossierMessages(id).path)
             #expect(page.visibleText.contains("ne reçoit plus de message"))
-            let refused = try await other.browser.postMultipart(SiteURL.dossierMessages(id).path, [("body", "Encore moi")])
+            let refused = try await other.browser.postMultipart(
+                SiteURL.dossierMessages(id).path, [("body", "Encore moi")])
             #expect(refused.headers.first(name: "X-Guichet-Error") == "transition_not_allowed")
             #expect(try await DossierMessageModel.query(on: app.db).count() == 0)
         }
@@ -92,13 +104,19 @@ import VaporTesting
             let (_, id) = try await helpers.filedDossier(app)
             let instructor = try await helpers.staff(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
-            try await instructor.postMultipart(SiteURL.staffMessages(id).path, [("body", "Question")], files: [("file", "q.pdf", SampleFiles.pdf)])
+            try await instructor.postMultipart(
+                SiteURL.staffMessages(id).path, [("body", "Question")], files: [("file", "q.pdf", SampleFiles.pdf)])
             let file = try #require(try await MessageAttachmentModel.query(on: app.db).first())
             let stranger = try await Applicant.make(app, email: "intrus@exemple.fr", organisation: "Intrus")
             #expect(try await stranger.browser.get(SiteURL.dossierMessages(id).path).status == .notFound)
             try await stranger.browser.get(SiteURL.account.path)
-            #expect(try await stranger.browser.postMultipart(SiteURL.dossierMessages(id).path, [("body", "x")]).status == .notFound)
-            #expect(try await stranger.browser.get(SiteURL.messageAttachment(dossier: id, attachment: file.requireID()).path).status == .notFound)
+            #expect(
+                try await stranger.browser.postMultipart(SiteURL.dossierMessages(id).path, [("body", "x")]).status
+                    == .notFound)
+            #expect(
+                try await stranger.browser.get(
+                    SiteURL.messageAttachment(dossier: id, attachment: file.requireID()).path
+                ).status == .notFound)
             let nord = try await InstructionTests().staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
             try await nord.get(SiteURL.instruction.path)
             #expect(try await nord.postMultipart(SiteURL.staffMessages(id).path, [("body", "x")]).status == .notFound)
@@ -112,11 +130,14 @@ import VaporTesting
             let dossier = try await InstructionTests().filed(app, group: "departement:02")
             let id = try dossier.requireID()
             try await instructor.get(SiteURL.staffDossier(id).path)
-            #expect(try await instructor.post(SiteURL.staffLabels(id).path, ["label": "  Comité   de juin "]).status == .seeOther)
+            #expect(
+                try await instructor.post(SiteURL.staffLabels(id).path, ["label": "  Comité   de juin "]).status
+                    == .seeOther)
             // The same label in other letters is the same label: not added twice.
             try await instructor.post(SiteURL.staffLabels(id).path, ["label": "comité de JUIN"])
             #expect(try await DossierLabelModel.query(on: app.db).count() == 1)
-            let refused = try await instructor.post(SiteURL.staffLabels(id).path, ["label": String(repeating: "x", count: 41)])
+            let refused = try await instructor.post(
+                SiteURL.staffLabels(id).path, ["label": String(repeating: "x", count: 41)])
             #expect(refused.headers.first(name: "X-Guichet-Error") == "invalid_form")
             let queue = try await instructor.get(SiteURL.instruction.path + "?etiquette=comit%C3%A9%20de%20juin")
             #expect(queue.visibleText.contains("sur 1 "))
@@ -136,10 +157,16 @@ import VaporTesting
             let (applicant, id) = try await helpers.filedDossier(app)
             let instructor = try await helpers.staff(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
-            #expect(try await instructor.post(SiteURL.staffAnnotations(id).path, ["note": "Porteur solide, déjà financé en 2020."]).status == .seeOther)
-            #expect(try await instructor.post(SiteURL.staffAnnotations(id).path, ["note": ""]).headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(
+                try await instructor.post(
+                    SiteURL.staffAnnotations(id).path, ["note": "Porteur solide, déjà financé en 2020."]
+                ).status == .seeOther)
+            #expect(
+                try await instructor.post(SiteURL.staffAnnotations(id).path, ["note": ""]).headers.first(
+                    name: "X-Guichet-Error") == "invalid_form")
             #expect(try await DossierAnnotationModel.query(on: app.db).count() == 1)
-            #expect(try await instructor.get(SiteURL.staffDossier(id).path).visibleText.contains("déjà financé en 2020"))
+            #expect(
+                try await instructor.get(SiteURL.staffDossier(id).path).visibleText.contains("déjà financé en 2020"))
             for path in [SiteURL.dossier(id).path, SiteURL.dossierMessages(id).path, SiteURL.dossierReceipt(id).path] {
                 #expect(!(try await applicant.browser.get(path).body.string.contains("déjà financé")))
             }
@@ -147,10 +174,14 @@ import VaporTesting
             let linked = try await InstructionTests().staff(app, "lie02@exemple.fr", scopes: ["departement:02"])
             let organisation = try #require(try await DossierModel.find(id, on: app.db)?.$organisation.get(on: app.db))
             try await linked.get(SiteURL.staffLinks.path)
-            try await linked.post(SiteURL.staffLinks.path, ["rna": organisation.rna ?? "", "siret": organisation.siret ?? "", "description": "Bénévole"])
+            try await linked.post(
+                SiteURL.staffLinks.path,
+                ["rna": organisation.rna ?? "", "siret": organisation.siret ?? "", "description": "Bénévole"])
             let page = try await linked.get(SiteURL.staffDossier(id).path)
             #expect(!page.visibleText.contains("déjà financé en 2020"))
-            #expect(try await linked.post(SiteURL.staffAnnotations(id).path, ["note": "x"]).headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
+            #expect(
+                try await linked.post(SiteURL.staffAnnotations(id).path, ["note": "x"]).headers.first(
+                    name: "X-Guichet-Error") == "conflict_of_interest")
         }
     }
 
@@ -158,39 +189,59 @@ import VaporTesting
         try await withGuichet { app in
             let instructor = try await helpers.staff(app)
             try await instructor.get(SiteURL.instruction.path)
-            let aisne = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02").sort(\.$number).range(0..<3).all()
+            let aisne = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02").sort(
+                \.$number
+            ).range(0..<3).all()
             let ids = try aisne.map { try $0.requireID().uuidString.lowercased() }
             let back = SiteURL.instruction.path + "?statut=retained"
-            let take = try await instructor.post(SiteURL.bulkActions.path, pairs: ids.map { ("dossiers", $0) } + [("action", "prendre"), ("retour", back)])
+            let take = try await instructor.post(
+                SiteURL.bulkActions.path,
+                pairs: ids.map { ("dossiers", $0) } + [("action", "prendre"), ("retour", back)])
             #expect(take.status == .seeOther)
             #expect(take.headers.first(name: .location) == back)
-            #expect(try await DossierModel.query(on: app.db).filter(\.$id ~~ aisne.map { try $0.requireID() }).filter(\.$assigneeID == nil).count() == 0)
+            #expect(
+                try await DossierModel.query(on: app.db).filter(\.$id ~~ aisne.map { try $0.requireID() }).filter(
+                    \.$assigneeID == nil
+                ).count() == 0)
             // A colleague finds them under the instructor's name in the queue's filter.
-            let me = try #require(try await UserModel.query(on: app.db).filter(\.$email == "ddets02@exemple.fr").first())
-            let byName = try await instructor.get(SiteURL.instruction.path + "?assignation=\(try me.requireID().uuidString.lowercased())")
+            let me = try #require(
+                try await UserModel.query(on: app.db).filter(\.$email == "ddets02@exemple.fr").first())
+            let byName = try await instructor.get(
+                SiteURL.instruction.path + "?assignation=\(try me.requireID().uuidString.lowercased())")
             #expect(byName.visibleText.contains("sur 3 "))
-            #expect(try await instructor.get(SiteURL.instruction.path + "?assignation=inconnu").visibleText.contains("sur 0 "))
-            let label = try await instructor.post(SiteURL.bulkActions.path, pairs: ids.map { ("dossiers", $0) } + [("action", "etiqueter"), ("label", "À relancer")])
+            #expect(
+                try await instructor.get(SiteURL.instruction.path + "?assignation=inconnu").visibleText.contains(
+                    "sur 0 "))
+            let label = try await instructor.post(
+                SiteURL.bulkActions.path,
+                pairs: ids.map { ("dossiers", $0) } + [("action", "etiqueter"), ("label", "À relancer")])
             #expect(label.headers.first(name: "X-Guichet-Error") == nil)
             #expect(try await DossierLabelModel.query(on: app.db).count() == 3)
             // One dossier outside the scope in the selection: nothing happens.
             let nord = try await InstructionTests().filed(app, group: "departement:59")
-            let mixed = try await instructor.post(SiteURL.bulkActions.path, pairs: (ids + [try nord.requireID().uuidString]).map { ("dossiers", $0) }
-                                                  + [("action", "desetiqueter"), ("label", "À relancer")])
+            let mixed = try await instructor.post(
+                SiteURL.bulkActions.path,
+                pairs: (ids + [try nord.requireID().uuidString]).map { ("dossiers", $0) }
+                    + [("action", "desetiqueter"), ("label", "À relancer")])
             #expect(mixed.headers.first(name: "X-Guichet-Error") == "invalid_form")
             #expect(try await DossierLabelModel.query(on: app.db).count() == 3)
             // Nothing ticked, an unknown action, an open redirect: refused, back to the queue.
-            let none = try await instructor.post(SiteURL.bulkActions.path, pairs: [("action", "prendre"), ("retour", "https://ailleurs.example/")])
+            let none = try await instructor.post(
+                SiteURL.bulkActions.path, pairs: [("action", "prendre"), ("retour", "https://ailleurs.example/")])
             #expect(none.headers.first(name: "X-Guichet-Error") == "invalid_form")
             #expect(none.headers.first(name: .location) == SiteURL.instruction.path)
-            let unknown = try await instructor.post(SiteURL.bulkActions.path, pairs: ids.map { ("dossiers", $0) } + [("action", "supprimer")])
+            let unknown = try await instructor.post(
+                SiteURL.bulkActions.path, pairs: ids.map { ("dossiers", $0) } + [("action", "supprimer")])
             #expect(unknown.headers.first(name: "X-Guichet-Error") == "invalid_form")
             // Given to a colleague of another département: refused for all.
             let nordAgent = try await InstructionTests().staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
             _ = nordAgent
-            let other = try #require(try await UserModel.query(on: app.db).filter(\.$email == "ddets59@exemple.fr").first())
-            let give = try await instructor.post(SiteURL.bulkActions.path, pairs: ids.map { ("dossiers", $0) }
-                                                 + [("action", "attribuer"), ("assignee", try other.requireID().uuidString)])
+            let other = try #require(
+                try await UserModel.query(on: app.db).filter(\.$email == "ddets59@exemple.fr").first())
+            let give = try await instructor.post(
+                SiteURL.bulkActions.path,
+                pairs: ids.map { ("dossiers", $0) }
+                    + [("action", "attribuer"), ("assignee", try other.requireID().uuidString)])
             #expect(give.headers.first(name: "X-Guichet-Error") == "invalid_form")
             #expect(try await DossierModel.query(on: app.db).filter(\.$assigneeID == other.requireID()).count() == 0)
             let csv = try await instructor.get("/instruction/export.csv?etiquette=%C3%A0%20relancer")

@@ -1,13 +1,16 @@
 import Foundation
-@testable import GuichetApp
 import Testing
+
+@testable import GuichetApp
 
 /// Leaf reads `#if(x)` without a colon as a tag without a body, and the page fails at render
 /// time only: every block tag must open with `:`.
 @Suite struct TemplateLintTests {
     @Test func everyBlockTagOpensItsBody() throws {
         let root = AppResources.viewsDirectory
-        let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".leaf") } ?? []
+        let files =
+            FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".leaf") }
+            ?? []
         #expect(files.count >= 10)
         let tag = try Regex(#"#(if|elseif|for|export|extend)\((?:[^()]|\([^()]*\))*\)"#)
         for file in files {

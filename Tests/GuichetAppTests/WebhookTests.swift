@@ -1,12 +1,13 @@
 import Crypto
 import Fluent
 import Foundation
-@testable import GuichetApp
 import GuichetDomain
 import NIOConcurrencyHelpers
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Webhooks: queued with each state change, scoped to the owner's territory, signed, retried.
 @Suite struct WebhookTests {
@@ -42,7 +43,8 @@ import VaporTesting
     func endpoint(_ app: Application, email: String, scope: String, events: [String] = ["*"]) async throws -> String {
         let admin = try await InstructionTests().staff(app, email, role: .administrator, scopes: [scope])
         try await admin.get(SiteURL.webhooks.path)
-        let page = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://recepteur.example/guichet")] + events.map { ("event", $0) })
+        let page = try await admin.post(
+            pairs: SiteURL.webhooks.path, [("url", "https://recepteur.example/guichet")] + events.map { ("event", $0) })
         #expect(page.status == .created)
         return String(try #require(page.body.string.firstMatch(of: /<code>(whsec_[A-Za-z0-9_-]+)<\/code>/)).1)
     }
@@ -52,7 +54,8 @@ import VaporTesting
             // setup
             let secret = try await endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
             _ = try await endpoint(app, email: "admin11@exemple.fr", scope: "region:11")
-            _ = try await endpoint(app, email: "admin-envelopes@exemple.fr", scope: "national", events: ["envelope.revised"])
+            _ = try await endpoint(
+                app, email: "admin-envelopes@exemple.fr", scope: "national", events: ["envelope.revised"])
             // act: an applicant files a dossier in the Aisne
             _ = try await InstructionActionTests().filedDossier(app)
             // validate
@@ -60,7 +63,9 @@ import VaporTesting
             #expect(deliveries.map(\.eventType) == ["dossier.filed"])
             #expect(deliveries.first?.endpoint.secret == secret)
             let client = RecordingClient(eventLoop: app.eventLoopGroup.any(), statuses: [.ok])
-            let sent = try await WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
+            let sent = try await WebhookSender(
+                database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses
+            ).deliverDue()
             #expect(sent == 1)
             let request = try #require(client.sent.first)
             #expect(request.url.string == "https://recepteur.example/guichet")
@@ -70,13 +75,20 @@ import VaporTesting
             let body = String(buffer: try #require(request.body))
             #expect(body.contains("\"type\":\"dossier.filed\""))
             let header = try #require(request.headers.first(name: "X-Guichet-Signature"))
-            let parts = Dictionary(uniqueKeysWithValues: header.split(separator: ",").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }.map { ($0[0], $0[1]) })
+            let parts = Dictionary(
+                uniqueKeysWithValues: header.split(separator: ",").map {
+                    $0.split(separator: "=", maxSplits: 1).map(String.init)
+                }.map { ($0[0], $0[1]) })
             let timestamp = try #require(parts["t"].flatMap(Int.init))
-            let expected = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            let expected = HMAC<SHA256>.authenticationCode(
+                for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
             #expect(parts["v1"] == expected.map { String(format: "%02x", $0) }.joined())
             #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.deliveredAt != nil)
             // Nothing is sent twice.
-            #expect(try await WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue() == 0)
+            #expect(
+                try await WebhookSender(
+                    database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses
+                ).deliverDue() == 0)
         }
     }
 
@@ -84,8 +96,10 @@ import VaporTesting
         try await withGuichet { app in
             _ = try await endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
             _ = try await InstructionActionTests().filedDossier(app)
-            let client = RecordingClient(eventLoop: app.eventLoopGroup.any(), statuses: Array(repeating: .internalServerError, count: 20))
-            let sender = WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses)
+            let client = RecordingClient(
+                eventLoop: app.eventLoopGroup.any(), statuses: Array(repeating: .internalServerError, count: 20))
+            let sender = WebhookSender(
+                database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses)
             var now = Date()
             #expect(try await sender.deliverDue(now: now) == 0)
             let first = try #require(try await WebhookDeliveryModel.query(on: app.db).first())
@@ -102,19 +116,23 @@ import VaporTesting
             #expect(last.attempts == 8)
             #expect(last.failedAt != nil)
             #expect(client.sent.count == 8)
-            let page = try await InstructionTests().staff(app, "admin-lecture@exemple.fr", role: .administrator, scopes: ["region:32"])
-                .get(SiteURL.webhooks.path)
+            let page = try await InstructionTests().staff(
+                app, "admin-lecture@exemple.fr", role: .administrator, scopes: ["region:32"]
+            )
+            .get(SiteURL.webhooks.path)
             #expect(page.status == .ok)
         }
     }
 
     @Test func aDisabledEndpointAndABadFormQueueNothing() async throws {
         try await withGuichet { app in
-            let admin = try await InstructionTests().staff(app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let admin = try await InstructionTests().staff(
+                app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
             try await admin.get(SiteURL.webhooks.path)
             let bad = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "ftp://ailleurs"), ("event", "*")])
             #expect(bad.status == .unprocessableEntity)
-            let unknown = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://recepteur.example/"), ("event", "dossier.envole")])
+            let unknown = try await admin.post(
+                pairs: SiteURL.webhooks.path, [("url", "https://recepteur.example/"), ("event", "dossier.envole")])
             #expect(unknown.status == .unprocessableEntity)
             #expect(try await WebhookEndpointModel.query(on: app.db).count() == 0)
             try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://recepteur.example/"), ("event", "*")])
@@ -141,33 +159,45 @@ import VaporTesting
         func allocating(to byteBufferAllocator: ByteBufferAllocator) -> any Client { self }
         func send(_ request: ClientRequest) -> EventLoopFuture<ClientResponse> {
             lock.withLock { count += 1 }
-            return eventLoop.makeFailedFuture(Abort(.badGateway, reason: "secret interne du serveur cible: db=10.0.0.5 password=hunter2"))
+            return eventLoop.makeFailedFuture(
+                Abort(.badGateway, reason: "secret interne du serveur cible: db=10.0.0.5 password=hunter2"))
         }
         var calls: Int { lock.withLock { count } }
     }
 
-
     @Test func privateAndLocalAddressesAreRefusedAtCreation() async throws {
         try await withGuichet(demo: false) { app in
-            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["national"])
+            let admin = try await InstructionTests().staff(
+                app, "admin@exemple.fr", role: .administrator, scopes: ["national"])
             try await admin.get(SiteURL.webhooks.path)
-            for url in ["http://127.0.0.1:8080/", "http://169.254.169.254/latest/meta-data/", "https://[::1]/", "http://10.0.0.1/hook"] {
+            for url in [
+                "http://127.0.0.1:8080/", "http://169.254.169.254/latest/meta-data/", "https://[::1]/",
+                "http://10.0.0.1/hook",
+            ] {
                 let refused = try await admin.post(pairs: SiteURL.webhooks.path, [("url", url), ("event", "*")])
                 #expect(refused.status == .unprocessableEntity, "\(url)")
                 #expect(refused.visibleText.contains("réseau local ou privé"), "\(url)")
             }
             app.webhookResolver = { _ in ["192.168.1.20"] }
-            let named = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://intranet.example/"), ("event", "*")])
+            let named = try await admin.post(
+                pairs: SiteURL.webhooks.path, [("url", "https://intranet.example/"), ("event", "*")])
             #expect(named.status == .unprocessableEntity)
             app.webhookResolver = { _ in [] }
-            #expect(try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://inconnu.example/"), ("event", "*")]).visibleText.contains("introuvable"))
+            #expect(
+                try await admin.post(
+                    pairs: SiteURL.webhooks.path, [("url", "https://inconnu.example/"), ("event", "*")]
+                ).visibleText.contains("introuvable"))
             #expect(try await WebhookEndpointModel.query(on: app.db).count() == 0)
             // Ten active endpoints at most.
             app.webhookResolver = { _ in ["93.184.216.34"] }
             for index in 0..<IntegrationController.maxEndpoints {
-                #expect(try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://r\(index).example/"), ("event", "*")]).status == .created)
+                #expect(
+                    try await admin.post(
+                        pairs: SiteURL.webhooks.path, [("url", "https://r\(index).example/"), ("event", "*")]
+                    ).status == .created)
             }
-            let eleventh = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "https://r11.example/"), ("event", "*")])
+            let eleventh = try await admin.post(
+                pairs: SiteURL.webhooks.path, [("url", "https://r11.example/"), ("event", "*")])
             #expect(eleventh.status == .unprocessableEntity)
             #expect(try await WebhookEndpointModel.query(on: app.db).count() == IntegrationController.maxEndpoints)
         }
@@ -175,9 +205,12 @@ import VaporTesting
 
     @Test func aPrivateDeploymentMayAllowLocalReceivers() async throws {
         try await withGuichet(demo: false, adjust: { $0.webhooksAllowPrivate = true }) { app in
-            let admin = try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["national"])
+            let admin = try await InstructionTests().staff(
+                app, "admin@exemple.fr", role: .administrator, scopes: ["national"])
             try await admin.get(SiteURL.webhooks.path)
-            #expect(try await admin.post(pairs: SiteURL.webhooks.path, [("url", "http://10.0.0.1/hook"), ("event", "*")]).status == .created)
+            #expect(
+                try await admin.post(pairs: SiteURL.webhooks.path, [("url", "http://10.0.0.1/hook"), ("event", "*")])
+                    .status == .created)
         }
     }
 
@@ -188,18 +221,24 @@ import VaporTesting
             // The host now resolves to the private network: nothing is sent.
             app.webhookResolver = { _ in ["10.1.2.3"] }
             let client = FailingClient(eventLoop: app.eventLoopGroup.any())
-            _ = try await WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
+            _ = try await WebhookSender(
+                database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses
+            ).deliverDue()
             #expect(client.calls == 0)
             #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.lastError == "adresse refusée")
             // The target's own error text never reaches the page.
             app.webhookResolver = { _ in ["93.184.216.34"] }
-            try await WebhookDeliveryModel.query(on: app.db).set(\.$nextAttemptAt, to: Date().addingTimeInterval(-1)).update()
-            _ = try await WebhookSender(database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses).deliverDue()
+            try await WebhookDeliveryModel.query(on: app.db).set(\.$nextAttemptAt, to: Date().addingTimeInterval(-1))
+                .update()
+            _ = try await WebhookSender(
+                database: app.db, transport: client, logger: app.logger, addresses: app.webhookAddresses
+            ).deliverDue()
             #expect(client.calls == 1)
             #expect(try await WebhookDeliveryModel.query(on: app.db).first()?.lastError == "connexion impossible")
             let owner = Browser(app)
             try await owner.get(SiteURL.login.path)
-            try await owner.post(SiteURL.login.path, ["email": "admin32@exemple.fr", "password": InstructionTests.password])
+            try await owner.post(
+                SiteURL.login.path, ["email": "admin32@exemple.fr", "password": InstructionTests.password])
             let page = try await owner.get(SiteURL.webhooks.path)
             #expect(page.visibleText.contains("connexion impossible"))
             #expect(!page.body.string.contains("hunter2"))
@@ -209,7 +248,9 @@ import VaporTesting
     @Test func aClosedAccountsEndpointsHearNothingMore() async throws {
         try await withGuichet { app in
             _ = try await WebhookTests().endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
-            try await UserModel.query(on: app.db).filter(\.$email == "admin32@exemple.fr").set(\.$disabledAt, to: Date()).update()
+            try await UserModel.query(on: app.db).filter(\.$email == "admin32@exemple.fr").set(
+                \.$disabledAt, to: Date()
+            ).update()
             _ = try await InstructionActionTests().filedDossier(app)
             #expect(try await WebhookDeliveryModel.query(on: app.db).count() == 0)
         }
@@ -222,21 +263,27 @@ import VaporTesting
         try await withGuichet(demo: false) { app in
             let received = NIOLockedValueBox([String]())
             app.post("api", "essai-reception") { req -> HTTPStatus in
-                received.withLockedValue { $0.append((req.headers.first(name: .host) ?? "") + " " + (req.body.string ?? "")) }
+                received.withLockedValue {
+                    $0.append((req.headers.first(name: .host) ?? "") + " " + (req.body.string ?? ""))
+                }
                 return .accepted
             }
-            app.post("api", "essai-redirection") { req in req.redirect(to: "/api/essai-reception", redirectType: .temporary) }
+            app.post("api", "essai-redirection") { req in
+                req.redirect(to: "/api/essai-reception", redirectType: .temporary)
+            }
             let server = try await LiveServer.start(app)
             // `.invalid` never resolves: only the pinned address can be reached.
             let url = "http://recepteur.invalid:\(server.port)/api/essai-reception"
             let transport = PinnedHTTPTransport(eventLoopGroup: app.eventLoopGroup)
-            let status = try await transport.post(url, to: .init(host: "recepteur.invalid", address: "127.0.0.1"),
-                                                  headers: ["Content-Type": "application/json"], body: ByteBuffer(string: "{\"type\":\"essai\"}"))
+            let status = try await transport.post(
+                url, to: .init(host: "recepteur.invalid", address: "127.0.0.1"),
+                headers: ["Content-Type": "application/json"], body: ByteBuffer(string: "{\"type\":\"essai\"}"))
             #expect(status == .accepted)
             #expect(received.withLockedValue { $0 } == ["recepteur.invalid:\(server.port) {\"type\":\"essai\"}"])
             // A redirect is not followed.
-            let redirected = try await transport.post("http://recepteur.invalid:\(server.port)/api/essai-redirection",
-                                                      to: .init(host: "recepteur.invalid", address: "127.0.0.1"), headers: [:], body: ByteBuffer())
+            let redirected = try await transport.post(
+                "http://recepteur.invalid:\(server.port)/api/essai-redirection",
+                to: .init(host: "recepteur.invalid", address: "127.0.0.1"), headers: [:], body: ByteBuffer())
             #expect(redirected == .temporaryRedirect)
             #expect(received.withLockedValue { $0.count } == 1)
             await server.stop()
@@ -245,14 +292,19 @@ import VaporTesting
 }
 
 extension WebhookTests.RecordingClient: WebhookTransport {
-    func post(_ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer) async throws -> HTTPStatus {
+    func post(
+        _ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer
+    ) async throws -> HTTPStatus {
         lock.withLock { targets.append(target) }
-        return try await send(ClientRequest(method: .POST, url: URI(string: url), headers: headers, body: body)).get().status
+        return try await send(ClientRequest(method: .POST, url: URI(string: url), headers: headers, body: body)).get()
+            .status
     }
 }
 
 extension WebhookSSRFTests.FailingClient: WebhookTransport {
-    func post(_ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer) async throws -> HTTPStatus {
+    func post(
+        _ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer
+    ) async throws -> HTTPStatus {
         try await send(ClientRequest(method: .POST, url: URI(string: url), headers: headers, body: body)).get().status
     }
 }

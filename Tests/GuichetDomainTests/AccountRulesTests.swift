@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct AccountRulesTests {
@@ -18,7 +19,7 @@ import Testing
         try PasswordPolicy.check("douze lettres", confirmation: "douze lettres")
         #expect(throws: DomainError.self) { try PasswordPolicy.check("onze lettre", confirmation: "onze lettre") }
         #expect(throws: DomainError.self) { try PasswordPolicy.check("douze lettres", confirmation: "douze lettreS") }
-        let long = String(repeating: "é", count: 37) // 74 bytes
+        let long = String(repeating: "é", count: 37)  // 74 bytes
         #expect(throws: DomainError.self) { try PasswordPolicy.check(long, confirmation: long) }
     }
 

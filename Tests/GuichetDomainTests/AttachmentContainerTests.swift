@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// ZIP and OLE2 containers, told apart by their directory of entries.
@@ -16,12 +17,16 @@ import Testing
         ("word/vbaProject.bin", "word/document.xml", .docm),
     ])
     func aVBAProjectMarksTheMacroEnabledVariant(project: String, mainPart: String, kind: FileKind) {
-        let archive = AttachmentFixtures.zip([("[Content_Types].xml", "<Types/>"), (mainPart, "<x/>"), (project, "VBA")])
+        let archive = AttachmentFixtures.zip([
+            ("[Content_Types].xml", "<Types/>"), (mainPart, "<x/>"), (project, "VBA"),
+        ])
         #expect(FileKind.detect(archive) == kind)
     }
 
     @Test func officePartNamesAreCaseInsensitive() {
-        let archive = AttachmentFixtures.zip([("[CONTENT_TYPES].XML", "<Types/>"), ("Word/Document.xml", "<w:document/>")])
+        let archive = AttachmentFixtures.zip([
+            ("[CONTENT_TYPES].XML", "<Types/>"), ("Word/Document.xml", "<w:document/>"),
+        ])
         #expect(FileKind.detect(archive) == .docx)
     }
 
@@ -60,7 +65,7 @@ import Testing
 
     @Test func aCompressedMimetypeEntryIsNotTrusted() {
         var odt = AttachmentFixtures.odt
-        odt[8] = 8   // method: deflate, in the local header
+        odt[8] = 8  // method: deflate, in the local header
         let central = odt.indices.first { odt[$0...].starts(with: [0x50, 0x4B, 0x01, 0x02]) }!
         odt[central + 10] = 8
         #expect(FileKind.detect(odt) == .zip)
@@ -100,7 +105,8 @@ import Testing
     }
 
     @Test func aDirectorySpanningSeveralSectorsIsFollowedThroughTheAllocationTable() {
-        let streams: [AttachmentFixtures.CompoundEntry] = (1...10).map { .stream("Flux\($0)") } + [.stream("WordDocument")]
+        let streams: [AttachmentFixtures.CompoundEntry] =
+            (1...10).map { .stream("Flux\($0)") } + [.stream("WordDocument")]
         let file = AttachmentFixtures.compoundFile(streams)
         #expect(file.count == 512 * 5)
         #expect(FileKind.detect(file) == .doc)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct AttachmentDetectionTests {
@@ -44,13 +45,14 @@ import Testing
         #expect(FileKind.detect(Array(text.utf8)) == kind)
     }
 
-    @Test(arguments: [
-        [0x00, 0x01, 0x02, 0x03],
-        [0xC3, 0x28, 0xC3, 0x28, 0xC3, 0x28, 0x41],     // invalid UTF-8, mostly high bytes
-        [0x41, 0x42, 0x00, 0x43],                       // a NUL
-        [0xED, 0xA0, 0x80, 0xED, 0xA0, 0x80],           // UTF-8-encoded surrogates
-        [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00],           // a DOS program without a PE header
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x00, 0x01, 0x02, 0x03],
+            [0xC3, 0x28, 0xC3, 0x28, 0xC3, 0x28, 0x41],  // invalid UTF-8, mostly high bytes
+            [0x41, 0x42, 0x00, 0x43],  // a NUL
+            [0xED, 0xA0, 0x80, 0xED, 0xA0, 0x80],  // UTF-8-encoded surrogates
+            [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00],  // a DOS program without a PE header
+        ] as [[UInt8]])
     func binaryIsNotText(bytes: [UInt8]) {
         #expect(FileKind.detect(bytes) != .plainText)
     }
@@ -68,9 +70,10 @@ import Testing
         #expect(TextSniffer.isValidUTF8(ArraySlice(text.utf8), mayEndMidCharacter: false))
     }
 
-    @Test(arguments: [
-        [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0x80], [0xFF],
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0x80], [0xFF],
+        ] as [[UInt8]])
     func overlongSurrogateAndOutOfRangeFormsAreRefused(bytes: [UInt8]) {
         #expect(!TextSniffer.isValidUTF8(ArraySlice(bytes), mayEndMidCharacter: true))
     }
@@ -98,7 +101,10 @@ import Testing
     @Test(arguments: [
         (FileKind.pdf, "pdf", "document PDF", "application/pdf", "pdf"),
         (.jpeg, "jpeg", "image JPEG", "image/jpeg", "jpg"),
-        (.docx, "docx", "document Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+        (
+            .docx, "docx", "document Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx"
+        ),
         (.xlsx, "xlsx", "tableur Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
         (.odt, "odt", "document OpenDocument texte", "application/vnd.oasis.opendocument.text", "odt"),
         (.doc, "doc", "document Word 97-2003", "application/msword", "doc"),
@@ -107,7 +113,9 @@ import Testing
         (.executable, "executable", "programme exécutable", "application/octet-stream", "bin"),
         (.unknown, "unknown", "type inconnu", "application/octet-stream", "bin"),
     ])
-    func kindsKeepTheirPublishedNames(kind: FileKind, raw: String, label: String, mimeType: String, fileExtension: String) throws {
+    func kindsKeepTheirPublishedNames(
+        kind: FileKind, raw: String, label: String, mimeType: String, fileExtension: String
+    ) throws {
         #expect(kind.rawValue == raw)
         #expect(kind.label == label)
         #expect(kind.mimeType == mimeType)

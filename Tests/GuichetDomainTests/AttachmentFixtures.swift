@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// A named byte fixture and the kind it must be detected as.
@@ -16,13 +17,17 @@ struct ByteFixture: Sendable, CustomTestStringConvertible {
 ///
 /// (Helpers only; the file name ends in `Tests` to stay within the attachment tests' files.)
 enum AttachmentFixtures {
-    static let pdf = Array("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".utf8)
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D]
+    static let pdf = Array(
+        "%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".utf8)
+    static let png: [UInt8] =
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D]
         + Array("IHDR".utf8) + [0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0x90, 0x77, 0x53, 0xDE]
-    static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9]
+    static let jpeg: [UInt8] =
+        [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9]
     static let gif87: [UInt8] = Array("GIF87a".utf8) + [1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x3B]
     static let gif89: [UInt8] = Array("GIF89a".utf8) + [1, 0, 1, 0, 0, 0, 0, 0x3B]
-    static let webp: [UInt8] = Array("RIFF".utf8) + [0x1A, 0, 0, 0] + Array("WEBPVP8L".utf8) + [0x0D, 0, 0, 0, 0x2F, 0, 0, 0, 0x10]
+    static let webp: [UInt8] =
+        Array("RIFF".utf8) + [0x1A, 0, 0, 0] + Array("WEBPVP8L".utf8) + [0x0D, 0, 0, 0, 0x2F, 0, 0, 0, 0x10]
     static let tiff: [UInt8] = [0x49, 0x49, 0x2A, 0x00, 0x08, 0, 0, 0, 0, 0]
     static let heic: [UInt8] = [0, 0, 0, 0x18] + Array("ftypheic".utf8) + [0, 0, 0, 0] + Array("mif1heic".utf8)
     static let elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 8) + [2, 0, 0x3E, 0]
@@ -38,7 +43,8 @@ enum AttachmentFixtures {
     static let html = Array("  \n<!DOCTYPE html>\n<html lang=\"fr\"><body>Budget</body></html>\n".utf8)
 
     static let docx = zip([
-        ("[Content_Types].xml", "<Types/>"), ("_rels/.rels", "<Relationships/>"), ("word/document.xml", "<w:document/>"),
+        ("[Content_Types].xml", "<Types/>"), ("_rels/.rels", "<Relationships/>"),
+        ("word/document.xml", "<w:document/>"),
     ])
     static let xlsx = zip([
         ("[Content_Types].xml", "<Types/>"), ("_rels/.rels", "<Relationships/>"), ("xl/workbook.xml", "<workbook/>"),
@@ -108,7 +114,10 @@ enum AttachmentFixtures {
 
     /// An OpenDocument package: the stored `mimetype` entry first, then the content.
     static func openDocument(_ mimeType: String) -> [UInt8] {
-        zip([("mimetype", mimeType), ("META-INF/manifest.xml", "<manifest/>"), ("content.xml", "<office:document-content/>")])
+        zip([
+            ("mimetype", mimeType), ("META-INF/manifest.xml", "<manifest/>"),
+            ("content.xml", "<office:document-content/>"),
+        ])
     }
 
     /// A real ZIP archive whose entries are all stored (method 0), with CRCs, central directory and end record.
@@ -120,25 +129,54 @@ enum AttachmentFixtures {
             let crc = crc32(entry.content)
             let offset = archive.bytes.count
             let flags: UInt16 = entry.streamed ? 0x08 : 0
-            archive.u32(0x0403_4B50); archive.u16(20); archive.u16(flags); archive.u16(0); archive.u16(0); archive.u16(0x21)
+            archive.u32(0x0403_4B50)
+            archive.u16(20)
+            archive.u16(flags)
+            archive.u16(0)
+            archive.u16(0)
+            archive.u16(0x21)
             archive.u32(entry.streamed ? 0 : crc)
             archive.u32(entry.streamed ? 0 : UInt32(entry.content.count))
             archive.u32(entry.streamed ? 0 : UInt32(entry.content.count))
-            archive.u16(UInt16(name.count)); archive.u16(0); archive.append(name); archive.append(entry.content)
+            archive.u16(UInt16(name.count))
+            archive.u16(0)
+            archive.append(name)
+            archive.append(entry.content)
             if entry.streamed {
-                archive.u32(0x0807_4B50); archive.u32(crc)
-                archive.u32(UInt32(entry.content.count)); archive.u32(UInt32(entry.content.count))
+                archive.u32(0x0807_4B50)
+                archive.u32(crc)
+                archive.u32(UInt32(entry.content.count))
+                archive.u32(UInt32(entry.content.count))
             }
-            central.u32(0x0201_4B50); central.u16(20); central.u16(20); central.u16(flags); central.u16(0); central.u16(0)
-            central.u16(0x21); central.u32(crc); central.u32(UInt32(entry.content.count)); central.u32(UInt32(entry.content.count))
-            central.u16(UInt16(name.count)); central.u16(0); central.u16(0); central.u16(0); central.u16(0); central.u32(0)
-            central.u32(UInt32(offset)); central.append(name)
+            central.u32(0x0201_4B50)
+            central.u16(20)
+            central.u16(20)
+            central.u16(flags)
+            central.u16(0)
+            central.u16(0)
+            central.u16(0x21)
+            central.u32(crc)
+            central.u32(UInt32(entry.content.count))
+            central.u32(UInt32(entry.content.count))
+            central.u16(UInt16(name.count))
+            central.u16(0)
+            central.u16(0)
+            central.u16(0)
+            central.u16(0)
+            central.u32(0)
+            central.u32(UInt32(offset))
+            central.append(name)
         }
         let centralOffset = archive.bytes.count
         archive.append(central.bytes)
-        archive.u32(0x0605_4B50); archive.u16(0); archive.u16(0)
-        archive.u16(UInt16(entries.count)); archive.u16(UInt16(entries.count))
-        archive.u32(UInt32(central.bytes.count)); archive.u32(UInt32(centralOffset)); archive.u16(0)
+        archive.u32(0x0605_4B50)
+        archive.u16(0)
+        archive.u16(0)
+        archive.u16(UInt16(entries.count))
+        archive.u16(UInt16(entries.count))
+        archive.u32(UInt32(central.bytes.count))
+        archive.u32(UInt32(centralOffset))
+        archive.u16(0)
         return archive.bytes
     }
 
@@ -165,7 +203,7 @@ enum AttachmentFixtures {
     /// (sector 0), then the directory (sectors 1…). Streams are empty; only the directory matters here.
     static func compoundFile(_ rootChildren: [CompoundEntry]) -> [UInt8] {
         var directory: [(name: String, type: UInt8, left: UInt32, right: UInt32, child: UInt32)] = [
-            ("Root Entry", 5, noStream, noStream, noStream),
+            ("Root Entry", 5, noStream, noStream, noStream)
         ]
         // Siblings are chained through their right links: a degenerate but valid tree.
         func add(_ children: [CompoundEntry], under parent: Int) {
@@ -185,10 +223,23 @@ enum AttachmentFixtures {
         let directorySectors = (directory.count + 3) / 4
 
         var file = ByteWriter()
-        file.append([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]); file.append([UInt8](repeating: 0, count: 16))
-        file.u16(0x3E); file.u16(3); file.u16(0xFFFE); file.u16(9); file.u16(6); file.append([UInt8](repeating: 0, count: 6))
-        file.u32(0); file.u32(1); file.u32(1); file.u32(0); file.u32(4096)
-        file.u32(endOfChain); file.u32(0); file.u32(endOfChain); file.u32(0)
+        file.append([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        file.append([UInt8](repeating: 0, count: 16))
+        file.u16(0x3E)
+        file.u16(3)
+        file.u16(0xFFFE)
+        file.u16(9)
+        file.u16(6)
+        file.append([UInt8](repeating: 0, count: 6))
+        file.u32(0)
+        file.u32(1)
+        file.u32(1)
+        file.u32(0)
+        file.u32(4096)
+        file.u32(endOfChain)
+        file.u32(0)
+        file.u32(endOfChain)
+        file.u32(0)
         file.u32(0)
         for _ in 1..<109 { file.u32(noStream) }
 
@@ -198,17 +249,28 @@ enum AttachmentFixtures {
 
         for index in 0..<(directorySectors * 4) {
             guard index < directory.count else {
-                file.append([UInt8](repeating: 0, count: 64)); file.u16(0); file.append([0, 0])
-                file.u32(noStream); file.u32(noStream); file.u32(noStream); file.append([UInt8](repeating: 0, count: 48))
+                file.append([UInt8](repeating: 0, count: 64))
+                file.u16(0)
+                file.append([0, 0])
+                file.u32(noStream)
+                file.u32(noStream)
+                file.u32(noStream)
+                file.append([UInt8](repeating: 0, count: 48))
                 continue
             }
             let entry = directory[index]
             let name = Array(entry.name.utf16)
             for unit in name { file.u16(unit) }
             file.append([UInt8](repeating: 0, count: 64 - name.count * 2))
-            file.u16(UInt16((name.count + 1) * 2)); file.append([entry.type, 1])
-            file.u32(entry.left); file.u32(entry.right); file.u32(entry.child)
-            file.append([UInt8](repeating: 0, count: 36)); file.u32(endOfChain); file.u32(0); file.u32(0)
+            file.u16(UInt16((name.count + 1) * 2))
+            file.append([entry.type, 1])
+            file.u32(entry.left)
+            file.u32(entry.right)
+            file.u32(entry.child)
+            file.append([UInt8](repeating: 0, count: 36))
+            file.u32(endOfChain)
+            file.u32(0)
+            file.u32(0)
         }
         return file.bytes
     }
@@ -219,10 +281,12 @@ struct ByteWriter {
     var bytes: [UInt8] = []
 
     mutating func u16(_ value: UInt16) { bytes += [UInt8(value & 0xFF), UInt8(value >> 8)] }
-    mutating func u32(_ value: UInt32) { u16(UInt16(value & 0xFFFF)); u16(UInt16(value >> 16)) }
+    mutating func u32(_ value: UInt32) {
+        u16(UInt16(value & 0xFFFF))
+        u16(UInt16(value >> 16))
+    }
     mutating func append(_ more: [UInt8]) { bytes += more }
 }
-
 
 @Suite struct AttachmentFixturesTests {
     /// The fixtures are only worth something if they are what they claim: a ZIP's CRC is checked

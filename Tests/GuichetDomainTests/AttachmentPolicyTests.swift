@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct AttachmentPolicyTests {
@@ -25,21 +26,24 @@ import Testing
         #expect(throws: error) {
             try AttachmentPolicy.standard.check(name: "budget.pdf", data: Data(AttachmentFixtures.text))
         }
-        #expect(error.message.hasPrefix("Le fichier « budget.pdf » n'est pas d'un type accepté (contenu reconnu : texte brut)."))
+        #expect(
+            error.message.hasPrefix(
+                "Le fichier « budget.pdf » n'est pas d'un type accepté (contenu reconnu : texte brut)."))
     }
 
-    @Test(arguments: [
-        (AttachmentFixtures.html, "page web HTML"),
-        (AttachmentFixtures.plainZip, "archive ZIP"),
-        (AttachmentFixtures.elf, "programme exécutable"),
-        (AttachmentFixtures.windowsProgram, "programme exécutable"),
-        (AttachmentFixtures.docm, "document Word avec macros"),
-        (AttachmentFixtures.encryptedDocx, "document Office protégé par mot de passe"),
-        (AttachmentFixtures.heic, "image HEIC"),
-        (AttachmentFixtures.gif89, "image GIF"),
-        (AttachmentFixtures.pptx, "présentation PowerPoint"),
-        ([0x00, 0x01, 0x02, 0x03], "type inconnu"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            (AttachmentFixtures.html, "page web HTML"),
+            (AttachmentFixtures.plainZip, "archive ZIP"),
+            (AttachmentFixtures.elf, "programme exécutable"),
+            (AttachmentFixtures.windowsProgram, "programme exécutable"),
+            (AttachmentFixtures.docm, "document Word avec macros"),
+            (AttachmentFixtures.encryptedDocx, "document Office protégé par mot de passe"),
+            (AttachmentFixtures.heic, "image HEIC"),
+            (AttachmentFixtures.gif89, "image GIF"),
+            (AttachmentFixtures.pptx, "présentation PowerPoint"),
+            ([0x00, 0x01, 0x02, 0x03], "type inconnu"),
+        ] as [([UInt8], String)])
     func refusalsSayWhatWasFound(bytes: [UInt8], detected: String) {
         #expect(throws: DomainError.fileTypeNotAllowed(name: "budget.pdf", detected: detected)) {
             try AttachmentPolicy.standard.check(name: "budget.pdf", data: Data(bytes))
@@ -63,8 +67,9 @@ import Testing
 
     @Test func defaultLimitIsTwentyMegabytes() {
         #expect(AttachmentPolicy.standard.maxBytes == 20_000_000)
-        #expect(DomainError.fileTooLarge(name: "a.pdf", bytes: 25_300_000, limit: 20_000_000).message
-            == "Le fichier « a.pdf » pèse 25,3 Mo : la limite est de 20 Mo.")
+        #expect(
+            DomainError.fileTooLarge(name: "a.pdf", bytes: 25_300_000, limit: 20_000_000).message
+                == "Le fichier « a.pdf » pèse 25,3 Mo : la limite est de 20 Mo.")
     }
 
     @Test func aCallMayWidenTheAllowedKinds() throws {
@@ -114,12 +119,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("Budget été.pdf", false,
-         "attachment; filename=\"Budget ete.pdf\"; filename*=UTF-8''Budget%20%C3%A9t%C3%A9.pdf"),
-        ("C:\\x\\rapport 100%.pdf", true,
-         "inline; filename=\"rapport 100_.pdf\"; filename*=UTF-8''rapport%20100%25.pdf"),
-        ("Œuvre \"sociale\".odt", false,
-         "attachment; filename=\"_uvre _sociale_.odt\"; filename*=UTF-8''%C5%92uvre%20_sociale_.odt"),
+        (
+            "Budget été.pdf", false,
+            "attachment; filename=\"Budget ete.pdf\"; filename*=UTF-8''Budget%20%C3%A9t%C3%A9.pdf"
+        ),
+        (
+            "C:\\x\\rapport 100%.pdf", true,
+            "inline; filename=\"rapport 100_.pdf\"; filename*=UTF-8''rapport%20100%25.pdf"
+        ),
+        (
+            "Œuvre \"sociale\".odt", false,
+            "attachment; filename=\"_uvre _sociale_.odt\"; filename*=UTF-8''%C5%92uvre%20_sociale_.odt"
+        ),
     ])
     func contentDispositionCarriesTheExactNameAndAnASCIIFallback(name: String, inline: Bool, header: String) {
         #expect(AttachmentPolicy.contentDisposition(fileName: name, inline: inline) == header)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// Detection reads hostile input: whatever the bytes, it must return, never trap or read out of bounds.
@@ -33,21 +34,30 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("ZIP", [0x50, 0x4B, 0x03, 0x04]),
-        ("ZIP end record", [0x50, 0x4B, 0x05, 0x06]),
-        ("OLE2, 512-byte sectors", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
-            + [UInt8](repeating: 0, count: 22) + [0x09, 0x00]),
-        ("OLE2, 4096-byte sectors", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
-            + [UInt8](repeating: 0, count: 22) + [0x0C, 0x00]),
-        ("PE", [0x4D, 0x5A]),
-        ("ISO media", [0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]),
-        ("nothing", []),
-    ] as [(String, [UInt8])])
+    @Test(
+        arguments: [
+            ("ZIP", [0x50, 0x4B, 0x03, 0x04]),
+            ("ZIP end record", [0x50, 0x4B, 0x05, 0x06]),
+            (
+                "OLE2, 512-byte sectors",
+                [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+                    + [UInt8](repeating: 0, count: 22) + [0x09, 0x00]
+            ),
+            (
+                "OLE2, 4096-byte sectors",
+                [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+                    + [UInt8](repeating: 0, count: 22) + [0x0C, 0x00]
+            ),
+            ("PE", [0x4D, 0x5A]),
+            ("ISO media", [0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]),
+            ("nothing", []),
+        ] as [(String, [UInt8])])
     func randomBytesAfterASignatureAreDetectedWithoutCrashing(name: String, signature: [UInt8]) {
         var generator = SplitMix64(seed: 20_240_115)
         for _ in 0..<300 {
-            let tail = (0..<Int.random(in: 0...4096, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let tail = (0..<Int.random(in: 0...4096, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
             _ = FileKind.detect(signature + tail)
         }
     }
@@ -56,7 +66,7 @@ import Testing
         var docx = AttachmentFixtures.docx
         let central = docx.indices.first { docx[$0...].starts(with: [0x50, 0x4B, 0x01, 0x02]) }!
         docx.replaceSubrange((central + 28)..<(central + 30), with: [0xFF, 0xFF])
-        #expect(FileKind.detect(docx) == .docx)   // falls back to the local headers
+        #expect(FileKind.detect(docx) == .docx)  // falls back to the local headers
     }
 
     @Test func aLargeTextIsJudgedQuickly() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct CSVTests {
@@ -38,8 +39,10 @@ import Testing
         #expect(cell.hasPrefix("'") || cell.hasPrefix("\"'"), "\(value) → \(cell)")
     }
 
-    @Test(arguments: [("a;b", "\"a;b\""), ("a,b", "\"a,b\""), ("dit \"oui\"", "\"dit \"\"oui\"\"\""), ("l1\r\nl2", "\"l1\r\nl2\""),
-                      ("simple", "simple"), ("12 500,50", "\"12 500,50\"")])
+    @Test(arguments: [
+        ("a;b", "\"a;b\""), ("a,b", "\"a,b\""), ("dit \"oui\"", "\"dit \"\"oui\"\"\""), ("l1\r\nl2", "\"l1\r\nl2\""),
+        ("simple", "simple"), ("12 500,50", "\"12 500,50\""),
+    ])
     func separatorsQuotesAndLineBreaksAreQuoted(value: String, written: String) {
         #expect(CSV.cell(value) == written)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// What changes between two versions of a call, and what a call's data forbids changing.
@@ -26,11 +27,13 @@ import Testing
     @Test func renamingAThemeIsOneChangeAtItsLabel() {
         var amended = seed
         amended.themes[1].label = "L'accès aux droits"
-        #expect(amended.changes(from: seed) == [
-            CallChange(path: "themes[1].label",
-                       before: .string("L'accès aux droits et la lutte contre l'isolement"),
-                       after: .string("L'accès aux droits")),
-        ])
+        #expect(
+            amended.changes(from: seed) == [
+                CallChange(
+                    path: "themes[1].label",
+                    before: .string("L'accès aux droits et la lutte contre l'isolement"),
+                    after: .string("L'accès aux droits"))
+            ])
     }
 
     @Test func addingARevisionIsNamedAsAdded() throws {
@@ -89,7 +92,8 @@ import Testing
     @Test func onceDossiersAreFiledARevisionDatedBeforeTheLastIsRefused() {
         let amended = withLaterRevision(on: "2021-04-01")
         let usage = CallUsage(hasFiledDossiers: true)
-        #expect(amended.amendmentIssues(from: seed, usage: usage).map(\.path) == ["envelopes[3].revisions[2].effective_on"])
+        #expect(
+            amended.amendmentIssues(from: seed, usage: usage).map(\.path) == ["envelopes[3].revisions[2].effective_on"])
     }
 
     @Test(arguments: [(400_000_000, false), (500_000_000, true), (600_000_000, true)] as [(Int64, Bool)])
@@ -109,14 +113,18 @@ import Testing
     @Test func onceDossiersAreFiledAnEnvelopeIsNotRemoved() {
         var amended = seed
         amended.envelopes.remove(at: 1)
-        #expect(amended.amendmentIssues(from: seed, usage: CallUsage(hasFiledDossiers: true)).map(\.path) == ["envelopes"])
+        #expect(
+            amended.amendmentIssues(from: seed, usage: CallUsage(hasFiledDossiers: true)).map(\.path) == ["envelopes"])
         #expect(amended.amendmentIssues(from: seed, usage: .unused) == [])
     }
 
     @Test func aThemeCarriedByDossiersIsNotRemoved() {
         var amended = seed
         amended.themes.removeAll { $0.code == "modernisation" }
-        #expect(amended.amendmentIssues(from: seed, usage: CallUsage(themesInUse: ["modernisation"])).map(\.path) == ["themes"])
+        #expect(
+            amended.amendmentIssues(from: seed, usage: CallUsage(themesInUse: ["modernisation"])).map(\.path) == [
+                "themes"
+            ])
         #expect(amended.amendmentIssues(from: seed, usage: CallUsage(themesInUse: ["alimentation"])) == [])
     }
 
@@ -139,7 +147,8 @@ import Testing
         var amended = seed
         amended.scope = .departement("02")
         amended.receiptPrefix = "AISNE-2021"
-        #expect(amended.amendmentIssues(from: seed, usage: CallUsage(hasFiledDossiers: true)).map(\.path)
+        #expect(
+            amended.amendmentIssues(from: seed, usage: CallUsage(hasFiledDossiers: true)).map(\.path)
                 == ["scope", "receipt_prefix"])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// A call's status for its authors, its phase for the public, and who may author it.
@@ -25,18 +26,19 @@ import Testing
 
     // MARK: - Phase
 
-    @Test(arguments: [
-        (CallStatus.draft, Moment.during, CallPhase.draft),
-        (.draft, .afterClosing, .draft),
-        (.published, .beforeOpening, .upcoming),
-        (.published, .atOpening, .open),
-        (.published, .during, .open),
-        (.published, .lastSecond, .open),
-        (.published, .atClosing, .closed),
-        (.published, .afterClosing, .closed),
-        (.archived, .during, .archived),
-        (.archived, .afterClosing, .archived),
-    ] as [(CallStatus, Moment, CallPhase)])
+    @Test(
+        arguments: [
+            (CallStatus.draft, Moment.during, CallPhase.draft),
+            (.draft, .afterClosing, .draft),
+            (.published, .beforeOpening, .upcoming),
+            (.published, .atOpening, .open),
+            (.published, .during, .open),
+            (.published, .lastSecond, .open),
+            (.published, .atClosing, .closed),
+            (.published, .afterClosing, .closed),
+            (.archived, .during, .archived),
+            (.archived, .afterClosing, .archived),
+        ] as [(CallStatus, Moment, CallPhase)])
     func thePhaseFollowsTheStatusAndTheFilingPeriod(status: CallStatus, moment: Moment, phase: CallPhase) {
         #expect(CallPhase(status: status, opensAt: Self.opensAt, closesAt: Self.closesAt, now: moment.date) == phase)
     }
@@ -56,21 +58,23 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        (CallStatus.published, Moment.atClosing, "archived"),
-        (.published, .afterClosing, "archived"),
-        (.published, .lastSecond, "deadline"),
-        (.published, .beforeOpening, "deadline"),
-        (.draft, .afterClosing, ""),
-        (.archived, .afterClosing, ""),
-    ] as [(CallStatus, Moment, String)])
+    @Test(
+        arguments: [
+            (CallStatus.published, Moment.atClosing, "archived"),
+            (.published, .afterClosing, "archived"),
+            (.published, .lastSecond, "deadline"),
+            (.published, .beforeOpening, "deadline"),
+            (.draft, .afterClosing, ""),
+            (.archived, .afterClosing, ""),
+        ] as [(CallStatus, Moment, String)])
     func onlyAPublishedCallPastItsDeadlineIsArchived(status: CallStatus, moment: Moment, expected: String) throws {
         if expected == "archived" {
             #expect(try status.archiving(closesAt: Self.closesAt, now: moment.date) == .archived)
         } else {
-            #expect(issuePaths { () throws(DomainError) in
-                _ = try status.archiving(closesAt: Self.closesAt, now: moment.date)
-            } == [expected])
+            #expect(
+                issuePaths { () throws(DomainError) in
+                    _ = try status.archiving(closesAt: Self.closesAt, now: moment.date)
+                } == [expected])
         }
     }
 
@@ -87,26 +91,29 @@ import Testing
 
     // MARK: - Who may author which call
 
-    @Test(arguments: [
-        (Role.administrator, StaffScope.national, CallScope.national, "ok"),
-        (.administrator, .national, .region("32"), "ok"),
-        (.administrator, .national, .departement("75"), "ok"),
-        (.administrator, .region("32"), .region("32"), "ok"),
-        (.administrator, .region("32"), .departement("02"), "ok"),
-        (.administrator, .region("32"), .region("11"), "outside_scope"),
-        (.administrator, .region("32"), .national, "outside_scope"),
-        (.administrator, .region("32"), .departement("75"), "outside_scope"),
-        (.administrator, .departement("02"), .departement("02"), "ok"),
-        (.administrator, .departement("02"), .departement("60"), "outside_scope"),
-        (.administrator, .departement("02"), .region("32"), "outside_scope"),
-        (.administrator, .departement("02"), .national, "outside_scope"),
-        (.administrator, .service(name: "DRAAF", themes: []), .region("32"), "outside_scope"),
-        (.instructor, .national, .national, "actor_not_allowed"),
-        (.instructor, .region("32"), .region("32"), "actor_not_allowed"),
-        (.instructor, .departement("02"), .departement("02"), "actor_not_allowed"),
-        (.committeeChair, .national, .region("32"), "actor_not_allowed"),
-    ] as [(Role, StaffScope, CallScope, String)])
-    func anAdministratorAuthorsTheCallsOfTheirTerritory(role: Role, staff: StaffScope, scope: CallScope, expected: String) {
+    @Test(
+        arguments: [
+            (Role.administrator, StaffScope.national, CallScope.national, "ok"),
+            (.administrator, .national, .region("32"), "ok"),
+            (.administrator, .national, .departement("75"), "ok"),
+            (.administrator, .region("32"), .region("32"), "ok"),
+            (.administrator, .region("32"), .departement("02"), "ok"),
+            (.administrator, .region("32"), .region("11"), "outside_scope"),
+            (.administrator, .region("32"), .national, "outside_scope"),
+            (.administrator, .region("32"), .departement("75"), "outside_scope"),
+            (.administrator, .departement("02"), .departement("02"), "ok"),
+            (.administrator, .departement("02"), .departement("60"), "outside_scope"),
+            (.administrator, .departement("02"), .region("32"), "outside_scope"),
+            (.administrator, .departement("02"), .national, "outside_scope"),
+            (.administrator, .service(name: "DRAAF", themes: []), .region("32"), "outside_scope"),
+            (.instructor, .national, .national, "actor_not_allowed"),
+            (.instructor, .region("32"), .region("32"), "actor_not_allowed"),
+            (.instructor, .departement("02"), .departement("02"), "actor_not_allowed"),
+            (.committeeChair, .national, .region("32"), "actor_not_allowed"),
+        ] as [(Role, StaffScope, CallScope, String)])
+    func anAdministratorAuthorsTheCallsOfTheirTerritory(
+        role: Role, staff: StaffScope, scope: CallScope, expected: String
+    ) {
         do {
             try CallAuthoring.checkMayAuthor(scope, role: role, scopes: [staff])
             #expect(expected == "ok")
@@ -129,7 +136,8 @@ import Testing
             try CallAuthoring.checkMayAuthor(.departement("02"), role: .administrator, scopes: [.region("11")])
             Issue.record("an Île-de-France administrator authored a call of the Aisne")
         } catch {
-            #expect(error == .outsideScope(action: "administrer cet appel à projets", territory: "le département Aisne"))
+            #expect(
+                error == .outsideScope(action: "administrer cet appel à projets", territory: "le département Aisne"))
         }
     }
 }

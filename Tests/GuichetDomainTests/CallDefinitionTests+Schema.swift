@@ -1,19 +1,21 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// The JSON Schema checker on small schemas written for each keyword.
 @Suite struct JSONSchemaCheckTests {
     func issues(_ schema: String, _ value: String) throws -> [CallDefinitionIssue] {
-        JSONSchemaCheck(schema: try JSONValue(json: Data(schema.utf8))).issues(of: try JSONValue(json: Data(value.utf8)))
+        JSONSchemaCheck(schema: try JSONValue(json: Data(schema.utf8))).issues(
+            of: try JSONValue(json: Data(value.utf8)))
     }
 
     static let person = #"""
-    {"type": "object", "additionalProperties": false, "required": ["name"],
-     "properties": {"name": {"type": "string", "minLength": 1},
-                    "age": {"type": "integer", "minimum": 0, "maximum": 150},
-                    "pets": {"type": "array", "items": {"type": "object", "properties": {"kind": {"enum": ["cat", "dog"]}}}}}}
-    """#
+        {"type": "object", "additionalProperties": false, "required": ["name"],
+         "properties": {"name": {"type": "string", "minLength": 1},
+                        "age": {"type": "integer", "minimum": 0, "maximum": 150},
+                        "pets": {"type": "array", "items": {"type": "object", "properties": {"kind": {"enum": ["cat", "dog"]}}}}}}
+        """#
 
     @Test func aValueMatchingTheSchemaHasNoIssues() throws {
         #expect(try issues(Self.person, #"{"name": "Ada", "age": 36, "pets": [{"kind": "cat"}]}"#) == [])
@@ -44,18 +46,24 @@ import Testing
 
     @Test func aValueOutsideTheEnumIsRefusedWithThePossibleValues() throws {
         let found = try issues(Self.person, #"{"name": "Ada", "pets": [{"kind": "fish"}]}"#)
-        #expect(found == [CallDefinitionIssue("pets[0].kind", "« fish » n'est pas une valeur possible : « cat », « dog ».")])
+        #expect(
+            found == [CallDefinitionIssue("pets[0].kind", "« fish » n'est pas une valeur possible : « cat », « dog ».")]
+        )
     }
 
     @Test func boundsAndLengthsAreChecked() throws {
         #expect(try Set(issues(Self.person, #"{"name": "", "age": 151}"#).map(\.path)) == ["name", "age"])
-        #expect(try issues(Self.person, #"{"name": "Ada", "age": -1}"#).map(\.message) == ["la valeur est d'au moins 0."])
+        #expect(
+            try issues(Self.person, #"{"name": "Ada", "age": -1}"#).map(\.message) == ["la valeur est d'au moins 0."])
     }
 
     @Test func aPatternFailureQuotesTheDescription() throws {
         let schema = #"{"type": "string", "pattern": "^[a-z]+$", "description": "des minuscules"}"#
         #expect(try issues(schema, #""abc""#) == [])
-        #expect(try issues(schema, #""aBc""#) == [CallDefinitionIssue("", "« aBc » n'a pas la forme attendue : des minuscules")])
+        #expect(
+            try issues(schema, #""aBc""#) == [
+                CallDefinitionIssue("", "« aBc » n'a pas la forme attendue : des minuscules")
+            ])
     }
 
     @Test func minItemsAndMaxItemsBoundAList() throws {
@@ -63,14 +71,16 @@ import Testing
         #expect(try issues(schema, "[1]").map(\.message) == ["la liste compte au moins 2 éléments."])
         #expect(try issues(schema, "[1, 2]") == [])
         #expect(try issues(schema, "[1, 2, 3, 4]").map(\.message) == ["la liste compte au plus 3 éléments."])
-        #expect(try issues(#"{"type": "array", "minItems": 1}"#, "[]").map(\.message) == ["la liste ne peut pas être vide."])
+        #expect(
+            try issues(#"{"type": "array", "minItems": 1}"#, "[]").map(\.message) == ["la liste ne peut pas être vide."]
+        )
     }
 
     @Test func aReferenceToDefsIsFollowed() throws {
         let schema = #"""
-        {"type": "object", "properties": {"home": {"$ref": "#/$defs/place"}, "work": {"$ref": "#/$defs/place"}},
-         "$defs": {"place": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}}}
-        """#
+            {"type": "object", "properties": {"home": {"$ref": "#/$defs/place"}, "work": {"$ref": "#/$defs/place"}},
+             "$defs": {"place": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}}}
+            """#
         #expect(try issues(schema, #"{"home": {"code": "02"}, "work": {}}"#).map(\.path) == ["work.code"])
     }
 
@@ -82,9 +92,9 @@ import Testing
     ])
     func ifThenElseAppliesTheBranchTheConditionChooses(value: String, paths: [String]) throws {
         let schema = #"""
-        {"type": "object", "allOf": [{"if": {"properties": {"kind": {"const": "text"}}, "required": ["kind"]},
-                                      "then": {"required": ["max"]}, "else": {"required": ["min"]}}]}
-        """#
+            {"type": "object", "allOf": [{"if": {"properties": {"kind": {"const": "text"}}, "required": ["kind"]},
+                                          "then": {"required": ["max"]}, "else": {"required": ["min"]}}]}
+            """#
         #expect(try issues(schema, value).map(\.path) == paths)
     }
 
@@ -97,9 +107,9 @@ import Testing
 
     @Test func aKeywordTheCheckerDoesNotKnowIsReportedWithItsPlace() throws {
         let schema = #"""
-        {"type": "object", "properties": {"name": {"type": "string", "minLenght": 1}},
-         "$defs": {"x": {"oneOf": []}}, "patternProperties": {}}
-        """#
+            {"type": "object", "properties": {"name": {"type": "string", "minLenght": 1}},
+             "$defs": {"x": {"oneOf": []}}, "patternProperties": {}}
+            """#
         let check = JSONSchemaCheck(schema: try JSONValue(json: Data(schema.utf8)))
         #expect(check.unknownKeywords() == ["$defs.x.oneOf", "patternProperties", "properties.name.minLenght"])
     }

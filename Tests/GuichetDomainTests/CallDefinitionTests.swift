@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// The call files Guichet ships, read from the repository, and the means to break them.
@@ -161,56 +162,80 @@ struct FaultyCall: Sendable, CustomTestStringConvertible {
     // MARK: - Every fault named by its path
 
     static let faults: [FaultyCall] = [
-        FaultyCall("a misspelt top-level key", at: "titel", "title",
-                   edits: .remove(["title"]), .set(["titel"], .string("Appel"))),
+        FaultyCall(
+            "a misspelt top-level key", at: "titel", "title",
+            edits: .remove(["title"]), .set(["titel"], .string("Appel"))),
         FaultyCall("a missing title", at: "title", edits: .remove(["title"])),
-        FaultyCall("an amount written as text", at: "envelopes[3].revisions[0].amount_cents",
-                   edits: .set(["envelopes", 3, "revisions", 0, "amount_cents"], .string("330000000"))),
-        FaultyCall("a negative amount", at: "envelopes[3].revisions[0].amount_cents",
-                   edits: .set(["envelopes", 3, "revisions", 0, "amount_cents"], .integer(-1))),
+        FaultyCall(
+            "an amount written as text", at: "envelopes[3].revisions[0].amount_cents",
+            edits: .set(["envelopes", 3, "revisions", 0, "amount_cents"], .string("330000000"))),
+        FaultyCall(
+            "a negative amount", at: "envelopes[3].revisions[0].amount_cents",
+            edits: .set(["envelopes", 3, "revisions", 0, "amount_cents"], .integer(-1))),
         FaultyCall("a reference in capitals", at: "reference", edits: .set(["reference"], .string("HDF-2021"))),
         FaultyCall("a region INSEE does not know", at: "scope.code", edits: .set(["scope", "code"], .string("99"))),
         FaultyCall("a deadline before the opening", at: "deadline", edits: .set(["deadline"], .string("2020-10-30"))),
-        FaultyCall("an opening day that does not exist", at: "opens_on", edits: .set(["opens_on"], .string("2021-02-30"))),
-        FaultyCall("a revision on a day that does not exist", at: "envelopes[3].revisions[1].effective_on",
-                   edits: .set(["envelopes", 3, "revisions", 1, "effective_on"], .string("2021-02-30"))),
-        FaultyCall("waves numbered 2 then 1", at: "waves[0].number", "waves[1].number",
-                   edits: .set(["waves", 0, "number"], .integer(2)), .set(["waves", 1, "number"], .integer(1))),
-        FaultyCall("a child envelope larger than its parent", at: "envelopes[2].revisions",
-                   edits: .set(["envelopes", 3, "revisions", 1, "amount_cents"], .integer(7_000_000_000))),
-        FaultyCall("a SIRET with a wrong key", at: "envelopes[0].owner.siret",
-                   edits: .set(["envelopes", 0, "owner", "siret"], .string("94404323275034"))),
-        FaultyCall("an envelope that draws without a SIRET", at: "envelopes[3].owner.siret",
-                   edits: .remove(["envelopes", 3, "owner", "siret"])),
-        FaultyCall("a parent no envelope has", at: "envelopes[3].parent",
-                   edits: .set(["envelopes", 3, "parent"], .string("regionale"))),
-        FaultyCall("parents in a cycle", at: "envelopes[0].parent", "envelopes[2].parent",
-                   edits: .set(["envelopes", 0, "parent"], .string("regional"))),
-        FaultyCall("two envelopes drawing the same region", at: "envelopes[3].draws",
-                   edits: .set(["envelopes", 2, "draws"], .string("32"))),
-        FaultyCall("an envelope drawing another region", at: "envelopes[1].draws",
-                   edits: .set(["envelopes", 1, "draws"], .string("11"))),
-        FaultyCall("no envelope drawing the call's region", at: "envelopes",
-                   edits: .remove(["envelopes", 3, "draws"])),
-        FaultyCall("a theme code given twice", at: "themes[1].code",
-                   edits: .set(["themes", 1, "code"], .string("alimentation"))),
-        FaultyCall("no field carrying the requested amount", at: "form.roles.amount_requested",
-                   edits: .remove(["form", "fields", 9, "role"])),
-        FaultyCall("a role on an optional field", at: "form.fields[0]",
-                   edits: .set(["form", "fields", 0, "required"], .bool(false))),
-        FaultyCall("the amount's role on a short text", at: "form.fields[0]",
-                   edits: .set(["form", "fields", 0, "role"], .string("amount_requested"))),
-        FaultyCall("a theme question missing one of the themes", at: "form.fields[2].options",
-                   edits: .remove(["form", "fields", 2, "options", 4])),
-        FaultyCall("a départemental call asking for a region", at: "form.fields[4].levels",
-                   edits: .set(["scope"], .object(["level": .string("departement"), "code": .string("02")]))),
-        FaultyCall("an expert service for a theme the call lacks", at: "expert_services.logement",
-                   edits: .set(["expert_services", "logement"], .string("DDETS"))),
-        FaultyCall("a quorum above the seats", at: "committee.quorum", edits: .set(["committee", "quorum"], .integer(5))),
-        FaultyCall("two chairs", at: "committee.members", edits: .set(["committee", "members", 1, "role"], .string("chair"))),
+        FaultyCall(
+            "an opening day that does not exist", at: "opens_on", edits: .set(["opens_on"], .string("2021-02-30"))),
+        FaultyCall(
+            "a revision on a day that does not exist", at: "envelopes[3].revisions[1].effective_on",
+            edits: .set(["envelopes", 3, "revisions", 1, "effective_on"], .string("2021-02-30"))),
+        FaultyCall(
+            "waves numbered 2 then 1", at: "waves[0].number", "waves[1].number",
+            edits: .set(["waves", 0, "number"], .integer(2)), .set(["waves", 1, "number"], .integer(1))),
+        FaultyCall(
+            "a child envelope larger than its parent", at: "envelopes[2].revisions",
+            edits: .set(["envelopes", 3, "revisions", 1, "amount_cents"], .integer(7_000_000_000))),
+        FaultyCall(
+            "a SIRET with a wrong key", at: "envelopes[0].owner.siret",
+            edits: .set(["envelopes", 0, "owner", "siret"], .string("94404323275034"))),
+        FaultyCall(
+            "an envelope that draws without a SIRET", at: "envelopes[3].owner.siret",
+            edits: .remove(["envelopes", 3, "owner", "siret"])),
+        FaultyCall(
+            "a parent no envelope has", at: "envelopes[3].parent",
+            edits: .set(["envelopes", 3, "parent"], .string("regionale"))),
+        FaultyCall(
+            "parents in a cycle", at: "envelopes[0].parent", "envelopes[2].parent",
+            edits: .set(["envelopes", 0, "parent"], .string("regional"))),
+        FaultyCall(
+            "two envelopes drawing the same region", at: "envelopes[3].draws",
+            edits: .set(["envelopes", 2, "draws"], .string("32"))),
+        FaultyCall(
+            "an envelope drawing another region", at: "envelopes[1].draws",
+            edits: .set(["envelopes", 1, "draws"], .string("11"))),
+        FaultyCall(
+            "no envelope drawing the call's region", at: "envelopes",
+            edits: .remove(["envelopes", 3, "draws"])),
+        FaultyCall(
+            "a theme code given twice", at: "themes[1].code",
+            edits: .set(["themes", 1, "code"], .string("alimentation"))),
+        FaultyCall(
+            "no field carrying the requested amount", at: "form.roles.amount_requested",
+            edits: .remove(["form", "fields", 9, "role"])),
+        FaultyCall(
+            "a role on an optional field", at: "form.fields[0]",
+            edits: .set(["form", "fields", 0, "required"], .bool(false))),
+        FaultyCall(
+            "the amount's role on a short text", at: "form.fields[0]",
+            edits: .set(["form", "fields", 0, "role"], .string("amount_requested"))),
+        FaultyCall(
+            "a theme question missing one of the themes", at: "form.fields[2].options",
+            edits: .remove(["form", "fields", 2, "options", 4])),
+        FaultyCall(
+            "a départemental call asking for a region", at: "form.fields[4].levels",
+            edits: .set(["scope"], .object(["level": .string("departement"), "code": .string("02")]))),
+        FaultyCall(
+            "an expert service for a theme the call lacks", at: "expert_services.logement",
+            edits: .set(["expert_services", "logement"], .string("DDETS"))),
+        FaultyCall(
+            "a quorum above the seats", at: "committee.quorum", edits: .set(["committee", "quorum"], .integer(5))),
+        FaultyCall(
+            "two chairs", at: "committee.members", edits: .set(["committee", "members", 1, "role"], .string("chair"))),
         FaultyCall("a format this version cannot read", at: "format", edits: .set(["format"], .integer(2))),
-        FaultyCall("a short text without its maximum length", at: "form.fields[0].max_length",
-                   edits: .remove(["form", "fields", 0, "max_length"])),
+        FaultyCall(
+            "a short text without its maximum length", at: "form.fields[0].max_length",
+            edits: .remove(["form", "fields", 0, "max_length"])),
     ]
 
     @Test(arguments: faults)

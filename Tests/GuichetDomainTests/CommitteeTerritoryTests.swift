@@ -1,6 +1,7 @@
 import Foundation
-@testable import GuichetDomain
 import Testing
+
+@testable import GuichetDomain
 
 /// A committee decides inside the call's territory, with people of that territory, never alone.
 @Suite struct CommitteeTerritoryTests {
@@ -30,7 +31,9 @@ import Testing
         ([.service(name: "DRAAF", themes: [])], .region("32"), false),
     ])
     func onlyPeopleWhoseScopesEncloseTheSessionActForIt(scopes: [StaffScope], session: StaffScope, allowed: Bool) {
-        #expect(((try? CommitteeTerritory.checkMayAct("appliquer la vague", scopes: scopes, session: session)) != nil) == allowed)
+        #expect(
+            ((try? CommitteeTerritory.checkMayAct("appliquer la vague", scopes: scopes, session: session)) != nil)
+                == allowed)
     }
 
     @Test func aRefusalNamesTheTerritory() {
@@ -39,7 +42,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [(2, 2, true), (4, 2, true), (4, 1, false), (5, 2, false), (5, 3, true), (1, 1, false), (3, 4, false), (10, 5, true)])
+    @Test(arguments: [
+        (2, 2, true), (4, 2, true), (4, 1, false), (5, 2, false), (5, 3, true), (1, 1, false), (3, 4, false),
+        (10, 5, true),
+    ])
     func theQuorumIsAtLeastTwoAndHalfTheMembers(members: Int, quorum: Int, allowed: Bool) {
         #expect(((try? CommitteeSession.checkQuorumRule(quorum, members: members)) != nil) == allowed)
     }

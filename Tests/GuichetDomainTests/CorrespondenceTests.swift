@@ -6,8 +6,12 @@ import Testing
     @Test func aMessageIsTrimmedAndNeitherEmptyNorTooLong() throws {
         #expect(try Correspondence.checkBody("  Bonjour\n") == "Bonjour")
         #expect(throws: DomainError.self) { try Correspondence.checkBody(" \n ") }
-        #expect(throws: DomainError.self) { try Correspondence.checkBody(String(repeating: "é", count: Correspondence.maxLength + 1)) }
-        #expect(try Correspondence.checkBody(String(repeating: "é", count: Correspondence.maxLength)).count == Correspondence.maxLength)
+        #expect(throws: DomainError.self) {
+            try Correspondence.checkBody(String(repeating: "é", count: Correspondence.maxLength + 1))
+        }
+        #expect(
+            try Correspondence.checkBody(String(repeating: "é", count: Correspondence.maxLength)).count
+                == Correspondence.maxLength)
     }
 
     @Test(arguments: DossierStatus.allCases)
@@ -23,13 +27,17 @@ import Testing
         #expect(label.text == "Comité de juin")
         #expect(label == (try DossierLabel("COMITÉ DE JUIN")))
         #expect(throws: DomainError.self) { try DossierLabel("   ") }
-        #expect(throws: DomainError.self) { try DossierLabel(String(repeating: "x", count: DossierLabel.maxLength + 1)) }
+        #expect(throws: DomainError.self) {
+            try DossierLabel(String(repeating: "x", count: DossierLabel.maxLength + 1))
+        }
         #expect(throws: DomainError.self) { try DossierLabel("a\u{0007}b") }
     }
 
     @Test func aNoteIsNeitherEmptyNorTooLong() throws {
         #expect(try Annotation.checkBody(" Porteur solide ") == "Porteur solide")
         #expect(throws: DomainError.self) { try Annotation.checkBody("") }
-        #expect(throws: DomainError.self) { try Annotation.checkBody(String(repeating: "x", count: Annotation.maxLength + 1)) }
+        #expect(throws: DomainError.self) {
+            try Annotation.checkBody(String(repeating: "x", count: Annotation.maxLength + 1))
+        }
     }
 }

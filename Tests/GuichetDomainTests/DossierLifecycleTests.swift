@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct DossierLifecycleTests {
@@ -7,8 +8,9 @@ import Testing
     let duringCall = ParisTime.startOfDay(year: 2021, month: 1, day: 10)!
 
     @Test func filingADraftBeforeTheDeadlineFilesIt() throws {
-        let transition = try DossierLifecycle.transition(Fixtures.dossier(), .file, by: Fixtures.applicant,
-                                                         call: call, now: duringCall)
+        let transition = try DossierLifecycle.transition(
+            Fixtures.dossier(), .file, by: Fixtures.applicant,
+            call: call, now: duringCall)
         #expect(transition.from == .draft)
         #expect(transition.to == .filed)
     }
@@ -16,36 +18,43 @@ import Testing
     @Test func filingOnTheLastEveningInParisIsAccepted() throws {
         // 15 January 2021, 23:30 in Paris is 22:30 UTC.
         let lastEvening = Date(timeIntervalSince1970: 1_610_749_800)
-        _ = try DossierLifecycle.transition(Fixtures.dossier(), .file, by: Fixtures.applicant, call: call, now: lastEvening)
+        _ = try DossierLifecycle.transition(
+            Fixtures.dossier(), .file, by: Fixtures.applicant, call: call, now: lastEvening)
     }
 
     @Test func filingAfterTheDeadlineIsRefused() {
         let justAfter = call.closesAt
         #expect(throws: DomainError.filingClosed(deadline: call.deadlineDay)) {
-            try DossierLifecycle.transition(Fixtures.dossier(), .file, by: Fixtures.applicant, call: call, now: justAfter)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(), .file, by: Fixtures.applicant, call: call, now: justAfter)
         }
     }
 
     @Test func filingBeforeTheOpeningIsRefused() {
         #expect(throws: DomainError.filingNotOpen(opensAt: call.opensAt)) {
-            try DossierLifecycle.transition(Fixtures.dossier(), .file, by: Fixtures.applicant, call: call,
-                                            now: call.opensAt.addingTimeInterval(-1))
+            try DossierLifecycle.transition(
+                Fixtures.dossier(), .file, by: Fixtures.applicant, call: call,
+                now: call.opensAt.addingTimeInterval(-1))
         }
     }
 
     @Test func filingAnIncompleteDossierIsRefused() {
         #expect(throws: DomainError.self) {
-            try DossierLifecycle.transition(Fixtures.dossier(title: "  "), .file, by: Fixtures.applicant, call: call, now: duringCall)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(title: "  "), .file, by: Fixtures.applicant, call: call, now: duringCall)
         }
         #expect(throws: DomainError.unknownTheme("culture")) {
-            try DossierLifecycle.transition(Fixtures.dossier(theme: "culture"), .file, by: Fixtures.applicant, call: call, now: duringCall)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(theme: "culture"), .file, by: Fixtures.applicant, call: call, now: duringCall)
         }
         #expect(throws: DomainError.unknownTerritory("99")) {
-            try DossierLifecycle.transition(Fixtures.dossier(scope: .departemental(departement: "99")), .file,
-                                            by: Fixtures.applicant, call: call, now: duringCall)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(scope: .departemental(departement: "99")), .file,
+                by: Fixtures.applicant, call: call, now: duringCall)
         }
         #expect(throws: DomainError.self) {
-            try DossierLifecycle.transition(Fixtures.dossier(requested: 0), .file, by: Fixtures.applicant, call: call, now: duringCall)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(requested: 0), .file, by: Fixtures.applicant, call: call, now: duringCall)
         }
     }
 
@@ -61,17 +70,20 @@ import Testing
     func transitionFromTheWrongStateIsRefused(status: DossierStatus, action: DossierAction) {
         let actor = Agent(id: nil, name: "Admin", role: .system)
         #expect(throws: DomainError.transitionNotAllowed(action: action.label, from: status)) {
-            try DossierLifecycle.transition(Fixtures.dossier(status: status), action, by: actor, call: call, now: duringCall)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(status: status), action, by: actor, call: call, now: duringCall)
         }
     }
 
     @Test func actionByTheWrongRoleIsRefused() {
         #expect(throws: DomainError.actorNotAllowed(action: "décider", role: .applicant)) {
-            try DossierLifecycle.transition(Fixtures.dossier(status: .reviewed), .decide(.waitingList),
-                                            by: Fixtures.applicant, call: call, now: duringCall)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(status: .reviewed), .decide(.waitingList),
+                by: Fixtures.applicant, call: call, now: duringCall)
         }
         #expect(throws: DomainError.actorNotAllowed(action: "déposer", role: .instructor)) {
-            try DossierLifecycle.transition(Fixtures.dossier(), .file, by: Fixtures.instructor, call: call, now: duringCall)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(), .file, by: Fixtures.instructor, call: call, now: duringCall)
         }
     }
 
@@ -99,20 +111,23 @@ import Testing
 
     @Test(arguments: Array(DossierStatus.beforeDecision))
     func withdrawalIsAllowedBeforeTheDecision(status: DossierStatus) throws {
-        let t = try DossierLifecycle.transition(Fixtures.dossier(status: status), .withdraw(reason: "Projet abandonné"),
-                                                by: Fixtures.applicant, call: call, now: duringCall)
+        let t = try DossierLifecycle.transition(
+            Fixtures.dossier(status: status), .withdraw(reason: "Projet abandonné"),
+            by: Fixtures.applicant, call: call, now: duringCall)
         #expect(t.to == .withdrawn)
         #expect(t.reason == "Projet abandonné")
     }
 
     @Test func motivesAreRequired() {
         #expect(throws: DomainError.self) {
-            try DossierLifecycle.transition(Fixtures.dossier(status: .filed), .declareIneligible(motive: " "),
-                                            by: Fixtures.instructor, call: call, now: duringCall)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(status: .filed), .declareIneligible(motive: " "),
+                by: Fixtures.instructor, call: call, now: duringCall)
         }
         #expect(throws: DomainError.self) {
-            try DossierLifecycle.transition(Fixtures.dossier(status: .reviewed), .decide(.rejected(motive: "")),
-                                            by: Fixtures.chair, call: call, now: duringCall)
+            try DossierLifecycle.transition(
+                Fixtures.dossier(status: .reviewed), .decide(.rejected(motive: "")),
+                by: Fixtures.chair, call: call, now: duringCall)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct EnvelopeTests {
@@ -17,8 +18,9 @@ import Testing
 
     @Test func committedAmountsRollUpTheTree() throws {
         let t = tree()
-        let ledger = try EnvelopeLedger(envelopes: [t.plan, t.regional, t.hdf, t.national],
-                                        committedByEnvelope: [t.hdf.id: Fixtures.euros(20), t.national.id: Fixtures.euros(5)])
+        let ledger = try EnvelopeLedger(
+            envelopes: [t.plan, t.regional, t.hdf, t.national],
+            committedByEnvelope: [t.hdf.id: Fixtures.euros(20), t.national.id: Fixtures.euros(5)])
         #expect(ledger.line(t.plan.id)?.committed == Fixtures.euros(25))
         #expect(ledger.line(t.regional.id)?.committed == Fixtures.euros(20))
         #expect(ledger.line(t.hdf.id)?.remaining == Fixtures.euros(13))
@@ -29,16 +31,22 @@ import Testing
 
     @Test func decisionThatWouldOverspendItsEnvelopeIsRefused() throws {
         let t = tree()
-        let ledger = try EnvelopeLedger(envelopes: [t.plan, t.regional, t.hdf, t.national],
-                                        committedByEnvelope: [t.hdf.id: Fixtures.euros(30)])
+        let ledger = try EnvelopeLedger(
+            envelopes: [t.plan, t.regional, t.hdf, t.national],
+            committedByEnvelope: [t.hdf.id: Fixtures.euros(30)])
         let dossier = Fixtures.dossier(status: .reviewed, requested: 10)
-        #expect(throws: DomainError.envelopeOverspent(envelope: "Hauts-de-France", remaining: Fixtures.euros(3), requested: Fixtures.euros(4))) {
-            try Committee.decide(dossier, outcome: .retained(amount: Fixtures.euros(4)), wave: call.waves[0],
-                                 envelope: ledger.position(of: t.hdf.id), by: Fixtures.chair, call: call, now: now)
+        #expect(
+            throws: DomainError.envelopeOverspent(
+                envelope: "Hauts-de-France", remaining: Fixtures.euros(3), requested: Fixtures.euros(4))
+        ) {
+            try Committee.decide(
+                dossier, outcome: .retained(amount: Fixtures.euros(4)), wave: call.waves[0],
+                envelope: ledger.position(of: t.hdf.id), by: Fixtures.chair, call: call, now: now)
         }
-        let (transition, decision) = try Committee.decide(dossier, outcome: .retained(amount: Fixtures.euros(3)),
-                                                          wave: call.waves[0], envelope: ledger.position(of: t.hdf.id),
-                                                          by: Fixtures.chair, call: call, now: now)
+        let (transition, decision) = try Committee.decide(
+            dossier, outcome: .retained(amount: Fixtures.euros(3)),
+            wave: call.waves[0], envelope: ledger.position(of: t.hdf.id),
+            by: Fixtures.chair, call: call, now: now)
         #expect(transition.to == .retained)
         #expect(decision.outcome.grantedAmount == Fixtures.euros(3))
     }
@@ -47,9 +55,13 @@ import Testing
         // The regional pool is nearly spent by another region: Hauts-de-France cannot use its own room.
         let t = tree()
         let other = Fixtures.envelope("Grand Est", euros: 50, parent: t.regional.id, draw: "44")
-        let ledger = try EnvelopeLedger(envelopes: [t.plan, t.regional, t.hdf, t.national, other],
-                                        committedByEnvelope: [other.id: Fixtures.euros(58)])
-        #expect(throws: DomainError.envelopeOverspent(envelope: "Régional", remaining: Fixtures.euros(2), requested: Fixtures.euros(5))) {
+        let ledger = try EnvelopeLedger(
+            envelopes: [t.plan, t.regional, t.hdf, t.national, other],
+            committedByEnvelope: [other.id: Fixtures.euros(58)])
+        #expect(
+            throws: DomainError.envelopeOverspent(
+                envelope: "Régional", remaining: Fixtures.euros(2), requested: Fixtures.euros(5))
+        ) {
             try ledger.position(of: t.hdf.id).checkCanCommit(Fixtures.euros(5))
         }
         #expect(throws: DomainError.self) { try ledger.checkChildrenFit() }
@@ -60,8 +72,9 @@ import Testing
         let ledger = try EnvelopeLedger(envelopes: [t.plan, t.regional, t.hdf], committedByEnvelope: [:])
         let dossier = Fixtures.dossier(status: .reviewed, requested: 10)
         #expect(throws: DomainError.amountAboveRequest(granted: Fixtures.euros(11), requested: Fixtures.euros(10))) {
-            try Committee.decide(dossier, outcome: .retained(amount: Fixtures.euros(11)), wave: call.waves[0],
-                                 envelope: ledger.position(of: t.hdf.id), by: Fixtures.chair, call: call, now: now)
+            try Committee.decide(
+                dossier, outcome: .retained(amount: Fixtures.euros(11)), wave: call.waves[0],
+                envelope: ledger.position(of: t.hdf.id), by: Fixtures.chair, call: call, now: now)
         }
     }
 
@@ -70,27 +83,34 @@ import Testing
         let ledger = try EnvelopeLedger(envelopes: [t.plan, t.regional, t.hdf], committedByEnvelope: [:])
         let published = Wave(number: 1, label: "Vague 1", announcedOn: now, publishedAt: now)
         #expect(throws: DomainError.waveFrozen(1)) {
-            try Committee.decide(Fixtures.dossier(status: .reviewed), outcome: .waitingList, wave: published,
-                                 envelope: ledger.position(of: t.hdf.id), by: Fixtures.chair, call: call, now: now)
+            try Committee.decide(
+                Fixtures.dossier(status: .reviewed), outcome: .waitingList, wave: published,
+                envelope: ledger.position(of: t.hdf.id), by: Fixtures.chair, call: call, now: now)
         }
     }
 
     @Test func revisionsAreKeptAndChecked() throws {
         var hdf = Fixtures.envelope("Hauts-de-France", euros: 3_300_000, draw: "32")
-        let doubling = EnvelopeRevision(amount: Fixtures.euros(6_600_000), effectiveOn: now, reason: "doublement des moyens")
+        let doubling = EnvelopeRevision(
+            amount: Fixtures.euros(6_600_000), effectiveOn: now, reason: "doublement des moyens")
         try hdf.revise(doubling, committed: .zero)
         #expect(hdf.initialAmount == Fixtures.euros(3_300_000))
         #expect(hdf.currentAmount == Fixtures.euros(6_600_000))
         #expect(hdf.revisions.count == 2)
         #expect(throws: DomainError.self) {
-            try hdf.revise(EnvelopeRevision(amount: Fixtures.euros(1), effectiveOn: now, reason: "baisse"), committed: Fixtures.euros(2))
+            try hdf.revise(
+                EnvelopeRevision(amount: Fixtures.euros(1), effectiveOn: now, reason: "baisse"),
+                committed: Fixtures.euros(2))
         }
         #expect(throws: DomainError.self) {
-            try hdf.revise(EnvelopeRevision(amount: Fixtures.euros(7_000_000), effectiveOn: now, reason: " "), committed: .zero)
+            try hdf.revise(
+                EnvelopeRevision(amount: Fixtures.euros(7_000_000), effectiveOn: now, reason: " "), committed: .zero)
         }
         #expect(throws: DomainError.self) {
-            try hdf.revise(EnvelopeRevision(amount: Fixtures.euros(7_000_000), effectiveOn: Fixtures.opensAt.addingTimeInterval(-10),
-                                            reason: "antidatée"), committed: .zero)
+            try hdf.revise(
+                EnvelopeRevision(
+                    amount: Fixtures.euros(7_000_000), effectiveOn: Fixtures.opensAt.addingTimeInterval(-10),
+                    reason: "antidatée"), committed: .zero)
         }
     }
 

@@ -1,28 +1,31 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct FormCanonicalTextTests {
     let form = FormSample.definition
 
     @Test func answersAreWrittenInFormOrderTheFrenchWay() {
-        let text = form.canonicalText(values: FormSample.completeValues,
-                                      attachments: ["att-42": "budget.pdf (120 ko, SHA-256 9f86d081…)"])
-        #expect(text == """
-        Titre du projet : Épicerie solidaire de Laon
-        Description : Une épicerie à prix solidaires.
-          Ouverte trois jours par semaine.
-        Budget total du projet : 150 000 €
-        Montant demandé : 12 500,50 €
-        Nombre de bénéficiaires : 1 500
-        Date de début : 1er mars 2021
-        Date de fin : 15 janvier 2022
-        Thématique : Alimentation
-        Publics : Familles ; Étudiants
-        Territoire : Aisne (département 02)
-        Déjà financé : non
-        Budget prévisionnel : budget.pdf (120 ko, SHA-256 9f86d081…)
-        """)
+        let text = form.canonicalText(
+            values: FormSample.completeValues,
+            attachments: ["att-42": "budget.pdf (120 ko, SHA-256 9f86d081…)"])
+        #expect(
+            text == """
+                Titre du projet : Épicerie solidaire de Laon
+                Description : Une épicerie à prix solidaires.
+                  Ouverte trois jours par semaine.
+                Budget total du projet : 150 000 €
+                Montant demandé : 12 500,50 €
+                Nombre de bénéficiaires : 1 500
+                Date de début : 1er mars 2021
+                Date de fin : 15 janvier 2022
+                Thématique : Alimentation
+                Publics : Familles ; Étudiants
+                Territoire : Aisne (département 02)
+                Déjà financé : non
+                Budget prévisionnel : budget.pdf (120 ko, SHA-256 9f86d081…)
+                """)
     }
 
     @Test func theTextDependsOnlyOnTheAnswers() {
@@ -45,8 +48,10 @@ import Testing
     }
 
     @Test func unansweredFieldsAreLeftOut() {
-        let values: [String: FieldValue] = ["deja_finance": .yesNo(true), "titre": .text(""),
-                                            "territoire": .territory(TerritoryKey(level: .region, code: "32"))]
+        let values: [String: FieldValue] = [
+            "deja_finance": .yesNo(true), "titre": .text(""),
+            "territoire": .territory(TerritoryKey(level: .region, code: "32")),
+        ]
         #expect(form.canonicalText(values: values) == "Territoire : Hauts-de-France (région 32)\nDéjà financé : oui")
         #expect(form.canonicalText(values: [:]) == "")
     }
@@ -57,9 +62,13 @@ import Testing
     }
 
     @Test func answersThatNoLongerFitAreStillWritten() {
-        let values: [String: FieldValue] = ["thematique": .choice("culture"),
-                                            "territoire": .territory(TerritoryKey(level: .departement, code: "99")),
-                                            "budget_previsionnel": .file("att-7")]
-        #expect(form.canonicalText(values: values) == "Thématique : culture\nTerritoire : département 99\nBudget prévisionnel : pièce jointe att-7")
+        let values: [String: FieldValue] = [
+            "thematique": .choice("culture"),
+            "territoire": .territory(TerritoryKey(level: .departement, code: "99")),
+            "budget_previsionnel": .file("att-7"),
+        ]
+        #expect(
+            form.canonicalText(values: values)
+                == "Thématique : culture\nTerritoire : département 99\nBudget prévisionnel : pièce jointe att-7")
     }
 }

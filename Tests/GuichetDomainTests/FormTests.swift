@@ -1,37 +1,61 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// A dossier form with every field type, shaped like the call's own.
 enum FormSample {
-    static let options = [FormOption(value: "familles", label: "Familles"),
-                          FormOption(value: "etudiants", label: "Étudiants"),
-                          FormOption(value: "seniors", label: "Personnes âgées"),
-                          FormOption(value: "jeunes", label: "Jeunes, 16-25 ans")]
+    static let options = [
+        FormOption(value: "familles", label: "Familles"),
+        FormOption(value: "etudiants", label: "Étudiants"),
+        FormOption(value: "seniors", label: "Personnes âgées"),
+        FormOption(value: "jeunes", label: "Jeunes, 16-25 ans"),
+    ]
 
-    static let definition = FormDefinition(version: 1, fields: [
-        FormField(key: "titre", label: "Titre du projet", required: true, type: .shortText(maxLength: 200), section: "Le projet"),
-        FormField(key: "description", label: "Description", help: "Publics, actions, partenaires.", required: true,
-                  type: .longText(maxLength: 4_000), section: "Le projet"),
-        FormField(key: "budget_total", label: "Budget total du projet", required: true,
-                  type: .amount(min: nil, max: euros(10_000_000)), section: "Budget"),
-        FormField(key: "montant_demande", label: "Montant demandé", required: true,
-                  type: .amount(min: euros(1_000), max: euros(200_000)), section: "Budget"),
-        FormField(key: "beneficiaires", label: "Nombre de bénéficiaires", type: .integer(min: 0, max: 1_000_000)),
-        FormField(key: "date_debut", label: "Date de début", required: true, type: .date(notBefore: "2021-01-01", notAfter: "2022-12-31")),
-        FormField(key: "date_fin", label: "Date de fin", required: true, type: .date(notBefore: "2021-01-01", notAfter: nil)),
-        FormField(key: "thematique", label: "Thématique", required: true,
-                  type: .choice(options: [FormOption(value: "alimentation", label: "Alimentation"),
-                                          FormOption(value: "insertion", label: "Insertion")])),
-        FormField(key: "publics", label: "Publics", type: .multipleChoice(options: options, minCount: 2, maxCount: 3)),
-        FormField(key: "territoire", label: "Territoire", required: true, type: .territory(levels: [.region, .departement])),
-        FormField(key: "deja_finance", label: "Déjà financé", required: true, type: .yesNo),
-        FormField(key: "budget_previsionnel", label: "Budget prévisionnel", type: .file(maxBytes: 20_000_000, kinds: ["pdf", "office"])),
-    ], rules: [
-        .dateOrder(start: "date_debut", end: "date_fin"),
-        .amountAtMost("montant_demande", other: "budget_total",
-                      message: "Le montant demandé ne peut pas dépasser le budget total du projet."),
-    ])
+    static let definition = FormDefinition(
+        version: 1,
+        fields: [
+            FormField(
+                key: "titre", label: "Titre du projet", required: true, type: .shortText(maxLength: 200),
+                section: "Le projet"),
+            FormField(
+                key: "description", label: "Description", help: "Publics, actions, partenaires.", required: true,
+                type: .longText(maxLength: 4_000), section: "Le projet"),
+            FormField(
+                key: "budget_total", label: "Budget total du projet", required: true,
+                type: .amount(min: nil, max: euros(10_000_000)), section: "Budget"),
+            FormField(
+                key: "montant_demande", label: "Montant demandé", required: true,
+                type: .amount(min: euros(1_000), max: euros(200_000)), section: "Budget"),
+            FormField(key: "beneficiaires", label: "Nombre de bénéficiaires", type: .integer(min: 0, max: 1_000_000)),
+            FormField(
+                key: "date_debut", label: "Date de début", required: true,
+                type: .date(notBefore: "2021-01-01", notAfter: "2022-12-31")),
+            FormField(
+                key: "date_fin", label: "Date de fin", required: true,
+                type: .date(notBefore: "2021-01-01", notAfter: nil)),
+            FormField(
+                key: "thematique", label: "Thématique", required: true,
+                type: .choice(options: [
+                    FormOption(value: "alimentation", label: "Alimentation"),
+                    FormOption(value: "insertion", label: "Insertion"),
+                ])),
+            FormField(
+                key: "publics", label: "Publics", type: .multipleChoice(options: options, minCount: 2, maxCount: 3)),
+            FormField(
+                key: "territoire", label: "Territoire", required: true,
+                type: .territory(levels: [.region, .departement])),
+            FormField(key: "deja_finance", label: "Déjà financé", required: true, type: .yesNo),
+            FormField(
+                key: "budget_previsionnel", label: "Budget prévisionnel",
+                type: .file(maxBytes: 20_000_000, kinds: ["pdf", "office"])),
+        ],
+        rules: [
+            .dateOrder(start: "date_debut", end: "date_fin"),
+            .amountAtMost(
+                "montant_demande", other: "budget_total",
+                message: "Le montant demandé ne peut pas dépasser le budget total du projet."),
+        ])
 
     /// What the page posts for a complete, valid form.
     static let complete: [String: [String]] = [
@@ -115,11 +139,20 @@ enum FormSample {
         ("description", String(repeating: "x", count: 4_001), "4 000 caractères au plus (vous en avez saisi 4 001)."),
         ("titre", "Épicerie\u{7}", "Le texte contient un caractère de contrôle invisible (U+0007) : retirez-le."),
         ("description", "Texte\u{0}nul", "Le texte contient un caractère de contrôle invisible (U+0000) : retirez-le."),
-        ("titre", "Première ligne\nSeconde ligne", "Ce champ tient sur une seule ligne : retirez les retours à la ligne."),
+        (
+            "titre", "Première ligne\nSeconde ligne",
+            "Ce champ tient sur une seule ligne : retirez les retours à la ligne."
+        ),
         ("montant_demande", "-5 000", "Montant invalide : un montant ne peut pas être négatif."),
         ("montant_demande", "99999999999999999999", "Montant invalide : ce nombre a trop de chiffres."),
-        ("montant_demande", "douze mille", "Montant invalide : écrivez un montant en euros, par exemple 12 500 ou 12 500,50."),
-        ("montant_demande", "12 500,505", "Montant invalide : écrivez un montant en euros, par exemple 12 500 ou 12 500,50."),
+        (
+            "montant_demande", "douze mille",
+            "Montant invalide : écrivez un montant en euros, par exemple 12 500 ou 12 500,50."
+        ),
+        (
+            "montant_demande", "12 500,505",
+            "Montant invalide : écrivez un montant en euros, par exemple 12 500 ou 12 500,50."
+        ),
         ("montant_demande", "999,99", "Le montant doit être d'au moins 1 000 €."),
         ("montant_demande", "200 000,01", "Le montant ne peut pas dépasser 200 000 €."),
         ("budget_total", "50 000 000 000", "Le montant ne peut pas dépasser 10 000 000 €."),
@@ -132,7 +165,10 @@ enum FormSample {
         ("date_debut", "2021-02-29", "La date « 2021-02-29 » n'existe pas."),
         ("date_debut", "2021-13-01", "La date « 2021-13-01 » n'existe pas."),
         ("date_debut", "2021-04-00", "La date « 2021-04-00 » n'existe pas."),
-        ("date_debut", "15/01/2021", "Date invalide : choisissez-la dans le calendrier ou écrivez-la comme 2021-01-15."),
+        (
+            "date_debut", "15/01/2021",
+            "Date invalide : choisissez-la dans le calendrier ou écrivez-la comme 2021-01-15."
+        ),
         ("date_debut", "2021-1-15", "Date invalide : choisissez-la dans le calendrier ou écrivez-la comme 2021-01-15."),
         ("date_debut", "2020-12-31", "La date doit être au plus tôt le 1er janvier 2021."),
         ("date_debut", "2023-01-01", "La date doit être au plus tard le 31 décembre 2022."),
@@ -172,7 +208,9 @@ enum FormSample {
     }
 
     @Test func blankInputMeansNoAnswer() {
-        let submission = form.parse(["titre": ["   "], "montant_demande": [""], "publics": [], "deja_finance": ["", " "]])
+        let submission = form.parse([
+            "titre": ["   "], "montant_demande": [""], "publics": [], "deja_finance": ["", " "],
+        ])
         #expect(submission.values == [:])
         #expect(submission.errors == [:])
     }
@@ -193,15 +231,19 @@ enum FormSample {
     }
 
     @Test func twoDifferentAnswersToASingleQuestionAreRefused() {
-        #expect(form.parse(["thematique": ["alimentation", "insertion"]]).errors["thematique"]
-            == "Une seule réponse est attendue pour ce champ.")
+        #expect(
+            form.parse(["thematique": ["alimentation", "insertion"]]).errors["thematique"]
+                == "Une seule réponse est attendue pour ce champ.")
         #expect(form.parse(["thematique": ["insertion", "insertion"]]).values["thematique"] == .choice("insertion"))
     }
 
     @Test func decomposedAccentsAreStoredComposed() {
-        let decomposed = "E\u{301}picerie" // É typed as E + combining acute accent
+        let decomposed = "E\u{301}picerie"  // É typed as E + combining acute accent
         let submission = form.parse(["titre": [decomposed]])
-        guard case .text(let stored)? = submission.values["titre"] else { Issue.record("no text"); return }
+        guard case .text(let stored)? = submission.values["titre"] else {
+            Issue.record("no text")
+            return
+        }
         #expect(Array(stored.unicodeScalars) == Array("\u{C9}picerie".unicodeScalars))
     }
 
@@ -244,8 +286,10 @@ enum FormSample {
     }
 
     @Test func territoryFormValueRoundTrips() {
-        for key in [TerritoryKey(level: .national, code: "FR"), TerritoryKey(level: .region, code: "32"),
-                    TerritoryKey(level: .departement, code: "2B")] {
+        for key in [
+            TerritoryKey(level: .national, code: "FR"), TerritoryKey(level: .region, code: "32"),
+            TerritoryKey(level: .departement, code: "2B"),
+        ] {
             #expect(TerritoryKey(formValue: key.formValue) == key)
         }
         #expect(TerritoryKey(formValue: "departement:02:x") == nil)

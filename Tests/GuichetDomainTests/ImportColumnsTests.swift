@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct ImportColumnsTests {
@@ -9,7 +10,9 @@ import Testing
     }
 
     @Test func noAliasNamesTwoColumns() {
-        let keys = ImportColumns.all.flatMap { column in ([column.header] + column.aliases).map { (ImportColumns.normalise($0), column.field) } }
+        let keys = ImportColumns.all.flatMap { column in
+            ([column.header] + column.aliases).map { (ImportColumns.normalise($0), column.field) }
+        }
         let fieldsByKey = Dictionary(grouping: keys, by: \.0).mapValues { Set($0.map(\.1)) }
         #expect(fieldsByKey.values.allSatisfy { $0.count == 1 })
     }
@@ -44,7 +47,9 @@ import Testing
         #expect(ImportDate.parse(text) == ParisTime.calendar.date(from: paris))
     }
 
-    @Test(arguments: ["10/01/2021", "2021-02-30", "2021-1-10", "2021-01-10T25:00", "2021-01-10T10:00+1", "2021-01-10X", ""])
+    @Test(arguments: [
+        "10/01/2021", "2021-02-30", "2021-1-10", "2021-01-10T25:00", "2021-01-10T10:00+1", "2021-01-10X", "",
+    ])
     func otherDatesAreRefused(text: String) {
         #expect(ImportDate.parse(text) == nil)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// Builds import files for tests: a header and rows of defaults that each test overrides.
@@ -13,7 +14,8 @@ struct ImportFile {
     static let defaults: [String: String] = [
         "titre": "Épicerie solidaire", "resume": "Un camion-épicerie.", "thematique": "alimentation",
         "portee": "departemental", "territoire": "02", "montant_demande": "12 500,50", "porteur_nom": "Association",
-        "porteur_siret": "732 829 320 00074", "porteur_forme_juridique": "association_declaree", "date_depot": "2021-01-10",
+        "porteur_siret": "732 829 320 00074", "porteur_forme_juridique": "association_declaree",
+        "date_depot": "2021-01-10",
     ]
 
     var headers = ImportFile.dossierHeaders
@@ -21,7 +23,9 @@ struct ImportFile {
     var rows: [[String: String]] = []
 
     /// A file whose rows start from the defaults, with the given overrides.
-    static func with(_ overrides: [String: String]..., decisions: Bool = false, delimiter: Character = ",") -> ImportFile {
+    static func with(
+        _ overrides: [String: String]..., decisions: Bool = false, delimiter: Character = ","
+    ) -> ImportFile {
         var file = ImportFile(headers: dossierHeaders + (decisions ? decisionHeaders : []), delimiter: delimiter)
         file.rows = overrides.map { defaults.merging($0) { _, new in new } }
         return file
@@ -40,28 +44,39 @@ struct ImportFile {
 
 enum ImportFixtures {
     static let waves = [
-        Wave(number: 1, label: "Vague 1", announcedOn: ParisTime.day("2021-04-16")!, publishedAt: ParisTime.day("2021-04-16")!),
+        Wave(
+            number: 1, label: "Vague 1", announcedOn: ParisTime.day("2021-04-16")!,
+            publishedAt: ParisTime.day("2021-04-16")!),
         Wave(number: 2, label: "Vague 2", announcedOn: ParisTime.day("2021-06-01")!, publishedAt: nil),
     ]
     static let call = Fixtures.call(waves: waves)
-    static let regionalCall = Call(reference: "HDF", title: "Appel Hauts-de-France", themes: call.themes, objectives: [],
-                                   opensAt: call.opensAt, closesAt: call.closesAt, waves: waves, territoryOrder: [], regionCode: "32")
+    static let regionalCall = Call(
+        reference: "HDF", title: "Appel Hauts-de-France", themes: call.themes, objectives: [],
+        opensAt: call.opensAt, closesAt: call.closesAt, waves: waves, territoryOrder: [], regionCode: "32")
 
-    static func read(_ file: ImportFile, call: Call = call, existing: Set<String> = [], decisions: Bool = false) -> Result<ImportPlan, ImportReport> {
+    static func read(
+        _ file: ImportFile, call: Call = call, existing: Set<String> = [], decisions: Bool = false
+    ) -> Result<ImportPlan, ImportReport> {
         Result { () throws(ImportReport) in
             try ImportReader.read(text: file.text, call: call, existingNumbers: existing, allowDecisions: decisions)
         }
     }
 
-    static func report(_ file: ImportFile, call: Call = call, existing: Set<String> = [], decisions: Bool = false) -> ImportReport? {
-        if case .failure(let report) = read(file, call: call, existing: existing, decisions: decisions) { return report }
+    static func report(
+        _ file: ImportFile, call: Call = call, existing: Set<String> = [], decisions: Bool = false
+    ) -> ImportReport? {
+        if case .failure(let report) = read(file, call: call, existing: existing, decisions: decisions) {
+            return report
+        }
         return nil
     }
 }
 
 @Suite struct ImportFileTests {
     @Test func aValidCommaFileGivesTypedRows() throws {
-        let file = ImportFile.with(["numero": "TEST-0001"], ["portee": "regional", "territoire": "32", "porteur_siret": "", "porteur_rna": "w595012345"])
+        let file = ImportFile.with(
+            ["numero": "TEST-0001"],
+            ["portee": "regional", "territoire": "32", "porteur_siret": "", "porteur_rna": "w595012345"])
         let plan = try ImportFixtures.read(file).get()
         #expect(plan.delimiter == ",")
         #expect(plan.rows.count == 2)
@@ -85,7 +100,8 @@ enum ImportFixtures {
         var semicolon = ImportFile.with(overrides, delimiter: ";")
         semicolon.headers = ImportFile.dossierHeaders
         let text = "\u{FEFF}" + semicolon.text
-        let plan = try ImportReader.read(text: text, call: ImportFixtures.call, existingNumbers: [], allowDecisions: false)
+        let plan = try ImportReader.read(
+            text: text, call: ImportFixtures.call, existingNumbers: [], allowDecisions: false)
         #expect(plan.delimiter == ";")
         #expect(plan.rows == comma.rows)
         #expect(plan.rows[0].summary == "Paniers, fruits; légumes")
@@ -93,17 +109,22 @@ enum ImportFixtures {
 
     @Test func headersAreMatchedWhateverTheirCaseAccentsAndAliases() throws {
         var file = ImportFile.with(["thematique": "ALIMENTATION"])
-        file.headers = ["Numéro", "Titre", "Résumé", "Thématique", "Portée", "Territoire", "Régions", "Montant demandé (€)",
-                        "Porteur nom", "SIRET", "porteur-rna", "Forme juridique", "PORTEUR_DÉPARTEMENT", "Date de dépôt"]
-        file.rows = file.rows.map { row in Dictionary(uniqueKeysWithValues: zip(file.headers, ImportFile.dossierHeaders.map { row[$0] ?? "" })) }
+        file.headers = [
+            "Numéro", "Titre", "Résumé", "Thématique", "Portée", "Territoire", "Régions", "Montant demandé (€)",
+            "Porteur nom", "SIRET", "porteur-rna", "Forme juridique", "PORTEUR_DÉPARTEMENT", "Date de dépôt",
+        ]
+        file.rows = file.rows.map { row in
+            Dictionary(uniqueKeysWithValues: zip(file.headers, ImportFile.dossierHeaders.map { row[$0] ?? "" }))
+        }
         let plan = try ImportFixtures.read(file).get()
         #expect(plan.rows[0].themeCode == "alimentation")
         #expect(plan.rows[0].requested.cents == 1_250_050)
     }
 
     @Test func themesMatchByLabelAndLegalFormsByLabel() throws {
-        let file = ImportFile.with(["thematique": "insertion", "porteur_forme_juridique": "fondation"],
-                                   ["thematique": "Insértion", "porteur_forme_juridique": "Association déclarée (loi 1901)"])
+        let file = ImportFile.with(
+            ["thematique": "insertion", "porteur_forme_juridique": "fondation"],
+            ["thematique": "Insértion", "porteur_forme_juridique": "Association déclarée (loi 1901)"])
         let plan = try ImportFixtures.read(file).get()
         #expect(plan.rows.map(\.themeCode) == ["insertion", "insertion"])
         #expect(plan.rows.map(\.carrier.legalForm) == [.foundation, .declaredAssociation])
@@ -126,7 +147,8 @@ enum ImportFixtures {
         var lines = file.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines.insert("", at: 2)
         lines.insert(",,,,,,,,,,,,,", at: 3)
-        let plan = try ImportReader.read(text: lines.joined(separator: "\n"), call: ImportFixtures.call, existingNumbers: [], allowDecisions: false)
+        let plan = try ImportReader.read(
+            text: lines.joined(separator: "\n"), call: ImportFixtures.call, existingNumbers: [], allowDecisions: false)
         #expect(plan.rows.map(\.line) == [2, 5])
     }
 
@@ -147,8 +169,9 @@ enum ImportFixtures {
     }
 
     @Test func decisionsAreRefusedForACallRunInGuichet() {
-        let file = ImportFile.with(["vague": "2", "decision": "retenu", "montant_accorde": "10 000", "date_decision": "2021-05-20"],
-                                   [:], decisions: true)
+        let file = ImportFile.with(
+            ["vague": "2", "decision": "retenu", "montant_accorde": "10 000", "date_decision": "2021-05-20"],
+            [:], decisions: true)
         let report = ImportFixtures.report(file, decisions: false)
         #expect(report?.issues.map(\.code) == [.decisionNotAllowed])
         #expect(report?.issues.first?.line == 2)
@@ -159,8 +182,10 @@ enum ImportFixtures {
     @Test func progressIsReportedEveryIntervalAndAtTheEnd() throws {
         let file = ImportFile.with([:], [:], [:], [:], [:])
         var calls: [[Int]] = []
-        _ = try ImportReader.read(text: file.text, call: ImportFixtures.call, existingNumbers: [], allowDecisions: false,
-                                  progressInterval: 2) { done, total in calls.append([done, total]) }
+        _ = try ImportReader.read(
+            text: file.text, call: ImportFixtures.call, existingNumbers: [], allowDecisions: false,
+            progressInterval: 2
+        ) { done, total in calls.append([done, total]) }
         #expect(calls == [[2, 5], [4, 5], [5, 5]])
     }
 }

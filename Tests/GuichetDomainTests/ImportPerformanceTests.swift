@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct ImportPerformanceTests {
@@ -9,8 +10,11 @@ import Testing
     /// two cores, which roughly doubles the figure.
     @Test func tenThousandRowsReadQuickly() throws {
         let rows = (1...10_000).map { index -> [String: String] in
-            ["numero": "IMP-\(index)", "resume": "Ligne \(index), avec une virgule", "vague": "2", "decision": "retenu",
-             "montant_accorde": "\(index % 12_000)", "date_decision": "2021-05-20"]
+            [
+                "numero": "IMP-\(index)", "resume": "Ligne \(index), avec une virgule", "vague": "2",
+                "decision": "retenu",
+                "montant_accorde": "\(index % 12_000)", "date_decision": "2021-05-20",
+            ]
         }
         var file = ImportFile.with(decisions: true, delimiter: ";")
         file.rows = rows.map { ImportFile.defaults.merging($0) { $1 } }
@@ -18,7 +22,8 @@ import Testing
         let clock = ContinuousClock()
         var plan: ImportPlan?
         let elapsed = try clock.measure {
-            plan = try ImportReader.read(text: text, call: ImportFixtures.call, existingNumbers: [], allowDecisions: true)
+            plan = try ImportReader.read(
+                text: text, call: ImportFixtures.call, existingNumbers: [], allowDecisions: true)
         }
         #expect(plan?.rows.count == 10_000)
         print("ImportPerformanceTests: 10 000 rows (\(text.utf8.count) bytes) read in \(elapsed)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct OrganisationTests {
@@ -20,8 +21,9 @@ import Testing
     }
 
     @Test func registrationNeedsAnIdentifier() throws {
-        let org = Organisation(id: UUID(), name: "Les Amis", legalForm: "Association", siret: nil, rna: nil,
-                               departementCode: "02", simulated: false)
+        let org = Organisation(
+            id: UUID(), name: "Les Amis", legalForm: "Association", siret: nil, rna: nil,
+            departementCode: "02", simulated: false)
         #expect(throws: DomainError.missingIdentifier) { try org.checkRegistrable() }
         var withRNA = org
         withRNA.rna = try RNA("W021000001")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite("Pictures — classes et textes")
@@ -21,7 +22,9 @@ struct PictureClassesTests {
         #expect(ShadingClasses.roundedToTwoDigits(1_149_999) == 1_100_000)
         #expect(ShadingClasses.roundedToTwoDigits(99) == 99)
         #expect(ShadingClasses.roundedToTwoDigits(Int64.max) == Int64.max)
-        let values: [Int64] = [103_000, 187_342, 251_000, 333_333, 480_000, 612_000, 777_777, 905_000, 1_187_342, 2_500_000]
+        let values: [Int64] = [
+            103_000, 187_342, 251_000, 333_333, 480_000, 612_000, 777_777, 905_000, 1_187_342, 2_500_000,
+        ]
         let classes = ShadingClasses(values: values)
         for range in classes.ranges.dropFirst() {
             #expect(range.lower == ShadingClasses.roundedToTwoDigits(range.lower), "\(range.lower)")
@@ -82,9 +85,10 @@ struct PictureClassesTests {
         #expect(PictureText.grouped(1_200_000) == "1\u{202F}200\u{202F}000")
         #expect(PictureText.grouped(999) == "999")
         #expect(PictureText.grouped(-1_000) == "-1\u{202F}000")
-        #expect(PictureText.grouped(Int64.min) == "-9\u{202F}223\u{202F}372\u{202F}036\u{202F}854\u{202F}775\u{202F}808")
+        #expect(
+            PictureText.grouped(Int64.min) == "-9\u{202F}223\u{202F}372\u{202F}036\u{202F}854\u{202F}775\u{202F}808")
         #expect(PictureText.escaped("a<b>&\"c'\u{1}") == "a&lt;b&gt;&amp;&quot;c&apos;")
-        #expect(PictureText.tenths(-5) == "-0.5" && PictureText.tenths(30) == "3" && PictureText.tenths(1234) == "123.4")
+        #expect(
+            PictureText.tenths(-5) == "-0.5" && PictureText.tenths(30) == "3" && PictureText.tenths(1234) == "123.4")
     }
 }
-

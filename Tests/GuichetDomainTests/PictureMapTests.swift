@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite("Pictures — carte des départements")
@@ -13,14 +14,16 @@ struct PictureMapTests {
     /// A value for every département, different from one another.
     static func allValues(_ map: FranceMapGeometry) -> [String: Int64] {
         let codes = (map.metropole + map.overseas).map(\.code).sorted()
-        return Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($0.element, Int64($0.offset + 1) * 1_234_500_00) })
+        return Dictionary(
+            uniqueKeysWithValues: codes.enumerated().map { ($0.element, Int64($0.offset + 1) * 1_234_500_00) })
     }
 
     @Test("La carte entière montre chacun des 101 départements une fois, avec son titre")
     func everyDepartmentOnce() throws {
         let map = try Self.geometry()
-        let picture = DepartmentMap(title: "Montants", description: "Montants accordés par département.",
-                                    values: Self.allValues(map), valueText: Self.euros, idPrefix: "m")
+        let picture = DepartmentMap(
+            title: "Montants", description: "Montants accordés par département.",
+            values: Self.allValues(map), valueText: Self.euros, idPrefix: "m")
         let svg = picture.svg()
         let parsed = PictureParser.parse(svg)
         #expect(parsed.isWellFormed, "\(parsed.error ?? "")")
@@ -43,8 +46,9 @@ struct PictureMapTests {
 
     @Test("Le résumé donne le total, le plus élevé et le plus faible")
     func summary() {
-        let picture = DepartmentMap(title: "T", description: "D.", values: ["02": 300_00, "59": 900_00, "60": 100_00, "62": 0],
-                                    valueText: Self.euros)
+        let picture = DepartmentMap(
+            title: "T", description: "D.", values: ["02": 300_00, "59": 900_00, "60": 100_00, "62": 0],
+            valueText: Self.euros)
         let desc = picture.svg()
         #expect(PictureParser.parse(desc).isWellFormed)
         #expect(desc.contains("Total : 1\u{202F}300 €."))
@@ -69,8 +73,9 @@ struct PictureMapTests {
     func focusOnHautsDeFrance() throws {
         let map = try Self.geometry()
         let focus: Set<String> = ["02", "59", "60", "62", "80"]
-        let picture = DepartmentMap(title: "Hauts-de-France", description: "Montants.", values: Self.allValues(map),
-                                    valueText: Self.euros, focus: focus, idPrefix: "hdf")
+        let picture = DepartmentMap(
+            title: "Hauts-de-France", description: "Montants.", values: Self.allValues(map),
+            valueText: Self.euros, focus: focus, idPrefix: "hdf")
         let svg = picture.svg()
         let parsed = PictureParser.parse(svg)
         #expect(parsed.isWellFormed, "\(parsed.error ?? "")")
@@ -89,12 +94,15 @@ struct PictureMapTests {
         #expect(frame.contains(extent))
         #expect(frame.width < extent.width * 1.1 && frame.height < extent.height * 1.1)
         #expect(frame.width < map.metropoleBounds.width / 3)
-        #expect(picture.rows.map(\.label) == ["Aisne (02)", "Nord (59)", "Oise (60)", "Pas-de-Calais (62)", "Somme (80)"])
+        #expect(
+            picture.rows.map(\.label) == ["Aisne (02)", "Nord (59)", "Oise (60)", "Pas-de-Calais (62)", "Somme (80)"])
     }
 
     @Test("Un zoom sur un département d’outre-mer ne dessine que son encart")
     func focusOverseas() {
-        let svg = DepartmentMap(title: "La Réunion", description: "", values: ["974": 5], focus: ["974"], idPrefix: "run").svg()
+        let svg = DepartmentMap(
+            title: "La Réunion", description: "", values: ["974": 5], focus: ["974"], idPrefix: "run"
+        ).svg()
         #expect(PictureParser.parse(svg).isWellFormed)
         #expect(svg.occurrences(of: "<path ") == 1)
         #expect(svg.contains("data-code=\"974\"") && svg.contains("La Réunion (974)"))
@@ -102,8 +110,10 @@ struct PictureMapTests {
 
     @Test("Les textes sont échappés")
     func escaping() {
-        let svg = DepartmentMap(title: "Titre <&\">", description: "Desc <&\">", values: ["02": 10],
-                                valueText: { "\($0) <&\">" }, idPrefix: "esc", legendTitle: "Légende <&\">").svg()
+        let svg = DepartmentMap(
+            title: "Titre <&\">", description: "Desc <&\">", values: ["02": 10],
+            valueText: { "\($0) <&\">" }, idPrefix: "esc", legendTitle: "Légende <&\">"
+        ).svg()
         let parsed = PictureParser.parse(svg)
         #expect(parsed.isWellFormed, "\(parsed.error ?? "")")
         #expect(svg.contains("Titre &lt;&amp;&quot;&gt;"))
@@ -115,7 +125,9 @@ struct PictureMapTests {
     @Test("Tous les identifiants portent le préfixe et chaque référence existe")
     func idsUsePrefix() {
         for focus in [nil, Set(["59", "62"])] {
-            let svg = DepartmentMap(title: "T", description: "D", values: ["59": 3, "62": 0], focus: focus, idPrefix: "pfx").svg()
+            let svg = DepartmentMap(
+                title: "T", description: "D", values: ["59": 3, "62": 0], focus: focus, idPrefix: "pfx"
+            ).svg()
             let parsed = PictureParser.parse(svg)
             let ids = parsed.elements.compactMap { $0.attributes["id"] }
             #expect(!ids.isEmpty)
@@ -145,8 +157,9 @@ struct PictureMapTests {
     func sizeAndTime() throws {
         let map = try Self.geometry()
         let picture = DepartmentMap(title: "T", description: "D", values: Self.allValues(map), valueText: Self.euros)
-        let hdf = DepartmentMap(title: "T", description: "D", values: Self.allValues(map), valueText: Self.euros,
-                                focus: ["02", "59", "60", "62", "80"])
+        let hdf = DepartmentMap(
+            title: "T", description: "D", values: Self.allValues(map), valueText: Self.euros,
+            focus: ["02", "59", "60", "62", "80"])
         _ = picture.svg()
         let clock = ContinuousClock()
         let runs = 20
@@ -154,7 +167,9 @@ struct PictureMapTests {
         let full = clock.measure { for _ in 0..<runs { size = picture.svg().utf8.count } }
         var focusSize = 0
         let focused = clock.measure { for _ in 0..<runs { focusSize = hdf.svg().utf8.count } }
-        print("Carte entière : \(size) octets, \(full / runs) par rendu ; Hauts-de-France : \(focusSize) octets, \(focused / runs) par rendu")
+        print(
+            "Carte entière : \(size) octets, \(full / runs) par rendu ; Hauts-de-France : \(focusSize) octets, \(focused / runs) par rendu"
+        )
         #expect(size < 300_000)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// Lambert-93 checked against IGN's published constants and known places.
@@ -27,11 +28,13 @@ struct PictureProjectionTests {
         #expect(abs(point.y - 6_600_000) < 1e-6)
     }
 
-    @Test("Paris, Marseille et Brest", arguments: [
-        ("Paris", 2.352_222, 48.856_614, 652_469.0, 6_862_035.0, 1_000.0),
-        ("Marseille", 5.369_780, 43.296_482, 892_400.0, 6_247_100.0, 2_000.0),
-        ("Brest", -4.486_076, 48.390_394, 146_000.0, 6_836_500.0, 2_000.0),
-    ])
+    @Test(
+        "Paris, Marseille et Brest",
+        arguments: [
+            ("Paris", 2.352_222, 48.856_614, 652_469.0, 6_862_035.0, 1_000.0),
+            ("Marseille", 5.369_780, 43.296_482, 892_400.0, 6_247_100.0, 2_000.0),
+            ("Brest", -4.486_076, 48.390_394, 146_000.0, 6_836_500.0, 2_000.0),
+        ])
     func knownPlaces(name: String, longitude: Double, latitude: Double, x: Double, y: Double, tolerance: Double) {
         let point = Lambert93.project(GeoPosition(longitude: longitude, latitude: latitude))
         #expect(abs(point.x - x) < tolerance, "\(name) x = \(point.x)")
@@ -63,7 +66,8 @@ struct PictureProjectionTests {
 
     @Test("Une géométrie autre que polygonale est refusée")
     func rejectsPoints() {
-        let json = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"01","nom":"Ain"},"geometry":{"type":"Point","coordinates":[5,46]}}]}"#
+        let json =
+            #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"01","nom":"Ain"},"geometry":{"type":"Point","coordinates":[5,46]}}]}"#
         #expect(throws: (any Error).self) { try FranceMapGeometry(geoJSON: Data(json.utf8)) }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// What an XML parse of a picture found: whether it is well-formed, and its elements in order.
@@ -25,12 +26,15 @@ final class PictureParser: NSObject, XMLParserDelegate {
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = delegate
         let ok = parser.parse()
-        return ParsedPicture(isWellFormed: ok, error: parser.parserError.map { String(describing: $0) },
-                             elements: delegate.elements, text: delegate.text)
+        return ParsedPicture(
+            isWellFormed: ok, error: parser.parserError.map { String(describing: $0) },
+            elements: delegate.elements, text: delegate.text)
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+    ) {
         elements.append((elementName, attributeDict))
     }
 

@@ -27,9 +27,12 @@ import Testing
             let items = (0..<count).map { _ -> Knapsack.Item in
                 let weight = random.int(1...40)
                 switch family {
-                case "ties": return Knapsack.Item(profit: random.int(1...3) * 2 * (weight % 4 + 1), weight: (weight % 4 + 1) * 3)
-                case "zeroes and giants": return Knapsack.Item(profit: random.int(0...2) == 0 ? 0 : random.int(1...60),
-                                                               weight: random.int(0...4) == 0 ? 400 : weight)
+                case "ties":
+                    return Knapsack.Item(profit: random.int(1...3) * 2 * (weight % 4 + 1), weight: (weight % 4 + 1) * 3)
+                case "zeroes and giants":
+                    return Knapsack.Item(
+                        profit: random.int(0...2) == 0 ? 0 : random.int(1...60),
+                        weight: random.int(0...4) == 0 ? 400 : weight)
                 default: return Knapsack.Item(profit: random.int(0...100), weight: weight)
                 }
             }
@@ -45,13 +48,17 @@ import Testing
     @Test func independentEnvelopesAreSolvedExactlyWithoutTheMILP() async throws {
         var random = SplitMix64(seed: 6_600_000)
         for round in 0..<60 {
-            let envelopes = [PortfolioEnvelope(id: "plan", parent: nil, remainingCents: 1_000_000_000),
-                             PortfolioEnvelope(id: "aisne", parent: "plan", remainingCents: random.int(0...60) * 10_000),
-                             PortfolioEnvelope(id: "nord", parent: "plan", remainingCents: random.int(0...60) * 10_000)]
+            let envelopes = [
+                PortfolioEnvelope(id: "plan", parent: nil, remainingCents: 1_000_000_000),
+                PortfolioEnvelope(id: "aisne", parent: "plan", remainingCents: random.int(0...60) * 10_000),
+                PortfolioEnvelope(id: "nord", parent: "plan", remainingCents: random.int(0...60) * 10_000),
+            ]
             let dossiers = (0..<Int(random.int(1...10))).map { index in
-                PortfolioDossier(id: "D\(round)-\(index)", envelope: index.isMultiple(of: 2) ? "aisne" : "nord", theme: "alimentation",
-                                 departement: index.isMultiple(of: 2) ? "02" : "59", requestedCents: random.int(1...20) * 10_000,
-                                 score: Int(random.int(0...10_000)))
+                PortfolioDossier(
+                    id: "D\(round)-\(index)", envelope: index.isMultiple(of: 2) ? "aisne" : "nord",
+                    theme: "alimentation",
+                    departement: index.isMultiple(of: 2) ? "02" : "59", requestedCents: random.int(1...20) * 10_000,
+                    score: Int(random.int(0...10_000)))
             }
             let problem = PortfolioProblem(name: "essai", envelopes: envelopes, dossiers: dossiers)
             let result = try await PortfolioSolver.solve(problem) { _ in
@@ -62,14 +69,16 @@ import Testing
             for envelope in ["aisne", "nord"] {
                 let mine = dossiers.filter { $0.envelope == envelope }
                 let capacity = envelopes.first { $0.id == envelope }?.remainingCents ?? 0
-                expected += Self.enumerate(mine.map { Knapsack.Item(profit: Int64($0.score), weight: $0.requestedCents) }, capacity: capacity)
+                expected += Self.enumerate(
+                    mine.map { Knapsack.Item(profit: Int64($0.score), weight: $0.requestedCents) }, capacity: capacity)
             }
             #expect(result.provenOptimal)
             #expect(result.objective == .points(expected))
             #expect(Set(result.explanations.map(\.id)) == Set(dossiers.map(\.id)), "every dossier is explained")
             for envelope in ["aisne", "nord"] {
-                let spent = result.selected.filter { grant in dossiers.first { $0.id == grant.id }?.envelope == envelope }
-                    .reduce(Int64(0)) { $0 + $1.grantedCents }
+                let spent = result.selected.filter { grant in dossiers.first { $0.id == grant.id }?.envelope == envelope
+                }
+                .reduce(Int64(0)) { $0 + $1.grantedCents }
                 #expect(spent <= envelopes.first { $0.id == envelope }?.remainingCents ?? 0)
             }
         }
@@ -77,13 +86,20 @@ import Testing
 
     @Test func forcedDossiersAreHonouredAndExplained() async throws {
         let envelopes = [PortfolioEnvelope(id: "hdf", parent: nil, remainingCents: 100_000)]
-        let dossiers = [PortfolioDossier(id: "A", envelope: "hdf", theme: "t", departement: "02", requestedCents: 60_000, score: 9_000),
-                        PortfolioDossier(id: "B", envelope: "hdf", theme: "t", departement: "02", requestedCents: 50_000, score: 1_000),
-                        PortfolioDossier(id: "C", envelope: "hdf", theme: "t", departement: "02", requestedCents: 40_000, score: 8_000)]
+        let dossiers = [
+            PortfolioDossier(
+                id: "A", envelope: "hdf", theme: "t", departement: "02", requestedCents: 60_000, score: 9_000),
+            PortfolioDossier(
+                id: "B", envelope: "hdf", theme: "t", departement: "02", requestedCents: 50_000, score: 1_000),
+            PortfolioDossier(
+                id: "C", envelope: "hdf", theme: "t", departement: "02", requestedCents: 40_000, score: 8_000),
+        ]
         var rules = PortfolioRules()
         rules.forcedIn = ["B"]
         rules.forcedOut = ["A"]
-        let result = try await PortfolioSolver.solve(PortfolioProblem(name: "essai", envelopes: envelopes, dossiers: dossiers, rules: rules)) { _ in
+        let result = try await PortfolioSolver.solve(
+            PortfolioProblem(name: "essai", envelopes: envelopes, dossiers: dossiers, rules: rules)
+        ) { _ in
             throw PortfolioError.solverFailed("no MILP here")
         }
         #expect(Set(result.selected.map(\.id)) == ["B", "C"])

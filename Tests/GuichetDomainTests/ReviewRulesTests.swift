@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct ReviewRulesTests {
@@ -30,29 +31,38 @@ import Testing
     }
 
     @Test func storedScopesReadBack() throws {
-        for scope in [StaffScope.national, .region("32"), .departement("2A"), .service(name: "ARS", themes: ["acces-aux-droits"])] {
+        for scope in [
+            StaffScope.national, .region("32"), .departement("2A"), .service(name: "ARS", themes: ["acces-aux-droits"]),
+        ] {
             #expect(try StaffScope(stored: scope.stored) == scope)
         }
     }
 
     @Test func aLinkToTheOrganisationOrItsBodyIsAConflict() {
         let links = [DeclaredLink(siret: "73282932000074", rna: nil), DeclaredLink(siret: nil, rna: "W595012345")]
-        #expect(ConflictOfInterest.isConflicted(links: links, organisationSiret: "73282932000074", organisationRNA: nil))
-        #expect(ConflictOfInterest.isConflicted(links: links, organisationSiret: "73282932000199", organisationRNA: nil), "same SIREN")
+        #expect(
+            ConflictOfInterest.isConflicted(links: links, organisationSiret: "73282932000074", organisationRNA: nil))
+        #expect(
+            ConflictOfInterest.isConflicted(links: links, organisationSiret: "73282932000199", organisationRNA: nil),
+            "same SIREN")
         #expect(ConflictOfInterest.isConflicted(links: links, organisationSiret: nil, organisationRNA: "W595012345"))
-        #expect(!ConflictOfInterest.isConflicted(links: links, organisationSiret: "35600000000048", organisationRNA: "W021000001"))
+        #expect(
+            !ConflictOfInterest.isConflicted(
+                links: links, organisationSiret: "35600000000048", organisationRNA: "W021000001"))
         #expect(throws: DomainError.conflictOfInterest(action: "noter ce dossier")) {
-            try ConflictOfInterest.check("noter ce dossier", links: links, organisationSiret: nil, organisationRNA: "W595012345")
+            try ConflictOfInterest.check(
+                "noter ce dossier", links: links, organisationSiret: nil, organisationRNA: "W595012345")
         }
     }
 
-    let grid = ScoringGrid(criteria: [
-        Criterion(code: "pertinence", label: "Pertinence", weight: 3),
-        Criterion(code: "impact", label: "Impact", weight: 3),
-        Criterion(code: "faisabilite", label: "Faisabilité", weight: 2),
-        Criterion(code: "partenariats", label: "Partenariats", weight: 1),
-        Criterion(code: "efficience", label: "Coût-efficacité", weight: 1),
-    ], scale: ["insuffisant", "faible", "correct", "bon", "excellent"], aggregation: .mean)
+    let grid = ScoringGrid(
+        criteria: [
+            Criterion(code: "pertinence", label: "Pertinence", weight: 3),
+            Criterion(code: "impact", label: "Impact", weight: 3),
+            Criterion(code: "faisabilite", label: "Faisabilité", weight: 2),
+            Criterion(code: "partenariats", label: "Partenariats", weight: 1),
+            Criterion(code: "efficience", label: "Coût-efficacité", weight: 1),
+        ], scale: ["insuffisant", "faible", "correct", "bon", "excellent"], aggregation: .mean)
 
     @Test func weightedScoresAreExactHundredths() throws {
         let all4 = ["pertinence": 4, "impact": 4, "faisabilite": 4, "partenariats": 4, "efficience": 4]
@@ -68,7 +78,9 @@ import Testing
             try grid.weightedScore(["pertinence": 5, "impact": 4, "faisabilite": 4, "partenariats": 4, "efficience": 4])
         }
         #expect(throws: DomainError.self) {
-            try grid.weightedScore(["pertinence": 4, "impact": 4, "faisabilite": 4, "partenariats": 4, "efficience": 4, "autre": 1])
+            try grid.weightedScore([
+                "pertinence": 4, "impact": 4, "faisabilite": 4, "partenariats": 4, "efficience": 4, "autre": 1,
+            ])
         }
     }
 
@@ -83,11 +95,18 @@ import Testing
     @Test func anOpinionNeverProposesMoreThanTheRequest() throws {
         let requested = try Money(euros: 50_000)
         #expect(throws: DomainError.amountAboveRequest(granted: try Money(euros: 60_000), requested: requested)) {
-            try Opinion(kind: .favourable, proposedAmount: Money(euros: 60_000), motive: "Bon projet", requested: requested)
+            try Opinion(
+                kind: .favourable, proposedAmount: Money(euros: 60_000), motive: "Bon projet", requested: requested)
         }
-        #expect(throws: DomainError.self) { try Opinion(kind: .favourable, proposedAmount: Money(euros: 10), motive: " ", requested: requested) }
-        #expect(throws: DomainError.self) { try Opinion(kind: .unfavourable, proposedAmount: Money(euros: 10), motive: "Non", requested: requested) }
-        let opinion = try Opinion(kind: .reservations, proposedAmount: Money(euros: 40_000), motive: " Budget à préciser ", requested: requested)
+        #expect(throws: DomainError.self) {
+            try Opinion(kind: .favourable, proposedAmount: Money(euros: 10), motive: " ", requested: requested)
+        }
+        #expect(throws: DomainError.self) {
+            try Opinion(kind: .unfavourable, proposedAmount: Money(euros: 10), motive: "Non", requested: requested)
+        }
+        let opinion = try Opinion(
+            kind: .reservations, proposedAmount: Money(euros: 40_000), motive: " Budget à préciser ",
+            requested: requested)
         #expect(opinion.motive == "Budget à préciser")
     }
 }

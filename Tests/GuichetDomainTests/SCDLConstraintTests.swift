@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// Patterns, enums, lengths, custom checks, header and record shape.
@@ -42,14 +43,18 @@ import Testing
     @Test func oneOfRequiredCountsAnAbsentColumnAsEmpty() throws {
         let columns = SCDLSubventionsFile.columns.filter { $0 != "rnaBeneficiaire" }
         let cells = columns.map { $0 == "idBeneficiaire" ? "" : SCDLTestSupport.goodRow[$0] ?? "" }
-        let text = columns.joined(separator: ",") + "\n" + cells.map(SCDLSubventionsFile.quote).joined(separator: ",") + "\n"
+        let text =
+            columns.joined(separator: ",") + "\n" + cells.map(SCDLSubventionsFile.quote).joined(separator: ",") + "\n"
         let report = try SCDLTestSupport.validator().validate(text)
         #expect(Set(report.issues.map(SCDLTriple.init)) == [SCDLTriple(2, nil, .oneOfRequired)])
     }
 
     @Test func lengthsCountCharactersNotBytes() throws {
         #expect(try SCDLTestSupport.triples(["objet": String(repeating: "é", count: 256)]) == [])
-        #expect(try SCDLTestSupport.triples(["objet": String(repeating: "é", count: 257)]) == [SCDLTriple(2, "objet", .maxLength)])
+        #expect(
+            try SCDLTestSupport.triples(["objet": String(repeating: "é", count: 257)]) == [
+                SCDLTriple(2, "objet", .maxLength)
+            ])
         #expect(try SCDLTestSupport.triples(["idRAE": "123456"]) == [SCDLTriple(2, "idRAE", .maxLength)])
     }
 
@@ -62,12 +67,15 @@ import Testing
 
     @Test func periodsAreRealAndOrdered() throws {
         #expect(try SCDLTestSupport.triples(["datesPeriodeVersement": "2024-05-01/2024-05-01"]) == [])
-        #expect(try SCDLTestSupport.triples(["datesPeriodeVersement": "2024-05-02/2024-05-01"])
-            == [SCDLTriple(2, "datesPeriodeVersement", .period)])
-        #expect(try SCDLTestSupport.triples(["datesPeriodeVersement": "2021-02-29"])
-            == [SCDLTriple(2, "datesPeriodeVersement", .date)])
-        #expect(try SCDLTestSupport.triples(["datesPeriodeVersement": "2021-02-29/2021-13-01"])
-            == [SCDLTriple(2, "datesPeriodeVersement", .date)])
+        #expect(
+            try SCDLTestSupport.triples(["datesPeriodeVersement": "2024-05-02/2024-05-01"])
+                == [SCDLTriple(2, "datesPeriodeVersement", .period)])
+        #expect(
+            try SCDLTestSupport.triples(["datesPeriodeVersement": "2021-02-29"])
+                == [SCDLTriple(2, "datesPeriodeVersement", .date)])
+        #expect(
+            try SCDLTestSupport.triples(["datesPeriodeVersement": "2021-02-29/2021-13-01"])
+                == [SCDLTriple(2, "datesPeriodeVersement", .date)])
     }
 
     @Test func headerRules() throws {
@@ -75,16 +83,22 @@ import Testing
         let good = SCDLTestSupport.file([:])
         #expect(validator.validate(good).isValid)
         // Order is free: reverse both header and cells.
-        let lines = good.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).reversed().joined(separator: ",") }
+        let lines = good.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).reversed().joined(separator: ",")
+        }
         #expect(validator.validate(lines.joined(separator: "\n") + "\n").isValid)
         // Duplicated and unknown columns; the extra cells are not checked.
         let header = SCDLSubventionsFile.columns.joined(separator: ",") + ",objet,commentaire"
         let row = good.split(separator: "\n")[1] + ",x,y"
         let report = validator.validate("\(header)\n\(row)\n")
-        #expect(Set(report.issues.map(SCDLTriple.init)) == [SCDLTriple(1, "objet", .duplicateColumn), SCDLTriple(1, "commentaire", .unknownColumn)])
+        #expect(
+            Set(report.issues.map(SCDLTriple.init)) == [
+                SCDLTriple(1, "objet", .duplicateColumn), SCDLTriple(1, "commentaire", .unknownColumn),
+            ])
         // Missing optional columns are fine, missing required ones are not.
         let reduced = SCDLSubventionsFile.columns.filter { $0 != "dispositifAide" && $0 != "montant" }
-        let reducedRow = reduced.map { SCDLTestSupport.goodRow[$0] ?? "" }.map(SCDLSubventionsFile.quote).joined(separator: ",")
+        let reducedRow = reduced.map { SCDLTestSupport.goodRow[$0] ?? "" }.map(SCDLSubventionsFile.quote).joined(
+            separator: ",")
         let missing = validator.validate(reduced.joined(separator: ",") + "\n" + reducedRow + "\n")
         #expect(missing.issues.map(SCDLTriple.init) == [SCDLTriple(1, "montant", .missingColumn)])
     }

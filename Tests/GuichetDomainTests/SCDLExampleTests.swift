@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GuichetDomain
 
 /// The three official examples of SCDL « subventions » 2.1.1, read row by row by hand.
@@ -32,19 +33,19 @@ import Testing
             SCDLTriple(2, "pourcentageSubvention", .maximum),
             SCDLTriple(3, "pourcentageSubvention", .maximum),
             SCDLTriple(4, "pourcentageSubvention", .maximum),
-            SCDLTriple(5, "dateConvention", .type),            // 05/12/2016
-            SCDLTriple(5, "rnaBeneficiaire", .pattern),        // W3222
-            SCDLTriple(6, "montant", .type),                   // "100000,1" (decimal comma)
-            SCDLTriple(6, "notificationUE", .type),            // no
-            SCDLTriple(7, "idAttribuant", .pattern),           // 218601946, a SIREN; SIRET check skipped
+            SCDLTriple(5, "dateConvention", .type),  // 05/12/2016
+            SCDLTriple(5, "rnaBeneficiaire", .pattern),  // W3222
+            SCDLTriple(6, "montant", .type),  // "100000,1" (decimal comma)
+            SCDLTriple(6, "notificationUE", .type),  // no
+            SCDLTriple(7, "idAttribuant", .pattern),  // 218601946, a SIREN; SIRET check skipped
             SCDLTriple(8, "datesPeriodeVersement", .pattern),  // 2017-06-27_2018-06-27
-            SCDLTriple(8, "notificationUE", .type),            // yes
-            SCDLTriple(9, nil, .oneOfRequired),                // neither SIRET nor RNA
-            SCDLTriple(9, "pourcentageSubvention", .type),     // "0,5"
-            SCDLTriple(10, "montant", .required),              // empty
-            SCDLTriple(12, "rnaBeneficiaire", .pattern),       // W12455
-            SCDLTriple(16, "nature", .enum),                   // comma instead of semicolon
-            SCDLTriple(30, "rnaBeneficiaire", .pattern),       // W1234567
+            SCDLTriple(8, "notificationUE", .type),  // yes
+            SCDLTriple(9, nil, .oneOfRequired),  // neither SIRET nor RNA
+            SCDLTriple(9, "pourcentageSubvention", .type),  // "0,5"
+            SCDLTriple(10, "montant", .required),  // empty
+            SCDLTriple(12, "rnaBeneficiaire", .pattern),  // W12455
+            SCDLTriple(16, "nature", .enum),  // comma instead of semicolon
+            SCDLTriple(30, "rnaBeneficiaire", .pattern),  // W1234567
         ]
         // 21860194600000 (Ville de Poitiers, with a made-up NIC) fails the Luhn key on every
         // line but 7, where the pattern already failed.
@@ -58,15 +59,19 @@ import Testing
     }
 
     @Test func cellErrorsExampleFailsForTheRightReasons() throws {
-        let report = try SCDLTestSupport.validator().validate(SCDLTestSupport.fixture("exemple_invalide_erreurs_cellules"))
+        let report = try SCDLTestSupport.validator().validate(
+            SCDLTestSupport.fixture("exemple_invalide_erreurs_cellules"))
         // No header issue: dispositifAide (new in 2.1) is optional, so its absence is fine.
         let actual = Set(report.issues.map(SCDLTriple.init))
-        #expect(actual == Self.cellIssues(), "unexpected: \(actual.subtracting(Self.cellIssues())), missing: \(Self.cellIssues().subtracting(actual))")
+        #expect(
+            actual == Self.cellIssues(),
+            "unexpected: \(actual.subtracting(Self.cellIssues())), missing: \(Self.cellIssues().subtracting(actual))")
         #expect(report.issues.count == Self.cellIssues().count)
     }
 
     @Test func columnErrorsExampleFailsForTheRightReasons() throws {
-        let report = try SCDLTestSupport.validator().validate(SCDLTestSupport.fixture("exemple_invalide_erreurs_colonnes"))
+        let report = try SCDLTestSupport.validator().validate(
+            SCDLTestSupport.fixture("exemple_invalide_erreurs_colonnes"))
         // idAttribuant and nomAttribuant are swapped: allowed, columns are matched by name.
         // NOM_Beneficiaire is not nomBeneficiaire (names are case-sensitive). The cells are
         // those of the other example (line 6 reads "100000,10", line 27 another bad SIRET).
@@ -75,7 +80,8 @@ import Testing
             SCDLTriple(1, "nomBeneficiaire", .missingColumn),
         ])
         let actual = Set(report.issues.map(SCDLTriple.init))
-        #expect(actual == expected, "unexpected: \(actual.subtracting(expected)), missing: \(expected.subtracting(actual))")
+        #expect(
+            actual == expected, "unexpected: \(actual.subtracting(expected)), missing: \(expected.subtracting(actual))")
         let unknown = try #require(report.issues.first { $0.code == .unknownColumn })
         #expect(unknown.message.contains("Vouliez-vous dire « nomBeneficiaire »"))
         #expect(report.issues.first?.line == 1)

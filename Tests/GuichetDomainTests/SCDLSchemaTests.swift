@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// The bundled schema.json decodes into what the validator and the writer rely on.
@@ -14,15 +15,17 @@ import Testing
         #expect(schema.field(named: "notificationUE")?.trueValues == ["oui"])
         #expect(schema.field(named: "notificationUE")?.falseValues == ["non"])
         let share = try #require(schema.field(named: "pourcentageSubvention"))
-        #expect(share.constraints.minimum.flatMap { SCDLNumber.parse($0, integerOnly: false) } == Decimal(string: "0.01"))
+        #expect(
+            share.constraints.minimum.flatMap { SCDLNumber.parse($0, integerOnly: false) } == Decimal(string: "0.01"))
         #expect(share.constraints.maximum.flatMap { SCDLNumber.parse($0, integerOnly: false) } == 1)
         #expect(schema.field(named: "objet")?.constraints.maxLength == 256)
         #expect(schema.fields.filter(\.constraints.required).count == 11)
-        #expect(schema.customChecks == [
-            .frenchSiret(column: "idAttribuant"), .frenchSiret(column: "idBeneficiaire"),
-            .oneOfRequired(column1: "idBeneficiaire", column2: "rnaBeneficiaire"),
-            .isoPeriod(column: "datesPeriodeVersement"),
-        ])
+        #expect(
+            schema.customChecks == [
+                .frenchSiret(column: "idAttribuant"), .frenchSiret(column: "idBeneficiaire"),
+                .oneOfRequired(column1: "idBeneficiaire", column2: "rnaBeneficiaire"),
+                .isoPeriod(column: "datesPeriodeVersement"),
+            ])
     }
 
     @Test func writerMatchesTheSchema() throws {
@@ -33,10 +36,10 @@ import Testing
 
     @Test func customChecksAreReadGenerically() throws {
         let json = """
-        {"name": "t", "fields": [{"name": "a"}, {"name": "b", "type": "integer", "constraints": {"minimum": 2}}],
-         "custom_checks": [{"name": "french-siret-value", "params": {"column": "a"}},
-                           {"name": "cohesive-columns-value", "params": {"column": "a", "othercolumns": ["b"]}}]}
-        """
+            {"name": "t", "fields": [{"name": "a"}, {"name": "b", "type": "integer", "constraints": {"minimum": 2}}],
+             "custom_checks": [{"name": "french-siret-value", "params": {"column": "a"}},
+                               {"name": "cohesive-columns-value", "params": {"column": "a", "othercolumns": ["b"]}}]}
+            """
         let schema = try SCDLSchema.decode(Data(json.utf8))
         #expect(schema.fields.map(\.type) == [.string, .integer])
         #expect(schema.field(named: "b")?.constraints.minimum == "2")
@@ -53,9 +56,11 @@ import Testing
         #expect(throws: SCDLSchemaError.self) {
             try SCDLSchema.decode(Data(#"{"fields": [{"name": "a", "constraints": {"pattern": "("}}]}"#.utf8))
         }
-        let handMade = SCDLSchema(name: "t", version: "1", fields: [
-            SCDLField(name: "a", type: .string, constraints: SCDLConstraints(pattern: "[")),
-        ], customChecks: [])
+        let handMade = SCDLSchema(
+            name: "t", version: "1",
+            fields: [
+                SCDLField(name: "a", type: .string, constraints: SCDLConstraints(pattern: "["))
+            ], customChecks: [])
         #expect(throws: SCDLSchemaError.self) { try SCDLValidator(schema: handMade) }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// Writing SCDL files: amounts, shares, quoting, line numbers, and the validator round trip.
@@ -9,8 +10,10 @@ import Testing
     static func realistic() throws -> [SCDLSubsidy] {
         [
             SCDLSubsidy(
-                nomAttribuant: "Commune d'Antibes", idAttribuant: "21060004500392", dateConvention: try day("2024-03-15"),
-                referenceDecision: "DEL-2024-03-112", nomBeneficiaire: "Les Petits Débrouillards, antenne \"Côte d'Azur\"",
+                nomAttribuant: "Commune d'Antibes", idAttribuant: "21060004500392",
+                dateConvention: try day("2024-03-15"),
+                referenceDecision: "DEL-2024-03-112",
+                nomBeneficiaire: "Les Petits Débrouillards, antenne \"Côte d'Azur\"",
                 idBeneficiaire: "52499120500013", objet: "Ateliers scientifiques\nen quartiers prioritaires, été 2024",
                 montantCents: 1_250_050, nature: .cashAndInKind, conditionsVersement: .staggered,
                 datesPeriodeVersement: .period(start: try day("2024-04-01"), end: try day("2024-12-31")),
@@ -18,9 +21,11 @@ import Testing
                 dispositifAide: "65d5b6c7-102c-4440-ac3b-768f708edc0a"
             ),
             SCDLSubsidy(
-                nomAttribuant: "Commune d'Antibes", idAttribuant: "21060004500392", dateConvention: try day("2024-02-29"),
+                nomAttribuant: "Commune d'Antibes", idAttribuant: "21060004500392",
+                dateConvention: try day("2024-02-29"),
                 nomBeneficiaire: "Club nautique", rnaBeneficiaire: "W061234567", objet: "Prêt de locaux",
-                montantCents: 150_000, nature: .inKind, conditionsVersement: .other(description: "mise à disposition gracieuse"),
+                montantCents: 150_000, nature: .inKind,
+                conditionsVersement: .other(description: "mise à disposition gracieuse"),
                 datesPeriodeVersement: .day(try day("2024-05-02")), idRAE: "12345", notificationUE: true
             ),
         ]
@@ -35,7 +40,9 @@ import Testing
         #expect(SCDLSubventionsFile.amount(cents: cents) == text)
     }
 
-    @Test(arguments: [(10_000, "1.00"), (4_500, "0.45"), (4_550, "0.455"), (3_333, "0.3333"), (100, "0.01"), (1_010, "0.101")])
+    @Test(arguments: [
+        (10_000, "1.00"), (4_500, "0.45"), (4_550, "0.455"), (3_333, "0.3333"), (100, "0.01"), (1_010, "0.101"),
+    ])
     func shares(basisPoints: Int, text: String) throws {
         #expect(try #require(SCDLShare(basisPoints: basisPoints)).text == text)
     }
@@ -63,7 +70,10 @@ import Testing
         #expect(text.hasSuffix("\n"))
         #expect(SCDLSubventionsFile.csv([]) == SCDLSubventionsFile.columns.joined(separator: ",") + "\n")
         let second = try #require(text.split(separator: "\n").last)
-        #expect(second == "Commune d'Antibes,21060004500392,2024-02-29,,Club nautique,,W061234567,Prêt de locaux,1500,aide en nature,mise à disposition gracieuse,2024-05-02,12345,oui,1.00,")
+        #expect(
+            second
+                == "Commune d'Antibes,21060004500392,2024-02-29,,Club nautique,,W061234567,Prêt de locaux,1500,aide en nature,mise à disposition gracieuse,2024-05-02,12345,oui,1.00,"
+        )
     }
 
     @Test func roundTripPassesTheValidatorAndReadsBack() throws {
@@ -96,10 +106,11 @@ import Testing
 
     @Test func csvReaderKeepsTheStartLineOfEachRecord() throws {
         let rows = try CSV.numberedRows("a,b\r\n\"x\ny\",1\n\"\",\"q\"\"\"\nlast,2")
-        #expect(rows == [
-            CSV.Row(line: 1, fields: ["a", "b"]), CSV.Row(line: 2, fields: ["x\ny", "1"]),
-            CSV.Row(line: 4, fields: ["", "q\""]), CSV.Row(line: 5, fields: ["last", "2"]),
-        ])
+        #expect(
+            rows == [
+                CSV.Row(line: 1, fields: ["a", "b"]), CSV.Row(line: 2, fields: ["x\ny", "1"]),
+                CSV.Row(line: 4, fields: ["", "q\""]), CSV.Row(line: 5, fields: ["last", "2"]),
+            ])
         #expect(try CSV.rows("a,b\n1,2\n") == [["a", "b"], ["1", "2"]])
         #expect(throws: DomainError.invalidCSV(line: 2, reason: "guillemet ouvrant jamais refermé")) {
             try CSV.numberedRows("a\n\"open\nstill open")

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 /// Shared helpers for the SCDL tests: fixtures, a known-good row, and issue triples.
 enum SCDLTestSupport {
     /// The text of an official example copied in Fixtures/scdl.
     static func fixture(_ name: String) throws -> String {
-        let url = try #require(Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures/scdl"))
+        let url = try #require(
+            Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures/scdl"))
         return try String(contentsOf: url, encoding: .utf8)
     }
 

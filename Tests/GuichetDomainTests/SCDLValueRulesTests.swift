@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GuichetDomain
 
 /// Table-driven checks of the value rules: SIRET key, calendar dates, numbers, booleans.
@@ -24,12 +25,13 @@ import Testing
         #expect(SCDLSiret.isValid(value) == valid, "\(why)")
     }
 
-    @Test(arguments: [
-        ("2020-02-29", nil), ("2021-02-29", .date), ("2000-02-29", nil), ("1900-02-29", .date),
-        ("2021-13-01", .date), ("2021-00-10", .date), ("2021-04-31", .date), ("2021-12-31", nil),
-        ("0000-01-01", .date), ("2021-1-01", .type), ("05/12/2016", .type), ("2021-01-01T00:00", .type),
-        ("20210101", .type), (" 2021-01-01", .type),
-    ] as [(String, SCDLIssue.Code?)])
+    @Test(
+        arguments: [
+            ("2020-02-29", nil), ("2021-02-29", .date), ("2000-02-29", nil), ("1900-02-29", .date),
+            ("2021-13-01", .date), ("2021-00-10", .date), ("2021-04-31", .date), ("2021-12-31", nil),
+            ("0000-01-01", .date), ("2021-1-01", .type), ("05/12/2016", .type), ("2021-01-01T00:00", .type),
+            ("20210101", .type), (" 2021-01-01", .type),
+        ] as [(String, SCDLIssue.Code?)])
     func calendarDates(value: String, failure: SCDLIssue.Code?) throws {
         // `type` for the wrong shape, `date` for the right shape naming a day that does not exist.
         let issues = try SCDLTestSupport.triples(["dateConvention": value])
@@ -65,10 +67,11 @@ import Testing
         #expect(issues == (valid ? [] : [SCDLTriple(2, "notificationUE", .type)]), "\(value)")
     }
 
-    @Test(arguments: [
-        ("0.01", nil), ("1", nil), ("1.00", nil), ("0.45", nil), ("0.3333", nil),
-        ("0.009", .minimum), ("0", .minimum), ("1.01", .maximum), ("100", .maximum), ("-0.5", .minimum),
-    ] as [(String, SCDLIssue.Code?)])
+    @Test(
+        arguments: [
+            ("0.01", nil), ("1", nil), ("1.00", nil), ("0.45", nil), ("0.3333", nil),
+            ("0.009", .minimum), ("0", .minimum), ("1.01", .maximum), ("100", .maximum), ("-0.5", .minimum),
+        ] as [(String, SCDLIssue.Code?)])
     func shareBounds(value: String, failure: SCDLIssue.Code?) throws {
         // Decimal comparison: 0.01 is exactly the minimum, not 0.01000000000000000021.
         let issues = try SCDLTestSupport.triples(["pourcentageSubvention": value])
@@ -77,9 +80,11 @@ import Testing
     }
 
     @Test func integerType() throws {
-        let schema = SCDLSchema(name: "t", version: "1", fields: [
-            SCDLField(name: "n", type: .integer, constraints: SCDLConstraints(minimum: "1", maximum: "10")),
-        ], customChecks: [])
+        let schema = SCDLSchema(
+            name: "t", version: "1",
+            fields: [
+                SCDLField(name: "n", type: .integer, constraints: SCDLConstraints(minimum: "1", maximum: "10"))
+            ], customChecks: [])
         let validator = try SCDLValidator(schema: schema)
         func codes(_ value: String) -> [SCDLIssue.Code] { validator.validate("n\n\(value)\n").issues.map(\.code) }
         #expect(codes("5") == [])

@@ -20,15 +20,23 @@ import Testing
     }
 
     @Test func aRegionalAdministratorManagesOnlyPeopleInsideTheRegion() {
-        #expect(StaffAdministration.canManage(adminScopes: [Self.region], personScopes: [.departement("02"), .departement("59")]))
-        #expect(!StaffAdministration.canManage(adminScopes: [Self.region], personScopes: [.departement("02"), .departement("75")]))
+        #expect(
+            StaffAdministration.canManage(
+                adminScopes: [Self.region], personScopes: [.departement("02"), .departement("59")]))
+        #expect(
+            !StaffAdministration.canManage(
+                adminScopes: [Self.region], personScopes: [.departement("02"), .departement("75")]))
         #expect(!StaffAdministration.canManage(adminScopes: [Self.region], personScopes: []))
         #expect(StaffAdministration.canManage(adminScopes: [.national], personScopes: []))
     }
 
     @Test func grantingBeyondOnesScopeIsRefused() {
-        #expect(throws: DomainError.self) { try StaffAdministration.checkCanGrant(adminScopes: [Self.region], granted: [.national]) }
-        #expect(throws: Never.self) { try StaffAdministration.checkCanGrant(adminScopes: [Self.region], granted: [.departement("80")]) }
+        #expect(throws: DomainError.self) {
+            try StaffAdministration.checkCanGrant(adminScopes: [Self.region], granted: [.national])
+        }
+        #expect(throws: Never.self) {
+            try StaffAdministration.checkCanGrant(adminScopes: [Self.region], granted: [.departement("80")])
+        }
     }
 
     @Test func nobodyClosesTheirOwnAccount() {

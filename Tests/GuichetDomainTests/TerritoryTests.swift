@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GuichetDomain
 
 @Suite struct TerritoryTests {
@@ -12,9 +13,11 @@ import Testing
         #expect(catalog.departements(in: "32").map(\.code) == ["02", "59", "60", "62", "80"])
     }
 
-    @Test(arguments: [("02", "Dans l'Aisne"), ("59", "Dans le Nord"), ("60", "Dans l'Oise"),
-                      ("62", "Dans le Pas-de-Calais"), ("80", "Dans la Somme"), ("75", "À Paris"),
-                      ("78", "Dans les Yvelines")])
+    @Test(arguments: [
+        ("02", "Dans l'Aisne"), ("59", "Dans le Nord"), ("60", "Dans l'Oise"),
+        ("62", "Dans le Pas-de-Calais"), ("80", "Dans la Somme"), ("75", "À Paris"),
+        ("78", "Dans les Yvelines"),
+    ])
     func departementHeadingFollowsInseeArticle(code: String, heading: String) throws {
         #expect(try catalog.departement(code).inPhrase == heading)
     }

@@ -11,7 +11,8 @@ struct AuditCommand: AsyncCommandGroup {
 
 struct AuditVerifyCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "call", help: "Vérifie la seule chaîne de cet appel (sa référence) ; sans elle, toutes les chaînes.")
+        @Option(
+            name: "call", help: "Vérifie la seule chaîne de cet appel (sa référence) ; sans elle, toutes les chaînes.")
         var call: String?
     }
 
@@ -22,7 +23,9 @@ struct AuditVerifyCommand: AsyncCommand {
         try await app.autoMigrate()
         let keys: [String]
         if let reference = signature.call {
-            keys = [AuditChainStore.key(call: try await CallRepository(database: app.db).findAny(reference).requireID())]
+            keys = [
+                AuditChainStore.key(call: try await CallRepository(database: app.db).findAny(reference).requireID())
+            ]
         } else {
             keys = try await AuditChainModel.query(on: app.db).sort(\.$chainKey).all().map(\.chainKey)
         }
@@ -39,7 +42,9 @@ struct AuditVerifyCommand: AsyncCommand {
             }
         }
         if broken {
-            throw AppError(status: .conflict, code: "audit_chain_broken", message: "Le journal d'audit a été altéré : voir les chaînes rompues ci-dessus.")
+            throw AppError(
+                status: .conflict, code: "audit_chain_broken",
+                message: "Le journal d'audit a été altéré : voir les chaînes rompues ci-dessus.")
         }
     }
 }

@@ -8,8 +8,10 @@ struct CallCommand: AsyncCommandGroup {
     var help: String { "Appels à projets en fichiers : import, export, liste, publication, archivage." }
 
     var commands: [String: any AnyAsyncCommand] {
-        ["import": CallImportCommand(), "export": CallExportCommand(), "list": CallListCommand(),
-         "publish": CallStatusCommand(target: .published), "archive": CallStatusCommand(target: .archived)]
+        [
+            "import": CallImportCommand(), "export": CallExportCommand(), "list": CallListCommand(),
+            "publish": CallStatusCommand(target: .published), "archive": CallStatusCommand(target: .archived),
+        ]
     }
 
     static let agent = Agent.system("Appels en ligne de commande")
@@ -19,7 +21,9 @@ struct CallCommand: AsyncCommandGroup {
 /// path), then creates the call or amends it after listing what changes.
 struct CallImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "file", help: "Le fichier JSON de l'appel (format décrit dans docs/CALLS.md), ou - pour l'entrée standard.")
+        @Argument(
+            name: "file",
+            help: "Le fichier JSON de l'appel (format décrit dans docs/CALLS.md), ou - pour l'entrée standard.")
         var file: String
         @Flag(name: "dry-run", help: "Vérifie le fichier et liste ce qui changerait, sans rien enregistrer.")
         var dryRun: Bool
@@ -37,7 +41,9 @@ struct CallImportCommand: AsyncCommand {
         } else if let contents = FileManager.default.contents(atPath: signature.file) {
             data = contents
         } else {
-            throw AppError(status: .badRequest, code: "file_unreadable", message: "Le fichier « \(signature.file) » est introuvable ou illisible.")
+            throw AppError(
+                status: .badRequest, code: "file_unreadable",
+                message: "Le fichier « \(signature.file) » est introuvable ou illisible.")
         }
         let app = context.application
         try await app.autoMigrate()
@@ -48,19 +54,24 @@ struct CallImportCommand: AsyncCommand {
             let plan = try await store.plan(definition)
             switch plan {
             case .amend(_, let changes) where changes.isEmpty:
-                console.print("Vérification réussie : aucune différence avec l'appel « \(definition.reference) » enregistré.")
+                console.print(
+                    "Vérification réussie : aucune différence avec l'appel « \(definition.reference) » enregistré.")
                 return
             case .create where signature.dryRun:
-                console.print("Vérification réussie, rien n'est enregistré : l'appel « \(definition.reference) » serait créé.")
+                console.print(
+                    "Vérification réussie, rien n'est enregistré : l'appel « \(definition.reference) » serait créé.")
                 return
             case .amend(_, let changes) where signature.dryRun:
-                console.print("Vérification réussie, rien n'est enregistré : \(changes.count) modification(s) de l'appel « \(definition.reference) » :")
+                console.print(
+                    "Vérification réussie, rien n'est enregistré : \(changes.count) modification(s) de l'appel « \(definition.reference) » :"
+                )
                 for change in changes { console.print("  \(change)") }
                 return
             default:
                 break
             }
-            let saved = try await store.save(definition, status: signature.publish ? .published : .draft, by: CallCommand.agent)
+            let saved = try await store.save(
+                definition, status: signature.publish ? .published : .draft, by: CallCommand.agent)
             if case .create = plan {
                 console.print("Appel « \(definition.reference) » créé (\(saved.call.callStatus.label)).")
             } else {
@@ -71,7 +82,9 @@ struct CallImportCommand: AsyncCommand {
             guard case .invalidCallDefinition(let issues) = error else { throw error }
             console.error("\(issues.count) erreur(s) ; rien n'est enregistré.")
             for issue in issues { console.error(issue.description) }
-            throw AppError(status: .unprocessableEntity, code: "call_refused", message: "Définition refusée : corrigez les erreurs signalées.")
+            throw AppError(
+                status: .unprocessableEntity, code: "call_refused",
+                message: "Définition refusée : corrigez les erreurs signalées.")
         }
     }
 }
@@ -108,7 +121,9 @@ struct CallListCommand: AsyncCommand {
         if calls.isEmpty { context.console.print("Aucun appel à projets.") }
         for call in calls {
             let phase = CallPhase(status: call.callStatus, opensAt: call.opensAt, closesAt: call.closesAt, now: now)
-            context.console.print("\(call.reference)\t\(phase.label)\t\(ParisTime.isoDay(call.opensAt)) → \(ParisTime.isoDay(call.closesAt.addingTimeInterval(-1)))\t\(call.title)")
+            context.console.print(
+                "\(call.reference)\t\(phase.label)\t\(ParisTime.isoDay(call.opensAt)) → \(ParisTime.isoDay(call.closesAt.addingTimeInterval(-1)))\t\(call.title)"
+            )
         }
     }
 }
@@ -128,8 +143,10 @@ struct CallStatusCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let model = try await CallRepository(database: app.db).findAny(signature.reference)
-        let next = target == .published ? try model.callStatus.publishing()
-                                        : try model.callStatus.archiving(closesAt: model.closesAt, now: Date())
+        let next =
+            target == .published
+            ? try model.callStatus.publishing()
+            : try model.callStatus.archiving(closesAt: model.closesAt, now: Date())
         try await CallDefinitionStore(database: app.db).setStatus(model, to: next, by: CallCommand.agent)
         context.console.print("Appel « \(model.reference) » \(next.label).")
     }

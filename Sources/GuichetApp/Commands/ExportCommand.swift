@@ -18,17 +18,22 @@ struct ExportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let names = ["scdl": PublicationService.FileName.subsidies, "resultats": PublicationService.FileName.results]
         guard let name = names[signature.what] else {
-            throw AppError(status: .badRequest, code: "unknown_export", message: "Export inconnu « \(signature.what) » : choisissez scdl ou resultats.")
+            throw AppError(
+                status: .badRequest, code: "unknown_export",
+                message: "Export inconnu « \(signature.what) » : choisissez scdl ou resultats.")
         }
         guard let reference = signature.call, !reference.isEmpty else {
-            throw AppError(status: .badRequest, code: "missing_call", message: "Indiquez --call <référence de l'appel>.")
+            throw AppError(
+                status: .badRequest, code: "missing_call", message: "Indiquez --call <référence de l'appel>.")
         }
         let app = context.application
         try await app.autoMigrate()
         let call = try await CallRepository(database: app.db).load(reference)
         let service = PublicationService(database: app.db, now: Date())
         guard let latest = try await service.latest(call.id) else {
-            throw AppError(status: .notFound, code: "not_published", message: "Aucun résultat n'a encore été publié pour « \(reference) ».")
+            throw AppError(
+                status: .notFound, code: "not_published",
+                message: "Aucun résultat n'a encore été publié pour « \(reference) ».")
         }
         let file = try await service.file(latest, name)
         FileHandle.standardOutput.write(file.content)

@@ -16,18 +16,24 @@ struct ImportCommand: AsyncCommand {
         var dryRun: Bool
     }
 
-    var help: String { "Importe des dossiers (et leurs décisions pour un appel instruit ailleurs) depuis un fichier CSV." }
+    var help: String {
+        "Importe des dossiers (et leurs décisions pour un appel instruit ailleurs) depuis un fichier CSV."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let reference = signature.call, !reference.isEmpty else {
-            throw AppError(status: .badRequest, code: "missing_call", message: "Indiquez --call <référence de l'appel>.")
+            throw AppError(
+                status: .badRequest, code: "missing_call", message: "Indiquez --call <référence de l'appel>.")
         }
         guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw AppError(status: .badRequest, code: "file_unreadable", message: "Le fichier « \(signature.file) » est introuvable ou illisible.")
+            throw AppError(
+                status: .badRequest, code: "file_unreadable",
+                message: "Le fichier « \(signature.file) » est introuvable ou illisible.")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw AppError(status: .badRequest, code: "not_utf8",
-                           message: "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 » depuis votre tableur.")
+            throw AppError(
+                status: .badRequest, code: "not_utf8",
+                message: "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 » depuis votre tableur.")
         }
         let app = context.application
         try await app.autoMigrate()
@@ -38,13 +44,21 @@ struct ImportCommand: AsyncCommand {
         }
         do {
             let summary = try await ImportService(database: app.db, now: Date())
-                .run(call, text: text, dryRun: signature.dryRun, by: Agent.system("Import en ligne de commande"), progress: progress)
-            let what = "\(summary.rows) dossier(s), \(summary.decisions) décision(s), \(summary.newOrganisations) nouvelle(s) organisation(s)"
-            console.print(summary.dryRun ? "Vérification réussie, rien n'est importé : \(what) seraient importés." : "Import réussi : \(what).")
+                .run(
+                    call, text: text, dryRun: signature.dryRun, by: Agent.system("Import en ligne de commande"),
+                    progress: progress)
+            let what =
+                "\(summary.rows) dossier(s), \(summary.decisions) décision(s), \(summary.newOrganisations) nouvelle(s) organisation(s)"
+            console.print(
+                summary.dryRun
+                    ? "Vérification réussie, rien n'est importé : \(what) seraient importés."
+                    : "Import réussi : \(what).")
         } catch let report as ImportReport {
             console.error("\(report.faultyLines.count) ligne(s) en défaut sur \(report.rowsRead) ; rien n'est importé.")
             for issue in report.issues { console.error(issue.message) }
-            throw AppError(status: .unprocessableEntity, code: "import_refused", message: "Import refusé : corrigez les lignes signalées.")
+            throw AppError(
+                status: .unprocessableEntity, code: "import_refused",
+                message: "Import refusé : corrigez les lignes signalées.")
         }
     }
 }

@@ -8,29 +8,43 @@ import Vapor
 /// the same solver as the committee's page.
 struct ProposeCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "call", help: "L'appel (référence ou identifiant) : proposition rétrospective sur tous ses dossiers instruits.")
+        @Option(
+            name: "call",
+            help: "L'appel (référence ou identifiant) : proposition rétrospective sur tous ses dossiers instruits.")
         var call: String?
-        @Option(name: "budget", help: "Le montant disponible (en euros) sur l'enveloppe des dossiers, au lieu de son montant en vigueur.")
+        @Option(
+            name: "budget",
+            help: "Le montant disponible (en euros) sur l'enveloppe des dossiers, au lieu de son montant en vigueur.")
         var budget: String?
         @Option(name: "what-if", help: "Un second montant (en euros) : ce qui change entre les deux propositions.")
         var whatIf: String?
-        @Option(name: "instance", help: "Un fichier d'instance JSON (scripts/portfolio/generate.py) à résoudre tel quel.")
+        @Option(
+            name: "instance", help: "Un fichier d'instance JSON (scripts/portfolio/generate.py) à résoudre tel quel.")
         var instance: String?
-        @Option(name: "export", help: "Écrit aussi l'instance résolue (JSON, budget appliqué) dans ce fichier, pour la comparer à un autre solveur.")
+        @Option(
+            name: "export",
+            help:
+                "Écrit aussi l'instance résolue (JSON, budget appliqué) dans ce fichier, pour la comparer à un autre solveur."
+        )
         var export: String?
         @Flag(name: "json", help: "Le résultat en JSON (dossiers retenus, objectif, optimalité prouvée).")
         var json: Bool
     }
 
-    var help: String { "Propose la sélection de dossiers qui maximise la somme des notes dans les enveloppes (optimum prouvé)." }
+    var help: String {
+        "Propose la sélection de dossiers qui maximise la somme des notes dans les enveloppes (optimum prouvé)."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if let path = signature.instance {
-            context.console.print(try await solvePortfolioInstance(at: path, cbcPath: context.application.guichetConfiguration.cbcPath))
+            context.console.print(
+                try await solvePortfolioInstance(at: path, cbcPath: context.application.guichetConfiguration.cbcPath))
             return
         }
         guard let reference = signature.call else {
-            throw AppError(status: .badRequest, code: "missing_call", message: "Indiquez --call <référence de l'appel> ou --instance <fichier>.")
+            throw AppError(
+                status: .badRequest, code: "missing_call",
+                message: "Indiquez --call <référence de l'appel> ou --instance <fichier>.")
         }
         let app = context.application
         try await app.autoMigrate()
@@ -43,7 +57,8 @@ struct ProposeCommand: AsyncCommand {
         } catch let error as DomainError {
             throw AppError(status: .badRequest, code: error.code, message: "--budget / --what-if : \(error.message)")
         }
-        let proposal = try await PortfolioService(database: app.db).retrospective(call, settings: settings, milp: cbcMILPRunner(app.guichetConfiguration.cbcPath))
+        let proposal = try await PortfolioService(database: app.db).retrospective(
+            call, settings: settings, milp: cbcMILPRunner(app.guichetConfiguration.cbcPath))
         if let path = signature.export {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -68,9 +83,11 @@ enum ProposalText {
     static func render(_ proposal: PortfolioService.Proposal) -> String {
         let result = proposal.result
         let amount = (try? Money(cents: result.selected.reduce(0) { $0 + $1.grantedCents })) ?? .zero
-        var lines = ["Proposition — \(proposal.problem.name)",
-                     "\(result.selected.count) dossiers retenus pour \(amount.formatted()) ; " + status(result),
-                     ""]
+        var lines = [
+            "Proposition — \(proposal.problem.name)",
+            "\(result.selected.count) dossiers retenus pour \(amount.formatted()) ; " + status(result),
+            "",
+        ]
         let selected = result.grantedByID
         for explanation in result.explanations where explanation.selected {
             let granted = Money.text(cents: selected[explanation.id] ?? 0)
@@ -79,21 +96,31 @@ enum ProposalText {
         if let comparison = proposal.comparison {
             let after = (try? Money(cents: comparison.after.selected.reduce(0) { $0 + $1.grantedCents })) ?? .zero
             let whatIf = Money.text(cents: proposal.whatIfCents ?? 0)
-            lines += ["", "Et si l'enveloppe disposait de \(whatIf) :",
-                      "\(comparison.after.selected.count) dossiers retenus pour \(after.formatted()) ; " + status(comparison.after),
-                      "Ajoutés : \(comparison.added.isEmpty ? "aucun" : comparison.added.joined(separator: ", "))",
-                      "Retirés : \(comparison.removed.isEmpty ? "aucun" : comparison.removed.joined(separator: ", "))"]
+            lines += [
+                "", "Et si l'enveloppe disposait de \(whatIf) :",
+                "\(comparison.after.selected.count) dossiers retenus pour \(after.formatted()) ; "
+                    + status(comparison.after),
+                "Ajoutés : \(comparison.added.isEmpty ? "aucun" : comparison.added.joined(separator: ", "))",
+                "Retirés : \(comparison.removed.isEmpty ? "aucun" : comparison.removed.joined(separator: ", "))",
+            ]
         }
         return lines.joined(separator: "\n")
     }
 
     static func status(_ result: PortfolioResult) -> String {
         // Scores are in hundredths: the objective reads as the sum of the selected notes.
-        let objective = result.objective.map { "somme des notes \(String(format: "%.2f", $0.value / 100).replacingOccurrences(of: ".", with: ","))" }
+        let objective =
+            result.objective.map {
+                "somme des notes \(String(format: "%.2f", $0.value / 100).replacingOccurrences(of: ".", with: ","))"
+            }
             ?? "pas de solution"
         switch result.status {
-        case .optimal: return "\(objective), optimum prouvé (\(result.method.rawValue), \(String(format: "%.2f", result.seconds)) s)."
-        case .timeLimit: return "\(objective), arrêt au temps limite, écart prouvé \(String(format: "%.2f", (result.gap ?? 0) * 100)) %."
+        case .optimal:
+            return
+                "\(objective), optimum prouvé (\(result.method.rawValue), \(String(format: "%.2f", result.seconds)) s)."
+        case .timeLimit:
+            return
+                "\(objective), arrêt au temps limite, écart prouvé \(String(format: "%.2f", (result.gap ?? 0) * 100)) %."
         case .infeasible: return "les règles ne laissent aucune sélection possible."
         }
     }

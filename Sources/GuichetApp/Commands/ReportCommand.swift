@@ -14,7 +14,9 @@ struct ReportCommand: AsyncCommand {
         var allWaves: Bool
     }
 
-    var help: String { "Affiche les résultats d'un appel dans la structure du dossier de presse (texte, ou JSON avec --json)." }
+    var help: String {
+        "Affiche les résultats d'un appel dans la structure du dossier de presse (texte, ou JSON avec --json)."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -70,7 +72,9 @@ enum TextReport {
         lines += page.territoryRows.map { "- \($0.label) : \($0.filed) / \($0.retained) / \($0.amount)" }
         lines += ["", "Enveloppes (initiale / en vigueur / engagée / restante) :"]
         for row in page.envelopeRows {
-            lines.append("\(String(repeating: "  ", count: row.depth))- \(row.label) : \(row.initial) / \(row.current) / \(row.committed) / \(row.remaining)")
+            lines.append(
+                "\(String(repeating: "  ", count: row.depth))- \(row.label) : \(row.initial) / \(row.current) / \(row.committed) / \(row.remaining)"
+            )
             lines += row.revisions.map { "\(String(repeating: "  ", count: row.depth))  révision du \($0)" }
         }
         return lines.joined(separator: "\n")

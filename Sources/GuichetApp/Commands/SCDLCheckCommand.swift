@@ -13,8 +13,12 @@ struct SCDLCheckCommand: AsyncCommand {
     var help: String { "Vérifie un fichier de subventions au format SCDL 2.1.1 et signale chaque ligne en défaut." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let data = FileManager.default.contents(atPath: signature.file), let text = String(data: data, encoding: .utf8) else {
-            throw AppError(status: .badRequest, code: "file_unreadable", message: "Le fichier « \(signature.file) » est introuvable, illisible ou pas en UTF-8.")
+        guard let data = FileManager.default.contents(atPath: signature.file),
+            let text = String(data: data, encoding: .utf8)
+        else {
+            throw AppError(
+                status: .badRequest, code: "file_unreadable",
+                message: "Le fichier « \(signature.file) » est introuvable, illisible ou pas en UTF-8.")
         }
         let report = SCDLValidator.validateSubventions(text)
         if report.isValid {
@@ -23,6 +27,8 @@ struct SCDLCheckCommand: AsyncCommand {
         }
         context.console.print("\(report.faultyLines.count) ligne(s) en défaut sur \(report.recordCount) :")
         for issue in report.issues { context.console.print(issue.description) }
-        throw AppError(status: .unprocessableEntity, code: "scdl_invalid", message: "Fichier non conforme au schéma SCDL subventions 2.1.1.")
+        throw AppError(
+            status: .unprocessableEntity, code: "scdl_invalid",
+            message: "Fichier non conforme au schéma SCDL subventions 2.1.1.")
     }
 }

@@ -93,8 +93,9 @@ enum OutboxWorker {
 
     /// The webhook deliveries' loop: each delivery has a 10 s limit, checked addresses, no redirects.
     static func startWebhooks(_ app: Application, every interval: Duration = .seconds(5)) -> Task<Void, Never> {
-        let sender = WebhookSender(database: app.db, transport: PinnedHTTPTransport(eventLoopGroup: app.eventLoopGroup), logger: app.logger,
-                                   addresses: app.webhookAddresses)
+        let sender = WebhookSender(
+            database: app.db, transport: PinnedHTTPTransport(eventLoopGroup: app.eventLoopGroup), logger: app.logger,
+            addresses: app.webhookAddresses)
         return Task.detached {
             while !Task.isCancelled {
                 do { try await sender.deliverDue() } catch { app.logger.error("webhooks: \(error)") }
@@ -109,11 +110,13 @@ enum OutboxWorker {
         return Task.detached {
             while !Task.isCancelled {
                 do {
-                    try await InstructionService(database: app.db, configuration: configuration, now: Date()).sendCorrectionReminders()
+                    try await InstructionService(database: app.db, configuration: configuration, now: Date())
+                        .sendCorrectionReminders()
                     try await ExpertService(database: app.db, configuration: configuration, now: Date()).sendReminders()
                     try await sender.deliverDue()
-                    try await SessionStore.purge(on: app.db, idleSeconds: configuration.sessionIdleSeconds,
-                                                 maxSeconds: configuration.sessionMaxSeconds)
+                    try await SessionStore.purge(
+                        on: app.db, idleSeconds: configuration.sessionIdleSeconds,
+                        maxSeconds: configuration.sessionMaxSeconds)
                 } catch {
                     app.logger.error("outbox: \(error)")
                 }
@@ -132,7 +135,8 @@ struct OutboxCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        try await InstructionService(database: app.db, configuration: app.guichetConfiguration, now: Date()).sendCorrectionReminders()
+        try await InstructionService(database: app.db, configuration: app.guichetConfiguration, now: Date())
+            .sendCorrectionReminders()
         try await ExpertService(database: app.db, configuration: app.guichetConfiguration, now: Date()).sendReminders()
         let sent = try await app.outboxSender.deliverDue()
         let waiting = try await OutboxMessageModel.query(on: app.db).filter(\.$sentAt == nil).count()

@@ -16,20 +16,30 @@ struct UserCommand: AsyncCommand {
         var name: String?
         @Option(name: "role", help: "instructor, expert, committee_member, committee_chair ou administrator.")
         var role: String?
-        @Option(name: "scope", help: "Périmètre(s), séparés par des virgules : departement:02, region:32, national, service:DRAAF:alimentation.")
+        @Option(
+            name: "scope",
+            help:
+                "Périmètre(s), séparés par des virgules : departement:02, region:32, national, service:DRAAF:alimentation."
+        )
         var scope: String?
     }
 
-    var help: String { "Crée un compte du personnel (instructeur, expert, comité, administrateur) avec ses périmètres." }
+    var help: String {
+        "Crée un compte du personnel (instructeur, expert, comité, administrateur) avec ses périmètres."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "create" else {
-            throw AppError(status: .badRequest, code: "unknown_action", message: "Action inconnue « \(signature.action) » : seule « create » existe.")
+            throw AppError(
+                status: .badRequest, code: "unknown_action",
+                message: "Action inconnue « \(signature.action) » : seule « create » existe.")
         }
         let app = context.application
         try await app.autoMigrate()
         guard let role = signature.role.flatMap(Role.init(rawValue:)) else {
-            throw AppError(status: .badRequest, code: "invalid_role", message: "--role attend instructor, expert, committee_member, committee_chair ou administrator.")
+            throw AppError(
+                status: .badRequest, code: "invalid_role",
+                message: "--role attend instructor, expert, committee_member, committee_chair ou administrator.")
         }
         let given = app.guichetConfiguration.newStaffPassword
         let generated = given == nil
@@ -37,13 +47,18 @@ struct UserCommand: AsyncCommand {
         do {
             let user = try await StaffDirectory(database: app.db).createStaff(
                 email: signature.email ?? "", name: signature.name ?? "", role: role,
-                scopes: (signature.scope ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                scopes: (signature.scope ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty },
                 password: password, hasher: app.password.async, now: Date())
             context.console.print("Compte créé : \(user.email) (\(role.label)).")
-            if generated { context.console.print("Mot de passe (à transmettre de façon sûre, il ne sera plus affiché) : \(password)") }
+            if generated {
+                context.console.print(
+                    "Mot de passe (à transmettre de façon sûre, il ne sera plus affiché) : \(password)")
+            }
         } catch DomainError.invalidForm(let errors) {
-            throw AppError(status: .badRequest, code: "invalid_staff",
-                           message: errors.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: "\n"))
+            throw AppError(
+                status: .badRequest, code: "invalid_staff",
+                message: errors.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: "\n"))
         }
     }
 }

@@ -62,9 +62,11 @@ public struct AppConfiguration: Sendable {
     /// A session ends this long after its login whatever the activity (`GUICHET_SESSION_MAX_HOURS`, 1–72).
     public var sessionMaxSeconds: Int = 12 * 3600
 
-    public init(database: DatabaseChoice, loadDemoWhenEmpty: Bool = true, dataDirectory: String = "data",
-                publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, secureCookies: Bool = false,
-                mailFrom: String = "Guichet <ne-pas-repondre@guichet.invalid>", smtpURL: String? = nil) {
+    public init(
+        database: DatabaseChoice, loadDemoWhenEmpty: Bool = true, dataDirectory: String = "data",
+        publicURL: String = "http://127.0.0.1:8080", bcryptCost: Int = 12, secureCookies: Bool = false,
+        mailFrom: String = "Guichet <ne-pas-repondre@guichet.invalid>", smtpURL: String? = nil
+    ) {
         self.database = database
         self.loadDemoWhenEmpty = loadDemoWhenEmpty
         self.dataDirectory = dataDirectory
@@ -84,58 +86,85 @@ public struct AppConfiguration: Sendable {
     ///   `GUICHET_MAIL_FROM`, `GUICHET_SMTP_URL` (files in `<data>/mail/` when unset).
     /// - Throws: ``ConfigurationError`` naming the first variable whose value is out of range or
     ///   unreadable: the server does not start on a value it would have to guess.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> AppConfiguration {
         func value(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
         func integer(_ key: String, in range: ClosedRange<Int>, unit: String) throws -> Int? {
             guard let text = value(key) else { return nil }
             guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
-                throw ConfigurationError(variable: key, value: text, expected: "un nombre entier de \(range.lowerBound) à \(range.upperBound) (\(unit))")
+                throw ConfigurationError(
+                    variable: key, value: text,
+                    expected: "un nombre entier de \(range.lowerBound) à \(range.upperBound) (\(unit))")
             }
             return number
         }
         func flag(_ key: String) throws -> Bool? {
             guard let text = value(key) else { return nil }
-            guard text == "0" || text == "1" else { throw ConfigurationError(variable: key, value: text, expected: "0 ou 1") }
+            guard text == "0" || text == "1" else {
+                throw ConfigurationError(variable: key, value: text, expected: "0 ou 1")
+            }
             return text == "1"
         }
         let database: DatabaseChoice
         if let url = value("DATABASE_URL") {
-            guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
-                throw ConfigurationError(variable: "DATABASE_URL", value: url, expected: "une adresse postgres://utilisateur:mot-de-passe@hôte:port/base")
+            guard let components = URLComponents(string: url),
+                ["postgres", "postgresql"].contains(components.scheme ?? "")
+            else {
+                throw ConfigurationError(
+                    variable: "DATABASE_URL", value: url,
+                    expected: "une adresse postgres://utilisateur:mot-de-passe@hôte:port/base")
             }
             database = .postgres(url: url, searchPath: nil)
         } else {
             database = .sqliteFile(value("GUICHET_DATABASE_PATH") ?? "guichet.sqlite")
         }
         let publicURL = value("GUICHET_PUBLIC_URL") ?? "http://127.0.0.1:8080"
-        guard let components = URLComponents(string: publicURL), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false else {
-            throw ConfigurationError(variable: "GUICHET_PUBLIC_URL", value: publicURL, expected: "une adresse http:// ou https:// complète")
+        guard let components = URLComponents(string: publicURL), ["http", "https"].contains(components.scheme ?? ""),
+            components.host?.isEmpty == false
+        else {
+            throw ConfigurationError(
+                variable: "GUICHET_PUBLIC_URL", value: publicURL, expected: "une adresse http:// ou https:// complète")
         }
-        var configuration = AppConfiguration(database: database, loadDemoWhenEmpty: try flag("GUICHET_LOAD_DEMO") ?? true,
-                                dataDirectory: value("GUICHET_DATA_DIR") ?? "data",
-                                publicURL: publicURL,
-                                bcryptCost: try integer("GUICHET_BCRYPT_COST", in: 10...16, unit: "coût bcrypt") ?? 12,
-                                secureCookies: try flag("GUICHET_SECURE_COOKIES") ?? false,
-                                mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>",
-                                smtpURL: value("GUICHET_SMTP_URL"))
+        var configuration = AppConfiguration(
+            database: database, loadDemoWhenEmpty: try flag("GUICHET_LOAD_DEMO") ?? true,
+            dataDirectory: value("GUICHET_DATA_DIR") ?? "data",
+            publicURL: publicURL,
+            bcryptCost: try integer("GUICHET_BCRYPT_COST", in: 10...16, unit: "coût bcrypt") ?? 12,
+            secureCookies: try flag("GUICHET_SECURE_COOKIES") ?? false,
+            mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>",
+            smtpURL: value("GUICHET_SMTP_URL"))
         if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
-        if let pool = try integer("GUICHET_DB_POOL", in: 1...32, unit: "connexions") { configuration.databasePoolSize = pool }
+        if let pool = try integer("GUICHET_DB_POOL", in: 1...32, unit: "connexions") {
+            configuration.databasePoolSize = pool
+        }
         configuration.webhooksAllowPrivate = try flag("GUICHET_WEBHOOKS_ALLOW_PRIVATE") ?? false
-        if let megabytes = try integer("GUICHET_DOSSIER_QUOTA_MB", in: 1...1000, unit: "Mo") { configuration.dossierQuotaBytes = megabytes * 1_000_000 }
+        if let megabytes = try integer("GUICHET_DOSSIER_QUOTA_MB", in: 1...1000, unit: "Mo") {
+            configuration.dossierQuotaBytes = megabytes * 1_000_000
+        }
         if let list = value("GUICHET_TRUSTED_PROXIES") {
             var ranges: [NetworkRange] = []
-            for entry in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            for entry in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+            where !entry.isEmpty {
                 guard let range = NetworkRange(entry) else {
-                    throw ConfigurationError(variable: "GUICHET_TRUSTED_PROXIES", value: entry, expected: "des adresses ou réseaux IP séparés par des virgules (10.0.0.1, 10.0.0.0/8, ::1)")
+                    throw ConfigurationError(
+                        variable: "GUICHET_TRUSTED_PROXIES", value: entry,
+                        expected: "des adresses ou réseaux IP séparés par des virgules (10.0.0.1, 10.0.0.0/8, ::1)")
                 }
                 ranges.append(range)
             }
             configuration.trustedProxies = ranges
         }
-        if let minutes = try integer("GUICHET_SESSION_IDLE_MINUTES", in: 5...1440, unit: "minutes") { configuration.sessionIdleSeconds = minutes * 60 }
-        if let hours = try integer("GUICHET_SESSION_MAX_HOURS", in: 1...72, unit: "heures") { configuration.sessionMaxSeconds = hours * 3600 }
-        if let megabytes = try integer("GUICHET_MAX_UPLOAD_MB", in: 1...100, unit: "Mo") { configuration.maxUploadBytes = megabytes * 1_000_000 }
+        if let minutes = try integer("GUICHET_SESSION_IDLE_MINUTES", in: 5...1440, unit: "minutes") {
+            configuration.sessionIdleSeconds = minutes * 60
+        }
+        if let hours = try integer("GUICHET_SESSION_MAX_HOURS", in: 1...72, unit: "heures") {
+            configuration.sessionMaxSeconds = hours * 3600
+        }
+        if let megabytes = try integer("GUICHET_MAX_UPLOAD_MB", in: 1...100, unit: "Mo") {
+            configuration.maxUploadBytes = megabytes * 1_000_000
+        }
         configuration.newStaffPassword = value("GUICHET_NEW_PASSWORD")
         configuration.cbcPath = value("GUICHET_CBC_PATH")
         return configuration

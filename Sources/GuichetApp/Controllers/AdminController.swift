@@ -35,8 +35,11 @@ struct AdminController: RouteCollection {
         let input = try StaffInput(PostedForm.read(req))
         do {
             let (role, scopes) = try input.parsed()
-            let user = try await service(req).invite(email: input.email, name: input.name, role: role, scopes: scopes, by: admin)
-            Flash.set("Compte ouvert pour \(user.displayName) : un lien pour choisir son mot de passe lui est envoyé.", on: req)
+            let user = try await service(req).invite(
+                email: input.email, name: input.name, role: role, scopes: scopes, by: admin)
+            Flash.set(
+                "Compte ouvert pour \(user.displayName) : un lien pour choisir son mot de passe lui est envoyé.",
+                on: req)
             return req.redirect(to: SiteURL.adminStaff.path)
         } catch DomainError.invalidForm(let errors) {
             return try await personPage(req, input: input, person: nil, errors: errors, status: .unprocessableEntity)
@@ -81,7 +84,9 @@ struct AdminController: RouteCollection {
         let page = SiteURL.adminPerson(try person.user.requireID()).path
         return try await Refusal.redirecting(req, success: page, refused: page) {
             try await service(req).setOpen(person, open, by: admin)
-            return open ? "Compte rouvert." : "Compte fermé : cette personne ne peut plus se connecter ; son historique est conservé."
+            return open
+                ? "Compte rouvert."
+                : "Compte fermé : cette personne ne peut plus se connecter ; son historique est conservé."
         }
     }
 
@@ -93,19 +98,27 @@ struct AdminController: RouteCollection {
         return try await service(req).person(id, managedBy: admin)
     }
 
-    private func personPage(_ req: Request, input: StaffInput, person: StaffAdmin.Person?, errors: [String: String],
-                            status: HTTPStatus) async throws -> Response {
+    private func personPage(
+        _ req: Request, input: StaffInput, person: StaffAdmin.Person?, errors: [String: String],
+        status: HTTPStatus
+    ) async throws -> Response {
         var history: [AuditEntryModel] = []
         if let id = person?.user.id {
             history = try await AuditEntryModel.query(on: req.db).filter(\.$entityID == id).sort(\.$at).all()
         }
-        return try await req.view.render("admin/person", PersonPage(req, input: input, person: person, errors: errors, history: history,
-                                                                 themes: try await CallRepository(database: req.db).themeCatalog()))
-            .encodeResponse(status: status, for: req)
+        return try await req.view.render(
+            "admin/person",
+            PersonPage(
+                req, input: input, person: person, errors: errors, history: history,
+                themes: try await CallRepository(database: req.db).themeCatalog())
+        )
+        .encodeResponse(status: status, for: req)
     }
 
     private func service(_ req: Request) -> StaffAdmin {
-        StaffAdmin(database: req.db, configuration: req.application.guichetConfiguration, hasher: req.password.async, now: Date())
+        StaffAdmin(
+            database: req.db, configuration: req.application.guichetConfiguration, hasher: req.password.async,
+            now: Date())
     }
 }
 
@@ -145,7 +158,9 @@ struct StaffInput {
             case .national: national = true
             case .region(let code): regions.append(code)
             case .departement(let code): departements.append(code)
-            case .service(let name, let themes): service = name; self.themes = themes
+            case .service(let name, let themes):
+                service = name
+                self.themes = themes
             }
         }
         self.regions = regions.joined(separator: ", ")
@@ -162,7 +177,9 @@ struct StaffInput {
             text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }).map(String.init)
         }
         for code in codes(regions) {
-            do { scopes.append(try StaffScope(stored: "region:\(code)")) } catch { errors["regions"] = "Région inconnue : « \(code) » (code INSEE, par exemple 32)." }
+            do { scopes.append(try StaffScope(stored: "region:\(code)")) } catch {
+                errors["regions"] = "Région inconnue : « \(code) » (code INSEE, par exemple 32)."
+            }
         }
         for code in codes(departements) {
             do { scopes.append(try StaffScope(stored: "departement:\(code.uppercased())")) } catch {

@@ -15,7 +15,10 @@ struct ApplicationController: RouteCollection {
         applicant.post("appels", ":call", "deposer", use: apply)
         applicant.get("dossiers", ":dossier", use: show)
         applicant.get("dossiers", ":dossier", "modifier", use: edit)
-        applicant.on(.POST, "dossiers", ":dossier", "modifier", body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: save).takingFiles()
+        applicant.on(
+            .POST, "dossiers", ":dossier", "modifier", body: .collect(maxSize: RequestLimits.uploadRouteCeiling),
+            use: save
+        ).takingFiles()
         applicant.get("dossiers", ":dossier", "recapitulatif", use: summary)
         applicant.post("dossiers", ":dossier", "deposer", use: file)
         applicant.get("dossiers", ":dossier", "recepisse", use: receipt)
@@ -39,14 +42,17 @@ struct ApplicationController: RouteCollection {
         let user = try req.auth.require(UserModel.self)
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
         let organisations = try await Membership(database: req.db).organisations(of: user.requireID())
-        return try await req.view.render("dossiers/apply", ApplyPage(req, call: call, organisations: organisations, now: Date()))
+        return try await req.view.render(
+            "dossiers/apply", ApplyPage(req, call: call, organisations: organisations, now: Date()))
     }
 
     @Sendable
     func apply(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
-        guard let raw = try? req.content.get(String.self, at: "organisation"), let organisationID = UUID(uuidString: raw) else {
+        guard let raw = try? req.content.get(String.self, at: "organisation"),
+            let organisationID = UUID(uuidString: raw)
+        else {
             Flash.set("Choisissez l'organisation qui porte le projet.", on: req)
             return req.redirect(to: SiteURL.apply(call.model.reference).path)
         }
@@ -70,23 +76,28 @@ struct ApplicationController: RouteCollection {
         let outcome = try await service(req).saveDraft(dossier, posted: posted, user: user)
         let id = try dossier.requireID()
         guard outcome.errors.isEmpty else {
-            return try await formPage(req, dossier: dossier, raw: outcome.raw, errors: outcome.errors, status: .unprocessableEntity)
+            return try await formPage(
+                req, dossier: dossier, raw: outcome.raw, errors: outcome.errors, status: .unprocessableEntity)
         }
         if posted.fields["next"]?.first == "summary" { return req.redirect(to: SiteURL.dossierSummary(id).path) }
         Flash.set("Brouillon enregistré.", on: req)
         return req.redirect(to: SiteURL.editDossier(id).path)
     }
 
-    private func formPage(_ req: Request, dossier: DossierModel, raw: [String: [String]], errors: [String: String],
-                          status: HTTPStatus) async throws -> Response {
+    private func formPage(
+        _ req: Request, dossier: DossierModel, raw: [String: [String]], errors: [String: String],
+        status: HTTPStatus
+    ) async throws -> Response {
         guard DossierStatus(rawValue: dossier.status)?.isEditableByApplicant == true else {
             return req.redirect(to: SiteURL.dossier(try dossier.requireID()).path)
         }
         let call = try await dossier.$call.get(on: req.db)
         let form = try await CallRepository(database: req.db).form(call.requireID(), version: dossier.formVersion ?? 1)
-        let attachments = try await AttachmentModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID()).all()
-        let page = try DossierFormPage(req, dossier: dossier, call: call, form: form, answers: ApplicationService.answers(dossier),
-                                       raw: raw, errors: errors, attachments: attachments, policy: policy(req))
+        let attachments = try await AttachmentModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
+            .all()
+        let page = try DossierFormPage(
+            req, dossier: dossier, call: call, form: form, answers: ApplicationService.answers(dossier),
+            raw: raw, errors: errors, attachments: attachments, policy: policy(req))
         return try await req.view.render("dossiers/edit", page).encodeResponse(status: status, for: req)
     }
 
@@ -107,7 +118,9 @@ struct ApplicationController: RouteCollection {
     @Sendable
     func receipt(req: Request) async throws -> View {
         let (_, dossier) = try await load(req)
-        guard dossier.filedAt != nil else { throw AppError.notFound("receipt_not_found", "Ce dossier n'est pas encore déposé.") }
+        guard dossier.filedAt != nil else {
+            throw AppError.notFound("receipt_not_found", "Ce dossier n'est pas encore déposé.")
+        }
         return try await req.view.render("dossiers/receipt", summaryPage(req, dossier))
     }
 
@@ -121,7 +134,8 @@ struct ApplicationController: RouteCollection {
             // The summary shows what is missing; the error says why filing was refused.
             var page = try await summaryPage(req, dossier)
             page = page.with(notice: error.message)
-            return try await req.view.render("dossiers/summary", page).encodeResponse(status: error.httpStatus, for: req)
+            return try await req.view.render("dossiers/summary", page).encodeResponse(
+                status: error.httpStatus, for: req)
         }
     }
 
@@ -130,8 +144,9 @@ struct ApplicationController: RouteCollection {
         let (user, dossier) = try await load(req)
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         do {
-            try await DossierService(database: req.db).apply(.withdraw(reason: reason), to: dossier.requireID(),
-                                                             by: ApplicationService.agent(user), now: Date())
+            try await DossierService(database: req.db).apply(
+                .withdraw(reason: reason), to: dossier.requireID(),
+                by: ApplicationService.agent(user), now: Date())
         } catch let error as DomainError {
             Flash.set(error.message, on: req)
             return req.redirect(to: SiteURL.dossier(try dossier.requireID()).path)
@@ -160,23 +175,28 @@ struct ApplicationController: RouteCollection {
         let call = try await CallRepository(database: req.db).load(dossier.$call.get(on: req.db))
         let form = try await CallRepository(database: req.db).form(call.id, version: dossier.formVersion ?? 1)
         let organisation = try await dossier.$organisation.get(on: req.db)
-        let attachments = try await AttachmentModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID()).all()
-        return try DossierSummaryPage(req, dossier: dossier, call: call, organisation: organisation, form: form,
-                                      attachments: attachments, now: Date())
+        let attachments = try await AttachmentModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
+            .all()
+        return try DossierSummaryPage(
+            req, dossier: dossier, call: call, organisation: organisation, form: form,
+            attachments: attachments, now: Date())
     }
 
     private func policy(_ req: Request) -> AttachmentPolicy {
-        AttachmentPolicy(maxBytes: req.application.guichetConfiguration.maxUploadBytes, allowed: AttachmentPolicy.defaultAllowed)
+        AttachmentPolicy(
+            maxBytes: req.application.guichetConfiguration.maxUploadBytes, allowed: AttachmentPolicy.defaultAllowed)
     }
 
     private func store(_ req: Request) -> AttachmentStore {
-        AttachmentStore(root: req.application.guichetConfiguration.dataDirectory,
-                        scanner: req.application.guichetConfiguration.virusScanner)
+        AttachmentStore(
+            root: req.application.guichetConfiguration.dataDirectory,
+            scanner: req.application.guichetConfiguration.virusScanner)
     }
 
     private func service(_ req: Request) -> ApplicationService {
-        ApplicationService(database: req.db, store: store(req), policy: policy(req),
-                           configuration: req.application.guichetConfiguration, now: Date())
+        ApplicationService(
+            database: req.db, store: store(req), policy: policy(req),
+            configuration: req.application.guichetConfiguration, now: Date())
     }
 }
 
@@ -185,19 +205,23 @@ struct ApplicationController: RouteCollection {
 enum AttachmentResponse {
     static func make(_ req: Request, dossier: DossierModel) async throws -> Response {
         guard let id = req.parameters.get("attachment").flatMap(UUID.init(uuidString:)),
-              let attachment = try await AttachmentModel.query(on: req.db).filter(\.$id == id)
-                .filter(\.$dossier.$id == dossier.requireID()).first() else {
+            let attachment = try await AttachmentModel.query(on: req.db).filter(\.$id == id)
+                .filter(\.$dossier.$id == dossier.requireID()).first()
+        else {
             throw AppError.notFound("attachment_not_found", "Pièce jointe introuvable.")
         }
         guard attachment.scanStatus != "infected" else {
-            throw AppError(status: .gone, code: "attachment_quarantined", message: "Ce fichier contient un virus : il est en quarantaine.")
+            throw AppError(
+                status: .gone, code: "attachment_quarantined",
+                message: "Ce fichier contient un virus : il est en quarantaine.")
         }
         let config = req.application.guichetConfiguration
         let data = try AttachmentStore(root: config.dataDirectory, scanner: nil).read(sha256: attachment.sha256)
         let kind = FileKind(rawValue: attachment.kind) ?? .unknown
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: kind.mimeType)
-        response.headers.replaceOrAdd(name: .contentDisposition, value: AttachmentPolicy.contentDisposition(fileName: attachment.fileName))
+        response.headers.replaceOrAdd(
+            name: .contentDisposition, value: AttachmentPolicy.contentDisposition(fileName: attachment.fileName))
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
     }

@@ -30,13 +30,20 @@ struct CallAuthoringController: RouteCollection {
         return try await listPage(req, user: user, input: [:], issues: [], duplicating: nil)
     }
 
-    private func listPage(_ req: Request, user: UserModel, input: [String: String], issues: [CallDefinitionIssue],
-                          duplicating: String?) async throws -> View {
+    private func listPage(
+        _ req: Request, user: UserModel, input: [String: String], issues: [CallDefinitionIssue],
+        duplicating: String?
+    ) async throws -> View {
         let calls = try await service(req).authorable(by: user)
-        let others = try await CallRepository(database: req.db).all().filter { call in !calls.contains { $0.id == call.id } }
+        let others = try await CallRepository(database: req.db).all().filter { call in
+            !calls.contains { $0.id == call.id }
+        }
         let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
-        return try await req.view.render("admin/calls", CallListPage(req, calls: calls, others: others, scopes: scopes, input: input,
-                                                                    issues: issues, duplicating: duplicating, now: Date()))
+        return try await req.view.render(
+            "admin/calls",
+            CallListPage(
+                req, calls: calls, others: others, scopes: scopes, input: input,
+                issues: issues, duplicating: duplicating, now: Date()))
     }
 
     /// A new call from the creation form: reference, title, scope, dates, envelope and its granting body.
@@ -47,23 +54,31 @@ struct CallAuthoringController: RouteCollection {
         var problems = CallEditorForm.Problems()
         let amount = form.money(form.text("amount"), path: "amount", &problems)
         do {
-            let definition = CallDefinition.starter(reference: form.text("reference"), title: form.text("title"), scope: try Self.scope(form),
-                                                    opensOn: form.text("opens_on"), deadline: form.text("deadline"), amountCents: amount,
-                                                    ownerName: form.text("owner_name"), ownerSiret: form.text("owner_siret"))
+            let definition = CallDefinition.starter(
+                reference: form.text("reference"), title: form.text("title"), scope: try Self.scope(form),
+                opensOn: form.text("opens_on"), deadline: form.text("deadline"), amountCents: amount,
+                ownerName: form.text("owner_name"), ownerSiret: form.text("owner_siret"))
             guard problems.issues.isEmpty else { throw DomainError.invalidCallDefinition(issues: problems.issues) }
             try await service(req).create(definition, by: user)
-            Flash.set("Appel « \(definition.reference) » créé en brouillon : complétez-le, prévisualisez-le, puis publiez-le.", on: req)
+            Flash.set(
+                "Appel « \(definition.reference) » créé en brouillon : complétez-le, prévisualisez-le, puis publiez-le.",
+                on: req)
             return req.redirect(to: SiteURL.adminCall(definition.reference).path)
         } catch DomainError.invalidCallDefinition(let issues) {
-            return try await listPage(req, user: user, input: form.values, issues: issues.map(Self.creationPath), duplicating: nil)
-                .encodeResponse(status: .unprocessableEntity, for: req)
+            return try await listPage(
+                req, user: user, input: form.values, issues: issues.map(Self.creationPath), duplicating: nil
+            )
+            .encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
 
     /// The creation form's names for the starter's paths (`envelopes[0].owner.siret` → `owner_siret`).
     static func creationPath(_ issue: CallDefinitionIssue) -> CallDefinitionIssue {
-        let names = ["envelopes[0].owner.siret": "owner_siret", "envelopes[0].owner.name": "owner_name", "scope.code": "scope_code",
-                     "envelopes[0].revisions[0].amount_cents": "amount", "envelopes[0].revisions[0].effective_on": "opens_on"]
+        let names = [
+            "envelopes[0].owner.siret": "owner_siret", "envelopes[0].owner.name": "owner_name",
+            "scope.code": "scope_code",
+            "envelopes[0].revisions[0].amount_cents": "amount", "envelopes[0].revisions[0].effective_on": "opens_on",
+        ]
         return CallDefinitionIssue(names[issue.path] ?? issue.path, issue.message)
     }
 
@@ -74,7 +89,10 @@ struct CallAuthoringController: RouteCollection {
         case "national": return .national
         case "region": return .region(form.text("scope_code"))
         case "departement": return .departement(form.text("scope_code"))
-        default: throw DomainError.invalidCallDefinition(issues: [CallDefinitionIssue("scope", "choisissez le périmètre de l'appel.")])
+        default:
+            throw DomainError.invalidCallDefinition(issues: [
+                CallDefinitionIssue("scope", "choisissez le périmètre de l'appel.")
+            ])
         }
     }
 
@@ -84,14 +102,18 @@ struct CallAuthoringController: RouteCollection {
         let source = req.parameters.get("call") ?? ""
         let form = CallEditorForm(try PostedForm.read(req))
         do {
-            let copy = try await service(req).duplicate(source, reference: form.text("reference"), title: form.text("title"),
-                                                        scope: try Self.scope(form), by: user)
+            let copy = try await service(req).duplicate(
+                source, reference: form.text("reference"), title: form.text("title"),
+                scope: try Self.scope(form), by: user)
             Flash.set("Appel « \(copy.reference) » créé en brouillon à partir de « \(source) ».", on: req)
             return req.redirect(to: SiteURL.adminCall(copy.reference).path)
         } catch DomainError.invalidCallDefinition(let issues) {
-            return try await listPage(req, user: user, input: form.values, issues: issues.map {
-                CallDefinitionIssue($0.path == "scope.code" ? "scope_code" : $0.path, $0.message)
-            }, duplicating: source).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await listPage(
+                req, user: user, input: form.values,
+                issues: issues.map {
+                    CallDefinitionIssue($0.path == "scope.code" ? "scope_code" : $0.path, $0.message)
+                }, duplicating: source
+            ).encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
 
@@ -103,19 +125,28 @@ struct CallAuthoringController: RouteCollection {
         return try await editor(req, model: model, definition: definition, typed: [:], issues: [], failed: nil)
     }
 
-    private func editor(_ req: Request, model: CallModel, definition: CallDefinition, typed: [String: String],
-                        issues: [CallDefinitionIssue], failed: CallEditorSection?) async throws -> View {
-        let history = try await AuditEntryModel.query(on: req.db).filter(\.$entityType == "call").filter(\.$entityID == model.requireID())
-            .sort(\.$at, .descending).limit(30).all()
-        return try await req.view.render("admin/call", CallEditorPage(req, model: model, definition: definition, typed: typed, issues: issues,
-                                                                     failed: failed, history: history, now: Date()))
+    private func editor(
+        _ req: Request, model: CallModel, definition: CallDefinition, typed: [String: String],
+        issues: [CallDefinitionIssue], failed: CallEditorSection?
+    ) async throws -> View {
+        let history = try await AuditEntryModel.query(on: req.db).filter(\.$entityType == "call").filter(
+            \.$entityID == model.requireID()
+        )
+        .sort(\.$at, .descending).limit(30).all()
+        return try await req.view.render(
+            "admin/call",
+            CallEditorPage(
+                req, model: model, definition: definition, typed: typed, issues: issues,
+                failed: failed, history: history, now: Date()))
     }
 
     /// Saves one section: what was posted replaces that part of the stored definition.
     @Sendable
     func save(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        guard let section = req.parameters.get("section").flatMap(CallEditorSection.init(rawValue:)) else { throw AppError.notFound() }
+        guard let section = req.parameters.get("section").flatMap(CallEditorSection.init(rawValue:)) else {
+            throw AppError.notFound()
+        }
         let model = try await service(req).authorableCall(req.parameters.get("call") ?? "", by: user)
         let current = try await CallDefinitionStore(database: req.db).definition(of: model)
         let form = CallEditorForm(try PostedForm.read(req))
@@ -124,13 +155,18 @@ struct CallAuthoringController: RouteCollection {
         do {
             guard problems.issues.isEmpty else { throw DomainError.invalidCallDefinition(issues: problems.issues) }
             let changes = try await service(req).amend(model, to: candidate, by: user)
-            Flash.set(changes.isEmpty ? "Aucune modification." : "\(section.title) : \(changes.count) modification(s) enregistrée(s).", on: req)
+            Flash.set(
+                changes.isEmpty
+                    ? "Aucune modification." : "\(section.title) : \(changes.count) modification(s) enregistrée(s).",
+                on: req)
             return req.redirect(to: SiteURL.adminCall(model.reference).path + "#" + section.rawValue)
         } catch DomainError.invalidCallDefinition(let issues) {
             // The JSON section shows what was typed; the others show the refused definition.
             let shown = section == .json ? current : candidate
-            return try await editor(req, model: model, definition: shown, typed: problems.typed, issues: issues, failed: section)
-                .encodeResponse(status: .unprocessableEntity, for: req)
+            return try await editor(
+                req, model: model, definition: shown, typed: problems.typed, issues: issues, failed: section
+            )
+            .encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
 
@@ -138,7 +174,9 @@ struct CallAuthoringController: RouteCollection {
     func publish(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
         let model = try await service(req).publish(req.parameters.get("call") ?? "", by: user)
-        Flash.set("Appel « \(model.reference) » publié : sa page est publique, le dépôt ouvre le \(ParisTime.longDate(model.opensAt)).", on: req)
+        Flash.set(
+            "Appel « \(model.reference) » publié : sa page est publique, le dépôt ouvre le \(ParisTime.longDate(model.opensAt)).",
+            on: req)
         return req.redirect(to: SiteURL.adminCall(model.reference).path)
     }
 
@@ -167,13 +205,17 @@ struct CallAuthoringController: RouteCollection {
     func formPreview(req: Request) async throws -> View {
         let user = try req.auth.require(UserModel.self)
         let model = try await service(req).authorableCall(req.parameters.get("call") ?? "", by: user)
-        guard let form = try await CallRepository(database: req.db).currentForm(model.requireID())?.definition else { throw AppError.notFound() }
+        guard let form = try await CallRepository(database: req.db).currentForm(model.requireID())?.definition else {
+            throw AppError.notFound()
+        }
         let dossier = DossierModel()
         dossier.id = UUID()
         dossier.title = ""
-        var page = try DossierFormPage(req, dossier: dossier, call: model, form: form, answers: [:], raw: [:], errors: [:], attachments: [],
-                                       policy: AttachmentPolicy(maxBytes: req.application.guichetConfiguration.maxUploadBytes,
-                                                               allowed: AttachmentPolicy.defaultAllowed))
+        var page = try DossierFormPage(
+            req, dossier: dossier, call: model, form: form, answers: [:], raw: [:], errors: [:], attachments: [],
+            policy: AttachmentPolicy(
+                maxBytes: req.application.guichetConfiguration.maxUploadBytes,
+                allowed: AttachmentPolicy.defaultAllowed))
         page.previewOf = SiteURL.adminCall(model.reference).path
         page.action = ""
         return try await req.view.render("dossiers/edit", page)

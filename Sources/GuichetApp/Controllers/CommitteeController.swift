@@ -45,7 +45,8 @@ struct CommitteeController: RouteCollection {
         } catch DomainError.invalidForm(let errors) {
             return try await sessionForm(req, input: input, errors: errors, status: .unprocessableEntity)
         } catch let error as AppError where error.status == .notFound {
-            return try await sessionForm(req, input: input, errors: ["call": "Choisissez un appel à projets."], status: .unprocessableEntity)
+            return try await sessionForm(
+                req, input: input, errors: ["call": "Choisissez un appel à projets."], status: .unprocessableEntity)
         }
     }
 
@@ -57,8 +58,11 @@ struct CommitteeController: RouteCollection {
         let page = (try? req.query.get(Int.self, at: "page")) ?? 1
         let board = try await CommitteeBoard.load(session, theme: theme, territory: territory, on: req.db)
         let names = try await StaffDirectory.names(Set(session.members.map { $0.$user.id }), on: req.db)
-        return try await req.view.render("committee/board", BoardPage(req, board: board, user: user, names: names,
-                                                                       theme: theme, territory: territory, page: page))
+        return try await req.view.render(
+            "committee/board",
+            BoardPage(
+                req, board: board, user: user, names: names,
+                theme: theme, territory: territory, page: page))
     }
 
     @Sendable
@@ -122,29 +126,41 @@ struct CommitteeController: RouteCollection {
         }
     }
 
-    private func sessionForm(_ req: Request, input: SessionInput, errors: [String: String], status: HTTPStatus) async throws -> Response {
+    private func sessionForm(
+        _ req: Request, input: SessionInput, errors: [String: String], status: HTTPStatus
+    ) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
         try Self.checkCanOpen(user)
-        let calls = try await CallModel.query(on: req.db).filter(\.$status != CallStatus.draft.rawValue).with(\.$waves).sort(\.$opensAt, .descending).all()
-        let people = try await UserModel.query(on: req.db).filter(\.$role ~~ CommitteeService.committeeRoles.map(\.rawValue))
-            .filter(\.$disabledAt == nil).sort(\.$displayName).all()
-        return try await req.view.render("committee/new", NewSessionPage(req, input: input, errors: errors, calls: calls, people: people))
-            .encodeResponse(status: status, for: req)
+        let calls = try await CallModel.query(on: req.db).filter(\.$status != CallStatus.draft.rawValue).with(\.$waves)
+            .sort(\.$opensAt, .descending).all()
+        let people = try await UserModel.query(on: req.db).filter(
+            \.$role ~~ CommitteeService.committeeRoles.map(\.rawValue)
+        )
+        .filter(\.$disabledAt == nil).sort(\.$displayName).all()
+        return try await req.view.render(
+            "committee/new", NewSessionPage(req, input: input, errors: errors, calls: calls, people: people)
+        )
+        .encodeResponse(status: status, for: req)
     }
 
     /// Runs an action and returns to the board, at the page and filters it was sent from.
-    private func act(_ req: Request, _ session: CommitteeSessionModel, returnTo: String = "",
-                     _ work: () async throws -> String) async throws -> Response {
+    private func act(
+        _ req: Request, _ session: CommitteeSessionModel, returnTo: String = "",
+        _ work: () async throws -> String
+    ) async throws -> Response {
         let page = BoardPage.safeReturn(returnTo, session: try session.requireID())
         return try await Refusal.redirecting(req, success: page, refused: page, work)
     }
 
     /// A dossier of the session's call and scope; a refusal otherwise.
-    private func dossierInSession(_ req: Request, _ session: CommitteeSessionModel, _ raw: String) async throws -> DossierModel {
+    private func dossierInSession(
+        _ req: Request, _ session: CommitteeSessionModel, _ raw: String
+    ) async throws -> DossierModel {
         let missing = DomainError.invalidForm(errors: ["dossier": "Ce dossier n'est pas examiné par cette séance."])
         guard let id = UUID(uuidString: raw), let dossier = try await DossierModel.find(id, on: req.db),
-              dossier.$call.id == session.$call.id, let scope = try? StaffScope(stored: session.scope),
-              let domain = try? dossier.domain(), scope.covers(domain.scope) else { throw missing }
+            dossier.$call.id == session.$call.id, let scope = try? StaffScope(stored: session.scope),
+            let domain = try? dossier.domain(), scope.covers(domain.scope)
+        else { throw missing }
         return dossier
     }
 
@@ -187,7 +203,8 @@ struct SessionInput {
     }
 
     var parsed: CommitteeService.NewSession {
-        CommitteeService.NewSession(title: title, heldOn: ParisTime.day(heldOn), waveNumber: Int(wave), scope: scope, quorum: Int(quorum),
-                                    chairID: UUID(uuidString: chair), memberIDs: members.compactMap(UUID.init(uuidString:)))
+        CommitteeService.NewSession(
+            title: title, heldOn: ParisTime.day(heldOn), waveNumber: Int(wave), scope: scope, quorum: Int(quorum),
+            chairID: UUID(uuidString: chair), memberIDs: members.compactMap(UUID.init(uuidString:)))
     }
 }

@@ -24,8 +24,11 @@ struct CommitteeDocumentsController: RouteCollection {
         let names = try await StaffDirectory.names(Set(session.members.map { $0.$user.id }), on: req.db)
         let staged = try await StagedDecisionModel.query(on: req.db).filter(\.$session.$id == session.requireID())
             .with(\.$dossier) { $0.with(\.$organisation) }.all()
-        let decisions = try staged.map { ($0.dossier, try $0.domainOutcome()) }.sorted { ($0.0.number ?? "") < ($1.0.number ?? "") }
-        return try await req.view.render("committee/minutes", MinutesPage(req, board: board, names: names, decisions: decisions))
+        let decisions = try staged.map { ($0.dossier, try $0.domainOutcome()) }.sorted {
+            ($0.0.number ?? "") < ($1.0.number ?? "")
+        }
+        return try await req.view.render(
+            "committee/minutes", MinutesPage(req, board: board, names: names, decisions: decisions))
     }
 
     /// The letter of a dossier decided (or to be decided) in the session.
@@ -34,16 +37,23 @@ struct CommitteeDocumentsController: RouteCollection {
         let (_, session) = try await loadSession(req)
         let notFound = AppError.notFound("letter_not_found", "Aucune décision de cette séance pour ce dossier.")
         guard let dossierID = req.parameters.get("dossier").flatMap(UUID.init(uuidString:)),
-              let staged = try await StagedDecisionModel.query(on: req.db).filter(\.$session.$id == session.requireID())
+            let staged = try await StagedDecisionModel.query(on: req.db).filter(\.$session.$id == session.requireID())
                 .filter(\.$dossier.$id == dossierID).first(),
-              let dossier = try await DossierModel.find(dossierID, on: req.db) else { throw notFound }
+            let dossier = try await DossierModel.find(dossierID, on: req.db)
+        else { throw notFound }
         let call = try await CallRepository(database: req.db).load(session.$call.get(on: req.db))
-        let names = try await StaffDirectory.names(Set(session.members.filter(\.isChair).map { $0.$user.id }), on: req.db)
+        let names = try await StaffDirectory.names(
+            Set(session.members.filter(\.isChair).map { $0.$user.id }), on: req.db)
         let wave = call.waves.first { $0.id == session.$wave.id }?.label ?? ""
-        return try await req.view.render("committee/letter", LetterPage(
-            req, call: call, dossier: dossier, organisation: try await dossier.$organisation.get(on: req.db), outcome: try staged.domainOutcome(),
-            wave: wave, decidedAt: session.appliedAt ?? session.heldOn, signedBy: names.values.first ?? "La présidence du comité",
-            simulated: dossier.simulated, draft: session.isOpen, backURL: SiteURL.committeeSession(try session.requireID()).path))
+        return try await req.view.render(
+            "committee/letter",
+            LetterPage(
+                req, call: call, dossier: dossier, organisation: try await dossier.$organisation.get(on: req.db),
+                outcome: try staged.domainOutcome(),
+                wave: wave, decidedAt: session.appliedAt ?? session.heldOn,
+                signedBy: names.values.first ?? "La présidence du comité",
+                simulated: dossier.simulated, draft: session.isOpen,
+                backURL: SiteURL.committeeSession(try session.requireID()).path))
     }
 
     /// The applicant's letter: the latest decision on their dossier.
@@ -52,15 +62,21 @@ struct CommitteeDocumentsController: RouteCollection {
         let user = try req.auth.require(UserModel.self)
         guard let id = req.parameters.get("dossier").flatMap(UUID.init(uuidString:)) else { throw AppError.notFound() }
         let dossier = try await Membership(database: req.db).requireDossier(id, for: user.requireID())
-        guard let decision = try await DecisionModel.query(on: req.db).filter(\.$dossier.$id == id).with(\.$wave)
-            .sort(\.$decidedAt, .descending).first() else {
+        guard
+            let decision = try await DecisionModel.query(on: req.db).filter(\.$dossier.$id == id).with(\.$wave)
+                .sort(\.$decidedAt, .descending).first()
+        else {
             throw AppError.notFound("decision_not_found", "Le comité ne s'est pas encore prononcé sur ce dossier.")
         }
         let call = try await CallRepository(database: req.db).load(dossier.$call.get(on: req.db))
-        return try await req.view.render("committee/letter", LetterPage(
-            req, call: call, dossier: dossier, organisation: try await dossier.$organisation.get(on: req.db),
-            outcome: try decision.domain(waveNumber: decision.wave.number).outcome, wave: decision.wave.label, decidedAt: decision.decidedAt,
-            signedBy: decision.decidedBy, simulated: decision.simulated, draft: false, backURL: SiteURL.dossier(id).path))
+        return try await req.view.render(
+            "committee/letter",
+            LetterPage(
+                req, call: call, dossier: dossier, organisation: try await dossier.$organisation.get(on: req.db),
+                outcome: try decision.domain(waveNumber: decision.wave.number).outcome, wave: decision.wave.label,
+                decidedAt: decision.decidedAt,
+                signedBy: decision.decidedBy, simulated: decision.simulated, draft: false,
+                backURL: SiteURL.dossier(id).path))
     }
 
     @Sendable
@@ -68,8 +84,11 @@ struct CommitteeDocumentsController: RouteCollection {
         let user = try req.auth.require(UserModel.self)
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
         let statement = try await ResultsService(database: req.db).statement(call, publishedOnly: false)
-        return try await req.view.render("committee/envelopes", EnvelopesPage(req, call: call, statement: statement,
-                                                                              canRevise: user.role == Role.administrator.rawValue))
+        return try await req.view.render(
+            "committee/envelopes",
+            EnvelopesPage(
+                req, call: call, statement: statement,
+                canRevise: user.role == Role.administrator.rawValue))
     }
 
     @Sendable
@@ -87,8 +106,9 @@ struct CommitteeDocumentsController: RouteCollection {
                 throw DomainError.invalidForm(errors: ["effective_on": "Indiquez la date d'effet (jour existant)."])
             }
             let amount = try Money.parse(field("amount"))
-            try await EnvelopeService(database: req.db, now: Date()).revise(call, envelopeID: envelopeID, amount: amount,
-                                                                         effectiveOn: effectiveOn, reason: field("reason"), by: user)
+            try await EnvelopeService(database: req.db, now: Date()).revise(
+                call, envelopeID: envelopeID, amount: amount,
+                effectiveOn: effectiveOn, reason: field("reason"), by: user)
             return "Enveloppe révisée à \(amount.formatted())."
         }
     }
@@ -103,8 +123,10 @@ struct CommitteeDocumentsController: RouteCollection {
         let field = { (name: String) in (posted.fields[name]?.first ?? "").trimmingCharacters(in: .whitespaces) }
         let page = SiteURL.envelopes(call.model.reference).path
         return try await Refusal.redirecting(req, success: page, refused: page) {
-            let number = try await CommitteeService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
-                .openNextWave(call, label: field("label"), announcedOn: ParisTime.day(field("announced_on")), by: user)
+            let number = try await CommitteeService(
+                database: req.db, configuration: req.application.guichetConfiguration, now: Date()
+            )
+            .openNextWave(call, label: field("label"), announcedOn: ParisTime.day(field("announced_on")), by: user)
             return "Vague \(number) ouverte."
         }
     }
@@ -114,7 +136,12 @@ struct CommitteeDocumentsController: RouteCollection {
         guard let id = req.parameters.get("session").flatMap(UUID.init(uuidString:)) else {
             throw AppError.notFound("session_not_found", "Séance introuvable.")
         }
-        return (user, try await CommitteeService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
-            .session(id, for: user))
+        return (
+            user,
+            try await CommitteeService(
+                database: req.db, configuration: req.application.guichetConfiguration, now: Date()
+            )
+            .session(id, for: user)
+        )
     }
 }

@@ -8,7 +8,8 @@ import Vapor
 /// the organisation's dossiers.
 struct ConflictOfInterestController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let anyStaff = routes.grouped(LoginRequired(), StaffRequired(roles: Set(Role.allCases).subtracting([.applicant, .system])))
+        let anyStaff = routes.grouped(
+            LoginRequired(), StaffRequired(roles: Set(Role.allCases).subtracting([.applicant, .system])))
         anyStaff.get("liens-d-interet", use: links)
         anyStaff.post("liens-d-interet", use: declareLink)
     }
@@ -29,8 +30,9 @@ struct ConflictOfInterestController: RouteCollection {
         let user = try req.auth.require(UserModel.self)
         let input = try req.content.decode(LinkInput.self)
         do {
-            try await StaffDirectory(database: req.db).declareLink(user, siret: input.siret ?? "", rna: input.rna ?? "",
-                                                                   description: input.description ?? "")
+            try await StaffDirectory(database: req.db).declareLink(
+                user, siret: input.siret ?? "", rna: input.rna ?? "",
+                description: input.description ?? "")
         } catch DomainError.invalidForm(let errors) {
             return try await linksPage(req, input: input, errors: errors, status: .unprocessableEntity)
         }
@@ -38,20 +40,38 @@ struct ConflictOfInterestController: RouteCollection {
         return req.redirect(to: SiteURL.staffLinks.path)
     }
 
-    private func linksPage(_ req: Request, input: LinkInput, errors: [String: String], status: HTTPStatus) async throws -> Response {
+    private func linksPage(
+        _ req: Request, input: LinkInput, errors: [String: String], status: HTTPStatus
+    ) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let declared = try await StaffLinkModel.query(on: req.db).filter(\.$user.$id == user.requireID()).sort(\.$createdAt).all()
-        let intro = declared.isEmpty ? "Aucun lien déclaré." : "Liens déclarés : " + declared.map { link in
-            "\(link.description) (\([link.siret.map { "SIRET \($0)" }, link.rna.map { "RNA \($0)" }].compactMap { $0 }.joined(separator: ", ")))"
-        }.joined(separator: " ; ") + "."
+        let declared = try await StaffLinkModel.query(on: req.db).filter(\.$user.$id == user.requireID()).sort(
+            \.$createdAt
+        ).all()
+        let intro =
+            declared.isEmpty
+            ? "Aucun lien déclaré."
+            : "Liens déclarés : "
+                + declared.map { link in
+                    "\(link.description) (\([link.siret.map { "SIRET \($0)" }, link.rna.map { "RNA \($0)" }].compactMap { $0 }.joined(separator: ", ")))"
+                }.joined(separator: " ; ") + "."
         let fields = [
-            FieldView(name: "siret", label: "SIRET de l'organisation", value: input.siret ?? "", error: errors["siret"], required: false),
-            FieldView(name: "rna", label: "Numéro RNA de l'organisation", value: input.rna ?? "", error: errors["rna"], required: false),
-            FieldView(name: "description", label: "Nature du lien", value: input.description ?? "", error: errors["description"],
-                      help: "Par exemple : membre du conseil d'administration, salarié, bénévole, parent d'un dirigeant."),
+            FieldView(
+                name: "siret", label: "SIRET de l'organisation", value: input.siret ?? "", error: errors["siret"],
+                required: false),
+            FieldView(
+                name: "rna", label: "Numéro RNA de l'organisation", value: input.rna ?? "", error: errors["rna"],
+                required: false),
+            FieldView(
+                name: "description", label: "Nature du lien", value: input.description ?? "",
+                error: errors["description"],
+                help: "Par exemple : membre du conseil d'administration, salarié, bénévole, parent d'un dirigeant."),
         ]
-        return try await req.view.render("form", FormPage(req, title: "Mes liens d'intérêt", intro: intro, action: SiteURL.staffLinks.path,
-                                                          submitLabel: "Déclarer ce lien", fields: fields))
-            .encodeResponse(status: status, for: req)
+        return try await req.view.render(
+            "form",
+            FormPage(
+                req, title: "Mes liens d'intérêt", intro: intro, action: SiteURL.staffLinks.path,
+                submitLabel: "Déclarer ce lien", fields: fields)
+        )
+        .encodeResponse(status: status, for: req)
     }
 }

@@ -9,12 +9,18 @@ struct CorrespondenceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let applicant = routes.grouped(LoginRequired())
         applicant.get("dossiers", ":dossier", "messages", use: applicantThread)
-        applicant.on(.POST, "dossiers", ":dossier", "messages", body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: applicantSend)
-            .takingFiles()
+        applicant.on(
+            .POST, "dossiers", ":dossier", "messages", body: .collect(maxSize: RequestLimits.uploadRouteCeiling),
+            use: applicantSend
+        )
+        .takingFiles()
         applicant.get("dossiers", ":dossier", "messages", "pieces", ":attachment", use: applicantDownload)
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
-        staff.on(.POST, "instruction", "dossiers", ":dossier", "messages", body: .collect(maxSize: RequestLimits.uploadRouteCeiling),
-                 use: staffSend).takingFiles()
+        staff.on(
+            .POST, "instruction", "dossiers", ":dossier", "messages",
+            body: .collect(maxSize: RequestLimits.uploadRouteCeiling),
+            use: staffSend
+        ).takingFiles()
         staff.get("instruction", "dossiers", ":dossier", "messages", "pieces", ":attachment", use: staffDownload)
     }
 
@@ -32,10 +38,12 @@ struct CorrespondenceController: RouteCollection {
         let posted = try PostedForm.read(req)
         let body = posted.fields["body"]?.first ?? ""
         do {
-            try await service(req).send(on: dossier, side: .applicant, author: user, body: body, file: posted.files["file"])
+            try await service(req).send(
+                on: dossier, side: .applicant, author: user, body: body, file: posted.files["file"])
         } catch let error as DomainError {
             let page = try await threadPage(req, dossier, body: body, error: Refusal.notice(error))
-            let response = try await req.view.render("dossiers/messages", page).encodeResponse(status: error.httpStatus, for: req)
+            let response = try await req.view.render("dossiers/messages", page).encodeResponse(
+                status: error.httpStatus, for: req)
             response.headers.replaceOrAdd(name: "X-Guichet-Error", value: error.code)
             return response
         }
@@ -58,8 +66,9 @@ struct CorrespondenceController: RouteCollection {
         let posted = try PostedForm.read(req)
         let page = SiteURL.staffDossier(try dossier.requireID()).path + "#messages"
         return try await Refusal.redirecting(req, success: page, refused: page) {
-            try await service(req).send(on: dossier, side: .instruction, author: user, body: posted.fields["body"]?.first ?? "",
-                                        file: posted.files["file"])
+            try await service(req).send(
+                on: dossier, side: .instruction, author: user, body: posted.fields["body"]?.first ?? "",
+                file: posted.files["file"])
             return "Message envoyé au porteur ; il est prévenu par courriel."
         }
     }
@@ -76,13 +85,17 @@ struct CorrespondenceController: RouteCollection {
     /// A message's file, with the type detected at upload, never cached by shared caches.
     static func download(_ req: Request, _ dossier: DossierModel) async throws -> Response {
         guard let id = req.parameters.get("attachment").flatMap(UUID.init(uuidString:)),
-              let attachment = try await CorrespondenceService.attachment(id, of: dossier.requireID(), on: req.db) else {
+            let attachment = try await CorrespondenceService.attachment(id, of: dossier.requireID(), on: req.db)
+        else {
             throw AppError.notFound("attachment_not_found", "Pièce jointe introuvable.")
         }
-        let data = try AttachmentStore(root: req.application.guichetConfiguration.dataDirectory, scanner: nil).read(sha256: attachment.sha256)
+        let data = try AttachmentStore(root: req.application.guichetConfiguration.dataDirectory, scanner: nil).read(
+            sha256: attachment.sha256)
         let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: (FileKind(rawValue: attachment.kind) ?? .unknown).mimeType)
-        response.headers.replaceOrAdd(name: .contentDisposition, value: AttachmentPolicy.contentDisposition(fileName: attachment.fileName))
+        response.headers.replaceOrAdd(
+            name: .contentType, value: (FileKind(rawValue: attachment.kind) ?? .unknown).mimeType)
+        response.headers.replaceOrAdd(
+            name: .contentDisposition, value: AttachmentPolicy.contentDisposition(fileName: attachment.fileName))
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
     }
@@ -95,16 +108,19 @@ struct CorrespondenceController: RouteCollection {
         return (user, try await Membership(database: req.db).requireDossier(id, for: user.requireID()))
     }
 
-    private func threadPage(_ req: Request, _ dossier: DossierModel, body: String, error: String?) async throws -> MessagesPage {
+    private func threadPage(
+        _ req: Request, _ dossier: DossierModel, body: String, error: String?
+    ) async throws -> MessagesPage {
         let messages = try await CorrespondenceService.thread(dossier.requireID(), on: req.db)
         return try MessagesPage(req, dossier: dossier, messages: messages, body: body, error: error)
     }
 
     private func service(_ req: Request) -> CorrespondenceService {
         let config = req.application.guichetConfiguration
-        return CorrespondenceService(database: req.db, configuration: config,
-                                     store: AttachmentStore(root: config.dataDirectory, scanner: config.virusScanner),
-                                     policy: AttachmentPolicy(maxBytes: config.maxUploadBytes, allowed: AttachmentPolicy.defaultAllowed),
-                                     now: Date())
+        return CorrespondenceService(
+            database: req.db, configuration: config,
+            store: AttachmentStore(root: config.dataDirectory, scanner: config.virusScanner),
+            policy: AttachmentPolicy(maxBytes: config.maxUploadBytes, allowed: AttachmentPolicy.defaultAllowed),
+            now: Date())
     }
 }

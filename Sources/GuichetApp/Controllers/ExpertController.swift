@@ -24,12 +24,18 @@ struct ExpertController: RouteCollection {
             if case .service(let name, _) = scope { return name }
             return nil
         }
-        let requests = services.isEmpty ? [] : try await ExpertRequestModel.query(on: req.db).filter(\.$service ~~ services)
-            .with(\.$dossier).sort(\.$status, .descending).sort(\.$dueOn).all()
+        let requests =
+            services.isEmpty
+            ? []
+            : try await ExpertRequestModel.query(on: req.db).filter(\.$service ~~ services)
+                .with(\.$dossier).sort(\.$status, .descending).sort(\.$dueOn).all()
         let visible = requests.filter { request in
             scopes.contains { InstructionRules.expert($0, covers: request.service, theme: request.dossier.themeCode) }
         }
-        return try await req.view.render("expertise/list", ExpertRequestListPage(chrome: .make(req), requests: visible.map { ExpertRequestView($0, dossier: $0.dossier) }))
+        return try await req.view.render(
+            "expertise/list",
+            ExpertRequestListPage(
+                chrome: .make(req), requests: visible.map { ExpertRequestView($0, dossier: $0.dossier) }))
     }
 
     @Sendable
@@ -43,8 +49,10 @@ struct ExpertController: RouteCollection {
         let (request, _) = try await load(req, user)
         let kind = (try? req.content.get(String.self, at: "kind")).flatMap(OpinionKind.init(rawValue:))
         let text = (try? req.content.get(String.self, at: "answer_text")) ?? ""
-        return try await Refusal.redirecting(req, success: SiteURL.expertRequests.path,
-                                             refused: SiteURL.expertRequest(try request.requireID()).path) {
+        return try await Refusal.redirecting(
+            req, success: SiteURL.expertRequests.path,
+            refused: SiteURL.expertRequest(try request.requireID()).path
+        ) {
             guard let kind else { throw DomainError.invalidForm(errors: ["kind": "Choisissez un avis."]) }
             try await service(req).answer(request, kind: kind, text: text, by: user)
             return "Avis transmis à l'instruction."
@@ -69,8 +77,9 @@ struct ExpertController: RouteCollection {
         let user = try req.auth.require(UserModel.self)
         let dossier = try await InstructionController.loadDossier(req, user)
         guard let id = req.parameters.get("request").flatMap(UUID.init(uuidString:)),
-              let request = try await ExpertRequestModel.query(on: req.db).filter(\.$id == id)
-                .filter(\.$dossier.$id == dossier.requireID()).first() else {
+            let request = try await ExpertRequestModel.query(on: req.db).filter(\.$id == id)
+                .filter(\.$dossier.$id == dossier.requireID()).first()
+        else {
             throw AppError.notFound("expert_request_not_found", "Demande d'avis introuvable.")
         }
         return try await InstructionController.respond(req, dossier) {
@@ -92,15 +101,19 @@ struct ExpertController: RouteCollection {
         let call = try await CallRepository(database: req.db).load(dossier.$call.get(on: req.db))
         let form = try await CallRepository(database: req.db).form(call.id, version: dossier.formVersion ?? 1)
         let values = try ApplicationService.answers(dossier)
-        let answers = values.isEmpty
+        let answers =
+            values.isEmpty
             ? [DossierSummaryPage.Answer(label: "Résumé", value: dossier.summary, section: nil)]
             : form.fields.compactMap { field in
                 guard let value = values[field.key], !value.isEmpty, field.type.kind != "file" else { return nil }
-                return DossierSummaryPage.Answer(label: field.label, value: field.displayText(value), section: field.section)
+                return DossierSummaryPage.Answer(
+                    label: field.label, value: field.displayText(value), section: field.section)
             }
         let conflicted = try await StaffDirectory(database: req.db).isConflicted(user.requireID(), on: dossier)
-        return ExpertRequestPage(chrome: .make(req), request: ExpertRequestView(request, dossier: dossier), answers: answers,
-                          csrf: CSRFMiddleware.token(for: req), open: request.status == "pending" && !conflicted, conflicted: conflicted)
+        return ExpertRequestPage(
+            chrome: .make(req), request: ExpertRequestView(request, dossier: dossier), answers: answers,
+            csrf: CSRFMiddleware.token(for: req), open: request.status == "pending" && !conflicted,
+            conflicted: conflicted)
     }
 
     private func service(_ req: Request) -> ExpertService {

@@ -18,8 +18,9 @@ struct HealthController: RouteCollection {
             _ = try await CallModel.query(on: req.db).count()
         } catch {
             req.logger.error("health check: database unreachable: \(String(reflecting: error))")
-            throw AppError(status: .serviceUnavailable, code: "database_unavailable",
-                           message: "La base de données ne répond pas.")
+            throw AppError(
+                status: .serviceUnavailable, code: "database_unavailable",
+                message: "La base de données ne répond pas.")
         }
         return Health(status: "ok")
     }

@@ -12,7 +12,9 @@ struct ImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped(LoginRequired(), StaffRequired(roles: [.administrator]))
         admin.get("admin", "import", ":call", use: form)
-        admin.on(.POST, "admin", "import", ":call", body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: upload).takingFiles()
+        admin.on(
+            .POST, "admin", "import", ":call", body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: upload
+        ).takingFiles()
         admin.get("admin", "import", ":call", "suivi", ":job", use: job)
     }
 
@@ -22,8 +24,11 @@ struct ImportController: RouteCollection {
     @Sendable
     func form(req: Request) async throws -> View {
         let (_, call) = try await load(req)
-        return try await req.view.render("admin/import", ImportPage(req, call: call, outcome: nil,
-                                                                     acceptsDecisions: try await ImportService.acceptsDecisions(call, on: req.db)))
+        return try await req.view.render(
+            "admin/import",
+            ImportPage(
+                req, call: call, outcome: nil,
+                acceptsDecisions: try await ImportService.acceptsDecisions(call, on: req.db)))
     }
 
     @Sendable
@@ -37,8 +42,10 @@ struct ImportController: RouteCollection {
         if let file = posted.files["file"], !file.data.isEmpty {
             if let text = String(data: file.data, encoding: .utf8) {
                 if text.split(whereSeparator: \.isNewline).count - 1 > Self.backgroundRows {
-                    let job = try await ImportJobs.start(req.application, call: call, user: user, fileName: file.fileName, text: text, dryRun: dryRun)
-                    return req.redirect(to: SiteURL.importDossiers(call.model.reference).path + "/suivi/\(job.uuidString.lowercased())")
+                    let job = try await ImportJobs.start(
+                        req.application, call: call, user: user, fileName: file.fileName, text: text, dryRun: dryRun)
+                    return req.redirect(
+                        to: SiteURL.importDossiers(call.model.reference).path + "/suivi/\(job.uuidString.lowercased())")
                 }
                 do {
                     let summary = try await ImportService(database: req.db, now: Date())
@@ -49,15 +56,18 @@ struct ImportController: RouteCollection {
                     status = .unprocessableEntity
                 }
             } else {
-                outcome = .unreadable("Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 » depuis votre tableur.")
+                outcome = .unreadable(
+                    "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 » depuis votre tableur.")
                 status = .unprocessableEntity
             }
         } else {
             outcome = .unreadable("Choisissez le fichier CSV à importer.")
             status = .unprocessableEntity
         }
-        let response = try await req.view.render("admin/import", ImportPage(req, call: call, outcome: outcome, acceptsDecisions: acceptsDecisions))
-            .encodeResponse(status: status, for: req)
+        let response = try await req.view.render(
+            "admin/import", ImportPage(req, call: call, outcome: outcome, acceptsDecisions: acceptsDecisions)
+        )
+        .encodeResponse(status: status, for: req)
         if status != .ok { response.headers.replaceOrAdd(name: "X-Guichet-Error", value: "import_refused") }
         return response
     }
@@ -67,8 +77,9 @@ struct ImportController: RouteCollection {
     func job(req: Request) async throws -> Response {
         let (user, call) = try await load(req)
         guard let id = req.parameters.get("job").flatMap(UUID.init(uuidString:)),
-              let job = try await ImportJobModel.query(on: req.db).filter(\.$id == id).filter(\.$call.$id == call.id)
-                .filter(\.$user.$id == user.requireID()).first() else {
+            let job = try await ImportJobModel.query(on: req.db).filter(\.$id == id).filter(\.$call.$id == call.id)
+                .filter(\.$user.$id == user.requireID()).first()
+        else {
             throw AppError.notFound("import_not_found", "Cet import n'existe pas parmi les vôtres.")
         }
         let page = ImportJobPage(req, call: call, job: job)

@@ -49,8 +49,10 @@ struct InstructionController: RouteCollection {
         let (user, dossier) = try await load(req)
         let input = try req.content.decode(EligibilityInput.self)
         return try await act(req, dossier) {
-            try await service(req).decideEligibility(dossier, eligible: input.decision == "recevable", motive: input.motive ?? "", by: user)
-            return input.decision == "recevable" ? "Dossier déclaré recevable." : "Dossier déclaré irrecevable ; le porteur est prévenu."
+            try await service(req).decideEligibility(
+                dossier, eligible: input.decision == "recevable", motive: input.motive ?? "", by: user)
+            return input.decision == "recevable"
+                ? "Dossier déclaré recevable." : "Dossier déclaré irrecevable ; le porteur est prévenu."
         }
     }
 
@@ -84,8 +86,11 @@ struct InstructionController: RouteCollection {
             guard let kind = input.kind.flatMap(OpinionKind.init(rawValue:)) else {
                 throw DomainError.invalidForm(errors: ["kind": "Choisissez un avis."])
             }
-            let amount = (input.amount ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? Money.zero : try Money.parse(input.amount ?? "")
-            try await service(req).giveOpinion(dossier, kind: kind, proposed: amount, motive: input.motive ?? "", by: user)
+            let amount =
+                (input.amount ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+                ? Money.zero : try Money.parse(input.amount ?? "")
+            try await service(req).giveOpinion(
+                dossier, kind: kind, proposed: amount, motive: input.motive ?? "", by: user)
             return "Avis enregistré."
         }
     }
@@ -112,12 +117,16 @@ struct InstructionController: RouteCollection {
         }
     }
 
-    private func act(_ req: Request, _ dossier: DossierModel, _ work: () async throws -> String) async throws -> Response {
+    private func act(
+        _ req: Request, _ dossier: DossierModel, _ work: () async throws -> String
+    ) async throws -> Response {
         try await Self.respond(req, dossier, work)
     }
 
     /// Runs an action; a refusal comes back on the dossier's page as a notice, nothing stored.
-    static func respond(_ req: Request, _ dossier: DossierModel, _ work: () async throws -> String) async throws -> Response {
+    static func respond(
+        _ req: Request, _ dossier: DossierModel, _ work: () async throws -> String
+    ) async throws -> Response {
         let page = SiteURL.staffDossier(try dossier.requireID()).path
         return try await Refusal.redirecting(req, success: page, refused: page, work)
     }
@@ -136,29 +145,40 @@ struct InstructionController: RouteCollection {
         if let assigneeID = dossier.assigneeID { assignee = try await UserModel.find(assigneeID, on: req.db) }
         // A linked person sees neither the others' opinions, scores and notes, nor what the
         // history says of them (expert answers included).
-        let conflicted = try await StaffDirectory(database: req.db).isConflicted(req.auth.require(UserModel.self).requireID(), on: dossier)
+        let conflicted = try await StaffDirectory(database: req.db).isConflicted(
+            req.auth.require(UserModel.self).requireID(), on: dossier)
         let history = StaffDirectory.readableHistory(
-            try await AuditEntryModel.query(on: req.db).filter(\.$entityID == dossier.requireID()).sort(\.$at).all(), conflicted: conflicted)
-        let opinions = conflicted ? [] : try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
-            .with(\.$author).sort(\.$createdAt).all()
-        let reviews = conflicted ? [] : try await ReviewModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
-            .with(\.$reviewer).sort(\.$createdAt).all()
+            try await AuditEntryModel.query(on: req.db).filter(\.$entityID == dossier.requireID()).sort(\.$at).all(),
+            conflicted: conflicted)
+        let opinions =
+            conflicted
+            ? []
+            : try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
+                .with(\.$author).sort(\.$createdAt).all()
+        let reviews =
+            conflicted
+            ? []
+            : try await ReviewModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
+                .with(\.$reviewer).sort(\.$createdAt).all()
         let teamwork = Teamwork(database: req.db, now: Date())
         let dossierID = try dossier.requireID()
-        let section = TeamworkSection(dossierID: dossierID,
-                                      messages: try await CorrespondenceService.thread(dossierID, on: req.db),
-                                      labels: try await teamwork.labels(of: [dossierID])[dossierID] ?? [],
-                                      notes: conflicted ? [] : try await teamwork.annotations(of: dossierID), conflicted: conflicted)
-        var page = try await StaffDossierPage(req, dossier: dossier, call: call, form: form,
-                                                                                 organisation: organisation, history: history,
-                                                                                 assignee: assignee, opinions: opinions,
-                                                                                 conflicted: conflicted, reviews: reviews,
-                                                                                 colleagues: StaffDirectory(database: req.db).instructors(covering: dossier),
-                                                                                 expertRequests: ExpertRequestModel.query(on: req.db)
-                                                                                     .filter(\.$dossier.$id == dossier.requireID()).sort(\.$createdAt).all(),
-                                                                                 services: ExpertService(database: req.db, configuration: req.application.guichetConfiguration, now: Date()).services(),
-                                                                                 attachments: AttachmentModel.query(on: req.db)
-                                                                                     .filter(\.$dossier.$id == dossier.requireID()).all())
+        let section = TeamworkSection(
+            dossierID: dossierID,
+            messages: try await CorrespondenceService.thread(dossierID, on: req.db),
+            labels: try await teamwork.labels(of: [dossierID])[dossierID] ?? [],
+            notes: conflicted ? [] : try await teamwork.annotations(of: dossierID), conflicted: conflicted)
+        var page = try await StaffDossierPage(
+            req, dossier: dossier, call: call, form: form,
+            organisation: organisation, history: history,
+            assignee: assignee, opinions: opinions,
+            conflicted: conflicted, reviews: reviews,
+            colleagues: StaffDirectory(database: req.db).instructors(covering: dossier),
+            expertRequests: ExpertRequestModel.query(on: req.db)
+                .filter(\.$dossier.$id == dossier.requireID()).sort(\.$createdAt).all(),
+            services: ExpertService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
+                .services(),
+            attachments: AttachmentModel.query(on: req.db)
+                .filter(\.$dossier.$id == dossier.requireID()).all())
         page.teamwork = section
         return try await req.view.render("instruction/dossier", page)
     }
@@ -180,7 +200,9 @@ struct InstructionController: RouteCollection {
         let target = (try? req.content.get(String.self, at: "assignee")).flatMap(UUID.init(uuidString:))
         return try await act(req, dossier) {
             guard let target, let colleague = try await UserModel.find(target, on: req.db) else {
-                throw DomainError.invalidForm(errors: ["assignee": "Choisissez une personne qui instruit ce territoire."])
+                throw DomainError.invalidForm(errors: [
+                    "assignee": "Choisissez une personne qui instruit ce territoire."
+                ])
             }
             try await Teamwork(database: req.db, now: Date()).assign([dossier], to: colleague, by: user)
             return "Dossier attribué à \(colleague.displayName)."
@@ -197,9 +219,12 @@ struct InstructionController: RouteCollection {
     static func loadDossier(_ req: Request, _ user: UserModel) async throws -> DossierModel {
         let notFound = AppError.notFound("dossier_not_found", "Dossier introuvable.")
         guard let id = req.parameters.get("dossier").flatMap(UUID.init(uuidString:)),
-              let dossier = try await DossierModel.find(id, on: req.db), dossier.filedAt != nil else { throw notFound }
+            let dossier = try await DossierModel.find(id, on: req.db), dossier.filedAt != nil
+        else { throw notFound }
         let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
-        guard scopes.contains(where: { $0.covers((try? dossier.domain().scope) ?? .national(regions: [])) }) else { throw notFound }
+        guard scopes.contains(where: { $0.covers((try? dossier.domain().scope) ?? .national(regions: [])) }) else {
+            throw notFound
+        }
         return dossier
     }
 }

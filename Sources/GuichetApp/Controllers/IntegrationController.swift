@@ -33,7 +33,8 @@ struct IntegrationController: RouteCollection {
         let name = (posted.fields["name"]?.first ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let scopes = (posted.fields["scope"] ?? []).compactMap(APIScope.init(rawValue:))
         guard !name.isEmpty, name.count <= 100, !scopes.isEmpty else {
-            let page = try await tokenPage(req, created: nil, error: "Nommez le jeton (100 caractères au plus) et cochez au moins une portée.")
+            let page = try await tokenPage(
+                req, created: nil, error: "Nommez le jeton (100 caractères au plus) et cochez au moins une portée.")
             let response = try await page.encodeResponse(status: .unprocessableEntity, for: req)
             response.headers.replaceOrAdd(name: "X-Guichet-Error", value: "invalid_form")
             return response
@@ -56,7 +57,10 @@ struct IntegrationController: RouteCollection {
         let page = SiteURL.apiTokens.path
         return try await Refusal.redirecting(req, success: page, refused: page) {
             guard let id = req.parameters.get("token").flatMap(UUID.init(uuidString:)),
-                  let token = try await APITokenModel.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == user.requireID()).first() else {
+                let token = try await APITokenModel.query(on: req.db).filter(\.$id == id).filter(
+                    \.$user.$id == user.requireID()
+                ).first()
+            else {
                 throw DomainError.invalidForm(errors: ["token": "Ce jeton n'existe pas parmi les vôtres."])
             }
             if token.revokedAt == nil {
@@ -69,8 +73,11 @@ struct IntegrationController: RouteCollection {
 
     private func tokenPage(_ req: Request, created: String?, error: String?) async throws -> View {
         let user = try req.auth.require(UserModel.self)
-        let tokens = try await APITokenModel.query(on: req.db).filter(\.$user.$id == user.requireID()).sort(\.$createdAt, .descending).all()
-        return try await req.view.render("account/tokens", TokenPage(req, tokens: tokens, created: created, error: error))
+        let tokens = try await APITokenModel.query(on: req.db).filter(\.$user.$id == user.requireID()).sort(
+            \.$createdAt, .descending
+        ).all()
+        return try await req.view.render(
+            "account/tokens", TokenPage(req, tokens: tokens, created: created, error: error))
     }
 
     // MARK: - Webhooks
@@ -88,20 +95,29 @@ struct IntegrationController: RouteCollection {
         let chosen = posted.fields["event"] ?? []
         let known = Set(WebhookEvent.catalogue.map(\.type))
         var problem: String?
-        if let parsed = URL(string: url), ["https", "http"].contains(parsed.scheme ?? ""), parsed.host != nil, url.count <= 500 {
-            if chosen.isEmpty || !chosen.allSatisfy({ $0 == "*" || known.contains($0) }) { problem = "Cochez les événements à recevoir." }
-            let active = try await WebhookEndpointModel.query(on: req.db).filter(\.$owner.$id == user.requireID()).filter(\.$disabledAt == nil).count()
+        if let parsed = URL(string: url), ["https", "http"].contains(parsed.scheme ?? ""), parsed.host != nil,
+            url.count <= 500
+        {
+            if chosen.isEmpty || !chosen.allSatisfy({ $0 == "*" || known.contains($0) }) {
+                problem = "Cochez les événements à recevoir."
+            }
+            let active = try await WebhookEndpointModel.query(on: req.db).filter(\.$owner.$id == user.requireID())
+                .filter(\.$disabledAt == nil).count()
             if active >= Self.maxEndpoints {
-                problem = "Vous avez déjà \(Self.maxEndpoints) points de réception actifs : désactivez-en un avant d'en ajouter."
+                problem =
+                    "Vous avez déjà \(Self.maxEndpoints) points de réception actifs : désactivez-en un avant d'en ajouter."
             }
             if problem == nil {
-                do { try await req.application.webhookAddresses.check(url) } catch let error as DomainError { problem = error.formErrors["url"] ?? error.message }
+                do { try await req.application.webhookAddresses.check(url) } catch let error as DomainError {
+                    problem = error.formErrors["url"] ?? error.message
+                }
             }
         } else {
             problem = "Indiquez l'adresse complète du point de réception (https://…)."
         }
         if let problem {
-            let response = try await webhookPage(req, created: nil, error: problem).encodeResponse(status: .unprocessableEntity, for: req)
+            let response = try await webhookPage(req, created: nil, error: problem).encodeResponse(
+                status: .unprocessableEntity, for: req)
             response.headers.replaceOrAdd(name: "X-Guichet-Error", value: "invalid_form")
             return response
         }
@@ -112,7 +128,8 @@ struct IntegrationController: RouteCollection {
         endpoint.events = chosen.contains("*") ? "*" : chosen.joined(separator: ",")
         endpoint.createdAt = Date()
         try await endpoint.create(on: req.db)
-        return try await webhookPage(req, created: endpoint.secret, error: nil).encodeResponse(status: .created, for: req)
+        return try await webhookPage(req, created: endpoint.secret, error: nil).encodeResponse(
+            status: .created, for: req)
     }
 
     @Sendable
@@ -121,8 +138,13 @@ struct IntegrationController: RouteCollection {
         let page = SiteURL.webhooks.path
         return try await Refusal.redirecting(req, success: page, refused: page) {
             guard let id = req.parameters.get("endpoint").flatMap(UUID.init(uuidString:)),
-                  let endpoint = try await WebhookEndpointModel.query(on: req.db).filter(\.$id == id).filter(\.$owner.$id == user.requireID()).first() else {
-                throw DomainError.invalidForm(errors: ["endpoint": "Ce point de réception n'existe pas parmi les vôtres."])
+                let endpoint = try await WebhookEndpointModel.query(on: req.db).filter(\.$id == id).filter(
+                    \.$owner.$id == user.requireID()
+                ).first()
+            else {
+                throw DomainError.invalidForm(errors: [
+                    "endpoint": "Ce point de réception n'existe pas parmi les vôtres."
+                ])
             }
             endpoint.disabledAt = endpoint.disabledAt ?? Date()
             try await endpoint.save(on: req.db)
@@ -132,11 +154,18 @@ struct IntegrationController: RouteCollection {
 
     private func webhookPage(_ req: Request, created: String?, error: String?) async throws -> View {
         let user = try req.auth.require(UserModel.self)
-        let endpoints = try await WebhookEndpointModel.query(on: req.db).filter(\.$owner.$id == user.requireID()).sort(\.$createdAt, .descending).all()
+        let endpoints = try await WebhookEndpointModel.query(on: req.db).filter(\.$owner.$id == user.requireID()).sort(
+            \.$createdAt, .descending
+        ).all()
         let ids = endpoints.compactMap(\.id)
-        let deliveries = ids.isEmpty ? [] : try await WebhookDeliveryModel.query(on: req.db).filter(\.$endpoint.$id ~~ ids)
-            .sort(\.$createdAt, .descending).limit(20).all()
-        return try await req.view.render("admin/webhooks", WebhookPage(req, endpoints: endpoints, deliveries: deliveries, created: created, error: error))
+        let deliveries =
+            ids.isEmpty
+            ? []
+            : try await WebhookDeliveryModel.query(on: req.db).filter(\.$endpoint.$id ~~ ids)
+                .sort(\.$createdAt, .descending).limit(20).all()
+        return try await req.view.render(
+            "admin/webhooks",
+            WebhookPage(req, endpoints: endpoints, deliveries: deliveries, created: created, error: error))
     }
 
     /// Active endpoints per administrator: enough for a few systems, not a way to fan out load.

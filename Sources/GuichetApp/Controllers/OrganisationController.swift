@@ -20,7 +20,8 @@ struct OrganisationController: RouteCollection {
     /// so that routes and links cannot drift apart.
     private static func pattern(_ url: (UUID) -> SiteURL) -> [PathComponent] {
         let placeholder = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-        return url(placeholder).path.replacingOccurrences(of: placeholder.uuidString.lowercased(), with: ":id").pathComponents
+        return url(placeholder).path.replacingOccurrences(of: placeholder.uuidString.lowercased(), with: ":id")
+            .pathComponents
     }
 
     struct RegistrationInput: Content {
@@ -34,8 +35,10 @@ struct OrganisationController: RouteCollection {
         var departement: String?
 
         var registration: OrganisationService.Registration {
-            .init(name: name ?? "", legalForm: legal_form ?? "", siret: siret ?? "", rna: rna ?? "", address: address ?? "",
-                  postcode: postcode ?? "", city: city ?? "", departement: departement ?? "")
+            .init(
+                name: name ?? "", legalForm: legal_form ?? "", siret: siret ?? "", rna: rna ?? "",
+                address: address ?? "",
+                postcode: postcode ?? "", city: city ?? "", departement: departement ?? "")
         }
     }
 
@@ -63,12 +66,16 @@ struct OrganisationController: RouteCollection {
         } catch DomainError.invalidForm(let errors) {
             return try await newPage(req, input: input, errors: errors, status: .unprocessableEntity)
         }
-        Flash.set("L'organisation « \(organisation.name) » est inscrite : vous la représentez. Invitez d'autres personnes ci-dessous si besoin.", on: req)
+        Flash.set(
+            "L'organisation « \(organisation.name) » est inscrite : vous la représentez. Invitez d'autres personnes ci-dessous si besoin.",
+            on: req)
         return req.redirect(to: SiteURL.organisation(try organisation.requireID()).path)
     }
 
-    private func newPage(_ req: Request, input: OrganisationService.Registration, errors: [String: String],
-                         status: HTTPStatus) async throws -> Response {
+    private func newPage(
+        _ req: Request, input: OrganisationService.Registration, errors: [String: String],
+        status: HTTPStatus
+    ) async throws -> Response {
         try await req.view.render("organisations/new", NewOrganisationPage(req, input: input, errors: errors))
             .encodeResponse(status: status, for: req)
     }
@@ -89,19 +96,24 @@ struct OrganisationController: RouteCollection {
         do {
             invited = try await service(req).invite(email: email, to: id, by: user)
         } catch DomainError.invalidForm(let errors) {
-            return try await showPage(req, organisationID: id, email: email, error: errors["email"], status: .unprocessableEntity)
+            return try await showPage(
+                req, organisationID: id, email: email, error: errors["email"], status: .unprocessableEntity)
         }
         Flash.set("Invitation envoyée à \(invited.value) : le lien qu'elle contient est valable 7 jours.", on: req)
         return req.redirect(to: SiteURL.organisation(id).path)
     }
 
-    private func showPage(_ req: Request, organisationID: UUID, email: String, error: String?, status: HTTPStatus) async throws -> Response {
+    private func showPage(
+        _ req: Request, organisationID: UUID, email: String, error: String?, status: HTTPStatus
+    ) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let organisation = try await Membership(database: req.db).requireOrganisation(organisationID, for: user.requireID())
+        let organisation = try await Membership(database: req.db).requireOrganisation(
+            organisationID, for: user.requireID())
         let service = service(req)
-        let page = try OrganisationPage(req, organisation: organisation, members: await service.members(of: organisationID),
-                                        invitations: await service.pendingInvitations(of: organisationID),
-                                        email: email, emailError: error)
+        let page = try OrganisationPage(
+            req, organisation: organisation, members: await service.members(of: organisationID),
+            invitations: await service.pendingInvitations(of: organisationID),
+            email: email, emailError: error)
         return try await req.view.render("organisations/show", page).encodeResponse(status: status, for: req)
     }
 
@@ -113,9 +125,11 @@ struct OrganisationController: RouteCollection {
     func confirmInvitation(req: Request) async throws -> View {
         let token = (try? req.query.get(String.self, at: "jeton")) ?? ""
         let organisation = try await service(req).invitation(token: token)
-        return try await req.view.render("organisations/accept", InvitationPage(
-            chrome: .make(req), csrf: CSRFMiddleware.token(for: req), action: SiteURL.acceptInvitation.path,
-            token: token, organisation: organisation.name))
+        return try await req.view.render(
+            "organisations/accept",
+            InvitationPage(
+                chrome: .make(req), csrf: CSRFMiddleware.token(for: req), action: SiteURL.acceptInvitation.path,
+                token: token, organisation: organisation.name))
     }
 
     @Sendable

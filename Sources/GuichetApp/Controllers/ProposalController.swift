@@ -18,17 +18,26 @@ struct ProposalController: RouteCollection {
         let input = ProposalInput(query: req.url.query ?? "")
         let board = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: req.db)
         guard input.compute else {
-            return try await render(req, ProposalPage(req, board: board, user: user, input: input, proposal: nil, errors: [:]), .ok)
+            return try await render(
+                req, ProposalPage(req, board: board, user: user, input: input, proposal: nil, errors: [:]), .ok)
         }
         do {
-            let proposal = try await PortfolioService(database: req.db).propose(board, settings: try input.settings(), milp: cbcMILPRunner(req.application.guichetConfiguration.cbcPath))
-            return try await render(req, ProposalPage(req, board: board, user: user, input: input, proposal: proposal, errors: [:]), .ok)
+            let proposal = try await PortfolioService(database: req.db).propose(
+                board, settings: try input.settings(), milp: cbcMILPRunner(req.application.guichetConfiguration.cbcPath)
+            )
+            return try await render(
+                req, ProposalPage(req, board: board, user: user, input: input, proposal: proposal, errors: [:]), .ok)
         } catch DomainError.invalidForm(let errors) {
-            return try await render(req, ProposalPage(req, board: board, user: user, input: input, proposal: nil, errors: errors), .unprocessableEntity)
+            return try await render(
+                req, ProposalPage(req, board: board, user: user, input: input, proposal: nil, errors: errors),
+                .unprocessableEntity)
         } catch let error as PortfolioError {
             let status: HTTPStatus = error.code == "solver_missing" ? .serviceUnavailable : .unprocessableEntity
-            return try await render(req, ProposalPage(req, board: board, user: user, input: input, proposal: nil,
-                                                      errors: ["solver": error.message]), status, code: error.code)
+            return try await render(
+                req,
+                ProposalPage(
+                    req, board: board, user: user, input: input, proposal: nil,
+                    errors: ["solver": error.message]), status, code: error.code)
         }
     }
 
@@ -42,24 +51,33 @@ struct ProposalController: RouteCollection {
             let board = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: req.db)
             let proposal: PortfolioService.Proposal
             do {
-                proposal = try await PortfolioService(database: req.db).propose(board, settings: try input.settings(), milp: cbcMILPRunner(req.application.guichetConfiguration.cbcPath))
+                proposal = try await PortfolioService(database: req.db).propose(
+                    board, settings: try input.settings(),
+                    milp: cbcMILPRunner(req.application.guichetConfiguration.cbcPath))
             } catch let error as PortfolioError {
                 throw DomainError.invalidForm(errors: ["solver": error.message])
             }
             guard proposal.result.status != .infeasible else {
-                throw DomainError.invalidForm(errors: ["solver": "Les règles fixées ne laissent aucune sélection possible : rien n'est préparé."])
+                throw DomainError.invalidForm(errors: [
+                    "solver": "Les règles fixées ne laissent aucune sélection possible : rien n'est préparé."
+                ])
             }
             let decisions = try proposal.result.selected.compactMap { grant -> (DossierModel, DecisionOutcome)? in
                 guard let dossier = proposal.dossiers[grant.id] else { return nil }
                 return (dossier, .retained(amount: try Money(cents: grant.grantedCents)))
             }
-            try await CommitteeService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
-                .stageAll(session, decisions: decisions, by: user)
-            return "\(decisions.count) décision(s) préparée(s) d'après la proposition ; vérifiez-les avant d'appliquer la vague."
+            try await CommitteeService(
+                database: req.db, configuration: req.application.guichetConfiguration, now: Date()
+            )
+            .stageAll(session, decisions: decisions, by: user)
+            return
+                "\(decisions.count) décision(s) préparée(s) d'après la proposition ; vérifiez-les avant d'appliquer la vague."
         }
     }
 
-    private func render(_ req: Request, _ page: ProposalPage, _ status: HTTPStatus, code: String? = nil) async throws -> Response {
+    private func render(
+        _ req: Request, _ page: ProposalPage, _ status: HTTPStatus, code: String? = nil
+    ) async throws -> Response {
         let response = try await req.view.render("committee/proposal", page).encodeResponse(status: status, for: req)
         if let code { response.headers.replaceOrAdd(name: "X-Guichet-Error", value: code) }
         return response
@@ -70,8 +88,13 @@ struct ProposalController: RouteCollection {
         guard let id = req.parameters.get("session").flatMap(UUID.init(uuidString:)) else {
             throw AppError.notFound("session_not_found", "Séance introuvable.")
         }
-        return (user, try await CommitteeService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
-            .session(id, for: user))
+        return (
+            user,
+            try await CommitteeService(
+                database: req.db, configuration: req.application.guichetConfiguration, now: Date()
+            )
+            .session(id, for: user)
+        )
     }
 }
 
@@ -80,7 +103,9 @@ struct ProposalInput {
     var fields: [String: String] = [:]
 
     init(query: String) {
-        for (key, values) in PostedForm.urlEncoded(query).fields { fields[key] = values.first?.trimmingCharacters(in: .whitespaces) }
+        for (key, values) in PostedForm.urlEncoded(query).fields {
+            fields[key] = values.first?.trimmingCharacters(in: .whitespaces)
+        }
     }
 
     /// Whether the chair asked for the computation (the form's button), not just the page.
@@ -94,12 +119,18 @@ struct ProposalInput {
         var settings = PortfolioService.Settings()
         func amount(_ key: String) -> Int64? {
             guard !value(key).isEmpty else { return nil }
-            do { return try Money.parse(value(key)).cents } catch { errors[key] = error.message; return nil }
+            do { return try Money.parse(value(key)).cents } catch {
+                errors[key] = error.message
+                return nil
+            }
         }
         func percent(_ key: String) -> Percentage? {
             guard !value(key).isEmpty else { return nil }
-            guard let number = Double(value(key).replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "%", with: "")
-                .trimmingCharacters(in: .whitespaces)), let share = try? Percentage(percent: number) else {
+            guard
+                let number = Double(
+                    value(key).replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "%", with: "")
+                        .trimmingCharacters(in: .whitespaces)), let share = try? Percentage(percent: number)
+            else {
                 errors[key] = "Un pourcentage entre 0 et 100 est attendu."
                 return nil
             }
@@ -108,7 +139,9 @@ struct ProposalInput {
         settings.budgetCents = amount("budget")
         settings.whatIfCents = amount("whatif")
         if !value("min_dept").isEmpty {
-            if let n = Int(value("min_dept")), (0...50).contains(n) { settings.rules.minPerDepartement = n } else {
+            if let n = Int(value("min_dept")), (0...50).contains(n) {
+                settings.rules.minPerDepartement = n
+            } else {
                 errors["min_dept"] = "Un nombre entier de projets (0 à 50) est attendu."
             }
         }
@@ -120,7 +153,9 @@ struct ProposalInput {
             if key.hasPrefix("min_") { current.minPercent = share } else { current.maxPercent = share }
             settings.rules.themeShares[theme] = current
         }
-        let list = { (key: String) in value(key).split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }).map(String.init) }
+        let list = { (key: String) in
+            value(key).split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }).map(String.init)
+        }
         settings.rules.forcedIn = list("inclure")
         settings.rules.forcedOut = list("exclure")
         guard errors.isEmpty else { throw DomainError.invalidForm(errors: errors) }

@@ -35,8 +35,11 @@ struct PublicationController: RouteCollection {
         let number = try Self.versionNumber(req)
         let publication = try await service(req).version(call.id, number)
         let latest = try await service(req).latest(call.id)
-        return try await req.view.render("results/version", try ResultsVersionPage(req, call: call, publication: publication,
-                                                                                    latestVersion: latest?.version ?? number))
+        return try await req.view.render(
+            "results/version",
+            try ResultsVersionPage(
+                req, call: call, publication: publication,
+                latestVersion: latest?.version ?? number))
     }
 
     @Sendable
@@ -67,8 +70,11 @@ struct PublicationController: RouteCollection {
             return Self.response(stored, download: true)
         }
         guard let printer = PressKitPDF.locate(configured: req.application.guichetConfiguration.chromiumPath) else {
-            throw AppError(status: .notFound, code: "pdf_unavailable",
-                           message: "Le PDF n'est pas disponible sur ce serveur (Chromium n'y est pas installé) : ouvrez le dossier de presse et imprimez-le depuis votre navigateur.")
+            throw AppError(
+                status: .notFound, code: "pdf_unavailable",
+                message:
+                    "Le PDF n'est pas disponible sur ce serveur (Chromium n'y est pas installé) : ouvrez le dossier de presse et imprimez-le depuis votre navigateur."
+            )
         }
         let html = try await service.file(publication, PublicationService.FileName.pressKit)
         let id = try publication.requireID()
@@ -76,20 +82,28 @@ struct PublicationController: RouteCollection {
         // One print at a time, none again soon after a failure; a reader who waited finds the
         // copy the one before printed.
         try await PrintQueue.shared.run(for: id) {
-            if (try? await PublicationService(database: db, now: Date()).file(publication, PublicationService.FileName.pressKitPDF)) != nil { return }
+            if (try? await PublicationService(database: db, now: Date()).file(
+                publication, PublicationService.FileName.pressKitPDF)) != nil
+            {
+                return
+            }
             let pdf = try await printer.render(html: String(decoding: html.content, as: UTF8.self))
-            let file = PublicationFileModel(publicationID: id, name: PublicationService.FileName.pressKitPDF, mediaType: "application/pdf", content: pdf)
+            let file = PublicationFileModel(
+                publicationID: id, name: PublicationService.FileName.pressKitPDF, mediaType: "application/pdf",
+                content: pdf)
             // Another instance may have printed meanwhile: the first stored copy wins.
             try? await file.create(on: db)
         }
-        return Self.response(try await service.file(publication, PublicationService.FileName.pressKitPDF), download: true)
+        return Self.response(
+            try await service.file(publication, PublicationService.FileName.pressKitPDF), download: true)
     }
 
     // MARK: - Administrators
 
     @Sendable
     func calls(req: Request) async throws -> View {
-        let calls = try await CallModel.query(on: req.db).filter(\.$status != CallStatus.draft.rawValue).with(\.$waves).sort(\.$opensAt, .descending).all()
+        let calls = try await CallModel.query(on: req.db).filter(\.$status != CallStatus.draft.rawValue).with(\.$waves)
+            .sort(\.$opensAt, .descending).all()
         return try await req.view.render("admin/publications", PublicationCallsPage(req, calls: calls))
     }
 
@@ -104,12 +118,17 @@ struct PublicationController: RouteCollection {
         if let next {
             let state = try await PublicationService.state(call, wave: next.number, on: req.db)
             var blocker: String?
-            do { try WavePublication.checkCanPublish(wave: next.number, of: call.call, state: state) } catch { blocker = error.message }
+            do { try WavePublication.checkCanPublish(wave: next.number, of: call.call, state: state) } catch {
+                blocker = error.message
+            }
             let draft = try await service.draft(call, wave: next.number, on: req.db)
             check = .init(wave: next, blocker: blocker, draft: draft)
         }
-        return try await req.view.render("admin/publication", PublicationAdminPage(req, call: call, check: check,
-                                                                                   versions: try await service.versions(call.id)))
+        return try await req.view.render(
+            "admin/publication",
+            PublicationAdminPage(
+                req, call: call, check: check,
+                versions: try await service.versions(call.id)))
     }
 
     @Sendable
@@ -124,10 +143,14 @@ struct PublicationController: RouteCollection {
                 throw DomainError.invalidForm(errors: ["wave": "Choisissez la vague à publier."])
             }
             guard posted.fields["confirm"]?.first == "oui" else {
-                throw DomainError.invalidForm(errors: ["confirm": "Cochez la case pour confirmer : une vague publiée est figée."])
+                throw DomainError.invalidForm(errors: [
+                    "confirm": "Cochez la case pour confirmer : une vague publiée est figée."
+                ])
             }
-            let publication = try await service(req).publish(call, wave: wave, by: user, pressKit: PressKitRenderer.renderer(req.application, call: call.model))
-            return "Vague \(wave) publiée : version \(publication.version) des résultats, dossier de presse et données ouvertes régénérés."
+            let publication = try await service(req).publish(
+                call, wave: wave, by: user, pressKit: PressKitRenderer.renderer(req.application, call: call.model))
+            return
+                "Vague \(wave) publiée : version \(publication.version) des résultats, dossier de presse et données ouvertes régénérés."
         }
     }
 
@@ -164,12 +187,17 @@ struct PublicationController: RouteCollection {
             // The press kit carries its styles inline (it is printed and stored standalone): allow
             // exactly that block by its digest, and still no script.
             let html = String(decoding: file.content, as: UTF8.self)
-            let styles = html.components(separatedBy: "<style>").dropFirst().compactMap { $0.components(separatedBy: "</style>").first }
+            let styles = html.components(separatedBy: "<style>").dropFirst().compactMap {
+                $0.components(separatedBy: "</style>").first
+            }
             let hashes = styles.map { "'sha256-\(Data(SHA256.hash(data: Data($0.utf8))).base64EncodedString())'" }
-            response.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                          value: SecurityHeadersMiddleware.policy(styleSources: (["'self'"] + hashes).joined(separator: " ")))
+            response.headers.replaceOrAdd(
+                name: "Content-Security-Policy",
+                value: SecurityHeadersMiddleware.policy(styleSources: (["'self'"] + hashes).joined(separator: " ")))
         }
-        if download { response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(file.name)\"") }
+        if download {
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(file.name)\"")
+        }
         // A version never changes: caches may keep it, and its digest is its identity.
         response.headers.replaceOrAdd(name: .eTag, value: "\"\(file.sha256)\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")

@@ -15,7 +15,9 @@ struct ResultsController: RouteCollection {
         let calls = try await CallRepository(database: req.db).all()
         let ids = calls.compactMap(\.id)
         // Each call's newest publication: one query, the highest version per call kept.
-        let publications = try await PublicationModel.query(on: req.db).filter(\.$call.$id ~~ ids).sort(\.$version, .descending).all()
+        let publications = try await PublicationModel.query(on: req.db).filter(\.$call.$id ~~ ids).sort(
+            \.$version, .descending
+        ).all()
         var published: [UUID: PublishedResults] = [:]
         for publication in publications where published[publication.$call.id] == nil {
             published[publication.$call.id] = try publication.results()
@@ -64,14 +66,21 @@ struct CallsAPIController: RouteCollection {
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
         let versions = try await PublicationService(database: req.db, now: Date()).versions(call.id)
         let reference = call.model.reference
-        return APIPublicationList(items: versions.map { publication in
-            let names = [PublicationService.FileName.subsidies, PublicationService.FileName.results, PublicationService.FileName.pressKit]
-            return APIPublication(version: publication.version, wave: publication.waveNumber, publishedAt: ISO.instant(publication.publishedAt),
-                                  changes: (try? publication.changeList().summary) ?? [],
-                                  files: Dictionary(uniqueKeysWithValues: names.map {
-                                      ($0, SiteURL.resultsVersionFile(reference, publication.version, $0).path)
-                                  }))
-        })
+        return APIPublicationList(
+            items: versions.map { publication in
+                let names = [
+                    PublicationService.FileName.subsidies, PublicationService.FileName.results,
+                    PublicationService.FileName.pressKit,
+                ]
+                return APIPublication(
+                    version: publication.version, wave: publication.waveNumber,
+                    publishedAt: ISO.instant(publication.publishedAt),
+                    changes: (try? publication.changeList().summary) ?? [],
+                    files: Dictionary(
+                        uniqueKeysWithValues: names.map {
+                            ($0, SiteURL.resultsVersionFile(reference, publication.version, $0).path)
+                        }))
+            })
     }
 
     /// The OpenAPI 3.1 description of this API.
@@ -86,7 +95,9 @@ struct CallsAPIController: RouteCollection {
     @Sendable
     func envelopes(req: Request) async throws -> EnvelopeStatementDTO {
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
-        return EnvelopeStatementDTO(reference: call.model.reference, try await ResultsService(database: req.db).statement(call, publishedOnly: true))
+        return EnvelopeStatementDTO(
+            reference: call.model.reference,
+            try await ResultsService(database: req.db).statement(call, publishedOnly: true))
     }
 
     @Sendable

@@ -8,7 +8,8 @@ import Vapor
 /// owner may read, and only within the token's scopes.
 struct StaffAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1").grouped(APITokenAuthenticator(), LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
+        let api = routes.grouped("api", "v1").grouped(
+            APITokenAuthenticator(), LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
         api.get("calls", ":call", "dossiers", use: dossiers)
         api.get("dossiers", ":dossier", use: dossier)
         api.get("dossiers", ":dossier", "reviews", use: reviews)
@@ -21,7 +22,8 @@ struct StaffAPIController: RouteCollection {
     @Sendable
     func definition(req: Request) async throws -> Response {
         let user = try APIAccess.require(.callsRead, req)
-        let definition = try await CallAuthoringService(database: req.db).readableDefinition(req.parameters.get("call") ?? "", by: user)
+        let definition = try await CallAuthoringService(database: req.db).readableDefinition(
+            req.parameters.get("call") ?? "", by: user)
         let response = Response(status: .ok, body: .init(data: try definition.json()))
         response.headers.contentType = .json
         return response
@@ -52,7 +54,9 @@ struct StaffAPIController: RouteCollection {
         if let territory = query.territory { builder.filter(\.$instructorGroup == territory) }
         let per = min(max(query.per ?? 100, 1), 500)
         let page = try await builder.sort(\.$number).paginate(PageRequest(page: max(query.page ?? 1, 1), per: per))
-        return APIDossierPage(items: page.items.map(APIDossier.init), page: page.metadata.page, per: page.metadata.per, total: page.metadata.total)
+        return APIDossierPage(
+            items: page.items.map(APIDossier.init), page: page.metadata.page, per: page.metadata.per,
+            total: page.metadata.total)
     }
 
     @Sendable
@@ -67,16 +71,26 @@ struct StaffAPIController: RouteCollection {
     func reviews(req: Request) async throws -> APIReviews {
         let user = try APIAccess.require(.reviewsRead, req)
         let dossier = try await InstructionController.loadDossier(req, user)
-        try await StaffDirectory(database: req.db).checkNotConflicted(user, on: dossier, action: "lire les notes et les avis de ce dossier", now: Date())
+        try await StaffDirectory(database: req.db).checkNotConflicted(
+            user, on: dossier, action: "lire les notes et les avis de ce dossier", now: Date())
         let id = try dossier.requireID()
         let scores = try await ReviewModel.query(on: req.db).filter(\.$dossier.$id == id).with(\.$reviewer).all()
-        let opinions = try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == id).with(\.$author).sort(\.$createdAt).all()
+        let opinions = try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == id).with(\.$author).sort(
+            \.$createdAt
+        ).all()
         let aggregate = try await InstructionService.aggregates([id], on: req.db)[id]
-        return APIReviews(dossier: id, aggregateScore: aggregate?.score, spread: aggregate?.spread,
-                          scores: scores.map { APIReviews.Score(reviewer: $0.reviewer.displayName, score: $0.score, marks: $0.marks,
-                                                                comments: $0.comments, createdAt: $0.createdAt.map(ISO.instant), simulated: $0.simulated) },
-                          opinions: opinions.map { APIReviews.Opinion(author: $0.author.displayName, kind: $0.kind, proposedCents: $0.proposedCents,
-                                                                      motive: $0.motive, createdAt: $0.createdAt.map(ISO.instant), simulated: $0.simulated) })
+        return APIReviews(
+            dossier: id, aggregateScore: aggregate?.score, spread: aggregate?.spread,
+            scores: scores.map {
+                APIReviews.Score(
+                    reviewer: $0.reviewer.displayName, score: $0.score, marks: $0.marks,
+                    comments: $0.comments, createdAt: $0.createdAt.map(ISO.instant), simulated: $0.simulated)
+            },
+            opinions: opinions.map {
+                APIReviews.Opinion(
+                    author: $0.author.displayName, kind: $0.kind, proposedCents: $0.proposedCents,
+                    motive: $0.motive, createdAt: $0.createdAt.map(ISO.instant), simulated: $0.simulated)
+            })
     }
 
     @Sendable
@@ -84,18 +98,25 @@ struct StaffAPIController: RouteCollection {
         let user = try APIAccess.require(.decisionsRead, req)
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
         let dossiers = try await visible(req, user).filter(\.$call.$id == call.id).all()
-        let numbers = Dictionary(dossiers.compactMap { d in d.id.map { ($0, d.number) } }, uniquingKeysWith: { a, _ in a })
-        let rows = try await DecisionModel.query(on: req.db).filter(\.$dossier.$id ~~ Array(numbers.keys)).with(\.$wave).all()
-        return APIDecisionList(items: rows.map { d in
-            APIDecision(dossier: d.$dossier.id, number: numbers[d.$dossier.id] ?? nil, wave: d.wave.number, outcome: d.outcome,
-                        grantedCents: d.grantedCents, motive: d.motive, decidedAt: ISO.instant(d.decidedAt), published: d.wave.publishedAt != nil,
-                        simulated: d.simulated)
-        }.sorted { ($0.number ?? "", $0.wave) < ($1.number ?? "", $1.wave) })
+        let numbers = Dictionary(
+            dossiers.compactMap { d in d.id.map { ($0, d.number) } }, uniquingKeysWith: { a, _ in a })
+        let rows = try await DecisionModel.query(on: req.db).filter(\.$dossier.$id ~~ Array(numbers.keys)).with(\.$wave)
+            .all()
+        return APIDecisionList(
+            items: rows.map { d in
+                APIDecision(
+                    dossier: d.$dossier.id, number: numbers[d.$dossier.id] ?? nil, wave: d.wave.number,
+                    outcome: d.outcome,
+                    grantedCents: d.grantedCents, motive: d.motive, decidedAt: ISO.instant(d.decidedAt),
+                    published: d.wave.publishedAt != nil,
+                    simulated: d.simulated)
+            }.sorted { ($0.number ?? "", $0.wave) < ($1.number ?? "", $1.wave) })
     }
 
     /// Filed dossiers inside the person's scopes.
     private func visible(_ req: Request, _ user: UserModel) async throws -> QueryBuilder<DossierModel> {
-        let groups = StaffDirectory.visibleGroups(try await StaffDirectory(database: req.db).scopes(of: user.requireID()))
+        let groups = StaffDirectory.visibleGroups(
+            try await StaffDirectory(database: req.db).scopes(of: user.requireID()))
         let query = DossierModel.query(on: req.db).filter(\.$filedAt != nil)
         if let groups { query.filter(\.$instructorGroup ~~ Array(groups)) }
         return query
@@ -110,8 +131,12 @@ struct APITokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         guard bearer.token.hasPrefix(Self.prefix) else { return }
         let digest = AttachmentStore.sha256(Data(bearer.token.utf8))
-        guard let token = try await APITokenModel.query(on: request.db).filter(\.$tokenHash == digest).filter(\.$revokedAt == nil)
-            .with(\.$user).first(), token.user.disabledAt == nil else { return }
+        guard
+            let token = try await APITokenModel.query(on: request.db).filter(\.$tokenHash == digest).filter(
+                \.$revokedAt == nil
+            )
+            .with(\.$user).first(), token.user.disabledAt == nil
+        else { return }
         request.auth.login(token.user)
         request.storage[APIAccess.ScopesKey.self] = token.scopeSet
         // Last use to the minute is enough to spot idle tokens, and spares a write per request.
@@ -132,8 +157,9 @@ enum APIAccess {
     static func require(_ scope: APIScope, _ req: Request) throws -> UserModel {
         let user = try req.auth.require(UserModel.self)
         if let scopes = req.storage[ScopesKey.self], !scopes.contains(scope) {
-            throw AppError(status: .forbidden, code: "token_scope_missing",
-                           message: "Ce jeton ne permet pas de \(scope.label) (portée « \(scope.rawValue) » absente).")
+            throw AppError(
+                status: .forbidden, code: "token_scope_missing",
+                message: "Ce jeton ne permet pas de \(scope.label) (portée « \(scope.rawValue) » absente).")
         }
         return user
     }

@@ -62,8 +62,12 @@ struct TeamworkController: RouteCollection {
                 try await teamwork.assign(dossiers, to: user, by: user)
                 return "\(dossiers.count) dossier(s) pris en charge."
             case "attribuer":
-                guard let id = UUID(uuidString: field("assignee")), let colleague = try await UserModel.find(id, on: req.db) else {
-                    throw DomainError.invalidForm(errors: ["assignee": "Choisissez la personne à qui attribuer les dossiers."])
+                guard let id = UUID(uuidString: field("assignee")),
+                    let colleague = try await UserModel.find(id, on: req.db)
+                else {
+                    throw DomainError.invalidForm(errors: [
+                        "assignee": "Choisissez la personne à qui attribuer les dossiers."
+                    ])
                 }
                 try await teamwork.assign(dossiers, to: colleague, by: user)
                 return "\(dossiers.count) dossier(s) attribué(s) à \(colleague.displayName)."
@@ -95,7 +99,9 @@ struct TeamworkController: RouteCollection {
             return scopes.contains { $0.covers(scope) }
         }
         guard visible.count == ids.count else {
-            throw DomainError.invalidForm(errors: ["dossiers": "Un des dossiers cochés n'est pas dans votre périmètre : rien n'a été fait."])
+            throw DomainError.invalidForm(errors: [
+                "dossiers": "Un des dossiers cochés n'est pas dans votre périmètre : rien n'a été fait."
+            ])
         }
         return visible.sorted { ($0.number ?? "") < ($1.number ?? "") }
     }

@@ -28,8 +28,12 @@ enum CallEditorSection: String, CaseIterable, Sendable {
     /// The top-level keys of the definition the section edits, to place its errors.
     var roots: [String] {
         switch self {
-        case .general: ["format", "reference", "title", "programme", "context", "eligibility", "scope", "simulated", "receipt_prefix",
-                        "territory_order"]
+        case .general:
+            [
+                "format", "reference", "title", "programme", "context", "eligibility", "scope", "simulated",
+                "receipt_prefix",
+                "territory_order",
+            ]
         case .calendar: ["opens_on", "deadline", "waves"]
         case .themes: ["themes", "objectives"]
         case .envelopes: ["envelopes"]
@@ -73,7 +77,10 @@ struct CallEditorForm {
     }
 
     func text(_ name: String) -> String { (values[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-    func optional(_ name: String) -> String? { let value = text(name); return value.isEmpty ? nil : value }
+    func optional(_ name: String) -> String? {
+        let value = text(name)
+        return value.isEmpty ? nil : value
+    }
     func checked(_ name: String) -> Bool { values[name] != nil && values[name] != "" }
 
     /// The row indices posted under a list (`themes` → 0, 1, 2 from `themes.0.code`…), in order.
@@ -117,7 +124,11 @@ struct CallEditorForm {
             do {
                 definition = try CallDefinition.load(json: Data((values["definition"] ?? "").utf8))
             } catch {
-                if case .invalidCallDefinition(let found) = error { issues.issues = found } else { issues.append(CallDefinitionIssue("", error.message)) }
+                if case .invalidCallDefinition(let found) = error {
+                    issues.issues = found
+                } else {
+                    issues.append(CallDefinitionIssue("", error.message))
+                }
                 issues.typed["definition"] = values["definition"] ?? ""
             }
         }
@@ -147,7 +158,10 @@ struct CallEditorForm {
         d.deadline = text("deadline")
         var waves: [CallDefinition.WaveSpec] = []
         for index in indices("waves") where !skipped("waves.\(index)", fields: ["label", "announced_on"]) {
-            waves.append(.init(number: waves.count + 1, label: text("waves.\(index).label"), announcedOn: text("waves.\(index).announced_on")))
+            waves.append(
+                .init(
+                    number: waves.count + 1, label: text("waves.\(index).label"),
+                    announcedOn: text("waves.\(index).announced_on")))
         }
         d.waves = waves
     }
@@ -163,7 +177,8 @@ struct CallEditorForm {
         let codes = Set(d.themes.map(\.code))
         d.expertServices = d.expertServices.filter { codes.contains($0.key) }
         // The theme question offers the call's themes: keep it in step with them.
-        if let index = d.form.fields.firstIndex(where: { $0.role == .theme }), case .choice = d.form.fields[index].type {
+        if let index = d.form.fields.firstIndex(where: { $0.role == .theme }), case .choice = d.form.fields[index].type
+        {
             d.form.fields[index].type = .choice(options: d.themes.map { FormOption(value: $0.code, label: $0.label) })
         }
     }
@@ -179,11 +194,17 @@ struct CallEditorForm {
                 guard !skipped(revision, fields: ["amount_cents", "effective_on", "reason"]) else { continue }
                 let path = "envelopes[\(envelopes.count)].revisions[\(revisions.count)].amount_cents"
                 let cents = money(text("\(revision).amount_cents"), path: path, &issues)
-                revisions.append(.init(amountCents: cents, effectiveOn: text("\(revision).effective_on"), reason: text("\(revision).reason")))
+                revisions.append(
+                    .init(
+                        amountCents: cents, effectiveOn: text("\(revision).effective_on"),
+                        reason: text("\(revision).reason")))
             }
-            envelopes.append(.init(key: text("\(row).key"), parent: optional("\(row).parent"), label: text("\(row).label"),
-                                   draws: optional("\(row).draws"), owner: .init(name: text("\(row).owner.name"), siret: optional("\(row).owner.siret")),
-                                   revisions: revisions))
+            envelopes.append(
+                .init(
+                    key: text("\(row).key"), parent: optional("\(row).parent"), label: text("\(row).label"),
+                    draws: optional("\(row).draws"),
+                    owner: .init(name: text("\(row).owner.name"), siret: optional("\(row).owner.siret")),
+                    revisions: revisions))
         }
         d.envelopes = envelopes
     }
@@ -193,12 +214,16 @@ struct CallEditorForm {
         for index in indices("scoring_grid.criteria") {
             let row = "scoring_grid.criteria.\(index)"
             guard !skipped(row, fields: ["code", "label"]) else { continue }
-            let weight = integer(text("\(row).weight"), path: "scoring_grid.criteria[\(criteria.count)].weight", &issues) ?? 1
-            criteria.append(Criterion(code: text("\(row).code"), label: text("\(row).label"), weight: Int(clamping: weight)))
+            let weight =
+                integer(text("\(row).weight"), path: "scoring_grid.criteria[\(criteria.count)].weight", &issues) ?? 1
+            criteria.append(
+                Criterion(code: text("\(row).code"), label: text("\(row).label"), weight: Int(clamping: weight)))
         }
         let scale = (values["scoring_grid.scale"] ?? "").split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        d.scoringGrid = ScoringGrid(criteria: criteria, scale: scale, aggregation: ScoreAggregation(rawValue: text("scoring_grid.aggregation")) ?? .mean)
+        d.scoringGrid = ScoringGrid(
+            criteria: criteria, scale: scale,
+            aggregation: ScoreAggregation(rawValue: text("scoring_grid.aggregation")) ?? .mean)
     }
 
     private func applyCommittee(to d: inout CallDefinition, _ issues: inout Problems) {
@@ -209,8 +234,10 @@ struct CallEditorForm {
         d.expertServices = services
         var seats: [CallDefinition.CommitteeSpec.Seat] = []
         for index in indices("committee.members") where !skipped("committee.members.\(index)", fields: ["title"]) {
-            seats.append(.init(role: text("committee.members.\(index).role") == "chair" ? .chair : .member,
-                               title: text("committee.members.\(index).title")))
+            seats.append(
+                .init(
+                    role: text("committee.members.\(index).role") == "chair" ? .chair : .member,
+                    title: text("committee.members.\(index).title")))
         }
         let quorum = integer(text("committee.quorum"), path: "committee.quorum", &issues) ?? 1
         d.committee = .init(quorum: Int(clamping: quorum), members: seats)
@@ -223,7 +250,9 @@ struct CallEditorForm {
             return 0
         }
         do { return try Money.parse(typed).cents } catch {
-            issues.append(CallDefinitionIssue(path, "« \(typed) » n'est pas un montant : écrivez par exemple 3 300 000 ou 12 500,50."))
+            issues.append(
+                CallDefinitionIssue(
+                    path, "« \(typed) » n'est pas un montant : écrivez par exemple 3 300 000 ou 12 500,50."))
             issues.typed[Self.name(path)] = typed
             return 0
         }
@@ -293,21 +322,30 @@ extension CallEditorForm {
             case "date": type = .date(notBefore: optional("\(row).not_before"), notAfter: optional("\(row).not_after"))
             case "choice": type = .choice(options: Self.options(values["\(row).options"] ?? ""))
             case "multiple_choice":
-                type = .multipleChoice(options: Self.options(values["\(row).options"] ?? ""), minCount: Int(clamping: int("min_count") ?? 0),
-                                       maxCount: int("max_count").map { Int(clamping: $0) })
+                type = .multipleChoice(
+                    options: Self.options(values["\(row).options"] ?? ""),
+                    minCount: Int(clamping: int("min_count") ?? 0),
+                    maxCount: int("max_count").map { Int(clamping: $0) })
             case "territory":
-                type = .territory(levels: Set([TerritoryKey.Level.national, .region, .departement].filter { checked("\(row).levels.\($0.rawValue)") }))
+                type = .territory(
+                    levels: Set(
+                        [TerritoryKey.Level.national, .region, .departement].filter {
+                            checked("\(row).levels.\($0.rawValue)")
+                        }))
             case "yes_no": type = .yesNo
             case "file":
-                type = .file(maxBytes: int("max_bytes").map { Int(clamping: $0) },
-                             kinds: text("\(row).kinds").split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init))
+                type = .file(
+                    maxBytes: int("max_bytes").map { Int(clamping: $0) },
+                    kinds: text("\(row).kinds").split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+                )
             default:
                 issues.append(CallDefinitionIssue("\(at).type", "choisissez le type de la question."))
                 type = .yesNo
             }
-            let field = FormField(key: text("\(row).key"), label: text("\(row).label"), help: optional("\(row).help"),
-                                  required: checked("\(row).required"), type: type, section: optional("\(row).section"),
-                                  role: FieldRole(rawValue: text("\(row).role")))
+            let field = FormField(
+                key: text("\(row).key"), label: text("\(row).label"), help: optional("\(row).help"),
+                required: checked("\(row).required"), type: type, section: optional("\(row).section"),
+                role: FieldRole(rawValue: text("\(row).role")))
             rows.append((int("position") ?? Int64(index + 1), index, field))
         }
         d.form.fields = rows.sorted { ($0.position, $0.index) < ($1.position, $1.index) }.map(\.field)

@@ -42,15 +42,22 @@ struct EnvelopeStatementDTO: Content {
         call = reference
         waves = statement.waves.map(\.number)
         envelopes = statement.lines.map { line in
-            Line(id: line.envelope.id, parentId: line.envelope.parentID, label: line.envelope.label, drawCode: line.envelope.drawCode,
-                 depth: line.depth, initialCents: line.envelope.initialAmount.cents, currentCents: line.envelope.currentAmount.cents,
-                 revisions: line.envelope.revisions.map { Revision(amountCents: $0.amount.cents, effectiveOn: ParisTime.isoDay($0.effectiveOn), reason: $0.reason) },
-                 committedByWave: statement.waves.map { wave in
-                     let figures = line.byWave[wave.number]
-                     return WaveAmount(wave: wave.number, amountInForceCents: figures?.amountInForce.cents ?? 0,
-                                       committedCents: figures?.committed.cents ?? 0, remainingCents: figures?.remaining.cents ?? 0)
-                 },
-                 committedCents: line.committed.cents, remainingCents: line.remaining.cents)
+            Line(
+                id: line.envelope.id, parentId: line.envelope.parentID, label: line.envelope.label,
+                drawCode: line.envelope.drawCode,
+                depth: line.depth, initialCents: line.envelope.initialAmount.cents,
+                currentCents: line.envelope.currentAmount.cents,
+                revisions: line.envelope.revisions.map {
+                    Revision(
+                        amountCents: $0.amount.cents, effectiveOn: ParisTime.isoDay($0.effectiveOn), reason: $0.reason)
+                },
+                committedByWave: statement.waves.map { wave in
+                    let figures = line.byWave[wave.number]
+                    return WaveAmount(
+                        wave: wave.number, amountInForceCents: figures?.amountInForce.cents ?? 0,
+                        committedCents: figures?.committed.cents ?? 0, remainingCents: figures?.remaining.cents ?? 0)
+                },
+                committedCents: line.committed.cents, remainingCents: line.remaining.cents)
         }
     }
 }

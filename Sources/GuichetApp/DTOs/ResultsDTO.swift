@@ -42,7 +42,9 @@ struct CallDTO: Content {
         status = model.callStatus.rawValue
         phase = CallPhase(status: model.callStatus, opensAt: model.opensAt, closesAt: model.closesAt, now: now).rawValue
         scope = model.scope
-        links = Links(call: SiteURL.call(model.reference).path, page: SiteURL.callResults(model.reference).path, results: SiteURL.apiCallResults(id.uuidString).path)
+        links = Links(
+            call: SiteURL.call(model.reference).path, page: SiteURL.callResults(model.reference).path,
+            results: SiteURL.apiCallResults(id.uuidString).path)
     }
 }
 
@@ -134,37 +136,46 @@ struct ResultsDTO: Content {
         retained = report.retained
         retainedAmountCents = report.retainedAmount.cents
         waves = report.waves.map { wave in
-            WaveResults(number: wave.wave.number, label: wave.wave.label, announcedOn: ParisTime.isoDay(wave.wave.announcedOn),
-                        published: wave.wave.publishedAt != nil, retained: wave.retained, amountCents: wave.amount.cents,
-                        themes: wave.themes.map { theme in
-                            ThemeResults(code: theme.theme.code, label: theme.theme.label, retained: theme.retained,
-                                         amountCents: theme.amount.cents,
-                                         territories: theme.groups.map { group in
-                                             Territory(level: group.territory.level.rawValue, code: group.territory.code,
-                                                       heading: group.heading,
-                                                       laureates: group.laureates.map {
-                                                           Laureate(dossierId: $0.dossierID, number: $0.number, title: $0.title,
-                                                                    carrier: $0.carrier, description: $0.description,
-                                                                    amountCents: $0.amount.cents, simulated: $0.simulated)
-                                                       })
-                                         })
+            WaveResults(
+                number: wave.wave.number, label: wave.wave.label, announcedOn: ParisTime.isoDay(wave.wave.announcedOn),
+                published: wave.wave.publishedAt != nil, retained: wave.retained, amountCents: wave.amount.cents,
+                themes: wave.themes.map { theme in
+                    ThemeResults(
+                        code: theme.theme.code, label: theme.theme.label, retained: theme.retained,
+                        amountCents: theme.amount.cents,
+                        territories: theme.groups.map { group in
+                            Territory(
+                                level: group.territory.level.rawValue, code: group.territory.code,
+                                heading: group.heading,
+                                laureates: group.laureates.map {
+                                    Laureate(
+                                        dossierId: $0.dossierID, number: $0.number, title: $0.title,
+                                        carrier: $0.carrier, description: $0.description,
+                                        amountCents: $0.amount.cents, simulated: $0.simulated)
+                                })
                         })
+                })
         }
         themes = report.byTheme.map {
-            Figures(code: $0.code, level: nil, label: $0.label, filed: $0.filed, retained: $0.retained, amountCents: $0.amount.cents)
+            Figures(
+                code: $0.code, level: nil, label: $0.label, filed: $0.filed, retained: $0.retained,
+                amountCents: $0.amount.cents)
         }
         territories = report.byTerritory.map {
-            Figures(code: $0.code, level: $0.territory?.level.rawValue, label: $0.label, filed: $0.filed,
-                    retained: $0.retained, amountCents: $0.amount.cents)
+            Figures(
+                code: $0.code, level: $0.territory?.level.rawValue, label: $0.label, filed: $0.filed,
+                retained: $0.retained, amountCents: $0.amount.cents)
         }
         envelopes = results.ledger.lines.map { line in
-            EnvelopeLine(id: line.envelope.id, parentId: line.envelope.parentID, label: line.envelope.label,
-                         drawCode: line.envelope.drawCode, initialCents: line.envelope.initialAmount.cents,
-                         currentCents: line.envelope.currentAmount.cents, committedCents: line.committed.cents,
-                         remainingCents: line.remaining.cents,
-                         revisions: line.envelope.revisions.map {
-                             Revision(amountCents: $0.amount.cents, effectiveOn: ParisTime.isoDay($0.effectiveOn), reason: $0.reason)
-                         })
+            EnvelopeLine(
+                id: line.envelope.id, parentId: line.envelope.parentID, label: line.envelope.label,
+                drawCode: line.envelope.drawCode, initialCents: line.envelope.initialAmount.cents,
+                currentCents: line.envelope.currentAmount.cents, committedCents: line.committed.cents,
+                remainingCents: line.remaining.cents,
+                revisions: line.envelope.revisions.map {
+                    Revision(
+                        amountCents: $0.amount.cents, effectiveOn: ParisTime.isoDay($0.effectiveOn), reason: $0.reason)
+                })
         }
     }
 }

@@ -38,8 +38,9 @@ struct APIDossier: Content {
         status = d.status
         requestedCents = d.requestedCents
         filedAt = d.filedAt.map(ISO.instant)
-        organisation = Organisation(id: d.$organisation.id, name: d.$organisation.value?.name ?? "", siret: d.$organisation.value?.siret,
-                                    rna: d.$organisation.value?.rna)
+        organisation = Organisation(
+            id: d.$organisation.id, name: d.$organisation.value?.name ?? "", siret: d.$organisation.value?.siret,
+            rna: d.$organisation.value?.rna)
         simulated = d.simulated
     }
 }

@@ -19,9 +19,15 @@ public enum Demo {
 /// `guichet demo [--reset]`: loads the seed's call, or replaces it with a fresh copy.
 struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Flag(name: "reset", help: "Supprime l'appel de démonstration existant (dossiers, décisions, historique) et le recharge.")
+        @Flag(
+            name: "reset",
+            help: "Supprime l'appel de démonstration existant (dossiers, décisions, historique) et le recharge.")
         var reset: Bool
-        @Option(name: "generated", help: "Nombre de dossiers simulés en plus des 37 lauréats (250 par défaut, soit les 287 du dossier de presse ; davantage pour les mesures de performance).")
+        @Option(
+            name: "generated",
+            help:
+                "Nombre de dossiers simulés en plus des 37 lauréats (250 par défaut, soit les 287 du dossier de presse ; davantage pour les mesures de performance)."
+        )
         var generated: Int?
     }
 
@@ -33,7 +39,9 @@ struct DemoCommand: AsyncCommand {
         var loader = DemoLoader(database: app.db, laureatesCSV: try AppResources.laureatesCSV())
         if let generated = signature.generated {
             guard (0...1_000_000).contains(generated) else {
-                throw AppError(status: .badRequest, code: "invalid_generated", message: "--generated attend un nombre entre 0 et 1 000 000.")
+                throw AppError(
+                    status: .badRequest, code: "invalid_generated",
+                    message: "--generated attend un nombre entre 0 et 1 000 000.")
             }
             loader.generated = generated
         }
@@ -45,8 +53,8 @@ struct DemoCommand: AsyncCommand {
             try await DemoPublication.publishFirstWave(app)
             context.console.print("Appel de démonstration « \(DemoCall.reference) » chargé.")
         } else {
-            context.console.print("L'appel de démonstration « \(DemoCall.reference) » est déjà chargé (--reset pour le recharger).")
+            context.console.print(
+                "L'appel de démonstration « \(DemoCall.reference) » est déjà chargé (--reset pour le recharger).")
         }
     }
 }
-

@@ -6,16 +6,20 @@ import GuichetDomain
 /// 16 April 2021 session (wave 1) is on record with its decisions, and a June session (wave 2) is
 /// open for whoever tries the demo. Accounts are locked like the other demo staff.
 enum DemoCommittee {
-    static let chair = DemoStaff.Member(email: "commissaire@demo.guichet.invalid",
-                                        name: "Commissaire à la lutte contre la pauvreté (démonstration)",
-                                        role: .committeeChair, scope: "")
+    static let chair = DemoStaff.Member(
+        email: "commissaire@demo.guichet.invalid",
+        name: "Commissaire à la lutte contre la pauvreté (démonstration)",
+        role: .committeeChair, scope: "")
     static let members = [
-        DemoStaff.Member(email: "comite-dreets@demo.guichet.invalid", name: "DREETS — membre du comité (démonstration)",
-                         role: .committeeMember, scope: ""),
-        DemoStaff.Member(email: "comite-draaf@demo.guichet.invalid", name: "DRAAF — membre du comité (démonstration)",
-                         role: .committeeMember, scope: ""),
-        DemoStaff.Member(email: "comite-ars@demo.guichet.invalid", name: "ARS — membre du comité (démonstration)",
-                         role: .committeeMember, scope: ""),
+        DemoStaff.Member(
+            email: "comite-dreets@demo.guichet.invalid", name: "DREETS — membre du comité (démonstration)",
+            role: .committeeMember, scope: ""),
+        DemoStaff.Member(
+            email: "comite-draaf@demo.guichet.invalid", name: "DRAAF — membre du comité (démonstration)",
+            role: .committeeMember, scope: ""),
+        DemoStaff.Member(
+            email: "comite-ars@demo.guichet.invalid", name: "ARS — membre du comité (démonstration)",
+            role: .committeeMember, scope: ""),
     ]
 
     /// Creates the committee's accounts and its two sessions.
@@ -26,17 +30,21 @@ enum DemoCommittee {
                 people.append(existing)
                 continue
             }
-            let user = UserModel(email: member.email, passwordHash: "!demo-locked-" + SecretToken.make(), displayName: member.name,
-                                 role: member.role.rawValue)
+            let user = UserModel(
+                email: member.email, passwordHash: "!demo-locked-" + SecretToken.make(), displayName: member.name,
+                role: member.role.rawValue)
             user.emailVerifiedAt = DemoCall.opensAt
             try await user.create(on: db)
             // The regional committee sits for the region.
-            try await StaffScopeModel(userID: user.requireID(), scope: StaffScope.region(DemoCall.regionCode).stored).create(on: db)
+            try await StaffScopeModel(userID: user.requireID(), scope: StaffScope.region(DemoCall.regionCode).stored)
+                .create(on: db)
             people.append(user)
         }
         guard let chairUser = people.first, waves.count >= 2 else { return }
-        for (wave, day, title, applied) in [(waves[0], DemoCall.wave1Day, "Comité régional de sélection — 16 avril 2021", true),
-                                            (waves[1], DemoCall.wave2Day, "Comité régional de sélection — juin 2021", false)] {
+        for (wave, day, title, applied) in [
+            (waves[0], DemoCall.wave1Day, "Comité régional de sélection — 16 avril 2021", true),
+            (waves[1], DemoCall.wave2Day, "Comité régional de sélection — juin 2021", false),
+        ] {
             let session = CommitteeSessionModel()
             session.id = UUID()
             session.$call.id = callID
@@ -45,7 +53,8 @@ enum DemoCommittee {
             session.heldOn = day
             session.scope = StaffScope.region(DemoCall.regionCode).stored
             session.quorum = 3
-            session.status = applied ? CommitteeSessionModel.Status.applied.rawValue : CommitteeSessionModel.Status.open.rawValue
+            session.status =
+                applied ? CommitteeSessionModel.Status.applied.rawValue : CommitteeSessionModel.Status.open.rawValue
             session.createdBy = try chairUser.requireID()
             session.createdAt = day
             session.appliedAt = applied ? day : nil

@@ -16,7 +16,8 @@ enum DemoIdentifiers {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        let body = "9" + String(String(hash % 1_000_000_000_000).reversed()).padding(toLength: 12, withPad: "0", startingAt: 0)
+        let body =
+            "9" + String(String(hash % 1_000_000_000_000).reversed()).padding(toLength: 12, withPad: "0", startingAt: 0)
         let digits = body.compactMap(\.wholeNumberValue)
         for key in 0...9 where SCDLSiret.luhn(digits + [key]) { return body + String(key) }
         return body + "0"

@@ -50,7 +50,8 @@ struct DemoLoader {
 
     static func delete(_ reference: String, on db: any Database, by agent: Agent) async throws {
         guard let call = try await CallModel.query(on: db).filter(\.$reference == reference).first(),
-              let callID = call.id else { return }
+            let callID = call.id
+        else { return }
         let dossiers = try await DossierModel.query(on: db).filter(\.$call.$id == callID).all()
         let dossierIDs = dossiers.compactMap(\.id)
         let organisationIDs = Set(dossiers.map(\.$organisation.id))
@@ -60,9 +61,12 @@ struct DemoLoader {
         let envelopeIDs = envelopes.compactMap(\.id)
         // The audit log is append-only, in the database itself: the old demo's history stays, and
         // the reset is recorded in it.
-        try await AuditEntryModel(AuditEntry(at: Date(), actor: agent, action: "reset_demo", entityType: "call",
-                                             entityID: callID, from: nil, to: nil,
-                                             reason: "Réinitialisation de l'appel de démonstration")).create(on: db)
+        try await AuditEntryModel(
+            AuditEntry(
+                at: Date(), actor: agent, action: "reset_demo", entityType: "call",
+                entityID: callID, from: nil, to: nil,
+                reason: "Réinitialisation de l'appel de démonstration")
+        ).create(on: db)
         try await DemoCommittee.delete(callID: callID, on: db)
         let publications = try await PublicationModel.query(on: db).filter(\.$call.$id == callID).all(\.$id)
         try await PublicationFileModel.query(on: db).filter(\.$publication.$id ~~ publications).delete()
@@ -99,13 +103,16 @@ struct DemoLoader {
         let call = loaded.call
         let waveModels = loaded.waves
         let grid = definition.scoringGrid
-        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions).sort(\.$position).all()
+        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions)
+            .sort(\.$position).all()
             .map { try $0.domain() }
         var audit: [AuditEntryModel] = []
 
         try await dataset.organisations.map {
-            OrganisationModel(id: $0.id, name: $0.name, legalForm: $0.legalForm, siret: DemoIdentifiers.siret(for: "\($0.name)|\($0.id)"), rna: nil,
-                              departementCode: $0.departementCode, simulated: $0.simulated)
+            OrganisationModel(
+                id: $0.id, name: $0.name, legalForm: $0.legalForm,
+                siret: DemoIdentifiers.siret(for: "\($0.name)|\($0.id)"), rna: nil,
+                departementCode: $0.departementCode, simulated: $0.simulated)
         }.create(on: database)
 
         // Replay every dossier's history through the domain.
@@ -124,10 +131,13 @@ struct DemoLoader {
             dossier.number = ReceiptNumber.make(prefix: definition.receiptPrefix, sequence: index + 1)
             switch plan.fate {
             case .ineligible:
-                try step(.declareIneligible(motive: "Projet hors du champ de l'appel à projets (motif simulé)."),
-                         at: plan.filedAt.addingTimeInterval(14 * 86_400))
+                try step(
+                    .declareIneligible(motive: "Projet hors du champ de l'appel à projets (motif simulé)."),
+                    at: plan.filedAt.addingTimeInterval(14 * 86_400))
             case .withdrawn:
-                try step(.withdraw(reason: "Projet financé par ailleurs (motif simulé)."), at: plan.filedAt.addingTimeInterval(20 * 86_400))
+                try step(
+                    .withdraw(reason: "Projet financé par ailleurs (motif simulé)."),
+                    at: plan.filedAt.addingTimeInterval(20 * 86_400))
             case .reviewed, .waitingList, .laureate:
                 try step(.declareEligible, at: DemoCall.closesAt.addingTimeInterval(7 * 86_400))
                 try step(.startReview, at: DemoCall.closesAt.addingTimeInterval(14 * 86_400))
@@ -142,14 +152,19 @@ struct DemoLoader {
             if let outcome {
                 let ledger = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: committed)
                 let envelope = try ledger.envelope(for: dossier.scope)
-                let (transition, decision) = try Committee.decide(dossier, outcome: outcome, wave: call.waves[0],
-                                                                  envelope: ledger.position(of: envelope.id),
-                                                                  by: Self.agent, call: call, now: DemoCall.committeeDay)
+                let (transition, decision) = try Committee.decide(
+                    dossier, outcome: outcome, wave: call.waves[0],
+                    envelope: ledger.position(of: envelope.id),
+                    by: Self.agent, call: call, now: DemoCall.committeeDay)
                 dossier.status = transition.to
                 committed[envelope.id] = try (committed[envelope.id] ?? .zero).adding(outcome.grantedAmount)
-                audit.append(AuditEntryModel(AuditEntry.dossier(dossier.id, transition, by: Self.agent, at: DemoCall.committeeDay)))
-                decisions.append(DecisionModel(decision, waveID: try waveModels[0].requireID(), decidedBy: "Comité de sélection régional",
-                                               simulated: true))
+                audit.append(
+                    AuditEntryModel(
+                        AuditEntry.dossier(dossier.id, transition, by: Self.agent, at: DemoCall.committeeDay)))
+                decisions.append(
+                    DecisionModel(
+                        decision, waveID: try waveModels[0].requireID(), decidedBy: "Comité de sélection régional",
+                        simulated: true))
             }
             let model = DossierModel(dossier, callID: callID, organisationID: plan.organisationID)
             model.instructorGroup = Routing.group(for: dossier.scope).stored
@@ -167,10 +182,12 @@ struct DemoLoader {
         let granted = Dictionary(decisions.map { ($0.$dossier.id, $0.grantedCents) }, uniquingKeysWith: { a, _ in a })
         for model in dossiers {
             guard let status = DossierStatus(rawValue: model.status), let id = model.id,
-                  let author = model.instructorGroup.flatMap({ staff[$0] }), let authorID = author.id,
-                  let opinion = try DemoStaff.opinion(for: status, requested: Money(cents: model.requestedCents),
-                                                      granted: granted[id].flatMap { $0 > 0 ? try? Money(cents: $0) : nil },
-                                                      random: &random) else { continue }
+                let author = model.instructorGroup.flatMap({ staff[$0] }), let authorID = author.id,
+                let opinion = try DemoStaff.opinion(
+                    for: status, requested: Money(cents: model.requestedCents),
+                    granted: granted[id].flatMap { $0 > 0 ? try? Money(cents: $0) : nil },
+                    random: &random)
+            else { continue }
             let row = OpinionModel()
             row.$dossier.id = id
             row.$author.id = authorID
@@ -194,9 +211,14 @@ struct DemoLoader {
             review.score = try grid.weightedScore(marks)
             review.simulated = true
             reviews.append(review)
-            audit.append(AuditEntryModel(AuditEntry(at: DemoCall.reviewDone, actor: Agent(id: authorID, name: author.displayName, role: .instructor),
-                                                    action: "give_opinion", entityType: "dossier", entityID: id, from: nil,
-                                                    to: opinion.kind.rawValue, reason: "\(opinion.proposedAmount.formatted()) — \(opinion.motive)")))
+            audit.append(
+                AuditEntryModel(
+                    AuditEntry(
+                        at: DemoCall.reviewDone,
+                        actor: Agent(id: authorID, name: author.displayName, role: .instructor),
+                        action: "give_opinion", entityType: "dossier", entityID: id, from: nil,
+                        to: opinion.kind.rawValue, reason: "\(opinion.proposedAmount.formatted()) — \(opinion.motive)"))
+            )
         }
         for chunk in opinions.chunked(400) { try await chunk.create(on: database) }
         for chunk in reviews.chunked(400) { try await chunk.create(on: database) }

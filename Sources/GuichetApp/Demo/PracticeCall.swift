@@ -14,7 +14,8 @@ enum PracticeCall {
         let opens = ParisTime.calendar.startOfDay(for: now).addingTimeInterval(-30 * 86_400)
         guard let written = file.opensAt else { return }
         let shift = ParisTime.calendar.dateComponents([.day], from: written, to: opens).day ?? 0
-        try await CallDefinitionStore(database: database, now: now).save(file.shifted(byDays: shift), status: .published, by: agent)
+        try await CallDefinitionStore(database: database, now: now).save(
+            file.shifted(byDays: shift), status: .published, by: agent)
     }
 }
 
@@ -23,7 +24,9 @@ extension CallDefinition {
     /// revisions), for a demo call that must stay open whenever it is loaded.
     func shifted(byDays days: Int) -> CallDefinition {
         func move(_ iso: String) -> String {
-            guard let day = ParisTime.day(iso), let moved = ParisTime.calendar.date(byAdding: .day, value: days, to: day) else { return iso }
+            guard let day = ParisTime.day(iso),
+                let moved = ParisTime.calendar.date(byAdding: .day, value: days, to: day)
+            else { return iso }
             return ParisTime.isoDay(moved)
         }
         var copy = self
@@ -32,7 +35,9 @@ extension CallDefinition {
         copy.waves = waves.map { .init(number: $0.number, label: $0.label, announcedOn: move($0.announcedOn)) }
         copy.envelopes = envelopes.map { envelope in
             var envelope = envelope
-            envelope.revisions = envelope.revisions.map { .init(amountCents: $0.amountCents, effectiveOn: move($0.effectiveOn), reason: $0.reason) }
+            envelope.revisions = envelope.revisions.map {
+                .init(amountCents: $0.amountCents, effectiveOn: move($0.effectiveOn), reason: $0.reason)
+            }
             return envelope
         }
         return copy

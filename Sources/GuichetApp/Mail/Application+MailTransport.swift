@@ -5,7 +5,9 @@ extension Application {
     /// How mail leaves: SMTP when `GUICHET_SMTP_URL` is set, `.eml` files in `<data>/mail/`
     /// otherwise. Chosen once by `configure`.
     var mailTransport: any MailTransport {
-        get { storage[MailTransportKey.self] ?? EMLFileTransport(directory: guichetConfiguration.dataDirectory + "/mail") }
+        get {
+            storage[MailTransportKey.self] ?? EMLFileTransport(directory: guichetConfiguration.dataDirectory + "/mail")
+        }
         set { storage[MailTransportKey.self] = newValue }
     }
 
@@ -14,7 +16,8 @@ extension Application {
     ///   refuses to start rather than failing at the first email.
     static func makeMailTransport(_ config: AppConfiguration, group: any EventLoopGroup) throws -> any MailTransport {
         guard let url = config.smtpURL else { return EMLFileTransport(directory: config.dataDirectory + "/mail") }
-        let smtp = try SMTPConfiguration(url: url, defaultEHLOName: SMTPConfiguration.ehloName(forPublicURL: config.publicURL))
+        let smtp = try SMTPConfiguration(
+            url: url, defaultEHLOName: SMTPConfiguration.ehloName(forPublicURL: config.publicURL))
         return try SMTPTransport(configuration: smtp, group: group)
     }
 }

@@ -62,14 +62,17 @@ enum RFC5322 {
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: base64",
         ]
-        let body = Data(mail.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
-            .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let body = Data(
+            mail.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8
+        )
+        .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"
     }
 
     /// `=?utf-8?B?…?=` for non-ASCII header text (RFC 2047).
     static func encodedWord(_ text: String) -> String {
-        text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 32 }) ? text : "=?utf-8?B?\(Data(text.utf8).base64EncodedString())?="
+        text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 32 })
+            ? text : "=?utf-8?B?\(Data(text.utf8).base64EncodedString())?="
     }
 
     static func rfc2822Date(_ date: Date) -> String {

@@ -35,8 +35,9 @@ struct OutboxSender {
         var sent = 0
         for message in due {
             guard let id = message.id, try await claim(id, now: now) else { continue }
-            let mail = OutgoingMail(from: from, to: message.toAddress, subject: message.subject, body: message.bodyText,
-                                    messageID: id, date: now)
+            let mail = OutgoingMail(
+                from: from, to: message.toAddress, subject: message.subject, body: message.bodyText,
+                messageID: id, date: now)
             do {
                 try await transport.send(mail)
                 try await OutboxMessageModel.query(on: database).filter(\.$id == id)

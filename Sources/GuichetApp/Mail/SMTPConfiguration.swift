@@ -39,8 +39,10 @@ struct SMTPConfiguration: Sendable, Equatable {
     /// How long to wait for the connection and then for each reply.
     var timeout: TimeAmount
 
-    init(host: String, port: Int, security: Security = .none, credentials: Credentials? = nil,
-         ehloName: String = "localhost", timeout: TimeAmount = .seconds(30)) {
+    init(
+        host: String, port: Int, security: Security = .none, credentials: Credentials? = nil,
+        ehloName: String = "localhost", timeout: TimeAmount = .seconds(30)
+    ) {
         self.host = host
         self.port = port
         self.security = security
@@ -88,7 +90,8 @@ struct SMTPConfiguration: Sendable, Equatable {
                     throw SMTPConfigurationError("has starttls=\(value); the only accepted value is starttls=required")
                 }
                 guard security == .none else {
-                    throw SMTPConfigurationError("asks for STARTTLS on smtps://, which is already TLS; use one or the other")
+                    throw SMTPConfigurationError(
+                        "asks for STARTTLS on smtps://, which is already TLS; use one or the other")
                 }
                 security = .startTLS
             case "ehlo":
@@ -102,12 +105,14 @@ struct SMTPConfiguration: Sendable, Equatable {
                 }
                 timeout = .seconds(Int64(seconds))
             default:
-                throw SMTPConfigurationError("has an unknown option \"\(item.name)\"; known options: starttls, ehlo, timeout")
+                throw SMTPConfigurationError(
+                    "has an unknown option \"\(item.name)\"; known options: starttls, ehlo, timeout")
             }
         }
         // A password sent in clear over a network can be read by anyone on the path.
         if credentials != nil, security == .none, !Self.isLoopback(host) {
-            throw SMTPConfigurationError("""
+            throw SMTPConfigurationError(
+                """
                 would send the password in clear to \(host); use smtps://…:465 or add ?starttls=required
                 """)
         }
@@ -125,7 +130,10 @@ struct SMTPConfiguration: Sendable, Equatable {
 
     private static func isValidEHLOName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 255
-            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-[]:".unicodeScalars.contains($0)) }
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-[]:".unicodeScalars.contains($0))
+            }
     }
 
     static func isLoopback(_ host: String) -> Bool {

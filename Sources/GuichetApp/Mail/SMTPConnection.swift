@@ -24,8 +24,10 @@ struct SMTPConnection: Sendable {
     let timeout: TimeAmount
 
     /// Opens the connection; with `tls`, the TLS handshake starts at once (`smtps`).
-    static func open(host: String, port: Int, tls: NIOSSLContext?, timeout: TimeAmount,
-                     group: any EventLoopGroup) async throws -> SMTPConnection {
+    static func open(
+        host: String, port: Int, tls: NIOSSLContext?, timeout: TimeAmount,
+        group: any EventLoopGroup
+    ) async throws -> SMTPConnection {
         let serverName = SMTPConnection.serverNameIndication(for: host)
         // The reader is taken while the pipeline is built: a server that closes at once (a failed
         // TLS handshake) would leave nothing to look it up in afterwards.
@@ -34,11 +36,13 @@ struct SMTPConnection: Sendable {
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
                     let reader = SMTPReplyReader()
                     try channel.pipeline.syncOperations.addHandler(reader)
-                    return SMTPConnection(channel: channel, reader: NIOLoopBound(reader, eventLoop: channel.eventLoop), timeout: timeout)
+                    return SMTPConnection(
+                        channel: channel, reader: NIOLoopBound(reader, eventLoop: channel.eventLoop), timeout: timeout)
                 }
             }
     }
@@ -66,8 +70,9 @@ struct SMTPConnection: Sendable {
         let serverName = SMTPConnection.serverNameIndication(for: host)
         try await channel.eventLoop.submit {
             guard reader.value.isIdle else { throw SMTPReplyReader.Failure.unexpectedDataBeforeTLS }
-            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName),
-                                                           position: .first)
+            try channel.pipeline.syncOperations.addHandler(
+                NIOSSLClientHandler(context: context, serverHostname: serverName),
+                position: .first)
         }.get()
     }
 
@@ -103,7 +108,8 @@ final class SMTPReplyReader: ChannelInboundHandler {
             switch self {
             case .timedOut(let limit):
                 limit.nanoseconds % 1_000_000_000 == 0
-                    ? "no reply within \(limit.nanoseconds / 1_000_000_000) s" : "no reply within \(limit.nanoseconds / 1_000_000) ms"
+                    ? "no reply within \(limit.nanoseconds / 1_000_000_000) s"
+                    : "no reply within \(limit.nanoseconds / 1_000_000) ms"
             case .closedByServer: "the server closed the connection"
             case .malformedReply(let line): "malformed reply \"\(line.prefix(80))\""
             case .unexpectedDataBeforeTLS: "the server sent data after accepting STARTTLS, before the TLS handshake"
@@ -175,12 +181,15 @@ final class SMTPReplyReader: ChannelInboundHandler {
     private func take(_ line: String) throws {
         let bytes = Array(line.utf8)
         guard bytes.count >= 3, bytes[0...2].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let code = Int(String(decoding: bytes[0...2], as: UTF8.self)),
-              bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-") else {
+            let code = Int(String(decoding: bytes[0...2], as: UTF8.self)),
+            bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
+        else {
             throw Failure.malformedReply(line)
         }
         linesOfCurrentReply.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")
-        guard linesOfCurrentReply.count <= Self.maximumLinesPerReply else { throw Failure.malformedReply("too many lines") }
+        guard linesOfCurrentReply.count <= Self.maximumLinesPerReply else {
+            throw Failure.malformedReply("too many lines")
+        }
         if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") {
             replies.append(SMTPReply(code: code, lines: linesOfCurrentReply))
             linesOfCurrentReply = []

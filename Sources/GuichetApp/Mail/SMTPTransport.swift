@@ -27,9 +27,10 @@ struct SMTPTransport: MailTransport {
         let message = RFC5322.render(mail)
         let connection: SMTPConnection
         do {
-            connection = try await SMTPConnection.open(host: configuration.host, port: configuration.port,
-                                                       tls: configuration.security == .implicitTLS ? tls : nil,
-                                                       timeout: configuration.timeout, group: group)
+            connection = try await SMTPConnection.open(
+                host: configuration.host, port: configuration.port,
+                tls: configuration.security == .implicitTLS ? tls : nil,
+                timeout: configuration.timeout, group: group)
         } catch {
             throw SMTPError(step: "connect", server: server, problem: "\(error)")
         }
@@ -74,7 +75,9 @@ private struct Session {
         var capabilities = try await hello(step: "EHLO")
         if configuration.security == .startTLS {
             guard capabilities.keys.contains("STARTTLS"), let tls else {
-                throw SMTPError(step: "STARTTLS", server: server, problem: "the server does not offer STARTTLS, which the configuration requires; nothing was sent")
+                throw SMTPError(
+                    step: "STARTTLS", server: server,
+                    problem: "the server does not offer STARTTLS, which the configuration requires; nothing was sent")
             }
             try await expect(2, from: "STARTTLS", step: "STARTTLS")
             do {
@@ -92,14 +95,18 @@ private struct Session {
         let international = !(sender + recipient).allSatisfy(\.isASCII)
         if international {
             guard capabilities.keys.contains("SMTPUTF8") else {
-                throw SMTPError(step: "MAIL FROM", server: server, problem: "the address needs SMTPUTF8, which the server does not offer")
+                throw SMTPError(
+                    step: "MAIL FROM", server: server,
+                    problem: "the address needs SMTPUTF8, which the server does not offer")
             }
             mailFrom += " SMTPUTF8"
         }
         if !message.allSatisfy(\.isASCII), capabilities.keys.contains("8BITMIME") { mailFrom += " BODY=8BITMIME" }
         let data = SMTPTransport.dataBlock(message)
         if let limit = capabilities["SIZE"]?.first.flatMap(Int.init), limit > 0, data.utf8.count > limit {
-            throw SMTPError(step: "MAIL FROM", server: server, problem: "the message (\(data.utf8.count) bytes) exceeds the server's limit of \(limit) bytes")
+            throw SMTPError(
+                step: "MAIL FROM", server: server,
+                problem: "the message (\(data.utf8.count) bytes) exceeds the server's limit of \(limit) bytes")
         }
         try await expect(2, from: mailFrom, step: "MAIL FROM <\(sender)>")
         try await expect(2, from: "RCPT TO:<\(recipient)>", step: "RCPT TO <\(recipient)>")
@@ -127,10 +134,12 @@ private struct Session {
         } else if mechanisms.contains("LOGIN") {
             try await expect(3, from: "AUTH LOGIN", step: "AUTH LOGIN")
             try await expect(3, from: Data(credentials.user.utf8).base64EncodedString(), step: "AUTH LOGIN (user name)")
-            try await expect(2, from: Data(credentials.password.utf8).base64EncodedString(), step: "AUTH LOGIN (password)")
+            try await expect(
+                2, from: Data(credentials.password.utf8).base64EncodedString(), step: "AUTH LOGIN (password)")
         } else {
             let offered = mechanisms.isEmpty ? "none" : mechanisms.joined(separator: " ")
-            throw SMTPError(step: "AUTH", server: server, problem: "the server offers no AUTH PLAIN or LOGIN (offered: \(offered))")
+            throw SMTPError(
+                step: "AUTH", server: server, problem: "the server offers no AUTH PLAIN or LOGIN (offered: \(offered))")
         }
     }
 
@@ -152,7 +161,9 @@ private struct Session {
         } catch {
             throw SMTPError(step: step, server: server, problem: "\(error)")
         }
-        guard reply.kind == kind else { throw SMTPError(step: step, server: server, problem: "the server replied \(reply)") }
+        guard reply.kind == kind else {
+            throw SMTPError(step: step, server: server, problem: "the server replied \(reply)")
+        }
         return reply
     }
 }
@@ -163,7 +174,9 @@ struct SMTPError: Error, CustomStringConvertible {
     let server: String
     let problem: String
 
-    var description: String { server.isEmpty ? "SMTP \(step): \(problem)" : "SMTP \(step) failed (\(server)): \(problem)" }
+    var description: String {
+        server.isEmpty ? "SMTP \(step): \(problem)" : "SMTP \(step) failed (\(server)): \(problem)"
+    }
 }
 
 /// The addresses of the SMTP envelope, taken from header values.
@@ -182,9 +195,13 @@ enum SMTPEnvelope {
             address = String(address[address.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
         }
         let forbidden = CharacterSet(charactersIn: "<>\r\n\t ,;\"()\\").union(.controlCharacters)
-        guard let at = address.lastIndex(of: "@"), at != address.startIndex, address.index(after: at) != address.endIndex,
-              address.rangeOfCharacter(from: forbidden) == nil, address.utf8.count <= 254 else {
-            throw SMTPError(step: "envelope", server: "", problem: "the \(header): value \"\(value.prefix(100))\" holds no usable address")
+        guard let at = address.lastIndex(of: "@"), at != address.startIndex,
+            address.index(after: at) != address.endIndex,
+            address.rangeOfCharacter(from: forbidden) == nil, address.utf8.count <= 254
+        else {
+            throw SMTPError(
+                step: "envelope", server: "",
+                problem: "the \(header): value \"\(value.prefix(100))\" holds no usable address")
         }
         return address
     }

@@ -19,9 +19,11 @@ struct CSRFMiddleware: AsyncMiddleware {
         // The body was read by RequestLimitsMiddleware, within its route's limit.
         let sent = try? request.content.get(String.self, at: Self.fieldName)
         guard let expected = request.hasSession ? request.session.data[Self.sessionKey] : nil,
-              let sent, Self.constantTimeEqual(sent, expected) else {
-            throw AppError(status: .forbidden, code: "csrf_invalid",
-                           message: "Ce formulaire a expiré ou ne provient pas de Guichet : rechargez la page et recommencez.")
+            let sent, Self.constantTimeEqual(sent, expected)
+        else {
+            throw AppError(
+                status: .forbidden, code: "csrf_invalid",
+                message: "Ce formulaire a expiré ou ne provient pas de Guichet : rechargez la page et recommencez.")
         }
         return try await next.respond(to: request)
     }

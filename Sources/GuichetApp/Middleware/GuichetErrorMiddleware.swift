@@ -26,15 +26,19 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let (status, code, message) = describe(error, request: request)
-            let wantsJSON = request.url.path.hasPrefix("/api/") || request.url.path == SiteURL.health.path
-                || request.headers.accept.first.map { $0.mediaType.type == "application" && $0.mediaType.subType == "json" } == true
+            let wantsJSON =
+                request.url.path.hasPrefix("/api/") || request.url.path == SiteURL.health.path
+                || request.headers.accept.first.map {
+                    $0.mediaType.type == "application" && $0.mediaType.subType == "json"
+                } == true
             if wantsJSON {
                 let response = Response(status: status)
                 try response.content.encode(ErrorBody(error: .init(code: code, message: message)))
                 return response
             }
-            let page = ErrorPage(chrome: .make(request), title: status == .notFound ? "Page introuvable" : "Une erreur est survenue",
-                                 status: status.code, message: message, code: code)
+            let page = ErrorPage(
+                chrome: .make(request), title: status == .notFound ? "Page introuvable" : "Une erreur est survenue",
+                status: status.code, message: message, code: code)
             do {
                 let view = try await request.view.render("error", page).encodeResponse(for: request)
                 view.status = status
@@ -58,15 +62,18 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
             let message: String
             switch abort.status {
             case .notFound: (code, message) = ("not_found", "Cette page n'existe pas.")
-            case .methodNotAllowed: (code, message) = ("method_not_allowed", "Cette action n'est pas possible sur cette adresse.")
+            case .methodNotAllowed:
+                (code, message) = ("method_not_allowed", "Cette action n'est pas possible sur cette adresse.")
             case .badRequest: (code, message) = ("bad_request", "La requête est mal formée.")
             default: (code, message) = ("http_\(abort.status.code)", abort.reason)
             }
             return (abort.status, code, message)
         default:
             request.logger.report(error: error)
-            return (.internalServerError, "internal_error",
-                    "Une erreur inattendue est survenue ; elle a été journalisée. Réessayez dans un instant.")
+            return (
+                .internalServerError, "internal_error",
+                "Une erreur inattendue est survenue ; elle a été journalisée. Réessayez dans un instant."
+            )
         }
     }
 }

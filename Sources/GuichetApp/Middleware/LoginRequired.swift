@@ -8,7 +8,9 @@ struct LoginRequired: AsyncMiddleware {
 
     /// A local path to go back to, never another site (`//host`, `https:`).
     static func safeReturn(_ path: String?) -> String? {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.count < 2_000 else { return nil }
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.count < 2_000 else {
+            return nil
+        }
         return path
     }
 

@@ -12,7 +12,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         if httpsOnly {
-            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+            response.headers.replaceOrAdd(
+                name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
         // A standalone document (the press kit) sets its own policy, allowing its one style block by hash.
         if !response.headers.contains(name: "Content-Security-Policy") {

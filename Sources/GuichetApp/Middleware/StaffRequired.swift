@@ -9,7 +9,8 @@ struct StaffRequired: AsyncMiddleware {
     let roles: Set<Role>
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let user = request.auth.get(UserModel.self), let role = Role(rawValue: user.role), roles.contains(role) else {
+        guard let user = request.auth.get(UserModel.self), let role = Role(rawValue: user.role), roles.contains(role)
+        else {
             throw AppError.notFound()
         }
         return try await next.respond(to: request)

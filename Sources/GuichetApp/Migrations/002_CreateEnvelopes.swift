@@ -23,7 +23,8 @@ struct CreateEnvelopes: AsyncMigration {
                 .field("reason", .string, .required)
                 .field("created_at", .datetime)
                 .create()
-            try await Indexes.create("envelope_revisions_envelope", on: EnvelopeRevisionModel.schema, ["envelope_id"], database)
+            try await Indexes.create(
+                "envelope_revisions_envelope", on: EnvelopeRevisionModel.schema, ["envelope_id"], database)
         }
     }
 

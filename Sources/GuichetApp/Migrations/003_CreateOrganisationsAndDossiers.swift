@@ -35,7 +35,9 @@ struct CreateOrganisationsAndDossiers: AsyncMigration {
                 .unique(on: "number")
                 .create()
             try await Indexes.create("dossiers_call_status", on: DossierModel.schema, ["call_id", "status"], database)
-            try await Indexes.create("dossiers_call_territory", on: DossierModel.schema, ["call_id", "scope_kind", "territory_code"], database)
+            try await Indexes.create(
+                "dossiers_call_territory", on: DossierModel.schema, ["call_id", "scope_kind", "territory_code"],
+                database)
             try await Indexes.create("dossiers_organisation", on: DossierModel.schema, ["organisation_id"], database)
         }
     }

@@ -30,7 +30,8 @@ struct CreateDecisionsAndAudit: AsyncMigration {
                 .field("to_state", .string)
                 .field("reason", .string)
                 .create()
-            try await Indexes.create("audit_entries_entity", on: AuditEntryModel.schema, ["entity_type", "entity_id", "at"], database)
+            try await Indexes.create(
+                "audit_entries_entity", on: AuditEntryModel.schema, ["entity_type", "entity_id", "at"], database)
         }
     }
 

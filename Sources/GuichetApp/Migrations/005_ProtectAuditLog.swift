@@ -13,21 +13,27 @@ struct ProtectAuditLog: AsyncMigration {
         guard let sql = database as? any SQLDatabase else { return }
         switch sql.dialect.name {
         case "postgresql":
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE OR REPLACE FUNCTION guichet_audit_append_only() RETURNS trigger AS $$
                 BEGIN RAISE EXCEPTION '\(unsafeRaw: Self.message)'; END;
                 $$ LANGUAGE plpgsql
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
                 FOR EACH ROW EXECUTE FUNCTION guichet_audit_append_only()
-                """).run()
+                """
+            ).run()
         case "sqlite":
             for operation in ["UPDATE", "DELETE"] {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     CREATE TRIGGER audit_entries_no_\(unsafeRaw: operation.lowercased()) BEFORE \(unsafeRaw: operation) ON audit_entries
                     BEGIN SELECT RAISE(ABORT, '\(unsafeRaw: Self.message)'); END
-                    """).run()
+                    """
+                ).run()
             }
         default:
             database.logger.warning("audit log protection: no trigger for SQL dialect \(sql.dialect.name)")

@@ -45,7 +45,8 @@ struct CreateAccounts: AsyncMigration {
                 .field("last_error", .string)
                 .field("created_at", .datetime)
                 .create()
-            try await Indexes.create("outbox_pending", on: OutboxMessageModel.schema, ["sent_at", "next_attempt_at"], database)
+            try await Indexes.create(
+                "outbox_pending", on: OutboxMessageModel.schema, ["sent_at", "next_attempt_at"], database)
             try await Indexes.create("user_tokens_user", on: UserTokenModel.schema, ["user_id", "purpose"], database)
         }
     }

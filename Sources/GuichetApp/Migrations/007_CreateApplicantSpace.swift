@@ -6,19 +6,25 @@ struct CreateApplicantSpace: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.transaction { database in
             for column in ["address", "postcode", "city"] {
-                try await database.schema(OrganisationModel.schema).field(FieldKey(stringLiteral: column), .string).update()
+                try await database.schema(OrganisationModel.schema).field(FieldKey(stringLiteral: column), .string)
+                    .update()
             }
             try await database.schema(OrganisationMemberModel.schema)
                 .id()
-                .field("organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .cascade))
+                .field(
+                    "organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .cascade)
+                )
                 .field("user_id", .uuid, .required, .references(UserModel.schema, "id", onDelete: .cascade))
                 .field("created_at", .datetime)
                 .unique(on: "organisation_id", "user_id")
                 .create()
-            try await Indexes.create("organisation_members_user", on: OrganisationMemberModel.schema, ["user_id"], database)
+            try await Indexes.create(
+                "organisation_members_user", on: OrganisationMemberModel.schema, ["user_id"], database)
             try await database.schema(OrganisationInvitationModel.schema)
                 .id()
-                .field("organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .cascade))
+                .field(
+                    "organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .cascade)
+                )
                 .field("email", .string, .required)
                 .field("token_hash", .string, .required)
                 .field("invited_by", .uuid, .required, .references(UserModel.schema, "id", onDelete: .cascade))
@@ -29,11 +35,13 @@ struct CreateApplicantSpace: AsyncMigration {
                 .create()
             // One organisation per SIRET and per RNA number, even when two people register it at the
             // same moment (NULLs, the demo's unidentified carriers, do not collide).
-            try await Indexes.create("organisations_siret", on: OrganisationModel.schema, ["siret"], unique: true, database)
+            try await Indexes.create(
+                "organisations_siret", on: OrganisationModel.schema, ["siret"], unique: true, database)
             try await Indexes.create("organisations_rna", on: OrganisationModel.schema, ["rna"], unique: true, database)
 
             try await database.schema(CallModel.schema).field("region_code", .string).update()
-            try await database.schema(CallModel.schema).field("receipt_counter", .int, .required, .sql(.default(0))).update()
+            try await database.schema(CallModel.schema).field("receipt_counter", .int, .required, .sql(.default(0)))
+                .update()
             try await database.schema(CallFormModel.schema)
                 .id()
                 .field("call_id", .uuid, .required, .references(CallModel.schema, "id", onDelete: .cascade))
@@ -60,7 +68,8 @@ struct CreateApplicantSpace: AsyncMigration {
                 .field("uploaded_by", .uuid, .required)
                 .field("created_at", .datetime)
                 .create()
-            try await Indexes.create("attachments_dossier", on: AttachmentModel.schema, ["dossier_id", "field_key"], database)
+            try await Indexes.create(
+                "attachments_dossier", on: AttachmentModel.schema, ["dossier_id", "field_key"], database)
         }
     }
 

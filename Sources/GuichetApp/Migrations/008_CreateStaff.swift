@@ -14,7 +14,8 @@ struct CreateStaff: AsyncMigration {
                 .create()
             try await database.schema(DossierModel.schema).field("instructor_group", .string).update()
             try await database.schema(DossierModel.schema).field("assignee_id", .uuid).update()
-            try await Indexes.create("dossiers_call_group", on: DossierModel.schema, ["call_id", "instructor_group"], database)
+            try await Indexes.create(
+                "dossiers_call_group", on: DossierModel.schema, ["call_id", "instructor_group"], database)
             try await database.schema(DossierModel.schema).field("correction_due_on", .datetime).update()
             try await database.schema(DossierModel.schema).field("correction_message", .string).update()
             try await database.schema(DossierModel.schema).field("correction_reminded_at", .datetime).update()

@@ -20,7 +20,8 @@ struct CreateExpertRequests: AsyncMigration {
                 .field("reminded_at", .datetime)
                 .field("created_at", .datetime)
                 .create()
-            try await Indexes.create("expert_requests_service", on: ExpertRequestModel.schema, ["service", "status"], database)
+            try await Indexes.create(
+                "expert_requests_service", on: ExpertRequestModel.schema, ["service", "status"], database)
             try await Indexes.create("expert_requests_dossier", on: ExpertRequestModel.schema, ["dossier_id"], database)
             try await database.schema(CallModel.schema).field("expert_services", .string).update()
         }

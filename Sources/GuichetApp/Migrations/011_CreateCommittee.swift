@@ -19,10 +19,13 @@ struct CreateCommittee: AsyncMigration {
                 .field("applied_at", .datetime)
                 .field("applied_by", .uuid)
                 .create()
-            try await Indexes.create("committee_sessions_call", on: CommitteeSessionModel.schema, ["call_id", "held_on"], database)
+            try await Indexes.create(
+                "committee_sessions_call", on: CommitteeSessionModel.schema, ["call_id", "held_on"], database)
             try await database.schema(CommitteeMemberModel.schema)
                 .id()
-                .field("session_id", .uuid, .required, .references(CommitteeSessionModel.schema, "id", onDelete: .cascade))
+                .field(
+                    "session_id", .uuid, .required, .references(CommitteeSessionModel.schema, "id", onDelete: .cascade)
+                )
                 .field("user_id", .uuid, .required, .references(UserModel.schema, "id"))
                 .field("is_chair", .bool, .required)
                 .field("present", .bool, .required)
@@ -31,7 +34,9 @@ struct CreateCommittee: AsyncMigration {
             try await Indexes.create("committee_members_user", on: CommitteeMemberModel.schema, ["user_id"], database)
             try await database.schema(StagedDecisionModel.schema)
                 .id()
-                .field("session_id", .uuid, .required, .references(CommitteeSessionModel.schema, "id", onDelete: .cascade))
+                .field(
+                    "session_id", .uuid, .required, .references(CommitteeSessionModel.schema, "id", onDelete: .cascade)
+                )
                 .field("dossier_id", .uuid, .required, .references(DossierModel.schema, "id", onDelete: .cascade))
                 .field("outcome", .string, .required)
                 .field("granted_cents", .int64, .required)
@@ -40,7 +45,8 @@ struct CreateCommittee: AsyncMigration {
                 .field("staged_at", .datetime, .required)
                 .unique(on: "session_id", "dossier_id")
                 .create()
-            try await Indexes.create("staged_decisions_dossier", on: StagedDecisionModel.schema, ["dossier_id"], database)
+            try await Indexes.create(
+                "staged_decisions_dossier", on: StagedDecisionModel.schema, ["dossier_id"], database)
         }
     }
 

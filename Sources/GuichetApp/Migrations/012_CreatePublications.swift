@@ -18,7 +18,9 @@ struct CreatePublications: AsyncMigration {
                 .create()
             try await database.schema(PublicationFileModel.schema)
                 .id()
-                .field("publication_id", .uuid, .required, .references(PublicationModel.schema, "id", onDelete: .cascade))
+                .field(
+                    "publication_id", .uuid, .required, .references(PublicationModel.schema, "id", onDelete: .cascade)
+                )
                 .field("name", .string, .required)
                 .field("media_type", .string, .required)
                 .field("content", .data, .required)

@@ -28,7 +28,9 @@ struct CreateAPIAccess: AsyncMigration {
                 .create()
             try await database.schema(WebhookDeliveryModel.schema)
                 .id()
-                .field("endpoint_id", .uuid, .required, .references(WebhookEndpointModel.schema, "id", onDelete: .cascade))
+                .field(
+                    "endpoint_id", .uuid, .required, .references(WebhookEndpointModel.schema, "id", onDelete: .cascade)
+                )
                 .field("event_type", .string, .required)
                 .field("payload", .string, .required)
                 .field("created_at", .datetime, .required)
@@ -40,8 +42,11 @@ struct CreateAPIAccess: AsyncMigration {
                 .field("last_status", .int)
                 .field("last_error", .string)
                 .create()
-            try await Indexes.create("webhook_deliveries_due", on: WebhookDeliveryModel.schema, ["delivered_at", "failed_at", "next_attempt_at"], database)
-            try await Indexes.create("webhook_deliveries_endpoint", on: WebhookDeliveryModel.schema, ["endpoint_id", "created_at"], database)
+            try await Indexes.create(
+                "webhook_deliveries_due", on: WebhookDeliveryModel.schema,
+                ["delivered_at", "failed_at", "next_attempt_at"], database)
+            try await Indexes.create(
+                "webhook_deliveries_endpoint", on: WebhookDeliveryModel.schema, ["endpoint_id", "created_at"], database)
         }
     }
 

@@ -14,8 +14,10 @@ struct CreateCallDefinitions: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.transaction { database in
             // One column per statement: SQLite adds a single column per ALTER TABLE.
-            for (name, type) in [("status", DatabaseSchema.DataType.string), ("scope", .string), ("eligibility", .string),
-                                 ("committee", .string), ("updated_at", .datetime)] {
+            for (name, type) in [
+                ("status", DatabaseSchema.DataType.string), ("scope", .string), ("eligibility", .string),
+                ("committee", .string), ("updated_at", .datetime),
+            ] {
                 try await database.schema(CallModel.schema).field(.string(name), type).update()
             }
             try await database.schema(EnvelopeModel.schema).field("key", .string).update()
@@ -29,12 +31,16 @@ struct CreateCallDefinitions: AsyncMigration {
                 envelope.key = "e\(envelope.position)"
                 try await envelope.save(on: database)
             }
-            try await Indexes.create("envelopes_call_key", on: EnvelopeModel.schema, ["call_id", "key"], unique: true, database)
+            try await Indexes.create(
+                "envelopes_call_key", on: EnvelopeModel.schema, ["call_id", "key"], unique: true, database)
             try await Indexes.create("calls_status", on: CallModel.schema, ["status"], database)
             for form in try await CallFormModel.query(on: database).all() {
-                guard var definition = try? JSONDecoder().decode(FormDefinition.self, from: Data(form.definition.utf8)) else { continue }
-                let legacy: [String: FieldRole] = ["title": .title, "summary": .summary, "theme": .theme,
-                                                   "territory": .territory, "amount_requested": .amountRequested]
+                guard var definition = try? JSONDecoder().decode(FormDefinition.self, from: Data(form.definition.utf8))
+                else { continue }
+                let legacy: [String: FieldRole] = [
+                    "title": .title, "summary": .summary, "theme": .theme,
+                    "territory": .territory, "amount_requested": .amountRequested,
+                ]
                 for index in definition.fields.indices where definition.fields[index].role == nil {
                     definition.fields[index].role = legacy[definition.fields[index].key]
                 }

@@ -9,11 +9,14 @@ import SQLKit
 struct CreateAuditChains: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.transaction { database in
-            for (name, type) in [("chain_key", DatabaseSchema.DataType.string), ("sequence", .int), ("previous_hash", .string),
-                                 ("entry_hash", .string)] {
+            for (name, type) in [
+                ("chain_key", DatabaseSchema.DataType.string), ("sequence", .int), ("previous_hash", .string),
+                ("entry_hash", .string),
+            ] {
                 try await database.schema(AuditEntryModel.schema).field(.string(name), type).update()
             }
-            try await Indexes.create("audit_entries_chain", on: AuditEntryModel.schema, ["chain_key", "sequence"], unique: true, database)
+            try await Indexes.create(
+                "audit_entries_chain", on: AuditEntryModel.schema, ["chain_key", "sequence"], unique: true, database)
             try await database.schema(AuditChainModel.schema)
                 .id()
                 .field("chain_key", .string, .required)

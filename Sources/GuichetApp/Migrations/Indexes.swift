@@ -5,8 +5,10 @@ import SQLKit
 ///
 /// SQLKit's `CREATE INDEX` is rendered by each dialect, so one call serves SQLite and PostgreSQL.
 enum Indexes {
-    static func create(_ name: String, on table: String, _ columns: [String], unique: Bool = false,
-                       _ database: any Database) async throws {
+    static func create(
+        _ name: String, on table: String, _ columns: [String], unique: Bool = false,
+        _ database: any Database
+    ) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         var builder = sql.create(index: name).on(table)
         if unique { builder = builder.unique() }

@@ -45,8 +45,10 @@ final class CallModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(id: UUID? = nil, reference: String, title: String, programme: String, description: String,
-         opensAt: Date, closesAt: Date, receiptPrefix: String, territoryOrder: [String], simulated: Bool) {
+    init(
+        id: UUID? = nil, reference: String, title: String, programme: String, description: String,
+        opensAt: Date, closesAt: Date, receiptPrefix: String, territoryOrder: [String], simulated: Bool
+    ) {
         self.id = id
         self.reference = reference
         self.title = title

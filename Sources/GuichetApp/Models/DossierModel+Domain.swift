@@ -48,9 +48,11 @@ extension DossierModel {
         guard let status = DossierStatus(rawValue: status) else {
             throw DomainError.missingData(field: "statut", reason: "statut « \(self.status) » inconnu.")
         }
-        return Dossier(id: try requireID(), number: number, title: title, summary: summary, themeCode: themeCode,
-                       scope: Self.scope(kind: scopeKind, territory: territoryCode, regions: scopeRegions), requestedAmount: try Money(cents: requestedCents), status: status,
-                       filedAt: filedAt, simulated: simulated)
+        return Dossier(
+            id: try requireID(), number: number, title: title, summary: summary, themeCode: themeCode,
+            scope: Self.scope(kind: scopeKind, territory: territoryCode, regions: scopeRegions),
+            requestedAmount: try Money(cents: requestedCents), status: status,
+            filedAt: filedAt, simulated: simulated)
     }
 }
 
@@ -77,17 +79,21 @@ extension DecisionModel {
         case DossierStatus.rejected.rawValue: outcome = .rejected(motive: motive ?? "")
         default: throw DomainError.missingData(field: "décision", reason: "issue « \(self.outcome) » inconnue.")
         }
-        return Decision(dossierID: $dossier.id, waveNumber: waveNumber, outcome: outcome, decidedAt: decidedAt, simulated: simulated)
+        return Decision(
+            dossierID: $dossier.id, waveNumber: waveNumber, outcome: outcome, decidedAt: decidedAt, simulated: simulated
+        )
     }
 }
 
 extension EnvelopeModel {
     /// The domain envelope; its revisions must be loaded.
     func domain() throws -> Envelope {
-        try Envelope(id: requireID(), parentID: $parent.id, label: label, drawCode: drawCode, ownerName: ownerName,
-                     ownerSiret: ownerSiret,
-                     revisions: try revisions.map {
-                         EnvelopeRevision(amount: try Money(cents: $0.amountCents), effectiveOn: $0.effectiveOn, reason: $0.reason)
-                     })
+        try Envelope(
+            id: requireID(), parentID: $parent.id, label: label, drawCode: drawCode, ownerName: ownerName,
+            ownerSiret: ownerSiret,
+            revisions: try revisions.map {
+                EnvelopeRevision(
+                    amount: try Money(cents: $0.amountCents), effectiveOn: $0.effectiveOn, reason: $0.reason)
+            })
     }
 }

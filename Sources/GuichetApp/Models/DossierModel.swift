@@ -1,6 +1,6 @@
 import Fluent
-import GuichetDomain
 import Foundation
+import GuichetDomain
 
 /// A project dossier (`dossiers`). Its status changes only through ``DossierService``.
 final class DossierModel: Model, @unchecked Sendable {
@@ -92,8 +92,10 @@ final class AuditEntryModel: Model, @unchecked Sendable {
 
     /// The entry as the domain reads it.
     var domain: AuditEntry {
-        AuditEntry(at: at, actor: Agent(id: actorID, name: actorName, role: Role(rawValue: actorRole) ?? .system), action: action,
-                   entityType: entityType, entityID: entityID, from: fromState, to: toState, reason: reason)
+        AuditEntry(
+            at: at, actor: Agent(id: actorID, name: actorName, role: Role(rawValue: actorRole) ?? .system),
+            action: action,
+            entityType: entityType, entityID: entityID, from: fromState, to: toState, reason: reason)
     }
 
     init(_ entry: AuditEntry) {

@@ -20,8 +20,10 @@ final class EnvelopeModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(id: UUID? = nil, callID: UUID, parentID: UUID?, key: String, label: String, drawCode: String?,
-         ownerName: String, ownerSiret: String?, position: Int) {
+    init(
+        id: UUID? = nil, callID: UUID, parentID: UUID?, key: String, label: String, drawCode: String?,
+        ownerName: String, ownerSiret: String?, position: Int
+    ) {
         self.id = id
         self.key = key
         self.$call.id = callID

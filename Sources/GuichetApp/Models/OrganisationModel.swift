@@ -19,8 +19,10 @@ final class OrganisationModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(id: UUID? = nil, name: String, legalForm: String, siret: String?, rna: String?,
-         departementCode: String?, simulated: Bool) {
+    init(
+        id: UUID? = nil, name: String, legalForm: String, siret: String?, rna: String?,
+        departementCode: String?, simulated: Bool
+    ) {
         self.id = id
         self.name = name
         self.legalForm = legalForm

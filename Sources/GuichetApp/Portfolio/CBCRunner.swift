@@ -18,16 +18,21 @@ public struct CBCRunner: Sendable {
     /// Finds `cbc`: the configured path (`GUICHET_CBC_PATH`) if set, otherwise the first `cbc` on
     /// the system's `PATH`, otherwise `/usr/bin/cbc` (where Debian's coinor-cbc puts it).
     /// - Throws: ``PortfolioError/solverMissing(path:)``.
-    public static func locate(configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(PortfolioError) -> CBCRunner {
+    public static func locate(
+        configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(PortfolioError) -> CBCRunner {
         let files = FileManager.default
         if let configured, !configured.isEmpty {
             guard files.isExecutableFile(atPath: configured) else { throw .solverMissing(path: configured) }
             return CBCRunner(executable: URL(fileURLWithPath: configured))
         }
-        let directories = (environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
+        let directories =
+            (environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
         for directory in directories where !directory.isEmpty {
             let candidate = URL(fileURLWithPath: directory).appendingPathComponent("cbc").path
-            if files.isExecutableFile(atPath: candidate) { return CBCRunner(executable: URL(fileURLWithPath: candidate)) }
+            if files.isExecutableFile(atPath: candidate) {
+                return CBCRunner(executable: URL(fileURLWithPath: candidate))
+            }
         }
         throw .solverMissing(path: nil)
     }
@@ -52,7 +57,10 @@ public struct CBCRunner: Sendable {
         }
         // Wall-clock seconds (the committee waits in wall-clock time), no relative gap tolerated.
         let seconds = String(format: "%.1f", max(1, model.timeLimitSeconds))
-        arguments += ["-timeMode", "elapsed", "-sec", seconds, "-ratio", "0", "-allowableGap", "0", "-solve", "-solu", solutionFile.path]
+        arguments += [
+            "-timeMode", "elapsed", "-sec", seconds, "-ratio", "0", "-allowableGap", "0", "-solve", "-solu",
+            solutionFile.path,
+        ]
 
         _ = files.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
@@ -72,7 +80,8 @@ public struct CBCRunner: Sendable {
         }
         let logText = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
         guard let solutionText = try? String(contentsOf: solutionFile, encoding: .utf8) else {
-            throw PortfolioError.solverFailed("CBC s'est arrêté (code \(process.terminationStatus)) sans écrire de solution")
+            throw PortfolioError.solverFailed(
+                "CBC s'est arrêté (code \(process.terminationStatus)) sans écrire de solution")
         }
         return try CBCOutput.parse(solution: solutionText, log: logText)
     }

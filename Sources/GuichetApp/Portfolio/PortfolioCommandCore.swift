@@ -15,9 +15,12 @@ public func solvePortfolioInstance(at path: String, cbcPath: String? = nil) asyn
 
 /// Solves the instance file at `path` as it is and with `envelope` set to `remainingCents`, and
 /// returns the comparison JSON (added, removed, amount changes, objective delta, both results).
-public func comparePortfolioInstance(at path: String, envelope: String, remainingCents: Int64, cbcPath: String? = nil) async throws -> String {
+public func comparePortfolioInstance(
+    at path: String, envelope: String, remainingCents: Int64, cbcPath: String? = nil
+) async throws -> String {
     let problem = try readPortfolioInstance(at: path)
-    let comparison = try await PortfolioWhatIf.compare(problem, envelope: envelope, remainingCents: remainingCents, milp: cbcMILPRunner(cbcPath))
+    let comparison = try await PortfolioWhatIf.compare(
+        problem, envelope: envelope, remainingCents: remainingCents, milp: cbcMILPRunner(cbcPath))
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.withoutEscapingSlashes]
     return String(decoding: try encoder.encode(comparison), as: UTF8.self)

@@ -73,7 +73,8 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
         }
         let application = self.application
         let responder = application.responder.current
-        let limits = RouteBodyLimits(routes: application.routes, maxUploadBytes: application.guichetConfiguration.maxUploadBytes)
+        let limits = RouteBodyLimits(
+            routes: application.routes, maxUploadBytes: application.guichetConfiguration.maxUploadBytes)
         let bootstrap = ServerBootstrap(group: application.eventLoopGroup)
             .serverChannelOption(ChannelOptions.backlog, value: Int32(configuration.backlog))
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: configuration.reuseAddress ? 1 : 0)
@@ -85,7 +86,8 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
                         HTTPResponseEncoder(),
                         ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
                         IdleStateHandler(readTimeout: Self.idleTimeout),
-                        HTTPBridge(application: application, responder: responder, limits: limits, lineGuard: lineGuard),
+                        HTTPBridge(
+                            application: application, responder: responder, limits: limits, lineGuard: lineGuard),
                     ])
                     self?.track(channel)
                 }
@@ -114,10 +116,12 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
                 }
             }
             application.http.server.configuration = configuration
-            let description = switch configuration.address {
-            case .hostname(let hostname, let port): "http://\(hostname ?? configuration.hostname):\(port ?? configuration.port)"
-            case .unixDomainSocket(let path): "unix:\(path)"
-            }
+            let description =
+                switch configuration.address {
+                case .hostname(let hostname, let port):
+                    "http://\(hostname ?? configuration.hostname):\(port ?? configuration.port)"
+                case .unixDomainSocket(let path): "unix:\(path)"
+                }
             configuration.logger.notice("Server started on \(description)")
         }
     }
@@ -157,7 +161,9 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
         for connection in connections { connection.pipeline.fireUserInboundEventTriggered(HTTPBridge.CloseWhenIdle()) }
         let finished = EventLoopFuture.andAllComplete(connections.map(\.closeFuture), on: loop)
         let timeout = application.http.server.configuration.shutdownTimeout
-        let deadline = loop.scheduleTask(in: timeout) { for connection in connections { connection.close(promise: nil) } }
+        let deadline = loop.scheduleTask(in: timeout) {
+            for connection in connections { connection.close(promise: nil) }
+        }
         return closed.and(finished).map { _ in
             deadline.cancel()
             let first = self.state.withLockedValue { state in
@@ -191,7 +197,9 @@ struct RouteBodyLimits: Sendable {
     private let maxUploadBytes: Int
 
     init(routes: Routes, maxUploadBytes: Int) {
-        fileRoutes = routes.all.filter { $0.userInfo[RequestLimits.userInfoKey] as? Bool == true }.map { ($0.method, $0.path) }
+        fileRoutes = routes.all.filter { $0.userInfo[RequestLimits.userInfoKey] as? Bool == true }.map {
+            ($0.method, $0.path)
+        }
         self.maxUploadBytes = maxUploadBytes
     }
 
@@ -200,10 +208,11 @@ struct RouteBodyLimits: Sendable {
         let path = uri.split(separator: "?", maxSplits: 1).first ?? ""
         let parts = path.split(separator: "/")
         let takesFiles = fileRoutes.contains { route in
-            route.method == method && route.path.count == parts.count && zip(route.path, parts).allSatisfy { component, part in
-                if case .constant(let constant) = component { return constant == part }
-                return true
-            }
+            route.method == method && route.path.count == parts.count
+                && zip(route.path, parts).allSatisfy { component, part in
+                    if case .constant(let constant) = component { return constant == part }
+                    return true
+                }
         }
         return takesFiles ? (maxUploadBytes + RequestLimits.formBytes, true) : (RequestLimits.formBytes, false)
     }

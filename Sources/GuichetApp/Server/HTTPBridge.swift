@@ -69,7 +69,8 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             if head.headers[.expect].contains(where: { $0.lowercased() == "100-continue" }) {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
             }
             reading = .collecting(head, context.channel.allocator.buffer(capacity: 0), limit: limit, files: files)
         case .body(var chunk):
@@ -122,7 +123,8 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
     /// A protocol refusal: answered once, after the requests before it, then the connection
     /// closes. `head` is the refused request's when it was read (its address chooses between the
     /// page and the API's JSON), a neutral one otherwise.
-    private func refuse(_ refusal: RequestLimits.Refusal, head: HTTPRequestHead? = nil, context: ChannelHandlerContext) {
+    private func refuse(_ refusal: RequestLimits.Refusal, head: HTTPRequestHead? = nil, context: ChannelHandlerContext)
+    {
         guard !refused else { return }
         refused = true
         reading = .skipping
@@ -146,10 +148,11 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
         guard !responding, !closed, !queue.isEmpty else { return }
         let pending = queue.removeFirst()
         responding = true
-        let request = Request(application: application, method: pending.head.method, url: URI(path: pending.head.uri),
-                              version: pending.head.version, headersNoUpdate: pending.head.headers, collectedBody: pending.body,
-                              remoteAddress: context.channel.remoteAddress, logger: application.logger,
-                              byteBufferAllocator: context.channel.allocator, on: context.eventLoop)
+        let request = Request(
+            application: application, method: pending.head.method, url: URI(path: pending.head.uri),
+            version: pending.head.version, headersNoUpdate: pending.head.headers, collectedBody: pending.body,
+            remoteAddress: context.channel.remoteAddress, logger: application.logger,
+            byteBufferAllocator: context.channel.allocator, on: context.eventLoop)
         if let refusal = pending.refusal { request.storage[RequestLimits.RefusalKey.self] = refusal }
         let keepAlive = pending.head.isKeepAlive && pending.refusal == nil
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -169,7 +172,10 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
             }
     }
 
-    private func write(_ response: Response, body: ByteBuffer?, for request: Request, keepAlive requested: Bool, context: ChannelHandlerContext) {
+    private func write(
+        _ response: Response, body: ByteBuffer?, for request: Request, keepAlive requested: Bool,
+        context: ChannelHandlerContext
+    ) {
         guard !closed else { return }
         let keepAlive = requested && !closeAfterResponse
         var headers = response.headers
@@ -179,7 +185,10 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
         let code = response.status.code
         let bodiless = code < 200 || code == 204 || code == 304
         if !bodiless { headers.replaceOrAdd(name: .contentLength, value: String(body?.readableBytes ?? 0)) }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(
+                .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))),
+            promise: nil)
         if let body, !bodiless, request.method != .HEAD, body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
@@ -224,7 +233,9 @@ enum HTTPDate {
             gmtime_r(&seconds, &parts)
             let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
             let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            let text = "\(days[Int(parts.tm_wday)]), " + String(format: "%02d", parts.tm_mday) + " \(months[Int(parts.tm_mon)]) \(1900 + Int(parts.tm_year)) "
+            let text =
+                "\(days[Int(parts.tm_wday)]), " + String(format: "%02d", parts.tm_mday)
+                + " \(months[Int(parts.tm_mon)]) \(1900 + Int(parts.tm_year)) "
                 + String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec) + " GMT"
             cached = (second, text)
             return text

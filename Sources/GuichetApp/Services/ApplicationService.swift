@@ -24,7 +24,9 @@ struct ApplicationService {
         _ = try await Membership(database: database).requireOrganisation(organisationID, for: userID)
         try call.call.checkFilingOpen(at: now)
         guard let form = try await CallRepository(database: database).currentForm(call.id) else {
-            throw AppError(status: .conflict, code: "no_form", message: "Cet appel à projets n'a pas encore de formulaire de dépôt.")
+            throw AppError(
+                status: .conflict, code: "no_form",
+                message: "Cet appel à projets n'a pas encore de formulaire de dépôt.")
         }
         let dossier = DossierModel()
         dossier.id = UUID()
@@ -44,9 +46,12 @@ struct ApplicationService {
         dossier.createdBy = userID
         try await database.transaction { db in
             try await dossier.create(on: db)
-            try await AuditEntryModel(AuditEntry(at: now, actor: Self.agent(user), action: "create_draft", entityType: "dossier",
-                                                 entityID: try dossier.requireID(), from: nil, to: DossierStatus.draft.rawValue,
-                                                 reason: nil)).create(on: db)
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: Self.agent(user), action: "create_draft", entityType: "dossier",
+                    entityID: try dossier.requireID(), from: nil, to: DossierStatus.draft.rawValue,
+                    reason: nil)
+            ).create(on: db)
         }
         return dossier
     }
@@ -55,7 +60,8 @@ struct ApplicationService {
     /// their message. Uploaded files are checked by content, stored, scanned and recorded.
     func saveDraft(_ dossier: DossierModel, posted: PostedForm, user: UserModel) async throws -> SaveOutcome {
         guard let status = DossierStatus(rawValue: dossier.status), status.isEditableByApplicant else {
-            throw DomainError.transitionNotAllowed(action: "modifier", from: DossierStatus(rawValue: dossier.status) ?? .filed)
+            throw DomainError.transitionNotAllowed(
+                action: "modifier", from: DossierStatus(rawValue: dossier.status) ?? .filed)
         }
         let call = try await CallRepository(database: database).load(dossier.$call.get(on: database))
         let form = try await CallRepository(database: database).form(call.id, version: dossier.formVersion ?? 1)
@@ -83,7 +89,8 @@ struct ApplicationService {
                 let kind = try fieldPolicy.check(name: name, data: upload.data)
                 try field.checkAttachment(name: name, bytes: upload.data.count, kind: kind.category ?? kind.rawValue)
                 guard used + upload.data.count <= quota else {
-                    errors[field.key] = "Le dossier a atteint sa place pour les pièces jointes (\(ByteSize.french(quota))) : « \(name) » n'est pas joint. Écrivez à l'instruction si des pièces volumineuses sont indispensables."
+                    errors[field.key] =
+                        "Le dossier a atteint sa place pour les pièces jointes (\(ByteSize.french(quota))) : « \(name) » n'est pas joint. Écrivez à l'instruction si des pièces volumineuses sont indispensables."
                     continue
                 }
                 used += upload.data.count
@@ -91,7 +98,8 @@ struct ApplicationService {
                 try store.store(upload.data, sha256: sha)
                 let scan = await store.scan(sha256: sha)
                 if scan == .infected {
-                    errors[field.key] = "Le fichier « \(name) » contient un virus : il a été mis en quarantaine et n'est pas joint au dossier."
+                    errors[field.key] =
+                        "Le fichier « \(name) » contient un virus : il a été mis en quarantaine et n'est pas joint au dossier."
                     continue
                 }
                 let attachment = AttachmentModel()
@@ -132,8 +140,11 @@ struct ApplicationService {
         let answers = try Self.answers(dossier)
         try form.checkFiling(answers, territories: .france.within(callModel.callScope))
         try Self.apply(answers, to: dossier, form: form)
-        let transition = try DossierLifecycle.transition(try dossier.domain(), .file, by: Self.agent(user), call: call.call, now: now)
-        guard let sql = database as? any SQLDatabase else { throw AppError(status: .internalServerError, code: "sql", message: "") }
+        let transition = try DossierLifecycle.transition(
+            try dossier.domain(), .file, by: Self.agent(user), call: call.call, now: now)
+        guard let sql = database as? any SQLDatabase else {
+            throw AppError(status: .internalServerError, code: "sql", message: "")
+        }
 
         return try await database.transaction { db in
             let sql = db as? any SQLDatabase ?? sql
@@ -146,8 +157,12 @@ struct ApplicationService {
             guard moved.count == 1, let fresh = try await DossierModel.find(id, on: db) else {
                 return try await DossierModel.find(id, on: db) ?? dossier
             }
-            let sequence = try await sql.update(CallModel.schema)
-                .set(SQLIdentifier("receipt_counter"), to: SQLBinaryExpression(SQLIdentifier("receipt_counter"), .add, SQLLiteral.numeric("1")))
+            let sequence =
+                try await sql.update(CallModel.schema)
+                .set(
+                    SQLIdentifier("receipt_counter"),
+                    to: SQLBinaryExpression(SQLIdentifier("receipt_counter"), .add, SQLLiteral.numeric("1"))
+                )
                 .where("id", .equal, SQLBind(call.id))
                 .returning("receipt_counter").first(decodingColumn: "receipt_counter", as: Int.self) ?? 0
             try Self.apply(answers, to: fresh, form: form)
@@ -158,15 +173,22 @@ struct ApplicationService {
             fresh.correctionRemindedAt = nil
             fresh.status = transition.to.rawValue
             if fresh.filedAt == nil { fresh.filedAt = now }
-            if fresh.number == nil { fresh.number = ReceiptNumber.make(prefix: callModel.receiptPrefix, sequence: sequence) }
+            if fresh.number == nil {
+                fresh.number = ReceiptNumber.make(prefix: callModel.receiptPrefix, sequence: sequence)
+            }
             let attachments = try await AttachmentModel.query(on: db).filter(\.$dossier.$id == id).all()
-            fresh.receiptDigest = AttachmentStore.sha256(Data(Self.receiptText(fresh, form: form, answers: answers,
-                                                                                 attachments: attachments).utf8))
+            fresh.receiptDigest = AttachmentStore.sha256(
+                Data(
+                    Self.receiptText(
+                        fresh, form: form, answers: answers,
+                        attachments: attachments
+                    ).utf8))
             try await fresh.save(on: db)
             try await AuditEntryModel(AuditEntry.dossier(id, transition, by: Self.agent(user), at: now)).create(on: db)
-            try await Mailer(database: db).enqueue(to: user.email, subject: "Accusé de réception — dossier \(fresh.number ?? "")",
-                                                   body: Self.receiptMail(fresh, call: callModel, configuration: configuration),
-                                                   kind: "receipt", now: now)
+            try await Mailer(database: db).enqueue(
+                to: user.email, subject: "Accusé de réception — dossier \(fresh.number ?? "")",
+                body: Self.receiptMail(fresh, call: callModel, configuration: configuration),
+                kind: "receipt", now: now)
             return fresh
         }
     }
@@ -188,7 +210,11 @@ struct ApplicationService {
         if case .text(let title)? = answer(.title) { dossier.title = title } else { dossier.title = "" }
         if case .text(let summary)? = answer(.summary) { dossier.summary = summary } else { dossier.summary = "" }
         if case .choice(let theme)? = answer(.theme) { dossier.themeCode = theme } else { dossier.themeCode = "" }
-        if case .amount(let amount)? = answer(.amountRequested) { dossier.requestedCents = amount.cents } else { dossier.requestedCents = 0 }
+        if case .amount(let amount)? = answer(.amountRequested) {
+            dossier.requestedCents = amount.cents
+        } else {
+            dossier.requestedCents = 0
+        }
         if case .territory(let key)? = answer(.territory) {
             switch key.level {
             case .national: dossier.scopeKind = "national"
@@ -201,15 +227,19 @@ struct ApplicationService {
 
     /// What the receipt seals: the number, the filing time, and every answer (files by name,
     /// size and SHA-256).
-    static func receiptText(_ dossier: DossierModel, form: FormDefinition, answers: [String: FieldValue],
-                            attachments: [AttachmentModel]) -> String {
+    static func receiptText(
+        _ dossier: DossierModel, form: FormDefinition, answers: [String: FieldValue],
+        attachments: [AttachmentModel]
+    ) -> String {
         var described: [String: String] = [:]
         for attachment in attachments {
             guard let id = attachment.id?.uuidString.lowercased() else { continue }
-            described[id] = "\(attachment.fileName) (\(ByteSize.french(Int(attachment.sizeBytes))), SHA-256 \(attachment.sha256))"
+            described[id] =
+                "\(attachment.fileName) (\(ByteSize.french(Int(attachment.sizeBytes))), SHA-256 \(attachment.sha256))"
         }
         let filed = dossier.filedAt.map { ISO.instant($0) } ?? ""
-        return "Dossier \(dossier.number ?? "")\nDéposé le \(filed)\n" + form.canonicalText(values: answers, attachments: described)
+        return "Dossier \(dossier.number ?? "")\nDéposé le \(filed)\n"
+            + form.canonicalText(values: answers, attachments: described)
     }
 
     static func receiptMail(_ dossier: DossierModel, call: CallModel, configuration: AppConfiguration) -> String {

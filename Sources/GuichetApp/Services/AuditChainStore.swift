@@ -25,17 +25,23 @@ enum AuditChainStore {
         var calls: [UUID: UUID] = [:]
         let dossiers = ids("dossier"), sessions = ids("committee_session"), envelopes = ids("envelope")
         if !dossiers.isEmpty {
-            for row in try await DossierModel.query(on: db).filter(\.$id ~~ dossiers).field(\.$id).field(\.$call.$id).all() {
+            for row in try await DossierModel.query(on: db).filter(\.$id ~~ dossiers).field(\.$id).field(\.$call.$id)
+                .all()
+            {
                 if let id = row.id { calls[id] = row.$call.id }
             }
         }
         if !sessions.isEmpty {
-            for row in try await CommitteeSessionModel.query(on: db).filter(\.$id ~~ sessions).field(\.$id).field(\.$call.$id).all() {
+            for row in try await CommitteeSessionModel.query(on: db).filter(\.$id ~~ sessions).field(\.$id).field(
+                \.$call.$id
+            ).all() {
                 if let id = row.id { calls[id] = row.$call.id }
             }
         }
         if !envelopes.isEmpty {
-            for row in try await EnvelopeModel.query(on: db).filter(\.$id ~~ envelopes).field(\.$id).field(\.$call.$id).all() {
+            for row in try await EnvelopeModel.query(on: db).filter(\.$id ~~ envelopes).field(\.$id).field(\.$call.$id)
+                .all()
+            {
                 if let id = row.id { calls[id] = row.$call.id }
             }
         }
@@ -51,7 +57,9 @@ enum AuditChainStore {
         let pending = entries.filter { $0.entryHash == nil }
         guard !pending.isEmpty else { return }
         // Times are kept to the millisecond, as the hash reads them, whatever the database stores.
-        for entry in pending { entry.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded() / 1000) }
+        for entry in pending {
+            entry.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded() / 1000)
+        }
         let keys = try await chainKeys(for: pending, on: db)
         var order: [String] = []
         var groups: [String: [AuditEntryModel]] = [:]
@@ -67,11 +75,19 @@ enum AuditChainStore {
                 .values(SQLBind(UUID()), SQLBind(key), SQLBind(0), SQLBind(AuditChain.genesis), SQLBind(group[0].at))
                 .ignoringConflicts(with: "chain_key").run()
             // Moving the head locks the chain's row until the transaction ends.
-            struct Head: Decodable { let head_sequence: Int; let head_hash: String }
-            guard let moved = try await sql.update(AuditChainModel.schema)
-                .set(SQLIdentifier("head_sequence"), to: SQLBinaryExpression(SQLIdentifier("head_sequence"), .add, SQLBind(group.count)))
-                .where("chain_key", .equal, SQLBind(key))
-                .returning("head_sequence", "head_hash").first(decoding: Head.self) else { continue }
+            struct Head: Decodable {
+                let head_sequence: Int
+                let head_hash: String
+            }
+            guard
+                let moved = try await sql.update(AuditChainModel.schema)
+                    .set(
+                        SQLIdentifier("head_sequence"),
+                        to: SQLBinaryExpression(SQLIdentifier("head_sequence"), .add, SQLBind(group.count))
+                    )
+                    .where("chain_key", .equal, SQLBind(key))
+                    .returning("head_sequence", "head_hash").first(decoding: Head.self)
+            else { continue }
             let start = moved.head_sequence - group.count
             let seals = AuditChain.seal(group.map(\.domain), chain: key, after: (start, moved.head_hash), hash: sha256)
             for (entry, seal) in zip(group, seals) {
@@ -89,15 +105,21 @@ enum AuditChainStore {
 
     /// A chain's head now: what a publication records.
     static func head(_ key: String, on db: any Database) async throws -> (sequence: Int, hash: String)? {
-        try await AuditChainModel.query(on: db).filter(\.$chainKey == key).first().map { ($0.headSequence, $0.headHash) }
+        try await AuditChainModel.query(on: db).filter(\.$chainKey == key).first().map {
+            ($0.headSequence, $0.headHash)
+        }
     }
 
     /// Verifies a chain: its sealed entries, the unsealed ones written since it began, its head.
-    static func verify(_ key: String, on db: any Database) async throws -> (entries: Int, legacy: Int, head: (Int, String)?, problem: AuditChain.Break?) {
+    static func verify(
+        _ key: String, on db: any Database
+    ) async throws -> (entries: Int, legacy: Int, head: (Int, String)?, problem: AuditChain.Break?) {
         let chain = try await AuditChainModel.query(on: db).filter(\.$chainKey == key).first()
         let sealed = try await AuditEntryModel.query(on: db).filter(\.$chainKey == key).all()
         let links = sealed.compactMap { row -> AuditChain.Link? in
-            guard let id = row.id, let sequence = row.sequence, let previous = row.previousHash, let hash = row.entryHash else { return nil }
+            guard let id = row.id, let sequence = row.sequence, let previous = row.previousHash,
+                let hash = row.entryHash
+            else { return nil }
             return AuditChain.Link(id: id, sequence: sequence, previousHash: previous, hash: hash, entry: row.domain)
         }
         // Unsealed entries of this chain: written before chaining began (legacy), or since (inserted).
@@ -105,7 +127,8 @@ enum AuditChainStore {
         let keys = try await chainKeys(for: unsealed, on: db)
         let mine = zip(unsealed, keys).filter { $0.1 == key }.map(\.0)
         let inserted = mine.filter { entry in chain.map { entry.at >= $0.startedAt } ?? false }.compactMap(\.id)
-        let problem = AuditChain.verify(chain: key, links: links, unsealed: inserted, head: chain?.headSequence, hash: sha256)
+        let problem = AuditChain.verify(
+            chain: key, links: links, unsealed: inserted, head: chain?.headSequence, hash: sha256)
         return (links.count, mine.count - inserted.count, chain.map { ($0.headSequence, $0.headHash) }, problem)
     }
 }

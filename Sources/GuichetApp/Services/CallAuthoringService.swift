@@ -62,14 +62,20 @@ struct CallAuthoringService {
         try await checkMayAuthor(definition.scope, by: user)
         try definition.check()
         if try await CallModel.query(on: database).filter(\.$reference == definition.reference).count() > 0 {
-            throw DomainError.invalidCallDefinition(issues: [CallDefinitionIssue("reference", "la référence « \(definition.reference) » est déjà celle d'un appel.")])
+            throw DomainError.invalidCallDefinition(issues: [
+                CallDefinitionIssue("reference", "la référence « \(definition.reference) » est déjà celle d'un appel.")
+            ])
         }
-        return try await CallDefinitionStore(database: database, now: now).save(definition, status: .draft, by: Self.agent(user)).call
+        return try await CallDefinitionStore(database: database, now: now).save(
+            definition, status: .draft, by: Self.agent(user)
+        ).call
     }
 
     /// A copy of a call (any public call, or a draft the person authors) as a new draft of the
     /// person's territory.
-    func duplicate(_ source: String, reference: String, title: String, scope: CallScope, by user: UserModel) async throws -> CallDefinition {
+    func duplicate(
+        _ source: String, reference: String, title: String, scope: CallScope, by user: UserModel
+    ) async throws -> CallDefinition {
         let model = try await CallRepository(database: database).findAny(source)
         if model.callStatus == .draft { try await checkMayAuthor(model.callScope, by: user, hiding: true) }
         let copy = try await CallDefinitionStore(database: database, now: now).definition(of: model)
@@ -84,9 +90,15 @@ struct CallAuthoringService {
         try await checkMayAuthor(model.callScope, by: user, hiding: model.callStatus == .draft)
         if definition.scope != model.callScope { try await checkMayAuthor(definition.scope, by: user) }
         guard definition.reference == model.reference else {
-            throw DomainError.invalidCallDefinition(issues: [CallDefinitionIssue("reference", "la référence d'un appel ne change pas (« \(model.reference) ») : dupliquez l'appel pour en créer un autre.")])
+            throw DomainError.invalidCallDefinition(issues: [
+                CallDefinitionIssue(
+                    "reference",
+                    "la référence d'un appel ne change pas (« \(model.reference) ») : dupliquez l'appel pour en créer un autre."
+                )
+            ])
         }
-        return try await CallDefinitionStore(database: database, now: now).save(definition, by: Self.agent(user)).changes
+        return try await CallDefinitionStore(database: database, now: now).save(definition, by: Self.agent(user))
+            .changes
     }
 
     /// Publishes a draft: its page becomes public, filing opens on its opening day.

@@ -10,32 +10,48 @@ extension CallDefinitionStore {
         let themes = try await ThemeModel.query(on: database).filter(\.$call.$id == id).sort(\.$position).all()
         let objectives = try await ObjectiveModel.query(on: database).filter(\.$call.$id == id).sort(\.$position).all()
         let waves = try await WaveModel.query(on: database).filter(\.$call.$id == id).sort(\.$number).all()
-        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == id).with(\.$revisions).sort(\.$position).all()
-        let keys = Dictionary(envelopes.compactMap { envelope in envelope.id.map { ($0, envelope.key) } }, uniquingKeysWith: { a, _ in a })
+        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == id).with(\.$revisions).sort(
+            \.$position
+        ).all()
+        let keys = Dictionary(
+            envelopes.compactMap { envelope in envelope.id.map { ($0, envelope.key) } }, uniquingKeysWith: { a, _ in a }
+        )
         guard let form = try await CallRepository(database: database).currentForm(id)?.definition else {
-            throw AppError(status: .internalServerError, code: "form_missing", message: "Le formulaire de cet appel est introuvable.")
+            throw AppError(
+                status: .internalServerError, code: "form_missing",
+                message: "Le formulaire de cet appel est introuvable.")
         }
         let decoder = JSONDecoder()
-        let grid = try model.scoringGrid.map { try decoder.decode(ScoringGrid.self, from: Data($0.utf8)) }
+        let grid =
+            try model.scoringGrid.map { try decoder.decode(ScoringGrid.self, from: Data($0.utf8)) }
             ?? ScoringGrid(criteria: [], scale: [], aggregation: .mean)
-        let experts = try model.expertServices.map { try decoder.decode([String: String].self, from: Data($0.utf8)) } ?? [:]
-        let committee = try model.committee.map { try decoder.decode(CallDefinition.CommitteeSpec.self, from: Data($0.utf8)) }
+        let experts =
+            try model.expertServices.map { try decoder.decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+        let committee =
+            try model.committee.map { try decoder.decode(CallDefinition.CommitteeSpec.self, from: Data($0.utf8)) }
             ?? CallDefinition.CommitteeSpec(quorum: 1, members: [])
         let order = model.territoryOrder.split(separator: ",").map(String.init)
         return CallDefinition(
             reference: model.reference, title: model.title, programme: model.programme, context: model.description,
-            eligibility: model.eligibility, scope: model.callScope, simulated: model.simulated, receiptPrefix: model.receiptPrefix,
+            eligibility: model.eligibility, scope: model.callScope, simulated: model.simulated,
+            receiptPrefix: model.receiptPrefix,
             opensOn: ParisTime.isoDay(model.opensAt), deadline: ParisTime.isoDay(model.closesAt.addingTimeInterval(-1)),
             territoryOrder: order.isEmpty ? nil : order,
-            waves: waves.map { .init(number: $0.number, label: $0.label, announcedOn: ParisTime.isoDay($0.announcedOn)) },
+            waves: waves.map {
+                .init(number: $0.number, label: $0.label, announcedOn: ParisTime.isoDay($0.announcedOn))
+            },
             themes: themes.map { .init(code: $0.code, label: $0.label) },
             objectives: objectives.map { .init(code: $0.code, label: $0.label) },
             envelopes: envelopes.map { envelope in
-                .init(key: envelope.key, parent: envelope.$parent.id.flatMap { keys[$0] }, label: envelope.label, draws: envelope.drawCode,
-                      owner: .init(name: envelope.ownerName, siret: envelope.ownerSiret),
-                      revisions: envelope.revisions.sorted(by: Self.revisionOrder).map {
-                          .init(amountCents: $0.amountCents, effectiveOn: ParisTime.isoDay($0.effectiveOn), reason: $0.reason)
-                      })
+                .init(
+                    key: envelope.key, parent: envelope.$parent.id.flatMap { keys[$0] }, label: envelope.label,
+                    draws: envelope.drawCode,
+                    owner: .init(name: envelope.ownerName, siret: envelope.ownerSiret),
+                    revisions: envelope.revisions.sorted(by: Self.revisionOrder).map {
+                        .init(
+                            amountCents: $0.amountCents, effectiveOn: ParisTime.isoDay($0.effectiveOn),
+                            reason: $0.reason)
+                    })
             },
             form: form, scoringGrid: grid, expertServices: experts, committee: committee)
     }
@@ -43,17 +59,23 @@ extension CallDefinitionStore {
     /// Revisions oldest first; on the same day, in the order they were recorded.
     static func revisionOrder(_ a: EnvelopeRevisionModel, _ b: EnvelopeRevisionModel) -> Bool {
         if a.effectiveOn != b.effectiveOn { return a.effectiveOn < b.effectiveOn }
-        return (a.createdAt ?? .distantPast, a.id?.uuidString ?? "") < (b.createdAt ?? .distantPast, b.id?.uuidString ?? "")
+        return (a.createdAt ?? .distantPast, a.id?.uuidString ?? "") < (
+            b.createdAt ?? .distantPast, b.id?.uuidString ?? ""
+        )
     }
 
     /// Writes a checked definition into `model` (saved or new), replacing `current` if any.
-    func write(_ definition: CallDefinition, into model: CallModel, replacing current: CallDefinition?, usage: CallUsage) async throws {
+    func write(
+        _ definition: CallDefinition, into model: CallModel, replacing current: CallDefinition?, usage: CallUsage
+    ) async throws {
         guard let opensAt = definition.opensAt, let closesAt = definition.closesAt else {
             throw DomainError.invalidCallDefinition(issues: [CallDefinitionIssue("opens_on", "date illisible.")])
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        func json<T: Encodable>(_ value: T) throws -> String {
+            String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
         model.title = definition.title
         model.programme = definition.programme
         model.description = definition.context
@@ -72,17 +94,23 @@ extension CallDefinitionStore {
         let id = try model.requireID()
 
         try await ThemeModel.query(on: database).filter(\.$call.$id == id).delete()
-        try await definition.themes.enumerated().map { ThemeModel(callID: id, code: $1.code, label: $1.label, position: $0 + 1) }.create(on: database)
+        try await definition.themes.enumerated().map {
+            ThemeModel(callID: id, code: $1.code, label: $1.label, position: $0 + 1)
+        }.create(on: database)
         try await ObjectiveModel.query(on: database).filter(\.$call.$id == id).delete()
-        try await definition.objectives.enumerated().map { ObjectiveModel(callID: id, code: $1.code, label: $1.label, position: $0 + 1) }.create(on: database)
+        try await definition.objectives.enumerated().map {
+            ObjectiveModel(callID: id, code: $1.code, label: $1.label, position: $0 + 1)
+        }.create(on: database)
         try await writeWaves(definition.waves, callID: id)
         try await writeEnvelopes(definition.envelopes, callID: id, keepRevisions: usage.hasFiledDossiers)
-        try await writeForm(definition.form, callID: id, changed: current.map { old in
-            var a = old.form, b = definition.form
-            a.version = 1
-            b.version = 1
-            return a != b
-        } ?? true)
+        try await writeForm(
+            definition.form, callID: id,
+            changed: current.map { old in
+                var a = old.form, b = definition.form
+                a.version = 1
+                b.version = 1
+                return a != b
+            } ?? true)
     }
 
     private func writeWaves(_ waves: [CallDefinition.WaveSpec], callID: UUID) async throws {
@@ -95,15 +123,19 @@ extension CallDefinitionStore {
                 model.announcedOn = day
                 try await model.save(on: database)
             } else {
-                try await WaveModel(callID: callID, number: spec.number, label: spec.label, announcedOn: day, publishedAt: nil).create(on: database)
+                try await WaveModel(
+                    callID: callID, number: spec.number, label: spec.label, announcedOn: day, publishedAt: nil
+                ).create(on: database)
             }
         }
         let numbers = Set(waves.map(\.number))
         for model in existing where !numbers.contains(model.number) { try await model.delete(on: database) }
     }
 
-    private func writeEnvelopes(_ specs: [CallDefinition.EnvelopeSpec], callID: UUID, keepRevisions: Bool) async throws {
-        let existing = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions).all()
+    private func writeEnvelopes(_ specs: [CallDefinition.EnvelopeSpec], callID: UUID, keepRevisions: Bool) async throws
+    {
+        let existing = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions)
+            .all()
         var byKey = Dictionary(existing.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         // Draw codes are unique per call: clear the ones that move before any row takes them.
         for model in existing where specs.first(where: { $0.key == model.key })?.draws != model.drawCode {
@@ -111,8 +143,11 @@ extension CallDefinitionStore {
             try await model.save(on: database)
         }
         for (position, spec) in specs.enumerated() {
-            let model = byKey[spec.key] ?? EnvelopeModel(callID: callID, parentID: nil, key: spec.key, label: spec.label, drawCode: nil,
-                                                         ownerName: spec.owner.name, ownerSiret: spec.owner.siret, position: position)
+            let model =
+                byKey[spec.key]
+                ?? EnvelopeModel(
+                    callID: callID, parentID: nil, key: spec.key, label: spec.label, drawCode: nil,
+                    ownerName: spec.owner.name, ownerSiret: spec.owner.siret, position: position)
             model.label = spec.label
             model.ownerName = spec.owner.name
             model.ownerSiret = spec.owner.siret
@@ -128,8 +163,10 @@ extension CallDefinitionStore {
             if !keepRevisions { for revision in stored { try await revision.delete(on: database) } }
             for revision in spec.revisions.dropFirst(kept) {
                 guard let day = ParisTime.day(revision.effectiveOn) else { continue }
-                try await EnvelopeRevisionModel(envelopeID: envelopeID, amountCents: revision.amountCents, effectiveOn: day,
-                                                reason: revision.reason).create(on: database)
+                try await EnvelopeRevisionModel(
+                    envelopeID: envelopeID, amountCents: revision.amountCents, effectiveOn: day,
+                    reason: revision.reason
+                ).create(on: database)
             }
         }
         for spec in specs {
@@ -148,7 +185,9 @@ extension CallDefinitionStore {
     /// A changed form becomes a new version once the call has any dossier (filed, draft or
     /// imported: each keeps the version it answered); before that, the current version is rewritten.
     private func writeForm(_ form: FormDefinition, callID: UUID, changed: Bool) async throws {
-        let latest = try await CallFormModel.query(on: database).filter(\.$call.$id == callID).sort(\.$version, .descending).first()
+        let latest = try await CallFormModel.query(on: database).filter(\.$call.$id == callID).sort(
+            \.$version, .descending
+        ).first()
         guard changed || latest == nil else { return }
         var form = form
         if let latest {
@@ -162,8 +201,11 @@ extension CallDefinitionStore {
                 try await latest.save(on: database)
             }
         } else {
-            try await CallFormModel(callID: callID, version: form.version, definition: String(decoding: try JSONEncoder().encode(form), as: UTF8.self))
-                .create(on: database)
+            try await CallFormModel(
+                callID: callID, version: form.version,
+                definition: String(decoding: try JSONEncoder().encode(form), as: UTF8.self)
+            )
+            .create(on: database)
         }
     }
 }

@@ -30,7 +30,8 @@ struct CallDefinitionStore {
     /// call's data forbids changing, without writing anything.
     /// - Throws: ``DomainError/invalidCallDefinition(issues:)``.
     func plan(_ definition: CallDefinition) async throws -> Plan {
-        guard let model = try await CallModel.query(on: database).filter(\.$reference == definition.reference).first() else {
+        guard let model = try await CallModel.query(on: database).filter(\.$reference == definition.reference).first()
+        else {
             try definition.check()
             return .create
         }
@@ -50,34 +51,45 @@ struct CallDefinitionStore {
     /// - Throws: ``DomainError/invalidCallDefinition(issues:)`` when anything is refused; then
     ///   nothing is written.
     @discardableResult
-    func save(_ definition: CallDefinition, status: CallStatus = .draft, by agent: Agent) async throws -> (call: CallModel, changes: [CallChange]) {
+    func save(
+        _ definition: CallDefinition, status: CallStatus = .draft, by agent: Agent
+    ) async throws -> (call: CallModel, changes: [CallChange]) {
         let now = self.now
         if let existing = try await CallModel.query(on: database).filter(\.$reference == definition.reference).first() {
             let id = try existing.requireID()
             return try await SerializedWrite.run(on: database, call: id) { db in
                 let store = CallDefinitionStore(database: db, now: now)
-                guard let model = try await CallModel.find(id, on: db) else { throw AppError.notFound("call_not_found", "Appel à projets introuvable.") }
+                guard let model = try await CallModel.find(id, on: db) else {
+                    throw AppError.notFound("call_not_found", "Appel à projets introuvable.")
+                }
                 let current = try await store.definition(of: model)
                 let usage = try await store.usage(of: model)
                 try Self.check(definition, amending: current, usage: usage)
                 let changes = definition.changes(from: current)
                 guard !changes.isEmpty else { return (model, []) }
                 try await store.write(definition, into: model, replacing: current, usage: usage)
-                try await AuditEntryModel(AuditEntry(at: now, actor: agent, action: "amend_call", entityType: "call", entityID: id,
-                                                     from: nil, to: nil, reason: Self.summary(changes))).create(on: db)
+                try await AuditEntryModel(
+                    AuditEntry(
+                        at: now, actor: agent, action: "amend_call", entityType: "call", entityID: id,
+                        from: nil, to: nil, reason: Self.summary(changes))
+                ).create(on: db)
                 return (model, changes)
             }
         }
         try definition.check()
         return try await database.transaction { db in
-            let model = CallModel(reference: definition.reference, title: definition.title, programme: definition.programme,
-                                  description: definition.context, opensAt: now, closesAt: now, receiptPrefix: definition.receiptPrefix,
-                                  territoryOrder: [], simulated: definition.simulated)
+            let model = CallModel(
+                reference: definition.reference, title: definition.title, programme: definition.programme,
+                description: definition.context, opensAt: now, closesAt: now, receiptPrefix: definition.receiptPrefix,
+                territoryOrder: [], simulated: definition.simulated)
             model.status = status.rawValue
             let store = CallDefinitionStore(database: db, now: now)
             try await store.write(definition, into: model, replacing: nil, usage: .unused)
-            try await AuditEntryModel(AuditEntry(at: now, actor: agent, action: "create_call", entityType: "call", entityID: try model.requireID(),
-                                                 from: nil, to: status.rawValue, reason: "Appel « \(definition.reference) » créé")).create(on: db)
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: agent, action: "create_call", entityType: "call", entityID: try model.requireID(),
+                    from: nil, to: status.rawValue, reason: "Appel « \(definition.reference) » créé")
+            ).create(on: db)
             return (model, [])
         }
     }
@@ -88,9 +100,12 @@ struct CallDefinitionStore {
         model.status = status.rawValue
         try await database.transaction { db in
             try await model.save(on: db)
-            try await AuditEntryModel(AuditEntry(at: now, actor: agent, action: status == .published ? "publish_call" : "archive_call",
-                                                 entityType: "call", entityID: try model.requireID(), from: before.rawValue,
-                                                 to: status.rawValue, reason: nil)).create(on: db)
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: agent, action: status == .published ? "publish_call" : "archive_call",
+                    entityType: "call", entityID: try model.requireID(), from: before.rawValue,
+                    to: status.rawValue, reason: nil)
+            ).create(on: db)
         }
     }
 
@@ -103,7 +118,8 @@ struct CallDefinitionStore {
         let waves = try await WaveModel.query(on: database).filter(\.$call.$id == id).all()
         let waveIDs = waves.compactMap(\.id)
         let decided = Set(try await DecisionModel.query(on: database).filter(\.$wave.$id ~~ waveIDs).all(\.$wave.$id))
-        let sessions = Set(try await CommitteeSessionModel.query(on: database).filter(\.$call.$id == id).all(\.$wave.$id))
+        let sessions = Set(
+            try await CommitteeSessionModel.query(on: database).filter(\.$call.$id == id).all(\.$wave.$id))
         var committed: [String: Int64] = [:]
         if !decided.isEmpty {
             let loaded = try await CallRepository(database: database).load(model)
@@ -114,10 +130,13 @@ struct CallDefinitionStore {
                 committed[envelope.key] = line.committed.cents
             }
         }
-        return CallUsage(hasFiledDossiers: filed > 0, themesInUse: Set(dossiers),
-                         publishedWaves: Set(waves.filter { $0.publishedAt != nil }.map(\.number)),
-                         wavesInUse: Set(waves.filter { wave in wave.id.map { decided.contains($0) || sessions.contains($0) } ?? false }.map(\.number)),
-                         committedByEnvelope: committed)
+        return CallUsage(
+            hasFiledDossiers: filed > 0, themesInUse: Set(dossiers),
+            publishedWaves: Set(waves.filter { $0.publishedAt != nil }.map(\.number)),
+            wavesInUse: Set(
+                waves.filter { wave in wave.id.map { decided.contains($0) || sessions.contains($0) } ?? false }.map(
+                    \.number)),
+            committedByEnvelope: committed)
     }
 
     /// The changes as the audit log records them (the first fifty, then how many more).

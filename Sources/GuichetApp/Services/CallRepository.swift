@@ -29,7 +29,9 @@ struct CallRepository {
     /// - Throws: a 404 ``AppError`` when there is none.
     func find(_ key: String) async throws -> CallModel {
         let model = try await findAny(key)
-        guard model.callStatus != .draft else { throw AppError.notFound("call_not_found", "Appel à projets introuvable.") }
+        guard model.callStatus != .draft else {
+            throw AppError.notFound("call_not_found", "Appel à projets introuvable.")
+        }
         return model
     }
 
@@ -45,13 +47,16 @@ struct CallRepository {
             // Not a possible reference: never sent to the database (PostgreSQL refuses NUL bytes).
             throw AppError.notFound("call_not_found", "Appel à projets introuvable.")
         }
-        guard let model = try await query.first() else { throw AppError.notFound("call_not_found", "Appel à projets introuvable.") }
+        guard let model = try await query.first() else {
+            throw AppError.notFound("call_not_found", "Appel à projets introuvable.")
+        }
         return model
     }
 
     /// A call reference: 1 to 64 lowercase ASCII letters, digits and dashes (`hdf-2021`).
     static func isReference(_ key: String) -> Bool {
-        (1...64).contains(key.utf8.count) && key.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
+        (1...64).contains(key.utf8.count)
+            && key.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
     }
 
     /// The call `guichet report` reads without `--call`: the most recently opened public call with
@@ -59,8 +64,11 @@ struct CallRepository {
     func defaultCall() async throws -> CallModel? {
         let published = try await WaveModel.query(on: database).filter(\.$publishedAt != nil).all(\.$call.$id)
         if !published.isEmpty,
-           let call = try await CallModel.query(on: database).filter(\.$id ~~ published).filter(\.$status != CallStatus.draft.rawValue)
-               .sort(\.$opensAt, .descending).first() {
+            let call = try await CallModel.query(on: database).filter(\.$id ~~ published).filter(
+                \.$status != CallStatus.draft.rawValue
+            )
+            .sort(\.$opensAt, .descending).first()
+        {
             return call
         }
         return try await all().first
@@ -72,13 +80,17 @@ struct CallRepository {
         let themes = try await ThemeModel.query(on: database).filter(\.$call.$id == id).sort(\.$position).all()
         let objectives = try await ObjectiveModel.query(on: database).filter(\.$call.$id == id).sort(\.$position).all()
         let waves = try await WaveModel.query(on: database).filter(\.$call.$id == id).sort(\.$number).all()
-        let call = Call(reference: model.reference, title: model.title,
-                        themes: themes.map { Theme(code: $0.code, label: $0.label, position: $0.position) },
-                        objectives: objectives.map { Objective(code: $0.code, label: $0.label, position: $0.position) },
-                        opensAt: model.opensAt, closesAt: model.closesAt,
-                        waves: waves.map { Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: $0.publishedAt) },
-                        territoryOrder: Self.territoryOrder(model),
-                        regionCode: model.regionCode, departementCode: model.callScope.level == .departement ? model.callScope.code : nil)
+        let call = Call(
+            reference: model.reference, title: model.title,
+            themes: themes.map { Theme(code: $0.code, label: $0.label, position: $0.position) },
+            objectives: objectives.map { Objective(code: $0.code, label: $0.label, position: $0.position) },
+            opensAt: model.opensAt, closesAt: model.closesAt,
+            waves: waves.map {
+                Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: $0.publishedAt)
+            },
+            territoryOrder: Self.territoryOrder(model),
+            regionCode: model.regionCode,
+            departementCode: model.callScope.level == .departement ? model.callScope.code : nil)
         return LoadedCall(model: model, call: call, themes: themes, objectives: objectives, waves: waves)
     }
 
@@ -90,16 +102,22 @@ struct CallRepository {
 
     /// The call's current dossier form (its latest version).
     func currentForm(_ callID: UUID) async throws -> (version: Int, definition: FormDefinition)? {
-        guard let model = try await CallFormModel.query(on: database).filter(\.$call.$id == callID)
-            .sort(\.$version, .descending).first() else { return nil }
+        guard
+            let model = try await CallFormModel.query(on: database).filter(\.$call.$id == callID)
+                .sort(\.$version, .descending).first()
+        else { return nil }
         return (model.version, try FormDefinition(json: Data(model.definition.utf8)))
     }
 
     /// A given version of the call's form.
     func form(_ callID: UUID, version: Int) async throws -> FormDefinition {
-        guard let model = try await CallFormModel.query(on: database).filter(\.$call.$id == callID)
-            .filter(\.$version == version).first() else {
-            throw AppError(status: .internalServerError, code: "form_missing", message: "Le formulaire de ce dossier est introuvable.")
+        guard
+            let model = try await CallFormModel.query(on: database).filter(\.$call.$id == callID)
+                .filter(\.$version == version).first()
+        else {
+            throw AppError(
+                status: .internalServerError, code: "form_missing",
+                message: "Le formulaire de ce dossier est introuvable.")
         }
         return try FormDefinition(json: Data(model.definition.utf8))
     }
@@ -108,7 +126,9 @@ struct CallRepository {
     /// filters and forms that span calls: the instruction queue, experts' themes.
     func themeCatalog() async throws -> [Theme] {
         let calls = try await CallModel.query(on: database).sort(\.$opensAt, .descending).all()
-        let rank = Dictionary(calls.enumerated().compactMap { index, call in call.id.map { ($0, index) } }, uniquingKeysWith: { a, _ in a })
+        let rank = Dictionary(
+            calls.enumerated().compactMap { index, call in call.id.map { ($0, index) } },
+            uniquingKeysWith: { a, _ in a })
         let rows = try await ThemeModel.query(on: database).all()
             .sorted { (rank[$0.$call.id] ?? .max, $0.position) < (rank[$1.$call.id] ?? .max, $1.position) }
         var seen: Set<String> = []

@@ -29,7 +29,9 @@ struct CommitteeBoard {
     let recusals: [(member: String, dossiers: [String])]
 
     /// Loads the board, narrowed by theme and territory (instructor group) when given.
-    static func load(_ session: CommitteeSessionModel, theme: String?, territory: String?, on db: any Database) async throws -> CommitteeBoard {
+    static func load(
+        _ session: CommitteeSessionModel, theme: String?, territory: String?, on db: any Database
+    ) async throws -> CommitteeBoard {
         let call = try await CallRepository(database: db).load(session.$call.get(on: db))
         let scope = try StaffScope(stored: session.scope)
         let sessionID = try session.requireID()
@@ -78,22 +80,30 @@ struct CommitteeBoard {
         for (model, dossier) in ranked {
             let envelope = try ledger.envelope(for: dossier.scope)
             let stagedDecision = stagedByDossier[dossier.id]
-            let amount = stagedDecision?.outcome == "retained" ? try Money(cents: stagedDecision?.grantedCents ?? 0) : .zero
+            let amount =
+                stagedDecision?.outcome == "retained" ? try Money(cents: stagedDecision?.grantedCents ?? 0) : .zero
             let total = try (running[envelope.id] ?? .zero).adding(amount)
             running[envelope.id] = total
             let remaining = room[envelope.id] ?? .zero
-            rows.append(Row(dossier: model, domain: dossier, score: scores[dossier.id], opinion: latestOpinion[dossier.id], staged: stagedDecision,
-                            recused: recusedBy.compactMap { $0.value.contains(dossier.id) ? $0.key : nil }.sorted(),
-                            envelope: envelope, runningTotal: total, remainingAfter: remaining.remaining(after: total),
-                            overBudget: total > remaining))
+            rows.append(
+                Row(
+                    dossier: model, domain: dossier, score: scores[dossier.id], opinion: latestOpinion[dossier.id],
+                    staged: stagedDecision,
+                    recused: recusedBy.compactMap { $0.value.contains(dossier.id) ? $0.key : nil }.sorted(),
+                    envelope: envelope, runningTotal: total, remainingAfter: remaining.remaining(after: total),
+                    overBudget: total > remaining))
         }
-        let numbers = Dictionary(candidates.map { ($0.1.id, $0.1.number ?? $0.1.title) }, uniquingKeysWith: { a, _ in a })
-        let summary = recusedBy.map { (member: $0.key, dossiers: $0.value.compactMap { numbers[$0] }.sorted()) }.sorted { $0.member < $1.member }
+        let numbers = Dictionary(
+            candidates.map { ($0.1.id, $0.1.number ?? $0.1.title) }, uniquingKeysWith: { a, _ in a })
+        let summary = recusedBy.map { (member: $0.key, dossiers: $0.value.compactMap { numbers[$0] }.sorted()) }.sorted
+        { $0.member < $1.member }
         return CommitteeBoard(session: session, call: call, rows: rows, statement: statement, recusals: summary)
     }
 
     /// For each present member, the dossiers whose organisation they declared a link with.
-    static func recusals(_ session: CommitteeSessionModel, _ dossiers: [DossierModel], on db: any Database) async throws -> [String: Set<UUID>] {
+    static func recusals(
+        _ session: CommitteeSessionModel, _ dossiers: [DossierModel], on db: any Database
+    ) async throws -> [String: Set<UUID>] {
         let present = session.members.filter(\.present).map { $0.$user.id }
         guard !present.isEmpty else { return [:] }
         let users = try await UserModel.query(on: db).filter(\.$id ~~ present).all()
@@ -104,8 +114,10 @@ struct CommitteeBoard {
             guard !theirs.isEmpty else { continue }
             for dossier in dossiers {
                 let organisation = dossier.organisation
-                if ConflictOfInterest.isConflicted(links: theirs, organisationSiret: organisation.siret, organisationRNA: organisation.rna),
-                   let id = dossier.id {
+                if ConflictOfInterest.isConflicted(
+                    links: theirs, organisationSiret: organisation.siret, organisationRNA: organisation.rna),
+                    let id = dossier.id
+                {
                     result[user.displayName, default: []].insert(id)
                 }
             }

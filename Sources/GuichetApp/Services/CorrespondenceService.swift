@@ -19,18 +19,24 @@ struct CorrespondenceService {
     /// - Throws: ``DomainError`` for an empty or too long text, a dossier that takes no message
     ///   from this side, a refused or infected file, or a recused instructor; nothing is stored.
     @discardableResult
-    func send(on dossier: DossierModel, side: Correspondence.Side, author: UserModel, body: String,
-              file: PostedForm.File?) async throws -> DossierMessageModel {
+    func send(
+        on dossier: DossierModel, side: Correspondence.Side, author: UserModel, body: String,
+        file: PostedForm.File?
+    ) async throws -> DossierMessageModel {
         let text = try Correspondence.checkBody(body)
         try Correspondence.checkCanWrite(side, status: DossierStatus(rawValue: dossier.status) ?? .draft)
         if side == .instruction {
-            try await StaffDirectory(database: database).checkNotConflicted(author, on: dossier, action: "écrire au porteur", now: now)
+            try await StaffDirectory(database: database).checkNotConflicted(
+                author, on: dossier, action: "écrire au porteur", now: now)
         }
         var stored: MessageAttachmentModel?
         if let file {
             let used = try await AttachmentStore.usedBytes(dossier: dossier.requireID(), on: database)
             guard used + file.data.count <= configuration.dossierQuotaBytes else {
-                throw DomainError.invalidForm(errors: ["file": "Le dossier a atteint sa place pour les pièces jointes (\(ByteSize.french(configuration.dossierQuotaBytes))) : envoyez le message sans le fichier, ou un fichier plus léger."])
+                throw DomainError.invalidForm(errors: [
+                    "file":
+                        "Le dossier a atteint sa place pour les pièces jointes (\(ByteSize.french(configuration.dossierQuotaBytes))) : envoyez le message sans le fichier, ou un fichier plus léger."
+                ])
             }
             stored = try await storedAttachment(file)
         }
@@ -50,9 +56,12 @@ struct CorrespondenceService {
                 attachment.$message.id = try message.requireID()
                 try await attachment.create(on: db)
             }
-            try await AuditEntryModel(AuditEntry(at: now, actor: actor, action: "message", entityType: "dossier", entityID: dossierID,
-                                                 from: nil, to: side.rawValue,
-                                                 reason: side == .instruction ? "Message au porteur" : "Message du porteur")).create(on: db)
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: actor, action: "message", entityType: "dossier", entityID: dossierID,
+                    from: nil, to: side.rawValue,
+                    reason: side == .instruction ? "Message au porteur" : "Message du porteur")
+            ).create(on: db)
             try await notify(dossier, side: side, text: text, fileName: attachment?.fileName, on: db)
         }
         return message
@@ -65,7 +74,9 @@ struct CorrespondenceService {
     }
 
     /// A file joined to one of the dossier's messages; `nil` when it belongs to another dossier.
-    static func attachment(_ id: UUID, of dossierID: UUID, on database: any Database) async throws -> MessageAttachmentModel? {
+    static func attachment(
+        _ id: UUID, of dossierID: UUID, on database: any Database
+    ) async throws -> MessageAttachmentModel? {
         try await MessageAttachmentModel.query(on: database).filter(\.$id == id)
             .join(parent: \.$message).filter(DossierMessageModel.self, \.$dossier.$id == dossierID).first()
     }
@@ -73,12 +84,17 @@ struct CorrespondenceService {
     private func storedAttachment(_ file: PostedForm.File) async throws -> MessageAttachmentModel {
         let name = AttachmentPolicy.safeFileName(file.fileName)
         let kind: FileKind
-        do { kind = try policy.check(name: name, data: file.data) } catch { throw DomainError.invalidForm(errors: ["file": error.message]) }
+        do { kind = try policy.check(name: name, data: file.data) } catch {
+            throw DomainError.invalidForm(errors: ["file": error.message])
+        }
         let sha = AttachmentStore.sha256(file.data)
         try store.store(file.data, sha256: sha)
         let scan = await store.scan(sha256: sha)
         guard scan != .infected else {
-            throw DomainError.invalidForm(errors: ["file": "Le fichier « \(name) » contient un virus : il a été mis en quarantaine et le message n'est pas envoyé."])
+            throw DomainError.invalidForm(errors: [
+                "file":
+                    "Le fichier « \(name) » contient un virus : il a été mis en quarantaine et le message n'est pas envoyé."
+            ])
         }
         let attachment = MessageAttachmentModel()
         attachment.id = UUID()
@@ -92,23 +108,26 @@ struct CorrespondenceService {
 
     /// Tells the other side: the organisation's representatives, or the instructor in charge
     /// (everyone instructing the dossier's territory while nobody has taken it, except recused people).
-    private func notify(_ dossier: DossierModel, side: Correspondence.Side, text: String, fileName: String?,
-                        on db: any Database) async throws {
+    private func notify(
+        _ dossier: DossierModel, side: Correspondence.Side, text: String, fileName: String?,
+        on db: any Database
+    ) async throws {
         let id = try dossier.requireID()
         let number = dossier.number ?? ""
         let file = fileName.map { "\nPièce jointe : \($0) (à télécharger depuis Guichet).\n" } ?? ""
         switch side {
         case .instruction:
             try await InstructionService(database: db, configuration: configuration, now: now).notifyMembers(
-                of: dossier, subject: "Nouveau message sur votre dossier \(number)", body: """
-                Bonjour,
+                of: dossier, subject: "Nouveau message sur votre dossier \(number)",
+                body: """
+                    Bonjour,
 
-                L'instruction vous écrit au sujet de votre dossier « \(dossier.title) » (\(number)) :
+                    L'instruction vous écrit au sujet de votre dossier « \(dossier.title) » (\(number)) :
 
-                \(text)
-                \(file)
-                Pour lire la conversation et répondre : \(configuration.publicURL)\(SiteURL.dossierMessages(id).path)
-                """, kind: "dossier_message")
+                    \(text)
+                    \(file)
+                    Pour lire la conversation et répondre : \(configuration.publicURL)\(SiteURL.dossierMessages(id).path)
+                    """, kind: "dossier_message")
         case .applicant:
             let directory = StaffDirectory(database: db)
             var recipients = try await directory.instructors(covering: dossier)
@@ -118,15 +137,17 @@ struct CorrespondenceService {
                 recipients = recipients.filter { $0.role == Role.instructor.rawValue }
             }
             for person in recipients where !(try await directory.isConflicted(person.requireID(), on: dossier)) {
-                try await Mailer(database: db).enqueue(to: person.email, subject: "Message du porteur — dossier \(number)", body: """
-                    Bonjour,
+                try await Mailer(database: db).enqueue(
+                    to: person.email, subject: "Message du porteur — dossier \(number)",
+                    body: """
+                        Bonjour,
 
-                    Le porteur du dossier « \(dossier.title) » (\(number)) a écrit :
+                        Le porteur du dossier « \(dossier.title) » (\(number)) a écrit :
 
-                    \(text)
-                    \(file)
-                    Dossier : \(configuration.publicURL)\(SiteURL.staffDossier(id).path)#messages
-                    """, kind: "dossier_message", now: now)
+                        \(text)
+                        \(file)
+                        Dossier : \(configuration.publicURL)\(SiteURL.staffDossier(id).path)#messages
+                        """, kind: "dossier_message", now: now)
             }
         }
     }

@@ -10,7 +10,9 @@ struct DossierService {
     /// Applies a lifecycle action (anything but a decision, see ``decide(_:outcome:wave:by:now:)``).
     /// - Returns: the transition that was saved.
     @discardableResult
-    func apply(_ action: DossierAction, to dossierID: UUID, by agent: Agent, now: Date) async throws -> DossierTransition {
+    func apply(
+        _ action: DossierAction, to dossierID: UUID, by agent: Agent, now: Date
+    ) async throws -> DossierTransition {
         // Filing and deciding carry more rules (the form, the receipt; the wave, the envelope):
         // they have their own paths, ApplicationService.file and decide(_:outcome:wave:by:now:).
         if case .decide = action {
@@ -34,21 +36,28 @@ struct DossierService {
     /// Records a committee decision in an open wave, checked against the dossier's envelope and
     /// every envelope above it as read inside the same transaction.
     @discardableResult
-    func decide(_ dossierID: UUID, outcome: DecisionOutcome, wave number: Int, by agent: Agent, now: Date) async throws -> Decision {
+    func decide(
+        _ dossierID: UUID, outcome: DecisionOutcome, wave number: Int, by agent: Agent, now: Date
+    ) async throws -> Decision {
         try await database.transaction { db in
             let (model, dossier, call) = try await Self.load(dossierID, on: db)
-            guard let waveModel = call.waves.first(where: { $0.number == number }) else { throw DomainError.unknownWave(number) }
+            guard let waveModel = call.waves.first(where: { $0.number == number }) else {
+                throw DomainError.unknownWave(number)
+            }
             let wave = try call.call.wave(number)
             let results = try await ResultsService(database: db).results(call, publishedOnly: false)
             let envelope = try results.ledger.envelope(for: dossier.scope)
-            let (transition, decision) = try Committee.decide(dossier, outcome: outcome, wave: wave,
-                                                              envelope: results.ledger.position(of: envelope.id),
-                                                              by: agent, call: call.call, now: now)
+            let (transition, decision) = try Committee.decide(
+                dossier, outcome: outcome, wave: wave,
+                envelope: results.ledger.position(of: envelope.id),
+                by: agent, call: call.call, now: now)
             var updated = dossier
             updated.status = transition.to
             model.apply(updated)
             try await model.save(on: db)
-            try await DecisionModel(decision, waveID: try waveModel.requireID(), decidedBy: agent.name, simulated: false).create(on: db)
+            try await DecisionModel(
+                decision, waveID: try waveModel.requireID(), decidedBy: agent.name, simulated: false
+            ).create(on: db)
             try await AuditEntryModel(AuditEntry.dossier(dossierID, transition, by: agent, at: now)).create(on: db)
             return decision
         }

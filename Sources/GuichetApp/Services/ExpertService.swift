@@ -13,29 +13,42 @@ struct ExpertService {
 
     /// The expert services that exist (some staff member has their scope), by name.
     func services() async throws -> [String] {
-        let scopes = try await StaffScopeModel.query(on: database).filter(\.$scope, .custom("LIKE"), "service:%").all(\.$scope)
-        return Array(Set(scopes.compactMap { stored -> String? in
-            if case .service(let name, _)? = try? StaffScope(stored: stored) { return name }
-            return nil
-        })).sorted()
+        let scopes = try await StaffScopeModel.query(on: database).filter(\.$scope, .custom("LIKE"), "service:%").all(
+            \.$scope)
+        return Array(
+            Set(
+                scopes.compactMap { stored -> String? in
+                    if case .service(let name, _)? = try? StaffScope(stored: stored) { return name }
+                    return nil
+                })
+        ).sorted()
     }
 
     /// The service a call proposes for a theme (`alimentation` → `DRAAF`).
     static func proposedService(call: CallModel, theme: String) -> String? {
-        guard let json = call.expertServices, let map = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else { return nil }
+        guard let json = call.expertServices,
+            let map = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))
+        else { return nil }
         return map[theme]
     }
 
-    func request(_ dossier: DossierModel, service: String, question: String, dueOn: Date, by user: UserModel) async throws {
-        try await StaffDirectory(database: database).checkNotConflicted(user, on: dossier, action: "demander l'avis d'un expert sur ce dossier", now: now)
+    func request(
+        _ dossier: DossierModel, service: String, question: String, dueOn: Date, by user: UserModel
+    ) async throws {
+        try await StaffDirectory(database: database).checkNotConflicted(
+            user, on: dossier, action: "demander l'avis d'un expert sur ce dossier", now: now)
         var errors: [String: String] = [:]
         if !(try await services()).contains(service) { errors["service"] = "Choisissez un service expert existant." }
         let text = question.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { errors["question"] = "Posez la question à l'expert." }
-        do { try InstructionRules.checkCorrectionDue(dueOn, now: now) } catch { errors["due_on"] = "Choisissez une échéance entre demain et dans 60 jours." }
+        do { try InstructionRules.checkCorrectionDue(dueOn, now: now) } catch {
+            errors["due_on"] = "Choisissez une échéance entre demain et dans 60 jours."
+        }
         guard errors.isEmpty else { throw DomainError.invalidForm(errors: errors) }
-        guard let status = DossierStatus(rawValue: dossier.status), InstructionRules.expertStatuses.contains(status) else {
-            throw DomainError.transitionNotAllowed(action: "demander un avis d'expert", from: DossierStatus(rawValue: dossier.status) ?? .draft)
+        guard let status = DossierStatus(rawValue: dossier.status), InstructionRules.expertStatuses.contains(status)
+        else {
+            throw DomainError.transitionNotAllowed(
+                action: "demander un avis d'expert", from: DossierStatus(rawValue: dossier.status) ?? .draft)
         }
         let id = try dossier.requireID()
         try await database.transaction { db in
@@ -47,33 +60,44 @@ struct ExpertService {
             request.$requestedBy.id = try user.requireID()
             request.status = ExpertRequestModel.Status.pending.rawValue
             try await request.create(on: db)
-            try await AuditEntryModel(AuditEntry(at: now, actor: InstructionService.agent(user), action: "request_expert_opinion",
-                                                 entityType: "dossier", entityID: id, from: nil, to: service, reason: request.question)).create(on: db)
-            for expert in try await ExpertService(database: db, configuration: configuration, now: now).experts(of: service, theme: dossier.themeCode) {
-                try await Mailer(database: db).enqueue(to: expert.email, subject: "Avis demandé sur le dossier \(dossier.number ?? "")", body: """
-                    Bonjour,
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: InstructionService.agent(user), action: "request_expert_opinion",
+                    entityType: "dossier", entityID: id, from: nil, to: service, reason: request.question)
+            ).create(on: db)
+            for expert in try await ExpertService(database: db, configuration: configuration, now: now).experts(
+                of: service, theme: dossier.themeCode)
+            {
+                try await Mailer(database: db).enqueue(
+                    to: expert.email, subject: "Avis demandé sur le dossier \(dossier.number ?? "")",
+                    body: """
+                        Bonjour,
 
-                    L'instruction demande l'avis de votre service (\(service)) sur le dossier « \(dossier.title) » (\(dossier.number ?? "")), avant le \(ParisTime.longDate(dueOn)) :
+                        L'instruction demande l'avis de votre service (\(service)) sur le dossier « \(dossier.title) » (\(dossier.number ?? "")), avant le \(ParisTime.longDate(dueOn)) :
 
-                    \(request.question)
+                        \(request.question)
 
-                    Répondre : \(configuration.publicURL)\(SiteURL.expertRequest(try request.requireID()).path)
-                    """, kind: "expert_request", now: now)
+                        Répondre : \(configuration.publicURL)\(SiteURL.expertRequest(try request.requireID()).path)
+                        """, kind: "expert_request", now: now)
             }
         }
     }
 
     func revoke(_ request: ExpertRequestModel, by user: UserModel) async throws {
-        try await StaffDirectory(database: database).checkNotConflicted(user, on: try await request.$dossier.get(on: database),
-                                                                        action: "retirer une demande d'avis d'expert", now: now)
+        try await StaffDirectory(database: database).checkNotConflicted(
+            user, on: try await request.$dossier.get(on: database),
+            action: "retirer une demande d'avis d'expert", now: now)
         try InstructionRules.checkAnswerable(request.status)
         try await database.transaction { db in
             request.status = ExpertRequestModel.Status.revoked.rawValue
             request.revokedAt = now
             try await request.save(on: db)
-            try await AuditEntryModel(AuditEntry(at: now, actor: InstructionService.agent(user), action: "revoke_expert_request",
-                                                 entityType: "dossier", entityID: request.$dossier.id, from: "pending", to: "revoked",
-                                                 reason: request.service)).create(on: db)
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: InstructionService.agent(user), action: "revoke_expert_request",
+                    entityType: "dossier", entityID: request.$dossier.id, from: "pending", to: "revoked",
+                    reason: request.service)
+            ).create(on: db)
         }
     }
 
@@ -82,7 +106,8 @@ struct ExpertService {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw DomainError.invalidForm(errors: ["answer_text": "Motivez votre avis."]) }
         let dossier = try await request.$dossier.get(on: database)
-        try await StaffDirectory(database: database).checkNotConflicted(user, on: dossier, action: "donner un avis d'expert sur ce dossier", now: now)
+        try await StaffDirectory(database: database).checkNotConflicted(
+            user, on: dossier, action: "donner un avis d'expert sur ce dossier", now: now)
         try await database.transaction { db in
             request.status = ExpertRequestModel.Status.answered.rawValue
             request.answerKind = kind.rawValue
@@ -90,9 +115,12 @@ struct ExpertService {
             request.answeredBy = try user.requireID()
             request.answeredAt = now
             try await request.save(on: db)
-            try await AuditEntryModel(AuditEntry(at: now, actor: Agent(id: user.id, name: user.displayName, role: .expert),
-                                                 action: "expert_opinion", entityType: "dossier", entityID: request.$dossier.id,
-                                                 from: "pending", to: kind.rawValue, reason: request.answerText)).create(on: db)
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: Agent(id: user.id, name: user.displayName, role: .expert),
+                    action: "expert_opinion", entityType: "dossier", entityID: request.$dossier.id,
+                    from: "pending", to: kind.rawValue, reason: request.answerText)
+            ).create(on: db)
         }
     }
 
@@ -117,16 +145,19 @@ struct ExpertService {
                 guard rows.count == 1 else { return false }
                 let dossier = request.dossier
                 for expert in try await ExpertService(database: db, configuration: configuration, now: now)
-                    .experts(of: request.service, theme: dossier.themeCode) {
-                    try await Mailer(database: db).enqueue(to: expert.email, subject: "Rappel : avis attendu sur le dossier \(dossier.number ?? "")", body: """
-                        Bonjour,
+                    .experts(of: request.service, theme: dossier.themeCode)
+                {
+                    try await Mailer(database: db).enqueue(
+                        to: expert.email, subject: "Rappel : avis attendu sur le dossier \(dossier.number ?? "")",
+                        body: """
+                            Bonjour,
 
-                        L'instruction attend l'avis de votre service (\(request.service)) sur le dossier « \(dossier.title) » (\(dossier.number ?? "")), avant le \(ParisTime.longDate(request.dueOn)) :
+                            L'instruction attend l'avis de votre service (\(request.service)) sur le dossier « \(dossier.title) » (\(dossier.number ?? "")), avant le \(ParisTime.longDate(request.dueOn)) :
 
-                        \(request.question)
+                            \(request.question)
 
-                        Répondre : \(configuration.publicURL)\(SiteURL.expertRequest(id).path)
-                        """, kind: "expert_reminder", now: now)
+                            Répondre : \(configuration.publicURL)\(SiteURL.expertRequest(id).path)
+                            """, kind: "expert_reminder", now: now)
                 }
                 return true
             }
@@ -137,9 +168,12 @@ struct ExpertService {
 
     /// The experts of a service whose themes cover the theme.
     func experts(of service: String, theme: String) async throws -> [UserModel] {
-        let scopes = try await StaffScopeModel.query(on: database).filter(\.$scope, .custom("LIKE"), "service:\(service)%").with(\.$user).all()
+        let scopes = try await StaffScopeModel.query(on: database).filter(
+            \.$scope, .custom("LIKE"), "service:\(service)%"
+        ).with(\.$user).all()
         return scopes.filter { model in
-            (try? StaffScope(stored: model.scope)).map { InstructionRules.expert($0, covers: service, theme: theme) } ?? false
+            (try? StaffScope(stored: model.scope)).map { InstructionRules.expert($0, covers: service, theme: theme) }
+                ?? false
         }.map(\.user)
     }
 
@@ -149,7 +183,8 @@ struct ExpertService {
         guard let request = try await ExpertRequestModel.find(id, on: database) else { throw notFound }
         let dossier = try await request.$dossier.get(on: database)
         let scopes = try await StaffDirectory(database: database).scopes(of: user.requireID())
-        guard scopes.contains(where: { InstructionRules.expert($0, covers: request.service, theme: dossier.themeCode) }) else { throw notFound }
+        guard scopes.contains(where: { InstructionRules.expert($0, covers: request.service, theme: dossier.themeCode) })
+        else { throw notFound }
         return (request, dossier)
     }
 }

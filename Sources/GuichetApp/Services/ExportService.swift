@@ -38,7 +38,8 @@ struct ExportService {
         func csv(isCents: Bool) -> String {
             switch self {
             case .text(let text): text
-            case .integer(let value): isCents ? ((try? Money(cents: value).decimalString) ?? String(value)) : String(value)
+            case .integer(let value):
+                isCents ? ((try? Money(cents: value).decimalString) ?? String(value)) : String(value)
             case .bool(let value): value ? "oui" : "non"
             case .null: ""
             }
@@ -59,7 +60,8 @@ struct ExportService {
 
         /// The CSV text (formulas defused, like every export opened in a spreadsheet).
         var csv: String {
-            CSV.write([columns.map(\.heading)] + rows.map { row in zip(columns, row).map { $1.csv(isCents: $0.isCents) } })
+            CSV.write(
+                [columns.map(\.heading)] + rows.map { row in zip(columns, row).map { $1.csv(isCents: $0.isCents) } })
         }
 
         /// The JSON document: `{"dataset": …, "rows": [{key: value, …}]}`.
@@ -81,7 +83,8 @@ struct ExportService {
     /// The table of `dataset` for `dossiers` (already narrowed to what `user` may see).
     func table(_ dataset: Dataset, dossiers: [DossierModel], user: UserModel) async throws -> Table {
         let ids = dossiers.compactMap(\.id)
-        let numbers = Dictionary(dossiers.compactMap { d in d.id.map { ($0, d.number ?? "") } }, uniquingKeysWith: { a, _ in a })
+        let numbers = Dictionary(
+            dossiers.compactMap { d in d.id.map { ($0, d.number ?? "") } }, uniquingKeysWith: { a, _ in a })
         func column(_ key: String, _ heading: String) -> Column { Column(key: key, heading: heading) }
         func date(_ value: Date?) -> Value { value.map { .text(ISO8601DateFormatter().string(from: $0)) } ?? .null }
         switch dataset {
@@ -91,50 +94,91 @@ struct ExportService {
             let calls = Set(dossiers.map(\.$call.id))
             let themes = try await ThemeModel.query(on: database).filter(\.$call.$id ~~ Array(calls)).all()
             let themeLabels = Dictionary(themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
-            return Table(dataset: dataset, columns: [
-                column("number", "Numéro"), column("title", "Projet"), column("carrier", "Porteur"), column("themeLabel", "Thématique"),
-                column("territoryLabel", "Territoire"), column("statusLabel", "Statut"), column("requestedCents", "Montant demandé (€)"),
-                column("filedAt", "Déposé le (UTC)"), column("assignee", "Instructeur"), column("labels", "Étiquettes"),
-                column("simulated", "Données simulées"), column("theme", "Code thématique"), column("territory", "Code territoire"),
-                column("status", "Code statut"),
-            ], rows: dossiers.map { d in
-                [.text(d.number ?? ""), .text(d.title), .text(d.organisation.name), .text(themeLabels[d.themeCode] ?? d.themeCode),
-                 .text(QueuePage.groupLabel(d.instructorGroup ?? "")), .text((DossierStatus(rawValue: d.status) ?? .filed).label),
-                 .integer(d.requestedCents), date(d.filedAt), d.assigneeID.flatMap { assignees[$0] }.map(Value.text) ?? .null,
-                 .text(d.id.flatMap { labels[$0] }?.joined(separator: ", ") ?? ""), .bool(d.simulated),
-                 .text(d.themeCode), .text(d.instructorGroup ?? ""), .text(d.status)]
-            })
+            return Table(
+                dataset: dataset,
+                columns: [
+                    column("number", "Numéro"), column("title", "Projet"), column("carrier", "Porteur"),
+                    column("themeLabel", "Thématique"),
+                    column("territoryLabel", "Territoire"), column("statusLabel", "Statut"),
+                    column("requestedCents", "Montant demandé (€)"),
+                    column("filedAt", "Déposé le (UTC)"), column("assignee", "Instructeur"),
+                    column("labels", "Étiquettes"),
+                    column("simulated", "Données simulées"), column("theme", "Code thématique"),
+                    column("territory", "Code territoire"),
+                    column("status", "Code statut"),
+                ],
+                rows: dossiers.map { d in
+                    [
+                        .text(d.number ?? ""), .text(d.title), .text(d.organisation.name),
+                        .text(themeLabels[d.themeCode] ?? d.themeCode),
+                        .text(QueuePage.groupLabel(d.instructorGroup ?? "")),
+                        .text((DossierStatus(rawValue: d.status) ?? .filed).label),
+                        .integer(d.requestedCents), date(d.filedAt),
+                        d.assigneeID.flatMap { assignees[$0] }.map(Value.text) ?? .null,
+                        .text(d.id.flatMap { labels[$0] }?.joined(separator: ", ") ?? ""), .bool(d.simulated),
+                        .text(d.themeCode), .text(d.instructorGroup ?? ""), .text(d.status),
+                    ]
+                })
         case .notes:
             let readable = try await readableAssessments(dossiers, user: user)
-            let reviews = try await ReviewModel.query(on: database).filter(\.$dossier.$id ~~ readable).with(\.$reviewer).all()
-            return Table(dataset: dataset, columns: [
-                column("dossier", "Dossier"), column("reviewer", "Évaluateur"), column("score", "Note (sur 100)"),
-                column("marks", "Notes par critère (JSON)"), column("comments", "Commentaires"), column("createdAt", "Noté le (UTC)"),
-                column("simulated", "Données simulées"),
-            ], rows: reviews.map { r in
-                [.text(numbers[r.$dossier.id] ?? ""), .text(r.reviewer.displayName), .text(QueuePage.scoreText(r.score)), .text(r.marks),
-                 .text(r.comments), date(r.createdAt), .bool(r.simulated)]
-            })
+            let reviews = try await ReviewModel.query(on: database).filter(\.$dossier.$id ~~ readable).with(\.$reviewer)
+                .all()
+            return Table(
+                dataset: dataset,
+                columns: [
+                    column("dossier", "Dossier"), column("reviewer", "Évaluateur"), column("score", "Note (sur 100)"),
+                    column("marks", "Notes par critère (JSON)"), column("comments", "Commentaires"),
+                    column("createdAt", "Noté le (UTC)"),
+                    column("simulated", "Données simulées"),
+                ],
+                rows: reviews.map { r in
+                    [
+                        .text(numbers[r.$dossier.id] ?? ""), .text(r.reviewer.displayName),
+                        .text(QueuePage.scoreText(r.score)), .text(r.marks),
+                        .text(r.comments), date(r.createdAt), .bool(r.simulated),
+                    ]
+                })
         case .avis:
             let readable = try await readableAssessments(dossiers, user: user)
-            let opinions = try await OpinionModel.query(on: database).filter(\.$dossier.$id ~~ readable).with(\.$author).sort(\.$createdAt).all()
-            return Table(dataset: dataset, columns: [
-                column("dossier", "Dossier"), column("author", "Auteur"), column("kind", "Avis"), column("proposedCents", "Montant proposé (€)"),
-                column("motive", "Motivation"), column("createdAt", "Donné le (UTC)"), column("simulated", "Données simulées"),
-            ], rows: opinions.map { o in
-                [.text(numbers[o.$dossier.id] ?? ""), .text(o.author.displayName), .text(o.kind), .integer(o.proposedCents), .text(o.motive),
-                 date(o.createdAt), .bool(o.simulated)]
-            })
+            let opinions = try await OpinionModel.query(on: database).filter(\.$dossier.$id ~~ readable).with(\.$author)
+                .sort(\.$createdAt).all()
+            return Table(
+                dataset: dataset,
+                columns: [
+                    column("dossier", "Dossier"), column("author", "Auteur"), column("kind", "Avis"),
+                    column("proposedCents", "Montant proposé (€)"),
+                    column("motive", "Motivation"), column("createdAt", "Donné le (UTC)"),
+                    column("simulated", "Données simulées"),
+                ],
+                rows: opinions.map { o in
+                    [
+                        .text(numbers[o.$dossier.id] ?? ""), .text(o.author.displayName), .text(o.kind),
+                        .integer(o.proposedCents), .text(o.motive),
+                        date(o.createdAt), .bool(o.simulated),
+                    ]
+                })
         case .decisions:
-            let decisions = try await DecisionModel.query(on: database).filter(\.$dossier.$id ~~ ids).with(\.$wave).all()
-            return Table(dataset: dataset, columns: [
-                column("dossier", "Dossier"), column("wave", "Vague"), column("outcome", "Décision"), column("grantedCents", "Montant accordé (€)"),
-                column("motive", "Motif"), column("decidedAt", "Décidé le (UTC)"), column("published", "Vague publiée"),
-                column("simulated", "Données simulées"),
-            ], rows: decisions.sorted { (numbers[$0.$dossier.id] ?? "", $0.wave.number) < (numbers[$1.$dossier.id] ?? "", $1.wave.number) }.map { d in
-                [.text(numbers[d.$dossier.id] ?? ""), .integer(Int64(d.wave.number)), .text(d.outcome), .integer(d.grantedCents),
-                 d.motive.map(Value.text) ?? .null, date(d.decidedAt), .bool(d.wave.publishedAt != nil), .bool(d.simulated)]
-            })
+            let decisions = try await DecisionModel.query(on: database).filter(\.$dossier.$id ~~ ids).with(\.$wave)
+                .all()
+            return Table(
+                dataset: dataset,
+                columns: [
+                    column("dossier", "Dossier"), column("wave", "Vague"), column("outcome", "Décision"),
+                    column("grantedCents", "Montant accordé (€)"),
+                    column("motive", "Motif"), column("decidedAt", "Décidé le (UTC)"),
+                    column("published", "Vague publiée"),
+                    column("simulated", "Données simulées"),
+                ],
+                rows: decisions.sorted {
+                    (numbers[$0.$dossier.id] ?? "", $0.wave.number) < (numbers[$1.$dossier.id] ?? "", $1.wave.number)
+                }.map { d in
+                    [
+                        .text(numbers[d.$dossier.id] ?? ""), .integer(Int64(d.wave.number)), .text(d.outcome),
+                        .integer(d.grantedCents),
+                        d.motive.map(Value.text) ?? .null, date(d.decidedAt), .bool(d.wave.publishedAt != nil),
+                        .bool(d.simulated),
+                    ]
+                })
         }
     }
 

@@ -14,7 +14,9 @@ enum ImportJobs {
     }
 
     /// Records the job and starts it; returns its id.
-    static func start(_ app: Application, call: LoadedCall, user: UserModel, fileName: String, text: String, dryRun: Bool) async throws -> UUID {
+    static func start(
+        _ app: Application, call: LoadedCall, user: UserModel, fileName: String, text: String, dryRun: Bool
+    ) async throws -> UUID {
         let job = ImportJobModel()
         job.$call.id = call.id
         job.$user.id = try user.requireID()
@@ -38,7 +40,11 @@ enum ImportJobs {
         guard let job = try? await ImportJobModel.find(id, on: db) else { return }
         let progress: @Sendable (Int, Int) -> Void = { done, total in
             // Progress is advisory: a lost update only makes the page lag by one step.
-            Task { try? await ImportJobModel.query(on: db).filter(\.$id == id).set(\.$processed, to: done).set(\.$total, to: total).update() }
+            Task {
+                try? await ImportJobModel.query(on: db).filter(\.$id == id).set(\.$processed, to: done).set(
+                    \.$total, to: total
+                ).update()
+            }
         }
         do {
             let summary = try await ImportService(database: db, now: Date())
@@ -54,7 +60,9 @@ enum ImportJobs {
             job.total = report.rowsRead
         } catch {
             job.status = ImportJobModel.Status.failed.rawValue
-            job.outcome = (error as? DomainError)?.message ?? "Erreur inattendue : l'import n'a rien écrit. Réessayez ou contactez l'administrateur du serveur."
+            job.outcome =
+                (error as? DomainError)?.message
+                ?? "Erreur inattendue : l'import n'a rien écrit. Réessayez ou contactez l'administrateur du serveur."
             app.logger.error("import job \(id): \(error)")
         }
         // The file is not kept once imported or refused.

@@ -36,45 +36,62 @@ struct ImportService {
 
     /// Checks `text`, then imports it unless `dryRun`.
     /// - Throws: ``ImportReport`` listing every faulty row; nothing is written then.
-    func run(_ call: LoadedCall, text: String, dryRun: Bool, by agent: Agent,
-             progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Summary {
-        let numbers = Set(try await DossierModel.query(on: database).filter(\.$call.$id == call.id).all(\.$number).compactMap { $0 })
+    func run(
+        _ call: LoadedCall, text: String, dryRun: Bool, by agent: Agent,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async throws -> Summary {
+        let numbers = Set(
+            try await DossierModel.query(on: database).filter(\.$call.$id == call.id).all(\.$number).compactMap { $0 })
         let allowDecisions = try await Self.acceptsDecisions(call, on: database)
-        let plan = try ImportReader.read(text: text, call: call.call, existingNumbers: numbers, allowDecisions: allowDecisions, progress: progress)
+        let plan = try ImportReader.read(
+            text: text, call: call.call, existingNumbers: numbers, allowDecisions: allowDecisions, progress: progress)
         let known = try await existingOrganisations(plan)
         if dryRun {
             try await checkEnvelopes(plan, call, on: database)
-            return Summary(rows: plan.rows.count, decisions: plan.decisionCount, newOrganisations: Self.newOrganisations(plan, known), dryRun: true)
+            return Summary(
+                rows: plan.rows.count, decisions: plan.decisionCount,
+                newOrganisations: Self.newOrganisations(plan, known), dryRun: true)
         }
         let now = self.now
         return try await SerializedWrite.run(on: database, call: call.id) { db in
             // Numbers may have been taken since the check: read them again inside the lock.
-            let taken = Set(try await DossierModel.query(on: db).filter(\.$call.$id == call.id).all(\.$number).compactMap { $0 })
+            let taken = Set(
+                try await DossierModel.query(on: db).filter(\.$call.$id == call.id).all(\.$number).compactMap { $0 })
             let clashes = plan.rows.filter { $0.number.map(taken.contains) ?? false }
             guard clashes.isEmpty else {
-                throw ImportReport(rowsRead: plan.rows.count, validRows: plan.rows.count - clashes.count, issues: clashes.map {
-                    ImportIssue(line: $0.line, column: ImportField.number.rawValue, code: .duplicateNumber,
-                                detail: "le numéro « \($0.number ?? "") » vient d'être attribué dans l'appel.")
-                })
+                throw ImportReport(
+                    rowsRead: plan.rows.count, validRows: plan.rows.count - clashes.count,
+                    issues: clashes.map {
+                        ImportIssue(
+                            line: $0.line, column: ImportField.number.rawValue, code: .duplicateNumber,
+                            detail: "le numéro « \($0.number ?? "") » vient d'être attribué dans l'appel.")
+                    })
             }
             try await checkEnvelopes(plan, call, on: db)
-            let organisations = try await write(plan, call, known: try await existingOrganisations(plan, on: db), agent: agent, now: now, on: db)
-            return Summary(rows: plan.rows.count, decisions: plan.decisionCount, newOrganisations: organisations, dryRun: false)
+            let organisations = try await write(
+                plan, call, known: try await existingOrganisations(plan, on: db), agent: agent, now: now, on: db)
+            return Summary(
+                rows: plan.rows.count, decisions: plan.decisionCount, newOrganisations: organisations, dryRun: false)
         }
     }
 
     /// Organisations already known by SIRET or RNA, so that an import never duplicates one.
-    private func existingOrganisations(_ plan: ImportPlan, on db: (any Database)? = nil) async throws -> [String: UUID] {
+    private func existingOrganisations(_ plan: ImportPlan, on db: (any Database)? = nil) async throws -> [String: UUID]
+    {
         let sirets = Set(plan.rows.compactMap { $0.carrier.siret?.value })
         let rnas = Set(plan.rows.compactMap { $0.carrier.rna?.value })
         var known: [String: UUID] = [:]
         if !sirets.isEmpty {
-            for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$siret ~~ Array(sirets)).all() {
+            for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$siret ~~ Array(sirets))
+                .all()
+            {
                 if let siret = organisation.siret, let id = organisation.id { known["siret:" + siret] = id }
             }
         }
         if !rnas.isEmpty {
-            for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$rna ~~ Array(rnas)).all() {
+            for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$rna ~~ Array(rnas))
+                .all()
+            {
                 if let rna = organisation.rna, let id = organisation.id { known["rna:" + rna] = id }
             }
         }
@@ -102,28 +119,38 @@ struct ImportService {
                 try ledger.position(of: envelope.id).checkCanCommit(amount)
                 ledger = try ledger.committing(amount, on: envelope.id)
             } catch {
-                issues.append(ImportIssue(line: row.line, column: ImportField.granted.rawValue, code: ImportIssue.Code(error), detail: error.message))
+                issues.append(
+                    ImportIssue(
+                        line: row.line, column: ImportField.granted.rawValue, code: ImportIssue.Code(error),
+                        detail: error.message))
             }
         }
-        guard issues.isEmpty else { throw ImportReport(rowsRead: plan.rows.count, validRows: plan.rows.count - issues.count, issues: issues) }
+        guard issues.isEmpty else {
+            throw ImportReport(rowsRead: plan.rows.count, validRows: plan.rows.count - issues.count, issues: issues)
+        }
     }
 
     /// Writes organisations, dossiers, decisions and their audit entries. Returns how many
     /// organisations were created.
-    private func write(_ plan: ImportPlan, _ call: LoadedCall, known: [String: UUID], agent: Agent, now: Date,
-                       on db: any Database) async throws -> Int {
+    private func write(
+        _ plan: ImportPlan, _ call: LoadedCall, known: [String: UUID], agent: Agent, now: Date,
+        on db: any Database
+    ) async throws -> Int {
         var organisations = known
         var created: [OrganisationModel] = []
         for row in plan.rows where organisations[Self.key(row.carrier)] == nil {
             let id = UUID()
             organisations[Self.key(row.carrier)] = id
             let organisation = row.organisation(id: id)
-            created.append(OrganisationModel(id: id, name: organisation.name, legalForm: organisation.legalForm,
-                                             siret: organisation.siret?.value, rna: organisation.rna?.value,
-                                             departementCode: organisation.departementCode, simulated: false))
+            created.append(
+                OrganisationModel(
+                    id: id, name: organisation.name, legalForm: organisation.legalForm,
+                    siret: organisation.siret?.value, rna: organisation.rna?.value,
+                    departementCode: organisation.departementCode, simulated: false))
         }
         for chunk in created.chunked(400) { try await chunk.create(on: db) }
-        let waveIDs = Dictionary(call.waves.compactMap { wave in wave.id.map { (wave.number, $0) } }, uniquingKeysWith: { a, _ in a })
+        let waveIDs = Dictionary(
+            call.waves.compactMap { wave in wave.id.map { (wave.number, $0) } }, uniquingKeysWith: { a, _ in a })
         var dossiers: [DossierModel] = []
         var decisions: [DecisionModel] = []
         var audit: [AuditEntryModel] = []
@@ -136,13 +163,19 @@ struct ImportService {
                 number = ReceiptNumber.make(prefix: call.model.receiptPrefix, sequence: sequence)
             }
             let dossier = row.dossier(id: id, number: number)
-            let model = DossierModel(dossier, callID: call.id, organisationID: organisations[Self.key(row.carrier)] ?? UUID())
+            let model = DossierModel(
+                dossier, callID: call.id, organisationID: organisations[Self.key(row.carrier)] ?? UUID())
             model.instructorGroup = Routing.group(for: dossier.scope).stored
             dossiers.append(model)
-            audit.append(AuditEntryModel(AuditEntry(at: now, actor: agent, action: "import", entityType: "dossier", entityID: id,
-                                                    from: nil, to: dossier.status.rawValue, reason: "Import, ligne \(row.line)")))
+            audit.append(
+                AuditEntryModel(
+                    AuditEntry(
+                        at: now, actor: agent, action: "import", entityType: "dossier", entityID: id,
+                        from: nil, to: dossier.status.rawValue, reason: "Import, ligne \(row.line)")))
             if let imported = row.decision, let waveID = waveIDs[imported.waveNumber] {
-                decisions.append(DecisionModel(imported.decision(dossierID: id), waveID: waveID, decidedBy: agent.name, simulated: false))
+                decisions.append(
+                    DecisionModel(
+                        imported.decision(dossierID: id), waveID: waveID, decidedBy: agent.name, simulated: false))
             }
         }
         for chunk in dossiers.chunked(400) { try await chunk.create(on: db) }

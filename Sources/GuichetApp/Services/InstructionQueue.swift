@@ -26,12 +26,15 @@ struct InstructionQueue {
         var note_max: Int?
     }
 
-
     /// The dossiers a user may see, narrowed by the filters; with the groups visible and the
     /// counts per status (before the status filter). The page and the CSV export share it.
-    func query(for user: UserModel, filters: Filters) async throws
-        -> (QueryBuilder<DossierModel>, Set<String>?, [String: Int]) {
-        let groups = StaffDirectory.visibleGroups(try await StaffDirectory(database: database).scopes(of: user.requireID()))
+    func query(
+        for user: UserModel, filters: Filters
+    ) async throws
+        -> (QueryBuilder<DossierModel>, Set<String>?, [String: Int])
+    {
+        let groups = StaffDirectory.visibleGroups(
+            try await StaffDirectory(database: database).scopes(of: user.requireID()))
         func visible() -> QueryBuilder<DossierModel> {
             let query = DossierModel.query(on: database).filter(\.$filedAt != nil)
             if let groups { query.filter(\.$instructorGroup ~~ Array(groups)) }
@@ -39,7 +42,9 @@ struct InstructionQueue {
         }
         let counts = try await Self.countsByStatus(groups: groups, on: database)
         let query = visible().with(\.$organisation)
-        if let status = filters.statut.flatMap(DossierStatus.init(rawValue:)) { query.filter(\.$status == status.rawValue) }
+        if let status = filters.statut.flatMap(DossierStatus.init(rawValue:)) {
+            query.filter(\.$status == status.rawValue)
+        }
         if let theme = filters.theme, !theme.isEmpty { query.filter(\.$themeCode == theme) }
         if let territory = filters.territoire, !territory.isEmpty { query.filter(\.$instructorGroup == territory) }
         if let raw = filters.etiquette, !raw.isEmpty {
@@ -52,14 +57,19 @@ struct InstructionQueue {
         case "personne": query.filter(\.$assigneeID == nil)
         case let value?:
             // A colleague's dossiers; an unknown value narrows to nothing rather than failing.
-            if let id = UUID(uuidString: value) { query.filter(\.$assigneeID == id) } else if !value.isEmpty { query.filter(\.$id == UUID()) }
+            if let id = UUID(uuidString: value) {
+                query.filter(\.$assigneeID == id)
+            } else if !value.isEmpty {
+                query.filter(\.$id == UUID())
+            }
         default: break
         }
         if filters.note_min != nil || filters.note_max != nil {
             // Scores are aggregated per call's grid, so the range is applied to the computed values.
             // A linked person's dossiers never match a score range: their presence would reveal it.
             let candidates = try await visible().with(\.$organisation).all()
-            let linked = try await StaffDirectory(database: database).linkedDossiers(user.requireID(), among: candidates)
+            let linked = try await StaffDirectory(database: database).linkedDossiers(
+                user.requireID(), among: candidates)
             let ids = candidates.compactMap(\.id).filter { !linked.contains($0) }
             let aggregates = try await InstructionService.aggregates(ids, on: database)
             let low = (filters.note_min ?? 0) * 100, high = (filters.note_max ?? 100) * 100

@@ -25,15 +25,18 @@ struct InstructionService {
     func decideEligibility(_ dossier: DossierModel, eligible: Bool, motive: String, by user: UserModel) async throws {
         try await recuse(user, on: dossier, action: "décider de la recevabilité de ce dossier")
         let action: DossierAction = eligible ? .declareEligible : .declareIneligible(motive: motive)
-        try await DossierService(database: database).apply(action, to: dossier.requireID(), by: Self.agent(user), now: now)
+        try await DossierService(database: database).apply(
+            action, to: dossier.requireID(), by: Self.agent(user), now: now)
         if !eligible {
-            try await notifyMembers(of: dossier, subject: "Votre dossier \(dossier.number ?? "") est irrecevable", body: """
-                Bonjour,
+            try await notifyMembers(
+                of: dossier, subject: "Votre dossier \(dossier.number ?? "") est irrecevable",
+                body: """
+                    Bonjour,
 
-                Après examen, votre dossier « \(dossier.title) » (\(dossier.number ?? "")) a été déclaré irrecevable, pour le motif suivant :
+                    Après examen, votre dossier « \(dossier.title) » (\(dossier.number ?? "")) a été déclaré irrecevable, pour le motif suivant :
 
-                \(motive.trimmingCharacters(in: .whitespacesAndNewlines))
-                """, kind: "ineligible")
+                    \(motive.trimmingCharacters(in: .whitespacesAndNewlines))
+                    """, kind: "ineligible")
         }
     }
 
@@ -44,23 +47,25 @@ struct InstructionService {
         try InstructionRules.checkCorrectionDue(dueOn, now: now)
         let id = try dossier.requireID()
         try await database.transaction { db in
-            try await DossierService(database: db).apply(.requestCorrection(message: message), to: id, by: Self.agent(user), now: now)
+            try await DossierService(database: db).apply(
+                .requestCorrection(message: message), to: id, by: Self.agent(user), now: now)
             guard let fresh = try await DossierModel.find(id, on: db) else { return }
             fresh.correctionMessage = message.trimmingCharacters(in: .whitespacesAndNewlines)
             fresh.correctionDueOn = dueOn
             fresh.correctionRemindedAt = nil
             try await fresh.save(on: db)
             try await InstructionService(database: db, configuration: configuration, now: now).notifyMembers(
-                of: fresh, subject: "Complément demandé pour votre dossier \(fresh.number ?? "")", body: """
-                Bonjour,
+                of: fresh, subject: "Complément demandé pour votre dossier \(fresh.number ?? "")",
+                body: """
+                    Bonjour,
 
-                L'instruction de votre dossier « \(fresh.title) » (\(fresh.number ?? "")) demande un complément :
+                    L'instruction de votre dossier « \(fresh.title) » (\(fresh.number ?? "")) demande un complément :
 
-                \(fresh.correctionMessage ?? "")
+                    \(fresh.correctionMessage ?? "")
 
-                À faire avant le \(ParisTime.longDate(dueOn)) : \(configuration.publicURL)\(SiteURL.editDossier(id).path)
-                Une fois le dossier complété, déposez-le à nouveau ; il reviendra à l'instruction.
-                """, kind: "correction_request")
+                    À faire avant le \(ParisTime.longDate(dueOn)) : \(configuration.publicURL)\(SiteURL.editDossier(id).path)
+                    Une fois le dossier complété, déposez-le à nouveau ; il reviendra à l'instruction.
+                    """, kind: "correction_request")
         }
     }
 
@@ -68,16 +73,21 @@ struct InstructionService {
     func advanceReview(_ dossier: DossierModel, by user: UserModel) async throws {
         try await recuse(user, on: dossier, action: "faire avancer l'instruction de ce dossier")
         let status = DossierStatus(rawValue: dossier.status) ?? .filed
-        let action: DossierAction = DossierLifecycle.statuses(from: .completeReview).contains(status) ? .completeReview : .startReview
-        try await DossierService(database: database).apply(action, to: dossier.requireID(), by: Self.agent(user), now: now)
+        let action: DossierAction =
+            DossierLifecycle.statuses(from: .completeReview).contains(status) ? .completeReview : .startReview
+        try await DossierService(database: database).apply(
+            action, to: dossier.requireID(), by: Self.agent(user), now: now)
     }
 
     /// Records an instruction opinion: never above the request, never on a withdrawn dossier.
-    func giveOpinion(_ dossier: DossierModel, kind: OpinionKind, proposed: Money, motive: String, by user: UserModel) async throws {
+    func giveOpinion(
+        _ dossier: DossierModel, kind: OpinionKind, proposed: Money, motive: String, by user: UserModel
+    ) async throws {
         try await recuse(user, on: dossier, action: "donner un avis sur ce dossier")
         guard let status = DossierStatus(rawValue: dossier.status) else { return }
         try InstructionRules.checkOpinionAllowed(on: status)
-        let opinion = try Opinion(kind: kind, proposedAmount: proposed, motive: motive, requested: try Money(cents: dossier.requestedCents))
+        let opinion = try Opinion(
+            kind: kind, proposedAmount: proposed, motive: motive, requested: try Money(cents: dossier.requestedCents))
         let id = try dossier.requireID()
         try await database.transaction { db in
             let model = OpinionModel()
@@ -88,9 +98,12 @@ struct InstructionService {
             model.motive = opinion.motive
             model.simulated = false
             try await model.create(on: db)
-            try await AuditEntryModel(AuditEntry(at: now, actor: Self.agent(user), action: "give_opinion", entityType: "dossier",
-                                                 entityID: id, from: nil, to: opinion.kind.rawValue,
-                                                 reason: "\(opinion.proposedAmount.formatted()) — \(opinion.motive)")).create(on: db)
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: Self.agent(user), action: "give_opinion", entityType: "dossier",
+                    entityID: id, from: nil, to: opinion.kind.rawValue,
+                    reason: "\(opinion.proposedAmount.formatted()) — \(opinion.motive)")
+            ).create(on: db)
         }
     }
 
@@ -117,15 +130,16 @@ struct InstructionService {
                     .returning("id").all()
                 guard rows.count == 1 else { return false }
                 try await InstructionService(database: db, configuration: configuration, now: now).notifyMembers(
-                    of: dossier, subject: "Rappel : complément attendu pour votre dossier \(dossier.number ?? "")", body: """
-                    Bonjour,
+                    of: dossier, subject: "Rappel : complément attendu pour votre dossier \(dossier.number ?? "")",
+                    body: """
+                        Bonjour,
 
-                    L'instruction attend toujours le complément demandé pour votre dossier « \(dossier.title) » (\(dossier.number ?? "")), avant le \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "") :
+                        L'instruction attend toujours le complément demandé pour votre dossier « \(dossier.title) » (\(dossier.number ?? "")), avant le \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "") :
 
-                    \(dossier.correctionMessage ?? "")
+                        \(dossier.correctionMessage ?? "")
 
-                    Compléter le dossier : \(configuration.publicURL)\(SiteURL.editDossier(id).path)
-                    """, kind: "correction_reminder")
+                        Compléter le dossier : \(configuration.publicURL)\(SiteURL.editDossier(id).path)
+                        """, kind: "correction_reminder")
                 return true
             }
             if claimed { sent += 1 }
@@ -135,12 +149,15 @@ struct InstructionService {
 
     /// Records a reviewer's marks on the call's grid (replacing their earlier ones), with a
     /// comment per criterion; never by a linked person, only during review.
-    func score(_ dossier: DossierModel, marks: [String: Int], comments: [String: String], by user: UserModel) async throws {
+    func score(
+        _ dossier: DossierModel, marks: [String: Int], comments: [String: String], by user: UserModel
+    ) async throws {
         try await recuse(user, on: dossier, action: "noter ce dossier")
         guard let status = DossierStatus(rawValue: dossier.status) else { return }
         try InstructionRules.checkOpinionAllowed(on: status)
         let call = try await dossier.$call.get(on: database)
-        guard let json = call.scoringGrid, let grid = try? JSONDecoder().decode(ScoringGrid.self, from: Data(json.utf8)) else {
+        guard let json = call.scoringGrid, let grid = try? JSONDecoder().decode(ScoringGrid.self, from: Data(json.utf8))
+        else {
             throw DomainError.missingData(field: "grille", reason: "cet appel n'a pas de grille de notation.")
         }
         let score = try grid.weightedScore(marks)
@@ -148,21 +165,28 @@ struct InstructionService {
         let userID = try user.requireID()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let cleaned = comments.mapValues { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(1_000)) }.filter { !$0.value.isEmpty }
+        let cleaned = comments.mapValues { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(1_000)) }
+            .filter { !$0.value.isEmpty }
         try await database.transaction { db in
-            let review = try await ReviewModel.query(on: db).filter(\.$dossier.$id == id).filter(\.$reviewer.$id == userID).first() ?? {
-                let fresh = ReviewModel()
-                fresh.$dossier.id = id
-                fresh.$reviewer.id = userID
-                fresh.simulated = false
-                return fresh
-            }()
+            let review =
+                try await ReviewModel.query(on: db).filter(\.$dossier.$id == id).filter(\.$reviewer.$id == userID)
+                .first()
+                ?? {
+                    let fresh = ReviewModel()
+                    fresh.$dossier.id = id
+                    fresh.$reviewer.id = userID
+                    fresh.simulated = false
+                    return fresh
+                }()
             review.marks = String(decoding: try encoder.encode(marks), as: UTF8.self)
             review.comments = String(decoding: try encoder.encode(cleaned), as: UTF8.self)
             review.score = score
             try await review.save(on: db)
-            try await AuditEntryModel(AuditEntry(at: now, actor: Self.agent(user), action: "score", entityType: "dossier", entityID: id,
-                                                 from: nil, to: String(score), reason: nil)).create(on: db)
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: Self.agent(user), action: "score", entityType: "dossier", entityID: id,
+                    from: nil, to: String(score), reason: nil)
+            ).create(on: db)
         }
     }
 
@@ -171,7 +195,9 @@ struct InstructionService {
     /// Boards and queues aggregate thousands of dossiers per request: the scores and their call
     /// are read with one join, column by column, rather than as whole models (whose marks and
     /// comments nobody needs here).
-    static func aggregates(_ dossierIDs: [UUID], on db: any Database) async throws -> [UUID: (score: Int, spread: Int, count: Int)] {
+    static func aggregates(
+        _ dossierIDs: [UUID], on db: any Database
+    ) async throws -> [UUID: (score: Int, spread: Int, count: Int)] {
         guard !dossierIDs.isEmpty else { return [:] }
         let sql = try db.sql()
         let r = ReviewModel.schema, d = DossierModel.schema
@@ -180,7 +206,9 @@ struct InstructionService {
         // Bound lists stay well under SQLite's and PostgreSQL's parameter limits.
         for chunk in dossierIDs.chunked(5_000) {
             let rows = try await sql.select()
-                .column(SQLColumn("dossier_id", table: r)).column(SQLColumn("score", table: r)).column(SQLColumn("call_id", table: d))
+                .column(SQLColumn("dossier_id", table: r)).column(SQLColumn("score", table: r)).column(
+                    SQLColumn("call_id", table: d)
+                )
                 .from(r)
                 .join(d, on: SQLColumn("dossier_id", table: r), .equal, SQLColumn("id", table: d))
                 .where(SQLColumn("dossier_id", table: r), .in, SQLBind.group(chunk))
@@ -193,14 +221,18 @@ struct InstructionService {
         }
         // Each call chooses mean or median in its own grid.
         let calls = try await CallModel.query(on: db).filter(\.$id ~~ Array(Set(callOf.values))).all()
-        let grids = Dictionary(calls.compactMap { call -> (UUID, ScoringGrid)? in
-            guard let id = call.id, let json = call.scoringGrid,
-                  let grid = try? JSONDecoder().decode(ScoringGrid.self, from: Data(json.utf8)) else { return nil }
-            return (id, grid)
-        }, uniquingKeysWith: { a, _ in a })
+        let grids = Dictionary(
+            calls.compactMap { call -> (UUID, ScoringGrid)? in
+                guard let id = call.id, let json = call.scoringGrid,
+                    let grid = try? JSONDecoder().decode(ScoringGrid.self, from: Data(json.utf8))
+                else { return nil }
+                return (id, grid)
+            }, uniquingKeysWith: { a, _ in a })
         var result: [UUID: (score: Int, spread: Int, count: Int)] = [:]
         for (id, values) in scores {
-            guard let callID = callOf[id], let grid = grids[callID], let aggregate = grid.aggregate(values) else { continue }
+            guard let callID = callOf[id], let grid = grids[callID], let aggregate = grid.aggregate(values) else {
+                continue
+            }
             result[id] = (aggregate.score, aggregate.spread, values.count)
         }
         return result
@@ -208,11 +240,14 @@ struct InstructionService {
 
     /// Emails every representative of the dossier's organisation, through the outbox.
     func notifyMembers(of dossier: DossierModel, subject: String, body: String, kind: String) async throws {
-        let userIDs = try await OrganisationMemberModel.query(on: database).filter(\.$organisation.$id == dossier.$organisation.id).all(\.$user.$id)
+        let userIDs = try await OrganisationMemberModel.query(on: database).filter(
+            \.$organisation.$id == dossier.$organisation.id
+        ).all(\.$user.$id)
         guard !userIDs.isEmpty else { return }
         let users = try await UserModel.query(on: database).filter(\.$id ~~ userIDs).all()
         for user in users {
-            try await Mailer(database: database).enqueue(to: user.email, subject: subject, body: body, kind: kind, now: now)
+            try await Mailer(database: database).enqueue(
+                to: user.email, subject: subject, body: body, kind: kind, now: now)
         }
     }
 }

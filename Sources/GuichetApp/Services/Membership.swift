@@ -8,7 +8,8 @@ struct Membership {
 
     /// The organisations a user represents, by name.
     func organisations(of userID: UUID) async throws -> [OrganisationModel] {
-        let ids = try await OrganisationMemberModel.query(on: database).filter(\.$user.$id == userID).all(\.$organisation.$id)
+        let ids = try await OrganisationMemberModel.query(on: database).filter(\.$user.$id == userID).all(
+            \.$organisation.$id)
         guard !ids.isEmpty else { return [] }
         return try await OrganisationModel.query(on: database).filter(\.$id ~~ ids).sort(\.$name).all()
     }
@@ -23,7 +24,8 @@ struct Membership {
     /// - Throws: a 404 ``AppError`` otherwise (never a 403: existence is not revealed).
     func requireOrganisation(_ organisationID: UUID, for userID: UUID) async throws -> OrganisationModel {
         guard try await isMember(userID, of: organisationID),
-              let organisation = try await OrganisationModel.find(organisationID, on: database) else {
+            let organisation = try await OrganisationModel.find(organisationID, on: database)
+        else {
             throw AppError.notFound("organisation_not_found", "Organisation introuvable.")
         }
         return organisation
@@ -33,7 +35,8 @@ struct Membership {
     /// - Throws: a 404 ``AppError`` otherwise.
     func requireDossier(_ dossierID: UUID, for userID: UUID) async throws -> DossierModel {
         guard let dossier = try await DossierModel.find(dossierID, on: database),
-              try await isMember(userID, of: dossier.$organisation.id) else {
+            try await isMember(userID, of: dossier.$organisation.id)
+        else {
             throw AppError.notFound("dossier_not_found", "Dossier introuvable.")
         }
         return dossier

@@ -1,7 +1,7 @@
 import Fluent
-import SQLKit
 import Foundation
 import GuichetDomain
+import SQLKit
 import Vapor
 
 /// Organisations on the applicant side: registering one, inviting someone to represent it, and
@@ -64,7 +64,9 @@ struct OrganisationService {
         if departement.isEmpty {
             errors["departement"] = "Choisissez le département du siège."
         } else {
-            do { _ = try TerritoryCatalog.france.departement(departement) } catch { errors["departement"] = error.message }
+            do { _ = try TerritoryCatalog.france.departement(departement) } catch {
+                errors["departement"] = error.message
+            }
         }
 
         let shapeErrors = errors
@@ -81,16 +83,18 @@ struct OrganisationService {
 
             let id = UUID()
             // The domain has the last word on what registering requires.
-            let organisation = Organisation(id: id, name: name, legalForm: legalForm.rawValue, siret: siret, rna: rna,
-                                            departementCode: departement, simulated: false)
+            let organisation = Organisation(
+                id: id, name: name, legalForm: legalForm.rawValue, siret: siret, rna: rna,
+                departementCode: departement, simulated: false)
             do throws(DomainError) {
                 try organisation.checkRegistrable()
             } catch {
                 throw DomainError.invalidForm(errors: [Self.field(of: error): error.message])
             }
 
-            let model = OrganisationModel(id: id, name: name, legalForm: legalForm.rawValue, siret: siret?.value, rna: rna?.value,
-                                          departementCode: departement, simulated: false)
+            let model = OrganisationModel(
+                id: id, name: name, legalForm: legalForm.rawValue, siret: siret?.value, rna: rna?.value,
+                departementCode: departement, simulated: false)
             model.address = address
             model.postcode = postcode
             model.city = city
@@ -98,7 +102,9 @@ struct OrganisationService {
                 try await model.create(on: db)
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 // Registered by someone else between the check above and this insert.
-                throw DomainError.invalidForm(errors: [siret != nil ? "siret" : "rna": Self.alreadyRegistered(siret != nil ? "ce SIRET" : "ce numéro RNA")])
+                throw DomainError.invalidForm(errors: [
+                    siret != nil ? "siret" : "rna": Self.alreadyRegistered(siret != nil ? "ce SIRET" : "ce numéro RNA")
+                ])
             }
             try await OrganisationMemberModel(organisationID: id, userID: userID).create(on: db)
             return model
@@ -133,7 +139,8 @@ struct OrganisationService {
             let organisation = try await Membership(database: db).requireOrganisation(organisationID, for: inviterID)
             let email = try EmailAddress(rawEmail)
             if let invitee = try await UserModel.query(on: db).filter(\.$email == email.value).first(),
-               try await Membership(database: db).isMember(invitee.requireID(), of: organisationID) {
+                try await Membership(database: db).isMember(invitee.requireID(), of: organisationID)
+            {
                 throw DomainError.invalidForm(errors: ["email": "Cette personne représente déjà l'organisation."])
             }
             // Whoever holds an account could otherwise make the server mail any address.
@@ -146,16 +153,18 @@ struct OrganisationService {
             invitation.$invitedBy.id = inviterID
             invitation.expiresAt = now.addingTimeInterval(Self.invitationLifetime)
             try await invitation.create(on: db)
-            try await Mailer(database: db).enqueue(to: email.value, subject: "Invitation à représenter « \(organisation.name) » sur Guichet", body: """
-                Bonjour,
+            try await Mailer(database: db).enqueue(
+                to: email.value, subject: "Invitation à représenter « \(organisation.name) » sur Guichet",
+                body: """
+                    Bonjour,
 
-                \(inviter.displayName) vous invite à représenter « \(organisation.name) » sur Guichet, pour déposer et suivre ses dossiers.
+                    \(inviter.displayName) vous invite à représenter « \(organisation.name) » sur Guichet, pour déposer et suivre ses dossiers.
 
-                Pour accepter, connectez-vous à Guichet (ou créez un compte, avec l'adresse de votre choix), puis ouvrez ce lien dans les 7 jours :
-                \(configuration.publicURL)\(SiteURL.acceptInvitation.path)?jeton=\(token)
+                    Pour accepter, connectez-vous à Guichet (ou créez un compte, avec l'adresse de votre choix), puis ouvrez ce lien dans les 7 jours :
+                    \(configuration.publicURL)\(SiteURL.acceptInvitation.path)?jeton=\(token)
 
-                Le lien ne sert qu'une fois. Si vous ne connaissez pas cette organisation, ignorez ce message.
-                """, kind: "organisation_invitation", now: now)
+                    Le lien ne sert qu'une fois. Si vous ne connaissez pas cette organisation, ignorez ce message.
+                    """, kind: "organisation_invitation", now: now)
             return email
         }
     }
@@ -182,9 +191,10 @@ struct OrganisationService {
             // Single use even under concurrent clicks: only the request that moves `accepted_at`
             // from NULL wins.
             guard let sql = db as? any SQLDatabase,
-                  try await sql.update(OrganisationInvitationModel.schema).set("accepted_at", to: SQLBind(now))
+                try await sql.update(OrganisationInvitationModel.schema).set("accepted_at", to: SQLBind(now))
                     .where("id", .equal, SQLBind(try invitation.requireID())).where("accepted_at", .is, SQLLiteral.null)
-                    .returning("id").all().count == 1 else { throw Self.expired }
+                    .returning("id").all().count == 1
+            else { throw Self.expired }
             let organisationID = try organisation.requireID()
             let alreadyMember = try await Membership(database: db).isMember(userID, of: organisationID)
             if !alreadyMember {
@@ -194,15 +204,21 @@ struct OrganisationService {
         }
     }
 
-    static let expired = AppError(status: .gone, code: "token_invalid",
-                                  message: "Ce lien n'est plus valable (déjà utilisé ou expiré) : demandez une nouvelle invitation à une personne qui représente l'organisation.")
+    static let expired = AppError(
+        status: .gone, code: "token_invalid",
+        message:
+            "Ce lien n'est plus valable (déjà utilisé ou expiré) : demandez une nouvelle invitation à une personne qui représente l'organisation."
+    )
 
-    private func validInvitation(token: String, on db: any Database) async throws -> (invitation: OrganisationInvitationModel, organisation: OrganisationModel) {
+    private func validInvitation(
+        token: String, on db: any Database
+    ) async throws -> (invitation: OrganisationInvitationModel, organisation: OrganisationModel) {
         guard token.count == 43, token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
-              let invitation = try await OrganisationInvitationModel.query(on: db)
+            let invitation = try await OrganisationInvitationModel.query(on: db)
                 .filter(\.$tokenHash == SecretToken.hash(token)).first(),
-              invitation.acceptedAt == nil, invitation.expiresAt > now,
-              let organisation = try await OrganisationModel.find(invitation.$organisation.id, on: db) else { throw Self.expired }
+            invitation.acceptedAt == nil, invitation.expiresAt > now,
+            let organisation = try await OrganisationModel.find(invitation.$organisation.id, on: db)
+        else { throw Self.expired }
         return (invitation, organisation)
     }
 
@@ -213,8 +229,10 @@ struct OrganisationService {
     }
 
     /// Parses an optional identifier: `nil` when left empty or invalid (the error is recorded).
-    private static func parse<T>(_ text: String, field: String, into errors: inout [String: String],
-                                 _ make: (String) throws(DomainError) -> T) -> T? {
+    private static func parse<T>(
+        _ text: String, field: String, into errors: inout [String: String],
+        _ make: (String) throws(DomainError) -> T
+    ) -> T? {
         guard !text.isEmpty else { return nil }
         do { return try make(text) } catch {
             errors[field] = error.message

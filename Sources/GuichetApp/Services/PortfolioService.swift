@@ -35,7 +35,9 @@ struct PortfolioService {
     }
 
     /// Proposes for a session.
-    func propose(_ board: CommitteeBoard, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner) async throws -> Proposal {
+    func propose(
+        _ board: CommitteeBoard, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner
+    ) async throws -> Proposal {
         let ledger = try await ResultsService(database: database).ledger(board.call)
         let statement = board.statement
         let candidates = board.rows.filter { DossierLifecycle.statuses(from: .decide).contains($0.domain.status) }
@@ -50,30 +52,37 @@ struct PortfolioService {
             .reduce(into: [UUID: Scope]()) { $0[try $1.requireID()] = try $1.domain().scope }
         for decision in others {
             guard let scope = scopes[decision.$dossier.id] else { continue }
-            elsewhere = try elsewhere.committing(try Money(cents: decision.grantedCents), on: try ledger.envelope(for: scope).id)
+            elsewhere = try elsewhere.committing(
+                try Money(cents: decision.grantedCents), on: try ledger.envelope(for: scope).id)
         }
         _ = statement
         let names = Self.names(elsewhere)
         let envelopes = elsewhere.lines.map { line in
-            PortfolioEnvelope(id: names[line.envelope.id] ?? "", parent: line.envelope.parentID.flatMap { names[$0] },
-                              remainingCents: line.remaining.cents)
+            PortfolioEnvelope(
+                id: names[line.envelope.id] ?? "", parent: line.envelope.parentID.flatMap { names[$0] },
+                remainingCents: line.remaining.cents)
         }
         var dossiers: [String: DossierModel] = [:]
         var items: [PortfolioDossier] = []
         for row in candidates {
             let id = Self.identifier(row.dossier)
             dossiers[id] = row.dossier
-            items.append(PortfolioDossier(id: id, envelope: names[row.envelope.id] ?? "", theme: row.domain.themeCode,
-                                          departement: Self.departement(row.domain.scope), requestedCents: row.domain.requestedAmount.cents,
-                                          score: row.score?.score ?? 0))
+            items.append(
+                PortfolioDossier(
+                    id: id, envelope: names[row.envelope.id] ?? "", theme: row.domain.themeCode,
+                    departement: Self.departement(row.domain.scope), requestedCents: row.domain.requestedAmount.cents,
+                    score: row.score?.score ?? 0))
         }
         let target = try Self.target(of: items, envelopes: envelopes)
-        return try await solve(name: board.session.title, envelopes: envelopes, dossiers: items, models: dossiers, target: target,
-                               settings: settings, milp: milp)
+        return try await solve(
+            name: board.session.title, envelopes: envelopes, dossiers: items, models: dossiers, target: target,
+            settings: settings, milp: milp)
     }
 
     /// Proposes for a whole call in retrospect (every reviewed dossier, envelopes at their amount in force).
-    func retrospective(_ call: LoadedCall, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner) async throws -> Proposal {
+    func retrospective(
+        _ call: LoadedCall, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner
+    ) async throws -> Proposal {
         let ledger = try await ResultsService(database: database).ledger(call)
         let models = try await DossierModel.query(on: database).filter(\.$call.$id == call.id)
             .filter(\.$status ~~ DossierStatus.instructed.map(\.rawValue))
@@ -86,32 +95,44 @@ struct PortfolioService {
             let domain = try model.domain()
             let id = Self.identifier(model)
             dossiers[id] = model
-            items.append(PortfolioDossier(id: id, envelope: names[try ledger.envelope(for: domain.scope).id] ?? "",
-                                          theme: domain.themeCode, departement: Self.departement(domain.scope),
-                                          requestedCents: domain.requestedAmount.cents, score: scores[domain.id]?.score ?? 0))
+            items.append(
+                PortfolioDossier(
+                    id: id, envelope: names[try ledger.envelope(for: domain.scope).id] ?? "",
+                    theme: domain.themeCode, departement: Self.departement(domain.scope),
+                    requestedCents: domain.requestedAmount.cents, score: scores[domain.id]?.score ?? 0))
         }
         let envelopes = ledger.lines.map { line in
-            PortfolioEnvelope(id: names[line.envelope.id] ?? "", parent: line.envelope.parentID.flatMap { names[$0] },
-                              remainingCents: line.envelope.currentAmount.cents)
+            PortfolioEnvelope(
+                id: names[line.envelope.id] ?? "", parent: line.envelope.parentID.flatMap { names[$0] },
+                remainingCents: line.envelope.currentAmount.cents)
         }
         let target = try Self.target(of: items, envelopes: envelopes)
-        return try await solve(name: call.model.reference, envelopes: envelopes, dossiers: items, models: dossiers, target: target,
-                               settings: settings, milp: milp)
+        return try await solve(
+            name: call.model.reference, envelopes: envelopes, dossiers: items, models: dossiers, target: target,
+            settings: settings, milp: milp)
     }
 
-    private func solve(name: String, envelopes: [PortfolioEnvelope], dossiers: [PortfolioDossier], models: [String: DossierModel],
-                       target: String, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner) async throws -> Proposal {
-        var problem = PortfolioProblem(name: name, envelopes: envelopes, dossiers: dossiers, rules: settings.rules,
-                                       timeLimitSeconds: settings.timeLimitSeconds)
-        if let budget = settings.budgetCents { problem = try PortfolioWhatIf.changing(problem, envelope: target, remainingCents: budget) }
+    private func solve(
+        name: String, envelopes: [PortfolioEnvelope], dossiers: [PortfolioDossier], models: [String: DossierModel],
+        target: String, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner
+    ) async throws -> Proposal {
+        var problem = PortfolioProblem(
+            name: name, envelopes: envelopes, dossiers: dossiers, rules: settings.rules,
+            timeLimitSeconds: settings.timeLimitSeconds)
+        if let budget = settings.budgetCents {
+            problem = try PortfolioWhatIf.changing(problem, envelope: target, remainingCents: budget)
+        }
         let result = try await PortfolioSolver.solve(problem, milp: milp)
         var comparison: PortfolioComparison?
         if let whatIf = settings.whatIfCents {
             let changed = try PortfolioWhatIf.changing(problem, envelope: target, remainingCents: whatIf)
-            comparison = PortfolioComparison(before: result, after: try await PortfolioSolver.solve(changed, milp: milp))
+            comparison = PortfolioComparison(
+                before: result, after: try await PortfolioSolver.solve(changed, milp: milp))
         }
-        return Proposal(problem: problem, result: result, comparison: comparison, envelopeID: target, whatIfCents: settings.whatIfCents,
-                        dossiers: models)
+        return Proposal(
+            problem: problem, result: result, comparison: comparison, envelopeID: target,
+            whatIfCents: settings.whatIfCents,
+            dossiers: models)
     }
 
     /// The envelope a budget applies to: the one the candidates draw on (the most used one).
@@ -127,10 +148,14 @@ struct PortfolioService {
     /// rare duplicate label gets its id's first characters).
     static func names(_ ledger: EnvelopeLedger) -> [UUID: String] {
         let counts = Dictionary(grouping: ledger.lines, by: \.envelope.label).mapValues(\.count)
-        return Dictionary(uniqueKeysWithValues: ledger.lines.map { line in
-            let label = line.envelope.label
-            return (line.envelope.id, counts[label] == 1 ? label : "\(label) (\(line.envelope.id.uuidString.prefix(8).lowercased()))")
-        })
+        return Dictionary(
+            uniqueKeysWithValues: ledger.lines.map { line in
+                let label = line.envelope.label
+                return (
+                    line.envelope.id,
+                    counts[label] == 1 ? label : "\(label) (\(line.envelope.id.uuidString.prefix(8).lowercased()))"
+                )
+            })
     }
 
     /// A dossier's identifier in the problem: its receipt number (what the committee reads).

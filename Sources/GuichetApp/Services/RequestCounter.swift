@@ -36,12 +36,14 @@ struct RequestCounter {
             .ignoringConflicts(with: "key").run()
         struct Row: Decodable { let count: Int }
         // One statement: the database serialises parallel requests on the row.
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             UPDATE \(ident: RateLimitModel.schema)
             SET count = CASE WHEN window_start <= \(bind: cutoff) THEN 1 ELSE count + 1 END,
                 window_start = CASE WHEN window_start <= \(bind: cutoff) THEN \(bind: now) ELSE window_start END
             WHERE key = \(bind: key) RETURNING count
-            """).first(decoding: Row.self)
+            """
+        ).first(decoding: Row.self)
         return (row?.count ?? 1) <= limit.count
     }
 
@@ -50,8 +52,11 @@ struct RequestCounter {
     func check(_ key: String, _ limit: Limit) async throws {
         guard try await hit(key, limit) else {
             let hours = Int((limit.window / 3600).rounded())
-            throw AppError(status: .tooManyRequests, code: "too_many_requests",
-                           message: "Trop de \(limit.what) en peu de temps : réessayez dans \(hours >= 24 ? "un jour" : (hours == 1 ? "une heure" : "\(hours) heures")).")
+            throw AppError(
+                status: .tooManyRequests, code: "too_many_requests",
+                message:
+                    "Trop de \(limit.what) en peu de temps : réessayez dans \(hours >= 24 ? "un jour" : (hours == 1 ? "une heure" : "\(hours) heures"))."
+            )
         }
     }
 }

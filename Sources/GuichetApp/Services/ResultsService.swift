@@ -23,14 +23,17 @@ struct ResultsService {
         let inputs = zip(rows, dossiers).map { row, dossier in
             ResultsReport.Input(dossier: dossier, carrier: row.organisationName)
         }
-        let waveNumbers = Dictionary(uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
+        let waveNumbers = Dictionary(
+            uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
         let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, database)
-        let report = try ResultsReport(call: call.call, dossiers: inputs, decisions: decisions, publishedOnly: publishedOnly)
+        let report = try ResultsReport(
+            call: call.call, dossiers: inputs, decisions: decisions, publishedOnly: publishedOnly)
         let envelopeModels = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID)
             .with(\.$revisions).sort(\.$position).all()
         let published = Set(call.call.waves.filter { $0.publishedAt != nil }.map(\.number))
-        let ledger = try EnvelopeLedger(envelopes: envelopeModels.map { try $0.domain() }, dossiers: dossiers,
-                                        decisions: decisions, waves: publishedOnly ? published : nil)
+        let ledger = try EnvelopeLedger(
+            envelopes: envelopeModels.map { try $0.domain() }, dossiers: dossiers,
+            decisions: decisions, waves: publishedOnly ? published : nil)
         return CallResults(call: call, report: report, ledger: ledger)
     }
 }
@@ -76,18 +79,25 @@ extension ResultsService {
             guard let status = DossierStatus(rawValue: status) else {
                 throw DomainError.missingData(field: "statut", reason: "statut « \(self.status) » inconnu.")
             }
-            return Dossier(id: id, number: number, title: title, summary: summary, themeCode: themeCode,
-                           scope: DossierModel.scope(kind: scopeKind, territory: territoryCode, regions: scopeRegions),
-                           requestedAmount: try Money(cents: requestedCents), status: status, filedAt: filedAt, simulated: simulated)
+            return Dossier(
+                id: id, number: number, title: title, summary: summary, themeCode: themeCode,
+                scope: DossierModel.scope(kind: scopeKind, territory: territoryCode, regions: scopeRegions),
+                requestedAmount: try Money(cents: requestedCents), status: status, filedAt: filedAt,
+                simulated: simulated)
         }
     }
 
     /// The call's decisions (those of unknown waves are ignored), read column by column.
-    static func decisions(_ callID: UUID, waveNumbers: [UUID: Int], _ database: any Database) async throws -> [Decision] {
+    static func decisions(_ callID: UUID, waveNumbers: [UUID: Int], _ database: any Database) async throws -> [Decision]
+    {
         let sql = try database.sql()
         let c = DecisionModel.schema, d = DossierModel.schema
         let rows = try await sql.select()
-            .columns(["dossier_id", "wave_id", "outcome", "granted_cents", "motive", "decided_at", "simulated"].map { SQLColumn($0, table: c) })
+            .columns(
+                ["dossier_id", "wave_id", "outcome", "granted_cents", "motive", "decided_at", "simulated"].map {
+                    SQLColumn($0, table: c)
+                }
+            )
             .from(c)
             .join(d, on: SQLColumn("dossier_id", table: c), .equal, SQLColumn("id", table: d))
             .where(SQLColumn("call_id", table: d), .equal, SQLBind(callID))
@@ -109,8 +119,12 @@ extension ResultsService {
         let sql = try database.sql()
         let d = DossierModel.schema, o = OrganisationModel.schema
         return try await sql.select()
-            .columns(["id", "number", "title", "summary", "theme_code", "scope_kind", "territory_code", "scope_regions",
-                      "requested_cents", "status", "filed_at", "simulated"].map { SQLColumn($0, table: d) })
+            .columns(
+                [
+                    "id", "number", "title", "summary", "theme_code", "scope_kind", "territory_code", "scope_regions",
+                    "requested_cents", "status", "filed_at", "simulated",
+                ].map { SQLColumn($0, table: d) }
+            )
             .column(SQLColumn("name", table: o), as: "organisation_name")
             .from(d)
             .join(o, on: SQLColumn("organisation_id", table: d), .equal, SQLColumn("id", table: o))
@@ -128,21 +142,26 @@ extension ResultsService {
 
     /// The statement and the ledger (what every decision commits, all waves) from one read of the
     /// call's dossiers and decisions: the committee's board needs both on each request.
-    func statementAndLedger(_ call: LoadedCall, publishedOnly: Bool) async throws -> (statement: EnvelopeStatement, ledger: EnvelopeLedger) {
+    func statementAndLedger(
+        _ call: LoadedCall, publishedOnly: Bool
+    ) async throws -> (statement: EnvelopeStatement, ledger: EnvelopeLedger) {
         let callID = try call.model.requireID()
         let rows = try await Self.dossierRows(callID, database)
         let dossiers = try rows.map { try $0.domain() }
-        let waveNumbers = Dictionary(uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
+        let waveNumbers = Dictionary(
+            uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
         let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, database)
-        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions).sort(\.$position).all()
+        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions)
+            .sort(\.$position).all()
             .map { try $0.domain() }
         let waves = call.call.waves.filter { !publishedOnly || $0.publishedAt != nil }
         var proposals: [(scope: Scope, amount: Money, wave: Int)] = []
         if !publishedOnly {
             let open = try await CommitteeSessionModel.query(on: database).filter(\.$call.$id == callID)
                 .filter(\.$status == CommitteeSessionModel.Status.open.rawValue).all()
-            let waveOf = Dictionary(open.compactMap { session in session.id.map { ($0, waveNumbers[session.$wave.id] ?? 0) } },
-                                    uniquingKeysWith: { a, _ in a })
+            let waveOf = Dictionary(
+                open.compactMap { session in session.id.map { ($0, waveNumbers[session.$wave.id] ?? 0) } },
+                uniquingKeysWith: { a, _ in a })
             let staged = try await StagedDecisionModel.query(on: database).filter(\.$session.$id ~~ Array(waveOf.keys))
                 .filter(\.$outcome == "retained").all()
             let scopes = Dictionary(dossiers.map { ($0.id, $0.scope) }, uniquingKeysWith: { a, _ in a })
@@ -151,17 +170,22 @@ extension ResultsService {
                 proposals.append((scope, try Money(cents: decision.grantedCents), waveOf[decision.$session.id] ?? 0))
             }
         }
-        let statement = try EnvelopeStatement(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: waves, proposals: proposals)
-        return (statement, try EnvelopeLedger(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: nil))
+        let statement = try EnvelopeStatement(
+            envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: waves, proposals: proposals)
+        return (
+            statement, try EnvelopeLedger(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: nil)
+        )
     }
 
     /// What every decision commits on the call's envelopes, without computing the results report.
     func ledger(_ call: LoadedCall) async throws -> EnvelopeLedger {
         let callID = try call.model.requireID()
         let dossiers = try await Self.dossierRows(callID, database).map { try $0.domain() }
-        let waveNumbers = Dictionary(uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
+        let waveNumbers = Dictionary(
+            uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
         let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, database)
-        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions).sort(\.$position).all()
+        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions)
+            .sort(\.$position).all()
             .map { try $0.domain() }
         return try EnvelopeLedger(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: nil)
     }

@@ -25,10 +25,13 @@ struct StaffAdmin {
         let users = try await UserModel.query(on: database).filter(\.$role ~~ staffRoles).sort(\.$displayName).all()
         let rows = try await StaffScopeModel.query(on: database).filter(\.$user.$id ~~ users.compactMap(\.id)).all()
         var scopes: [UUID: [StaffScope]] = [:]
-        for row in rows { if let scope = try? StaffScope(stored: row.scope) { scopes[row.$user.id, default: []].append(scope) } }
+        for row in rows {
+            if let scope = try? StaffScope(stored: row.scope) { scopes[row.$user.id, default: []].append(scope) }
+        }
         return users.compactMap { user in
             let theirs = user.id.flatMap { scopes[$0] } ?? []
-            return StaffAdministration.canManage(adminScopes: mine, personScopes: theirs) ? Person(user: user, scopes: theirs) : nil
+            return StaffAdministration.canManage(adminScopes: mine, personScopes: theirs)
+                ? Person(user: user, scopes: theirs) : nil
         }
     }
 
@@ -42,15 +45,18 @@ struct StaffAdmin {
 
     /// Opens an account (locked until its owner sets a password through the mailed link).
     @discardableResult
-    func invite(email: String, name: String, role: Role, scopes: [StaffScope], by admin: UserModel) async throws -> UserModel {
+    func invite(
+        email: String, name: String, role: Role, scopes: [StaffScope], by admin: UserModel
+    ) async throws -> UserModel {
         try await checkCanGrant(scopes, by: admin)
         let inviter = admin.displayName
         return try await StaffDirectory(database: database).createStaff(
             email: email, name: name, role: role, scopes: scopes.map(\.stored), password: nil, hasher: hasher, now: now,
-            by: InstructionService.agent(admin)) { user, db in
-                try await AccountService(database: db, hasher: hasher, configuration: configuration, now: now)
-                    .sendStaffInvitation(to: user, invitedBy: inviter, on: db)
-            }
+            by: InstructionService.agent(admin)
+        ) { user, db in
+            try await AccountService(database: db, hasher: hasher, configuration: configuration, now: now)
+                .sendStaffInvitation(to: user, invitedBy: inviter, on: db)
+        }
     }
 
     /// Changes a person's name, role and scopes.
@@ -60,7 +66,9 @@ struct StaffAdmin {
         var errors: [String: String] = [:]
         if trimmed.isEmpty { errors["name"] = "Indiquez le nom." }
         if let problem = StaffDirectory.scopeProblem(role: role, scopes: scopes) { errors["scope"] = problem }
-        if person.user.id == admin.id, role != .administrator { errors["role"] = "Vous ne pouvez pas retirer votre propre rôle d'administrateur." }
+        if person.user.id == admin.id, role != .administrator {
+            errors["role"] = "Vous ne pouvez pas retirer votre propre rôle d'administrateur."
+        }
         guard errors.isEmpty else { throw DomainError.invalidForm(errors: errors) }
         let user = person.user
         let before = "\(user.role) — " + person.scopes.map(\.stored).joined(separator: ", ")
@@ -70,7 +78,9 @@ struct StaffAdmin {
             user.role = role.rawValue
             try await user.save(on: db)
             try await StaffScopeModel.query(on: db).filter(\.$user.$id == user.requireID()).delete()
-            for scope in scopes { try await StaffScopeModel(userID: user.requireID(), scope: scope.stored).create(on: db) }
+            for scope in scopes {
+                try await StaffScopeModel(userID: user.requireID(), scope: scope.stored).create(on: db)
+            }
             try await audit("update_staff", user, by: admin, from: before, to: after, on: db)
         }
     }
@@ -93,8 +103,13 @@ struct StaffAdmin {
         try StaffAdministration.checkCanGrant(adminScopes: mine, granted: scopes)
     }
 
-    private func audit(_ action: String, _ user: UserModel, by admin: UserModel, from: String?, to: String?, on db: any Database) async throws {
-        try await AuditEntryModel(AuditEntry(at: now, actor: InstructionService.agent(admin), action: action, entityType: "user",
-                                             entityID: try user.requireID(), from: from, to: to, reason: nil)).create(on: db)
+    private func audit(
+        _ action: String, _ user: UserModel, by admin: UserModel, from: String?, to: String?, on db: any Database
+    ) async throws {
+        try await AuditEntryModel(
+            AuditEntry(
+                at: now, actor: InstructionService.agent(admin), action: action, entityType: "user",
+                entityID: try user.requireID(), from: from, to: to, reason: nil)
+        ).create(on: db)
     }
 }

@@ -24,8 +24,10 @@ struct StaffDirectory {
     /// The instructors whose scopes cover the dossier (open accounts only).
     func instructors(covering dossier: DossierModel) async throws -> [UserModel] {
         let scope = try dossier.domain().scope
-        let instructors = try await UserModel.query(on: database).filter(\.$role ~~ Self.instructingRoles.map(\.rawValue))
-            .filter(\.$disabledAt == nil).sort(\.$displayName).all()
+        let instructors = try await UserModel.query(on: database).filter(
+            \.$role ~~ Self.instructingRoles.map(\.rawValue)
+        )
+        .filter(\.$disabledAt == nil).sort(\.$displayName).all()
         var result: [UserModel] = []
         for person in instructors {
             let scopes = try await scopes(of: person.requireID())
@@ -53,11 +55,15 @@ struct StaffDirectory {
         let territorial = scopes.contains { if case .service = $0 { false } else { true } }
         let service = scopes.contains { if case .service = $0 { true } else { false } }
         switch role {
-        case .instructor where !territorial: return "Un instructeur a au moins un périmètre (departement:02, region:32, national)."
-        case .administrator where !territorial: return "Un administrateur a au moins un périmètre (national, ou sa région)."
+        case .instructor where !territorial:
+            return "Un instructeur a au moins un périmètre (departement:02, region:32, national)."
+        case .administrator where !territorial:
+            return "Un administrateur a au moins un périmètre (national, ou sa région)."
         case .committeeMember where !territorial, .committeeChair where !territorial:
-            return "Un membre ou une présidence de comité siège pour un territoire (national, region:32 ou departement:02)."
-        case .expert where !service: return "Un expert est rattaché à un service (service:DRAAF ou service:ARS:alimentation)."
+            return
+                "Un membre ou une présidence de comité siège pour un territoire (national, region:32 ou departement:02)."
+        case .expert where !service:
+            return "Un expert est rattaché à un service (service:DRAAF ou service:ARS:alimentation)."
         default: return nil
         }
     }
@@ -71,8 +77,9 @@ struct StaffDirectory {
     /// Whether the person is linked to the dossier's organisation.
     func isConflicted(_ userID: UUID, on dossier: DossierModel) async throws -> Bool {
         let organisation = try await dossier.$organisation.get(on: database)
-        return ConflictOfInterest.isConflicted(links: try await links(of: userID), organisationSiret: organisation.siret,
-                                               organisationRNA: organisation.rna)
+        return ConflictOfInterest.isConflicted(
+            links: try await links(of: userID), organisationSiret: organisation.siret,
+            organisationRNA: organisation.rna)
     }
 
     /// Among these dossiers (their organisation loaded), those whose organisation the person
@@ -81,15 +88,20 @@ struct StaffDirectory {
     func linkedDossiers(_ userID: UUID, among dossiers: [DossierModel]) async throws -> Set<UUID> {
         let links = try await links(of: userID)
         guard !links.isEmpty else { return [] }
-        return Set(dossiers.compactMap { dossier in
-            ConflictOfInterest.isConflicted(links: links, organisationSiret: dossier.organisation.siret, organisationRNA: dossier.organisation.rna)
-                ? dossier.id : nil
-        })
+        return Set(
+            dossiers.compactMap { dossier in
+                ConflictOfInterest.isConflicted(
+                    links: links, organisationSiret: dossier.organisation.siret,
+                    organisationRNA: dossier.organisation.rna)
+                    ? dossier.id : nil
+            })
     }
 
     /// The audit actions whose details are assessments (marks, opinions, expert answers, notes,
     /// committee deliberations): a linked person reads that they happened, not what they say.
-    static let assessmentActions: Set<String> = ["score", "give_opinion", "expert_opinion", "annotation", "stage_decision", "unstage_decision"]
+    static let assessmentActions: Set<String> = [
+        "score", "give_opinion", "expert_opinion", "annotation", "stage_decision", "unstage_decision",
+    ]
 
     /// A dossier's history as a person may read it: a linked person gets the assessments' details
     /// withheld.
@@ -107,9 +119,13 @@ struct StaffDirectory {
     func checkNotConflicted(_ user: UserModel, on dossier: DossierModel, action: String, now: Date) async throws {
         let userID = try user.requireID()
         guard try await isConflicted(userID, on: dossier) else { return }
-        try await AuditEntryModel(AuditEntry(at: now, actor: Agent(id: userID, name: user.displayName, role: Role(rawValue: user.role) ?? .instructor),
-                                             action: "recusal", entityType: "dossier", entityID: try dossier.requireID(),
-                                             from: nil, to: nil, reason: "Lien déclaré avec l'organisation : \(action) refusé")).create(on: database)
+        try await AuditEntryModel(
+            AuditEntry(
+                at: now,
+                actor: Agent(id: userID, name: user.displayName, role: Role(rawValue: user.role) ?? .instructor),
+                action: "recusal", entityType: "dossier", entityID: try dossier.requireID(),
+                from: nil, to: nil, reason: "Lien déclaré avec l'organisation : \(action) refusé")
+        ).create(on: database)
         throw DomainError.conflictOfInterest(action: action)
     }
 
@@ -138,7 +154,9 @@ struct StaffDirectory {
 
     /// The staff member's scopes.
     func scopes(of userID: UUID) async throws -> [StaffScope] {
-        try await StaffScopeModel.query(on: database).filter(\.$user.$id == userID).all().compactMap { try? StaffScope(stored: $0.scope) }
+        try await StaffScopeModel.query(on: database).filter(\.$user.$id == userID).all().compactMap {
+            try? StaffScope(stored: $0.scope)
+        }
     }
 
     /// The instructor groups a person's scopes cover: `nil` means every group (national scope).
@@ -153,7 +171,9 @@ struct StaffDirectory {
             case .national: return nil
             case .region(let code):
                 groups.insert(StaffScope.region(code).stored)
-                for departement in territories.departements(in: code) { groups.insert(StaffScope.departement(departement.code).stored) }
+                for departement in territories.departements(in: code) {
+                    groups.insert(StaffScope.departement(departement.code).stored)
+                }
             case .departement(let code): groups.insert(StaffScope.departement(code).stored)
             case .service: break
             }
@@ -166,15 +186,20 @@ struct StaffDirectory {
     ///
     /// Without a password the account is locked until its owner sets one through the link an
     /// administrator's invitation mails (see ``StaffAdmin``).
-    func createStaff(email: String, name: String, role: Role, scopes: [String], password: String?,
-                     hasher: AsyncPasswordHasher, now: Date, by actor: Agent = .system("Ligne de commande"),
-                     welcome: (@Sendable (UserModel, any Database) async throws -> Void)? = nil) async throws -> UserModel {
+    func createStaff(
+        email: String, name: String, role: Role, scopes: [String], password: String?,
+        hasher: AsyncPasswordHasher, now: Date, by actor: Agent = .system("Ligne de commande"),
+        welcome: (@Sendable (UserModel, any Database) async throws -> Void)? = nil
+    ) async throws -> UserModel {
         var errors: [String: String] = [:]
         let address = try? EmailAddress(email)
         if address == nil { errors["email"] = "Adresse électronique invalide." }
         if name.trimmingCharacters(in: .whitespaces).isEmpty { errors["name"] = "Indiquez le nom." }
         guard role != .applicant, role != .system else {
-            throw DomainError.invalidForm(errors: ["role": "Rôle du personnel attendu : instructor, expert, committee_member, committee_chair ou administrator."])
+            throw DomainError.invalidForm(errors: [
+                "role":
+                    "Rôle du personnel attendu : instructor, expert, committee_member, committee_chair ou administrator."
+            ])
         }
         var parsed: [StaffScope] = []
         for scope in scopes {
@@ -182,7 +207,9 @@ struct StaffDirectory {
         }
         if let problem = Self.scopeProblem(role: role, scopes: parsed) { errors["scope"] = problem }
         if let password {
-            do { try PasswordPolicy.check(password, confirmation: password) } catch { errors.merge(AccountService.fieldErrors(error)) { a, _ in a } }
+            do { try PasswordPolicy.check(password, confirmation: password) } catch {
+                errors.merge(AccountService.fieldErrors(error)) { a, _ in a }
+            }
         }
         guard errors.isEmpty, let address else { throw DomainError.invalidForm(errors: errors) }
         // No password: a value no bcrypt hash ever equals, so nobody logs in before choosing one.
@@ -193,14 +220,20 @@ struct StaffDirectory {
             guard try await UserModel.query(on: db).filter(\.$email == address.value).count() == 0 else {
                 throw DomainError.invalidForm(errors: ["email": "Un compte existe déjà avec cette adresse."])
             }
-            let user = UserModel(email: address.value, passwordHash: hash, displayName: name.trimmingCharacters(in: .whitespaces),
-                                 role: role.rawValue)
+            let user = UserModel(
+                email: address.value, passwordHash: hash, displayName: name.trimmingCharacters(in: .whitespaces),
+                role: role.rawValue)
             user.emailVerifiedAt = now
             try await user.create(on: db)
-            for scope in scopes { try await StaffScopeModel(userID: user.requireID(), scope: scope.stored).create(on: db) }
-            try await AuditEntryModel(AuditEntry(at: now, actor: actor, action: "create_staff", entityType: "user",
-                                                 entityID: try user.requireID(), from: nil, to: role.rawValue,
-                                                 reason: scopes.map(\.stored).joined(separator: ", "))).create(on: db)
+            for scope in scopes {
+                try await StaffScopeModel(userID: user.requireID(), scope: scope.stored).create(on: db)
+            }
+            try await AuditEntryModel(
+                AuditEntry(
+                    at: now, actor: actor, action: "create_staff", entityType: "user",
+                    entityID: try user.requireID(), from: nil, to: role.rawValue,
+                    reason: scopes.map(\.stored).joined(separator: ", "))
+            ).create(on: db)
             try await welcome?(user, db)
             return user
         }

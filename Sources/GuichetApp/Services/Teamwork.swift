@@ -16,10 +16,15 @@ struct Teamwork {
         let target = try assignee.requireID()
         for dossier in dossiers {
             // Whoever hands a dossier over must be free to act on it too.
-            if target != user.id { try await directory.checkNotConflicted(user, on: dossier, action: "confier ce dossier", now: now) }
+            if target != user.id {
+                try await directory.checkNotConflicted(user, on: dossier, action: "confier ce dossier", now: now)
+            }
             let covering = try await directory.instructors(covering: dossier)
             guard covering.contains(where: { $0.id == target }) else {
-                throw DomainError.invalidForm(errors: ["assignee": "\(assignee.displayName) n'instruit pas le territoire du dossier \(dossier.number ?? "")."])
+                throw DomainError.invalidForm(errors: [
+                    "assignee":
+                        "\(assignee.displayName) n'instruit pas le territoire du dossier \(dossier.number ?? "")."
+                ])
             }
             try await directory.checkNotConflicted(assignee, on: dossier, action: "instruire ce dossier", now: now)
         }
@@ -29,8 +34,9 @@ struct Teamwork {
                 let previous = dossier.assigneeID
                 dossier.assigneeID = target
                 try await dossier.save(on: db)
-                try await audit("assign", dossier, by: user, from: previous?.uuidString.lowercased(),
-                                to: target.uuidString.lowercased(), reason: reason, on: db)
+                try await audit(
+                    "assign", dossier, by: user, from: previous?.uuidString.lowercased(),
+                    to: target.uuidString.lowercased(), reason: reason, on: db)
             }
         }
     }
@@ -40,8 +46,9 @@ struct Teamwork {
         let label = try DossierLabel(raw)
         try await checkNotConflicted(user, on: dossiers, action: "étiqueter ce dossier")
         let ids = try dossiers.map { try $0.requireID() }
-        let already = Set(try await DossierLabelModel.query(on: database).filter(\.$dossier.$id ~~ ids)
-            .filter(\.$labelKey == label.key).all(\.$dossier.$id))
+        let already = Set(
+            try await DossierLabelModel.query(on: database).filter(\.$dossier.$id ~~ ids)
+                .filter(\.$labelKey == label.key).all(\.$dossier.$id))
         let userID = try user.requireID()
         try await database.transaction { db in
             for dossier in dossiers where !already.contains(try dossier.requireID()) {
@@ -64,7 +71,9 @@ struct Teamwork {
         try await database.transaction { db in
             for dossier in dossiers {
                 let id = try dossier.requireID()
-                let existing = try await DossierLabelModel.query(on: db).filter(\.$dossier.$id == id).filter(\.$labelKey == label.key).all()
+                let existing = try await DossierLabelModel.query(on: db).filter(\.$dossier.$id == id).filter(
+                    \.$labelKey == label.key
+                ).all()
                 guard !existing.isEmpty else { continue }
                 for model in existing { try await model.delete(on: db) }
                 try await audit("label_removed", dossier, by: user, from: label.text, to: nil, reason: nil, on: db)
@@ -107,7 +116,9 @@ struct Teamwork {
 
     /// The dossier's internal notes, oldest first.
     func annotations(of dossierID: UUID) async throws -> [DossierAnnotationModel] {
-        try await DossierAnnotationModel.query(on: database).filter(\.$dossier.$id == dossierID).with(\.$author).sort(\.$createdAt).all()
+        try await DossierAnnotationModel.query(on: database).filter(\.$dossier.$id == dossierID).with(\.$author).sort(
+            \.$createdAt
+        ).all()
     }
 
     private func checkNotConflicted(_ user: UserModel, on dossiers: [DossierModel], action: String) async throws {
@@ -115,9 +126,14 @@ struct Teamwork {
         for dossier in dossiers { try await directory.checkNotConflicted(user, on: dossier, action: action, now: now) }
     }
 
-    private func audit(_ action: String, _ dossier: DossierModel, by user: UserModel, from: String?, to: String?, reason: String?,
-                       on db: any Database) async throws {
-        try await AuditEntryModel(AuditEntry(at: now, actor: InstructionService.agent(user), action: action, entityType: "dossier",
-                                             entityID: try dossier.requireID(), from: from, to: to, reason: reason)).create(on: db)
+    private func audit(
+        _ action: String, _ dossier: DossierModel, by user: UserModel, from: String?, to: String?, reason: String?,
+        on db: any Database
+    ) async throws {
+        try await AuditEntryModel(
+            AuditEntry(
+                at: now, actor: InstructionService.agent(user), action: action, entityType: "dossier",
+                entityID: try dossier.requireID(), from: from, to: to, reason: reason)
+        ).create(on: db)
     }
 }

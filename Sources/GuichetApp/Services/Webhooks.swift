@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Crypto
 import Fluent
-import SQLKit
 import Foundation
 import GuichetDomain
+import SQLKit
 import Vapor
 
 /// Webhook payloads, signatures and delivery.
@@ -27,15 +27,18 @@ enum Webhooks {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = Body(id: entry.id ?? UUID(), type: type, occurredAt: entry.at,
-                        entity: Entity(type: entry.entityType, id: entry.entityID, href: href), from: entry.fromState, to: entry.toState)
+        let body = Body(
+            id: entry.id ?? UUID(), type: type, occurredAt: entry.at,
+            entity: Entity(type: entry.entityType, id: entry.entityID, href: href), from: entry.fromState,
+            to: entry.toState)
         return String(decoding: try encoder.encode(body), as: UTF8.self)
     }
 
     /// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the endpoint's secret>`.
     static func signature(secret: String, timestamp: Int, body: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(WebhookEvent.signedContent(timestamp: timestamp, body: body).utf8),
-                                                  using: SymmetricKey(data: Data(secret.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data(WebhookEvent.signedContent(timestamp: timestamp, body: body).utf8),
+            using: SymmetricKey(data: Data(secret.utf8)))
         return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 
@@ -55,8 +58,10 @@ struct WebhookSender {
     /// Sends what is due now; returns how many deliveries were accepted.
     @discardableResult
     func deliverDue(now: Date = Date(), limit: Int = 50) async throws -> Int {
-        let due = try await WebhookDeliveryModel.query(on: database).filter(\.$deliveredAt == nil).filter(\.$failedAt == nil)
-            .filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(limit).with(\.$endpoint).all()
+        let due = try await WebhookDeliveryModel.query(on: database).filter(\.$deliveredAt == nil).filter(
+            \.$failedAt == nil
+        )
+        .filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(limit).with(\.$endpoint).all()
         var accepted = 0
         for delivery in due where try await claim(delivery, now: now) {
             accepted += try await send(delivery, now: now) ? 1 : 0
@@ -97,8 +102,11 @@ struct WebhookSender {
             headers.contentType = .json
             headers.replaceOrAdd(name: "X-Guichet-Event", value: delivery.eventType)
             headers.replaceOrAdd(name: "X-Guichet-Delivery", value: try delivery.requireID().uuidString.lowercased())
-            headers.replaceOrAdd(name: "X-Guichet-Signature", value: Webhooks.signature(secret: endpoint.secret, timestamp: timestamp, body: delivery.payload))
-            let answered = try await transport.post(endpoint.url, to: target, headers: headers, body: ByteBuffer(string: delivery.payload))
+            headers.replaceOrAdd(
+                name: "X-Guichet-Signature",
+                value: Webhooks.signature(secret: endpoint.secret, timestamp: timestamp, body: delivery.payload))
+            let answered = try await transport.post(
+                endpoint.url, to: target, headers: headers, body: ByteBuffer(string: delivery.payload))
             status = Int(answered.code)
             if !(200..<300).contains(answered.code) { failure = "réponse HTTP \(answered.code)" }
         } catch let refused as DomainError {
@@ -119,7 +127,9 @@ struct WebhookSender {
             delivery.nextAttemptAt = now.addingTimeInterval(delay)
         } else {
             delivery.failedAt = now
-            logger.warning("webhook: delivery \(delivery.id?.uuidString ?? "") to \(endpoint.url) abandoned after \(delivery.attempts) attempts")
+            logger.warning(
+                "webhook: delivery \(delivery.id?.uuidString ?? "") to \(endpoint.url) abandoned after \(delivery.attempts) attempts"
+            )
         }
         try await delivery.save(on: database)
         return failure == nil
@@ -128,7 +138,9 @@ struct WebhookSender {
 
 /// Posts one delivery to the address its check approved.
 protocol WebhookTransport: Sendable {
-    func post(_ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer) async throws -> HTTPStatus
+    func post(
+        _ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer
+    ) async throws -> HTTPStatus
 }
 
 /// The running server's transport: an HTTP client per delivery whose name resolution is pinned
@@ -138,8 +150,11 @@ protocol WebhookTransport: Sendable {
 struct PinnedHTTPTransport: WebhookTransport {
     let eventLoopGroup: any EventLoopGroup
 
-    func post(_ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer) async throws -> HTTPStatus {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
+    func post(
+        _ url: String, to target: WebhookAddresses.Checked, headers: HTTPHeaders, body: ByteBuffer
+    ) async throws -> HTTPStatus {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
         configuration.dnsOverride = [target.host: target.address]
         let client = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
         do {

@@ -21,14 +21,16 @@ extension DomainError {
     var httpStatus: HTTPResponseStatus {
         switch self {
         case .transitionNotAllowed, .waveFrozen, .filingClosed, .filingNotOpen, .envelopeOverspent, .decisionRefused,
-             .quorumNotReached, .publicationRefused:
+            .quorumNotReached, .publicationRefused:
             .conflict
         case .actorNotAllowed, .outsideScope:
             .forbidden
         case .unknownTerritory, .invalidScope, .negativeAmount, .amountOverflow, .invalidAmount, .amountAboveRequest,
-             .envelopeTreeInconsistent, .invalidRevision, .missingData, .unknownTheme, .unknownWave, .invalidSiret, .invalidRNA,
-             .missingIdentifier, .invalidCSV, .invalidForm, .emptyFile, .fileTooLarge, .fileTypeNotAllowed, .conflictOfInterest,
-             .expertRequestClosed, .openDataInvalid, .invalidCallDefinition:
+            .envelopeTreeInconsistent, .invalidRevision, .missingData, .unknownTheme, .unknownWave, .invalidSiret,
+            .invalidRNA,
+            .missingIdentifier, .invalidCSV, .invalidForm, .emptyFile, .fileTooLarge, .fileTypeNotAllowed,
+            .conflictOfInterest,
+            .expertRequestClosed, .openDataInvalid, .invalidCallDefinition:
             .unprocessableEntity
         }
     }

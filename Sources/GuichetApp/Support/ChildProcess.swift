@@ -31,7 +31,9 @@ enum ChildProcess {
 
     /// The first executable named one of `names` on `PATH` (then in `/usr/bin`), or `configured`
     /// when it is set.
-    static func locate(_ names: [String], configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+    static func locate(
+        _ names: [String], configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> URL? {
         let files = FileManager.default
         if let configured, !configured.isEmpty {
             return files.isExecutableFile(atPath: configured) ? URL(fileURLWithPath: configured) : nil

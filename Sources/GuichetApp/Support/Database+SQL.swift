@@ -6,7 +6,8 @@ extension Database {
     /// conditional writes. Both drivers Guichet runs on are SQL; anything else is a setup error.
     func sql() throws -> any SQLDatabase {
         guard let sql = self as? any SQLDatabase else {
-            throw AppError(status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
+            throw AppError(
+                status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
         }
         return sql
     }

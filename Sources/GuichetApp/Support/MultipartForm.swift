@@ -18,7 +18,9 @@ struct PostedForm {
     /// - Throws: a 400 ``AppError`` for a body that cannot be read.
     static func read(_ req: Request) throws -> PostedForm {
         guard let body = req.body.data else { return PostedForm() }
-        let malformed = AppError(status: .badRequest, code: "malformed_form", message: "Le formulaire envoyé est illisible : rechargez la page et recommencez.")
+        let malformed = AppError(
+            status: .badRequest, code: "malformed_form",
+            message: "Le formulaire envoyé est illisible : rechargez la page et recommencez.")
         guard let type = req.headers.contentType else { throw malformed }
         if type.type == "multipart", type.subType == "form-data" {
             guard let boundary = type.parameters["boundary"] else { throw malformed }
@@ -51,7 +53,10 @@ struct PostedForm {
         parser.onHeader = { name, value in headers.append((name.lowercased(), value)) }
         parser.onBody = { buffer in data.append(contentsOf: buffer.readableBytesView) }
         parser.onPartComplete = {
-            defer { headers = []; data = Data() }
+            defer {
+                headers = []
+                data = Data()
+            }
             guard let disposition = headers.first(where: { $0.0 == "content-disposition" })?.1 else { return }
             let parameters = Self.dispositionParameters(disposition)
             guard let rawName = parameters["name"] else { return }
@@ -82,7 +87,9 @@ struct PostedForm {
             let pair = part.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }
             var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             result[pair[0].trimmingCharacters(in: .whitespaces).lowercased()] = value
         }
         return result

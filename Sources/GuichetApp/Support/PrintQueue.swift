@@ -13,10 +13,15 @@ actor PrintQueue {
     private var failedAt: [UUID: Date] = [:]
 
     /// Runs `work` alone; refuses at once while the publication's last print failed recently.
-    func run<T: Sendable>(for publication: UUID, now: Date = Date(), _ work: @Sendable () async throws -> T) async throws -> T {
+    func run<T: Sendable>(
+        for publication: UUID, now: Date = Date(), _ work: @Sendable () async throws -> T
+    ) async throws -> T {
         if let failed = failedAt[publication], now.timeIntervalSince(failed) < Self.cooldown {
-            throw AppError(status: .serviceUnavailable, code: "pdf_failed",
-                           message: "Le PDF n'a pas pu être produit récemment : imprimez la page du dossier de presse depuis votre navigateur, ou réessayez dans quelques minutes.")
+            throw AppError(
+                status: .serviceUnavailable, code: "pdf_failed",
+                message:
+                    "Le PDF n'a pas pu être produit récemment : imprimez la page du dossier de presse depuis votre navigateur, ou réessayez dans quelques minutes."
+            )
         }
         while busy { await withCheckedContinuation { waiting.append($0) } }
         busy = true

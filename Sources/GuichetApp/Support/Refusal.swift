@@ -5,8 +5,10 @@ import Vapor
 /// a page with a one-time notice; a refusal also carries its stable code in `X-Guichet-Error`
 /// (for clients and tests) and has stored nothing.
 enum Refusal {
-    static func redirecting(_ req: Request, success: String, refused: String,
-                            _ work: () async throws -> String) async throws -> Response {
+    static func redirecting(
+        _ req: Request, success: String, refused: String,
+        _ work: () async throws -> String
+    ) async throws -> Response {
         do {
             Flash.set(try await work(), on: req)
             return req.redirect(to: success)

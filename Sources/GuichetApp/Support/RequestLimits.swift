@@ -32,17 +32,25 @@ enum RequestLimits {
             case .uriTooLong: RequestLimits.uriTooLong
             case .bodyTooLarge(let limit, let files): RequestLimits.tooLarge(limit, files: files)
             case .headersTooLarge:
-                AppError(status: .init(statusCode: 431, reasonPhrase: "Request Header Fields Too Large"), code: "headers_too_large",
-                         message: "Les en-têtes de la requête sont trop volumineux : effacez les cookies de ce site et réessayez.")
+                AppError(
+                    status: .init(statusCode: 431, reasonPhrase: "Request Header Fields Too Large"),
+                    code: "headers_too_large",
+                    message:
+                        "Les en-têtes de la requête sont trop volumineux : effacez les cookies de ce site et réessayez."
+                )
             case .malformed:
-                AppError(status: .badRequest, code: "malformed_request", message: "La requête est mal formée : elle ne peut pas être lue.")
+                AppError(
+                    status: .badRequest, code: "malformed_request",
+                    message: "La requête est mal formée : elle ne peut pas être lue.")
             }
         }
     }
 
     struct RefusalKey: StorageKey { typealias Value = Refusal }
 
-    static let uriTooLong = AppError(status: .uriTooLong, code: "uri_too_long", message: "Cette adresse est trop longue pour être une page de Guichet.")
+    static let uriTooLong = AppError(
+        status: .uriTooLong, code: "uri_too_long",
+        message: "Cette adresse est trop longue pour être une page de Guichet.")
 
     /// What a route that takes files lets Vapor collect: above any configurable upload size, so
     /// that ``RequestLimitsMiddleware`` is the one limit that applies.
@@ -57,9 +65,11 @@ enum RequestLimits {
 
     /// The refusal, in French, naming the limit.
     static func tooLarge(_ limit: Int, files: Bool) -> AppError {
-        AppError(status: .payloadTooLarge, code: "body_too_large",
-                 message: files ? "L'envoi dépasse la taille acceptée ici (\(ByteSize.french(limit)) au plus) : allégez les fichiers ou envoyez-les un par un."
-                                : "Le formulaire envoyé est trop volumineux (\(ByteSize.french(limit)) au plus).")
+        AppError(
+            status: .payloadTooLarge, code: "body_too_large",
+            message: files
+                ? "L'envoi dépasse la taille acceptée ici (\(ByteSize.french(limit)) au plus) : allégez les fichiers ou envoyez-les un par un."
+                : "Le formulaire envoyé est trop volumineux (\(ByteSize.french(limit)) au plus).")
     }
 }
 

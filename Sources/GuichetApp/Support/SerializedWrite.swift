@@ -20,8 +20,10 @@ enum SerializedWrite {
     /// which Fluent does not see as a transaction: nothing inside may begin another.
     @TaskLocal static var inRawTransaction = false
 
-    static func run<T: Sendable>(on database: any Database, call callID: UUID,
-                                 _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(
+        on database: any Database, call callID: UUID,
+        _ work: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         guard let sql = database as? any SQLDatabase else { return try await database.transaction(work) }
         if sql.dialect.name == "sqlite" {
             return try await database.withConnection { connection in

@@ -65,13 +65,15 @@ struct SessionStore: AsyncSessionDriver {
     }
 
     func isExpired(_ row: SessionModel, now: Date) -> Bool {
-        now.timeIntervalSince(row.seenAt) > Double(idleSeconds) || now.timeIntervalSince(row.createdAt) > Double(maxSeconds)
+        now.timeIntervalSince(row.seenAt) > Double(idleSeconds)
+            || now.timeIntervalSince(row.createdAt) > Double(maxSeconds)
     }
 
     private func find(_ sessionID: SessionID, on db: any Database) async throws -> SessionModel? {
         // Only well-formed keys reach the database (a made-up cookie may hold anything).
         let key = sessionID.string
-        guard key.count == 43, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        guard key.count == 43, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { return nil }
         return try await SessionModel.query(on: db).filter(\.$keyHash == SecretToken.hash(key)).first()
     }
 

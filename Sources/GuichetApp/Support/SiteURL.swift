@@ -137,7 +137,8 @@ enum SiteURL: Equatable {
         case .publish(let reference): "/admin/publication/\(reference)/publier"
         case .resultsVersions(let reference): "/appels/\(reference)/resultats/versions"
         case .resultsVersion(let reference, let version): "/appels/\(reference)/resultats/versions/\(version)"
-        case .resultsVersionFile(let reference, let version, let file): "/appels/\(reference)/resultats/versions/\(version)/\(file)"
+        case .resultsVersionFile(let reference, let version, let file):
+            "/appels/\(reference)/resultats/versions/\(version)/\(file)"
         case .pressKit(let reference): "/appels/\(reference)/dossier-de-presse"
         case .pressKitPDF(let reference): "/appels/\(reference)/dossier-de-presse.pdf"
         case .openData(let reference, let file): "/appels/\(reference)/donnees/\(file)"
@@ -146,7 +147,8 @@ enum SiteURL: Equatable {
         case .instruction: "/instruction"
         case .staffDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())"
         case .takeDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/prendre"
-        case .attachment(let dossier, let attachment): "/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
+        case .attachment(let dossier, let attachment):
+            "/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
         }
     }
 

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import GuichetDomain
 import Vapor
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Resolves a webhook's host and checks every address it leads to (``WebhookTarget``), when the
 /// endpoint is created and again before every delivery (an address can change meanwhile).
@@ -32,9 +33,12 @@ struct WebhookAddresses: Sendable {
     @discardableResult
     func check(_ url: String) async throws -> Checked {
         guard let host = URL(string: url)?.host, !host.isEmpty else {
-            throw DomainError.invalidForm(errors: ["url": "Indiquez l'adresse complète du point de réception (https://…)."])
+            throw DomainError.invalidForm(errors: [
+                "url": "Indiquez l'adresse complète du point de réception (https://…)."
+            ])
         }
-        let literal = WebhookTarget.isPublic(host) || host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." })
+        let literal =
+            WebhookTarget.isPublic(host) || host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." })
         let addresses = literal ? [host] : ((try? await resolve(host)) ?? [])
         try WebhookTarget.check(host: host, addresses: addresses, allowPrivate: allowPrivate)
         return Checked(host: host, address: addresses[0])
@@ -53,7 +57,10 @@ struct WebhookAddresses: Sendable {
                 var cursor: UnsafeMutablePointer<addrinfo>? = first
                 while let info = cursor {
                     var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-                    if getnameinfo(info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                    if getnameinfo(
+                        info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
+                        NI_NUMERICHOST) == 0
+                    {
                         addresses.append(String(cString: buffer))
                     }
                     cursor = info.pointee.ai_next

@@ -22,10 +22,11 @@ struct StaffListPage: Encodable {
         newURL = SiteURL.adminNewStaff.path
         rows = people.compactMap { person in
             guard let id = person.user.id else { return nil }
-            return Row(name: person.user.displayName, email: person.user.email,
-                       role: (Role(rawValue: person.user.role) ?? .instructor).label,
-                       scopes: person.scopes.map(Self.scopeLabel).joined(separator: ", "),
-                       state: Self.state(person.user), url: SiteURL.adminPerson(id).path)
+            return Row(
+                name: person.user.displayName, email: person.user.email,
+                role: (Role(rawValue: person.user.role) ?? .instructor).label,
+                scopes: person.scopes.map(Self.scopeLabel).joined(separator: ", "),
+                state: Self.state(person.user), url: SiteURL.adminPerson(id).path)
         }
     }
 
@@ -37,7 +38,8 @@ struct StaffListPage: Encodable {
 
     static func scopeLabel(_ scope: StaffScope) -> String {
         switch scope {
-        case .service(let name, let themes): themes.isEmpty ? "service \(name)" : "service \(name) (\(themes.joined(separator: ", ")))"
+        case .service(let name, let themes):
+            themes.isEmpty ? "service \(name)" : "service \(name) (\(themes.joined(separator: ", ")))"
         default: QueuePage.groupLabel(scope.stored)
         }
     }
@@ -71,8 +73,11 @@ struct PersonPage: Encodable {
     let reopenURL: String?
     let history: [StaffDossierPage.Event]
 
-    init(_ req: Request, input: StaffInput, person: StaffAdmin.Person?, errors: [String: String], history: [AuditEntryModel],
-         themes catalog: [Theme]) {
+    init(
+        _ req: Request, input: StaffInput, person: StaffAdmin.Person?, errors: [String: String],
+        history: [AuditEntryModel],
+        themes catalog: [Theme]
+    ) {
         chrome = .make(req)
         csrf = chrome.csrf ?? ""
         isNew = person == nil
@@ -89,10 +94,15 @@ struct PersonPage: Encodable {
         departements = input.departements
         service = input.service
         themes = catalog.map { Option(value: $0.code, label: $0.label, selected: input.themes.contains($0.code)) }
-        let labels = ["email": "Adresse électronique", "name": "Nom", "role": "Rôle", "regions": "Régions", "departements": "Départements",
-                      "service": "Service expert", "scope": "Périmètres", "account": "Compte"]
+        let labels = [
+            "email": "Adresse électronique", "name": "Nom", "role": "Rôle", "regions": "Régions",
+            "departements": "Départements",
+            "service": "Service expert", "scope": "Périmètres", "account": "Compte",
+        ]
         self.errors = errors.sorted { $0.key < $1.key }.map {
-            FormPage.ErrorLink(href: "#\($0.key == "scope" || $0.key == "account" ? "departements" : $0.key)", message: "\(labels[$0.key] ?? $0.key) : \($0.value)")
+            FormPage.ErrorLink(
+                href: "#\($0.key == "scope" || $0.key == "account" ? "departements" : $0.key)",
+                message: "\(labels[$0.key] ?? $0.key) : \($0.value)")
         }
         fieldErrors = errors
         state = person.map { StaffListPage.state($0.user) }
@@ -100,9 +110,10 @@ struct PersonPage: Encodable {
         closeURL = id.flatMap { open ? SiteURL.adminPerson($0).path + "/fermer" : nil }
         reopenURL = id.flatMap { open ? nil : SiteURL.adminPerson($0).path + "/rouvrir" }
         self.history = history.map { entry in
-            StaffDossierPage.Event(at: ParisTime.longDateTime(entry.at), who: entry.actorName,
-                                   what: StaffDossierPage.actionLabels[entry.action] ?? entry.action,
-                                   reason: [entry.fromState, entry.toState].compactMap { $0 }.joined(separator: " → "))
+            StaffDossierPage.Event(
+                at: ParisTime.longDateTime(entry.at), who: entry.actorName,
+                what: StaffDossierPage.actionLabels[entry.action] ?? entry.action,
+                reason: [entry.fromState, entry.toState].compactMap { $0 }.joined(separator: " → "))
         }
     }
 }

@@ -91,7 +91,10 @@ struct BoardPage: Encodable {
     /// (about 2 000 forms) took over a second (docs/BENCHMARKS.md).
     static let perPage = 100
 
-    init(_ req: Request, board: CommitteeBoard, user: UserModel, names: [UUID: String], theme: String?, territory: String?, page requested: Int = 1) {
+    init(
+        _ req: Request, board: CommitteeBoard, user: UserModel, names: [UUID: String], theme: String?,
+        territory: String?, page requested: Int = 1
+    ) {
         let session = board.session
         let id = session.id ?? UUID()
         chrome = .make(req)
@@ -105,12 +108,15 @@ struct BoardPage: Encodable {
         quorum = session.quorum
         let userID = user.id
         members = session.members.map { member in
-            Member(id: member.$user.id.uuidString.lowercased(), name: names[member.$user.id] ?? "", isChair: member.isChair, present: member.present)
+            Member(
+                id: member.$user.id.uuidString.lowercased(), name: names[member.$user.id] ?? "",
+                isChair: member.isChair, present: member.present)
         }.sorted { ($0.isChair ? 0 : 1, $0.name) < ($1.isChair ? 0 : 1, $1.name) }
         let present = session.members.filter(\.present)
         let chairPresent = present.contains(where: \.isChair)
         canDeliberate = chairPresent && present.count >= session.quorum
-        deliberation = canDeliberate
+        deliberation =
+            canDeliberate
             ? "Le comité peut délibérer : \(present.count) présent(s), quorum de \(session.quorum), présidence présente."
             : "Le comité ne peut pas encore délibérer : \(present.count) présent(s) pour un quorum de \(session.quorum)\(chairPresent ? "" : ", présidence absente")."
         let isChair = session.members.contains { $0.$user.id == userID && $0.isChair }
@@ -119,43 +125,57 @@ struct BoardPage: Encodable {
         canApply = open && isChair
         let scopeLines = Set(board.rows.map(\.envelope.id))
         envelopes = board.statement.lines.filter { line in
-            scopeLines.contains(line.envelope.id) || board.statement.lines.contains { child in
-                scopeLines.contains(child.envelope.id) && child.envelope.parentID == line.envelope.id
-            }
+            scopeLines.contains(line.envelope.id)
+                || board.statement.lines.contains { child in
+                    scopeLines.contains(child.envelope.id) && child.envelope.parentID == line.envelope.id
+                }
         }.map { line in
-            EnvelopeRow(label: line.envelope.label, depth: line.depth, current: line.envelope.currentAmount.formatted(),
-                        committed: line.committed.formatted(), proposed: line.proposed.formatted(),
-                        remainingAfter: line.remainingAfterProposals.formatted(), over: line.isOverProposed)
+            EnvelopeRow(
+                label: line.envelope.label, depth: line.depth, current: line.envelope.currentAmount.formatted(),
+                committed: line.committed.formatted(), proposed: line.proposed.formatted(),
+                remainingAfter: line.remainingAfterProposals.formatted(), over: line.isOverProposed)
         }
-        let themeLabels = Dictionary(board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+        let themeLabels = Dictionary(
+            board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         total = board.rows.count
         let pageCount = max(1, (total + Self.perPage - 1) / Self.perPage)
         let page = min(max(requested, 1), pageCount)
         let window = ((page - 1) * Self.perPage)..<min(page * Self.perPage, total)
         rows = zip(window, board.rows[window]).map { index, row in
             let dossierID = row.domain.id
-            let opinion = row.opinion.map { o in
-                "\(OpinionKind(rawValue: o.kind)?.label ?? o.kind), \(Money.text(cents: o.proposedCents))"
-            } ?? "—"
+            let opinion =
+                row.opinion.map { o in
+                    "\(OpinionKind(rawValue: o.kind)?.label ?? o.kind), \(Money.text(cents: o.proposedCents))"
+                } ?? "—"
             let staged = row.staged.flatMap { try? CommitteeService.describe($0.domainOutcome()) }
-            let defaultAmount = row.staged.flatMap { $0.outcome == "retained" ? $0.grantedCents : nil } ?? row.opinion?.proposedCents
+            let defaultAmount =
+                row.staged.flatMap { $0.outcome == "retained" ? $0.grantedCents : nil } ?? row.opinion?.proposedCents
                 ?? row.domain.requestedAmount.cents
-            return Row(id: dossierID.uuidString.lowercased(), rank: index + 1, number: row.domain.number ?? "", title: row.domain.title,
-                       organisation: row.dossier.organisation.name, theme: themeLabels[row.domain.themeCode] ?? row.domain.themeCode,
-                       territory: QueuePage.groupLabel(row.dossier.instructorGroup ?? ""), requested: row.domain.requestedAmount.formatted(),
-                       score: row.score.map { QueuePage.scoreText($0.score) + " (±\(QueuePage.scoreText($0.spread)))" } ?? "—",
-                       opinion: opinion, staged: staged, runningTotal: row.runningTotal.formatted(),
-                       remainingAfter: row.remainingAfter.formatted(), over: row.overBudget,
-                       recused: row.recused.isEmpty ? nil : row.recused.joined(separator: ", "), simulated: row.domain.simulated,
-                       amount: ((try? Money(cents: defaultAmount)) ?? .zero).decimalString.replacingOccurrences(of: ".", with: ","),
-                       outcome: row.staged?.outcome ?? "retained", motive: row.staged?.motive ?? "",
-                       url: SiteURL.committeeLetter(session: id, dossier: dossierID).path)
+            return Row(
+                id: dossierID.uuidString.lowercased(), rank: index + 1, number: row.domain.number ?? "",
+                title: row.domain.title,
+                organisation: row.dossier.organisation.name,
+                theme: themeLabels[row.domain.themeCode] ?? row.domain.themeCode,
+                territory: QueuePage.groupLabel(row.dossier.instructorGroup ?? ""),
+                requested: row.domain.requestedAmount.formatted(),
+                score: row.score.map { QueuePage.scoreText($0.score) + " (±\(QueuePage.scoreText($0.spread)))" } ?? "—",
+                opinion: opinion, staged: staged, runningTotal: row.runningTotal.formatted(),
+                remainingAfter: row.remainingAfter.formatted(), over: row.overBudget,
+                recused: row.recused.isEmpty ? nil : row.recused.joined(separator: ", "),
+                simulated: row.domain.simulated,
+                amount: ((try? Money(cents: defaultAmount)) ?? .zero).decimalString.replacingOccurrences(
+                    of: ".", with: ","),
+                outcome: row.staged?.outcome ?? "retained", motive: row.staged?.motive ?? "",
+                url: SiteURL.committeeLetter(session: id, dossier: dossierID).path)
         }
         stagedCount = board.rows.filter { $0.staged != nil }.count
-        themes = [Option(value: "", label: "Toutes", selected: (theme ?? "").isEmpty)]
+        themes =
+            [Option(value: "", label: "Toutes", selected: (theme ?? "").isEmpty)]
             + board.call.call.themes.map { Option(value: $0.code, label: $0.label, selected: $0.code == theme) }
-        let groups = Set(board.rows.compactMap { $0.dossier.instructorGroup }).union([territory].compactMap { $0 }.filter { !$0.isEmpty })
-        territories = [Option(value: "", label: "Tous", selected: (territory ?? "").isEmpty)]
+        let groups = Set(board.rows.compactMap { $0.dossier.instructorGroup }).union(
+            [territory].compactMap { $0 }.filter { !$0.isEmpty })
+        territories =
+            [Option(value: "", label: "Tous", selected: (territory ?? "").isEmpty)]
             + groups.sorted().map { Option(value: $0, label: QueuePage.groupLabel($0), selected: $0 == territory) }
         recusals = board.recusals.map { "\($0.member) : \($0.dossiers.joined(separator: ", "))" }
         let base = SiteURL.committeeSession(id).path
@@ -176,7 +196,9 @@ struct BoardPage: Encodable {
             components.queryItems = items.isEmpty ? nil : items
             return components.string ?? base
         }
-        pageInfo = total == 0 ? "Aucun dossier."
+        pageInfo =
+            total == 0
+            ? "Aucun dossier."
             : "Dossiers \(window.lowerBound + 1) à \(window.upperBound) sur \(total) (page \(page) sur \(pageCount))"
         previousURL = page > 1 ? link(page - 1) : nil
         nextURL = page < pageCount ? link(page + 1) : nil

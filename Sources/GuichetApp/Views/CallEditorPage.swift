@@ -78,8 +78,11 @@ struct CallEditorPage: Encodable {
     ///   - definition: what to show: the stored call, or what was just posted and refused.
     ///   - typed: what was typed where the definition cannot hold it (an amount that is not one).
     ///   - issues: the errors to place next to their inputs.
-    init(_ req: Request, model: CallModel, definition: CallDefinition, typed: [String: String], issues: [CallDefinitionIssue],
-         failed: CallEditorSection?, history: [AuditEntryModel], now: Date) {
+    init(
+        _ req: Request, model: CallModel, definition: CallDefinition, typed: [String: String],
+        issues: [CallDefinitionIssue],
+        failed: CallEditorSection?, history: [AuditEntryModel], now: Date
+    ) {
         chrome = .make(req)
         csrf = CSRFMiddleware.token(for: req)
         title = definition.title
@@ -96,17 +99,24 @@ struct CallEditorPage: Encodable {
         listURL = SiteURL.adminCalls.path
         let builder = CallEditorBuilder(definition: definition, typed: typed)
         var sections = CallEditorSection.allCases.map { section in
-            Section(id: section.rawValue, anchor: "#" + section.rawValue, title: section.title, action: "\(base)/\(section.rawValue)", help: builder.help(section),
-                    groups: builder.groups(section), errors: [], open: failed == section || failed == nil && section == .general)
+            Section(
+                id: section.rawValue, anchor: "#" + section.rawValue, title: section.title,
+                action: "\(base)/\(section.rawValue)", help: builder.help(section),
+                groups: builder.groups(section), errors: [],
+                open: failed == section || failed == nil && section == .general)
         }
         var links: [IssueLink] = []
         for issue in issues {
             let name = CallEditorForm.name(issue.path)
             let home = CallEditorSection.of(path: issue.path)
-            let s = failed == .json ? sections.count - 1 : (sections.firstIndex { $0.id == home.rawValue } ?? sections.count - 1)
+            let s =
+                failed == .json
+                ? sections.count - 1 : (sections.firstIndex { $0.id == home.rawValue } ?? sections.count - 1)
             if let (g, i) = Self.input(named: name, in: sections[s]) {
-                sections[s].groups[g].inputs[i].error = [sections[s].groups[g].inputs[i].error, Self.capitalised(issue.message)]
-                    .compactMap { $0 }.joined(separator: " ")
+                sections[s].groups[g].inputs[i].error = [
+                    sections[s].groups[g].inputs[i].error, Self.capitalised(issue.message),
+                ]
+                .compactMap { $0 }.joined(separator: " ")
                 links.append(IssueLink(href: "#" + sections[s].groups[g].inputs[i].id, message: issue.description))
             } else if let g = Self.group(for: issue.path, in: sections[s]) {
                 sections[s].groups[g].errors.append(issue.description)
@@ -119,8 +129,9 @@ struct CallEditorPage: Encodable {
         self.sections = sections
         errors = links
         self.history = history.map { entry in
-            Event(at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: Self.action(entry.action),
-                  detail: (entry.reason ?? "").split(whereSeparator: \.isNewline).map(String.init))
+            Event(
+                at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: Self.action(entry.action),
+                detail: (entry.reason ?? "").split(whereSeparator: \.isNewline).map(String.init))
         }
     }
 
@@ -136,9 +147,12 @@ struct CallEditorPage: Encodable {
     }
 
     private static func group(for path: String, in section: Section) -> Int? {
-        section.groups.enumerated().filter { !$0.element.path.isEmpty && (path == $0.element.path || path.hasPrefix($0.element.path + ".")
-            || path.hasPrefix($0.element.path + "[")) }
-            .max { $0.element.path.count < $1.element.path.count }?.offset
+        section.groups.enumerated().filter {
+            !$0.element.path.isEmpty
+                && (path == $0.element.path || path.hasPrefix($0.element.path + ".")
+                    || path.hasPrefix($0.element.path + "["))
+        }
+        .max { $0.element.path.count < $1.element.path.count }?.offset
     }
 
     static func capitalised(_ text: String) -> String {

@@ -34,17 +34,23 @@ struct CallListPage: Encodable {
     let fieldErrors: [String: String]
     let errors: [FormPage.ErrorLink]
 
-    init(_ req: Request, calls: [CallModel], others: [CallModel], scopes: [StaffScope], input: [String: String],
-         issues: [CallDefinitionIssue], duplicating: String?, now: Date) {
+    init(
+        _ req: Request, calls: [CallModel], others: [CallModel], scopes: [StaffScope], input: [String: String],
+        issues: [CallDefinitionIssue], duplicating: String?, now: Date
+    ) {
         chrome = .make(req)
         csrf = CSRFMiddleware.token(for: req)
         func row(_ call: CallModel, editable: Bool) -> Row {
             let phase = CallPhase(status: call.callStatus, opensAt: call.opensAt, closesAt: call.closesAt, now: now)
-            return Row(reference: call.reference, title: call.title, status: phase.label, territory: HomePage.territory(call.callScope),
-                       dates: "\(ParisTime.longDate(call.opensAt)) → \(ParisTime.longDate(call.closesAt.addingTimeInterval(-1)))",
-                       editURL: editable ? SiteURL.adminCall(call.reference).path : nil,
-                       publicURL: call.callStatus == .draft ? nil : SiteURL.call(call.reference).path,
-                       duplicateURL: SiteURL.adminCall(call.reference).path + "/dupliquer", duplicating: duplicating == call.reference)
+            return Row(
+                reference: call.reference, title: call.title, status: phase.label,
+                territory: HomePage.territory(call.callScope),
+                dates:
+                    "\(ParisTime.longDate(call.opensAt)) → \(ParisTime.longDate(call.closesAt.addingTimeInterval(-1)))",
+                editURL: editable ? SiteURL.adminCall(call.reference).path : nil,
+                publicURL: call.callStatus == .draft ? nil : SiteURL.call(call.reference).path,
+                duplicateURL: SiteURL.adminCall(call.reference).path + "/dupliquer",
+                duplicating: duplicating == call.reference)
         }
         rows = calls.map { row($0, editable: true) }
         self.others = others.map { row($0, editable: false) }
@@ -55,16 +61,22 @@ struct CallListPage: Encodable {
             Option(value: $0.0, label: $0.1, selected: $0.0 == level)
         }
         scopeHelp = "Vos périmètres : " + scopes.map(Self.describe).joined(separator: ", ") + "."
-        let labels = ["reference": "Référence", "title": "Titre", "scope_code": "Code du territoire", "opens_on": "Ouverture",
-                      "deadline": "Date limite", "amount": "Montant de l'enveloppe", "owner_name": "Autorité qui attribue",
-                      "owner_siret": "SIRET de l'autorité", "scope": "Périmètre"]
+        let labels = [
+            "reference": "Référence", "title": "Titre", "scope_code": "Code du territoire", "opens_on": "Ouverture",
+            "deadline": "Date limite", "amount": "Montant de l'enveloppe", "owner_name": "Autorité qui attribue",
+            "owner_siret": "SIRET de l'autorité", "scope": "Périmètre",
+        ]
         var fieldErrors: [String: String] = [:]
         var links: [FormPage.ErrorLink] = []
         for issue in issues {
             let key = labels[issue.path] != nil ? issue.path : (issue.path.hasPrefix("scope") ? "scope_code" : "")
-            if !key.isEmpty { fieldErrors[key] = (fieldErrors[key].map { $0 + " " } ?? "") + CallEditorPage.capitalised(issue.message) }
-            links.append(FormPage.ErrorLink(href: "#" + (key.isEmpty ? "creer" : (duplicating.map { "d-\($0)-\(key)" } ?? key)),
-                                            message: "\(labels[key] ?? issue.path) : \(issue.message)"))
+            if !key.isEmpty {
+                fieldErrors[key] = (fieldErrors[key].map { $0 + " " } ?? "") + CallEditorPage.capitalised(issue.message)
+            }
+            links.append(
+                FormPage.ErrorLink(
+                    href: "#" + (key.isEmpty ? "creer" : (duplicating.map { "d-\($0)-\(key)" } ?? key)),
+                    message: "\(labels[key] ?? issue.path) : \(issue.message)"))
         }
         self.fieldErrors = fieldErrors
         errors = links
@@ -79,7 +91,8 @@ struct CallListPage: Encodable {
         switch scope {
         case .national: "national"
         case .region(let code): "région \((try? TerritoryCatalog.france.region(code).name) ?? code) (\(code))"
-        case .departement(let code): "département \((try? TerritoryCatalog.france.departement(code).name) ?? code) (\(code))"
+        case .departement(let code):
+            "département \((try? TerritoryCatalog.france.departement(code).name) ?? code) (\(code))"
         case .service(let name, _): "service \(name)"
         }
     }

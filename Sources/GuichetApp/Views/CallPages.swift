@@ -43,20 +43,34 @@ struct CallPage: Encodable {
         let catalog = TerritoryCatalog.france
         switch call.model.callScope {
         case .departement(let code):
-            scopes = [Item(label: "Projets départementaux, dans le département \((try? catalog.departement(code).name) ?? code) (\(code))")]
+            scopes = [
+                Item(
+                    label:
+                        "Projets départementaux, dans le département \((try? catalog.departement(code).name) ?? code) (\(code))"
+                )
+            ]
         case .region(let code):
             let name = (try? catalog.region(code).name) ?? code
             let departements = catalog.departements(in: code).map { "\($0.name) (\($0.code))" }
-            scopes = [Item(label: "Projets régionaux, couvrant l'ensemble de la région \(name)"),
-                      Item(label: "Projets départementaux, dans l'un de ses départements : \(departements.joined(separator: ", "))")]
+            scopes = [
+                Item(label: "Projets régionaux, couvrant l'ensemble de la région \(name)"),
+                Item(
+                    label:
+                        "Projets départementaux, dans l'un de ses départements : \(departements.joined(separator: ", "))"
+                ),
+            ]
         case .national:
-            scopes = [Item(label: "Projets nationaux, couvrant au moins deux régions"), Item(label: "Projets régionaux"),
-                      Item(label: "Projets départementaux")]
+            scopes = [
+                Item(label: "Projets nationaux, couvrant au moins deux régions"), Item(label: "Projets régionaux"),
+                Item(label: "Projets départementaux"),
+            ]
         }
         // One statement a line, as the call's authors wrote them.
         eligibility = call.model.eligibility.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { Item(label: $0) }
-        envelopes = ledger.lines.map { EnvelopeRow(label: $0.envelope.label, depth: $0.depth, amount: $0.envelope.currentAmount.formatted()) }
+        envelopes = ledger.lines.map {
+            EnvelopeRow(label: $0.envelope.label, depth: $0.depth, amount: $0.envelope.currentAmount.formatted())
+        }
         opening = ParisTime.longDate(call.model.opensAt)
         deadline = ParisTime.longDateTime(call.call.deadlineDay)
         do {
@@ -93,7 +107,9 @@ struct ApplyPage: Encodable {
         callTitle = call.model.title
         csrf = CSRFMiddleware.token(for: req)
         action = SiteURL.apply(call.model.reference).path
-        self.organisations = organisations.compactMap { org in org.id.map { Choice(id: $0.uuidString.lowercased(), name: org.name) } }
+        self.organisations = organisations.compactMap { org in
+            org.id.map { Choice(id: $0.uuidString.lowercased(), name: org.name) }
+        }
         newOrganisationURL = SiteURL.newOrganisation.path
         do {
             try call.call.checkFilingOpen(at: now)

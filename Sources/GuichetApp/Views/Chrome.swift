@@ -16,7 +16,8 @@ struct Chrome: Encodable {
             notice = pending
             req.session.data[Flash.key] = nil
         }
-        return Chrome(userName: user?.displayName, csrf: user == nil ? nil : CSRFMiddleware.token(for: req), notice: notice)
+        return Chrome(
+            userName: user?.displayName, csrf: user == nil ? nil : CSRFMiddleware.token(for: req), notice: notice)
     }
 }
 
@@ -40,8 +41,10 @@ struct FieldView: Encodable {
     let autocomplete: String?
     let required: Bool
 
-    init(name: String, label: String, type: String = "text", value: String = "", error: String? = nil,
-         help: String? = nil, autocomplete: String? = nil, required: Bool = true) {
+    init(
+        name: String, label: String, type: String = "text", value: String = "", error: String? = nil,
+        help: String? = nil, autocomplete: String? = nil, required: Bool = true
+    ) {
         self.name = name
         self.label = label
         self.type = type
@@ -77,8 +80,10 @@ struct FormPage: Encodable {
     let formError: String?
     let links: [Link]
 
-    init(_ req: Request, title: String, intro: String? = nil, action: String, submitLabel: String,
-         fields: [FieldView], formError: String? = nil, links: [Link] = []) {
+    init(
+        _ req: Request, title: String, intro: String? = nil, action: String, submitLabel: String,
+        fields: [FieldView], formError: String? = nil, links: [Link] = []
+    ) {
         self.chrome = .make(req)
         self.title = title
         self.intro = intro
@@ -86,7 +91,9 @@ struct FormPage: Encodable {
         self.submitLabel = submitLabel
         self.csrf = CSRFMiddleware.token(for: req)
         self.fields = fields
-        self.errors = fields.compactMap { field in field.error.map { ErrorLink(href: "#\(field.name)", message: "\(field.label) : \($0)") } }
+        self.errors = fields.compactMap { field in
+            field.error.map { ErrorLink(href: "#\(field.name)", message: "\(field.label) : \($0)") }
+        }
         self.formError = formError
         self.links = links
     }

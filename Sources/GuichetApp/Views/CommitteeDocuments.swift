@@ -18,28 +18,45 @@ struct LetterPage: Encodable {
     let draft: Bool
     let backURL: String
 
-    init(_ req: Request, call: LoadedCall, dossier: DossierModel, organisation: OrganisationModel, outcome: DecisionOutcome,
-         wave: String, decidedAt: Date, signedBy: String, simulated: Bool, draft: Bool, backURL: String) {
+    init(
+        _ req: Request, call: LoadedCall, dossier: DossierModel, organisation: OrganisationModel,
+        outcome: DecisionOutcome,
+        wave: String, decidedAt: Date, signedBy: String, simulated: Bool, draft: Bool, backURL: String
+    ) {
         chrome = .make(req)
         programme = call.model.programme
         callTitle = call.model.title
         date = ParisTime.longDate(decidedAt)
         self.organisation = organisation.name
-        address = [organisation.address, [organisation.postcode, organisation.city].compactMap { $0 }.joined(separator: " ")]
-            .compactMap { $0 }.filter { !$0.isEmpty }
+        address = [
+            organisation.address, [organisation.postcode, organisation.city].compactMap { $0 }.joined(separator: " "),
+        ]
+        .compactMap { $0 }.filter { !$0.isEmpty }
         object = "Décision sur votre demande de subvention — dossier \(dossier.number ?? "") « \(dossier.title) »"
         let requested = Money.text(cents: dossier.requestedCents)
-        var body = ["Madame, Monsieur,",
-                    "Vous avez déposé le dossier « \(dossier.title) » en réponse à l'appel à projets « \(call.model.title) », pour un montant demandé de \(requested)."]
+        var body = [
+            "Madame, Monsieur,",
+            "Vous avez déposé le dossier « \(dossier.title) » en réponse à l'appel à projets « \(call.model.title) », pour un montant demandé de \(requested).",
+        ]
         switch outcome {
         case .retained(let amount):
-            body.append("Le comité de sélection, réuni pour la \(wave.lowercased()), a retenu votre projet et vous accorde une subvention de \(amount.formatted()).")
-            body.append("Une convention précisant les conditions de versement et le compte rendu attendu vous sera adressée prochainement.")
+            body.append(
+                "Le comité de sélection, réuni pour la \(wave.lowercased()), a retenu votre projet et vous accorde une subvention de \(amount.formatted())."
+            )
+            body.append(
+                "Une convention précisant les conditions de versement et le compte rendu attendu vous sera adressée prochainement."
+            )
         case .waitingList:
-            body.append("Le comité de sélection, réuni pour la \(wave.lowercased()), a placé votre projet sur liste d'attente. Il pourra être retenu lors d'une vague suivante, dans la limite des crédits disponibles ; vous en serez informé.")
+            body.append(
+                "Le comité de sélection, réuni pour la \(wave.lowercased()), a placé votre projet sur liste d'attente. Il pourra être retenu lors d'une vague suivante, dans la limite des crédits disponibles ; vous en serez informé."
+            )
         case .rejected(let motive):
-            body.append("Le comité de sélection, réuni pour la \(wave.lowercased()), n'a pas retenu votre projet, pour le motif suivant : \(motive)")
-            body.append("Cette décision peut faire l'objet d'un recours gracieux auprès du service instructeur, ou d'un recours contentieux devant le tribunal administratif, dans un délai de deux mois.")
+            body.append(
+                "Le comité de sélection, réuni pour la \(wave.lowercased()), n'a pas retenu votre projet, pour le motif suivant : \(motive)"
+            )
+            body.append(
+                "Cette décision peut faire l'objet d'un recours gracieux auprès du service instructeur, ou d'un recours contentieux devant le tribunal administratif, dans un délai de deux mois."
+            )
         }
         body.append("Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.")
         paragraphs = body
@@ -97,7 +114,9 @@ struct MinutesPage: Encodable {
         heldOn = ParisTime.longDate(session.heldOn)
         scope = QueuePage.groupLabel(session.scope)
         quorum = session.quorum
-        func name(_ member: CommitteeMemberModel) -> String { (names[member.$user.id] ?? "") + (member.isChair ? " (présidence)" : "") }
+        func name(_ member: CommitteeMemberModel) -> String {
+            (names[member.$user.id] ?? "") + (member.isChair ? " (présidence)" : "")
+        }
         let here = session.members.filter(\.present).map(name).sorted()
         let away = session.members.filter { !$0.present }.map(name).sorted()
         present = here.isEmpty ? "aucun" : here.joined(separator: ", ")
@@ -105,9 +124,12 @@ struct MinutesPage: Encodable {
         recusals = board.recusals.map { "\($0.member) : \($0.dossiers.joined(separator: ", "))" }
         let themes = Dictionary(board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         lines = decisions.map { dossier, outcome in
-            Line(number: dossier.number ?? "", title: dossier.title, organisation: dossier.organisation.name,
-                 theme: themes[dossier.themeCode] ?? dossier.themeCode, territory: QueuePage.groupLabel(dossier.instructorGroup ?? ""),
-                 outcome: CommitteeService.describe(outcome), amount: outcome.grantedAmount.formatted(), simulated: dossier.simulated)
+            Line(
+                number: dossier.number ?? "", title: dossier.title, organisation: dossier.organisation.name,
+                theme: themes[dossier.themeCode] ?? dossier.themeCode,
+                territory: QueuePage.groupLabel(dossier.instructorGroup ?? ""),
+                outcome: CommitteeService.describe(outcome), amount: outcome.grantedAmount.formatted(),
+                simulated: dossier.simulated)
         }
         func totals(_ key: (DossierModel) -> String) -> [Total] {
             var grouped: [String: (Int, Int64)] = [:]
@@ -116,7 +138,9 @@ struct MinutesPage: Encodable {
                 let k = key(dossier)
                 grouped[k] = ((grouped[k]?.0 ?? 0) + 1, (grouped[k]?.1 ?? 0) + amount.cents)
             }
-            return grouped.sorted { $0.key < $1.key }.map { Total(label: $0.key, count: $0.value.0, amount: Money.text(cents: $0.value.1)) }
+            return grouped.sorted { $0.key < $1.key }.map {
+                Total(label: $0.key, count: $0.value.0, amount: Money.text(cents: $0.value.1))
+            }
         }
         byTheme = totals { themes[$0.themeCode] ?? $0.themeCode }
         byTerritory = totals { QueuePage.groupLabel($0.instructorGroup ?? "") }
@@ -161,15 +185,21 @@ struct EnvelopesPage: Encodable {
         self.call = call.model.title
         waves = statement.waves.map { $0.label + ($0.publishedAt == nil ? " (ouverte)" : " (publiée)") }
         rows = statement.lines.map { line in
-            Row(id: line.envelope.id.uuidString.lowercased(), label: line.envelope.label, indent: String(repeating: "— ", count: line.depth),
+            Row(
+                id: line.envelope.id.uuidString.lowercased(), label: line.envelope.label,
+                indent: String(repeating: "— ", count: line.depth),
                 initial: line.envelope.initialAmount.formatted(), current: line.envelope.currentAmount.formatted(),
                 waves: statement.waves.map { wave in
                     guard let f = line.byWave[wave.number] else { return "—" }
-                    return "en vigueur \(f.amountInForce.formatted()) ; engagé \(f.committed.formatted()) ; proposé \(f.proposed.formatted()) ; reste \(f.remaining.formatted())"
+                    return
+                        "en vigueur \(f.amountInForce.formatted()) ; engagé \(f.committed.formatted()) ; proposé \(f.proposed.formatted()) ; reste \(f.remaining.formatted())"
                 },
-                committed: line.committed.formatted(), proposed: line.proposed.formatted(), remaining: line.remaining.formatted(),
+                committed: line.committed.formatted(), proposed: line.proposed.formatted(),
+                remaining: line.remaining.formatted(),
                 remainingAfter: line.remainingAfterProposals.formatted(), over: line.isOverProposed,
-                revisions: line.envelope.revisions.map { "\(ParisTime.longDate($0.effectiveOn)) : \($0.amount.formatted()) — \($0.reason)" })
+                revisions: line.envelope.revisions.map {
+                    "\(ParisTime.longDate($0.effectiveOn)) : \($0.amount.formatted()) — \($0.reason)"
+                })
         }
         revisionURL = canRevise ? SiteURL.envelopes(call.model.reference).path + "/revisions" : nil
         waveURL = SiteURL.envelopes(call.model.reference).path + "/vagues"

@@ -23,15 +23,20 @@ struct SessionListPage: Encodable {
         chrome = .make(req)
         rows = sessions.compactMap { session in
             guard let id = session.id else { return nil }
-            return Row(title: session.title, url: SiteURL.committeeSession(id).path, call: session.call.title, wave: session.wave.label,
-                       heldOn: ParisTime.longDate(session.heldOn), scope: QueuePage.groupLabel(session.scope),
-                       status: session.isOpen ? "en cours" : "décisions appliquées")
+            return Row(
+                title: session.title, url: SiteURL.committeeSession(id).path, call: session.call.title,
+                wave: session.wave.label,
+                heldOn: ParisTime.longDate(session.heldOn), scope: QueuePage.groupLabel(session.scope),
+                status: session.isOpen ? "en cours" : "décisions appliquées")
         }
-        newURL = [Role.committeeChair.rawValue, Role.administrator.rawValue].contains(user.role) ? SiteURL.newCommitteeSession.path : nil
+        newURL =
+            [Role.committeeChair.rawValue, Role.administrator.rawValue].contains(user.role)
+            ? SiteURL.newCommitteeSession.path : nil
         var seen = Set<String>()
         envelopeLinks = sessions.compactMap { session in
             guard seen.insert(session.call.reference).inserted else { return nil }
-            return FormPage.Link(href: SiteURL.envelopes(session.call.reference).path, label: "Enveloppes — \(session.call.title)")
+            return FormPage.Link(
+                href: SiteURL.envelopes(session.call.reference).path, label: "Enveloppes — \(session.call.title)")
         }
     }
 }
@@ -70,32 +75,50 @@ struct NewSessionPage: Encodable {
             for wave in call.waves.sorted(by: { $0.number < $1.number }) where wave.publishedAt == nil {
                 let value = String(wave.number)
                 if !waves.contains(where: { $0.value == value }) {
-                    waves.append(Option(value: value, label: "Vague \(wave.number) (ouverte)", selected: value == input.wave))
+                    waves.append(
+                        Option(value: value, label: "Vague \(wave.number) (ouverte)", selected: value == input.wave))
                 }
             }
         }
         self.waves = waves
         chairs = people.filter { $0.role == Role.committeeChair.rawValue }.compactMap { person in
-            person.id.map { Option(value: $0.uuidString.lowercased(), label: person.displayName, selected: $0.uuidString.lowercased() == input.chair.lowercased()) }
+            person.id.map {
+                Option(
+                    value: $0.uuidString.lowercased(), label: person.displayName,
+                    selected: $0.uuidString.lowercased() == input.chair.lowercased())
+            }
         }
         members = people.compactMap { person in
-            person.id.map { id in Option(value: id.uuidString.lowercased(), label: "\(person.displayName) (\((Role(rawValue: person.role) ?? .committeeMember).label))",
-                                         selected: input.members.contains { $0.lowercased() == id.uuidString.lowercased() }) }
+            person.id.map { id in
+                Option(
+                    value: id.uuidString.lowercased(),
+                    label: "\(person.displayName) (\((Role(rawValue: person.role) ?? .committeeMember).label))",
+                    selected: input.members.contains { $0.lowercased() == id.uuidString.lowercased() })
+            }
         }
         title = input.title
         heldOn = input.heldOn
         // The defaults come from the call: its territory and the committee its definition plans.
         let chosen = calls.first { $0.reference == input.call } ?? calls.first
-        let committee = chosen?.committee.flatMap { try? JSONDecoder().decode(CallDefinition.CommitteeSpec.self, from: Data($0.utf8)) }
+        let committee = chosen?.committee.flatMap {
+            try? JSONDecoder().decode(CallDefinition.CommitteeSpec.self, from: Data($0.utf8))
+        }
         scope = input.scope.isEmpty ? (chosen?.callScope.stored ?? "national") : input.scope
         quorum = input.quorum.isEmpty ? String(committee?.quorum ?? 1) : input.quorum
         plannedCommittee = committee.flatMap { plan in
-            plan.members.isEmpty ? nil : "Comité prévu par l'appel « \(chosen?.title ?? "") » : "
-                + plan.members.map { ($0.role == .chair ? "présidence : " : "") + $0.title }.joined(separator: ", ")
-                + " ; quorum \(plan.quorum)."
+            plan.members.isEmpty
+                ? nil
+                : "Comité prévu par l'appel « \(chosen?.title ?? "") » : "
+                    + plan.members.map { ($0.role == .chair ? "présidence : " : "") + $0.title }.joined(separator: ", ")
+                    + " ; quorum \(plan.quorum)."
         }
-        let labels = ["call": "Appel", "title": "Intitulé", "held_on": "Date", "wave": "Vague", "scope": "Périmètre", "quorum": "Quorum",
-                      "chair": "Présidence", "members": "Membres"]
-        self.errors = errors.sorted { $0.key < $1.key }.map { FormPage.ErrorLink(href: "#\($0.key)", message: "\(labels[$0.key] ?? $0.key) : \($0.value)") }
+        let labels = [
+            "call": "Appel", "title": "Intitulé", "held_on": "Date", "wave": "Vague", "scope": "Périmètre",
+            "quorum": "Quorum",
+            "chair": "Présidence", "members": "Membres",
+        ]
+        self.errors = errors.sorted { $0.key < $1.key }.map {
+            FormPage.ErrorLink(href: "#\($0.key)", message: "\(labels[$0.key] ?? $0.key) : \($0.value)")
+        }
     }
 }

@@ -45,8 +45,10 @@ struct DossierFormPage: Encodable {
     /// The editor's address when an author previews the form (no button then sends it).
     var previewOf: String? = nil
 
-    init(_ req: Request, dossier: DossierModel, call: CallModel, form: FormDefinition, answers: [String: FieldValue],
-         raw: [String: [String]], errors: [String: String], attachments: [AttachmentModel], policy: AttachmentPolicy) throws {
+    init(
+        _ req: Request, dossier: DossierModel, call: CallModel, form: FormDefinition, answers: [String: FieldValue],
+        raw: [String: [String]], errors: [String: String], attachments: [AttachmentModel], policy: AttachmentPolicy
+    ) throws {
         chrome = .make(req)
         title = dossier.title.isEmpty ? "Nouveau dossier" : dossier.title
         callTitle = call.title
@@ -57,36 +59,52 @@ struct DossierFormPage: Encodable {
         deadline = ParisTime.longDateTime(call.deadlineDay)
         maxUpload = ByteSize.french(policy.maxBytes)
         let restored = form.submission(restoring: answers)
-        let byID = Dictionary(attachments.compactMap { a in a.id.map { ($0.uuidString.lowercased(), a) } }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(
+            attachments.compactMap { a in a.id.map { ($0.uuidString.lowercased(), a) } },
+            uniquingKeysWith: { a, _ in a })
         sections = form.sections.map { section in
-            Section(title: section.name, fields: section.fields.map { field in
-                let typed = raw[field.key]
-                let text = typed?.first ?? restored.rawText(field.key)
-                let chosen = Set(typed ?? answers[field.key]?.formValues ?? [])
-                var options = field.type.options
-                if case .territory = field.type { options = field.territoryOptions(territories: .france.within(call.callScope)) }
-                if case .yesNo = field.type {
-                    options = [FormOption(value: FieldValue.yesFormValue, label: "Oui"), FormOption(value: FieldValue.noFormValue, label: "Non")]
-                }
-                var maxLength: Int? = nil
-                if case .shortText(let n) = field.type { maxLength = n }
-                if case .longText(let n) = field.type { maxLength = n }
-                var attachment: AttachmentLine? = nil
-                if case .file(let ref)? = answers[field.key], let model = byID[ref] { attachment = AttachmentLine(model, dossierID: id) }
-                let error = errors[field.key]
-                return Field(key: field.key, label: field.label, help: field.help, required: field.required, error: error,
-                             kind: field.type.kind, value: text,
-                             options: options.enumerated().map { index, option in
-                                 Option(value: option.value, label: option.label, selected: chosen.contains(option.value),
-                                        id: "\(field.key)-\(index)")
-                             },
-                             maxLength: maxLength, attachment: attachment,
-                             describedBy: error != nil ? "\(field.key)-erreur" : (field.help != nil ? "\(field.key)-aide" : nil))
-            })
+            Section(
+                title: section.name,
+                fields: section.fields.map { field in
+                    let typed = raw[field.key]
+                    let text = typed?.first ?? restored.rawText(field.key)
+                    let chosen = Set(typed ?? answers[field.key]?.formValues ?? [])
+                    var options = field.type.options
+                    if case .territory = field.type {
+                        options = field.territoryOptions(territories: .france.within(call.callScope))
+                    }
+                    if case .yesNo = field.type {
+                        options = [
+                            FormOption(value: FieldValue.yesFormValue, label: "Oui"),
+                            FormOption(value: FieldValue.noFormValue, label: "Non"),
+                        ]
+                    }
+                    var maxLength: Int? = nil
+                    if case .shortText(let n) = field.type { maxLength = n }
+                    if case .longText(let n) = field.type { maxLength = n }
+                    var attachment: AttachmentLine? = nil
+                    if case .file(let ref)? = answers[field.key], let model = byID[ref] {
+                        attachment = AttachmentLine(model, dossierID: id)
+                    }
+                    let error = errors[field.key]
+                    return Field(
+                        key: field.key, label: field.label, help: field.help, required: field.required, error: error,
+                        kind: field.type.kind, value: text,
+                        options: options.enumerated().map { index, option in
+                            Option(
+                                value: option.value, label: option.label, selected: chosen.contains(option.value),
+                                id: "\(field.key)-\(index)")
+                        },
+                        maxLength: maxLength, attachment: attachment,
+                        describedBy: error != nil
+                            ? "\(field.key)-erreur" : (field.help != nil ? "\(field.key)-aide" : nil))
+                })
         }
         let labels = Dictionary(form.fields.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
         self.errors = form.fields.compactMap { field in
-            errors[field.key].map { FormPage.ErrorLink(href: "#\(field.key)", message: "\(labels[field.key] ?? field.key) : \($0)") }
+            errors[field.key].map {
+                FormPage.ErrorLink(href: "#\(field.key)", message: "\(labels[field.key] ?? field.key) : \($0)")
+            }
         }
     }
 }
@@ -109,7 +127,10 @@ struct AttachmentLine: Encodable {
         name = model.fileName
         size = ByteSize.french(Int(model.sizeBytes))
         url = SiteURL.attachment(dossier: dossierID, attachment: model.id ?? UUID()).path
-        scan = model.scanStatus == "clean" ? "analysé, sans virus" : (model.scanStatus == "infected" ? "en quarantaine" : "non analysé (aucun antivirus installé)")
+        scan =
+            model.scanStatus == "clean"
+            ? "analysé, sans virus"
+            : (model.scanStatus == "infected" ? "en quarantaine" : "non analysé (aucun antivirus installé)")
     }
 }
 
@@ -146,8 +167,10 @@ struct DossierSummaryPage: Encodable {
     /// The committee's letter, once it decided.
     let decisionURL: String?
 
-    init(_ req: Request, dossier: DossierModel, call: LoadedCall, organisation: OrganisationModel, form: FormDefinition,
-         attachments: [AttachmentModel], now: Date) throws {
+    init(
+        _ req: Request, dossier: DossierModel, call: LoadedCall, organisation: OrganisationModel, form: FormDefinition,
+        attachments: [AttachmentModel], now: Date
+    ) throws {
         let id = try dossier.requireID()
         let answers = try ApplicationService.answers(dossier)
         let status = DossierStatus(rawValue: dossier.status) ?? .draft
@@ -163,31 +186,46 @@ struct DossierSummaryPage: Encodable {
         decisionURL = DossierStatus.decided.contains(status) ? SiteURL.decisionLetter(id).path : nil
         var described: [String: String] = [:]
         for attachment in attachments {
-            if let key = attachment.id?.uuidString.lowercased() { described[key] = "\(attachment.fileName) (\(ByteSize.french(Int(attachment.sizeBytes))))" }
+            if let key = attachment.id?.uuidString.lowercased() {
+                described[key] = "\(attachment.fileName) (\(ByteSize.french(Int(attachment.sizeBytes))))"
+            }
         }
         self.answers = form.fields.compactMap { field in
             guard let value = answers[field.key], !value.isEmpty else { return nil }
-            return Answer(label: field.label, value: field.displayText(value, attachments: described), section: field.section)
+            return Answer(
+                label: field.label, value: field.displayText(value, attachments: described), section: field.section)
         }
         let editable = status.isEditableByApplicant
-        missing = editable ? form.validateForFiling(answers, territories: .france.within(call.model.callScope)).sorted { $0.key < $1.key }.map { key, message in
-            FormPage.ErrorLink(href: SiteURL.editDossier(id).path + "#\(key)", message: "\(form.field(key)?.label ?? key) : \(message)")
-        } : []
-        let used = Set(answers.values.compactMap { value -> String? in
-            if case .file(let ref) = value { return ref }
-            return nil
-        })
-        self.attachments = attachments.filter { used.contains($0.id?.uuidString.lowercased() ?? "") }.map { AttachmentLine($0, dossierID: id) }
+        missing =
+            editable
+            ? form.validateForFiling(answers, territories: .france.within(call.model.callScope)).sorted {
+                $0.key < $1.key
+            }.map { key, message in
+                FormPage.ErrorLink(
+                    href: SiteURL.editDossier(id).path + "#\(key)",
+                    message: "\(form.field(key)?.label ?? key) : \(message)")
+            } : []
+        let used = Set(
+            answers.values.compactMap { value -> String? in
+                if case .file(let ref) = value { return ref }
+                return nil
+            })
+        self.attachments = attachments.filter { used.contains($0.id?.uuidString.lowercased() ?? "") }.map {
+            AttachmentLine($0, dossierID: id)
+        }
         csrf = CSRFMiddleware.token(for: req)
         filingClosed = now >= call.call.closesAt
         editURL = editable ? SiteURL.editDossier(id).path : nil
         fileURL = editable && missing.isEmpty && !filingClosed ? SiteURL.fileDossier(id).path : nil
         receiptURL = dossier.filedAt != nil ? SiteURL.dossierReceipt(id).path : nil
-        withdrawURL = DossierLifecycle.allows(.withdraw, from: status, by: .applicant) ? SiteURL.withdrawDossier(id).path : nil
+        withdrawURL =
+            DossierLifecycle.allows(.withdraw, from: status, by: .applicant) ? SiteURL.withdrawDossier(id).path : nil
         deadline = ParisTime.longDateTime(call.call.deadlineDay)
-        correction = status == .incomplete ? dossier.correctionMessage.map { message in
-            "L'instruction demande un complément avant le \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "—") : \(message) Complétez le dossier puis déposez-le à nouveau."
-        } : nil
+        correction =
+            status == .incomplete
+            ? dossier.correctionMessage.map { message in
+                "L'instruction demande un complément avant le \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "—") : \(message) Complétez le dossier puis déposez-le à nouveau."
+            } : nil
     }
 
     /// The same page with a notice at the top (why an action was refused).
@@ -233,17 +271,26 @@ struct DashboardPage: Encodable {
 
     static func staffLinks(for role: Role) -> [FormPage.Link] {
         var links: [FormPage.Link] = []
-        if StaffDirectory.instructingRoles.contains(role) { links.append(.init(href: SiteURL.instruction.path, label: "Dossiers à instruire")) }
+        if StaffDirectory.instructingRoles.contains(role) {
+            links.append(.init(href: SiteURL.instruction.path, label: "Dossiers à instruire"))
+        }
         if role == .expert { links.append(.init(href: SiteURL.expertRequests.path, label: "Demandes d'avis d'expert")) }
-        if StaffDirectory.committeeRoles.contains(role) { links.append(.init(href: SiteURL.committee.path, label: "Comité de sélection")) }
+        if StaffDirectory.committeeRoles.contains(role) {
+            links.append(.init(href: SiteURL.committee.path, label: "Comité de sélection"))
+        }
         if role == .administrator {
-            links.append(.init(href: SiteURL.adminCalls.path, label: "Appels à projets : créer, dupliquer, modifier, publier"))
+            links.append(
+                .init(href: SiteURL.adminCalls.path, label: "Appels à projets : créer, dupliquer, modifier, publier"))
             links.append(.init(href: SiteURL.adminStaff.path, label: "Comptes du personnel"))
             links.append(.init(href: SiteURL.publications.path, label: "Publication des résultats, import de dossiers"))
             links.append(.init(href: SiteURL.webhooks.path, label: "Webhooks"))
         }
-        if StaffDirectory.instructingRoles.contains(role) { links.append(.init(href: SiteURL.apiTokens.path, label: "Jetons d'API")) }
-        if role != .applicant, role != .system { links.append(.init(href: SiteURL.staffLinks.path, label: "Mes liens d'intérêt")) }
+        if StaffDirectory.instructingRoles.contains(role) {
+            links.append(.init(href: SiteURL.apiTokens.path, label: "Jetons d'API"))
+        }
+        if role != .applicant, role != .system {
+            links.append(.init(href: SiteURL.staffLinks.path, label: "Mes liens d'intérêt"))
+        }
         return links
     }
 }

@@ -25,7 +25,9 @@ struct ExpertRequestView: Encodable {
         service = request.service
         question = request.question
         due = ParisTime.longDate(request.dueOn)
-        answer = request.answerKind.map { kind in "\(OpinionKind(rawValue: kind)?.label ?? kind) — \(request.answerText ?? "")" }
+        answer = request.answerKind.map { kind in
+            "\(OpinionKind(rawValue: kind)?.label ?? kind) — \(request.answerText ?? "")"
+        }
     }
 }
 

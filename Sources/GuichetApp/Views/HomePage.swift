@@ -29,19 +29,24 @@ struct HomePage: Encodable {
             let phase = CallPhase(status: call.callStatus, opensAt: call.opensAt, closesAt: call.closesAt, now: now)
             let deadline = ParisTime.longDateTime(call.deadlineDay)
             let results = call.id.flatMap { published[$0] }
-            let figures = results.map { results in
-                [French.count(results.filed, "projet déposé", "projets déposés"),
-                 "\(French.count(results.retained, "projet retenu", "projets retenus")) pour \((try? Money(cents: results.amountCents))?.formatted(.compact) ?? "")"]
-            } ?? []
-            let dates: String = switch phase {
-            case .upcoming: "Dépôt des dossiers du \(ParisTime.longDate(call.opensAt)) au \(deadline)"
-            case .open: "Dépôt des dossiers jusqu'au \(deadline)"
-            default: "Clos le \(deadline)"
-            }
-            let item = CallItem(title: call.title, programme: call.programme, territory: Self.territory(call.callScope), dates: dates,
-                                url: SiteURL.call(call.reference).path,
-                                resultsURL: results == nil ? nil : SiteURL.callResults(call.reference).path,
-                                figures: figures, simulated: call.simulated)
+            let figures =
+                results.map { results in
+                    [
+                        French.count(results.filed, "projet déposé", "projets déposés"),
+                        "\(French.count(results.retained, "projet retenu", "projets retenus")) pour \((try? Money(cents: results.amountCents))?.formatted(.compact) ?? "")",
+                    ]
+                } ?? []
+            let dates: String =
+                switch phase {
+                case .upcoming: "Dépôt des dossiers du \(ParisTime.longDate(call.opensAt)) au \(deadline)"
+                case .open: "Dépôt des dossiers jusqu'au \(deadline)"
+                default: "Clos le \(deadline)"
+                }
+            let item = CallItem(
+                title: call.title, programme: call.programme, territory: Self.territory(call.callScope), dates: dates,
+                url: SiteURL.call(call.reference).path,
+                resultsURL: results == nil ? nil : SiteURL.callResults(call.reference).path,
+                figures: figures, simulated: call.simulated)
             switch phase {
             case .open: open.append(item)
             case .upcoming: upcoming.append(item)

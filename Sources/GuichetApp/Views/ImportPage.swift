@@ -46,20 +46,23 @@ struct ImportPage: Encodable {
             case .optional: required = "facultative"
             case .requiredWithDecisions: required = "obligatoire avec une décision"
             }
-            return Column(header: column.header, required: required, description: column.description, example: column.example,
-                          aliases: column.aliases.joined(separator: ", "))
+            return Column(
+                header: column.header, required: required, description: column.description, example: column.example,
+                aliases: column.aliases.joined(separator: ", "))
         }
         switch outcome {
         case .done(let summary, let fileName)?:
             let what = summary.text
-            success = summary.dryRun
+            success =
+                summary.dryRun
                 ? "« \(fileName) » est correct : \(what) seraient importés. Rien n'a été importé ; choisissez « Importer » pour le charger."
                 : "« \(fileName) » est importé : \(what)."
             refusal = nil
             faulty = []
         case .refused(let report, let fileName, let dryRun)?:
             success = nil
-            refusal = "« \(fileName) » : \(French.count(report.faultyLines.count, "ligne en défaut", "lignes en défaut")) sur \(report.rowsRead). "
+            refusal =
+                "« \(fileName) » : \(French.count(report.faultyLines.count, "ligne en défaut", "lignes en défaut")) sur \(report.rowsRead). "
                 + (dryRun ? "Rien n'est importé." : "Rien n'a été importé : l'import se fait en entier ou pas du tout.")
             faulty = report.issuesByLine.map { Faulty(line: $0.line, problems: $0.issues.map(\.message)) }
         case .unreadable(let message)?:
@@ -93,23 +96,33 @@ struct ImportJobPage: Encodable {
         let status = ImportJobModel.Status(rawValue: job.status) ?? .failed
         running = status == .running
         let percent = job.total > 0 ? min(100, job.processed * 100 / job.total) : 0
-        progress = running
+        progress =
+            running
             ? "\(job.processed) ligne(s) vérifiée(s) sur \(job.total) (\(percent) %)\(job.processed >= job.total && job.total > 0 ? " ; écriture en cours" : "")."
             : "Terminé le \(job.finishedAt.map(ParisTime.longDateTime) ?? "")."
         switch status {
         case .running:
-            success = nil; refusal = nil; faulty = []
-        case .done:
-            success = job.dryRun ? "« \(job.fileName) » est correct : \(job.outcome ?? "") seraient importés. Rien n'a été importé."
-                : "« \(job.fileName) » est importé : \(job.outcome ?? "")."
-            refusal = nil; faulty = []
-        case .refused:
-            let rows = (try? JSONDecoder().decode([ImportJobs.Faulty].self, from: Data((job.outcome ?? "[]").utf8))) ?? []
             success = nil
-            refusal = "« \(job.fileName) » : \(French.count(rows.count, "ligne en défaut", "lignes en défaut")) sur \(job.total). Rien n'a été importé."
+            refusal = nil
+            faulty = []
+        case .done:
+            success =
+                job.dryRun
+                ? "« \(job.fileName) » est correct : \(job.outcome ?? "") seraient importés. Rien n'a été importé."
+                : "« \(job.fileName) » est importé : \(job.outcome ?? "")."
+            refusal = nil
+            faulty = []
+        case .refused:
+            let rows =
+                (try? JSONDecoder().decode([ImportJobs.Faulty].self, from: Data((job.outcome ?? "[]").utf8))) ?? []
+            success = nil
+            refusal =
+                "« \(job.fileName) » : \(French.count(rows.count, "ligne en défaut", "lignes en défaut")) sur \(job.total). Rien n'a été importé."
             faulty = rows.map { ImportPage.Faulty(line: $0.line, problems: $0.problems) }
         case .failed:
-            success = nil; refusal = job.outcome; faulty = []
+            success = nil
+            refusal = job.outcome
+            faulty = []
         }
         backURL = SiteURL.importDossiers(call.model.reference).path
     }

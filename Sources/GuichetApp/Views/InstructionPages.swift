@@ -75,10 +75,16 @@ struct QueuePage: Encodable {
         return "\(hundredths / 100),\(rest < 10 ? "0" : "")\(rest)"
     }
 
-    init(_ req: Request, filters: InstructionQueue.Filters, page: Page<DossierModel>, counts: [String: Int],
-         assignees: [UUID: String], groups: Set<String>?, scores: [UUID: (score: Int, spread: Int, count: Int)], extras: Extras) {
-        labelOptions = [Option(value: "", label: "Toutes", selected: (filters.etiquette ?? "").isEmpty)]
-            + extras.labelsInUse.map { Option(value: $0, label: $0, selected: filters.etiquette?.lowercased() == $0.lowercased()) }
+    init(
+        _ req: Request, filters: InstructionQueue.Filters, page: Page<DossierModel>, counts: [String: Int],
+        assignees: [UUID: String], groups: Set<String>?, scores: [UUID: (score: Int, spread: Int, count: Int)],
+        extras: Extras
+    ) {
+        labelOptions =
+            [Option(value: "", label: "Toutes", selected: (filters.etiquette ?? "").isEmpty)]
+            + extras.labelsInUse.map {
+                Option(value: $0, label: $0, selected: filters.etiquette?.lowercased() == $0.lowercased())
+            }
         labelsInUse = extras.labelsInUse
         colleagues = extras.colleagues.compactMap { person in
             person.id.map { Option(value: $0.uuidString.lowercased(), label: person.displayName, selected: false) }
@@ -91,44 +97,62 @@ struct QueuePage: Encodable {
         csrf = chrome.csrf ?? ""
         total = counts.values.reduce(0, +)
         self.counts = DossierStatus.allCases.compactMap { status in
-            counts[status.rawValue].map { Count(label: status.label, count: $0, url: "\(SiteURL.instruction.path)?statut=\(status.rawValue)") }
+            counts[status.rawValue].map {
+                Count(label: status.label, count: $0, url: "\(SiteURL.instruction.path)?statut=\(status.rawValue)")
+            }
         }
-        statuses = [Option(value: "", label: "Tous", selected: (filters.statut ?? "").isEmpty)]
-            + DossierStatus.allCases.filter { $0 != .draft }.map { Option(value: $0.rawValue, label: $0.label, selected: filters.statut == $0.rawValue) }
-        themes = [Option(value: "", label: "Toutes", selected: (filters.theme ?? "").isEmpty)]
+        statuses =
+            [Option(value: "", label: "Tous", selected: (filters.statut ?? "").isEmpty)]
+            + DossierStatus.allCases.filter { $0 != .draft }.map {
+                Option(value: $0.rawValue, label: $0.label, selected: filters.statut == $0.rawValue)
+            }
+        themes =
+            [Option(value: "", label: "Toutes", selected: (filters.theme ?? "").isEmpty)]
             + extras.themes.map { Option(value: $0.code, label: $0.label, selected: filters.theme == $0.code) }
         let catalog = TerritoryCatalog.france
-        let visible = (groups.map { Array($0) } ?? (catalog.regions.map { StaffScope.region($0.code).stored }
-            + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored])).sorted()
-        territories = [Option(value: "", label: "Tous", selected: (filters.territoire ?? "").isEmpty)]
+        let visible =
+            (groups.map { Array($0) }
+            ?? (catalog.regions.map { StaffScope.region($0.code).stored }
+                + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored]))
+            .sorted()
+        territories =
+            [Option(value: "", label: "Tous", selected: (filters.territoire ?? "").isEmpty)]
             + visible.map { Option(value: $0, label: Self.groupLabel($0), selected: filters.territoire == $0) }
-        let people = extras.colleagues.compactMap { person in person.id.map { ($0.uuidString.lowercased(), person.displayName) } }
+        let people = extras.colleagues.compactMap { person in
+            person.id.map { ($0.uuidString.lowercased(), person.displayName) }
+        }
         assignments = ([("", "Tous"), ("moi", "Les miens"), ("personne", "Non attribués")] + people).map {
             Option(value: $0.0, label: $0.1, selected: (filters.assignation ?? "").lowercased() == $0.0)
         }
-        sorts = [("numero", "Numéro"), ("depot", "Date de dépôt"), ("montant", "Montant demandé"), ("titre", "Titre")].map {
-            Option(value: $0.0, label: $0.1, selected: (filters.tri ?? "numero") == $0.0)
-        }
+        sorts = [("numero", "Numéro"), ("depot", "Date de dépôt"), ("montant", "Montant demandé"), ("titre", "Titre")]
+            .map {
+                Option(value: $0.0, label: $0.1, selected: (filters.tri ?? "numero") == $0.0)
+            }
         let themeLabels = Dictionary(extras.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         rows = page.items.compactMap { d in
             guard let id = d.id else { return nil }
-            return Row(number: d.number ?? "", title: d.title, organisation: d.organisation.name,
-                       theme: themeLabels[d.themeCode] ?? d.themeCode, territory: Self.groupLabel(d.instructorGroup ?? ""),
-                       status: (DossierStatus(rawValue: d.status) ?? .filed).label,
-                       requested: Money.text(cents: d.requestedCents),
-                       filed: d.filedAt.map(ParisTime.longDate) ?? "", assignee: d.assigneeID.flatMap { assignees[$0] } ?? "—",
-                       url: SiteURL.staffDossier(id).path, simulated: d.simulated,
-                       score: scores[id].map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" } ?? "—",
-                       id: id.uuidString.lowercased(), labels: extras.labels[id] ?? [])
+            return Row(
+                number: d.number ?? "", title: d.title, organisation: d.organisation.name,
+                theme: themeLabels[d.themeCode] ?? d.themeCode, territory: Self.groupLabel(d.instructorGroup ?? ""),
+                status: (DossierStatus(rawValue: d.status) ?? .filed).label,
+                requested: Money.text(cents: d.requestedCents),
+                filed: d.filedAt.map(ParisTime.longDate) ?? "", assignee: d.assigneeID.flatMap { assignees[$0] } ?? "—",
+                url: SiteURL.staffDossier(id).path, simulated: d.simulated,
+                score: scores[id].map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" }
+                    ?? "—",
+                id: id.uuidString.lowercased(), labels: extras.labels[id] ?? [])
         }
         let metadata = page.metadata
         let first = metadata.total == 0 ? 0 : (metadata.page - 1) * metadata.per + 1
-        pageInfo = "Dossiers \(first) à \(min(metadata.page * metadata.per, metadata.total)) sur \(metadata.total) (page \(metadata.page) sur \(max(metadata.pageCount, 1)))"
+        pageInfo =
+            "Dossiers \(first) à \(min(metadata.page * metadata.per, metadata.total)) sur \(metadata.total) (page \(metadata.page) sur \(max(metadata.pageCount, 1)))"
         func link(_ number: Int) -> String {
             var items = [URLQueryItem]()
-            for (key, value) in [("statut", filters.statut), ("theme", filters.theme), ("territoire", filters.territoire),
-                                 ("assignation", filters.assignation), ("etiquette", filters.etiquette), ("tri", filters.tri),
-                                 ("note_min", filters.note_min.map(String.init)), ("note_max", filters.note_max.map(String.init))] {
+            for (key, value) in [
+                ("statut", filters.statut), ("theme", filters.theme), ("territoire", filters.territoire),
+                ("assignation", filters.assignation), ("etiquette", filters.etiquette), ("tri", filters.tri),
+                ("note_min", filters.note_min.map(String.init)), ("note_max", filters.note_max.map(String.init)),
+            ] {
                 if let value, !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
             }
             items.append(URLQueryItem(name: "page", value: String(number)))
@@ -137,11 +161,15 @@ struct QueuePage: Encodable {
             components.queryItems = items
             return components.string ?? SiteURL.instruction.path
         }
-        exportURL = link(1).replacingOccurrences(of: SiteURL.instruction.path + "?", with: SiteURL.instruction.path + "/export.csv?")
+        exportURL = link(1).replacingOccurrences(
+            of: SiteURL.instruction.path + "?", with: SiteURL.instruction.path + "/export.csv?")
         let query = link(1).components(separatedBy: "?").dropFirst().first.map { "?" + $0 } ?? ""
-        exports = [("dossiers", "dossiers"), ("notes", "notes"), ("avis", "avis"), ("decisions", "décisions")].flatMap { dataset, label in
+        exports = [("dossiers", "dossiers"), ("notes", "notes"), ("avis", "avis"), ("decisions", "décisions")].flatMap {
+            dataset, label in
             ["csv", "json"].map { format in
-                Option(value: SiteURL.instruction.path + "/exports/\(dataset).\(format)" + query, label: "\(label) (\(format.uppercased()))", selected: false)
+                Option(
+                    value: SiteURL.instruction.path + "/exports/\(dataset).\(format)" + query,
+                    label: "\(label) (\(format.uppercased()))", selected: false)
             }
         }
         previousURL = metadata.page > 1 ? link(metadata.page - 1) : nil
@@ -244,20 +272,25 @@ struct StaffDossierPage: Encodable {
     /// The audit log's actions, as the history reads them.
     static let actionLabels = [
         "create_draft": "Brouillon créé", "file": "Dépôt", "request_correction": "Demande de complément",
-        "declare_eligible": "Recevabilité", "declare_ineligible": "Irrecevabilité", "start_review": "Début de l'instruction",
+        "declare_eligible": "Recevabilité", "declare_ineligible": "Irrecevabilité",
+        "start_review": "Début de l'instruction",
         "complete_review": "Fin de l'instruction", "decide": "Décision", "withdraw": "Retrait", "assign": "Attribution",
-        "recusal": "Déport", "message": "Message", "label_added": "Étiquette ajoutée", "label_removed": "Étiquette retirée",
+        "recusal": "Déport", "message": "Message", "label_added": "Étiquette ajoutée",
+        "label_removed": "Étiquette retirée",
         "annotation": "Note interne", "give_opinion": "Avis d'instruction", "score": "Notation",
         "request_expert_opinion": "Demande d'avis d'expert", "expert_opinion": "Avis d'expert",
         "revoke_expert_request": "Demande d'avis révoquée", "create_staff": "Ouverture du compte",
-        "update_staff": "Rôle ou périmètres modifiés", "close_staff": "Fermeture du compte", "reopen_staff": "Réouverture du compte",
+        "update_staff": "Rôle ou périmètres modifiés", "close_staff": "Fermeture du compte",
+        "reopen_staff": "Réouverture du compte",
     ]
 
     /// The lifecycle's actions the page has a form for, offered as the domain allows them in the
     /// dossier's status to the person's role (``DossierLifecycle/actions(from:by:)``), never restated.
     struct Actions: Encodable {
         /// The actions this page can take.
-        static let forms: [DossierAction.Kind] = [.declareEligible, .declareIneligible, .requestCorrection, .startReview, .completeReview]
+        static let forms: [DossierAction.Kind] = [
+            .declareEligible, .declareIneligible, .requestCorrection, .startReview, .completeReview,
+        ]
 
         let eligibilityURL: String?
         let correctionURL: String?
@@ -271,10 +304,15 @@ struct StaffDossierPage: Encodable {
             let offered = DossierLifecycle.actions(from: status, by: role).filter(Self.forms.contains)
             self.offered = offered
             // One form decides eligibility either way.
-            eligibilityURL = offered.contains(.declareEligible) || offered.contains(.declareIneligible) ? base + "/recevabilite" : nil
+            eligibilityURL =
+                offered.contains(.declareEligible) || offered.contains(.declareIneligible)
+                ? base + "/recevabilite" : nil
             correctionURL = offered.contains(.requestCorrection) ? base + "/complement" : nil
-            reviewURL = offered.contains(.startReview) || offered.contains(.completeReview) ? base + "/instruction" : nil
-            reviewLabel = offered.contains(.startReview) ? "Commencer l'instruction" : (offered.contains(.completeReview) ? "Clore l'instruction" : nil)
+            reviewURL =
+                offered.contains(.startReview) || offered.contains(.completeReview) ? base + "/instruction" : nil
+            reviewLabel =
+                offered.contains(.startReview)
+                ? "Commencer l'instruction" : (offered.contains(.completeReview) ? "Clore l'instruction" : nil)
             opinionURL = InstructionRules.opinionStatuses.contains(status) ? base + "/avis" : nil
         }
 
@@ -289,16 +327,20 @@ struct StaffDossierPage: Encodable {
         let at: String
     }
 
-    init(_ req: Request, dossier: DossierModel, call: LoadedCall, form: FormDefinition, organisation: OrganisationModel,
-         history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel], conflicted: Bool, reviews: [ReviewModel],
-         colleagues: [UserModel], expertRequests: [ExpertRequestModel], services: [String],
-         attachments: [AttachmentModel]) throws {
+    init(
+        _ req: Request, dossier: DossierModel, call: LoadedCall, form: FormDefinition, organisation: OrganisationModel,
+        history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel], conflicted: Bool,
+        reviews: [ReviewModel],
+        colleagues: [UserModel], expertRequests: [ExpertRequestModel], services: [String],
+        attachments: [AttachmentModel]
+    ) throws {
         self.conflicted = conflicted
         chrome = .make(req)
         title = dossier.title
         number = dossier.number ?? ""
         self.organisation = organisation.name
-        identifiers = [organisation.siret.map { "SIRET \($0)" }, organisation.rna.map { "RNA \($0)" }].compactMap { $0 }.joined(separator: " — ")
+        identifiers = [organisation.siret.map { "SIRET \($0)" }, organisation.rna.map { "RNA \($0)" }].compactMap { $0 }
+            .joined(separator: " — ")
         callTitle = call.model.title
         status = (DossierStatus(rawValue: dossier.status) ?? .filed).label
         group = QueuePage.groupLabel(dossier.instructorGroup ?? "")
@@ -306,8 +348,11 @@ struct StaffDossierPage: Encodable {
         let values = try ApplicationService.answers(dossier)
         if values.isEmpty {
             // Dossiers loaded from elsewhere (the demo's history) have no form answers.
-            answers = [DossierSummaryPage.Answer(label: "Résumé", value: dossier.summary, section: nil),
-                       DossierSummaryPage.Answer(label: "Montant demandé", value: Money.text(cents: dossier.requestedCents), section: nil)]
+            answers = [
+                DossierSummaryPage.Answer(label: "Résumé", value: dossier.summary, section: nil),
+                DossierSummaryPage.Answer(
+                    label: "Montant demandé", value: Money.text(cents: dossier.requestedCents), section: nil),
+            ]
         } else {
             var described: [String: String] = [:]
             for attachment in attachments {
@@ -317,34 +362,42 @@ struct StaffDossierPage: Encodable {
             }
             answers = form.fields.compactMap { field in
                 guard let value = values[field.key], !value.isEmpty else { return nil }
-                return DossierSummaryPage.Answer(label: field.label, value: field.displayText(value, attachments: described), section: field.section)
+                return DossierSummaryPage.Answer(
+                    label: field.label, value: field.displayText(value, attachments: described), section: field.section)
             }
         }
         self.history = history.map { entry in
             let action = Self.actionLabels[entry.action] ?? entry.action
             let what: String
-            switch (entry.fromState.flatMap(DossierStatus.init(rawValue:)), entry.toState.flatMap(DossierStatus.init(rawValue:))) {
+            switch (
+                entry.fromState.flatMap(DossierStatus.init(rawValue:)),
+                entry.toState.flatMap(DossierStatus.init(rawValue:))
+            ) {
             case (let from?, let to?): what = "\(action) : \(from.label) → \(to.label)"
             case (nil, let to?): what = "\(action) : \(to.label)"
             default: what = action
             }
             // A recused person sees that opinions were given, not what they say.
             let hidden = conflicted && entry.action == "give_opinion"
-            return Event(at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: what,
-                         reason: hidden ? "(masqué : vous êtes déporté)" : entry.reason)
+            return Event(
+                at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: what,
+                reason: hidden ? "(masqué : vous êtes déporté)" : entry.reason)
         }
         csrf = CSRFMiddleware.token(for: req)
         let id = try dossier.requireID()
         self.attachments = attachments.map { attachment in
             let line = AttachmentLine(attachment, dossierID: id)
-            return AttachmentLine(name: line.name, size: line.size,
-                                  url: SiteURL.staffAttachment(dossier: id, attachment: attachment.id ?? UUID()).path, scan: line.scan)
+            return AttachmentLine(
+                name: line.name, size: line.size,
+                url: SiteURL.staffAttachment(dossier: id, attachment: attachment.id ?? UUID()).path, scan: line.scan)
         }
         takeURL = SiteURL.takeDossier(id).path
         reassignURL = SiteURL.staffDossier(id).path + "/attribuer"
 
         self.colleagues = colleagues.compactMap { person in
-            person.id.map { Colleague(id: $0.uuidString.lowercased(), name: person.displayName, current: $0 == dossier.assigneeID) }
+            person.id.map {
+                Colleague(id: $0.uuidString.lowercased(), name: person.displayName, current: $0 == dossier.assigneeID)
+            }
         }
         simulated = dossier.simulated
         let current = DossierStatus(rawValue: dossier.status) ?? .filed
@@ -353,16 +406,26 @@ struct StaffDossierPage: Encodable {
         actions = Actions(status: current, role: role, base: base)
         expertURL = InstructionRules.expertStatuses.contains(current) && !services.isEmpty ? base + "/expertise" : nil
         let proposed = ExpertService.proposedService(call: call.model, theme: dossier.themeCode)
-        self.services = services.map { Colleague(id: $0, name: $0 == proposed ? "\($0) (proposé pour cette thématique)" : $0, current: $0 == proposed) }
-        self.expertRequests = conflicted ? [] : expertRequests.map { request in
-            let line = ExpertRequestView(request, dossier: dossier)
-            return ExpertLine(service: line.service, question: line.question, due: line.due, status: line.status, answer: line.answer,
-                              revokeURL: request.status == "pending" ? base + "/expertise/\(request.id?.uuidString.lowercased() ?? "")/revoquer" : nil)
+        self.services = services.map {
+            Colleague(
+                id: $0, name: $0 == proposed ? "\($0) (proposé pour cette thématique)" : $0, current: $0 == proposed)
         }
+        self.expertRequests =
+            conflicted
+            ? []
+            : expertRequests.map { request in
+                let line = ExpertRequestView(request, dossier: dossier)
+                return ExpertLine(
+                    service: line.service, question: line.question, due: line.due, status: line.status,
+                    answer: line.answer,
+                    revokeURL: request.status == "pending"
+                        ? base + "/expertise/\(request.id?.uuidString.lowercased() ?? "")/revoquer" : nil)
+            }
         self.opinions = opinions.map { o in
-            OpinionLine(author: o.author.displayName, kind: OpinionKind(rawValue: o.kind)?.label ?? o.kind,
-                        amount: Money.text(cents: o.proposedCents), motive: o.motive,
-                        at: o.createdAt.map(ParisTime.longDateTime) ?? "")
+            OpinionLine(
+                author: o.author.displayName, kind: OpinionKind(rawValue: o.kind)?.label ?? o.kind,
+                amount: Money.text(cents: o.proposedCents), motive: o.motive,
+                at: o.createdAt.map(ParisTime.longDateTime) ?? "")
         }
         correction = dossier.correctionMessage.map { message in
             "Complément demandé (échéance : \(dossier.correctionDueOn.map(ParisTime.longDate) ?? "—")) : \(message)"
@@ -372,19 +435,26 @@ struct StaffDossierPage: Encodable {
         let viewerID = req.auth.get(UserModel.self)?.id
         let mine = reviews.first { $0.$reviewer.id == viewerID }
         let myMarks = (mine.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.marks.utf8)) }) ?? [:]
-        let myComments = (mine.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.comments.utf8)) }) ?? [:]
-        self.grid = grid.map { grid in
-            grid.criteria.map { criterion in
-                GridRow(code: criterion.code, label: criterion.label, weight: criterion.weight,
-                        marks: grid.scale.enumerated().map { Mark(value: $0.offset, label: $0.element, selected: myMarks[criterion.code] == $0.offset) },
+        let myComments =
+            (mine.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.comments.utf8)) }) ?? [:]
+        self.grid =
+            grid.map { grid in
+                grid.criteria.map { criterion in
+                    GridRow(
+                        code: criterion.code, label: criterion.label, weight: criterion.weight,
+                        marks: grid.scale.enumerated().map {
+                            Mark(value: $0.offset, label: $0.element, selected: myMarks[criterion.code] == $0.offset)
+                        },
                         comment: myComments[criterion.code] ?? "")
-            }
-        } ?? []
-        scoreURL = grid != nil && InstructionRules.opinionStatuses.contains(current) && !conflicted ? base + "/notes" : nil
+                }
+            } ?? []
+        scoreURL =
+            grid != nil && InstructionRules.opinionStatuses.contains(current) && !conflicted ? base + "/notes" : nil
         self.reviews = reviews.map { review in
             let comments = (try? JSONDecoder().decode([String: String].self, from: Data(review.comments.utf8))) ?? [:]
-            return ReviewLine(reviewer: review.reviewer.displayName, score: QueuePage.scoreText(review.score) + " / 100",
-                              detail: comments.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: " ; "))
+            return ReviewLine(
+                reviewer: review.reviewer.displayName, score: QueuePage.scoreText(review.score) + " / 100",
+                detail: comments.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: " ; "))
         }
         aggregate = grid.flatMap { $0.aggregate(reviews.map(\.score)) }.map { value in
             "\(QueuePage.scoreText(value.score)) / 100 (\(grid?.aggregation == .median ? "médiane" : "moyenne") de \(reviews.count) notation\(reviews.count > 1 ? "s" : ""), écart \(QueuePage.scoreText(value.spread)))"

@@ -36,9 +36,13 @@ struct TokenPage: Encodable {
         self.error = error
         scopes = APIScope.allCases.map { Scope(value: $0.rawValue, label: "\($0.label) (\($0.rawValue))") }
         self.tokens = tokens.map { token in
-            Row(name: token.name, prefix: token.prefix + "…", scopes: token.scopes.replacingOccurrences(of: ",", with: ", "),
-                created: ParisTime.longDateTime(token.createdAt), lastUsed: token.lastUsedAt.map(ParisTime.longDateTime) ?? "jamais",
-                revoked: token.revokedAt != nil, revokeURL: SiteURL.apiTokens.path + "/\(token.id?.uuidString.lowercased() ?? "")/revoquer")
+            Row(
+                name: token.name, prefix: token.prefix + "…",
+                scopes: token.scopes.replacingOccurrences(of: ",", with: ", "),
+                created: ParisTime.longDateTime(token.createdAt),
+                lastUsed: token.lastUsedAt.map(ParisTime.longDateTime) ?? "jamais",
+                revoked: token.revokedAt != nil,
+                revokeURL: SiteURL.apiTokens.path + "/\(token.id?.uuidString.lowercased() ?? "")/revoquer")
         }
         openAPIURL = "/api/v1/openapi.json"
     }
@@ -74,15 +78,22 @@ struct WebhookPage: Encodable {
     let endpoints: [Row]
     let deliveries: [Delivery]
 
-    init(_ req: Request, endpoints: [WebhookEndpointModel], deliveries: [WebhookDeliveryModel], created: String?, error: String?) {
+    init(
+        _ req: Request, endpoints: [WebhookEndpointModel], deliveries: [WebhookDeliveryModel], created: String?,
+        error: String?
+    ) {
         chrome = .make(req)
         csrf = chrome.csrf ?? ""
         action = SiteURL.webhooks.path
         self.created = created
         self.error = error
-        events = [Event(value: "*", label: "Tous les événements")] + WebhookEvent.catalogue.map { Event(value: $0.type, label: "\($0.type) — \($0.description)") }
+        events =
+            [Event(value: "*", label: "Tous les événements")]
+            + WebhookEvent.catalogue.map { Event(value: $0.type, label: "\($0.type) — \($0.description)") }
         self.endpoints = endpoints.map { endpoint in
-            Row(url: endpoint.url, events: endpoint.events == "*" ? "tous" : endpoint.events.replacingOccurrences(of: ",", with: ", "),
+            Row(
+                url: endpoint.url,
+                events: endpoint.events == "*" ? "tous" : endpoint.events.replacingOccurrences(of: ",", with: ", "),
                 created: ParisTime.longDateTime(endpoint.createdAt), active: endpoint.disabledAt == nil,
                 disableURL: SiteURL.webhooks.path + "/\(endpoint.id?.uuidString.lowercased() ?? "")/desactiver")
         }
@@ -93,9 +104,13 @@ struct WebhookPage: Encodable {
             } else if delivery.failedAt != nil {
                 state = "abandonné après \(delivery.attempts) tentatives (\(delivery.lastError ?? ""))"
             } else {
-                state = delivery.attempts == 0 ? "en attente" : "nouvelle tentative le \(ParisTime.longDateTime(delivery.nextAttemptAt)) (\(delivery.lastError ?? ""))"
+                state =
+                    delivery.attempts == 0
+                    ? "en attente"
+                    : "nouvelle tentative le \(ParisTime.longDateTime(delivery.nextAttemptAt)) (\(delivery.lastError ?? ""))"
             }
-            return Delivery(event: delivery.eventType, created: ParisTime.longDateTime(delivery.createdAt), state: state)
+            return Delivery(
+                event: delivery.eventType, created: ParisTime.longDateTime(delivery.createdAt), state: state)
         }
     }
 }

@@ -17,8 +17,9 @@ struct MessageLine: Encodable {
         who = fromInstruction ? "Instruction — \(model.author.displayName)" : "Porteur — \(model.author.displayName)"
         body = model.body
         attachments = model.attachments.map { file in
-            AttachmentLine(name: file.fileName, size: ByteSize.french(Int(file.sizeBytes)), url: attachmentURL(file.id ?? UUID()),
-                           scan: file.scanStatus == "clean" ? "analysé, sans virus" : "non analysé (aucun antivirus installé)")
+            AttachmentLine(
+                name: file.fileName, size: ByteSize.french(Int(file.sizeBytes)), url: attachmentURL(file.id ?? UUID()),
+                scan: file.scanStatus == "clean" ? "analysé, sans virus" : "non analysé (aucun antivirus installé)")
         }
     }
 }
@@ -44,7 +45,9 @@ struct MessagesPage: Encodable {
         dossierURL = SiteURL.dossier(id).path
         thread = messages.map { MessageLine($0) { SiteURL.messageAttachment(dossier: id, attachment: $0).path } }
         let status = DossierStatus(rawValue: dossier.status) ?? .draft
-        sendURL = (try? Correspondence.checkCanWrite(.applicant, status: status)) == nil ? nil : SiteURL.dossierMessages(id).path
+        sendURL =
+            (try? Correspondence.checkCanWrite(.applicant, status: status)) == nil
+            ? nil : SiteURL.dossierMessages(id).path
         self.body = body
         self.error = error
         csrf = chrome.csrf ?? ""
@@ -71,13 +74,21 @@ struct TeamworkSection: Encodable {
     let annotationURL: String
     let maxLength: Int
 
-    init(dossierID id: UUID, messages: [DossierMessageModel], labels: [String], notes: [DossierAnnotationModel], conflicted: Bool) {
-        self.messages = messages.map { MessageLine($0) { SiteURL.staffMessageAttachment(dossier: id, attachment: $0).path } }
+    init(
+        dossierID id: UUID, messages: [DossierMessageModel], labels: [String], notes: [DossierAnnotationModel],
+        conflicted: Bool
+    ) {
+        self.messages = messages.map {
+            MessageLine($0) { SiteURL.staffMessageAttachment(dossier: id, attachment: $0).path }
+        }
         sendURL = SiteURL.staffMessages(id).path
         self.labels = labels
         labelURL = SiteURL.staffLabels(id).path
         labelRemovalURL = SiteURL.staffLabelRemoval(id).path
-        self.notes = conflicted ? [] : notes.map { Note(at: ParisTime.longDateTime($0.createdAt), author: $0.author.displayName, body: $0.body) }
+        self.notes =
+            conflicted
+            ? []
+            : notes.map { Note(at: ParisTime.longDateTime($0.createdAt), author: $0.author.displayName, body: $0.body) }
         notesHidden = conflicted
         annotationURL = SiteURL.staffAnnotations(id).path
         maxLength = Correspondence.maxLength

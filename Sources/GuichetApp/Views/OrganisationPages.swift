@@ -23,8 +23,11 @@ struct ChoiceFieldView: Encodable {
     let required: Bool
     let options: [Option]
 
-    init(name: String, label: String, type: String = "text", value: String = "", error: String? = nil, help: String? = nil,
-         autocomplete: String? = nil, inputmode: String? = nil, required: Bool = true, options: [Option] = []) {
+    init(
+        name: String, label: String, type: String = "text", value: String = "", error: String? = nil,
+        help: String? = nil,
+        autocomplete: String? = nil, inputmode: String? = nil, required: Bool = true, options: [Option] = []
+    ) {
         self.name = name
         self.label = label
         self.type = type
@@ -38,11 +41,15 @@ struct ChoiceFieldView: Encodable {
     }
 
     /// A select list whose first entry asks to choose, with `value` selected.
-    static func select(name: String, label: String, value: String, error: String?, help: String? = nil,
-                       choices: [(value: String, label: String)]) -> ChoiceFieldView {
-        let options = [Option(value: "", label: "Choisissez…", selected: value.isEmpty)]
+    static func select(
+        name: String, label: String, value: String, error: String?, help: String? = nil,
+        choices: [(value: String, label: String)]
+    ) -> ChoiceFieldView {
+        let options =
+            [Option(value: "", label: "Choisissez…", selected: value.isEmpty)]
             + choices.map { Option(value: $0.value, label: $0.label, selected: $0.value == value) }
-        return ChoiceFieldView(name: name, label: label, type: "select", value: value, error: error, help: help, options: options)
+        return ChoiceFieldView(
+            name: name, label: label, type: "select", value: value, error: error, help: help, options: options)
     }
 }
 
@@ -64,30 +71,51 @@ struct NewOrganisationPage: Encodable {
     let links: [FormPage.Link]
 
     init(_ req: Request, input: OrganisationService.Registration, errors: [String: String]) {
-        let departements = TerritoryCatalog.france.departements.map { (value: $0.code, label: "\($0.code) — \($0.name)") }
+        let departements = TerritoryCatalog.france.departements.map {
+            (value: $0.code, label: "\($0.code) — \($0.name)")
+        }
         let legalForms = LegalForm.allCases.map { (value: $0.rawValue, label: $0.label) }
         let groups = [
-            Group(legend: "L'organisation", help: nil, fields: [
-                ChoiceFieldView(name: "name", label: "Nom de l'organisation", value: input.name, error: errors["name"],
-                                help: "Tel qu'il figure dans vos statuts.", autocomplete: "organization"),
-                .select(name: "legal_form", label: "Forme juridique", value: input.legalForm, error: errors["legal_form"],
+            Group(
+                legend: "L'organisation", help: nil,
+                fields: [
+                    ChoiceFieldView(
+                        name: "name", label: "Nom de l'organisation", value: input.name, error: errors["name"],
+                        help: "Tel qu'il figure dans vos statuts.", autocomplete: "organization"),
+                    .select(
+                        name: "legal_form", label: "Forme juridique", value: input.legalForm,
+                        error: errors["legal_form"],
                         choices: legalForms),
-            ]),
-            Group(legend: "Identifiants", help: "Indiquez au moins l'un des deux : le SIRET (avis de situation INSEE) ou le numéro RNA (récépissé de déclaration en préfecture).", fields: [
-                ChoiceFieldView(name: "siret", label: "SIRET", value: input.siret, error: errors["siret"],
-                                help: "14 chiffres, espaces permis.", inputmode: "numeric", required: false),
-                ChoiceFieldView(name: "rna", label: "Numéro RNA", value: input.rna, error: errors["rna"],
-                                help: "W suivi de 9 chiffres (exemple : W595012345).", required: false),
-            ]),
-            Group(legend: "Adresse du siège", help: nil, fields: [
-                ChoiceFieldView(name: "address", label: "Adresse", value: input.address, error: errors["address"],
-                                help: "Numéro et voie.", autocomplete: "street-address"),
-                ChoiceFieldView(name: "postcode", label: "Code postal", value: input.postcode, error: errors["postcode"],
-                                autocomplete: "postal-code", inputmode: "numeric"),
-                ChoiceFieldView(name: "city", label: "Commune", value: input.city, error: errors["city"], autocomplete: "address-level2"),
-                .select(name: "departement", label: "Département", value: input.departement, error: errors["departement"],
+                ]),
+            Group(
+                legend: "Identifiants",
+                help:
+                    "Indiquez au moins l'un des deux : le SIRET (avis de situation INSEE) ou le numéro RNA (récépissé de déclaration en préfecture).",
+                fields: [
+                    ChoiceFieldView(
+                        name: "siret", label: "SIRET", value: input.siret, error: errors["siret"],
+                        help: "14 chiffres, espaces permis.", inputmode: "numeric", required: false),
+                    ChoiceFieldView(
+                        name: "rna", label: "Numéro RNA", value: input.rna, error: errors["rna"],
+                        help: "W suivi de 9 chiffres (exemple : W595012345).", required: false),
+                ]),
+            Group(
+                legend: "Adresse du siège", help: nil,
+                fields: [
+                    ChoiceFieldView(
+                        name: "address", label: "Adresse", value: input.address, error: errors["address"],
+                        help: "Numéro et voie.", autocomplete: "street-address"),
+                    ChoiceFieldView(
+                        name: "postcode", label: "Code postal", value: input.postcode, error: errors["postcode"],
+                        autocomplete: "postal-code", inputmode: "numeric"),
+                    ChoiceFieldView(
+                        name: "city", label: "Commune", value: input.city, error: errors["city"],
+                        autocomplete: "address-level2"),
+                    .select(
+                        name: "departement", label: "Département", value: input.departement,
+                        error: errors["departement"],
                         choices: departements),
-            ]),
+                ]),
         ]
         self.groups = groups
         chrome = .make(req)
@@ -119,8 +147,10 @@ struct OrganisationListPage: Encodable {
         chrome = .make(req)
         title = "Mes organisations"
         self.organisations = try organisations.map { model in
-            Item(name: model.name, href: SiteURL.organisation(try model.requireID()).path,
-                 detail: [LegalForm.label(forStored: model.legalForm), model.city].compactMap { $0 }.joined(separator: " — "))
+            Item(
+                name: model.name, href: SiteURL.organisation(try model.requireID()).path,
+                detail: [LegalForm.label(forStored: model.legalForm), model.city].compactMap { $0 }.joined(
+                    separator: " — "))
         }
         newHref = SiteURL.newOrganisation.path
     }
@@ -154,8 +184,11 @@ struct OrganisationPage: Encodable {
     let errors: [FormPage.ErrorLink]
     let links: [FormPage.Link]
 
-    init(_ req: Request, organisation: OrganisationModel, members: [UserModel], invitations: [OrganisationInvitationModel],
-         email: String = "", emailError: String? = nil) throws {
+    init(
+        _ req: Request, organisation: OrganisationModel, members: [UserModel],
+        invitations: [OrganisationInvitationModel],
+        email: String = "", emailError: String? = nil
+    ) throws {
         chrome = .make(req)
         title = organisation.name
         let departement = organisation.departementCode.map { code in
@@ -176,8 +209,9 @@ struct OrganisationPage: Encodable {
         inviteAction = SiteURL.organisationInvitations(try organisation.requireID()).path
         csrf = CSRFMiddleware.token(for: req)
         let label = "Adresse électronique de la personne à inviter"
-        self.email = FieldView(name: "email", label: label, type: "email", value: email, error: emailError,
-                               help: "Elle recevra un lien valable 7 jours pour rejoindre l'organisation.", autocomplete: "email")
+        self.email = FieldView(
+            name: "email", label: label, type: "email", value: email, error: emailError,
+            help: "Elle recevra un lien valable 7 jours pour rejoindre l'organisation.", autocomplete: "email")
         errors = emailError.map { [FormPage.ErrorLink(href: "#email", message: "\(label) : \($0)")] } ?? []
         links = [.init(href: SiteURL.organisations.path, label: "Mes organisations")]
     }

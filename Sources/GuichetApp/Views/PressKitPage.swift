@@ -73,27 +73,42 @@ struct PressKitPage: Encodable {
         let place = call.regionCode.flatMap { try? territories.region($0).name }
         headline = "Les résultats de l'appel à projets" + (place.map { " en \($0)" } ?? "")
         dateText = ParisTime.longDate(results.publishedAt)
-        versionText = "Version \(results.version) des résultats, publiée le \(ParisTime.longDateTime(results.publishedAt)) (heure de Paris)."
-        simulatedNotice = results.containsSimulatedData
+        versionText =
+            "Version \(results.version) des résultats, publiée le \(ParisTime.longDateTime(results.publishedAt)) (heure de Paris)."
+        simulatedNotice =
+            results.containsSimulatedData
             ? "Données de démonstration : les montants individuels, les dossiers non lauréats et les identifiants des porteurs sont simulés ; les montants simulés sont signalés « simulé »."
             : nil
         description = call.description
         filed = French.count(results.filed, "projet déposé", "projets déposés") + (place.map { " en \($0)" } ?? "")
-        retained = "\(French.count(results.retained, "projet retenu", "projets retenus")) pour \(compact(results.amountCents))"
-        waves = results.waves.map { FigureRow(label: $0.label, filed: 0, retained: $0.retained, amount: money($0.amountCents)) }
-        themeRows = results.byTheme.map { FigureRow(label: $0.label, filed: $0.filed, retained: $0.retained, amount: money($0.amountCents)) }
-        territoryRows = results.byTerritory.map { FigureRow(label: $0.label, filed: $0.filed, retained: $0.retained, amount: money($0.amountCents)) }
+        retained =
+            "\(French.count(results.retained, "projet retenu", "projets retenus")) pour \(compact(results.amountCents))"
+        waves = results.waves.map {
+            FigureRow(label: $0.label, filed: 0, retained: $0.retained, amount: money($0.amountCents))
+        }
+        themeRows = results.byTheme.map {
+            FigureRow(label: $0.label, filed: $0.filed, retained: $0.retained, amount: money($0.amountCents))
+        }
+        territoryRows = results.byTerritory.map {
+            FigureRow(label: $0.label, filed: $0.filed, retained: $0.retained, amount: money($0.amountCents))
+        }
         let showWave = results.waves.count > 1
         let waveLabels = Dictionary(results.waves.map { ($0.number, $0.label) }, uniquingKeysWith: { a, _ in a })
         themes = results.themes.enumerated().map { index, theme in
-            Theme(anchor: "theme-\(index + 1)", title: theme.label, count: French.count(theme.retained, "projet retenu", "projets retenus"),
-                  amount: compact(theme.amountCents),
-                  groups: theme.groups.map { group in
-                      Group(heading: group.heading, laureates: group.laureates.map {
-                          Laureate(title: $0.title, carrier: $0.carrier, description: $0.description, amount: money($0.amountCents),
-                                   simulated: $0.simulated, wave: showWave ? waveLabels[$0.wave] : nil)
-                      })
-                  })
+            Theme(
+                anchor: "theme-\(index + 1)", title: theme.label,
+                count: French.count(theme.retained, "projet retenu", "projets retenus"),
+                amount: compact(theme.amountCents),
+                groups: theme.groups.map { group in
+                    Group(
+                        heading: group.heading,
+                        laureates: group.laureates.map {
+                            Laureate(
+                                title: $0.title, carrier: $0.carrier, description: $0.description,
+                                amount: money($0.amountCents),
+                                simulated: $0.simulated, wave: showWave ? waveLabels[$0.wave] : nil)
+                        })
+                })
         }
         pictures = Self.pictures(results, call: call, territories: territories, money: money)
         attribution = DepartmentMap.attribution
@@ -101,31 +116,55 @@ struct PressKitPage: Encodable {
     }
 
     /// Bar charts per theme and per territory, and the map of amounts per département.
-    private static func pictures(_ results: PublishedResults, call: CallModel, territories: TerritoryCatalog,
-                                 money: @escaping @Sendable (Int64) -> String) -> [Picture] {
-        func picture(_ svg: String, _ caption: String, _ rows: [GuichetDomain.PictureRow], _ heading: String) -> Picture {
-            Picture(svg: svg, caption: caption, rows: rows.map { PictureRow(label: $0.label, value: $0.valueText) }, valueHeading: heading)
+    private static func pictures(
+        _ results: PublishedResults, call: CallModel, territories: TerritoryCatalog,
+        money: @escaping @Sendable (Int64) -> String
+    ) -> [Picture] {
+        func picture(_ svg: String, _ caption: String, _ rows: [GuichetDomain.PictureRow], _ heading: String) -> Picture
+        {
+            Picture(
+                svg: svg, caption: caption, rows: rows.map { PictureRow(label: $0.label, value: $0.valueText) },
+                valueHeading: heading)
         }
-        let filedByTheme = BarChart(title: "Projets déposés et retenus par thématique",
-                                    description: "Nombre de projets retenus par thématique.",
-                                    bars: results.byTheme.map { .init(label: $0.label, value: Int64($0.retained), valueText: "\($0.retained) retenus sur \($0.filed)") },
-                                    idPrefix: "theme-projets")
-        let amountByTheme = BarChart(title: "Montants accordés par thématique", description: "Montant accordé par thématique, en euros.",
-                                     bars: results.byTheme.map { .init(label: $0.label, value: $0.amountCents, valueText: money($0.amountCents)) },
-                                     idPrefix: "theme-montants")
-        let byTerritory = BarChart(title: "Projets retenus et montants par territoire", description: "Montant accordé par territoire, en euros.",
-                                   bars: results.byTerritory.map { .init(label: $0.label, value: $0.amountCents, valueText: "\(money($0.amountCents)) (\($0.retained) projets)") },
-                                   idPrefix: "territoire-montants")
+        let filedByTheme = BarChart(
+            title: "Projets déposés et retenus par thématique",
+            description: "Nombre de projets retenus par thématique.",
+            bars: results.byTheme.map {
+                .init(label: $0.label, value: Int64($0.retained), valueText: "\($0.retained) retenus sur \($0.filed)")
+            },
+            idPrefix: "theme-projets")
+        let amountByTheme = BarChart(
+            title: "Montants accordés par thématique", description: "Montant accordé par thématique, en euros.",
+            bars: results.byTheme.map {
+                .init(label: $0.label, value: $0.amountCents, valueText: money($0.amountCents))
+            },
+            idPrefix: "theme-montants")
+        let byTerritory = BarChart(
+            title: "Projets retenus et montants par territoire",
+            description: "Montant accordé par territoire, en euros.",
+            bars: results.byTerritory.map {
+                .init(
+                    label: $0.label, value: $0.amountCents,
+                    valueText: "\(money($0.amountCents)) (\($0.retained) projets)")
+            },
+            idPrefix: "territoire-montants")
         var perDepartement: [String: Int64] = [:]
-        for laureate in results.laureates where laureate.territoryCode.count <= 3 && (try? territories.departement(laureate.territoryCode)) != nil {
+        for laureate in results.laureates
+        where laureate.territoryCode.count <= 3 && (try? territories.departement(laureate.territoryCode)) != nil {
             perDepartement[laureate.territoryCode, default: 0] += laureate.amountCents
         }
-        let unmapped = results.laureates.filter { perDepartement[$0.territoryCode] == nil }.reduce(Int64(0)) { $0 + $1.amountCents }
+        let unmapped = results.laureates.filter { perDepartement[$0.territoryCode] == nil }.reduce(Int64(0)) {
+            $0 + $1.amountCents
+        }
         let focus = call.regionCode.map { Set(territories.departements(in: $0).map(\.code)) }
-        let mapNote = unmapped > 0 ? " Les projets régionaux ou nationaux (\(money(unmapped))) ne sont rattachés à aucun département." : ""
-        let map = DepartmentMap(title: "Montants accordés par département",
-                                description: "Carte des départements colorés selon le montant accordé aux projets départementaux." + mapNote,
-                                values: perDepartement, valueText: money, focus: focus, idPrefix: "carte-montants")
+        let mapNote =
+            unmapped > 0
+            ? " Les projets régionaux ou nationaux (\(money(unmapped))) ne sont rattachés à aucun département." : ""
+        let map = DepartmentMap(
+            title: "Montants accordés par département",
+            description: "Carte des départements colorés selon le montant accordé aux projets départementaux."
+                + mapNote,
+            values: perDepartement, valueText: money, focus: focus, idPrefix: "carte-montants")
         return [
             picture(filedByTheme.svg(), "Projets retenus par thématique", filedByTheme.rows, "Projets"),
             picture(amountByTheme.svg(), "Montants accordés par thématique", amountByTheme.rows, "Montant accordé"),

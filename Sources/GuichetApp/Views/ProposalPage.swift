@@ -64,8 +64,11 @@ struct ProposalPage: Encodable {
         let value: String
     }
 
-    init(_ req: Request, board: CommitteeBoard, user: UserModel, input: ProposalInput, proposal: PortfolioService.Proposal?,
-         errors: [String: String]) {
+    init(
+        _ req: Request, board: CommitteeBoard, user: UserModel, input: ProposalInput,
+        proposal: PortfolioService.Proposal?,
+        errors: [String: String]
+    ) {
         let session = board.session
         let id = session.id ?? UUID()
         chrome = .make(req)
@@ -74,7 +77,9 @@ struct ProposalPage: Encodable {
         sessionURL = SiteURL.committeeSession(id).path
         formURL = SiteURL.committeeSession(id).path + "/proposition"
         themes = board.call.call.themes.map {
-            ThemeRule(code: $0.code, label: $0.label, min: input.value("min_theme_\($0.code)"), max: input.value("max_theme_\($0.code)"))
+            ThemeRule(
+                code: $0.code, label: $0.label, min: input.value("min_theme_\($0.code)"),
+                max: input.value("max_theme_\($0.code)"))
         }
         budget = input.value("budget")
         whatIf = input.value("whatif")
@@ -84,10 +89,21 @@ struct ProposalPage: Encodable {
         exclude = input.value("exclure")
         self.errors = errors.sorted { $0.key < $1.key }.map(\.value)
         computed = proposal != nil
-        let themeLabels = Dictionary(board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+        let themeLabels = Dictionary(
+            board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         guard let proposal else {
-            status = ""; proven = false; summary = ""; lines = []; byTheme = []; byTerritory = []
-            whatIfSummary = nil; added = []; removed = []; changed = []; canAdopt = false; hiddenFields = []
+            status = ""
+            proven = false
+            summary = ""
+            lines = []
+            byTheme = []
+            byTerritory = []
+            whatIfSummary = nil
+            added = []
+            removed = []
+            changed = []
+            canAdopt = false
+            hiddenFields = []
             return
         }
         let result = proposal.result
@@ -99,12 +115,14 @@ struct ProposalPage: Encodable {
         let scores = Dictionary(proposal.problem.dossiers.map { ($0.id, $0.score) }, uniquingKeysWith: { a, _ in a })
         lines = result.explanations.compactMap { explanation in
             guard let dossier = proposal.dossiers[explanation.id] else { return nil }
-            return Line(number: explanation.id, title: dossier.title, theme: themeLabels[dossier.themeCode] ?? dossier.themeCode,
-                        territory: QueuePage.groupLabel(dossier.instructorGroup ?? ""),
-                        requested: Money.text(cents: dossier.requestedCents),
-                        score: QueuePage.scoreText(scores[explanation.id] ?? 0), selected: explanation.selected,
-                        granted: Money.text(cents: granted[explanation.id] ?? 0), reason: explanation.detail,
-                        simulated: dossier.simulated)
+            return Line(
+                number: explanation.id, title: dossier.title,
+                theme: themeLabels[dossier.themeCode] ?? dossier.themeCode,
+                territory: QueuePage.groupLabel(dossier.instructorGroup ?? ""),
+                requested: Money.text(cents: dossier.requestedCents),
+                score: QueuePage.scoreText(scores[explanation.id] ?? 0), selected: explanation.selected,
+                granted: Money.text(cents: granted[explanation.id] ?? 0), reason: explanation.detail,
+                simulated: dossier.simulated)
         }.sorted { ($0.selected ? 0 : 1, $1.score) < ($1.selected ? 0 : 1, $0.score) }
         func totals(_ key: (DossierModel) -> String) -> [Total] {
             var grouped: [String: (Int, Int64)] = [:]
@@ -114,15 +132,20 @@ struct ProposalPage: Encodable {
                 grouped[k] = ((grouped[k]?.0 ?? 0) + 1, (grouped[k]?.1 ?? 0) + cents)
             }
             return grouped.sorted { $0.key < $1.key }.map {
-                Total(label: $0.key, count: $0.value.0, amount: Money.text(cents: $0.value.1),
-                      share: total == 0 ? "—" : String(format: "%.1f %%", Double($0.value.1) * 100 / Double(total)).replacingOccurrences(of: ".", with: ","))
+                Total(
+                    label: $0.key, count: $0.value.0, amount: Money.text(cents: $0.value.1),
+                    share: total == 0
+                        ? "—"
+                        : String(format: "%.1f %%", Double($0.value.1) * 100 / Double(total)).replacingOccurrences(
+                            of: ".", with: ","))
             }
         }
         byTheme = totals { themeLabels[$0.themeCode] ?? $0.themeCode }
         byTerritory = totals { QueuePage.groupLabel($0.instructorGroup ?? "") }
         if let comparison = proposal.comparison {
             let after = comparison.after.selected.reduce(0) { $0 + $1.grantedCents }
-            whatIfSummary = "Avec \(Money.text(cents: proposal.whatIfCents ?? 0)) : \(comparison.after.selected.count) dossier(s) pour \(Money.text(cents: after)) ; \(ProposalText.status(comparison.after))"
+            whatIfSummary =
+                "Avec \(Money.text(cents: proposal.whatIfCents ?? 0)) : \(comparison.after.selected.count) dossier(s) pour \(Money.text(cents: after)) ; \(ProposalText.status(comparison.after))"
             func describe(_ id: String) -> String { "\(id) — \(proposal.dossiers[id]?.title ?? "")" }
             added = comparison.added.map(describe)
             removed = comparison.removed.map(describe)
@@ -130,10 +153,15 @@ struct ProposalPage: Encodable {
                 "\(describe($0.id)) : \(Money.text(cents: $0.beforeCents)) → \(Money.text(cents: $0.afterCents))"
             }
         } else {
-            whatIfSummary = nil; added = []; removed = []; changed = []
+            whatIfSummary = nil
+            added = []
+            removed = []
+            changed = []
         }
         let userID = user.id
-        canAdopt = session.isOpen && session.members.contains { $0.$user.id == userID && $0.present } && result.status != .infeasible
+        canAdopt =
+            session.isOpen && session.members.contains { $0.$user.id == userID && $0.present }
+            && result.status != .infeasible
         hiddenFields = input.fields.filter { $0.key != "calculer" && $0.key != "_csrf" }.sorted { $0.key < $1.key }
             .map { Hidden(name: $0.key, value: $0.value) }
     }

@@ -11,14 +11,21 @@ struct PublicationFileLink: Encodable {
     static func all(_ reference: String, version: Int?, simulated: Bool) -> [PublicationFileLink] {
         let note = simulated ? " — données de démonstration, simulées" : ""
         func url(_ name: String) -> String {
-            version.map { SiteURL.resultsVersionFile(reference, $0, name).path } ?? SiteURL.openData(reference, name).path
+            version.map { SiteURL.resultsVersionFile(reference, $0, name).path }
+                ?? SiteURL.openData(reference, name).path
         }
         return [
-            PublicationFileLink(label: "Dossier de presse (HTML, imprimable)\(note)",
-                                url: version.map { SiteURL.resultsVersionFile(reference, $0, PublicationService.FileName.pressKit).path }
-                                    ?? SiteURL.pressKit(reference).path),
-            PublicationFileLink(label: "Subventions accordées, format SCDL 2.1.1 (CSV)\(note)", url: url(PublicationService.FileName.subsidies)),
-            PublicationFileLink(label: "Résultats complets (JSON)\(note)", url: url(PublicationService.FileName.results)),
+            PublicationFileLink(
+                label: "Dossier de presse (HTML, imprimable)\(note)",
+                url: version.map {
+                    SiteURL.resultsVersionFile(reference, $0, PublicationService.FileName.pressKit).path
+                }
+                    ?? SiteURL.pressKit(reference).path),
+            PublicationFileLink(
+                label: "Subventions accordées, format SCDL 2.1.1 (CSV)\(note)",
+                url: url(PublicationService.FileName.subsidies)),
+            PublicationFileLink(
+                label: "Résultats complets (JSON)\(note)", url: url(PublicationService.FileName.results)),
         ]
     }
 }
@@ -30,10 +37,13 @@ struct PublicationVersionRow: Encodable {
     let summary: String
 
     init(_ publication: PublicationModel, reference: String) {
-        label = "Version \(publication.version) — vague \(publication.waveNumber), publiée le \(ParisTime.longDateTime(publication.publishedAt))"
+        label =
+            "Version \(publication.version) — vague \(publication.waveNumber), publiée le \(ParisTime.longDateTime(publication.publishedAt))"
         url = SiteURL.resultsVersion(reference, publication.version).path
         let changes = (try? publication.changeList())?.summary ?? []
-        summary = publication.version == 1 ? "Première publication." : (changes.isEmpty ? "Aucun changement." : changes.joined(separator: " ; ") + ".")
+        summary =
+            publication.version == 1
+            ? "Première publication." : (changes.isEmpty ? "Aucun changement." : changes.joined(separator: " ; ") + ".")
     }
 }
 
@@ -95,7 +105,8 @@ struct ResultsVersionPage: Encodable {
         removed = changeList.removed.map(describe)
         regranted = changeList.amountChanged.map(describe)
         themes = kit.themes
-        files = PublicationFileLink.all(call.model.reference, version: publication.version, simulated: results.containsSimulatedData)
+        files = PublicationFileLink.all(
+            call.model.reference, version: publication.version, simulated: results.containsSimulatedData)
         if let sequence = publication.auditSequence, let hash = publication.auditHash {
             auditSeal = "entrée n° \(sequence), empreinte SHA-256 \(hash)"
         } else {
@@ -119,9 +130,13 @@ struct PublicationCallsPage: Encodable {
     init(_ req: Request, calls: [CallModel]) {
         chrome = .make(req)
         self.calls = calls.map { call in
-            Row(title: call.title, url: SiteURL.publicationAdmin(call.reference).path, importURL: SiteURL.importDossiers(call.reference).path,
+            Row(
+                title: call.title, url: SiteURL.publicationAdmin(call.reference).path,
+                importURL: SiteURL.importDossiers(call.reference).path,
                 waves: call.waves.sorted { $0.number < $1.number }
-                    .map { "\($0.label) : \($0.publishedAt.map { "publiée le \(ParisTime.longDate($0))" } ?? "ouverte")" }
+                    .map {
+                        "\($0.label) : \($0.publishedAt.map { "publiée le \(ParisTime.longDate($0))" } ?? "ouverte")"
+                    }
                     .joined(separator: " ; "))
         }
     }
@@ -165,17 +180,24 @@ struct PublicationAdminPage: Encodable {
         csrf = chrome.csrf ?? ""
         callTitle = call.model.title
         waves = call.call.waves.map { wave in
-            WaveRow(label: wave.label, state: wave.publishedAt.map { "publiée et figée depuis le \(ParisTime.longDateTime($0))" } ?? "ouverte")
+            WaveRow(
+                label: wave.label,
+                state: wave.publishedAt.map { "publiée et figée depuis le \(ParisTime.longDateTime($0))" } ?? "ouverte")
         }
         nextWave = check?.wave.number
         nextLabel = check?.wave.label ?? ""
         blocker = check?.blocker
         if let draft = check?.draft {
             let results = draft.results
-            preview = ["Version \(results.version) des résultats : \(French.count(results.retained, "projet retenu", "projets retenus")) pour \((try? Money(cents: results.amountCents).formatted()) ?? "")."]
+            preview =
+                [
+                    "Version \(results.version) des résultats : \(French.count(results.retained, "projet retenu", "projets retenus")) pour \((try? Money(cents: results.amountCents).formatted()) ?? "")."
+                ]
                 + (results.version == 1 ? [] : draft.changes.summary.map { "Changement : \($0)." })
             openDataRows = draft.subsidies.count
-            faulty = draft.validation.issuesByLine.map { Faulty(line: $0.line, problems: $0.issues.map(\.message).joined(separator: " ")) }
+            faulty = draft.validation.issuesByLine.map {
+                Faulty(line: $0.line, problems: $0.issues.map(\.message).joined(separator: " "))
+            }
         } else {
             preview = []
             openDataRows = 0
@@ -184,6 +206,8 @@ struct PublicationAdminPage: Encodable {
         canPublish = check != nil && blocker == nil && faulty.isEmpty
         publishURL = SiteURL.publish(call.model.reference).path
         self.versions = versions.map { PublicationVersionRow($0, reference: call.model.reference) }
-        files = versions.isEmpty ? [] : PublicationFileLink.all(call.model.reference, version: nil, simulated: call.model.simulated)
+        files =
+            versions.isEmpty
+            ? [] : PublicationFileLink.all(call.model.reference, version: nil, simulated: call.model.simulated)
     }
 }

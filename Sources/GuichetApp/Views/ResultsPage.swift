@@ -82,48 +82,58 @@ struct ResultsPage: Encodable {
         callTitle = call.model.title
         programme = call.model.programme
         description = call.model.description
-        simulatedNotice = (report.containsSimulatedData || call.model.simulated)
+        simulatedNotice =
+            (report.containsSimulatedData || call.model.simulated)
             ? "Données de démonstration : les montants individuels et les dossiers non lauréats sont simulés ; ils sont signalés « simulé »."
             : nil
         opening = ParisTime.monthYear(call.model.opensAt)
         deadline = ParisTime.longDate(call.call.deadlineDay)
         filed = French.count(report.filed, "projet déposé", "projets déposés")
-        retainedSummary = "\(French.count(report.retained, "projet retenu", "projets retenus")) pour \(report.retainedAmount.formatted(.compact))"
+        retainedSummary =
+            "\(French.count(report.retained, "projet retenu", "projets retenus")) pour \(report.retainedAmount.formatted(.compact))"
         waves = report.waves.filter { $0.retained > 0 }.map { wave in
-            WaveBlock(title: wave.wave.label,
-                      summary: "\(French.count(wave.retained, "projet retenu", "projets retenus")) pour \(wave.amount.formatted(.compact))",
-                      themes: wave.themes.map { theme in
-                          ThemeBlock(title: theme.theme.label, count: French.count(theme.retained, "projet retenu", "projets retenus"),
-                                     amount: theme.amount.formatted(.compact),
-                                     groups: theme.groups.map { group in
-                                         Group(heading: group.heading, laureates: group.laureates.map(Self.laureate))
-                                     })
-                      })
+            WaveBlock(
+                title: wave.wave.label,
+                summary:
+                    "\(French.count(wave.retained, "projet retenu", "projets retenus")) pour \(wave.amount.formatted(.compact))",
+                themes: wave.themes.map { theme in
+                    ThemeBlock(
+                        title: theme.theme.label,
+                        count: French.count(theme.retained, "projet retenu", "projets retenus"),
+                        amount: theme.amount.formatted(.compact),
+                        groups: theme.groups.map { group in
+                            Group(heading: group.heading, laureates: group.laureates.map(Self.laureate))
+                        })
+                })
         }
         pendingWaves = call.call.waves.filter { $0.publishedAt == nil }.map { "\($0.label) : résultats à venir." }
         themeRows = report.byTheme.map(Self.row)
         territoryRows = report.byTerritory.map(Self.row)
         envelopeRows = results.ledger.lines.map { line in
-            EnvelopeRow(label: line.envelope.label, depth: line.depth,
-                        initial: line.envelope.initialAmount.formatted(), current: line.envelope.currentAmount.formatted(),
-                        committed: line.committed.formatted(), remaining: line.remaining.formatted(),
-                        revisions: line.envelope.revisions.dropFirst().map {
-                            "\(ParisTime.longDate($0.effectiveOn)) : \($0.amount.formatted()) — \($0.reason)"
-                        })
+            EnvelopeRow(
+                label: line.envelope.label, depth: line.depth,
+                initial: line.envelope.initialAmount.formatted(), current: line.envelope.currentAmount.formatted(),
+                committed: line.committed.formatted(), remaining: line.remaining.formatted(),
+                revisions: line.envelope.revisions.dropFirst().map {
+                    "\(ParisTime.longDate($0.effectiveOn)) : \($0.amount.formatted()) — \($0.reason)"
+                })
         }
         apiURL = SiteURL.apiCallResults(call.model.reference).path
         publication = latest.flatMap { model in
             guard let snapshot = try? model.results() else { return nil }
             let kit = PressKitPage(snapshot, call: call.model)
-            return Publication(versionText: kit.versionText, versionsURL: SiteURL.resultsVersions(call.model.reference).path,
-                               files: PublicationFileLink.all(call.model.reference, version: nil, simulated: snapshot.containsSimulatedData),
-                               pdfURL: SiteURL.pressKitPDF(call.model.reference).path, pictures: kit.pictures)
+            return Publication(
+                versionText: kit.versionText, versionsURL: SiteURL.resultsVersions(call.model.reference).path,
+                files: PublicationFileLink.all(
+                    call.model.reference, version: nil, simulated: snapshot.containsSimulatedData),
+                pdfURL: SiteURL.pressKitPDF(call.model.reference).path, pictures: kit.pictures)
         }
     }
 
     private static func laureate(_ l: ResultsReport.Laureate) -> Laureate {
-        Laureate(number: l.number ?? "", title: l.title, carrier: l.carrier, description: l.description,
-                 amount: l.amount.formatted(), simulated: l.simulated)
+        Laureate(
+            number: l.number ?? "", title: l.title, carrier: l.carrier, description: l.description,
+            amount: l.amount.formatted(), simulated: l.simulated)
     }
 
     private static func row(_ f: ResultsReport.Figures) -> FigureRow {

@@ -10,9 +10,13 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
     public init(_ text: String) throws(DomainError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        let valid = trimmed.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[0].count <= 64
-            && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !parts[1].contains("..")
-            && trimmed.unicodeScalars.allSatisfy { $0.value > 32 && $0.value != 127 && !"<>()[]\\,;:\"".unicodeScalars.contains($0) }
+        let valid =
+            trimmed.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[0].count <= 64
+            && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+            && !parts[1].contains("..")
+            && trimmed.unicodeScalars.allSatisfy {
+                $0.value > 32 && $0.value != 127 && !"<>()[]\\,;:\"".unicodeScalars.contains($0)
+            }
         guard valid else {
             throw .invalidForm(errors: ["email": "Adresse électronique invalide : elle s'écrit comme nom@exemple.fr."])
         }
@@ -33,10 +37,16 @@ public enum PasswordPolicy {
     /// - Throws: ``DomainError/invalidForm(errors:)`` on `password` or `password_confirmation`.
     public static func check(_ password: String, confirmation: String) throws(DomainError) {
         if password.count < minimumLength {
-            throw .invalidForm(errors: ["password": "Le mot de passe doit comporter au moins \(minimumLength) caractères (vous en avez saisi \(password.count))."])
+            throw .invalidForm(errors: [
+                "password":
+                    "Le mot de passe doit comporter au moins \(minimumLength) caractères (vous en avez saisi \(password.count))."
+            ])
         }
         if password.utf8.count > maximumBytes {
-            throw .invalidForm(errors: ["password": "Le mot de passe est trop long : \(maximumBytes) octets au plus (environ \(maximumBytes) lettres sans accent)."])
+            throw .invalidForm(errors: [
+                "password":
+                    "Le mot de passe est trop long : \(maximumBytes) octets au plus (environ \(maximumBytes) lettres sans accent)."
+            ])
         }
         if password != confirmation {
             throw .invalidForm(errors: ["password_confirmation": "La confirmation ne correspond pas au mot de passe."])
@@ -76,7 +86,8 @@ public struct LoginThrottle: Sendable, Equatable {
 
     /// The state after a failed attempt at `now`.
     public func failing(at now: Date) -> LoginThrottle {
-        var next = now.timeIntervalSince(windowStart) > Self.window && (blockedUntil ?? .distantPast) <= now
+        var next =
+            now.timeIntervalSince(windowStart) > Self.window && (blockedUntil ?? .distantPast) <= now
             ? LoginThrottle(failures: 0, windowStart: now)
             : self
         next.failures += 1

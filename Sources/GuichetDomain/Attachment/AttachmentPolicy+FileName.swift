@@ -41,7 +41,8 @@ extension AttachmentPolicy {
         var stem = Substring(name)
         var fileExtension = ""
         if let dot = name.lastIndex(of: "."), dot != name.startIndex,
-           (2...11).contains(name[dot...].count), name[dot...].count < maxLength {
+            (2...11).contains(name[dot...].count), name[dot...].count < maxLength
+        {
             stem = name[..<dot]
             fileExtension = String(name[dot...])
         }
@@ -49,7 +50,8 @@ extension AttachmentPolicy {
         var keptCount = 0
         for character in stem {
             guard keptCount + 1 + fileExtension.count <= maxLength,
-                  kept.utf8.count + character.utf8.count + fileExtension.utf8.count <= maxFileNameBytes else { break }
+                kept.utf8.count + character.utf8.count + fileExtension.utf8.count <= maxFileNameBytes
+            else { break }
             kept.append(character)
             keptCount += 1
         }
@@ -80,7 +82,8 @@ extension AttachmentPolicy {
     private static func percentEncoded(_ name: String) -> String {
         let attributeCharacters = Set("!#$&+-.^_`|~".utf8)
         return name.utf8.map { byte in
-            let isAlphanumeric = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            let isAlphanumeric =
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
             return isAlphanumeric || attributeCharacters.contains(byte)
                 ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
         }.joined()

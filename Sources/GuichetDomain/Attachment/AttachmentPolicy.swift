@@ -19,7 +19,9 @@ public struct AttachmentPolicy: Sendable, Equatable {
     /// The policy of every call unless it sets its own.
     public static let standard = AttachmentPolicy()
 
-    public init(maxBytes: Int = AttachmentPolicy.defaultMaxBytes, allowed: Set<FileKind> = AttachmentPolicy.defaultAllowed) {
+    public init(
+        maxBytes: Int = AttachmentPolicy.defaultMaxBytes, allowed: Set<FileKind> = AttachmentPolicy.defaultAllowed
+    ) {
         self.maxBytes = maxBytes
         self.allowed = allowed
     }

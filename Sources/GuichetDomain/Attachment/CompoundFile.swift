@@ -43,7 +43,9 @@ struct CompoundFile {
         var seen: Set<Int> = [0]
         // The children of a storage form a red-black tree linked by left and right siblings.
         while let id = pending.popLast(), seen.count < Self.maxDirectoryEntries {
-            guard id <= Self.maxRegularSector, seen.insert(id).inserted, let child = entry(id, in: chain) else { continue }
+            guard id <= Self.maxRegularSector, seen.insert(id).inserted, let child = entry(id, in: chain) else {
+                continue
+            }
             names.insert(child.name.uppercased())
             pending.append(child.left)
             pending.append(child.right)
@@ -61,17 +63,22 @@ struct CompoundFile {
 
     private func entry(_ id: Int, in chain: [Int]) -> DirectoryEntry? {
         let perSector = sectorSize / Self.directoryEntrySize
-        guard id / perSector < chain.count, let sectorStart = offset(ofSector: chain[id / perSector]) else { return nil }
+        guard id / perSector < chain.count, let sectorStart = offset(ofSector: chain[id / perSector]) else {
+            return nil
+        }
         let start = sectorStart + (id % perSector) * Self.directoryEntrySize
         guard let nameLength = bytes.uint16(at: start + 0x40), nameLength <= 64,
-              let type = bytes.byte(at: start + 0x42),
-              let left = bytes.uint32(at: start + 0x44),
-              let right = bytes.uint32(at: start + 0x48),
-              let child = bytes.uint32(at: start + 0x4C),
-              let rawName = bytes.bytes(at: start, count: max(0, nameLength - 2))
+            let type = bytes.byte(at: start + 0x42),
+            let left = bytes.uint32(at: start + 0x44),
+            let right = bytes.uint32(at: start + 0x48),
+            let child = bytes.uint32(at: start + 0x4C),
+            let rawName = bytes.bytes(at: start, count: max(0, nameLength - 2))
         else { return nil }
-        let units = stride(from: 0, to: rawName.count - 1, by: 2).map { UInt16(rawName[$0]) | UInt16(rawName[$0 + 1]) << 8 }
-        return DirectoryEntry(name: String(decoding: units, as: UTF16.self), type: type, left: left, right: right, child: child)
+        let units = stride(from: 0, to: rawName.count - 1, by: 2).map {
+            UInt16(rawName[$0]) | UInt16(rawName[$0 + 1]) << 8
+        }
+        return DirectoryEntry(
+            name: String(decoding: units, as: UTF16.self), type: type, left: left, right: right, child: child)
     }
 
     /// The sectors holding the directory, in order, following the allocation table from the header's
@@ -82,7 +89,8 @@ struct CompoundFile {
         let maxSectors = bytes.count / sectorSize + 1
         var sector = bytes.uint32(at: 0x30)
         while let current = sector, current <= Self.maxRegularSector, chain.count < maxSectors,
-              seen.insert(current).inserted {
+            seen.insert(current).inserted
+        {
             chain.append(current)
             sector = nextSector(after: current)
         }
@@ -92,7 +100,8 @@ struct CompoundFile {
     private func nextSector(after sector: Int) -> Int? {
         let entriesPerSector = sectorSize / 4
         guard let fatSector = fatSector(number: sector / entriesPerSector),
-              let fatStart = offset(ofSector: fatSector) else { return nil }
+            let fatStart = offset(ofSector: fatSector)
+        else { return nil }
         return bytes.uint32(at: fatStart + (sector % entriesPerSector) * 4)
     }
 

@@ -49,7 +49,9 @@ extension FileKind {
 
     /// HEIF photos (the iPhone default) are ISO media files whose major brand names the codec.
     private static func isHEIF(_ bytes: ByteView) -> Bool {
-        guard bytes.matches(Signature.isoMediaBox, at: 4), let brand = bytes.bytes(at: 8, count: 4) else { return false }
+        guard bytes.matches(Signature.isoMediaBox, at: 4), let brand = bytes.bytes(at: 8, count: 4) else {
+            return false
+        }
         return Signature.heifBrands.contains(String(decoding: brand, as: UTF8.self))
     }
 
@@ -72,13 +74,15 @@ private enum Signature {
     static let tiffLittleEndian: [UInt8] = [0x49, 0x49, 0x2A, 0x00]
     static let tiffBigEndian: [UInt8] = [0x4D, 0x4D, 0x00, 0x2A]
     static let isoMediaBox = Array("ftyp".utf8)
-    static let heifBrands: Set<String> = ["heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1"]
+    static let heifBrands: Set<String> = [
+        "heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1",
+    ]
     static let compoundFile: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
     static let dosExecutable = Array("MZ".utf8)
     static let portableExecutable: [UInt8] = [0x50, 0x45, 0x00, 0x00]
     static let nativeExecutables: [[UInt8]] = [
-        [0x7F, 0x45, 0x4C, 0x46],                                    // ELF
-        [0xFE, 0xED, 0xFA, 0xCE], [0xFE, 0xED, 0xFA, 0xCF],          // Mach-O, big-endian
-        [0xCE, 0xFA, 0xED, 0xFE], [0xCF, 0xFA, 0xED, 0xFE],          // Mach-O, little-endian
+        [0x7F, 0x45, 0x4C, 0x46],  // ELF
+        [0xFE, 0xED, 0xFA, 0xCE], [0xFE, 0xED, 0xFA, 0xCF],  // Mach-O, big-endian
+        [0xCE, 0xFA, 0xED, 0xFE], [0xCF, 0xFA, 0xED, 0xFE],  // Mach-O, little-endian
     ]
 }

@@ -33,12 +33,13 @@ struct ZipDirectory {
     /// OpenDocument: a `mimetype` entry, stored uncompressed, whose content is the document's media type.
     private func openDocumentKind(_ bytes: ByteView) -> FileKind? {
         guard let entry = entries.first(where: { $0.name == "mimetype" }), entry.method == 0,
-              entry.compressedSize <= 128,
-              bytes.matches(Self.localHeaderSignature, at: entry.localHeaderOffset),
-              let nameLength = bytes.uint16(at: entry.localHeaderOffset + 26),
-              let extraLength = bytes.uint16(at: entry.localHeaderOffset + 28),
-              let content = bytes.bytes(at: entry.localHeaderOffset + 30 + nameLength + extraLength,
-                                        count: entry.compressedSize)
+            entry.compressedSize <= 128,
+            bytes.matches(Self.localHeaderSignature, at: entry.localHeaderOffset),
+            let nameLength = bytes.uint16(at: entry.localHeaderOffset + 26),
+            let extraLength = bytes.uint16(at: entry.localHeaderOffset + 28),
+            let content = bytes.bytes(
+                at: entry.localHeaderOffset + 30 + nameLength + extraLength,
+                count: entry.compressedSize)
         else { return nil }
         switch String(decoding: content, as: UTF8.self) {
         case "application/vnd.oasis.opendocument.text": return .odt
@@ -64,23 +65,27 @@ struct ZipDirectory {
 
     private static func centralDirectory(_ bytes: ByteView) -> [Entry]? {
         guard let end = endOfCentralDirectoryOffset(bytes),
-              let size = bytes.uint32(at: end + 12), let offset = bytes.uint32(at: end + 16) else { return nil }
+            let size = bytes.uint32(at: end + 12), let offset = bytes.uint32(at: end + 16)
+        else { return nil }
         // Archives with data prepended (self-extracting, or concatenated by a careless tool) keep
         // offsets relative to the original start: the directory then sits just before its end record.
         let start = bytes.matches(centralHeaderSignature, at: offset) ? offset : end - size
         var entries: [Entry] = []
         var position = start
         while entries.count < maxEntries, bytes.matches(centralHeaderSignature, at: position),
-              let method = bytes.uint16(at: position + 10),
-              let compressedSize = bytes.uint32(at: position + 20),
-              let nameLength = bytes.uint16(at: position + 28),
-              let extraLength = bytes.uint16(at: position + 30),
-              let commentLength = bytes.uint16(at: position + 32),
-              let localHeaderOffset = bytes.uint32(at: position + 42),
-              let name = bytes.bytes(at: position + 46, count: nameLength) {
-            entries.append(Entry(name: String(decoding: name, as: UTF8.self), method: method,
-                                 compressedSize: compressedSize,
-                                 localHeaderOffset: localHeaderOffset - (offset - start)))
+            let method = bytes.uint16(at: position + 10),
+            let compressedSize = bytes.uint32(at: position + 20),
+            let nameLength = bytes.uint16(at: position + 28),
+            let extraLength = bytes.uint16(at: position + 30),
+            let commentLength = bytes.uint16(at: position + 32),
+            let localHeaderOffset = bytes.uint32(at: position + 42),
+            let name = bytes.bytes(at: position + 46, count: nameLength)
+        {
+            entries.append(
+                Entry(
+                    name: String(decoding: name, as: UTF8.self), method: method,
+                    compressedSize: compressedSize,
+                    localHeaderOffset: localHeaderOffset - (offset - start)))
             position += 46 + nameLength + extraLength + commentLength
         }
         return entries.isEmpty ? nil : entries
@@ -97,14 +102,17 @@ struct ZipDirectory {
         var entries: [Entry] = []
         var position = 0
         while entries.count < maxEntries, bytes.matches(localHeaderSignature, at: position),
-              let flags = bytes.uint16(at: position + 6),
-              let method = bytes.uint16(at: position + 8),
-              let compressedSize = bytes.uint32(at: position + 18),
-              let nameLength = bytes.uint16(at: position + 26),
-              let extraLength = bytes.uint16(at: position + 28),
-              let name = bytes.bytes(at: position + 30, count: nameLength) {
-            entries.append(Entry(name: String(decoding: name, as: UTF8.self), method: method,
-                                 compressedSize: compressedSize, localHeaderOffset: position))
+            let flags = bytes.uint16(at: position + 6),
+            let method = bytes.uint16(at: position + 8),
+            let compressedSize = bytes.uint32(at: position + 18),
+            let nameLength = bytes.uint16(at: position + 26),
+            let extraLength = bytes.uint16(at: position + 28),
+            let name = bytes.bytes(at: position + 30, count: nameLength)
+        {
+            entries.append(
+                Entry(
+                    name: String(decoding: name, as: UTF8.self), method: method,
+                    compressedSize: compressedSize, localHeaderOffset: position))
             // With bit 3 set the sizes follow the data, so the next header cannot be found
             // without decompressing: the entries seen so far are all we get.
             if flags & 0x08 != 0 && compressedSize == 0 { break }

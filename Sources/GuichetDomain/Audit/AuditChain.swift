@@ -43,9 +43,12 @@ public enum AuditChain {
 
         public var description: String {
             switch self {
-            case .edited(let sequence, let id): "entrée n° \(sequence) (\(id.uuidString.lowercased())) modifiée : son contenu ne correspond plus à son empreinte"
-            case .deleted(let before, let id): "entrée(s) supprimée(s) avant l'entrée n° \(before) (\(id.uuidString.lowercased()))"
-            case .truncated(let expected, let found): "entrée(s) supprimée(s) en fin de journal : \(expected) attendue(s), \(found) trouvée(s)"
+            case .edited(let sequence, let id):
+                "entrée n° \(sequence) (\(id.uuidString.lowercased())) modifiée : son contenu ne correspond plus à son empreinte"
+            case .deleted(let before, let id):
+                "entrée(s) supprimée(s) avant l'entrée n° \(before) (\(id.uuidString.lowercased()))"
+            case .truncated(let expected, let found):
+                "entrée(s) supprimée(s) en fin de journal : \(expected) attendue(s), \(found) trouvée(s)"
             case .inserted(let id): "entrée \(id.uuidString.lowercased()) insérée hors de la chaîne"
             }
         }
@@ -66,8 +69,10 @@ public enum AuditChain {
 
     /// Seals entries appended to a chain whose head is `head`: each gets the next sequence, the
     /// previous hash and its own.
-    public static func seal(_ entries: [AuditEntry], chain: String, after head: (sequence: Int, hash: String),
-                            hash: (String) -> String) -> [(sequence: Int, previousHash: String, hash: String)] {
+    public static func seal(
+        _ entries: [AuditEntry], chain: String, after head: (sequence: Int, hash: String),
+        hash: (String) -> String
+    ) -> [(sequence: Int, previousHash: String, hash: String)] {
         var sequence = head.sequence
         var previous = head.hash
         return entries.map { entry in
@@ -84,16 +89,22 @@ public enum AuditChain {
     ///   - unsealed: entries of the chain written without a seal after the chain began.
     ///   - head: the chain's recorded head (sequence), if any.
     /// - Returns: the first break, or `nil` when the chain is whole.
-    public static func verify(chain: String, links: [Link], unsealed: [UUID] = [], head: Int?,
-                              hash: (String) -> String) -> Break? {
+    public static func verify(
+        chain: String, links: [Link], unsealed: [UUID] = [], head: Int?,
+        hash: (String) -> String
+    ) -> Break? {
         if let first = unsealed.first { return .inserted(id: first) }
         let sorted = links.sorted { ($0.sequence, $0.id.uuidString) < ($1.sequence, $1.id.uuidString) }
         var expected = 1
         var previous = genesis
         for link in sorted {
             if link.sequence < expected { return .inserted(id: link.id) }
-            if link.sequence > expected || link.previousHash != previous { return .deleted(before: link.sequence, id: link.id) }
-            let computed = hash(canonicalText(chain: chain, sequence: link.sequence, previousHash: link.previousHash, entry: link.entry))
+            if link.sequence > expected || link.previousHash != previous {
+                return .deleted(before: link.sequence, id: link.id)
+            }
+            let computed = hash(
+                canonicalText(chain: chain, sequence: link.sequence, previousHash: link.previousHash, entry: link.entry)
+            )
             if computed != link.hash { return .edited(sequence: link.sequence, id: link.id) }
             previous = link.hash
             expected += 1

@@ -13,8 +13,10 @@ public struct AuditEntry: Sendable, Equatable {
     public let to: String?
     public let reason: String?
 
-    public init(at: Date, actor: Agent, action: String, entityType: String, entityID: UUID,
-                from: String?, to: String?, reason: String?) {
+    public init(
+        at: Date, actor: Agent, action: String, entityType: String, entityID: UUID,
+        from: String?, to: String?, reason: String?
+    ) {
         self.at = at
         self.actor = actor
         self.action = action
@@ -27,7 +29,8 @@ public struct AuditEntry: Sendable, Equatable {
 
     /// The entry recording a dossier's transition.
     public static func dossier(_ id: UUID, _ transition: DossierTransition, by actor: Agent, at: Date) -> AuditEntry {
-        AuditEntry(at: at, actor: actor, action: transition.action, entityType: "dossier", entityID: id,
-                   from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason)
+        AuditEntry(
+            at: at, actor: actor, action: transition.action, entityType: "dossier", entityID: id,
+            from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason)
     }
 }

@@ -70,9 +70,11 @@ public struct Call: Sendable {
     /// The département a départemental call is limited to; `nil` otherwise.
     public let departementCode: String?
 
-    public init(reference: String, title: String, themes: [Theme], objectives: [Objective],
-                opensAt: Date, closesAt: Date, waves: [Wave], territoryOrder: [String], regionCode: String? = nil,
-                departementCode: String? = nil) {
+    public init(
+        reference: String, title: String, themes: [Theme], objectives: [Objective],
+        opensAt: Date, closesAt: Date, waves: [Wave], territoryOrder: [String], regionCode: String? = nil,
+        departementCode: String? = nil
+    ) {
         self.regionCode = regionCode
         self.departementCode = departementCode
         self.reference = reference
@@ -113,7 +115,8 @@ public struct Call: Sendable {
         if let departementCode {
             guard case .departemental(let code) = scope, code == departementCode else {
                 let name = (try? territories.departement(departementCode).name) ?? departementCode
-                throw .invalidScope("cet appel à projets ne finance que des projets dans le département \(name) (\(departementCode)).")
+                throw .invalidScope(
+                    "cet appel à projets ne finance que des projets dans le département \(name) (\(departementCode)).")
             }
             return
         }
@@ -121,7 +124,8 @@ public struct Call: Sendable {
         let region = try territories.region(of: scope)
         guard region?.code == regionCode else {
             let name = (try? territories.region(regionCode).name) ?? regionCode
-            throw .invalidScope("cet appel à projets ne finance que des projets en \(name) (la région ou l'un de ses départements).")
+            throw .invalidScope(
+                "cet appel à projets ne finance que des projets en \(name) (la région ou l'un de ses départements).")
         }
     }
 

@@ -33,8 +33,10 @@ public struct CallUsage: Sendable, Equatable {
     /// What decisions commit on each envelope and its descendants, by envelope key.
     public var committedByEnvelope: [String: Int64]
 
-    public init(hasFiledDossiers: Bool = false, themesInUse: Set<String> = [], publishedWaves: Set<Int> = [],
-                wavesInUse: Set<Int> = [], committedByEnvelope: [String: Int64] = [:]) {
+    public init(
+        hasFiledDossiers: Bool = false, themesInUse: Set<String> = [], publishedWaves: Set<Int> = [],
+        wavesInUse: Set<Int> = [], committedByEnvelope: [String: Int64] = [:]
+    ) {
         self.hasFiledDossiers = hasFiledDossiers
         self.themesInUse = themesInUse
         self.publishedWaves = publishedWaves
@@ -56,7 +58,9 @@ extension CallDefinition {
         var after = self
         before.form.version = 1
         after.form.version = 1
-        guard let a = try? JSONValue(json: JSONEncoder().encode(before)), let b = try? JSONValue(json: JSONEncoder().encode(after)) else {
+        guard let a = try? JSONValue(json: JSONEncoder().encode(before)),
+            let b = try? JSONValue(json: JSONEncoder().encode(after))
+        else {
             return [CallChange(path: "", before: nil, after: nil)]
         }
         var changes: [CallChange] = []
@@ -74,9 +78,13 @@ extension CallDefinition {
             for index in x.indices { diff(x[index], y[index], path: DefinitionPath.index(path, index), into: &changes) }
         case (.array(let x)?, .array(let y)?):
             // Lengths differ: compare the shared prefix, then name what was added or removed.
-            for index in 0..<min(x.count, y.count) { diff(x[index], y[index], path: DefinitionPath.index(path, index), into: &changes) }
+            for index in 0..<min(x.count, y.count) {
+                diff(x[index], y[index], path: DefinitionPath.index(path, index), into: &changes)
+            }
             for index in min(x.count, y.count)..<max(x.count, y.count) {
-                diff(index < x.count ? x[index] : nil, index < y.count ? y[index] : nil, path: DefinitionPath.index(path, index), into: &changes)
+                diff(
+                    index < x.count ? x[index] : nil, index < y.count ? y[index] : nil,
+                    path: DefinitionPath.index(path, index), into: &changes)
             }
         default:
             if a != b { changes.append(CallChange(path: path, before: a, after: b)) }
@@ -96,22 +104,33 @@ extension CallDefinition {
         var issues: [CallDefinitionIssue] = []
         func add(_ path: String, _ message: String) { issues.append(CallDefinitionIssue(path, message)) }
         if reference != old.reference {
-            add("reference", "la référence d'un appel ne change pas (« \(old.reference) ») : dupliquez l'appel pour en créer un autre.")
+            add(
+                "reference",
+                "la référence d'un appel ne change pas (« \(old.reference) ») : dupliquez l'appel pour en créer un autre."
+            )
         }
         if usage.hasFiledDossiers {
-            if scope != old.scope { add("scope", "des dossiers sont déposés : le périmètre de l'appel ne change plus.") }
+            if scope != old.scope {
+                add("scope", "des dossiers sont déposés : le périmètre de l'appel ne change plus.")
+            }
             if receiptPrefix != old.receiptPrefix {
-                add("receipt_prefix", "des dossiers sont déposés : le préfixe des numéros (« \(old.receiptPrefix) ») ne change plus.")
+                add(
+                    "receipt_prefix",
+                    "des dossiers sont déposés : le préfixe des numéros (« \(old.receiptPrefix) ») ne change plus.")
             }
         }
         let codes = Set(themes.map(\.code))
-        for code in usage.themesInUse.sorted() where !codes.contains(code) && old.themes.contains(where: { $0.code == code }) {
+        for code in usage.themesInUse.sorted()
+        where !codes.contains(code) && old.themes.contains(where: { $0.code == code }) {
             add("themes", "la thématique « \(code) » porte des dossiers : elle ne peut pas être retirée.")
         }
         for number in usage.publishedWaves.union(usage.wavesInUse).sorted() {
             guard let previous = old.waves.first(where: { $0.number == number }) else { continue }
             guard let index = waves.firstIndex(where: { $0.number == number }) else {
-                add("waves", "la vague \(number) \(usage.publishedWaves.contains(number) ? "est publiée" : "porte des décisions") : elle ne peut pas être retirée.")
+                add(
+                    "waves",
+                    "la vague \(number) \(usage.publishedWaves.contains(number) ? "est publiée" : "porte des décisions") : elle ne peut pas être retirée."
+                )
                 continue
             }
             if usage.publishedWaves.contains(number), waves[index] != previous {
@@ -124,29 +143,42 @@ extension CallDefinition {
             let committed = usage.committedByEnvelope[envelope.key] ?? 0
             if usage.hasFiledDossiers {
                 if envelope.draws != previous.draws || envelope.parent != previous.parent {
-                    add(path, "des dossiers sont déposés : ce que l'enveloppe « \(envelope.key) » finance et son rattachement ne changent plus.")
+                    add(
+                        path,
+                        "des dossiers sont déposés : ce que l'enveloppe « \(envelope.key) » finance et son rattachement ne changent plus."
+                    )
                 }
                 if envelope.revisions.count < previous.revisions.count
-                    || Array(envelope.revisions.prefix(previous.revisions.count)) != previous.revisions {
-                    add(DefinitionPath.join(path, "revisions"),
-                        "des dossiers sont déposés : les montants enregistrés ne changent plus ; ajoutez une révision datée et motivée.")
+                    || Array(envelope.revisions.prefix(previous.revisions.count)) != previous.revisions
+                {
+                    add(
+                        DefinitionPath.join(path, "revisions"),
+                        "des dossiers sont déposés : les montants enregistrés ne changent plus ; ajoutez une révision datée et motivée."
+                    )
                 } else if let last = previous.revisions.last {
                     for (offset, revision) in envelope.revisions.dropFirst(previous.revisions.count).enumerated() {
-                        let revisionPath = DefinitionPath.index(DefinitionPath.join(path, "revisions"), previous.revisions.count + offset)
+                        let revisionPath = DefinitionPath.index(
+                            DefinitionPath.join(path, "revisions"), previous.revisions.count + offset)
                         if revision.effectiveOn < last.effectiveOn {
-                            add(DefinitionPath.join(revisionPath, "effective_on"), "une révision ne peut pas être antérieure à la précédente (\(last.effectiveOn)).")
+                            add(
+                                DefinitionPath.join(revisionPath, "effective_on"),
+                                "une révision ne peut pas être antérieure à la précédente (\(last.effectiveOn)).")
                         }
                     }
                 }
             }
             if let amount = envelope.revisions.last?.amountCents, amount < committed {
-                add(DefinitionPath.join(path, "revisions"),
-                    "le montant (\(Self.euros(amount))) est inférieur à ce que les décisions engagent déjà (\(Self.euros(committed))).")
+                add(
+                    DefinitionPath.join(path, "revisions"),
+                    "le montant (\(Self.euros(amount))) est inférieur à ce que les décisions engagent déjà (\(Self.euros(committed)))."
+                )
             }
         }
         for envelope in old.envelopes where !envelopes.contains(where: { $0.key == envelope.key }) {
             if usage.hasFiledDossiers || (usage.committedByEnvelope[envelope.key] ?? 0) > 0 {
-                add("envelopes", "l'enveloppe « \(envelope.key) » ne peut plus être retirée : des dossiers sont déposés.")
+                add(
+                    "envelopes",
+                    "l'enveloppe « \(envelope.key) » ne peut plus être retirée : des dossiers sont déposés.")
             }
         }
         return issues

@@ -17,14 +17,19 @@ extension CallDefinition {
             add("format", "format \(format) inconnu : cette version de Guichet lit le format \(Self.currentFormat).")
         }
         if !Self.isReference(reference) {
-            add("reference", "« \(reference) » n'est pas une référence : 1 à 64 minuscules sans accent, chiffres et tirets (exemple : hdf-2022).")
+            add(
+                "reference",
+                "« \(reference) » n'est pas une référence : 1 à 64 minuscules sans accent, chiffres et tirets (exemple : hdf-2022)."
+            )
         }
         for (path, text) in [("title", title), ("context", context)] where text.trimmedIsEmpty {
             add(path, "ce texte est obligatoire.")
         }
         checkScope(territories, add)
         if !Self.isReceiptPrefix(receiptPrefix) {
-            add("receipt_prefix", "« \(receiptPrefix) » : 1 à 20 majuscules sans accent, chiffres et tirets (exemple : HDF-2022).")
+            add(
+                "receipt_prefix",
+                "« \(receiptPrefix) » : 1 à 20 majuscules sans accent, chiffres et tirets (exemple : HDF-2022).")
         }
         checkDates(add)
         checkTerritoryOrder(territories, add)
@@ -47,11 +52,13 @@ extension CallDefinition {
 
     /// A call reference: 1 to 64 lowercase ASCII letters, digits and dashes (`hdf-2021`).
     public static func isReference(_ text: String) -> Bool {
-        (1...64).contains(text.utf8.count) && text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
+        (1...64).contains(text.utf8.count)
+            && text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
     }
 
     static func isReceiptPrefix(_ text: String) -> Bool {
-        (1...20).contains(text.utf8.count) && text.utf8.allSatisfy { (65...90).contains($0) || (48...57).contains($0) || $0 == 45 }
+        (1...20).contains(text.utf8.count)
+            && text.utf8.allSatisfy { (65...90).contains($0) || (48...57).contains($0) || $0 == 45 }
     }
 
     private typealias Add = (String, String) -> Void
@@ -60,9 +67,13 @@ extension CallDefinition {
         switch scope {
         case .national: break
         case .region(let code):
-            if (try? territories.region(code)) == nil { add("scope.code", "« \(code) » n'est pas un code de région de l'INSEE.") }
+            if (try? territories.region(code)) == nil {
+                add("scope.code", "« \(code) » n'est pas un code de région de l'INSEE.")
+            }
         case .departement(let code):
-            if (try? territories.departement(code)) == nil { add("scope.code", "« \(code) » n'est pas un code de département de l'INSEE.") }
+            if (try? territories.departement(code)) == nil {
+                add("scope.code", "« \(code) » n'est pas un code de département de l'INSEE.")
+            }
         }
     }
 
@@ -77,15 +88,25 @@ extension CallDefinition {
         for (index, wave) in waves.enumerated() {
             let path = DefinitionPath.index("waves", index)
             if wave.number != index + 1 {
-                add(DefinitionPath.join(path, "number"), "les vagues sont numérotées 1, 2, 3… dans l'ordre : \(index + 1) attendu ici.")
+                add(
+                    DefinitionPath.join(path, "number"),
+                    "les vagues sont numérotées 1, 2, 3… dans l'ordre : \(index + 1) attendu ici.")
             }
-            if wave.label.trimmedIsEmpty { add(DefinitionPath.join(path, "label"), "le libellé de la vague est obligatoire.") }
-            guard let day = Self.day(wave.announcedOn, path: DefinitionPath.join(path, "announced_on"), add) else { continue }
+            if wave.label.trimmedIsEmpty {
+                add(DefinitionPath.join(path, "label"), "le libellé de la vague est obligatoire.")
+            }
+            guard let day = Self.day(wave.announcedOn, path: DefinitionPath.join(path, "announced_on"), add) else {
+                continue
+            }
             if let opens, day < opens {
-                add(DefinitionPath.join(path, "announced_on"), "une vague ne peut pas être annoncée avant l'ouverture de l'appel (\(opensOn)).")
+                add(
+                    DefinitionPath.join(path, "announced_on"),
+                    "une vague ne peut pas être annoncée avant l'ouverture de l'appel (\(opensOn)).")
             }
             if let previous, day < previous {
-                add(DefinitionPath.join(path, "announced_on"), "les vagues se suivent : celle-ci est annoncée avant la précédente.")
+                add(
+                    DefinitionPath.join(path, "announced_on"),
+                    "les vagues se suivent : celle-ci est annoncée avant la précédente.")
             }
             previous = day
         }
@@ -110,7 +131,9 @@ extension CallDefinition {
         for (index, entry) in entries.enumerated() {
             let base = DefinitionPath.index(path, index)
             if !Self.isReference(entry.code) {
-                add(DefinitionPath.join(base, "code"), "« \(entry.code) » : minuscules sans accent, chiffres et tirets (exemple : acces-aux-droits).")
+                add(
+                    DefinitionPath.join(base, "code"),
+                    "« \(entry.code) » : minuscules sans accent, chiffres et tirets (exemple : acces-aux-droits).")
             } else if !seen.insert(entry.code).inserted {
                 add(DefinitionPath.join(base, "code"), "le code « \(entry.code) » est déjà pris.")
             }
@@ -124,12 +147,16 @@ extension CallDefinition {
         for (index, criterion) in scoringGrid.criteria.enumerated() {
             let base = DefinitionPath.index("scoring_grid.criteria", index)
             if !Self.isReference(criterion.code) {
-                add(DefinitionPath.join(base, "code"), "« \(criterion.code) » : minuscules sans accent, chiffres et tirets.")
+                add(
+                    DefinitionPath.join(base, "code"),
+                    "« \(criterion.code) » : minuscules sans accent, chiffres et tirets.")
             } else if !seen.insert(criterion.code).inserted {
                 add(DefinitionPath.join(base, "code"), "le code « \(criterion.code) » est déjà pris.")
             }
             if criterion.label.trimmedIsEmpty { add(DefinitionPath.join(base, "label"), "le libellé est obligatoire.") }
-            if !(1...100).contains(criterion.weight) { add(DefinitionPath.join(base, "weight"), "le poids est un entier de 1 à 100.") }
+            if !(1...100).contains(criterion.weight) {
+                add(DefinitionPath.join(base, "weight"), "le poids est un entier de 1 à 100.")
+            }
         }
         if !(2...21).contains(scoringGrid.scale.count) {
             add("scoring_grid.scale", "l'échelle compte de 2 à 21 échelons (de 0 au maximum).")
@@ -156,9 +183,13 @@ extension CallDefinition {
         if committee.quorum < 1 || (seats > 0 && committee.quorum > seats) {
             add("committee.quorum", "le quorum est d'au moins 1 et d'au plus le nombre de sièges (\(seats)).")
         }
-        if seats > 0, chairs != 1 { add("committee.members", "le comité a un président, et un seul (\(chairs) indiqué(s)).") }
+        if seats > 0, chairs != 1 {
+            add("committee.members", "le comité a un président, et un seul (\(chairs) indiqué(s)).")
+        }
         for (index, seat) in committee.members.enumerated() where seat.title.trimmedIsEmpty {
-            add(DefinitionPath.join(DefinitionPath.index("committee.members", index), "title"), "indiquez qui occupe ce siège.")
+            add(
+                DefinitionPath.join(DefinitionPath.index("committee.members", index), "title"),
+                "indiquez qui occupe ce siège.")
         }
     }
 

@@ -12,36 +12,53 @@ extension CallDefinition {
         for (index, envelope) in envelopes.enumerated() {
             let path = DefinitionPath.index("envelopes", index)
             if !Self.isReference(envelope.key) {
-                add(DefinitionPath.join(path, "key"), "« \(envelope.key) » : minuscules sans accent, chiffres et tirets (exemple : region).")
+                add(
+                    DefinitionPath.join(path, "key"),
+                    "« \(envelope.key) » : minuscules sans accent, chiffres et tirets (exemple : region).")
             } else if indexByKey[envelope.key] != nil {
-                add(DefinitionPath.join(path, "key"), "la clé « \(envelope.key) » est déjà celle d'une autre enveloppe.")
+                add(
+                    DefinitionPath.join(path, "key"), "la clé « \(envelope.key) » est déjà celle d'une autre enveloppe."
+                )
             } else {
                 indexByKey[envelope.key] = index
             }
             if envelope.label.trimmedIsEmpty { add(DefinitionPath.join(path, "label"), "le libellé est obligatoire.") }
-            if envelope.owner.name.trimmedIsEmpty { add(DefinitionPath.join(path, "owner.name"), "nommez l'autorité qui attribue.") }
+            if envelope.owner.name.trimmedIsEmpty {
+                add(DefinitionPath.join(path, "owner.name"), "nommez l'autorité qui attribue.")
+            }
             if let siret = envelope.owner.siret, !SCDLSiret.isValid(siret) {
-                add(DefinitionPath.join(path, "owner.siret"), "« \(siret) » n'est pas un SIRET : 14 chiffres dont la clé est valide.")
+                add(
+                    DefinitionPath.join(path, "owner.siret"),
+                    "« \(siret) » n'est pas un SIRET : 14 chiffres dont la clé est valide.")
             }
             if let code = envelope.draws {
                 let drawsPath = DefinitionPath.join(path, "draws")
                 if code != "FR", (try? territories.region(code)) == nil {
                     add(drawsPath, "« \(code) » : FR (projets nationaux) ou un code de région de l'INSEE.")
                 } else if let region, code != "FR", code != region {
-                    add(drawsPath, "cet appel ne finance que \(scope.name(territories: territories)) : une enveloppe ne peut financer que FR ou la région \(region).")
+                    add(
+                        drawsPath,
+                        "cet appel ne finance que \(scope.name(territories: territories)) : une enveloppe ne peut financer que FR ou la région \(region)."
+                    )
                 } else if let other = draws[code] {
                     add(drawsPath, "l'enveloppe envelopes[\(other)] finance déjà « \(code) ».")
                 } else {
                     draws[code] = index
                 }
                 if envelope.owner.siret == nil {
-                    add(DefinitionPath.join(path, "owner.siret"), "le SIRET de l'attribuant est obligatoire pour une enveloppe qui finance des dossiers (données ouvertes).")
+                    add(
+                        DefinitionPath.join(path, "owner.siret"),
+                        "le SIRET de l'attribuant est obligatoire pour une enveloppe qui finance des dossiers (données ouvertes)."
+                    )
                 }
             }
             checkRevisions(envelope.revisions, path: DefinitionPath.join(path, "revisions"), add)
         }
         if let region, draws[region] == nil, !envelopes.isEmpty {
-            add("envelopes", "aucune enveloppe ne finance la région \(region) (draws : \"\(region)\") : les dossiers de l'appel n'auraient rien sur quoi tirer.")
+            add(
+                "envelopes",
+                "aucune enveloppe ne finance la région \(region) (draws : \"\(region)\") : les dossiers de l'appel n'auraient rien sur quoi tirer."
+            )
         }
         if region == nil, draws.isEmpty, !envelopes.isEmpty {
             add("envelopes", "aucune enveloppe ne finance de dossiers (draws : FR ou un code de région).")
@@ -63,13 +80,21 @@ extension CallDefinition {
         var previous: Date?
         for (index, revision) in revisions.enumerated() {
             let base = DefinitionPath.index(path, index)
-            if revision.amountCents < 0 { add(DefinitionPath.join(base, "amount_cents"), "un montant ne peut pas être négatif.") }
-            if revision.reason.trimmedIsEmpty {
-                add(DefinitionPath.join(base, "reason"), index == 0 ? "indiquez l'origine du montant initial." : "une révision doit être motivée.")
+            if revision.amountCents < 0 {
+                add(DefinitionPath.join(base, "amount_cents"), "un montant ne peut pas être négatif.")
             }
-            guard let day = Self.day(revision.effectiveOn, path: DefinitionPath.join(base, "effective_on"), add) else { continue }
+            if revision.reason.trimmedIsEmpty {
+                add(
+                    DefinitionPath.join(base, "reason"),
+                    index == 0 ? "indiquez l'origine du montant initial." : "une révision doit être motivée.")
+            }
+            guard let day = Self.day(revision.effectiveOn, path: DefinitionPath.join(base, "effective_on"), add) else {
+                continue
+            }
             if let previous, day < previous {
-                add(DefinitionPath.join(base, "effective_on"), "une révision ne peut pas être antérieure à la précédente.")
+                add(
+                    DefinitionPath.join(base, "effective_on"),
+                    "une révision ne peut pas être antérieure à la précédente.")
             }
             previous = day
         }
@@ -102,9 +127,12 @@ extension CallDefinition {
                 let held = amount(parent, asOf: day)
                 guard overflow || total > held else { continue }
                 let heldText = (try? Money(cents: held).formatted()) ?? "\(held)"
-                let totalText = overflow ? "un montant hors de toute mesure" : (try? Money(cents: total).formatted()) ?? "\(total)"
-                add(DefinitionPath.join(DefinitionPath.index("envelopes", index), "revisions"),
-                    "au \(FrenchDay.long(day)), les sous-enveloppes de « \(parent.label) » totalisent \(totalText), plus que ses \(heldText).")
+                let totalText =
+                    overflow ? "un montant hors de toute mesure" : (try? Money(cents: total).formatted()) ?? "\(total)"
+                add(
+                    DefinitionPath.join(DefinitionPath.index("envelopes", index), "revisions"),
+                    "au \(FrenchDay.long(day)), les sous-enveloppes de « \(parent.label) » totalisent \(totalText), plus que ses \(heldText)."
+                )
                 break
             }
         }

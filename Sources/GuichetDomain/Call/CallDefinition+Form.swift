@@ -15,15 +15,19 @@ extension CallDefinition {
             let offered = field.type.options.map(\.value)
             let expected = themes.map(\.code)
             if Set(offered) != Set(expected) {
-                add("form.fields[\(index)].options",
-                    "la question de thématique propose exactement les thématiques de l'appel (\(expected.joined(separator: ", "))), pas \(offered.joined(separator: ", ")).")
+                add(
+                    "form.fields[\(index)].options",
+                    "la question de thématique propose exactement les thématiques de l'appel (\(expected.joined(separator: ", "))), pas \(offered.joined(separator: ", "))."
+                )
             }
         }
         if let (index, field) = indexed(role: .territory), case .territory(let levels) = field.type {
             let allowed = scope.allowedLevels
             if !levels.isSubset(of: allowed) {
-                add("form.fields[\(index)].levels",
-                    "un appel \(scope.level == .departement ? "départemental" : "régional") ne finance pas de projet au niveau \(levels.subtracting(allowed).map(\.rawValue).sorted().joined(separator: ", ")).")
+                add(
+                    "form.fields[\(index)].levels",
+                    "un appel \(scope.level == .departement ? "départemental" : "régional") ne finance pas de projet au niveau \(levels.subtracting(allowed).map(\.rawValue).sorted().joined(separator: ", "))."
+                )
             }
         }
     }
@@ -35,7 +39,9 @@ extension CallDefinition {
     /// The form's error keys (a field key, `fields[n]`, `rules[n]`, `roles.x`) as document paths.
     private func formPath(_ key: String) -> String {
         // The form's own keys (`version`, `fields`, `fields[n]`, `rules[n]`, `roles.x`) are not fields.
-        let own = key == "version" || key == "fields" || key.hasPrefix("fields[") || key.hasPrefix("rules[") || key.hasPrefix("roles.")
+        let own =
+            key == "version" || key == "fields" || key.hasPrefix("fields[") || key.hasPrefix("rules[")
+            || key.hasPrefix("roles.")
         if !own, let index = form.fields.firstIndex(where: { $0.key == key }) {
             return "form.fields[\(index)]"
         }

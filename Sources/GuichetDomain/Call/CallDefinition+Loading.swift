@@ -10,11 +10,15 @@ extension CallDefinition {
         do {
             value = try JSONValue(json: json)
         } catch {
-            throw .invalidCallDefinition(issues: [CallDefinitionIssue("", "le fichier n'est pas un JSON valide (\(Self.jsonProblem(error))).")])
+            throw .invalidCallDefinition(issues: [
+                CallDefinitionIssue("", "le fichier n'est pas un JSON valide (\(Self.jsonProblem(error))).")
+            ])
         }
         let schema: JSONSchemaCheck
         do { schema = try JSONSchemaCheck.call() } catch {
-            throw .invalidCallDefinition(issues: [CallDefinitionIssue("", "le schéma des appels est introuvable dans cette installation.")])
+            throw .invalidCallDefinition(issues: [
+                CallDefinitionIssue("", "le schéma des appels est introuvable dans cette installation.")
+            ])
         }
         let shape = schema.issues(of: value)
         guard shape.isEmpty else { throw .invalidCallDefinition(issues: shape) }
@@ -43,11 +47,14 @@ extension CallDefinition {
     private static func issue(_ error: DecodingError) -> CallDefinitionIssue {
         switch error {
         case .keyNotFound(let key, let context):
-            return CallDefinitionIssue(DefinitionPath.join(DefinitionPath.of(context.codingPath), key.stringValue), "ce champ est obligatoire.")
+            return CallDefinitionIssue(
+                DefinitionPath.join(DefinitionPath.of(context.codingPath), key.stringValue), "ce champ est obligatoire."
+            )
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return CallDefinitionIssue(DefinitionPath.of(context.codingPath), "cette valeur n'a pas le type attendu.")
         case .dataCorrupted(let context):
-            return CallDefinitionIssue(DefinitionPath.of(context.codingPath), "valeur invalide (\(context.debugDescription)).")
+            return CallDefinitionIssue(
+                DefinitionPath.of(context.codingPath), "valeur invalide (\(context.debugDescription)).")
         @unknown default:
             return CallDefinitionIssue("", "le fichier ne peut pas être lu.")
         }
@@ -75,7 +82,8 @@ extension JSONSchemaCheck {
 
     /// The call definition schema's bytes, as served at `/api/v1/schemas/call.json`.
     public static func callSchemaData() throws -> Data {
-        guard let url = Bundle.module.url(forResource: "call.schema", withExtension: "json", subdirectory: "schemas") else {
+        guard let url = Bundle.module.url(forResource: "call.schema", withExtension: "json", subdirectory: "schemas")
+        else {
             throw CocoaError(.fileNoSuchFile)
         }
         return try Data(contentsOf: url)

@@ -55,11 +55,13 @@ public struct CallDefinition: Sendable, Equatable, Codable {
     /// The format written by this version of Guichet.
     public static let currentFormat = 1
 
-    public init(format: Int = CallDefinition.currentFormat, reference: String, title: String, programme: String,
-                context: String, eligibility: String, scope: CallScope, simulated: Bool, receiptPrefix: String,
-                opensOn: String, deadline: String, territoryOrder: [String]?, waves: [WaveSpec], themes: [Entry],
-                objectives: [Entry], envelopes: [EnvelopeSpec], form: FormDefinition, scoringGrid: ScoringGrid,
-                expertServices: [String: String], committee: CommitteeSpec) {
+    public init(
+        format: Int = CallDefinition.currentFormat, reference: String, title: String, programme: String,
+        context: String, eligibility: String, scope: CallScope, simulated: Bool, receiptPrefix: String,
+        opensOn: String, deadline: String, territoryOrder: [String]?, waves: [WaveSpec], themes: [Entry],
+        objectives: [Entry], envelopes: [EnvelopeSpec], form: FormDefinition, scoringGrid: ScoringGrid,
+        expertServices: [String: String], committee: CommitteeSpec
+    ) {
         self.format = format
         self.reference = reference
         self.title = title
@@ -139,7 +141,9 @@ public struct CallDefinition: Sendable, Equatable, Codable {
         /// Oldest first; the first is the initial amount.
         public var revisions: [RevisionSpec]
 
-        public init(key: String, parent: String?, label: String, draws: String?, owner: Owner, revisions: [RevisionSpec]) {
+        public init(
+            key: String, parent: String?, label: String, draws: String?, owner: Owner, revisions: [RevisionSpec]
+        ) {
             self.key = key
             self.parent = parent
             self.label = label

@@ -23,7 +23,9 @@ public enum CallStatus: String, Sendable, Codable, CaseIterable {
     /// - Throws: ``DomainError/invalidCallDefinition(issues:)`` when the call is not a draft.
     public func publishing() throws(DomainError) -> CallStatus {
         guard self == .draft else {
-            throw .invalidCallDefinition(issues: [CallDefinitionIssue("", "l'appel est déjà \(label) : seul un brouillon se publie.")])
+            throw .invalidCallDefinition(issues: [
+                CallDefinitionIssue("", "l'appel est déjà \(label) : seul un brouillon se publie.")
+            ])
         }
         return .published
     }
@@ -32,10 +34,15 @@ public enum CallStatus: String, Sendable, Codable, CaseIterable {
     /// - Throws: ``DomainError/invalidCallDefinition(issues:)`` otherwise.
     public func archiving(closesAt: Date, now: Date) throws(DomainError) -> CallStatus {
         guard self == .published else {
-            throw .invalidCallDefinition(issues: [CallDefinitionIssue("", "seul un appel publié s'archive (celui-ci est \(label)).")])
+            throw .invalidCallDefinition(issues: [
+                CallDefinitionIssue("", "seul un appel publié s'archive (celui-ci est \(label)).")
+            ])
         }
         guard now >= closesAt else {
-            throw .invalidCallDefinition(issues: [CallDefinitionIssue("deadline", "l'appel reçoit encore des dossiers : il s'archive après sa date limite.")])
+            throw .invalidCallDefinition(issues: [
+                CallDefinitionIssue(
+                    "deadline", "l'appel reçoit encore des dossiers : il s'archive après sa date limite.")
+            ])
         }
         return .archived
     }
@@ -81,14 +88,19 @@ public enum CallAuthoring {
     /// the national level any call; a region its own calls and its départements'; a département
     /// its own.
     /// - Throws: ``DomainError/outsideScope(action:territory:)`` naming the call's territory.
-    public static func checkMayAuthor(_ scope: CallScope, role: Role, scopes: [StaffScope],
-                                      territories: TerritoryCatalog = .france) throws(DomainError) {
-        guard role == .administrator else { throw .actorNotAllowed(action: "administrer un appel à projets", role: role) }
+    public static func checkMayAuthor(
+        _ scope: CallScope, role: Role, scopes: [StaffScope],
+        territories: TerritoryCatalog = .france
+    ) throws(DomainError) {
+        guard role == .administrator else {
+            throw .actorNotAllowed(action: "administrer un appel à projets", role: role)
+        }
         let allowed = scopes.contains { staff in
             switch (staff, scope) {
             case (.national, _): true
             case (.region(let code), .region(let region)): code == region
-            case (.region(let code), .departement(let departement)): (try? territories.departement(departement).regionCode) == code
+            case (.region(let code), .departement(let departement)):
+                (try? territories.departement(departement).regionCode) == code
             case (.departement(let code), .departement(let departement)): code == departement
             default: false
             }

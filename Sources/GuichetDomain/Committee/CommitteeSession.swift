@@ -36,7 +36,9 @@ public struct CommitteeSession: Sendable {
     /// Checks that the committee may deliberate: its chair present and the quorum reached.
     /// - Throws: ``DomainError/quorumNotReached(present:required:)``.
     public func checkCanDeliberate() throws(DomainError) {
-        guard present.contains(where: \.isChair) else { throw .quorumNotReached(present: present.count, required: max(quorum, 1)) }
+        guard present.contains(where: \.isChair) else {
+            throw .quorumNotReached(present: present.count, required: max(quorum, 1))
+        }
         guard present.count >= quorum else { throw .quorumNotReached(present: present.count, required: quorum) }
     }
 
@@ -52,10 +54,15 @@ public struct CommitteeSession: Sendable {
     public static func checkQuorumRule(_ quorum: Int, members: Int) throws(DomainError) {
         let minimum = minimumQuorum(members: members)
         guard members >= 2 else {
-            throw .invalidForm(errors: ["members": "Une séance réunit au moins deux personnes : la présidence et un membre."])
+            throw .invalidForm(errors: [
+                "members": "Une séance réunit au moins deux personnes : la présidence et un membre."
+            ])
         }
         guard quorum >= minimum, quorum <= members else {
-            throw .invalidForm(errors: ["quorum": "Le quorum est compris entre \(minimum) (au moins deux, et la moitié des \(members) membres) et \(members)."])
+            throw .invalidForm(errors: [
+                "quorum":
+                    "Le quorum est compris entre \(minimum) (au moins deux, et la moitié des \(members) membres) et \(members)."
+            ])
         }
     }
 }
@@ -84,9 +91,11 @@ extension Committee {
     /// - Returns: each dossier's transition and decision, in the staged order.
     /// - Throws: the first refusal, prefixed by the dossier's number
     ///   (``DomainError/decisionRefused(dossier:reason:)``); nothing is applied.
-    public static func applyWave(_ staged: [StagedDecision], dossiers: [UUID: Dossier], ledger: EnvelopeLedger,
-                                 wave: Wave, by actor: Agent, call: Call, territories: TerritoryCatalog = .france,
-                                 now: Date) throws(DomainError) -> [(DossierTransition, Decision)] {
+    public static func applyWave(
+        _ staged: [StagedDecision], dossiers: [UUID: Dossier], ledger: EnvelopeLedger,
+        wave: Wave, by actor: Agent, call: Call, territories: TerritoryCatalog = .france,
+        now: Date
+    ) throws(DomainError) -> [(DossierTransition, Decision)] {
         guard !wave.isFrozen else { throw .waveFrozen(wave.number) }
         var running = ledger
         var applied: [(DossierTransition, Decision)] = []
@@ -96,8 +105,9 @@ extension Committee {
             }
             do {
                 let envelope = try running.envelope(for: dossier.scope, territories: territories)
-                let result = try decide(dossier, outcome: decision.outcome, wave: wave, envelope: running.position(of: envelope.id),
-                                        by: actor, call: call, now: now)
+                let result = try decide(
+                    dossier, outcome: decision.outcome, wave: wave, envelope: running.position(of: envelope.id),
+                    by: actor, call: call, now: now)
                 running = try running.committing(decision.outcome.grantedAmount, on: envelope.id)
                 applied.append(result)
             } catch {
@@ -117,7 +127,8 @@ extension EnvelopeLedger {
         var lines = self.lines
         for index in lines.indices where chain.contains(lines[index].envelope.id) {
             let line = lines[index]
-            lines[index] = Line(envelope: line.envelope, depth: line.depth, committed: try line.committed.adding(amount))
+            lines[index] = Line(
+                envelope: line.envelope, depth: line.depth, committed: try line.committed.adding(amount))
         }
         return EnvelopeLedger(lines: lines)
     }

@@ -9,28 +9,39 @@ import Foundation
 public enum CommitteeTerritory {
     /// Checks that a session's scope is a territory inside the call's.
     /// - Throws: ``DomainError/invalidScope(_:)``.
-    public static func checkSessionScope(_ scope: StaffScope, call: CallScope, territories: TerritoryCatalog = .france) throws(DomainError) {
+    public static func checkSessionScope(
+        _ scope: StaffScope, call: CallScope, territories: TerritoryCatalog = .france
+    ) throws(DomainError) {
         let within: Bool
         switch (call, scope) {
-        case (_, .service): throw .invalidScope("une séance porte sur un territoire (national, region:32, departement:02), pas sur un service.")
+        case (_, .service):
+            throw .invalidScope(
+                "une séance porte sur un territoire (national, region:32, departement:02), pas sur un service.")
         case (.national, _): within = true
         case (.region(let code), _): within = StaffScope.region(code).encloses(scope, territories: territories)
-        case (.departement(let code), _): within = StaffScope.departement(code).encloses(scope, territories: territories)
+        case (.departement(let code), _):
+            within = StaffScope.departement(code).encloses(scope, territories: territories)
         }
         guard within else {
-            throw .invalidScope("cet appel ne finance que \(call.name(territories: territories)) : la séance porte sur ce territoire ou l'une de ses parties.")
+            throw .invalidScope(
+                "cet appel ne finance que \(call.name(territories: territories)) : la séance porte sur ce territoire ou l'une de ses parties."
+            )
         }
     }
 
     /// Whether scopes enclose the session's territory.
-    public static func covers(_ scopes: [StaffScope], session: StaffScope, territories: TerritoryCatalog = .france) -> Bool {
+    public static func covers(
+        _ scopes: [StaffScope], session: StaffScope, territories: TerritoryCatalog = .france
+    ) -> Bool {
         scopes.contains { $0.encloses(session, territories: territories) }
     }
 
     /// Checks that a person may act for a session of this territory.
     /// - Throws: ``DomainError/outsideScope(action:territory:)``.
-    public static func checkMayAct(_ action: String, scopes: [StaffScope], session: StaffScope,
-                                   territories: TerritoryCatalog = .france) throws(DomainError) {
+    public static func checkMayAct(
+        _ action: String, scopes: [StaffScope], session: StaffScope,
+        territories: TerritoryCatalog = .france
+    ) throws(DomainError) {
         guard covers(scopes, session: session, territories: territories) else {
             throw .outsideScope(action: action, territory: describe(session, territories))
         }
@@ -41,7 +52,9 @@ public enum CommitteeTerritory {
     public static func checkCanOpenNextWave(after waves: [Wave]) throws(DomainError) {
         guard let latest = waves.max(by: { $0.number < $1.number }) else { return }
         guard latest.isFrozen else {
-            throw .invalidForm(errors: ["wave": "La vague \(latest.number) n'est pas encore publiée : publiez-la avant d'ouvrir la suivante."])
+            throw .invalidForm(errors: [
+                "wave": "La vague \(latest.number) n'est pas encore publiée : publiez-la avant d'ouvrir la suivante."
+            ])
         }
     }
 

@@ -72,14 +72,17 @@ public enum Committee {
     /// - Throws: ``DomainError/waveFrozen(_:)`` for a published wave,
     ///   ``DomainError/amountAboveRequest(granted:requested:)``,
     ///   ``DomainError/envelopeOverspent(envelope:remaining:requested:)`` and the lifecycle errors.
-    public static func decide(_ dossier: Dossier, outcome: DecisionOutcome, wave: Wave,
-                              envelope: EnvelopeLedger.Position, by actor: Agent,
-                              call: Call, now: Date) throws(DomainError) -> (DossierTransition, Decision) {
+    public static func decide(
+        _ dossier: Dossier, outcome: DecisionOutcome, wave: Wave,
+        envelope: EnvelopeLedger.Position, by actor: Agent,
+        call: Call, now: Date
+    ) throws(DomainError) -> (DossierTransition, Decision) {
         guard !wave.isFrozen else { throw .waveFrozen(wave.number) }
         let transition = try DossierLifecycle.transition(dossier, .decide(outcome), by: actor, call: call, now: now)
         try envelope.checkCanCommit(outcome.grantedAmount)
-        let decision = Decision(dossierID: dossier.id, waveNumber: wave.number, outcome: outcome,
-                                decidedAt: now, simulated: dossier.simulated)
+        let decision = Decision(
+            dossierID: dossier.id, waveNumber: wave.number, outcome: outcome,
+            decidedAt: now, simulated: dossier.simulated)
         return (transition, decision)
     }
 }

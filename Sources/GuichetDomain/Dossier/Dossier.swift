@@ -15,9 +15,11 @@ public struct Dossier: Sendable {
     /// Generated or invented data (demo dossiers), to be marked so wherever shown.
     public var simulated: Bool
 
-    public init(id: UUID, number: String? = nil, title: String, summary: String, themeCode: String,
-                scope: Scope, requestedAmount: Money, status: DossierStatus = .draft,
-                filedAt: Date? = nil, simulated: Bool = false) {
+    public init(
+        id: UUID, number: String? = nil, title: String, summary: String, themeCode: String,
+        scope: Scope, requestedAmount: Money, status: DossierStatus = .draft,
+        filedAt: Date? = nil, simulated: Bool = false
+    ) {
         self.id = id
         self.number = number
         self.title = title

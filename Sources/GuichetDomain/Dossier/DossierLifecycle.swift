@@ -153,9 +153,11 @@ public enum DossierLifecycle {
     /// - Throws: ``DomainError/actorNotAllowed(action:role:)``,
     ///   ``DomainError/transitionNotAllowed(action:from:)``, ``DomainError/missingData(field:reason:)``,
     ///   ``DomainError/filingClosed(deadline:)`` and the completeness errors.
-    public static func transition(_ dossier: Dossier, _ action: DossierAction, by actor: Agent,
-                                  call: Call, territories: TerritoryCatalog = .france,
-                                  now: Date) throws(DomainError) -> DossierTransition {
+    public static func transition(
+        _ dossier: Dossier, _ action: DossierAction, by actor: Agent,
+        call: Call, territories: TerritoryCatalog = .france,
+        now: Date
+    ) throws(DomainError) -> DossierTransition {
         guard allowedRoles(action.kind).contains(actor.role) else {
             throw .actorNotAllowed(action: action.label, role: actor.role)
         }
@@ -177,7 +179,8 @@ public enum DossierLifecycle {
             }
             if case .retained(let amount) = outcome {
                 guard amount > .zero else {
-                    throw .missingData(field: "montant accordé", reason: "un projet retenu reçoit un montant supérieur à zéro.")
+                    throw .missingData(
+                        field: "montant accordé", reason: "un projet retenu reçoit un montant supérieur à zéro.")
                 }
                 guard amount <= dossier.requestedAmount else {
                     throw .amountAboveRequest(granted: amount, requested: dossier.requestedAmount)

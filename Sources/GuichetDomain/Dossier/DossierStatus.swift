@@ -57,5 +57,7 @@ public enum DossierStatus: String, Sendable, Codable, CaseIterable {
     public var isEditableByApplicant: Bool { DossierLifecycle.statuses(from: .file).contains(self) }
 
     /// Statuses before any committee decision: a dossier can be withdrawn only from these.
-    public static let beforeDecision: Set<DossierStatus> = [.draft, .filed, .incomplete, .eligible, .underReview, .reviewed]
+    public static let beforeDecision: Set<DossierStatus> = [
+        .draft, .filed, .incomplete, .eligible, .underReview, .reviewed,
+    ]
 }

@@ -32,8 +32,10 @@ public struct Envelope: Sendable {
 
     /// Creates an envelope with its initial amount.
     /// - Throws: ``DomainError/invalidRevision(_:)`` without a reason.
-    public init(id: UUID, parentID: UUID?, label: String, drawCode: String?, ownerName: String,
-                ownerSiret: String? = nil, initial: EnvelopeRevision) throws(DomainError) {
+    public init(
+        id: UUID, parentID: UUID?, label: String, drawCode: String?, ownerName: String,
+        ownerSiret: String? = nil, initial: EnvelopeRevision
+    ) throws(DomainError) {
         guard !initial.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw .invalidRevision("indiquez l'origine du montant initial.")
         }
@@ -47,11 +49,16 @@ public struct Envelope: Sendable {
     }
 
     /// Rebuilds an envelope from stored revisions (oldest first).
-    public init(id: UUID, parentID: UUID?, label: String, drawCode: String?, ownerName: String,
-                ownerSiret: String?, revisions: [EnvelopeRevision]) throws(DomainError) {
-        guard let first = revisions.first else { throw .invalidRevision("une enveloppe a au moins un montant initial.") }
-        try self.init(id: id, parentID: parentID, label: label, drawCode: drawCode, ownerName: ownerName,
-                      ownerSiret: ownerSiret, initial: first)
+    public init(
+        id: UUID, parentID: UUID?, label: String, drawCode: String?, ownerName: String,
+        ownerSiret: String?, revisions: [EnvelopeRevision]
+    ) throws(DomainError) {
+        guard let first = revisions.first else {
+            throw .invalidRevision("une enveloppe a au moins un montant initial.")
+        }
+        try self.init(
+            id: id, parentID: parentID, label: label, drawCode: drawCode, ownerName: ownerName,
+            ownerSiret: ownerSiret, initial: first)
         self.revisions = revisions.sorted { $0.effectiveOn < $1.effectiveOn }
     }
 
@@ -80,7 +87,9 @@ public struct Envelope: Sendable {
             throw .invalidRevision("une révision ne peut pas être antérieure à la précédente.")
         }
         guard revision.amount >= committed else {
-            throw .invalidRevision("le nouveau montant (\(revision.amount.formatted())) est inférieur aux engagements (\(committed.formatted())).")
+            throw .invalidRevision(
+                "le nouveau montant (\(revision.amount.formatted())) est inférieur aux engagements (\(committed.formatted()))."
+            )
         }
         revisions.append(revision)
     }

@@ -73,8 +73,10 @@ public struct EnvelopeLedger: Sendable {
     /// retained decision commits its amount on the envelope its scope draws on.
     ///
     /// - Parameter waves: the waves to count (the public sees published ones only); all when nil.
-    public init(envelopes: [Envelope], dossiers: [Dossier], decisions: [Decision], waves: Set<Int>? = nil,
-                territories: TerritoryCatalog = .france) throws(DomainError) {
+    public init(
+        envelopes: [Envelope], dossiers: [Dossier], decisions: [Decision], waves: Set<Int>? = nil,
+        territories: TerritoryCatalog = .france
+    ) throws(DomainError) {
         let empty = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: [:])
         let latest = Decision.latest(decisions, in: waves)
         var committed: [UUID: Money] = [:]
@@ -123,7 +125,9 @@ public struct EnvelopeLedger: Sendable {
             let children = lines.filter { $0.envelope.parentID == line.envelope.id }
             let total = try Money.sum(children.map(\.envelope.currentAmount))
             guard total <= line.envelope.currentAmount else {
-                throw .envelopeTreeInconsistent("les sous-enveloppes de « \(line.envelope.label) » totalisent \(total.formatted()), plus que ses \(line.envelope.currentAmount.formatted()).")
+                throw .envelopeTreeInconsistent(
+                    "les sous-enveloppes de « \(line.envelope.label) » totalisent \(total.formatted()), plus que ses \(line.envelope.currentAmount.formatted())."
+                )
             }
         }
     }

@@ -52,25 +52,32 @@ public struct EnvelopeStatement: Sendable {
     ///   - waves: the waves to count (the public sees published ones only).
     ///   - proposals: the scope, amount and wave of each decision staged as retained.
     /// - Throws: ``DomainError/envelopeTreeInconsistent(_:)`` or ``DomainError/amountOverflow``.
-    public init(envelopes: [Envelope], dossiers: [Dossier], decisions: [Decision], waves: [Wave],
-                proposals: [(scope: Scope, amount: Money, wave: Int)], territories: TerritoryCatalog = .france) throws(DomainError) {
+    public init(
+        envelopes: [Envelope], dossiers: [Dossier], decisions: [Decision], waves: [Wave],
+        proposals: [(scope: Scope, amount: Money, wave: Int)], territories: TerritoryCatalog = .france
+    ) throws(DomainError) {
         let numbers = Set(waves.map(\.number))
-        let total = try EnvelopeLedger(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: numbers, territories: territories)
+        let total = try EnvelopeLedger(
+            envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: numbers, territories: territories)
         var perWave: [Int: EnvelopeLedger] = [:]
         for number in numbers {
-            perWave[number] = try EnvelopeLedger(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: [number],
-                                                 territories: territories)
+            perWave[number] = try EnvelopeLedger(
+                envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: [number],
+                territories: territories)
         }
         var proposed: [UUID: Money] = [:]
         var proposedPerWave: [Int: [UUID: Money]] = [:]
         for proposal in proposals {
             let envelope = try total.envelope(for: proposal.scope, territories: territories)
             proposed[envelope.id] = try (proposed[envelope.id] ?? .zero).adding(proposal.amount)
-            proposedPerWave[proposal.wave, default: [:]][envelope.id] = try (proposedPerWave[proposal.wave]?[envelope.id] ?? .zero).adding(proposal.amount)
+            proposedPerWave[proposal.wave, default: [:]][envelope.id] = try
+                (proposedPerWave[proposal.wave]?[envelope.id] ?? .zero).adding(proposal.amount)
         }
         let proposedLedger = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: proposed)
         var proposedLedgers: [Int: EnvelopeLedger] = [:]
-        for (wave, amounts) in proposedPerWave { proposedLedgers[wave] = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: amounts) }
+        for (wave, amounts) in proposedPerWave {
+            proposedLedgers[wave] = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: amounts)
+        }
         let ordered = waves.sorted { $0.number < $1.number }
         self.waves = ordered
         var lines: [Line] = []
@@ -82,13 +89,16 @@ public struct EnvelopeStatement: Sendable {
                 let committed = perWave[wave.number]?.line(id)?.committed ?? .zero
                 cumulated = try cumulated.adding(committed)
                 let inForce = line.envelope.amount(asOf: wave.announcedOn)
-                byWave[wave.number] = WaveFigures(amountInForce: inForce, committed: committed,
-                                                  proposed: proposedLedgers[wave.number]?.line(id)?.committed ?? .zero,
-                                                  remaining: inForce.remaining(after: cumulated))
+                byWave[wave.number] = WaveFigures(
+                    amountInForce: inForce, committed: committed,
+                    proposed: proposedLedgers[wave.number]?.line(id)?.committed ?? .zero,
+                    remaining: inForce.remaining(after: cumulated))
             }
-            lines.append(Line(envelope: line.envelope, depth: line.depth,
-                              committedByWave: perWave.compactMapValues { $0.line(id)?.committed },
-                              committed: line.committed, proposed: proposedLedger.line(id)?.committed ?? .zero, byWave: byWave))
+            lines.append(
+                Line(
+                    envelope: line.envelope, depth: line.depth,
+                    committedByWave: perWave.compactMapValues { $0.line(id)?.committed },
+                    committed: line.committed, proposed: proposedLedger.line(id)?.committed ?? .zero, byWave: byWave))
         }
         self.lines = lines
     }

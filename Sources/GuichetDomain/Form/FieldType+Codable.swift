@@ -51,29 +51,35 @@ extension FieldType: Codable {
         case "long_text":
             self = .longText(maxLength: try container.decode(Int.self, forKey: "max_length"))
         case "amount":
-            self = .amount(min: try container.decodeMoneyIfPresent(forKey: "min_cents"),
-                           max: try container.decodeMoneyIfPresent(forKey: "max_cents"))
+            self = .amount(
+                min: try container.decodeMoneyIfPresent(forKey: "min_cents"),
+                max: try container.decodeMoneyIfPresent(forKey: "max_cents"))
         case "integer":
-            self = .integer(min: try container.decodeIfPresent(Int64.self, forKey: "min"),
-                            max: try container.decodeIfPresent(Int64.self, forKey: "max"))
+            self = .integer(
+                min: try container.decodeIfPresent(Int64.self, forKey: "min"),
+                max: try container.decodeIfPresent(Int64.self, forKey: "max"))
         case "date":
-            self = .date(notBefore: try container.decodeIfPresent(String.self, forKey: "not_before"),
-                         notAfter: try container.decodeIfPresent(String.self, forKey: "not_after"))
+            self = .date(
+                notBefore: try container.decodeIfPresent(String.self, forKey: "not_before"),
+                notAfter: try container.decodeIfPresent(String.self, forKey: "not_after"))
         case "choice":
             self = .choice(options: try container.decode([FormOption].self, forKey: "options"))
         case "multiple_choice":
-            self = .multipleChoice(options: try container.decode([FormOption].self, forKey: "options"),
-                                   minCount: try container.decodeIfPresent(Int.self, forKey: "min_count") ?? 0,
-                                   maxCount: try container.decodeIfPresent(Int.self, forKey: "max_count"))
+            self = .multipleChoice(
+                options: try container.decode([FormOption].self, forKey: "options"),
+                minCount: try container.decodeIfPresent(Int.self, forKey: "min_count") ?? 0,
+                maxCount: try container.decodeIfPresent(Int.self, forKey: "max_count"))
         case "territory":
             self = .territory(levels: Set(try container.decode([TerritoryKey.Level].self, forKey: "levels")))
         case "yes_no":
             self = .yesNo
         case "file":
-            self = .file(maxBytes: try container.decodeIfPresent(Int.self, forKey: "max_bytes"),
-                         kinds: try container.decode([String].self, forKey: "kinds"))
+            self = .file(
+                maxBytes: try container.decodeIfPresent(Int.self, forKey: "max_bytes"),
+                kinds: try container.decode([String].self, forKey: "kinds"))
         default:
-            throw DecodingError.dataCorruptedError(forKey: "type", in: container, debugDescription: "unknown field type \(kind)")
+            throw DecodingError.dataCorruptedError(
+                forKey: "type", in: container, debugDescription: "unknown field type \(kind)")
         }
     }
 }

@@ -52,12 +52,15 @@ extension FieldValue: Codable {
         case "choice": self = .choice(try container.decode(String.self, forKey: "value"))
         case "choices": self = .choices(try container.decode([String].self, forKey: "values"))
         case "territory":
-            self = .territory(TerritoryKey(level: try container.decode(TerritoryKey.Level.self, forKey: "level"),
-                                           code: try container.decode(String.self, forKey: "code")))
+            self = .territory(
+                TerritoryKey(
+                    level: try container.decode(TerritoryKey.Level.self, forKey: "level"),
+                    code: try container.decode(String.self, forKey: "code")))
         case "yes_no": self = .yesNo(try container.decode(Bool.self, forKey: "value"))
         case "file": self = .file(try container.decode(String.self, forKey: "attachment"))
         default:
-            throw DecodingError.dataCorruptedError(forKey: "type", in: container, debugDescription: "unknown value type \(kind)")
+            throw DecodingError.dataCorruptedError(
+                forKey: "type", in: container, debugDescription: "unknown value type \(kind)")
         }
     }
 }

@@ -46,7 +46,7 @@ public enum FieldValue: Sendable, Hashable {
     public var formValues: [String] {
         switch self {
         case .text(let text), .date(let text), .choice(let text), .file(let text): [text]
-        case .amount(let money): [String(money.formatted().dropLast(2))] // drops " €"
+        case .amount(let money): [String(money.formatted().dropLast(2))]  // drops " €"
         case .integer(let number): [String(number)]
         case .choices(let values): values
         case .territory(let key): [key.formValue]

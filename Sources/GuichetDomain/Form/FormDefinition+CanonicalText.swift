@@ -12,8 +12,10 @@ extension FormDefinition {
     ///
     /// - Parameter attachments: how to describe each attachment identifier (file name, size, the
     ///   file's own hash); without an entry, the identifier itself is written.
-    public func canonicalText(values: [String: FieldValue], attachments: [String: String] = [:],
-                              territories: TerritoryCatalog = .france) -> String {
+    public func canonicalText(
+        values: [String: FieldValue], attachments: [String: String] = [:],
+        territories: TerritoryCatalog = .france
+    ) -> String {
         var lines: [String] = []
         for field in fields {
             guard let value = values[field.key], !value.isEmpty else { continue }
@@ -31,8 +33,10 @@ extension FormField {
     ///
     /// Values that no longer fit the field (a removed option, a value of another type) are written
     /// plainly rather than dropped, so that a receipt never hides an answer.
-    public func displayText(_ value: FieldValue, attachments: [String: String] = [:],
-                            territories: TerritoryCatalog = .france) -> String {
+    public func displayText(
+        _ value: FieldValue, attachments: [String: String] = [:],
+        territories: TerritoryCatalog = .france
+    ) -> String {
         switch value {
         case .text(let text): return text
         case .amount(let money): return money.formatted()

@@ -53,9 +53,10 @@ extension FormDefinition: Codable {
     /// Decodes a definition; `rules` may be left out.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: FormCodingKey.self)
-        self.init(version: try container.decode(Int.self, forKey: "version"),
-                  fields: try container.decode([FormField].self, forKey: "fields"),
-                  rules: try container.decodeIfPresent([FormRule].self, forKey: "rules") ?? [])
+        self.init(
+            version: try container.decode(Int.self, forKey: "version"),
+            fields: try container.decode([FormField].self, forKey: "fields"),
+            rules: try container.decodeIfPresent([FormRule].self, forKey: "rules") ?? [])
     }
 
     /// Reads a definition from JSON and checks that it is well formed, for definitions written by
@@ -88,13 +89,14 @@ extension FormField: Codable {
     /// Decodes a field; `help`, `section`, `role` and `required` (false) may be left out.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: FormCodingKey.self)
-        self.init(key: try container.decode(String.self, forKey: "key"),
-                  label: try container.decode(String.self, forKey: "label"),
-                  help: try container.decodeIfPresent(String.self, forKey: "help"),
-                  required: try container.decodeIfPresent(Bool.self, forKey: "required") ?? false,
-                  type: try FieldType(from: container),
-                  section: try container.decodeIfPresent(String.self, forKey: "section"),
-                  role: try container.decodeIfPresent(FieldRole.self, forKey: "role"))
+        self.init(
+            key: try container.decode(String.self, forKey: "key"),
+            label: try container.decode(String.self, forKey: "label"),
+            help: try container.decodeIfPresent(String.self, forKey: "help"),
+            required: try container.decodeIfPresent(Bool.self, forKey: "required") ?? false,
+            type: try FieldType(from: container),
+            section: try container.decodeIfPresent(String.self, forKey: "section"),
+            role: try container.decodeIfPresent(FieldRole.self, forKey: "role"))
     }
 }
 
@@ -123,13 +125,16 @@ extension FormRule: Codable {
         let message = try container.decodeIfPresent(String.self, forKey: "message")
         switch kind {
         case "date_order":
-            self = .dateOrder(start: try container.decode(String.self, forKey: "start"),
-                              end: try container.decode(String.self, forKey: "end"), message: message)
+            self = .dateOrder(
+                start: try container.decode(String.self, forKey: "start"),
+                end: try container.decode(String.self, forKey: "end"), message: message)
         case "amount_at_most":
-            self = .amountAtMost(try container.decode(String.self, forKey: "field"),
-                                 other: try container.decode(String.self, forKey: "other"), message: message)
+            self = .amountAtMost(
+                try container.decode(String.self, forKey: "field"),
+                other: try container.decode(String.self, forKey: "other"), message: message)
         default:
-            throw DecodingError.dataCorruptedError(forKey: "type", in: container, debugDescription: "unknown rule type \(kind)")
+            throw DecodingError.dataCorruptedError(
+                forKey: "type", in: container, debugDescription: "unknown rule type \(kind)")
         }
     }
 }

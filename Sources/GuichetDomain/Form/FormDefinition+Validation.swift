@@ -5,7 +5,9 @@ extension FormDefinition {
     /// field's type and limits, since a draft may be incomplete.
     ///
     /// Answers under keys the form does not have are ignored (a field removed by a later version).
-    public func validateForDraft(_ values: [String: FieldValue], territories: TerritoryCatalog = .france) -> [String: String] {
+    public func validateForDraft(
+        _ values: [String: FieldValue], territories: TerritoryCatalog = .france
+    ) -> [String: String] {
         var errors: [String: String] = [:]
         for field in fields {
             guard let value = values[field.key], !value.isEmpty else { continue }
@@ -19,7 +21,9 @@ extension FormDefinition {
     ///
     /// A field reports one message only, the first found; a rule is checked only when both of its
     /// fields hold good answers.
-    public func validateForFiling(_ values: [String: FieldValue], territories: TerritoryCatalog = .france) -> [String: String] {
+    public func validateForFiling(
+        _ values: [String: FieldValue], territories: TerritoryCatalog = .france
+    ) -> [String: String] {
         var errors: [String: String] = [:]
         for field in fields {
             if let value = values[field.key], !value.isEmpty {
@@ -37,25 +41,31 @@ extension FormDefinition {
     }
 
     /// The problems of a posted draft: those found while reading it, then those of its values.
-    public func validateForDraft(_ submission: FormSubmission, territories: TerritoryCatalog = .france) -> [String: String] {
+    public func validateForDraft(
+        _ submission: FormSubmission, territories: TerritoryCatalog = .france
+    ) -> [String: String] {
         submission.errors.merging(validateForDraft(submission.values, territories: territories)) { read, _ in read }
     }
 
     /// The problems that prevent filing a posted form. A field refused while reading keeps that
     /// message rather than "required", which would hide why its answer was dropped.
-    public func validateForFiling(_ submission: FormSubmission, territories: TerritoryCatalog = .france) -> [String: String] {
+    public func validateForFiling(
+        _ submission: FormSubmission, territories: TerritoryCatalog = .france
+    ) -> [String: String] {
         submission.errors.merging(validateForFiling(submission.values, territories: territories)) { read, _ in read }
     }
 
     /// Checks a draft's answers.
     /// - Throws: ``DomainError/invalidForm(errors:)`` with every problem by field key.
-    public func checkDraft(_ values: [String: FieldValue], territories: TerritoryCatalog = .france) throws(DomainError) {
+    public func checkDraft(_ values: [String: FieldValue], territories: TerritoryCatalog = .france) throws(DomainError)
+    {
         try Self.throwing(validateForDraft(values, territories: territories))
     }
 
     /// Checks that answers may be filed.
     /// - Throws: ``DomainError/invalidForm(errors:)`` with every problem by field key.
-    public func checkFiling(_ values: [String: FieldValue], territories: TerritoryCatalog = .france) throws(DomainError) {
+    public func checkFiling(_ values: [String: FieldValue], territories: TerritoryCatalog = .france) throws(DomainError)
+    {
         try Self.throwing(validateForFiling(values, territories: territories))
     }
 
@@ -104,19 +114,30 @@ extension FormField {
         case (.choice(let options), .choice(let chosen)):
             return options.contains { $0.value == chosen } ? nil : FormMessage.notAnOption
         case (.multipleChoice(let options, let minCount, let maxCount), .choices(let chosen)):
-            guard chosen.allSatisfy({ value in options.contains { $0.value == value } }) else { return FormMessage.notOptions }
+            guard chosen.allSatisfy({ value in options.contains { $0.value == value } }) else {
+                return FormMessage.notOptions
+            }
             guard Set(chosen).count == chosen.count else { return FormMessage.repeatedOption }
-            if let maxCount, chosen.count > maxCount { return FormMessage.tooManyChoices(max: maxCount, count: chosen.count) }
-            if atFiling, chosen.count < minCount { return FormMessage.tooFewChoices(min: minCount, count: chosen.count) }
+            if let maxCount, chosen.count > maxCount {
+                return FormMessage.tooManyChoices(max: maxCount, count: chosen.count)
+            }
+            if atFiling, chosen.count < minCount {
+                return FormMessage.tooFewChoices(min: minCount, count: chosen.count)
+            }
             return nil
         case (.territory(let levels), .territory(let key)):
             guard levels.contains(key.level) else { return FormMessage.territoryLevel(levels) }
             if Self.exists(key, in: territories) { return nil }
-            return Self.exists(key, in: .france) ? FormMessage.territoryOutsideCall(key) : FormMessage.unknownTerritory(key)
+            return Self.exists(key, in: .france)
+                ? FormMessage.territoryOutsideCall(key) : FormMessage.unknownTerritory(key)
         case (.yesNo, .yesNo):
             return nil
         case (.file, .file(let id)):
-            let plain = id.count <= 200 && id.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0.properties.generalCategory != .control }
+            let plain =
+                id.count <= 200
+                && id.unicodeScalars.allSatisfy {
+                    !$0.properties.isWhitespace && $0.properties.generalCategory != .control
+                }
             return plain ? nil : FormMessage.attachmentInvalid
         default:
             return FormMessage.wrongType
@@ -126,7 +147,9 @@ extension FormField {
     /// Characters are counted as people see them (an accented letter or an emoji is one), and the
     /// only invisible characters allowed are line breaks and tabs: others break pages and exports.
     static func textProblem(_ text: String, maxLength: Int, singleLine: Bool) -> String? {
-        if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+        if let control = text.unicodeScalars.first(where: {
+            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t"
+        }) {
             return FormMessage.controlCharacter(control)
         }
         if singleLine, text.contains("\n") { return FormMessage.singleLine }

@@ -78,7 +78,9 @@ extension FormField {
             for bound in [notBefore, notAfter].compactMap({ $0 }) where !FrenchDay.exists(bound) {
                 return FormMessage.badDateBound(bound)
             }
-            if let notBefore, let notAfter, notBefore > notAfter { return FormMessage.boundsReversed(notBefore, notAfter) }
+            if let notBefore, let notAfter, notBefore > notAfter {
+                return FormMessage.boundsReversed(notBefore, notAfter)
+            }
             return nil
         case .choice(let options):
             return Self.optionsProblem(options)
@@ -106,7 +108,8 @@ extension FormField {
         for option in options {
             let trimmed = option.value.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty, trimmed == option.value,
-                  !option.label.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return FormMessage.badOption }
+                !option.label.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            else { return FormMessage.badOption }
             guard seen.insert(option.value).inserted else { return FormMessage.duplicateOption(option.value) }
         }
         return nil
@@ -129,8 +132,12 @@ extension FormMessage {
     }
 
     static func duplicateKey(_ key: String) -> String { "La clé « \(key) » est déjà celle d'un autre champ." }
-    static func boundsReversed(_ min: String, _ max: String) -> String { "Le minimum (\(min)) dépasse le maximum (\(max))." }
-    static func badDateBound(_ bound: String) -> String { "La borne « \(bound) » n'est pas une date existante écrite AAAA-MM-JJ." }
+    static func boundsReversed(_ min: String, _ max: String) -> String {
+        "Le minimum (\(min)) dépasse le maximum (\(max))."
+    }
+    static func badDateBound(_ bound: String) -> String {
+        "La borne « \(bound) » n'est pas une date existante écrite AAAA-MM-JJ."
+    }
     static func duplicateOption(_ value: String) -> String { "L'option « \(value) » apparaît plusieurs fois." }
 
     static func badCounts(min: Int, max: Int?, options: Int) -> String {
@@ -138,13 +145,17 @@ extension FormMessage {
     }
 
     static func ruleOnItself(_ key: String) -> String { "La règle compare le champ « \(key) » à lui-même." }
-    static func ruleOnMissingField(_ key: String) -> String { "La règle porte sur le champ « \(key) », absent du formulaire." }
+    static func ruleOnMissingField(_ key: String) -> String {
+        "La règle porte sur le champ « \(key) », absent du formulaire."
+    }
     static func ruleNeedsType(_ key: String, expected: String) -> String {
         "La règle porte sur le champ « \(key) », qui n'est pas un champ de type \(expected)."
     }
 
     static func unreadableDefinition(_ error: any Error) -> String {
-        guard let decoding = error as? DecodingError else { return "Définition de formulaire illisible : le JSON est invalide." }
+        guard let decoding = error as? DecodingError else {
+            return "Définition de formulaire illisible : le JSON est invalide."
+        }
         let context: DecodingError.Context
         let detail: String
         switch decoding {
@@ -158,7 +169,8 @@ extension FormMessage {
             return "Définition de formulaire illisible."
         }
         let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        return path.isEmpty ? "Définition de formulaire illisible : \(detail)."
-                            : "Définition de formulaire illisible (à \(path.hasPrefix(".") ? String(path.dropFirst()) : path)) : \(detail)."
+        return path.isEmpty
+            ? "Définition de formulaire illisible : \(detail)."
+            : "Définition de formulaire illisible (à \(path.hasPrefix(".") ? String(path.dropFirst()) : path)) : \(detail)."
     }
 }

@@ -74,8 +74,10 @@ public struct FormField: Sendable, Equatable {
     public var role: FieldRole?
 
     /// Creates a field.
-    public init(key: String, label: String, help: String? = nil, required: Bool = false,
-                type: FieldType, section: String? = nil, role: FieldRole? = nil) {
+    public init(
+        key: String, label: String, help: String? = nil, required: Bool = false,
+        type: FieldType, section: String? = nil, role: FieldRole? = nil
+    ) {
         self.key = key
         self.label = label
         self.help = help

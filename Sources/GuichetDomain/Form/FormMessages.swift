@@ -57,15 +57,20 @@ enum FormMessage {
             case .departement: "un département"
             }
         }
-        let phrase = names.count > 1 ? names.dropLast().joined(separator: ", ") + " ou " + names[names.count - 1] : names.first ?? ""
+        let phrase =
+            names.count > 1
+            ? names.dropLast().joined(separator: ", ") + " ou " + names[names.count - 1] : names.first ?? ""
         return "Choisissez \(phrase)."
     }
 
     static func territoryOutsideCall(_ key: TerritoryKey) -> String {
         switch key.level {
-        case .national: "Cet appel ne finance pas de projets nationaux : choisissez le territoire du projet dans la liste."
-        case .region: "La région « \(key.code) » n'est pas couverte par cet appel : choisissez le territoire du projet dans la liste."
-        case .departement: "Le département « \(key.code) » n'est pas couvert par cet appel : choisissez le territoire du projet dans la liste."
+        case .national:
+            "Cet appel ne finance pas de projets nationaux : choisissez le territoire du projet dans la liste."
+        case .region:
+            "La région « \(key.code) » n'est pas couverte par cet appel : choisissez le territoire du projet dans la liste."
+        case .departement:
+            "Le département « \(key.code) » n'est pas couvert par cet appel : choisissez le territoire du projet dans la liste."
         }
     }
 

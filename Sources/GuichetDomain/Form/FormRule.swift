@@ -39,7 +39,9 @@ public enum FormRule: Sendable, Equatable {
             // Checked ISO days (four-digit years, zero-padded) order like the calendar.
             return last < first ? (end, message ?? FormMessage.dateOrder) : nil
         case .amountAtMost(let field, let other, let message):
-            guard case .amount(let amount)? = values[field], case .amount(let ceiling)? = values[other] else { return nil }
+            guard case .amount(let amount)? = values[field], case .amount(let ceiling)? = values[other] else {
+                return nil
+            }
             guard amount > ceiling else { return nil }
             let otherLabel = definition.field(other)?.label ?? other
             return (field, message ?? FormMessage.amountAtMost(otherLabel: otherLabel, ceiling: ceiling))

@@ -121,9 +121,10 @@ extension FormField {
         case .choice:
             return .value(.choice(entry))
         case .multipleChoice:
-            return .absent // handled above, before single values
+            return .absent  // handled above, before single values
         case .territory:
-            return TerritoryKey(formValue: entry).map { .value(.territory($0)) } ?? .invalid(FormMessage.territoryInvalid)
+            return TerritoryKey(formValue: entry).map { .value(.territory($0)) }
+                ?? .invalid(FormMessage.territoryInvalid)
         case .yesNo:
             switch entry.lowercased() {
             case FieldValue.yesFormValue: return .value(.yesNo(true))

@@ -16,7 +16,9 @@ extension TerritoryKey {
         let parts = formValue.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let level = Level(rawValue: parts[0].lowercased()) else { return nil }
         let code = parts[1].uppercased()
-        guard (1...5).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return nil }
+        guard (1...5).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return nil
+        }
         self.init(level: level, code: code)
     }
 }
@@ -29,8 +31,10 @@ extension FormField {
         guard case .territory(let levels) = type else { return [] }
         var options: [FormOption] = []
         if levels.contains(.national) {
-            options.append(FormOption(value: TerritoryKey(level: .national, code: FormMessage.nationalCode).formValue,
-                                      label: FormMessage.nationalName))
+            options.append(
+                FormOption(
+                    value: TerritoryKey(level: .national, code: FormMessage.nationalCode).formValue,
+                    label: FormMessage.nationalName))
         }
         if levels.contains(.region) {
             options += territories.regions.map {
@@ -39,7 +43,8 @@ extension FormField {
         }
         if levels.contains(.departement) {
             options += territories.departements.map {
-                FormOption(value: TerritoryKey(level: .departement, code: $0.code).formValue, label: "\($0.code) – \($0.name)")
+                FormOption(
+                    value: TerritoryKey(level: .departement, code: $0.code).formValue, label: "\($0.code) – \($0.name)")
             }
         }
         return options

@@ -69,7 +69,9 @@ public struct ImportColumn: Hashable, Sendable {
     public var header: String { field.rawValue }
 
     /// Describes a column.
-    public init(_ field: ImportField, _ requirement: Requirement, aliases: [String], description: String, example: String) {
+    public init(
+        _ field: ImportField, _ requirement: Requirement, aliases: [String], description: String, example: String
+    ) {
         self.field = field
         self.requirement = requirement
         self.aliases = aliases

@@ -14,7 +14,7 @@ public enum ImportDate {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let chars = Array(trimmed.utf8)
         guard chars.count >= 10, let year = number(chars, 0, 4), chars[4] == dash,
-              let month = number(chars, 5, 2), chars[7] == dash, let day = number(chars, 8, 2)
+            let month = number(chars, 5, 2), chars[7] == dash, let day = number(chars, 8, 2)
         else { return nil }
         guard chars.count > 10 else { return make(year, month, day, 12, 0, 0, ParisTime.zone) }
         guard chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: " ") else { return nil }
@@ -27,7 +27,9 @@ public enum ImportDate {
     private static let colon = UInt8(ascii: ":")
 
     private static func dateTime(_ time: [UInt8], _ year: Int, _ month: Int, _ day: Int) -> Date? {
-        guard time.count >= 5, let hour = number(time, 0, 2), time[2] == colon, let minute = number(time, 3, 2) else { return nil }
+        guard time.count >= 5, let hour = number(time, 0, 2), time[2] == colon, let minute = number(time, 3, 2) else {
+            return nil
+        }
         var index = 5
         var second = 0
         if index < time.count, time[index] == colon {
@@ -52,14 +54,16 @@ public enum ImportDate {
         guard let sign = suffix.first, sign == UInt8(ascii: "+") || sign == dash else { return nil }
         let digits = Array(suffix.dropFirst().filter { $0 != colon })
         guard digits.count == 4, suffix.count == 5 || (suffix.count == 6 && suffix[3] == colon),
-              let hours = number(digits, 0, 2), let minutes = number(digits, 2, 2), hours <= 14, minutes < 60
+            let hours = number(digits, 0, 2), let minutes = number(digits, 2, 2), hours <= 14, minutes < 60
         else { return nil }
         let seconds = (hours * 3600 + minutes * 60) * (sign == dash ? -1 : 1)
         return TimeZone(secondsFromGMT: seconds)
     }
 
-    private static func make(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int,
-                             _ zone: TimeZone) -> Date? {
+    private static func make(
+        _ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int,
+        _ zone: TimeZone
+    ) -> Date? {
         var calendar = parisCalendar
         if zone != ParisTime.zone { calendar.timeZone = zone }
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)

@@ -13,25 +13,39 @@ struct ImportHeader {
             let written = header.trimmingCharacters(in: .whitespacesAndNewlines)
             guard let field = ImportColumns.field(forHeader: written) else {
                 let hint = ImportColumns.suggestion(forHeader: written).map { " Vouliez-vous dire « \($0) » ?" } ?? ""
-                issues.append(ImportIssue(line: 1, column: written, code: .unknownColumn,
-                                          detail: "colonne « \(written) » inconnue.\(hint) Corrigez l'en-tête ou supprimez la colonne : "
-                                            + "une colonne inconnue n'est jamais ignorée, pour qu'une faute de frappe ne fasse pas disparaître des données."))
+                issues.append(
+                    ImportIssue(
+                        line: 1, column: written, code: .unknownColumn,
+                        detail: "colonne « \(written) » inconnue.\(hint) Corrigez l'en-tête ou supprimez la colonne : "
+                            + "une colonne inconnue n'est jamais ignorée, pour qu'une faute de frappe ne fasse pas disparaître des données."
+                    ))
                 continue
             }
             if let first = columnOfField[field] {
-                issues.append(ImportIssue(line: 1, column: written, code: .duplicateColumn,
-                                          detail: "« \(written) » désigne la colonne \(field.rawValue), déjà présente en position \(first + 1) ; gardez-en une seule."))
+                issues.append(
+                    ImportIssue(
+                        line: 1, column: written, code: .duplicateColumn,
+                        detail:
+                            "« \(written) » désigne la colonne \(field.rawValue), déjà présente en position \(first + 1) ; gardez-en une seule."
+                    ))
                 continue
             }
             columnOfField[field] = index
         }
         let hasDecisions = columnOfField.keys.contains(where: \.isDecision)
         for column in ImportColumns.all where columnOfField[column.field] == nil {
-            let needed = column.requirement == .required || (column.requirement == .requiredWithDecisions && hasDecisions)
+            let needed =
+                column.requirement == .required || (column.requirement == .requiredWithDecisions && hasDecisions)
             guard needed else { continue }
-            let why = column.requirement == .required ? "obligatoire" : "obligatoire dès qu'une colonne de décision est présente"
-            issues.append(ImportIssue(line: 1, field: column.field, code: .missingColumn,
-                                      detail: "la colonne \(column.header) (\(why)) est absente de l'en-tête. \(column.description) Exemple : \(column.example)"))
+            let why =
+                column.requirement == .required
+                ? "obligatoire" : "obligatoire dès qu'une colonne de décision est présente"
+            issues.append(
+                ImportIssue(
+                    line: 1, field: column.field, code: .missingColumn,
+                    detail:
+                        "la colonne \(column.header) (\(why)) est absente de l'en-tête. \(column.description) Exemple : \(column.example)"
+                ))
         }
         return (ImportHeader(columnOfField: columnOfField, width: headers.count), issues)
     }
@@ -48,7 +62,9 @@ struct ImportRow {
         self.line = line
         // Trimmed once here: each cell is read several times, and trimming dominates long files.
         self.fields = fields.map { field in
-            guard let first = field.first, let last = field.last, first.isWhitespace || last.isWhitespace else { return field }
+            guard let first = field.first, let last = field.last, first.isWhitespace || last.isWhitespace else {
+                return field
+            }
             return field.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         self.header = header
@@ -71,7 +87,9 @@ struct ImportRow {
         guard let value = cell(field) else { return nil }
         guard value.isEmpty else { return value }
         let column = ImportColumns.column(field)
-        report(field, .required, reason ?? "valeur obligatoire manquante. \(column.description) Exemple : \(column.example)")
+        report(
+            field, .required,
+            reason ?? "valeur obligatoire manquante. \(column.description) Exemple : \(column.example)")
         return nil
     }
 
@@ -80,7 +98,9 @@ struct ImportRow {
     }
 
     /// Reports a domain refusal in a column, keeping the domain's own wording.
-    mutating func report(_ field: ImportField, _ error: DomainError, code: ImportIssue.Code? = nil, value: String? = nil) {
+    mutating func report(
+        _ field: ImportField, _ error: DomainError, code: ImportIssue.Code? = nil, value: String? = nil
+    ) {
         let prefix = value.map { "« \($0) » : " } ?? ""
         report(field, code ?? ImportIssue.Code(error), prefix + error.message)
     }

@@ -33,7 +33,8 @@ public struct ImportReport: Error, Equatable, Sendable {
     public init(rowsRead: Int, validRows: Int, issues: [ImportIssue]) {
         self.rowsRead = rowsRead
         self.validRows = validRows
-        self.issues = issues.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+        self.issues = issues.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(
+            \.element)
     }
 
     /// The lines with at least one issue, in increasing order.

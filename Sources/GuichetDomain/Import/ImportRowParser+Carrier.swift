@@ -6,26 +6,35 @@ extension ImportRowParser {
         guard let kindText = row.required(.scope) else { return nil }
         let kind = Self.scopeKinds.contains(kindText) ? kindText : ImportColumns.normalise(kindText)
         let territory = row.optional(.territory).map(Self.insee)
-        let regions = row.optional(.regions)?.split(separator: "|").map { Self.insee($0.trimmingCharacters(in: .whitespaces)) } ?? []
+        let regions =
+            row.optional(.regions)?.split(separator: "|").map { Self.insee($0.trimmingCharacters(in: .whitespaces)) }
+            ?? []
         switch kind {
         case "national":
             if let territory, territory != "FR" {
-                row.report(.territory, .invalidScope, "« \(territory) » : laissez la cellule vide pour une portée nationale (ou écrivez FR) ; "
-                            + "les régions concernées vont dans la colonne regions.")
+                row.report(
+                    .territory, .invalidScope,
+                    "« \(territory) » : laissez la cellule vide pour une portée nationale (ou écrivez FR) ; "
+                        + "les régions concernées vont dans la colonne regions.")
                 return nil
             }
         case "regional", "departemental":
             guard territory != nil else {
-                _ = row.required(.territory, because: "indiquez le code INSEE \(kind == "regional" ? "de la région" : "du département") "
-                                    + "pour une portée \(kindText) (exemple : \(kind == "regional" ? "32" : "02")).")
+                _ = row.required(
+                    .territory,
+                    because: "indiquez le code INSEE \(kind == "regional" ? "de la région" : "du département") "
+                        + "pour une portée \(kindText) (exemple : \(kind == "regional" ? "32" : "02")).")
                 return nil
             }
             if !regions.isEmpty {
-                row.report(.regions, .invalidScope, "la colonne regions ne s'emploie qu'avec une portée nationale ; videz-la pour une portée \(kindText).")
+                row.report(
+                    .regions, .invalidScope,
+                    "la colonne regions ne s'emploie qu'avec une portée nationale ; videz-la pour une portée \(kindText)."
+                )
                 return nil
             }
         default:
-            break // the catalogue names the expected kinds
+            break  // the catalogue names the expected kinds
         }
         let scope: Scope
         do throws(DomainError) {
@@ -63,12 +72,15 @@ extension ImportRowParser {
         let legalForm = legalForm(&row)
         let departement = row.optional(.carrierDepartement).map(Self.insee)
         if let departement {
-            do throws(DomainError) { _ = try territories.departement(departement) } catch { row.report(.carrierDepartement, error) }
+            do throws(DomainError) { _ = try territories.departement(departement) } catch {
+                row.report(.carrierDepartement, error)
+            }
         }
         guard !row.hasIssue(.carrierSiret, .carrierRNA, .carrierName, .carrierDepartement) else { return nil }
         // Registration's own rule (one identifier at least) decides, not a copy of it.
-        let organisation = Organisation(id: Self.probeID, name: name ?? "", legalForm: legalForm?.rawValue ?? "", siret: siret, rna: rna,
-                                        departementCode: departement, simulated: false)
+        let organisation = Organisation(
+            id: Self.probeID, name: name ?? "", legalForm: legalForm?.rawValue ?? "", siret: siret, rna: rna,
+            departementCode: departement, simulated: false)
         do throws(DomainError) {
             try organisation.checkRegistrable(territories: territories)
         } catch {
@@ -84,7 +96,9 @@ extension ImportRowParser {
         // The stored code is the common case and needs no normalising.
         if let form = LegalForm(rawValue: text) ?? Self.legalForms[ImportColumns.normalise(text)] { return form }
         let expected = LegalForm.allCases.map { "\($0.rawValue) (\($0.label))" }.joined(separator: ", ")
-        row.report(.carrierLegalForm, .invalidLegalForm, "« \(text) » n'est pas une forme juridique connue. Formes attendues : \(expected).")
+        row.report(
+            .carrierLegalForm, .invalidLegalForm,
+            "« \(text) » n'est pas une forme juridique connue. Formes attendues : \(expected).")
         return nil
     }
 

@@ -12,8 +12,10 @@ extension ImportRowParser {
         let given = Self.decisionFields.filter { row.optional($0) != nil }
         guard let first = given.first else { return nil }
         guard allowDecisions else {
-            row.report(first, .decisionNotAllowed, "cet appel est instruit dans Guichet : ses décisions passent par le comité, "
-                        + "pas par un import. Videz les colonnes \(given.map(\.rawValue).joined(separator: ", ")).")
+            row.report(
+                first, .decisionNotAllowed,
+                "cet appel est instruit dans Guichet : ses décisions passent par le comité, "
+                    + "pas par un import. Videz les colonnes \(given.map(\.rawValue).joined(separator: ", ")).")
             return nil
         }
         let wave = wave(&row)
@@ -25,11 +27,13 @@ extension ImportRowParser {
         guard let wave, let outcome, let decidedAt else { return nil }
         if let requested {
             // The committee's rules (a motive for a rejection, granted ≤ requested) decide.
-            let reviewed = Dossier(id: Self.probeID, title: "", summary: "", themeCode: "", scope: .national(regions: []),
-                                   requestedAmount: requested, status: .reviewed)
+            let reviewed = Dossier(
+                id: Self.probeID, title: "", summary: "", themeCode: "", scope: .national(regions: []),
+                requestedAmount: requested, status: .reviewed)
             do throws(DomainError) {
-                _ = try DossierLifecycle.transition(reviewed, .decide(outcome), by: Self.externalCommittee,
-                                                    call: call, territories: territories, now: decidedAt)
+                _ = try DossierLifecycle.transition(
+                    reviewed, .decide(outcome), by: Self.externalCommittee,
+                    call: call, territories: territories, now: decidedAt)
             } catch {
                 switch error {
                 case .missingData(field: "motif", _): row.report(.motive, error, code: .missingMotive)
@@ -69,7 +73,9 @@ extension ImportRowParser {
         case "listeattente", "listedattente", "waitinglist": return .waitingList
         case "rejete", "rejetee", "rejected": return .rejected
         default:
-            row.report(.decision, .invalidDecision, "« \(text) » n'est pas une décision : écrivez retenu, liste_attente ou rejete.")
+            row.report(
+                .decision, .invalidDecision,
+                "« \(text) » n'est pas une décision : écrivez retenu, liste_attente ou rejete.")
             return nil
         }
     }
@@ -80,15 +86,34 @@ extension ImportRowParser {
         let motive = row.optional(.motive)
         switch kind {
         case .retained:
-            if motive != nil { row.report(.motive, .invalidDecision, "un motif n'est conservé que pour un rejet ; videz la cellule pour un dossier retenu.") }
-            guard let text = row.required(.granted, because: "indiquez le montant accordé au dossier retenu (exemple : 10 000).") else { return nil }
+            if motive != nil {
+                row.report(
+                    .motive, .invalidDecision,
+                    "un motif n'est conservé que pour un rejet ; videz la cellule pour un dossier retenu.")
+            }
+            guard
+                let text = row.required(
+                    .granted, because: "indiquez le montant accordé au dossier retenu (exemple : 10 000).")
+            else { return nil }
             return amount(text, .granted, &row).map { .retained(amount: $0) }
         case .waitingList:
-            if granted != nil { row.report(.granted, .invalidDecision, "« \(granted ?? "") » : un dossier en liste d'attente ne reçoit pas de montant ; videz la cellule.") }
-            if motive != nil { row.report(.motive, .invalidDecision, "un motif n'est conservé que pour un rejet ; videz la cellule pour la liste d'attente.") }
+            if granted != nil {
+                row.report(
+                    .granted, .invalidDecision,
+                    "« \(granted ?? "") » : un dossier en liste d'attente ne reçoit pas de montant ; videz la cellule.")
+            }
+            if motive != nil {
+                row.report(
+                    .motive, .invalidDecision,
+                    "un motif n'est conservé que pour un rejet ; videz la cellule pour la liste d'attente.")
+            }
             return granted == nil && motive == nil ? .waitingList : nil
         case .rejected:
-            if granted != nil { row.report(.granted, .invalidDecision, "« \(granted ?? "") » : un dossier rejeté ne reçoit pas de montant ; videz la cellule.") }
+            if granted != nil {
+                row.report(
+                    .granted, .invalidDecision,
+                    "« \(granted ?? "") » : un dossier rejeté ne reçoit pas de montant ; videz la cellule.")
+            }
             return granted == nil ? .rejected(motive: motive ?? "") : nil
         }
     }

@@ -38,28 +38,39 @@ struct ImportRowParser {
         let filedAt = filingDate(&row)
         if let title, let summary, let theme, let scope, let requested {
             // The filing rules (a title, a summary, an amount above zero…) are the domain's own.
-            let draft = Dossier(id: Self.probeID, title: title, summary: summary, themeCode: theme.code, scope: scope, requestedAmount: requested)
+            let draft = Dossier(
+                id: Self.probeID, title: title, summary: summary, themeCode: theme.code, scope: scope,
+                requestedAmount: requested)
             do throws(DomainError) {
                 try draft.checkComplete(for: call, territories: territories)
             } catch {
                 // Only the amount can still be refused here: the other fields were checked above.
-                if case .missingData = error { row.report(.requested, error, code: .invalidAmount) } else { row.report(.requested, error) }
+                if case .missingData = error {
+                    row.report(.requested, error, code: .invalidAmount)
+                } else {
+                    row.report(.requested, error)
+                }
             }
         }
         let decision = parseDecision(&row, requested: requested)
         guard row.issues.isEmpty, let title, let summary, let theme, let scope, let requested, let carrier, let filedAt
         else { return nil }
-        return ImportedDossier(line: row.line, number: number, title: title, summary: summary, themeCode: theme.code,
-                               scope: scope, requested: requested, carrier: carrier, filedAt: filedAt, decision: decision)
+        return ImportedDossier(
+            line: row.line, number: number, title: title, summary: summary, themeCode: theme.code,
+            scope: scope, requested: requested, carrier: carrier, filedAt: filedAt, decision: decision)
     }
 
     private mutating func parseNumber(_ row: inout ImportRow) -> String? {
         guard let number = row.optional(.number) else { return nil }
         if let first = lineOfNumber[number] {
-            row.report(.number, .duplicateNumber, "le numéro « \(number) » figure déjà ligne \(first) : chaque dossier a son propre numéro.")
+            row.report(
+                .number, .duplicateNumber,
+                "le numéro « \(number) » figure déjà ligne \(first) : chaque dossier a son propre numéro.")
         } else if existingNumbers.contains(number) {
-            row.report(.number, .duplicateNumber, "le numéro « \(number) » est déjà attribué à un dossier de l'appel \(call.reference) ; "
-                        + "laissez la cellule vide pour qu'un numéro soit attribué.")
+            row.report(
+                .number, .duplicateNumber,
+                "le numéro « \(number) » est déjà attribué à un dossier de l'appel \(call.reference) ; "
+                    + "laissez la cellule vide pour qu'un numéro soit attribué.")
         }
         lineOfNumber[number] = lineOfNumber[number] ?? row.line
         return number
@@ -70,7 +81,8 @@ struct ImportRowParser {
         if let theme = try? call.theme(text) { return theme }
         if let theme = themesByKey[ImportColumns.normalise(text)] { return theme }
         let expected = call.themes.map { "\($0.code) (\($0.label))" }.joined(separator: ", ")
-        row.report(.theme, .unknownTheme, DomainError.unknownTheme(text).message + " Thématiques attendues : \(expected).")
+        row.report(
+            .theme, .unknownTheme, DomainError.unknownTheme(text).message + " Thématiques attendues : \(expected).")
         return nil
     }
 
@@ -87,8 +99,10 @@ struct ImportRowParser {
     /// An ISO date, or an issue naming the value and the expected formats.
     func date(_ text: String, _ field: ImportField, _ row: inout ImportRow) -> Date? {
         if let date = ImportDate.parse(text) { return date }
-        row.report(field, .invalidDate, "« \(text) » n'est pas une date au format AAAA-MM-JJ (exemple : 2021-01-10) "
-                    + "ni une date-heure ISO 8601 (exemple : 2021-01-10T14:30:00+01:00).")
+        row.report(
+            field, .invalidDate,
+            "« \(text) » n'est pas une date au format AAAA-MM-JJ (exemple : 2021-01-10) "
+                + "ni une date-heure ISO 8601 (exemple : 2021-01-10T14:30:00+01:00).")
         return nil
     }
 
@@ -99,7 +113,9 @@ struct ImportRowParser {
             return date
         } catch {
             let window = "du \(ParisTime.longDate(call.opensAt)) au \(ParisTime.longDate(call.deadlineDay)) inclus"
-            row.report(.filedAt, .filedOutsideWindow, "« \(text) » tombe hors de la période de dépôt (\(window)). \(error.message)")
+            row.report(
+                .filedAt, .filedOutsideWindow,
+                "« \(text) » tombe hors de la période de dépôt (\(window)). \(error.message)")
             return nil
         }
     }

@@ -64,8 +64,10 @@ public struct ImportedDossier: Equatable, Sendable {
     public let decision: ImportedDecision?
 
     /// Describes a row (the reader builds it from checked values).
-    public init(line: Int, number: String?, title: String, summary: String, themeCode: String, scope: Scope,
-                requested: Money, carrier: ImportedCarrier, filedAt: Date, decision: ImportedDecision?) {
+    public init(
+        line: Int, number: String?, title: String, summary: String, themeCode: String, scope: Scope,
+        requested: Money, carrier: ImportedCarrier, filedAt: Date, decision: ImportedDecision?
+    ) {
         self.line = line
         self.number = number
         self.title = title
@@ -84,14 +86,16 @@ extension ImportedDossier {
     ///
     /// - Parameter number: the number to store, the file's or one the app has just attributed.
     public func dossier(id: UUID, number: String?) -> Dossier {
-        Dossier(id: id, number: number ?? self.number, title: title, summary: summary, themeCode: themeCode,
-                scope: scope, requestedAmount: requested, status: decision?.outcome.status ?? .filed, filedAt: filedAt)
+        Dossier(
+            id: id, number: number ?? self.number, title: title, summary: summary, themeCode: themeCode,
+            scope: scope, requestedAmount: requested, status: decision?.outcome.status ?? .filed, filedAt: filedAt)
     }
 
     /// The domain organisation to save (or to match against an existing one by SIRET or RNA).
     public func organisation(id: UUID) -> Organisation {
-        Organisation(id: id, name: carrier.name, legalForm: carrier.legalForm.rawValue, siret: carrier.siret,
-                     rna: carrier.rna, departementCode: carrier.departementCode, simulated: false)
+        Organisation(
+            id: id, name: carrier.name, legalForm: carrier.legalForm.rawValue, siret: carrier.siret,
+            rna: carrier.rna, departementCode: carrier.departementCode, simulated: false)
     }
 }
 

@@ -9,11 +9,16 @@ import Foundation
 public enum WebhookEvent {
     /// Every event type, with what it means.
     public static let catalogue: [(type: String, description: String)] =
-        DossierStatus.allCases.filter { $0 != .draft }.map { ("dossier.\($0.rawValue)", "Un dossier passe au statut « \($0.label) ».") }
+        DossierStatus.allCases.filter { $0 != .draft }.map {
+            ("dossier.\($0.rawValue)", "Un dossier passe au statut « \($0.label) ».")
+        }
         + [
             ("wave.opened", "Une nouvelle vague de décisions est ouverte."),
             ("wave.applied", "Les décisions d'une séance du comité sont appliquées dans une vague."),
-            ("wave.published", "Une vague est publiée : une nouvelle version des résultats et des données ouvertes est disponible."),
+            (
+                "wave.published",
+                "Une vague est publiée : une nouvelle version des résultats et des données ouvertes est disponible."
+            ),
             ("envelope.revised", "Le montant d'une enveloppe est révisé."),
         ]
 
@@ -25,7 +30,9 @@ public enum WebhookEvent {
         case ("call", "publish_wave"): return "wave.published"
         case ("envelope", "revise_envelope"): return "envelope.revised"
         case ("dossier", _):
-            guard let to = entry.to, to != entry.from, let status = DossierStatus(rawValue: to), status != .draft else { return nil }
+            guard let to = entry.to, to != entry.from, let status = DossierStatus(rawValue: to), status != .draft else {
+                return nil
+            }
             return "dossier.\(status.rawValue)"
         default: return nil
         }

@@ -13,14 +13,16 @@ public enum WebhookTarget {
     public static func isPublic(_ address: String) -> Bool {
         if let v4 = ipv4(address) { return isPublic(v4: v4) }
         guard let v6 = ipv6(address) else { return false }
-        if v6[0..<10].allSatisfy({ $0 == 0 }), v6[10] == 0xff, v6[11] == 0xff { return isPublic(v4: Array(v6[12..<16])) }
+        if v6[0..<10].allSatisfy({ $0 == 0 }), v6[10] == 0xff, v6[11] == 0xff {
+            return isPublic(v4: Array(v6[12..<16]))
+        }
         if v6[0..<12] == [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0] { return isPublic(v4: Array(v6[12..<16])) }
-        if v6.allSatisfy({ $0 == 0 }) { return false }                          // ::
-        if v6[0..<15].allSatisfy({ $0 == 0 }) && v6[15] == 1 { return false }   // ::1
-        if v6[0] & 0xfe == 0xfc { return false }                                // fc00::/7 unique local
-        if v6[0] == 0xfe && v6[1] & 0xc0 == 0x80 { return false }               // fe80::/10 link local
-        if v6[0] == 0xff { return false }                                       // multicast
-        if v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0x0d && v6[3] == 0xb8 { return false } // documentation
+        if v6.allSatisfy({ $0 == 0 }) { return false }  // ::
+        if v6[0..<15].allSatisfy({ $0 == 0 }) && v6[15] == 1 { return false }  // ::1
+        if v6[0] & 0xfe == 0xfc { return false }  // fc00::/7 unique local
+        if v6[0] == 0xfe && v6[1] & 0xc0 == 0x80 { return false }  // fe80::/10 link local
+        if v6[0] == 0xff { return false }  // multicast
+        if v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0x0d && v6[3] == 0xb8 { return false }  // documentation
         return true
     }
 
@@ -31,21 +33,24 @@ public enum WebhookTarget {
             throw .invalidForm(errors: ["url": "L'adresse « \(host) » est introuvable : vérifiez le nom du serveur."])
         }
         guard allowPrivate || addresses.allSatisfy(isPublic) else {
-            throw .invalidForm(errors: ["url": "L'adresse « \(host) » mène à un réseau local ou privé : Guichet n'envoie ses événements qu'à des serveurs publics."])
+            throw .invalidForm(errors: [
+                "url":
+                    "L'adresse « \(host) » mène à un réseau local ou privé : Guichet n'envoie ses événements qu'à des serveurs publics."
+            ])
         }
     }
 
     private static func isPublic(v4 b: [UInt8]) -> Bool {
         switch (b[0], b[1]) {
         case (0, _), (10, _), (127, _): return false
-        case (100, 64...127): return false                  // shared address space (CGNAT)
-        case (169, 254): return false                       // link local, cloud metadata
+        case (100, 64...127): return false  // shared address space (CGNAT)
+        case (169, 254): return false  // link local, cloud metadata
         case (172, 16...31): return false
         case (192, 168): return false
         case (192, 0) where b[2] == 0 || b[2] == 2: return false
-        case (198, 18...19): return false                   // benchmarking
+        case (198, 18...19): return false  // benchmarking
         case (198, 51) where b[2] == 100, (203, 0) where b[2] == 113: return false
-        case (224...255, _): return false                   // multicast, reserved, broadcast
+        case (224...255, _): return false  // multicast, reserved, broadcast
         default: return true
         }
     }
@@ -55,7 +60,9 @@ public enum WebhookTarget {
         guard parts.count == 4 else { return nil }
         var bytes: [UInt8] = []
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit), let value = UInt8(part) else { return nil }
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit), let value = UInt8(part) else {
+                return nil
+            }
             bytes.append(value)
         }
         return bytes

@@ -22,7 +22,7 @@ extension Money {
             let grouped = Money.group(euros)
             return rest == 0 ? "\(grouped) €" : "\(grouped),\(rest < 10 ? "0" : "")\(rest) €"
         case .compact:
-            let tenthOfMillion: Int64 = 10_000_000 // 100 000 € in cents
+            let tenthOfMillion: Int64 = 10_000_000  // 100 000 € in cents
             guard cents >= 10 * tenthOfMillion else { return formatted(.full) }
             let (rounded, _) = cents.addingReportingOverflow(tenthOfMillion / 2)
             let totalTenths = rounded / tenthOfMillion
@@ -50,7 +50,7 @@ extension Money {
         if cleaned.hasPrefix("-") { throw .negativeAmount(-1) }
         let parts = cleaned.split(separator: cleaned.contains(",") ? "," : ".", omittingEmptySubsequences: false)
         guard !cleaned.isEmpty, parts.count <= 2,
-              let wholePart = parts.first, !wholePart.isEmpty, wholePart.allSatisfy(\.isASCIIDigit)
+            let wholePart = parts.first, !wholePart.isEmpty, wholePart.allSatisfy(\.isASCIIDigit)
         else { throw .invalidAmount(text) }
         var fraction: Int64 = 0
         if parts.count == 2 {

@@ -62,7 +62,9 @@ public struct Money: Hashable, Comparable, Sendable, Codable {
     /// Used to split an envelope (one third, two thirds) exactly: the caller gives the remainder
     /// to one part so that parts always add up to the whole.
     public func share(_ numerator: Int64, of denominator: Int64) throws(DomainError) -> Money {
-        guard numerator >= 0, numerator <= denominator, denominator > 0 else { throw .invalidAmount("\(numerator)/\(denominator)") }
+        guard numerator >= 0, numerator <= denominator, denominator > 0 else {
+            throw .invalidAmount("\(numerator)/\(denominator)")
+        }
         let product = cents.multipliedFullWidth(by: numerator)
         let (quotient, _) = denominator.dividingFullWidth(product)
         return Money(uncheckedCents: quotient)

@@ -10,8 +10,10 @@ public struct Organisation: Sendable {
     public var departementCode: String?
     public var simulated: Bool
 
-    public init(id: UUID, name: String, legalForm: String, siret: Siret?, rna: RNA?,
-                departementCode: String?, simulated: Bool) {
+    public init(
+        id: UUID, name: String, legalForm: String, siret: Siret?, rna: RNA?,
+        departementCode: String?, simulated: Bool
+    ) {
         self.id = id
         self.name = name
         self.legalForm = legalForm

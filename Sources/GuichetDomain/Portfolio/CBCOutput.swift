@@ -70,7 +70,8 @@ public enum CBCOutput {
                 values[String(fields[1])] = value
             }
         }
-        let objective = status == .optimal || status == .stoppedWithSolution ? number(after: "objective value", in: header) : nil
+        let objective =
+            status == .optimal || status == .stoppedWithSolution ? number(after: "objective value", in: header) : nil
         var bound = labelled(["Upper bound:", "Lower bound:"], in: log) ?? bestPossible(in: log)
         if status == .optimal { bound = objective }
         return MILPSolution(status: status, objective: objective, bound: bound, values: values)

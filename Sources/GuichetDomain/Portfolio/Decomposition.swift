@@ -36,12 +36,19 @@ public enum PortfolioDecomposition {
         if prepared.hasDepartementMinimum { found.append(.departementMinimum) }
         if prepared.partial { found.append(.partialFunding) }
         var hasDirect = Array(repeating: false, count: prepared.envelopeCount)
-        for index in 0..<prepared.count where prepared.forcing[index] != .forcedOut { hasDirect[prepared.envelopeOf[index]] = true }
+        for index in 0..<prepared.count where prepared.forcing[index] != .forcedOut {
+            hasDirect[prepared.envelopeOf[index]] = true
+        }
         let caps = effectiveCaps(prepared)
         for envelope in prepared.postorder where !prepared.childrenOf[envelope].isEmpty {
-            if hasDirect[envelope] { found.append(.dossiersOnInnerEnvelope(prepared.envelopeIDs[envelope])); continue }
+            if hasDirect[envelope] {
+                found.append(.dossiersOnInnerEnvelope(prepared.envelopeIDs[envelope]))
+                continue
+            }
             let children = prepared.childrenOf[envelope].reduce(Int64(0)) { $0 + caps[$1] }
-            if children > prepared.remaining[envelope] { found.append(.bindingEnvelope(prepared.envelopeIDs[envelope])) }
+            if children > prepared.remaining[envelope] {
+                found.append(.bindingEnvelope(prepared.envelopeIDs[envelope]))
+            }
         }
         return found
     }
@@ -59,7 +66,9 @@ public enum PortfolioDecomposition {
             case .forcedIn: usable[envelope] += prepared.range[index].floorCents
             case .none:
                 let room = prepared.remaining[envelope] - forced[envelope]
-                if prepared.score[index] > 0, prepared.requested[index] <= room { usable[envelope] += prepared.requested[index] }
+                if prepared.score[index] > 0, prepared.requested[index] <= room {
+                    usable[envelope] += prepared.requested[index]
+                }
             }
         }
         var caps = Array(repeating: Int64(0), count: prepared.envelopeCount)
@@ -74,7 +83,9 @@ public enum PortfolioDecomposition {
     ///
     /// This is the whole answer when ``couplings(of:)`` is empty; otherwise it is the reference
     /// the warm start repairs and the explanations compare with ("selected on merit").
-    static func solveEnvelopes(_ prepared: PreparedPortfolio, deadline: ContinuousClock.Instant?) async throws -> EnvelopeAnswers {
+    static func solveEnvelopes(
+        _ prepared: PreparedPortfolio, deadline: ContinuousClock.Instant?
+    ) async throws -> EnvelopeAnswers {
         var groups: [Group] = []
         var members = Array(repeating: [Int](), count: prepared.envelopeCount)
         var forcedFull = Array(repeating: Int64(0), count: prepared.envelopeCount)
@@ -86,15 +97,21 @@ public enum PortfolioDecomposition {
             }
         }
         for envelope in 0..<prepared.envelopeCount where !members[envelope].isEmpty {
-            let items = members[envelope].map { Knapsack.Item(profit: prepared.score[$0], weight: prepared.requested[$0]) }
-            groups.append(Group(envelope: envelope, capacity: max(0, prepared.remaining[envelope] - forcedFull[envelope]),
-                                dossiers: members[envelope], items: items))
+            let items = members[envelope].map {
+                Knapsack.Item(profit: prepared.score[$0], weight: prepared.requested[$0])
+            }
+            groups.append(
+                Group(
+                    envelope: envelope, capacity: max(0, prepared.remaining[envelope] - forcedFull[envelope]),
+                    dossiers: members[envelope], items: items))
         }
         // Largest first, so that the last task to start is a short one.
         groups.sort { $0.items.count > $1.items.count }
         let solutions = try await withThrowingTaskGroup(of: (Int, Knapsack.Solution).self) { taskGroup in
             for (position, group) in groups.enumerated() {
-                taskGroup.addTask { (position, try Knapsack.solve(group.items, capacity: group.capacity, deadline: deadline)) }
+                taskGroup.addTask {
+                    (position, try Knapsack.solve(group.items, capacity: group.capacity, deadline: deadline))
+                }
             }
             var solutions = Array(repeating: Knapsack.Solution?.none, count: groups.count)
             for try await (position, solution) in taskGroup { solutions[position] = solution }
@@ -102,15 +119,21 @@ public enum PortfolioDecomposition {
         }
 
         var granted = Array(repeating: Int64(0), count: prepared.count)
-        for index in 0..<prepared.count where prepared.forcing[index] == .forcedIn { granted[index] = prepared.requested[index] }
+        for index in 0..<prepared.count where prepared.forcing[index] == .forcedIn {
+            granted[index] = prepared.requested[index]
+        }
         var forcedScore: Int64 = 0
-        for index in 0..<prepared.count where prepared.forcing[index] == .forcedIn { forcedScore += prepared.score[index] }
+        for index in 0..<prepared.count where prepared.forcing[index] == .forcedIn {
+            forcedScore += prepared.score[index]
+        }
         var profit = forcedScore
         var bound = forcedScore
         var nodes = 0
         for (group, solution) in zip(groups, solutions) {
             guard let solution else { continue }
-            for position in solution.chosen { granted[group.dossiers[position]] = prepared.requested[group.dossiers[position]] }
+            for position in solution.chosen {
+                granted[group.dossiers[position]] = prepared.requested[group.dossiers[position]]
+            }
             profit += solution.profit
             bound += solution.upperBound
             nodes += solution.nodes

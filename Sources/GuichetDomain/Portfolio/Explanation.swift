@@ -59,8 +59,10 @@ extension PortfolioExplanation {
     ///   - reference: each envelope's own best selection, what "on merit" means.
     ///   - proven: whether the selection is proven optimal (otherwise "not selected" may only mean
     ///     "not in the best selection found").
-    static func explain(_ prepared: PreparedPortfolio, granted: [Int64]?, reference: [Int64], proven: Bool,
-                        infeasible: Bool) -> [PortfolioExplanation] {
+    static func explain(
+        _ prepared: PreparedPortfolio, granted: [Int64]?, reference: [Int64], proven: Bool,
+        infeasible: Bool
+    ) -> [PortfolioExplanation] {
         let ids = prepared.dossiers.map(\.id)
         guard let granted else {
             return ids.indices.map { index in
@@ -93,6 +95,7 @@ extension PortfolioExplanation {
 
     /// Whether dossier `a` has a strictly lower score per euro than `b`.
     static func ratio(_ prepared: PreparedPortfolio, _ a: Int, below b: Int) -> Bool {
-        prepared.score[a].multipliedFullWidth(by: prepared.requested[b]) < prepared.score[b].multipliedFullWidth(by: prepared.requested[a])
+        prepared.score[a].multipliedFullWidth(by: prepared.requested[b])
+            < prepared.score[b].multipliedFullWidth(by: prepared.requested[a])
     }
 }

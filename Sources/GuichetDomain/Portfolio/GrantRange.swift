@@ -18,7 +18,7 @@ struct GrantRange: Equatable, Sendable {
     init(requested: Int64) {
         self.requested = requested
         self.lowEuros = 1
-        self.highEuros = 0 // empty: only the request
+        self.highEuros = 0  // empty: only the request
     }
 
     /// The range for a floor of `floor` hundredths of a percent (5000 for 50 %).

@@ -52,7 +52,9 @@ public enum Knapsack {
     /// committing less money); items heavier than the capacity are left out; items of zero or
     /// negative weight with a profit are always taken.
     /// - Throws: ``PortfolioError/amountOverflow`` when total profits or weights do not fit in 64 bits.
-    public static func solve(_ items: [Item], capacity: Int64, deadline: ContinuousClock.Instant? = nil) throws(PortfolioError) -> Solution {
+    public static func solve(
+        _ items: [Item], capacity: Int64, deadline: ContinuousClock.Instant? = nil
+    ) throws(PortfolioError) -> Solution {
         var free: [Int] = []
         var room = capacity
         var freeProfit: Int64 = 0
@@ -71,18 +73,20 @@ public enum Knapsack {
                 totalWeight = try add(totalWeight, item.weight)
             }
         }
-        let fixedWeight = capacity - room // the free items' weight, zero or negative
+        let fixedWeight = capacity - room  // the free items' weight, zero or negative
         if totalWeight <= room {
             let chosen = (free + entries.map(\.index)).sorted()
             let profit = try add(freeProfit, totalProfit)
-            return Solution(chosen: chosen, profit: profit, weight: totalWeight + fixedWeight, upperBound: profit, nodes: 0)
+            return Solution(
+                chosen: chosen, profit: profit, weight: totalWeight + fixedWeight, upperBound: profit, nodes: 0)
         }
         var search = Search(entries: entries, capacity: room, deadline: deadline)
         search.run()
         let chosen = (free + search.chosenIndices()).sorted()
-        return Solution(chosen: chosen, profit: freeProfit + search.best, weight: search.bestWeight + fixedWeight,
-                        upperBound: freeProfit + (search.finished ? search.best : max(search.best, search.rootBound)),
-                        nodes: search.nodes)
+        return Solution(
+            chosen: chosen, profit: freeProfit + search.best, weight: search.bestWeight + fixedWeight,
+            upperBound: freeProfit + (search.finished ? search.best : max(search.best, search.rootBound)),
+            nodes: search.nodes)
     }
 
     static func add(_ lhs: Int64, _ rhs: Int64) throws(PortfolioError) -> Int64 {
@@ -238,7 +242,10 @@ extension Knapsack {
             rootBound = breakProfit + quotient
             best = breakProfit
             bestWeight = breakWeight
-            if best >= rootBound { finished = true; return }
+            if best >= rootBound {
+                finished = true
+                return
+            }
 
             var frames = [Frame(profit: breakProfit, excess: breakWeight - capacity, s: breakItem - 1, t: breakItem)]
             var path: [Int] = []
@@ -251,25 +258,35 @@ extension Knapsack {
                     // The selection fits: try adding the next item after the break item.
                     let t = frame.t
                     reachUp(to: t)
-                    if t >= count || Knapsack.determinantIsNegative(frame.profit - z - 1, frame.excess, entries[t].profit, entries[t].weight) {
+                    if t >= count
+                        || Knapsack.determinantIsNegative(
+                            frame.profit - z - 1, frame.excess, entries[t].profit, entries[t].weight)
+                    {
                         frames.removeLast()
                         if !path.isEmpty { path.removeLast() }
                         continue
                     }
                     frames[frames.count - 1].t = t + 1
-                    child = Frame(profit: frame.profit + entries[t].profit, excess: frame.excess + entries[t].weight, s: frame.s, t: t + 1)
+                    child = Frame(
+                        profit: frame.profit + entries[t].profit, excess: frame.excess + entries[t].weight, s: frame.s,
+                        t: t + 1)
                     path.append(t)
                 } else {
                     // Too heavy: try removing the next item before the break item.
                     let s = frame.s
                     reachDown(to: s)
-                    if s < 0 || Knapsack.determinantIsNegative(frame.profit - z - 1, frame.excess, entries[s].profit, entries[s].weight) {
+                    if s < 0
+                        || Knapsack.determinantIsNegative(
+                            frame.profit - z - 1, frame.excess, entries[s].profit, entries[s].weight)
+                    {
                         frames.removeLast()
                         if !path.isEmpty { path.removeLast() }
                         continue
                     }
                     frames[frames.count - 1].s = s - 1
-                    child = Frame(profit: frame.profit - entries[s].profit, excess: frame.excess - entries[s].weight, s: s - 1, t: frame.t)
+                    child = Frame(
+                        profit: frame.profit - entries[s].profit, excess: frame.excess - entries[s].weight, s: s - 1,
+                        t: frame.t)
                     path.append(s)
                 }
                 frames.append(child)

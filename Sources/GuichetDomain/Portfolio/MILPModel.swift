@@ -60,7 +60,8 @@ public struct MILPModel: Sendable {
                 // score × amount ÷ request, with amount = 100·y + c·f.
                 objective.append((decimal(Double(score) * 100 / Double(range.requested)), "y\(index)"))
                 if range.extraCents > 0 {
-                    objective.append((decimal(Double(score) * Double(range.extraCents) / Double(range.requested)), "f\(index)"))
+                    objective.append(
+                        (decimal(Double(score) * Double(range.extraCents) / Double(range.requested)), "f\(index)"))
                 }
                 objective.append(("0", "x\(index)"))
             }
@@ -178,7 +179,10 @@ struct LPWriter {
     mutating func row(_ name: String, _ terms: [(String, String)], _ sense: (String, String)?) {
         var current = " \(name):"
         for (position, (coefficient, column)) in terms.enumerated() {
-            if position > 0, position % 8 == 0 { line(current); current = "" }
+            if position > 0, position % 8 == 0 {
+                line(current)
+                current = ""
+            }
             let sign = coefficient.hasPrefix("-") ? "-" : "+"
             let magnitude = coefficient.hasPrefix("-") ? String(coefficient.dropFirst()) : coefficient
             current += " \(sign) \(magnitude) \(column)"
@@ -192,7 +196,12 @@ struct LPWriter {
         var merged: [(Int64, String)] = []
         var position: [String: Int] = [:]
         for (coefficient, column) in terms {
-            if let at = position[column] { merged[at].0 += coefficient } else { position[column] = merged.count; merged.append((coefficient, column)) }
+            if let at = position[column] {
+                merged[at].0 += coefficient
+            } else {
+                position[column] = merged.count
+                merged.append((coefficient, column))
+            }
         }
         merged.removeAll { $0.0 == 0 }
         guard !merged.isEmpty else {

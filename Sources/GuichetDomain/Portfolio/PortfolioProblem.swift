@@ -35,7 +35,7 @@ public struct PortfolioDossier: Equatable, Sendable, Codable {
         try container.encode(id, forKey: .id)
         try container.encode(envelope, forKey: .envelope)
         try container.encode(theme, forKey: .theme)
-        try container.encode(departement, forKey: .departement) // null stays visible in the file
+        try container.encode(departement, forKey: .departement)  // null stays visible in the file
         try container.encode(requestedCents, forKey: .requestedCents)
         try container.encode(score, forKey: .score)
     }
@@ -89,8 +89,10 @@ public struct PortfolioProblem: Equatable, Sendable, Codable {
     public static let defaultTimeLimitSeconds: Double = 60
 
     /// Creates a problem.
-    public init(name: String, envelopes: [PortfolioEnvelope], dossiers: [PortfolioDossier],
-                rules: PortfolioRules = PortfolioRules(), timeLimitSeconds: Double = PortfolioProblem.defaultTimeLimitSeconds) {
+    public init(
+        name: String, envelopes: [PortfolioEnvelope], dossiers: [PortfolioDossier],
+        rules: PortfolioRules = PortfolioRules(), timeLimitSeconds: Double = PortfolioProblem.defaultTimeLimitSeconds
+    ) {
         self.name = name
         self.envelopes = envelopes
         self.dossiers = dossiers
@@ -106,7 +108,8 @@ public struct PortfolioProblem: Equatable, Sendable, Codable {
         envelopes = try container.decode([PortfolioEnvelope].self, forKey: .envelopes)
         dossiers = try container.decode([PortfolioDossier].self, forKey: .dossiers)
         rules = try container.decodeIfPresent(PortfolioRules.self, forKey: .rules) ?? PortfolioRules()
-        timeLimitSeconds = try container.decodeIfPresent(Double.self, forKey: .timeLimitSeconds) ?? Self.defaultTimeLimitSeconds
+        timeLimitSeconds =
+            try container.decodeIfPresent(Double.self, forKey: .timeLimitSeconds) ?? Self.defaultTimeLimitSeconds
     }
 
     /// Reads an instance file's JSON.

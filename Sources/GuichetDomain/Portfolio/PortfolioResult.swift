@@ -115,7 +115,11 @@ extension PortfolioResult: Encodable {
         }
         if let bound {
             // Integral bounds are written as integers, so that scripts compare them exactly.
-            if bound.rounded() == bound, abs(bound) < 9e15 { try container.encode(Int64(bound), forKey: .bound) } else { try container.encode(bound, forKey: .bound) }
+            if bound.rounded() == bound, abs(bound) < 9e15 {
+                try container.encode(Int64(bound), forKey: .bound)
+            } else {
+                try container.encode(bound, forKey: .bound)
+            }
         } else {
             try container.encodeNil(forKey: .bound)
         }

@@ -90,8 +90,10 @@ public struct PortfolioRules: Equatable, Sendable, Codable {
     public var partialFundingFloorPercent: Percentage?
 
     /// Creates rules; everything defaults to "no rule".
-    public init(themeShares: [String: ThemeShare] = [:], minPerDepartement: Int? = nil,
-                forcedIn: [String] = [], forcedOut: [String] = [], partialFundingFloorPercent: Percentage? = nil) {
+    public init(
+        themeShares: [String: ThemeShare] = [:], minPerDepartement: Int? = nil,
+        forcedIn: [String] = [], forcedOut: [String] = [], partialFundingFloorPercent: Percentage? = nil
+    ) {
         self.themeShares = themeShares
         self.minPerDepartement = minPerDepartement
         self.forcedIn = forcedIn

@@ -26,16 +26,19 @@ public enum PortfolioSolver {
         let reference = try await PortfolioDecomposition.solveEnvelopes(prepared, deadline: deadline)
         var outcome: Outcome
         if couplings.isEmpty {
-            outcome = Outcome(method: .knapsack, granted: reference.granted, proven: reference.isOptimal,
-                              bound: Double(reference.upperBound), infeasible: false)
+            outcome = Outcome(
+                method: .knapsack, granted: reference.granted, proven: reference.isOptimal,
+                bound: Double(reference.upperBound), infeasible: false)
         } else {
             let warmStart = WarmStart.repair(prepared, reference: reference.granted)
             let elapsed = (clock.now - started) / .seconds(1)
-            let model = try MILPModel(prepared, start: warmStart, timeLimitSeconds: max(1, problem.timeLimitSeconds - elapsed))
+            let model = try MILPModel(
+                prepared, start: warmStart, timeLimitSeconds: max(1, problem.timeLimitSeconds - elapsed))
             outcome = try interpret(try await milp(model), model: model, warmStart: warmStart)
         }
-        let explanations = PortfolioExplanation.explain(prepared, granted: outcome.granted, reference: reference.granted,
-                                                        proven: outcome.proven, infeasible: outcome.infeasible)
+        let explanations = PortfolioExplanation.explain(
+            prepared, granted: outcome.granted, reference: reference.granted,
+            proven: outcome.proven, infeasible: outcome.infeasible)
         return outcome.result(prepared, explanations: explanations, seconds: (clock.now - started) / .seconds(1))
     }
 
@@ -60,12 +63,15 @@ public enum PortfolioSolver {
         var bound: Double?
         var infeasible: Bool
 
-        func result(_ prepared: PreparedPortfolio, explanations: [PortfolioExplanation], seconds: Double) -> PortfolioResult {
+        func result(
+            _ prepared: PreparedPortfolio, explanations: [PortfolioExplanation], seconds: Double
+        ) -> PortfolioResult {
             let status: PortfolioResult.Status = infeasible ? .infeasible : (proven ? .optimal : .timeLimit)
             guard let granted else {
-                return PortfolioResult(name: prepared.problem.name, status: status, provenOptimal: false, objective: nil,
-                                       bound: bound, gap: nil, method: method, seconds: seconds, selected: [],
-                                       explanations: explanations)
+                return PortfolioResult(
+                    name: prepared.problem.name, status: status, provenOptimal: false, objective: nil,
+                    bound: bound, gap: nil, method: method, seconds: seconds, selected: [],
+                    explanations: explanations)
             }
             let objective = PortfolioObjective(prepared, granted: granted)
             var best = bound.map { max($0, objective.value) } ?? objective.value
@@ -76,31 +82,40 @@ public enum PortfolioSolver {
             let selected = granted.indices.filter { granted[$0] > 0 }.map {
                 PortfolioResult.Grant(id: prepared.dossiers[$0].id, grantedCents: granted[$0])
             }
-            return PortfolioResult(name: prepared.problem.name, status: status, provenOptimal: proven, objective: objective,
-                                   bound: best, gap: gap, method: method, seconds: seconds, selected: selected,
-                                   explanations: explanations)
+            return PortfolioResult(
+                name: prepared.problem.name, status: status, provenOptimal: proven, objective: objective,
+                bound: best, gap: gap, method: method, seconds: seconds, selected: selected,
+                explanations: explanations)
         }
     }
 
     /// Turns a MILP answer into a checked selection.
-    static func interpret(_ solution: MILPSolution, model: MILPModel, warmStart: [Int64]?) throws(PortfolioError) -> Outcome {
+    static func interpret(
+        _ solution: MILPSolution, model: MILPModel, warmStart: [Int64]?
+    ) throws(PortfolioError) -> Outcome {
         let prepared = model.prepared
         switch solution.status {
         case .infeasible:
             return Outcome(method: .milp, granted: nil, proven: false, bound: nil, infeasible: true)
         case .stoppedWithoutSolution:
             // CBC may drop a start it cannot complete; ours was checked, so it still stands.
-            return Outcome(method: .milp, granted: warmStart.map { tidy(prepared, $0) }, proven: false, bound: solution.bound, infeasible: false)
+            return Outcome(
+                method: .milp, granted: warmStart.map { tidy(prepared, $0) }, proven: false, bound: solution.bound,
+                infeasible: false)
         case .optimal, .stoppedWithSolution:
             var granted = model.grants(from: solution.values)
             let broken = SelectionState(prepared, granted: granted).violations
             guard broken.isEmpty else { throw .solutionInconsistent(describe(broken[0], prepared)) }
             // The start is checked too: if CBC's tolerances made it return something worse, keep ours.
-            if let warmStart, PortfolioObjective(prepared, granted: warmStart).value > PortfolioObjective(prepared, granted: granted).value {
+            if let warmStart,
+                PortfolioObjective(prepared, granted: warmStart).value
+                    > PortfolioObjective(prepared, granted: granted).value
+            {
                 granted = warmStart
             }
-            return Outcome(method: .milp, granted: tidy(prepared, granted), proven: solution.status == .optimal,
-                           bound: solution.bound, infeasible: false)
+            return Outcome(
+                method: .milp, granted: tidy(prepared, granted), proven: solution.status == .optimal,
+                bound: solution.bound, infeasible: false)
         }
     }
 
@@ -108,7 +123,8 @@ public enum PortfolioSolver {
     /// and CBC is indifferent to them.
     static func tidy(_ prepared: PreparedPortfolio, _ granted: [Int64]) -> [Int64] {
         var state = SelectionState(prepared, granted: granted)
-        for index in granted.indices where granted[index] > 0 && prepared.score[index] == 0 && prepared.forcing[index] != .forcedIn {
+        for index in granted.indices
+        where granted[index] > 0 && prepared.score[index] == 0 && prepared.forcing[index] != .forcedIn {
             for amount in [0, prepared.range[index].floorCents] where amount < state.granted[index] {
                 let before = state.granted[index]
                 state.set(index, to: amount)
@@ -127,7 +143,8 @@ public enum PortfolioSolver {
         case .envelopeOverspent(let envelope): "enveloppe « \(prepared.envelopeIDs[envelope]) » dépassée"
         case .themeBelowMinimum(let theme): "thème « \(prepared.themeIDs[theme]) » sous sa part minimale"
         case .themeAboveMaximum(let theme): "thème « \(prepared.themeIDs[theme]) » au-delà de sa part maximale"
-        case .departementBelowMinimum(let departement): "département \(prepared.departementIDs[departement]) sous son minimum"
+        case .departementBelowMinimum(let departement):
+            "département \(prepared.departementIDs[departement]) sous son minimum"
         }
     }
 }

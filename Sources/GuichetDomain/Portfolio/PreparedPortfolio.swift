@@ -60,15 +60,22 @@ struct PreparedPortfolio: Sendable {
 
         var envelopeIndex: [String: Int] = [:]
         for (index, envelope) in problem.envelopes.enumerated() {
-            guard envelopeIndex.updateValue(index, forKey: envelope.id) == nil else { throw .duplicateIdentifier(envelope.id) }
-            guard envelope.remainingCents >= 0 else { throw .negativeRemaining(envelope: envelope.id, cents: envelope.remainingCents) }
+            guard envelopeIndex.updateValue(index, forKey: envelope.id) == nil else {
+                throw .duplicateIdentifier(envelope.id)
+            }
+            guard envelope.remainingCents >= 0 else {
+                throw .negativeRemaining(envelope: envelope.id, cents: envelope.remainingCents)
+            }
         }
         envelopeIDs = problem.envelopes.map(\.id)
         remaining = problem.envelopes.map(\.remainingCents)
         var parents: [Int?] = []
         var children = Array(repeating: [Int](), count: problem.envelopes.count)
         for (index, envelope) in problem.envelopes.enumerated() {
-            guard let parentID = envelope.parent else { parents.append(nil); continue }
+            guard let parentID = envelope.parent else {
+                parents.append(nil)
+                continue
+            }
             guard let parent = envelopeIndex[parentID] else {
                 throw .envelopeTreeInvalid("le parent « \(parentID) » de « \(envelope.id) » n'existe pas")
             }
@@ -97,8 +104,12 @@ struct PreparedPortfolio: Sendable {
             guard let envelope = envelopeIndex[dossier.envelope] else {
                 throw .unknownEnvelope(dossier: dossier.id, envelope: dossier.envelope)
             }
-            guard dossier.requestedCents > 0 else { throw .invalidRequest(dossier: dossier.id, cents: dossier.requestedCents) }
-            guard (0...10_000).contains(dossier.score) else { throw .invalidScore(dossier: dossier.id, score: dossier.score) }
+            guard dossier.requestedCents > 0 else {
+                throw .invalidRequest(dossier: dossier.id, cents: dossier.requestedCents)
+            }
+            guard (0...10_000).contains(dossier.score) else {
+                throw .invalidScore(dossier: dossier.id, score: dossier.score)
+            }
             envelopes.append(envelope)
             themeOf.append(Self.intern(dossier.theme, in: &themeIndex, &themes))
             departementOf.append(dossier.departement.map { Self.intern($0, in: &departementIndex, &departements) })
@@ -127,7 +138,11 @@ struct PreparedPortfolio: Sendable {
         partial = rules.allowsPartialFunding
         let floor = rules.partialFundingFloorPercent?.hundredths
         range = requested.map { request in
-            if let floor, floor < 10_000 { GrantRange(requested: request, floor: floor) } else { GrantRange(requested: request) }
+            if let floor, floor < 10_000 {
+                GrantRange(requested: request, floor: floor)
+            } else {
+                GrantRange(requested: request)
+            }
         }
 
         // Shares may name a theme no dossier has: a minimum then forces an empty selection.
@@ -137,7 +152,9 @@ struct PreparedPortfolio: Sendable {
         for (theme, share) in rules.themeShares {
             guard let index = themeIndex[theme] else { continue }
             if let low = share.minPercent, let high = share.maxPercent, low > high {
-                throw .invalidPercent("la part minimale du thème « \(theme) » (\(low.formatted)) dépasse sa part maximale (\(high.formatted))")
+                throw .invalidPercent(
+                    "la part minimale du thème « \(theme) » (\(low.formatted)) dépasse sa part maximale (\(high.formatted))"
+                )
             }
             themeMin[index] = share.minPercent.flatMap { $0.hundredths > 0 ? $0.hundredths : nil }
             themeMax[index] = share.maxPercent.flatMap { $0.hundredths < 10_000 ? $0.hundredths : nil }
@@ -186,7 +203,8 @@ struct PreparedPortfolio: Sendable {
     func checkForcedFit() throws(PortfolioError) {
         let forced = forcedFloorUnder
         for envelope in 0..<envelopeCount where forced[envelope] > remaining[envelope] {
-            throw .forcedOverBudget(envelope: envelopeIDs[envelope], forcedCents: forced[envelope], remainingCents: remaining[envelope])
+            throw .forcedOverBudget(
+                envelope: envelopeIDs[envelope], forcedCents: forced[envelope], remainingCents: remaining[envelope])
         }
     }
 
@@ -199,11 +217,16 @@ struct PreparedPortfolio: Sendable {
 
     private static func postorder(parents: [Int?], children: [[Int]], ids: [String]) throws(PortfolioError) -> [Int] {
         let roots = parents.indices.filter { parents[$0] == nil }
-        guard !roots.isEmpty || parents.isEmpty else { throw .envelopeTreeInvalid("aucune enveloppe racine (sans parent)") }
+        guard !roots.isEmpty || parents.isEmpty else {
+            throw .envelopeTreeInvalid("aucune enveloppe racine (sans parent)")
+        }
         var order: [Int] = []
         var stack = roots.reversed().map { ($0, false) }
         while let (node, expanded) = stack.popLast() {
-            if expanded { order.append(node); continue }
+            if expanded {
+                order.append(node)
+                continue
+            }
             stack.append((node, true))
             for child in children[node].reversed() { stack.append((child, false)) }
         }

@@ -76,8 +76,12 @@ struct SelectionState: Sendable {
     func brokenShares(themeTotal totals: [Int64], total whole: Int64) -> [RuleViolation] {
         var broken: [RuleViolation] = []
         for theme in totals.indices {
-            if let low = prepared.themeMin[theme], !Self.share(totals[theme], of: whole, atLeast: low) { broken.append(.themeBelowMinimum(theme: theme)) }
-            if let high = prepared.themeMax[theme], !Self.share(totals[theme], of: whole, atMost: high) { broken.append(.themeAboveMaximum(theme: theme)) }
+            if let low = prepared.themeMin[theme], !Self.share(totals[theme], of: whole, atLeast: low) {
+                broken.append(.themeBelowMinimum(theme: theme))
+            }
+            if let high = prepared.themeMax[theme], !Self.share(totals[theme], of: whole, atMost: high) {
+                broken.append(.themeAboveMaximum(theme: theme))
+            }
         }
         return broken
     }
@@ -98,7 +102,8 @@ struct SelectionState: Sendable {
             broken.append(.envelopeOverspent(envelope: envelope))
         }
         broken += brokenShares
-        for departement in departementCount.indices where departementCount[departement] < prepared.departementMinimum[departement] {
+        for departement in departementCount.indices
+        where departementCount[departement] < prepared.departementMinimum[departement] {
             broken.append(.departementBelowMinimum(departement: departement))
         }
         return broken

@@ -76,15 +76,21 @@ enum WarmStart {
             for departement in prepared.departementIDs.indices {
                 let wanted = prepared.departementMinimum[departement]
                 var candidates = bestFirst.filter {
-                    prepared.departementOf[$0] == departement && state.granted[$0] == 0 && prepared.forcing[$0] != .forcedOut
+                    prepared.departementOf[$0] == departement && state.granted[$0] == 0
+                        && prepared.forcing[$0] != .forcedOut
                 }[...]
                 while state.departementCount[departement] < wanted {
                     guard let index = candidates.popFirst() else { return false }
-                    if let amount = fittingAmount(index) { state.set(index, to: amount); continue }
+                    if let amount = fittingAmount(index) {
+                        state.set(index, to: amount)
+                        continue
+                    }
                     // Make room in the tightest envelope with dossiers not needed elsewhere.
                     let tight = state.room(for: index).envelope
                     for other in bestFirst.reversed() where fittingAmount(index) == nil {
-                        if isUnder(tight, other), prepared.departementOf[other] != departement, removable(other) { state.set(other, to: 0) }
+                        if isUnder(tight, other), prepared.departementOf[other] != departement, removable(other) {
+                            state.set(other, to: 0)
+                        }
                     }
                     if let amount = fittingAmount(index) { state.set(index, to: amount) }
                 }
@@ -102,20 +108,31 @@ enum WarmStart {
                 switch broken {
                 case .themeAboveMaximum(let theme):
                     // Lower the theme: its worst dossier goes to its floor, or out.
-                    if let index = bestFirst.reversed().first(where: { prepared.themeOf[$0] == theme && removable($0) }) {
+                    if let index = bestFirst.reversed().first(where: { prepared.themeOf[$0] == theme && removable($0) })
+                    {
                         let floor = prepared.range[index].floorCents
                         state.set(index, to: state.granted[index] > floor ? floor : 0)
-                    } else if let index = bestFirst.first(where: { prepared.themeOf[$0] != theme && state.granted[$0] == 0 && prepared.forcing[$0] != .forcedOut && fittingAmount($0) != nil }),
-                              let amount = fittingAmount(index) {
+                    } else if let index = bestFirst.first(where: {
+                        prepared.themeOf[$0] != theme && state.granted[$0] == 0 && prepared.forcing[$0] != .forcedOut
+                            && fittingAmount($0) != nil
+                    }),
+                        let amount = fittingAmount(index)
+                    {
                         state.set(index, to: amount)
                     } else {
                         return false
                     }
                 case .themeBelowMinimum(let theme):
-                    if let index = bestFirst.first(where: { prepared.themeOf[$0] == theme && state.granted[$0] == 0 && prepared.forcing[$0] != .forcedOut && fittingAmount($0) != nil }),
-                       let amount = fittingAmount(index) {
+                    if let index = bestFirst.first(where: {
+                        prepared.themeOf[$0] == theme && state.granted[$0] == 0 && prepared.forcing[$0] != .forcedOut
+                            && fittingAmount($0) != nil
+                    }),
+                        let amount = fittingAmount(index)
+                    {
                         state.set(index, to: amount)
-                    } else if let index = bestFirst.reversed().first(where: { prepared.themeOf[$0] != theme && removable($0) }) {
+                    } else if let index = bestFirst.reversed().first(where: {
+                        prepared.themeOf[$0] != theme && removable($0)
+                    }) {
                         state.set(index, to: 0)
                     } else {
                         return false
@@ -129,7 +146,8 @@ enum WarmStart {
 
         /// Adds, best first, every dossier that still fits without breaking a share.
         mutating func fill() {
-            for index in bestFirst where state.granted[index] == 0 && prepared.forcing[index] != .forcedOut && prepared.score[index] > 0 {
+            for index in bestFirst
+            where state.granted[index] == 0 && prepared.forcing[index] != .forcedOut && prepared.score[index] > 0 {
                 guard let amount = fittingAmount(index) else { continue }
                 state.set(index, to: amount)
                 if !state.brokenShares.isEmpty { state.set(index, to: 0) }

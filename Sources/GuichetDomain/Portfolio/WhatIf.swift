@@ -69,8 +69,12 @@ public struct PortfolioComparison: Sendable, Encodable {
 public enum PortfolioWhatIf {
     /// The problem with `envelope`'s remaining amount set to `remainingCents`.
     /// - Throws: ``PortfolioError/unknownWhatIfEnvelope(_:)``, ``PortfolioError/negativeRemaining(envelope:cents:)``.
-    public static func changing(_ problem: PortfolioProblem, envelope: String, remainingCents: Int64) throws(PortfolioError) -> PortfolioProblem {
-        guard let position = problem.envelopes.firstIndex(where: { $0.id == envelope }) else { throw .unknownWhatIfEnvelope(envelope) }
+    public static func changing(
+        _ problem: PortfolioProblem, envelope: String, remainingCents: Int64
+    ) throws(PortfolioError) -> PortfolioProblem {
+        guard let position = problem.envelopes.firstIndex(where: { $0.id == envelope }) else {
+            throw .unknownWhatIfEnvelope(envelope)
+        }
         guard remainingCents >= 0 else { throw .negativeRemaining(envelope: envelope, cents: remainingCents) }
         var changed = problem
         changed.envelopes[position].remainingCents = remainingCents
@@ -81,8 +85,10 @@ public enum PortfolioWhatIf {
     ///
     /// Raising a leaf envelope past what its ancestors have left changes nothing by itself: the
     /// ancestors still bind. Change them too, with another call on the returned problem if needed.
-    public static func compare(_ problem: PortfolioProblem, envelope: String, remainingCents: Int64,
-                               milp: PortfolioSolver.MILPRunner) async throws -> PortfolioComparison {
+    public static func compare(
+        _ problem: PortfolioProblem, envelope: String, remainingCents: Int64,
+        milp: PortfolioSolver.MILPRunner
+    ) async throws -> PortfolioComparison {
         let changed = try changing(problem, envelope: envelope, remainingCents: remainingCents)
         let before = try await PortfolioSolver.solve(problem, milp: milp)
         let after = try await PortfolioSolver.solve(changed, milp: milp)

@@ -15,8 +15,10 @@ public enum GrantedSubsidies {
         public let grantorName: String
         public let grantorSiret: String?
 
-        public init(laureate: PublishedResults.Laureate, decidedAt: Date, beneficiarySiret: String?, beneficiaryRNA: String?,
-                    grantorName: String, grantorSiret: String?) {
+        public init(
+            laureate: PublishedResults.Laureate, decidedAt: Date, beneficiarySiret: String?, beneficiaryRNA: String?,
+            grantorName: String, grantorSiret: String?
+        ) {
             self.laureate = laureate
             self.decidedAt = decidedAt
             self.beneficiarySiret = beneficiarySiret
@@ -35,13 +37,15 @@ public enum GrantedSubsidies {
     public static func rows(_ grants: [Grant], callReference: String, callTitle: String) -> [SCDLSubsidy] {
         grants.map { grant in
             let day = CalendarDay(inParis: grant.decidedAt)
-            let reference = [callReference, "vague \(grant.laureate.wave)", grant.laureate.number].compactMap { $0 }.joined(separator: " — ")
-            return SCDLSubsidy(nomAttribuant: grant.grantorName, idAttribuant: grant.grantorSiret ?? "", dateConvention: day,
-                               referenceDecision: reference, nomBeneficiaire: grant.laureate.carrier,
-                               idBeneficiaire: grant.beneficiarySiret, rnaBeneficiaire: grant.beneficiaryRNA,
-                               objet: grant.laureate.title, montantCents: grant.laureate.amountCents, nature: .cash,
-                               conditionsVersement: .unique, datesPeriodeVersement: .day(day), notificationUE: false,
-                               pourcentageSubvention: .whole, dispositifAide: callTitle)
+            let reference = [callReference, "vague \(grant.laureate.wave)", grant.laureate.number].compactMap { $0 }
+                .joined(separator: " — ")
+            return SCDLSubsidy(
+                nomAttribuant: grant.grantorName, idAttribuant: grant.grantorSiret ?? "", dateConvention: day,
+                referenceDecision: reference, nomBeneficiaire: grant.laureate.carrier,
+                idBeneficiaire: grant.beneficiarySiret, rnaBeneficiaire: grant.beneficiaryRNA,
+                objet: grant.laureate.title, montantCents: grant.laureate.amountCents, nature: .cash,
+                conditionsVersement: .unique, datesPeriodeVersement: .day(day), notificationUE: false,
+                pourcentageSubvention: .whole, dispositifAide: callTitle)
         }
     }
 }

@@ -45,19 +45,30 @@ public struct PublicationChanges: Codable, Sendable, Equatable {
         func entry(_ l: PublishedResults.Laureate, from: Int64?, to: Int64?) -> Entry {
             Entry(number: l.number, title: l.title, carrier: l.carrier, fromCents: from, toCents: to)
         }
-        added = current.laureates.filter { before[$0.dossierID] == nil }.map { entry($0, from: nil, to: $0.amountCents) }
-        removed = previous.laureates.filter { after[$0.dossierID] == nil }.map { entry($0, from: $0.amountCents, to: nil) }
+        added = current.laureates.filter { before[$0.dossierID] == nil }.map {
+            entry($0, from: nil, to: $0.amountCents)
+        }
+        removed = previous.laureates.filter { after[$0.dossierID] == nil }.map {
+            entry($0, from: $0.amountCents, to: nil)
+        }
         amountChanged = current.laureates.compactMap { now in
             guard let then = before[now.dossierID], then.amountCents != now.amountCents else { return nil }
             return entry(now, from: then.amountCents, to: now.amountCents)
         }
         var figures: [Figure] = []
-        if previous.filed != current.filed { figures.append(Figure(label: "Projets déposés", from: Int64(previous.filed), to: Int64(current.filed), isMoney: false)) }
+        if previous.filed != current.filed {
+            figures.append(
+                Figure(label: "Projets déposés", from: Int64(previous.filed), to: Int64(current.filed), isMoney: false))
+        }
         if previous.retained != current.retained {
-            figures.append(Figure(label: "Projets retenus", from: Int64(previous.retained), to: Int64(current.retained), isMoney: false))
+            figures.append(
+                Figure(
+                    label: "Projets retenus", from: Int64(previous.retained), to: Int64(current.retained),
+                    isMoney: false))
         }
         if previous.amountCents != current.amountCents {
-            figures.append(Figure(label: "Montant accordé", from: previous.amountCents, to: current.amountCents, isMoney: true))
+            figures.append(
+                Figure(label: "Montant accordé", from: previous.amountCents, to: current.amountCents, isMoney: true))
         }
         self.figures = figures
     }
@@ -68,7 +79,9 @@ public struct PublicationChanges: Codable, Sendable, Equatable {
     /// One sentence per kind of change, in French.
     public var summary: [String] {
         var lines: [String] = figures.map { figure in
-            let text = { (value: Int64) in figure.isMoney ? ((try? Money(cents: value).formatted()) ?? String(value)) : String(value) }
+            let text = { (value: Int64) in
+                figure.isMoney ? ((try? Money(cents: value).formatted()) ?? String(value)) : String(value)
+            }
             return "\(figure.label) : \(text(figure.from)) → \(text(figure.to))"
         }
         func count(_ n: Int, _ one: String, _ many: String) -> String { n == 1 ? "1 \(one)" : "\(n) \(many)" }

@@ -83,13 +83,18 @@ public struct PublishedResults: Codable, Sendable, Equatable {
         retained = report.retained
         amountCents = report.retainedAmount.cents
         waves = report.waves.map {
-            WaveFigures(number: $0.wave.number, label: $0.wave.label, announcedOn: $0.wave.announcedOn,
-                        retained: $0.retained, amountCents: $0.amount.cents)
+            WaveFigures(
+                number: $0.wave.number, label: $0.wave.label, announcedOn: $0.wave.announcedOn,
+                retained: $0.retained, amountCents: $0.amount.cents)
         }
         themes = Self.themeBlocks(report)
-        byTheme = report.byTheme.map { Figures(code: $0.code, label: $0.label, filed: $0.filed, retained: $0.retained, amountCents: $0.amount.cents) }
+        byTheme = report.byTheme.map {
+            Figures(
+                code: $0.code, label: $0.label, filed: $0.filed, retained: $0.retained, amountCents: $0.amount.cents)
+        }
         byTerritory = report.byTerritory.map {
-            Figures(code: $0.code, label: $0.label, filed: $0.filed, retained: $0.retained, amountCents: $0.amount.cents)
+            Figures(
+                code: $0.code, label: $0.label, filed: $0.filed, retained: $0.retained, amountCents: $0.amount.cents)
         }
         containsSimulatedData = report.containsSimulatedData
     }
@@ -105,12 +110,17 @@ public struct PublishedResults: Codable, Sendable, Equatable {
         var groups: [String: [(key: TerritoryKey, heading: String, laureates: [Laureate])]] = [:]
         for wave in report.waves {
             for theme in wave.themes {
-                if labels[theme.theme.code] == nil { order.append(theme.theme.code); labels[theme.theme.code] = theme.theme.label }
+                if labels[theme.theme.code] == nil {
+                    order.append(theme.theme.code)
+                    labels[theme.theme.code] = theme.theme.label
+                }
                 for group in theme.groups {
                     let laureates = group.laureates.map {
-                        Laureate(dossierID: $0.dossierID, number: $0.number, title: $0.title, carrier: $0.carrier,
-                                 description: $0.description, amountCents: $0.amount.cents, themeCode: theme.theme.code,
-                                 territoryCode: group.territory.code, heading: group.heading, wave: wave.wave.number, simulated: $0.simulated)
+                        Laureate(
+                            dossierID: $0.dossierID, number: $0.number, title: $0.title, carrier: $0.carrier,
+                            description: $0.description, amountCents: $0.amount.cents, themeCode: theme.theme.code,
+                            territoryCode: group.territory.code, heading: group.heading, wave: wave.wave.number,
+                            simulated: $0.simulated)
                     }
                     if let index = groups[theme.theme.code]?.firstIndex(where: { $0.key == group.territory }) {
                         groups[theme.theme.code]?[index].laureates.append(contentsOf: laureates)
@@ -121,14 +131,18 @@ public struct PublishedResults: Codable, Sendable, Equatable {
             }
         }
         let themeOrder = Dictionary(report.byTheme.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
-        let territoryOrder = Dictionary(report.byTerritory.enumerated().compactMap { index, line in line.territory.map { ($0, index) } },
-                                        uniquingKeysWith: { a, _ in a })
+        let territoryOrder = Dictionary(
+            report.byTerritory.enumerated().compactMap { index, line in line.territory.map { ($0, index) } },
+            uniquingKeysWith: { a, _ in a })
         return order.sorted { (themeOrder[$0] ?? .max) < (themeOrder[$1] ?? .max) }.map { code in
-            let merged = (groups[code] ?? []).sorted { (territoryOrder[$0.key] ?? .max) < (territoryOrder[$1.key] ?? .max) }
+            let merged = (groups[code] ?? []).sorted {
+                (territoryOrder[$0.key] ?? .max) < (territoryOrder[$1.key] ?? .max)
+            }
             let all = merged.flatMap(\.laureates)
-            return ThemeBlock(code: code, label: labels[code] ?? code, retained: all.count,
-                              amountCents: all.reduce(0) { $0 + $1.amountCents },
-                              groups: merged.map { Group(territoryCode: $0.key.code, heading: $0.heading, laureates: $0.laureates) })
+            return ThemeBlock(
+                code: code, label: labels[code] ?? code, retained: all.count,
+                amountCents: all.reduce(0) { $0 + $1.amountCents },
+                groups: merged.map { Group(territoryCode: $0.key.code, heading: $0.heading, laureates: $0.laureates) })
         }
     }
 }

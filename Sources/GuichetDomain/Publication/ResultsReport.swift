@@ -77,22 +77,27 @@ public struct ResultsReport: Sendable {
     /// - A dossier counts as filed once it has a filing time. It counts as a laureate of a wave
     ///   when its latest decision in the reported waves retains it *and* its status is still a
     ///   laureate's (retained or later): both the decision and the lifecycle must agree.
-    public init(call: Call, dossiers: [Input], decisions: [Decision], publishedOnly: Bool,
-                territories: TerritoryCatalog = .france) throws(DomainError) {
+    public init(
+        call: Call, dossiers: [Input], decisions: [Decision], publishedOnly: Bool,
+        territories: TerritoryCatalog = .france
+    ) throws(DomainError) {
         let reportedWaves = call.waves.filter { !publishedOnly || $0.publishedAt != nil }
         let reportedNumbers = Set(reportedWaves.map(\.number))
         let latest = Decision.latest(decisions, in: reportedNumbers)
         let filedDossiers = dossiers.filter { $0.dossier.filedAt != nil }
         let laureates: [(Input, Decision)] = filedDossiers.compactMap { input in
             guard input.dossier.status.isLaureate, let decision = latest[input.dossier.id],
-                  case .retained = decision.outcome else { return nil }
+                case .retained = decision.outcome
+            else { return nil }
             return (input, decision)
         }.sorted { ($0.0.dossier.number ?? "", $0.0.dossier.title) < ($1.0.dossier.number ?? "", $1.0.dossier.title) }
 
-        let regionCount = Set(filedDossiers.compactMap { input -> String? in
-            if case .regional(let region) = input.dossier.scope { return region }
-            return nil
-        }).count
+        let regionCount = Set(
+            filedDossiers.compactMap { input -> String? in
+                if case .regional(let region) = input.dossier.scope { return region }
+                return nil
+            }
+        ).count
         let grouping = Grouping(call: call, territories: territories, singleRegion: regionCount <= 1)
 
         var waves: [WaveResults] = []
@@ -104,22 +109,31 @@ public struct ResultsReport: Sendable {
                 guard !inTheme.isEmpty else { continue }
                 let byGroup = Dictionary(grouping: inTheme, by: { $0.0.dossier.scope.territoryKey })
                 let groups = byGroup.keys.sorted(by: grouping.precedes).map { key in
-                    TerritoryGroup(territory: key, heading: grouping.heading(key),
-                                   laureates: (byGroup[key] ?? []).map(Self.laureate))
+                    TerritoryGroup(
+                        territory: key, heading: grouping.heading(key),
+                        laureates: (byGroup[key] ?? []).map(Self.laureate))
                 }
-                themes.append(ThemeResults(theme: theme, retained: inTheme.count,
-                                           amount: try Money.sum(inTheme.map { $0.1.outcome.grantedAmount }),
-                                           groups: groups))
+                themes.append(
+                    ThemeResults(
+                        theme: theme, retained: inTheme.count,
+                        amount: try Money.sum(inTheme.map { $0.1.outcome.grantedAmount }),
+                        groups: groups))
             }
-            waves.append(WaveResults(wave: wave, retained: inWave.count,
-                                     amount: try Money.sum(inWave.map { $0.1.outcome.grantedAmount }), themes: themes))
+            waves.append(
+                WaveResults(
+                    wave: wave, retained: inWave.count,
+                    amount: try Money.sum(inWave.map { $0.1.outcome.grantedAmount }), themes: themes))
         }
 
-        func figures(code: String, territory: TerritoryKey? = nil, label: String,
-                     _ belongs: (Dossier) -> Bool) throws(DomainError) -> Figures {
+        func figures(
+            code: String, territory: TerritoryKey? = nil, label: String,
+            _ belongs: (Dossier) -> Bool
+        ) throws(DomainError) -> Figures {
             let won = laureates.filter { belongs($0.0.dossier) }
-            return Figures(code: code, territory: territory, label: label, filed: filedDossiers.filter { belongs($0.dossier) }.count,
-                           retained: won.count, amount: try Money.sum(won.map { $0.1.outcome.grantedAmount }))
+            return Figures(
+                code: code, territory: territory, label: label,
+                filed: filedDossiers.filter { belongs($0.dossier) }.count,
+                retained: won.count, amount: try Money.sum(won.map { $0.1.outcome.grantedAmount }))
         }
         var byTheme: [Figures] = []
         for theme in call.themes {
@@ -128,7 +142,8 @@ public struct ResultsReport: Sendable {
         var byTerritory: [Figures] = []
         let keys = Set(filedDossiers.map { $0.dossier.scope.territoryKey })
         for key in keys.sorted(by: grouping.precedes) {
-            byTerritory.append(try figures(code: key.code, territory: key, label: grouping.name(key)) { $0.scope.territoryKey == key })
+            byTerritory.append(
+                try figures(code: key.code, territory: key, label: grouping.name(key)) { $0.scope.territoryKey == key })
         }
 
         self.filed = filedDossiers.count
@@ -137,14 +152,16 @@ public struct ResultsReport: Sendable {
         self.waves = waves
         self.byTheme = byTheme
         self.byTerritory = byTerritory
-        self.containsSimulatedData = filedDossiers.contains { $0.dossier.simulated } || laureates.contains { $0.1.simulated }
+        self.containsSimulatedData =
+            filedDossiers.contains { $0.dossier.simulated } || laureates.contains { $0.1.simulated }
     }
 
     private static func laureate(_ pair: (Input, Decision)) -> Laureate {
         let (input, decision) = pair
-        return Laureate(dossierID: input.dossier.id, number: input.dossier.number, title: input.dossier.title,
-                        carrier: input.carrier, description: input.dossier.summary,
-                        amount: decision.outcome.grantedAmount, simulated: input.dossier.simulated || decision.simulated)
+        return Laureate(
+            dossierID: input.dossier.id, number: input.dossier.number, title: input.dossier.title,
+            carrier: input.carrier, description: input.dossier.summary,
+            amount: decision.outcome.grantedAmount, simulated: input.dossier.simulated || decision.simulated)
     }
 }
 

@@ -27,13 +27,17 @@ public enum WavePublication {
         guard let wave = call.waves.first(where: { $0.number == number }) else { throw .unknownWave(number) }
         guard !wave.isFrozen else { throw .waveFrozen(number) }
         if let earlier = call.waves.first(where: { $0.number < number && !$0.isFrozen }) {
-            throw .publicationRefused("la vague \(earlier.number) (« \(earlier.label) ») doit être publiée avant la vague \(number).")
+            throw .publicationRefused(
+                "la vague \(earlier.number) (« \(earlier.label) ») doit être publiée avant la vague \(number).")
         }
         guard state.stagedInOpenSessions == 0 else {
-            throw .publicationRefused("\(state.stagedInOpenSessions) décision(s) préparée(s) en séance n'ont pas été appliquées : appliquez-les ou retirez-les d'abord.")
+            throw .publicationRefused(
+                "\(state.stagedInOpenSessions) décision(s) préparée(s) en séance n'ont pas été appliquées : appliquez-les ou retirez-les d'abord."
+            )
         }
         guard state.decisions > 0 else {
-            throw .publicationRefused("aucune décision n'a été appliquée dans la vague \(number) : il n'y a rien à annoncer.")
+            throw .publicationRefused(
+                "aucune décision n'a été appliquée dans la vague \(number) : il n'y a rien à annoncer.")
         }
     }
 }
@@ -42,8 +46,13 @@ extension Call {
     /// The call as it will read once wave `number` is published at `date`: what the public will
     /// see is computed from this before anything is written.
     public func publishing(wave number: Int, at date: Date) -> Call {
-        Call(reference: reference, title: title, themes: themes, objectives: objectives, opensAt: opensAt, closesAt: closesAt,
-             waves: waves.map { $0.number == number ? Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: date) : $0 },
-             territoryOrder: territoryOrder, regionCode: regionCode)
+        Call(
+            reference: reference, title: title, themes: themes, objectives: objectives, opensAt: opensAt,
+            closesAt: closesAt,
+            waves: waves.map {
+                $0.number == number
+                    ? Wave(number: $0.number, label: $0.label, announcedOn: $0.announcedOn, publishedAt: date) : $0
+            },
+            territoryOrder: territoryOrder, regionCode: regionCode)
     }
 }

@@ -16,7 +16,8 @@ public struct DeclaredLink: Hashable, Sendable {
 public enum ConflictOfInterest {
     /// Whether any declared link names the organisation (same SIRET, same SIREN — another
     /// establishment of the same body —, or same RNA number).
-    public static func isConflicted(links: [DeclaredLink], organisationSiret: String?, organisationRNA: String?) -> Bool {
+    public static func isConflicted(links: [DeclaredLink], organisationSiret: String?, organisationRNA: String?) -> Bool
+    {
         links.contains { link in
             if let a = link.siret, let b = organisationSiret, a == b || a.prefix(9) == b.prefix(9) { return true }
             if let a = link.rna, let b = organisationRNA, a == b { return true }
@@ -26,8 +27,10 @@ public enum ConflictOfInterest {
 
     /// Throws when the person is conflicted, naming the action refused.
     /// - Throws: ``DomainError/conflictOfInterest(action:)``.
-    public static func check(_ action: String, links: [DeclaredLink], organisationSiret: String?,
-                             organisationRNA: String?) throws(DomainError) {
+    public static func check(
+        _ action: String, links: [DeclaredLink], organisationSiret: String?,
+        organisationRNA: String?
+    ) throws(DomainError) {
         if isConflicted(links: links, organisationSiret: organisationSiret, organisationRNA: organisationRNA) {
             throw .conflictOfInterest(action: action)
         }

@@ -8,7 +8,8 @@ public enum InstructionRules {
         let calendar = ParisTime.calendar
         let today = calendar.startOfDay(for: now)
         guard let tomorrow = calendar.date(byAdding: .day, value: 1, to: today),
-              let limit = calendar.date(byAdding: .day, value: 60, to: today) else { return }
+            let limit = calendar.date(byAdding: .day, value: 60, to: today)
+        else { return }
         guard due >= tomorrow, due <= limit else {
             throw .invalidForm(errors: ["due_on": "Choisissez une échéance entre demain et dans 60 jours."])
         }
@@ -20,7 +21,9 @@ public enum InstructionRules {
     /// Checks that an opinion may be given on a dossier in this status.
     /// - Throws: ``DomainError/transitionNotAllowed(action:from:)``.
     public static func checkOpinionAllowed(on status: DossierStatus) throws(DomainError) {
-        guard opinionStatuses.contains(status) else { throw .transitionNotAllowed(action: "donner un avis", from: status) }
+        guard opinionStatuses.contains(status) else {
+            throw .transitionNotAllowed(action: "donner un avis", from: status)
+        }
     }
 }
 

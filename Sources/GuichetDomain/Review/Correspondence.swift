@@ -20,7 +20,9 @@ public enum Correspondence {
         let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw .invalidForm(errors: ["body": "Écrivez votre message."]) }
         guard body.count <= maxLength else {
-            throw .invalidForm(errors: ["body": "Le message dépasse \(maxLength) caractères : raccourcissez-le ou joignez un document."])
+            throw .invalidForm(errors: [
+                "body": "Le message dépasse \(maxLength) caractères : raccourcissez-le ou joignez un document."
+            ])
         }
         return body
     }
@@ -84,7 +86,9 @@ public enum Annotation {
     public static func checkBody(_ text: String) throws(DomainError) -> String {
         let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw .invalidForm(errors: ["note": "Écrivez la note."]) }
-        guard body.count <= maxLength else { throw .invalidForm(errors: ["note": "La note dépasse \(maxLength) caractères."]) }
+        guard body.count <= maxLength else {
+            throw .invalidForm(errors: ["note": "La note dépasse \(maxLength) caractères."])
+        }
         return body
     }
 }

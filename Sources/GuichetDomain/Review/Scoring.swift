@@ -47,7 +47,10 @@ public struct ScoringGrid: Sendable, Codable, Equatable {
         var total = 0
         var weights = 0
         for criterion in criteria {
-            guard let mark = marks[criterion.code] else { errors[criterion.code] = "Notez ce critère."; continue }
+            guard let mark = marks[criterion.code] else {
+                errors[criterion.code] = "Notez ce critère."
+                continue
+            }
             guard (0...maximum).contains(mark) else {
                 errors[criterion.code] = "La note doit être entre 0 et \(maximum)."
                 continue
@@ -105,12 +108,15 @@ public struct Opinion: Sendable, Equatable {
     public init(kind: OpinionKind, proposedAmount: Money, motive: String, requested: Money) throws(DomainError) {
         let trimmed = motive.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .missingData(field: "motif", reason: "un avis doit être motivé.") }
-        guard proposedAmount <= requested else { throw .amountAboveRequest(granted: proposedAmount, requested: requested) }
+        guard proposedAmount <= requested else {
+            throw .amountAboveRequest(granted: proposedAmount, requested: requested)
+        }
         if kind == .unfavourable, proposedAmount > .zero {
             throw .missingData(field: "montant proposé", reason: "un avis défavorable ne propose pas de montant.")
         }
         if kind != .unfavourable, proposedAmount == .zero {
-            throw .missingData(field: "montant proposé", reason: "un avis favorable propose un montant supérieur à zéro.")
+            throw .missingData(
+                field: "montant proposé", reason: "un avis favorable propose un montant supérieur à zéro.")
         }
         self.kind = kind
         self.proposedAmount = proposedAmount

@@ -44,7 +44,9 @@ public enum StaffAdministration {
     /// - Throws: ``DomainError/invalidForm(errors:)`` on `account`.
     public static func checkCanClose(adminID: UUID, personID: UUID) throws(DomainError) {
         guard adminID != personID else {
-            throw .invalidForm(errors: ["account": "Vous ne pouvez pas fermer votre propre compte : demandez-le à un autre administrateur."])
+            throw .invalidForm(errors: [
+                "account": "Vous ne pouvez pas fermer votre propre compte : demandez-le à un autre administrateur."
+            ])
         }
     }
 }

@@ -27,15 +27,23 @@ public enum StaffScope: Hashable, Sendable, Codable {
         let parts = stored.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         switch (parts.first, parts.count) {
         case ("national", 1): self = .national
-        case ("region", 2): _ = try territories.region(parts[1]); self = .region(parts[1])
-        case ("departement", 2): _ = try territories.departement(parts[1]); self = .departement(parts[1])
+        case ("region", 2):
+            _ = try territories.region(parts[1])
+            self = .region(parts[1])
+        case ("departement", 2):
+            _ = try territories.departement(parts[1])
+            self = .departement(parts[1])
         case ("service", 2), ("service", 3):
             let name = parts[1].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { throw .invalidScope("un service expert doit être nommé (exemple : service:DRAAF).") }
+            guard !name.isEmpty else {
+                throw .invalidScope("un service expert doit être nommé (exemple : service:DRAAF).")
+            }
             let themes = parts.count == 3 ? parts[2].split(separator: "+").map(String.init) : []
             self = .service(name: name, themes: themes)
         default:
-            throw .invalidScope("« \(stored) » n'est pas un périmètre (national, region:32, departement:02 ou service:DRAAF:alimentation).")
+            throw .invalidScope(
+                "« \(stored) » n'est pas un périmètre (national, region:32, departement:02 ou service:DRAAF:alimentation)."
+            )
         }
     }
 

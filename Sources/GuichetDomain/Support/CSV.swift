@@ -49,15 +49,25 @@ public enum CSV {
         var pending: Character? = nil
 
         func next() -> Character? {
-            if let p = pending { pending = nil; return p }
+            if let p = pending {
+                pending = nil
+                return p
+            }
             return iterator.next()
         }
         while let char = next() {
             if inQuotes {
                 if char == "\"" {
                     if let following = next() {
-                        if following == "\"" { field.append("\"") } else { inQuotes = false; pending = following }
-                    } else { inQuotes = false }
+                        if following == "\"" {
+                            field.append("\"")
+                        } else {
+                            inQuotes = false
+                            pending = following
+                        }
+                    } else {
+                        inQuotes = false
+                    }
                 } else {
                     if char == "\n" { line += 1 }
                     field.append(char)
@@ -66,18 +76,25 @@ public enum CSV {
             }
             switch char {
             case delimiter:
-                row.append(field); field = ""; fieldWasQuoted = false
+                row.append(field)
+                field = ""
+                fieldWasQuoted = false
             case "\r":
                 continue
             case "\n":
-                row.append(field); field = ""; fieldWasQuoted = false
-                rows.append(Row(line: rowStartLine, fields: row)); row = []
-                line += 1; rowStartLine = line
+                row.append(field)
+                field = ""
+                fieldWasQuoted = false
+                rows.append(Row(line: rowStartLine, fields: row))
+                row = []
+                line += 1
+                rowStartLine = line
             case "\"":
                 guard field.isEmpty, !fieldWasQuoted else {
                     throw .invalidCSV(line: line, reason: "guillemet inattendu au milieu d'un champ")
                 }
-                inQuotes = true; fieldWasQuoted = true
+                inQuotes = true
+                fieldWasQuoted = true
             default:
                 if fieldWasQuoted { throw .invalidCSV(line: line, reason: "texte après un champ entre guillemets") }
                 field.append(char)
@@ -85,7 +102,8 @@ public enum CSV {
         }
         if inQuotes { throw .invalidCSV(line: rowStartLine, reason: "guillemet ouvrant jamais refermé") }
         if !field.isEmpty || !row.isEmpty || fieldWasQuoted {
-            row.append(field); rows.append(Row(line: rowStartLine, fields: row))
+            row.append(field)
+            rows.append(Row(line: rowStartLine, fields: row))
         }
         return rows
     }

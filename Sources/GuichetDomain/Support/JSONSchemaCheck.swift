@@ -43,7 +43,9 @@ public struct JSONSchemaCheck: Sendable {
                         walk(sub, DefinitionPath.join(DefinitionPath.join(path, key), name))
                     }
                 case "allOf":
-                    for (index, sub) in (child.arrayValue ?? []).enumerated() { walk(sub, DefinitionPath.index(DefinitionPath.join(path, key), index)) }
+                    for (index, sub) in (child.arrayValue ?? []).enumerated() {
+                        walk(sub, DefinitionPath.index(DefinitionPath.join(path, key), index))
+                    }
                 case "items", "additionalProperties", "if", "then", "else":
                     walk(child, DefinitionPath.join(path, key))
                 default: break
@@ -59,7 +61,9 @@ public struct JSONSchemaCheck: Sendable {
         return schema["$defs"]?[String(reference.dropFirst("#/$defs/".count))] ?? node
     }
 
-    private func check(_ value: JSONValue, against node: JSONValue, path: String, into issues: inout [CallDefinitionIssue]) {
+    private func check(
+        _ value: JSONValue, against node: JSONValue, path: String, into issues: inout [CallDefinitionIssue]
+    ) {
         let node = resolve(node)
         guard case .object = node else { return }
         func add(_ message: String) { issues.append(CallDefinitionIssue(path, message)) }
@@ -71,28 +75,38 @@ public struct JSONSchemaCheck: Sendable {
         if let options = node["enum"]?.arrayValue, !options.contains(value) {
             add("\(value.brief) n'est pas une valeur possible : \(options.map(\.brief).joined(separator: ", ")).")
         }
-        if let constant = node["const"], constant != value { add("\(constant.brief) est attendu ici, pas \(value.brief).") }
+        if let constant = node["const"], constant != value {
+            add("\(constant.brief) est attendu ici, pas \(value.brief).")
+        }
         switch value {
         case .string(let text):
             let length = text.count
             if let min = node["minLength"]?.numberValue, Double(length) < min {
                 add(min == 1 ? "ce texte ne peut pas être vide." : "ce texte compte au moins \(Int(min)) caractères.")
             }
-            if let max = node["maxLength"]?.numberValue, Double(length) > max { add("ce texte compte au plus \(Int(max)) caractères (\(length) ici).") }
+            if let max = node["maxLength"]?.numberValue, Double(length) > max {
+                add("ce texte compte au plus \(Int(max)) caractères (\(length) ici).")
+            }
             if let pattern = node["pattern"]?.stringValue, !Self.matches(text, pattern: pattern) {
                 let hint = node["description"]?.stringValue.map { " : \($0)" } ?? "."
                 add("\(value.brief) n'a pas la forme attendue\(hint)")
             }
         case .integer, .number:
             if let number = value.numberValue {
-                if let min = node["minimum"]?.numberValue, number < min { add("la valeur est d'au moins \(Self.plain(min)).") }
-                if let max = node["maximum"]?.numberValue, number > max { add("la valeur est d'au plus \(Self.plain(max)).") }
+                if let min = node["minimum"]?.numberValue, number < min {
+                    add("la valeur est d'au moins \(Self.plain(min)).")
+                }
+                if let max = node["maximum"]?.numberValue, number > max {
+                    add("la valeur est d'au plus \(Self.plain(max)).")
+                }
             }
         case .array(let items):
             if let min = node["minItems"]?.numberValue, Double(items.count) < min {
                 add(min == 1 ? "la liste ne peut pas être vide." : "la liste compte au moins \(Int(min)) éléments.")
             }
-            if let max = node["maxItems"]?.numberValue, Double(items.count) > max { add("la liste compte au plus \(Int(max)) éléments.") }
+            if let max = node["maxItems"]?.numberValue, Double(items.count) > max {
+                add("la liste compte au plus \(Int(max)) éléments.")
+            }
             if let itemSchema = node["items"] {
                 for (index, item) in items.enumerated() {
                     check(item, against: itemSchema, path: DefinitionPath.index(path, index), into: &issues)
@@ -103,13 +117,16 @@ public struct JSONSchemaCheck: Sendable {
             for key in node["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where members[key] == nil {
                 issues.append(CallDefinitionIssue(DefinitionPath.join(path, key), "ce champ est obligatoire."))
             }
-            for (key, member) in members.sorted(by: { Self.order(properties, $0.key) < Self.order(properties, $1.key) }) {
+            for (key, member) in members.sorted(by: { Self.order(properties, $0.key) < Self.order(properties, $1.key) })
+            {
                 let memberPath = DefinitionPath.join(path, key)
                 if let sub = properties[key] {
                     check(member, against: sub, path: memberPath, into: &issues)
                 } else if case .bool(false)? = node["additionalProperties"] {
                     let known = properties.keys.sorted().joined(separator: ", ")
-                    issues.append(CallDefinitionIssue(memberPath, "champ inconnu (vérifiez son orthographe) ; champs possibles : \(known)."))
+                    issues.append(
+                        CallDefinitionIssue(
+                            memberPath, "champ inconnu (vérifiez son orthographe) ; champs possibles : \(known)."))
                 } else if let sub = node["additionalProperties"], case .object = sub {
                     check(member, against: sub, path: memberPath, into: &issues)
                 }
@@ -121,7 +138,9 @@ public struct JSONSchemaCheck: Sendable {
         if let condition = node["if"] {
             var probe: [CallDefinitionIssue] = []
             check(value, against: condition, path: path, into: &probe)
-            if let branch = probe.isEmpty ? node["then"] : node["else"] { check(value, against: branch, path: path, into: &issues) }
+            if let branch = probe.isEmpty ? node["then"] : node["else"] {
+                check(value, against: branch, path: path, into: &issues)
+            }
         }
     }
 
@@ -137,7 +156,8 @@ public struct JSONSchemaCheck: Sendable {
         return names.contains { name in
             switch (name, value) {
             case ("null", .null), ("boolean", .bool), ("integer", .integer), ("number", .integer), ("number", .number),
-                 ("string", .string), ("array", .array), ("object", .object): true
+                ("string", .string), ("array", .array), ("object", .object):
+                true
             case ("integer", .number(let number)): number.rounded() == number && abs(number) < 9e15
             default: false
             }

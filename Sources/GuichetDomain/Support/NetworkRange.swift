@@ -9,7 +9,9 @@ public struct NetworkRange: Sendable, Equatable {
     /// Reads a range; `nil` when the text is not one.
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", maxSplits: 1).map(String.init)
-        guard let first = parts.first, let bytes = WebhookTarget.ipv4(first) ?? WebhookTarget.ipv6(first) else { return nil }
+        guard let first = parts.first, let bytes = WebhookTarget.ipv4(first) ?? WebhookTarget.ipv6(first) else {
+            return nil
+        }
         let width = bytes.count * 8
         let prefix = parts.count == 2 ? Int(parts[1]) : width
         guard let prefix, (0...width).contains(prefix) else { return nil }
@@ -19,7 +21,9 @@ public struct NetworkRange: Sendable, Equatable {
 
     /// Whether an address lies in the range.
     public func contains(_ address: String) -> Bool {
-        guard let other = WebhookTarget.ipv4(address) ?? WebhookTarget.ipv6(address), other.count == bytes.count else { return false }
+        guard let other = WebhookTarget.ipv4(address) ?? WebhookTarget.ipv6(address), other.count == bytes.count else {
+            return false
+        }
         var bits = prefix
         for (a, b) in zip(bytes, other) {
             guard bits > 0 else { return true }
@@ -35,7 +39,8 @@ public struct NetworkRange: Sendable, Equatable {
     /// A header from an untrusted peer is ignored: anyone can write one.
     public static func client(peer: String, forwardedFor: [String], trusted: [NetworkRange]) -> String {
         guard trusted.contains(where: { $0.contains(peer) }) else { return peer }
-        let chain = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let chain = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
         for address in chain.reversed() where !trusted.contains(where: { $0.contains(address) }) {
             return address
         }

@@ -6,7 +6,8 @@ import Foundation
 /// own time zone; every conversion between a calendar day and an instant goes through here.
 public enum ParisTime {
     /// The Europe/Paris time zone (falls back to UTC+1 only if the system has no time zone data).
-    public static let zone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600) ?? .current
+    public static let zone: TimeZone =
+        TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600) ?? .current
 
     /// A Gregorian calendar in Europe/Paris.
     public static var calendar: Calendar {
@@ -37,8 +38,10 @@ public enum ParisTime {
         return startOfDay(year: y, month: m, day: d)
     }
 
-    private static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-                                     "août", "septembre", "octobre", "novembre", "décembre"]
+    private static let monthNames = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+        "août", "septembre", "octobre", "novembre", "décembre",
+    ]
 
     /// `16 avril 2021`.
     public static func longDate(_ date: Date) -> String {

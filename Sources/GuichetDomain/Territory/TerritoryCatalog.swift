@@ -15,29 +15,35 @@ public struct TerritoryCatalog: Sendable {
         do {
             return try TerritoryCatalog.loadBundled()
         } catch {
-            fatalError("Guichet's bundled INSEE files are unreadable: \(error)") // a packaging bug, not input
+            fatalError("Guichet's bundled INSEE files are unreadable: \(error)")  // a packaging bug, not input
         }
     }()
 
     static func loadBundled() throws -> TerritoryCatalog {
-        guard let regionsURL = Bundle.module.url(forResource: "insee_region_2024", withExtension: "csv", subdirectory: "cog"),
-              let departementsURL = Bundle.module.url(forResource: "insee_departement_2024", withExtension: "csv", subdirectory: "cog")
+        guard
+            let regionsURL = Bundle.module.url(
+                forResource: "insee_region_2024", withExtension: "csv", subdirectory: "cog"),
+            let departementsURL = Bundle.module.url(
+                forResource: "insee_departement_2024", withExtension: "csv", subdirectory: "cog")
         else { throw DomainError.invalidCSV(line: 0, reason: "fichiers INSEE absents des ressources") }
-        return try TerritoryCatalog(regionsCSV: String(contentsOf: regionsURL, encoding: .utf8),
-                                    departementsCSV: String(contentsOf: departementsURL, encoding: .utf8))
+        return try TerritoryCatalog(
+            regionsCSV: String(contentsOf: regionsURL, encoding: .utf8),
+            departementsCSV: String(contentsOf: departementsURL, encoding: .utf8))
     }
 
     /// Builds a catalogue from INSEE's `v_region` and `v_departement` CSV files.
     public init(regionsCSV: String, departementsCSV: String) throws(DomainError) {
         let regions = try CSV.records(regionsCSV).map { record throws(DomainError) in
-            guard let code = record["REG"], let name = record["LIBELLE"], let tncc = record["TNCC"].flatMap(Int.init) else {
+            guard let code = record["REG"], let name = record["LIBELLE"], let tncc = record["TNCC"].flatMap(Int.init)
+            else {
                 throw DomainError.invalidCSV(line: 0, reason: "colonnes REG, TNCC, LIBELLE attendues")
             }
             return Region(code: code, name: name, articleType: tncc)
         }
         let departements = try CSV.records(departementsCSV).map { record throws(DomainError) in
             guard let code = record["DEP"], let region = record["REG"], let name = record["LIBELLE"],
-                  let tncc = record["TNCC"].flatMap(Int.init) else {
+                let tncc = record["TNCC"].flatMap(Int.init)
+            else {
                 throw DomainError.invalidCSV(line: 0, reason: "colonnes DEP, REG, TNCC, LIBELLE attendues")
             }
             return Departement(code: code, name: name, regionCode: region, articleType: tncc)
@@ -53,7 +59,9 @@ public struct TerritoryCatalog: Sendable {
         case .national:
             return self
         case .region(let code):
-            return TerritoryCatalog(regions: regions.filter { $0.code == code }, departements: departements.filter { $0.regionCode == code })
+            return TerritoryCatalog(
+                regions: regions.filter { $0.code == code }, departements: departements.filter { $0.regionCode == code }
+            )
         case .departement(let code):
             return TerritoryCatalog(regions: [], departements: departements.filter { $0.code == code })
         }

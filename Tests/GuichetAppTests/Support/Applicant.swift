@@ -1,8 +1,9 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import Testing
 import VaporTesting
+
+@testable import GuichetApp
 
 /// A confirmed, logged-in applicant representing one organisation (created directly: the
 /// organisation pages have their own tests).
@@ -13,20 +14,27 @@ struct Applicant {
 
     static let password = "une phrase assez longue"
 
-    static func make(_ app: Application, email: String = "asso@exemple.fr", organisation: String = "Les Amis du Quartier") async throws -> Applicant {
+    static func make(
+        _ app: Application, email: String = "asso@exemple.fr", organisation: String = "Les Amis du Quartier"
+    ) async throws -> Applicant {
         let browser = Browser(app)
         try await browser.get(SiteURL.signUp.path)
-        try await browser.post(SiteURL.signUp.path, ["display_name": "Marie \(email)", "email": email,
-                                                     "password": password, "password_confirmation": password])
+        try await browser.post(
+            SiteURL.signUp.path,
+            [
+                "display_name": "Marie \(email)", "email": email,
+                "password": password, "password_confirmation": password,
+            ])
         let mail = try #require(try await outbox(app, to: email).last)
         let token = try #require(linkToken(in: mail.bodyText, path: SiteURL.confirmEmail.path))
         try await browser.get(SiteURL.confirmEmail.path + "?jeton=" + token)
         try await browser.get(SiteURL.login.path)
         try await browser.post(SiteURL.login.path, ["email": email, "password": password])
         let user = try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
-        let org = OrganisationModel(name: organisation, legalForm: "Association déclarée (loi 1901)", siret: nil,
-                                    rna: "W02" + String(format: "%07d", Int.random(in: 0..<10_000_000)),
-                                    departementCode: "02", simulated: false)
+        let org = OrganisationModel(
+            name: organisation, legalForm: "Association déclarée (loi 1901)", siret: nil,
+            rna: "W02" + String(format: "%07d", Int.random(in: 0..<10_000_000)),
+            departementCode: "02", simulated: false)
         try await org.create(on: app.db)
         try await OrganisationMemberModel(organisationID: org.requireID(), userID: user.requireID()).create(on: app.db)
         return Applicant(browser: browser, user: user, organisationID: try org.requireID())
@@ -45,7 +53,10 @@ struct Applicant {
 /// Small valid files, recognised by content.
 enum SampleFiles {
     static let pdf = Data("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".utf8)
-    static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0])
+    static let png = Data([
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8,
+        6, 0, 0, 0,
+    ])
     static let text = Data("Ceci est un simple texte, pas un PDF.\n".utf8)
 }
 

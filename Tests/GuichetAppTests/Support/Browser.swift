@@ -1,7 +1,9 @@
+import Fluent
 import Foundation
-@testable import GuichetApp
 import Vapor
 import VaporTesting
+
+@testable import GuichetApp
 
 /// A person with a browser: keeps the session cookie between requests, reads each page's CSRF
 /// token, and posts forms as HTML does (URL-encoded).
@@ -19,7 +21,8 @@ final class Browser: @unchecked Sendable {
 
     /// Posts a form; the page's CSRF token is added unless `csrf` is false or a field overrides it.
     @discardableResult
-    func post(_ path: String, _ form: [String: String], csrf sendToken: Bool = true) async throws -> TestingHTTPResponse {
+    func post(_ path: String, _ form: [String: String], csrf sendToken: Bool = true) async throws -> TestingHTTPResponse
+    {
         var fields = form
         if sendToken, fields["_csrf"] == nil, let csrf { fields["_csrf"] = csrf }
         return try await send(.POST, path, form: fields)
@@ -37,8 +40,10 @@ final class Browser: @unchecked Sendable {
         var all = pairs
         if let csrf { all.append(("_csrf", csrf)) }
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let body = all.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
-            .joined(separator: "&")
+        let body = all.map {
+            "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }
+        .joined(separator: "&")
         return try await send(.POST, path, form: nil) { req in
             req.headers.replaceOrAdd(name: .contentType, value: "application/x-www-form-urlencoded")
             req.body = ByteBuffer(string: body)
@@ -48,17 +53,23 @@ final class Browser: @unchecked Sendable {
     /// Posts a `multipart/form-data` form as a browser does for a form with file inputs; repeated
     /// names (checkboxes) are repeated parts.
     @discardableResult
-    func postMultipart(_ path: String, _ fields: [(String, String)], files: [(name: String, fileName: String, data: Data)] = [],
-                       csrf sendToken: Bool = true) async throws -> TestingHTTPResponse {
+    func postMultipart(
+        _ path: String, _ fields: [(String, String)], files: [(name: String, fileName: String, data: Data)] = [],
+        csrf sendToken: Bool = true
+    ) async throws -> TestingHTTPResponse {
         let boundary = "----GuichetTest\(UUID().uuidString)"
         var body = Data()
         var all = fields
         if sendToken, let csrf { all.append(("_csrf", csrf)) }
         for (name, value) in all {
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+            body.append(
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
         }
         for file in files {
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+            body.append(
+                Data(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        .utf8))
             body.append(file.data)
             body.append(Data("\r\n".utf8))
         }
@@ -70,16 +81,21 @@ final class Browser: @unchecked Sendable {
         }
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?,
-                      prepare: (@Sendable (inout TestingHTTPRequest) throws -> Void)? = nil) async throws -> TestingHTTPResponse {
+    private func send(
+        _ method: HTTPMethod, _ path: String, form: [String: String]?,
+        prepare: (@Sendable (inout TestingHTTPRequest) throws -> Void)? = nil
+    ) async throws -> TestingHTTPResponse {
         var captured: TestingHTTPResponse?
-        try await app.testing().test(method, path, beforeRequest: { req in
-            if let cookie = self.cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
-            if let form { try req.content.encode(form, as: .urlEncodedForm) }
-            try prepare?(&req)
-        }, afterResponse: { res in
-            captured = res
-        })
+        try await app.testing().test(
+            method, path,
+            beforeRequest: { req in
+                if let cookie = self.cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+                if let form { try req.content.encode(form, as: .urlEncodedForm) }
+                try prepare?(&req)
+            },
+            afterResponse: { res in
+                captured = res
+            })
         guard let res = captured else { throw Abort(.internalServerError) }
         for value in res.headers[.setCookie] {
             guard let pair = value.split(separator: ";").first else { continue }
@@ -115,5 +131,3 @@ func linkToken(in body: String, path: String) -> String? {
     guard let range = body.range(of: "\(path)?jeton=", options: .backwards) else { return nil }
     return String(body[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
 }
-
-import Fluent

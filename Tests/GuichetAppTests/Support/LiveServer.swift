@@ -1,9 +1,10 @@
 import Foundation
-@testable import GuichetApp
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Vapor
+
+@testable import GuichetApp
 
 /// Guichet's own HTTP server started on a free port, and a raw client that sends bytes exactly as
 /// given (an address of a megabyte, a malformed request, pipelined requests) and reads the answer
@@ -14,7 +15,9 @@ struct LiveServer {
 
     static func start(_ app: Application) async throws -> LiveServer {
         try await app.guichetServer.start(address: .hostname("127.0.0.1", port: 0))
-        guard let port = app.guichetServer.localAddress?.port else { throw Abort(.internalServerError, reason: "no port") }
+        guard let port = app.guichetServer.localAddress?.port else {
+            throw Abort(.internalServerError, reason: "no port")
+        }
         return LiveServer(app: app, port: port)
     }
 
@@ -34,7 +37,9 @@ struct LiveServer {
         }
 
         /// Waits until `condition` holds on what was received, or the server closes, or `wait` ends.
-        func receive(until condition: @escaping (String) -> Bool = { _ in false }, wait: TimeAmount = .seconds(30)) async -> String {
+        func receive(
+            until condition: @escaping (String) -> Bool = { _ in false }, wait: TimeAmount = .seconds(30)
+        ) async -> String {
             let deadline = NIODeadline.now() + wait
             while NIODeadline.now() < deadline, channel.isActive, !condition(text) {
                 try? await Task.sleep(for: .milliseconds(20))
@@ -53,7 +58,9 @@ struct LiveServer {
         let collector = Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
             .connect(host: "127.0.0.1", port: port).get()
         return Connection(channel: channel, collector: collector)
     }

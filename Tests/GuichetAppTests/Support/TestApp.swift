@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import GuichetApp
 import SQLKit
 import Vapor
 import VaporTesting
+
+@testable import GuichetApp
 
 /// Runs `test` against a fresh, migrated application.
 ///
@@ -11,8 +12,10 @@ import VaporTesting
 /// `DATABASE_URL` is set, a PostgreSQL schema of its own (dropped afterwards), so that the suite
 /// runs in parallel on both. After the test, every migration is reverted, which proves the
 /// reverts work.
-func withGuichet(demo: Bool = true, adjust: (inout AppConfiguration) -> Void = { _ in },
-                 _ test: (Application) async throws -> Void) async throws {
+func withGuichet(
+    demo: Bool = true, adjust: (inout AppConfiguration) -> Void = { _ in },
+    _ test: (Application) async throws -> Void
+) async throws {
     let app = try await Application.make(.testing)
     var schema: String? = nil
     var config: AppConfiguration
@@ -21,10 +24,12 @@ func withGuichet(demo: Bool = true, adjust: (inout AppConfiguration) -> Void = {
     if let url = Environment.get("DATABASE_URL"), !url.isEmpty {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         schema = name
-        config = AppConfiguration(database: .postgres(url: url, searchPath: name), loadDemoWhenEmpty: demo,
-                                  dataDirectory: dataDirectory, bcryptCost: 4)
+        config = AppConfiguration(
+            database: .postgres(url: url, searchPath: name), loadDemoWhenEmpty: demo,
+            dataDirectory: dataDirectory, bcryptCost: 4)
     } else {
-        config = AppConfiguration(database: .sqliteMemory, loadDemoWhenEmpty: demo, dataDirectory: dataDirectory, bcryptCost: 4)
+        config = AppConfiguration(
+            database: .sqliteMemory, loadDemoWhenEmpty: demo, dataDirectory: dataDirectory, bcryptCost: 4)
     }
     defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
     adjust(&config)
@@ -54,7 +59,9 @@ extension TestingHTTPResponse {
 enum HTMLText {
     static func visible(_ html: String) -> String {
         var text = html.replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)
-        for (entity, char) in [("&#39;", "'"), ("&quot;", "\""), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"), ("&#x27;", "'")] {
+        for (entity, char) in [
+            ("&#39;", "'"), ("&quot;", "\""), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"), ("&#x27;", "'"),
+        ] {
             text = text.replacingOccurrences(of: entity, with: char)
         }
         return text.replacingOccurrences(of: "\\s+", with: " ", options: .regularExpression)

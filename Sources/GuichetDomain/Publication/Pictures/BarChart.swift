@@ -38,7 +38,9 @@ public struct BarChart: Sendable {
     public var idPrefix: String
 
     /// Creates a bar chart.
-    public init(title: String, description: String, bars: [Bar], unitCaption: String? = nil, idPrefix: String = "barres") {
+    public init(
+        title: String, description: String, bars: [Bar], unitCaption: String? = nil, idPrefix: String = "barres"
+    ) {
         self.title = title
         self.description = description
         self.bars = bars
@@ -99,24 +101,30 @@ public struct BarChart: Sendable {
             let lines = Self.wrap(bar.label)
             let height = Double(lines.count) * 16 + 12
             let centre = y + height / 2
-            body += "<g data-index=\"\(index)\"><title>\(PictureText.escaped("\(bar.label) : \(bar.valueText)"))</title>"
-            body += "<text x=\"\(PictureText.decimal(Self.labelRight))\" y=\"\(PictureText.decimal(centre - Double(lines.count - 1) * 8 + 4.5))\""
+            body +=
+                "<g data-index=\"\(index)\"><title>\(PictureText.escaped("\(bar.label) : \(bar.valueText)"))</title>"
+            body +=
+                "<text x=\"\(PictureText.decimal(Self.labelRight))\" y=\"\(PictureText.decimal(centre - Double(lines.count - 1) * 8 + 4.5))\""
                 + " font-size=\"\(PictureText.decimal(Self.fontSize))\" text-anchor=\"end\" fill=\"\(PictureSVG.textColour)\">"
             for (number, line) in lines.enumerated() {
-                body += "<tspan x=\"\(PictureText.decimal(Self.labelRight))\"\(number == 0 ? "" : " dy=\"16\"")>\(PictureText.escaped(line))</tspan>"
+                body +=
+                    "<tspan x=\"\(PictureText.decimal(Self.labelRight))\"\(number == 0 ? "" : " dy=\"16\"")>\(PictureText.escaped(line))</tspan>"
             }
             body += "</text>"
             let length = self.length(of: bar.value)
-            body += "<rect x=\"\(PictureText.decimal(Self.barLeft))\" y=\"\(PictureText.decimal(centre - 9))\" width=\"\(PictureText.decimal(length))\""
+            body +=
+                "<rect x=\"\(PictureText.decimal(Self.barLeft))\" y=\"\(PictureText.decimal(centre - 9))\" width=\"\(PictureText.decimal(length))\""
                 + " height=\"18\" fill=\"\(Self.barFill)\"/>"
             body += PictureSVG.text(bar.valueText, x: Self.barLeft + length + 6, y: centre + 4.5, size: Self.fontSize)
             body += "</g>"
             y += height
         }
         // The common zero the lengths are measured from.
-        body += "<line x1=\"\(PictureText.decimal(Self.barLeft))\" y1=\"\(PictureText.decimal(top))\" x2=\"\(PictureText.decimal(Self.barLeft))\""
+        body +=
+            "<line x1=\"\(PictureText.decimal(Self.barLeft))\" y1=\"\(PictureText.decimal(top))\" x2=\"\(PictureText.decimal(Self.barLeft))\""
             + " y2=\"\(PictureText.decimal(y))\" stroke=\"\(PictureSVG.mutedColour)\" stroke-width=\"1\"/>"
-        return PictureSVG.document(width: Self.width, height: y + Self.margin, prefix: prefix, title: title, desc: desc, body: body)
+        return PictureSVG.document(
+            width: Self.width, height: y + Self.margin, prefix: prefix, title: title, desc: desc, body: body)
     }
 
     /// The label on at most two lines of `lineLength` characters, cut at spaces; a longer label
@@ -127,7 +135,10 @@ public struct BarChart: Sendable {
         for word in label.split(whereSeparator: \.isWhitespace) {
             var word = String(word)
             while word.count > lineLength {
-                if !current.isEmpty { lines.append(current); current = "" }
+                if !current.isEmpty {
+                    lines.append(current)
+                    current = ""
+                }
                 lines.append(String(word.prefix(lineLength)))
                 word = String(word.dropFirst(lineLength))
             }

@@ -37,9 +37,11 @@ public struct DepartmentMap: Sendable {
     public var legendTitle: String?
 
     /// Creates a map; `valueText` defaults to integers grouped with narrow no-break spaces.
-    public init(title: String, description: String, values: [String: Int64],
-                valueText: @escaping @Sendable (Int64) -> String = { PictureText.grouped($0) },
-                focus: Set<String>? = nil, idPrefix: String = "carte", legendTitle: String? = nil) {
+    public init(
+        title: String, description: String, values: [String: Int64],
+        valueText: @escaping @Sendable (Int64) -> String = { PictureText.grouped($0) },
+        focus: Set<String>? = nil, idPrefix: String = "carte", legendTitle: String? = nil
+    ) {
         self.title = title
         self.description = description
         self.values = values
@@ -102,7 +104,8 @@ public struct DepartmentMap: Sendable {
 
     static func names(in geometry: Result<FranceMapGeometry, MapGeometryError>) -> [String: String] {
         guard case .success(let map) = geometry else { return [:] }
-        return Dictionary((map.metropole + map.overseas).map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(
+            (map.metropole + map.overseas).map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The `<desc>` text: the caller's description, then the total, the extremes, the classes,
@@ -111,7 +114,8 @@ public struct DepartmentMap: Sendable {
         var parts = [description]
         let valued = codes.compactMap { code in values[code].flatMap { $0 > 0 ? (code, $0) : nil } }
         if let highest = valued.max(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 > $1.0) }),
-           let lowest = valued.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) {
+            let lowest = valued.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) })
+        {
             let total = valued.reduce(Int64(0)) { sum, item in
                 let (next, overflow) = sum.addingReportingOverflow(item.1)
                 return overflow ? Int64.max : next
@@ -119,14 +123,18 @@ public struct DepartmentMap: Sendable {
             parts.append("Total : \(valueText(total)).")
             parts.append("Le plus élevé : \(Self.label(code: highest.0, names: names)), \(valueText(highest.1)).")
             parts.append("Le plus faible : \(Self.label(code: lowest.0, names: names)), \(valueText(lowest.1)).")
-            let legend = classes.ranges.indices.map { "\(classes.legendText(ofClass: $0, label: valueText)) (\(Self.count(classes.ranges[$0].count)))" }
+            let legend = classes.ranges.indices.map {
+                "\(classes.legendText(ofClass: $0, label: valueText)) (\(Self.count(classes.ranges[$0].count)))"
+            }
             parts.append("Classes : " + legend.joined(separator: " ; ") + ".")
             let without = codes.count - valued.count
             if without > 0 { parts.append("\(Self.noValueText) : \(Self.count(without)).") }
         } else {
             parts.append("\(Self.noValueText) pour les \(Self.count(codes.count)) de la carte.")
         }
-        if hasInsets { parts.append("Les départements d’outre-mer sont dessinés en encarts, chacun à sa propre échelle.") }
+        if hasInsets {
+            parts.append("Les départements d’outre-mer sont dessinés en encarts, chacun à sa propre échelle.")
+        }
         parts.append("Contours : \(Self.attribution).")
         return parts.filter { !$0.isEmpty }.joined(separator: " ")
     }

@@ -107,7 +107,8 @@ public enum GeoJSONGeometry: Codable, Sendable {
             try container.encode(rings.map { $0.map { [$0.longitude, $0.latitude] } }, forKey: .coordinates)
         case .multiPolygon(let polygons):
             try container.encode("MultiPolygon", forKey: .type)
-            try container.encode(polygons.map { $0.map { $0.map { [$0.longitude, $0.latitude] } } }, forKey: .coordinates)
+            try container.encode(
+                polygons.map { $0.map { $0.map { [$0.longitude, $0.latitude] } } }, forKey: .coordinates)
         }
     }
 

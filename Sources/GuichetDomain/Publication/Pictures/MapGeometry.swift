@@ -38,7 +38,8 @@ struct FranceMapGeometry: Sendable {
     static let shared: Result<FranceMapGeometry, MapGeometryError> = loadBundled()
 
     static func loadBundled() -> Result<FranceMapGeometry, MapGeometryError> {
-        guard let url = Bundle.module.url(forResource: "departements", withExtension: "geojson", subdirectory: "geo") else {
+        guard let url = Bundle.module.url(forResource: "departements", withExtension: "geojson", subdirectory: "geo")
+        else {
             return .failure(.missingResource)
         }
         do {
@@ -66,14 +67,19 @@ struct FranceMapGeometry: Sendable {
         }
         var metro: [MapShape] = []
         for (feature, rings) in zip(metroFeatures, projected) {
-            let encoded = PathEncoder.encode(rings, tolerance: Self.metropoleTolerance, minimumExtent: 5) { PlanePoint(x: ($0.x - minX) / 1000, y: (maxY - $0.y) / 1000) }
+            let encoded = PathEncoder.encode(rings, tolerance: Self.metropoleTolerance, minimumExtent: 5) {
+                PlanePoint(x: ($0.x - minX) / 1000, y: (maxY - $0.y) / 1000)
+            }
             if let encoded {
-                metro.append(MapShape(code: feature.properties.code, name: feature.properties.nom,
-                                      path: encoded.path, bounds: encoded.bounds))
+                metro.append(
+                    MapShape(
+                        code: feature.properties.code, name: feature.properties.nom,
+                        path: encoded.path, bounds: encoded.bounds))
             }
         }
         metropole = metro
-        metropoleBounds = metro.dropFirst().reduce(metro.first?.bounds ?? PlaneBox(minX: 0, minY: 0, maxX: 1, maxY: 1)) {
+        metropoleBounds = metro.dropFirst().reduce(metro.first?.bounds ?? PlaneBox(minX: 0, minY: 0, maxX: 1, maxY: 1))
+        {
             $0.union($1.bounds)
         }
         overseas = features.filter(isOverseas).compactMap(Self.inset)
@@ -83,12 +89,15 @@ struct FranceMapGeometry: Sendable {
     private static func inset(_ feature: GeoJSONFeature) -> MapShape? {
         let positions = feature.geometry.polygons.flatMap { $0.flatMap { $0 } }
         guard let west = positions.map(\.longitude).min(), let east = positions.map(\.longitude).max(),
-              let south = positions.map(\.latitude).min(), let north = positions.map(\.latitude).max() else { return nil }
-        let projection = LocalProjection(centre: GeoPosition(longitude: (west + east) / 2, latitude: (south + north) / 2))
+            let south = positions.map(\.latitude).min(), let north = positions.map(\.latitude).max()
+        else { return nil }
+        let projection = LocalProjection(
+            centre: GeoPosition(longitude: (west + east) / 2, latitude: (south + north) / 2))
         let rings = feature.geometry.polygons.flatMap { $0 }.map { $0.map(projection.project) }
         let points = rings.flatMap { $0 }
         guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(),
-              let minY = points.map(\.y).min(), let maxY = points.map(\.y).max() else { return nil }
+            let minY = points.map(\.y).min(), let maxY = points.map(\.y).max()
+        else { return nil }
         let inner = insetSize - 2 * insetPadding
         let scale = inner / max(maxX - minX, maxY - minY, 1)
         let offsetX = insetPadding + (inner - (maxX - minX) * scale) / 2
@@ -96,6 +105,8 @@ struct FranceMapGeometry: Sendable {
         let encoded = PathEncoder.encode(rings, tolerance: 3, minimumExtent: 8) {
             PlanePoint(x: offsetX + ($0.x - minX) * scale, y: offsetY + (maxY - $0.y) * scale)
         }
-        return encoded.map { MapShape(code: feature.properties.code, name: feature.properties.nom, path: $0.path, bounds: $0.bounds) }
+        return encoded.map {
+            MapShape(code: feature.properties.code, name: feature.properties.nom, path: $0.path, bounds: $0.bounds)
+        }
     }
 }

@@ -8,8 +8,9 @@ struct PlaneBox: Sendable, Hashable {
     var height: Double { maxY - minY }
 
     func union(_ other: PlaneBox) -> PlaneBox {
-        PlaneBox(minX: min(minX, other.minX), minY: min(minY, other.minY),
-                 maxX: max(maxX, other.maxX), maxY: max(maxY, other.maxY))
+        PlaneBox(
+            minX: min(minX, other.minX), minY: min(minY, other.minY),
+            maxX: max(maxX, other.maxX), maxY: max(maxY, other.maxY))
     }
 
     func intersects(_ other: PlaneBox) -> Bool {
@@ -36,8 +37,10 @@ enum PathEncoder {
     /// see) are skipped, and the others lose the points within `tolerance` tenths of the line
     /// through their neighbours (Douglas–Peucker): at the rounding's own scale this changes
     /// nothing visible but halves the size of the densely digitised overseas coasts.
-    static func encode(_ rings: [[PlanePoint]], tolerance: Int, minimumExtent: Int,
-                       transform: (PlanePoint) -> PlanePoint) -> (path: String, bounds: PlaneBox)? {
+    static func encode(
+        _ rings: [[PlanePoint]], tolerance: Int, minimumExtent: Int,
+        transform: (PlanePoint) -> PlanePoint
+    ) -> (path: String, bounds: PlaneBox)? {
         var path = ""
         var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
         for ring in rings {
@@ -51,11 +54,15 @@ enum PathEncoder {
             }
             if points.count > 1, let first = points.first, let last = points.last, first == last { points.removeLast() }
             guard let xs = points.map(\.0).minAndMax, let ys = points.map(\.1).minAndMax,
-                  xs.max - xs.min >= minimumExtent || ys.max - ys.min >= minimumExtent else { continue }
+                xs.max - xs.min >= minimumExtent || ys.max - ys.min >= minimumExtent
+            else { continue }
             points = simplified(points, tolerance: tolerance)
             guard points.count >= 3 else { continue }
             for (x, y) in points {
-                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+                minX = min(minX, x)
+                maxX = max(maxX, x)
+                minY = min(minY, y)
+                maxY = max(maxY, y)
             }
             path += "M" + PictureText.tenths(points[0].0) + " " + PictureText.tenths(points[0].1) + "l"
             var previous = points[0]
@@ -69,7 +76,8 @@ enum PathEncoder {
             path += "z"
         }
         guard !path.isEmpty else { return nil }
-        let box = PlaneBox(minX: Double(minX) / 10, minY: Double(minY) / 10, maxX: Double(maxX) / 10, maxY: Double(maxY) / 10)
+        let box = PlaneBox(
+            minX: Double(minX) / 10, minY: Double(minY) / 10, maxX: Double(maxX) / 10, maxY: Double(maxY) / 10)
         return (path, box)
     }
 
@@ -86,7 +94,9 @@ enum PathEncoder {
         let first = points[0]
         let far = points.indices.max { squared(points[$0], first) < squared(points[$1], first) } ?? 0
         var keep = Array(repeating: false, count: points.count + 1)
-        keep[0] = true; keep[far] = true; keep[points.count] = true
+        keep[0] = true
+        keep[far] = true
+        keep[points.count] = true
         let closed = points + [first]
         var stack = [(0, far), (far, points.count)]
         let limit = Double(tolerance * tolerance)
@@ -95,7 +105,10 @@ enum PathEncoder {
             var worst = start, worstDistance = -1.0
             for index in (start + 1)..<end {
                 let distance = squaredDistance(closed[index], closed[start], closed[end])
-                if distance > worstDistance { worst = index; worstDistance = distance }
+                if distance > worstDistance {
+                    worst = index
+                    worstDistance = distance
+                }
             }
             if worstDistance > limit {
                 keep[worst] = true

@@ -15,10 +15,12 @@ enum PictureSVG {
     /// The prefix made into a valid start of an XML id: letters, digits, `-` and `_` are kept,
     /// anything else becomes `_`, and a prefix not starting with a letter gets a `p` in front.
     static func safePrefix(_ prefix: String) -> String {
-        var out = String(prefix.unicodeScalars.map { scalar -> Character in
-            let isAllowed = scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_")
-            return isAllowed ? Character(scalar) : "_"
-        })
+        var out = String(
+            prefix.unicodeScalars.map { scalar -> Character in
+                let isAllowed =
+                    scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_")
+                return isAllowed ? Character(scalar) : "_"
+            })
         if !(out.unicodeScalars.first.map { $0.isASCII && CharacterSet.letters.contains($0) } ?? false) {
             out = "p" + out
         }
@@ -26,8 +28,11 @@ enum PictureSVG {
     }
 
     /// The whole `<svg>` element around `body`, sized by its `viewBox` only so CSS scales it.
-    static func document(width: Double, height: Double, prefix: String, title: String, desc: String, defs: String = "", body: String) -> String {
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(PictureText.decimal(width)) \(PictureText.decimal(height))\""
+    static func document(
+        width: Double, height: Double, prefix: String, title: String, desc: String, defs: String = "", body: String
+    ) -> String {
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(PictureText.decimal(width)) \(PictureText.decimal(height))\""
         out += " role=\"img\" aria-labelledby=\"\(prefix)-title \(prefix)-desc\" font-family=\"\(fontFamily)\">"
         out += "<title id=\"\(prefix)-title\">\(PictureText.escaped(title))</title>"
         out += "<desc id=\"\(prefix)-desc\">\(PictureText.escaped(desc))</desc>"
@@ -39,15 +44,19 @@ enum PictureSVG {
 
     /// A picture that only says why it cannot show its figures, keeping the text alternative.
     static func message(_ text: String, prefix: String, title: String, desc: String) -> String {
-        let body = "<rect x=\"0.5\" y=\"0.5\" width=\"619\" height=\"59\" fill=\"#f6f6f6\" stroke=\"\(mutedColour)\"/>"
+        let body =
+            "<rect x=\"0.5\" y=\"0.5\" width=\"619\" height=\"59\" fill=\"#f6f6f6\" stroke=\"\(mutedColour)\"/>"
             + "<text x=\"16\" y=\"35\" font-size=\"15\" fill=\"\(textColour)\">\(PictureText.escaped(text))</text>"
         return document(width: 620, height: 60, prefix: prefix, title: title, desc: desc, body: body)
     }
 
     /// A `<text>` element at a point; `anchor` is `start`, `middle` or `end`.
-    static func text(_ content: String, x: Double, y: Double, size: Double, anchor: String = "start",
-                     fill: String = textColour, weight: String? = nil) -> String {
-        var out = "<text x=\"\(PictureText.decimal(x))\" y=\"\(PictureText.decimal(y))\" font-size=\"\(PictureText.decimal(size))\""
+    static func text(
+        _ content: String, x: Double, y: Double, size: Double, anchor: String = "start",
+        fill: String = textColour, weight: String? = nil
+    ) -> String {
+        var out =
+            "<text x=\"\(PictureText.decimal(x))\" y=\"\(PictureText.decimal(y))\" font-size=\"\(PictureText.decimal(size))\""
         if anchor != "start" { out += " text-anchor=\"\(anchor)\"" }
         if let weight { out += " font-weight=\"\(weight)\"" }
         out += " fill=\"\(fill)\">\(PictureText.escaped(content))</text>"

@@ -54,8 +54,9 @@ public struct ShadingClasses: Sendable, Hashable {
             guard let empty = counts.indices.dropFirst().first(where: { counts[$0] == 0 }) else {
                 ranges = lowers.indices.map { index in
                     let isLast = index == lowers.count - 1
-                    return Interval(lower: lowers[index], upper: isLast ? maximum : lowers[index + 1],
-                                 includesUpper: isLast, count: counts[index])
+                    return Interval(
+                        lower: lowers[index], upper: isLast ? maximum : lowers[index + 1],
+                        includesUpper: isLast, count: counts[index])
                 }
                 return
             }

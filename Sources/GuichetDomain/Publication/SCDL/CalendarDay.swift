@@ -15,7 +15,8 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     /// Builds a day, or `nil` if it does not exist in the calendar (2021-02-29, 2021-13-01).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= CalendarDay.daysIn(month: month, year: year) else { return nil }
+            day >= 1, day <= CalendarDay.daysIn(month: month, year: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day

@@ -102,7 +102,8 @@ enum SCDLMessages {
 
     static func unrealDates(_ days: [String], in value: String) -> String {
         let list = days.map { "« \($0) »" }.joined(separator: " et ")
-        return "Dans \(quoted(value)), \(list) n'existe\(days.count > 1 ? "nt" : "") pas dans le calendrier : vérifiez le mois (01 à 12) et le jour."
+        return
+            "Dans \(quoted(value)), \(list) n'existe\(days.count > 1 ? "nt" : "") pas dans le calendrier : vérifiez le mois (01 à 12) et le jour."
     }
 
     static func invertedPeriod(_ value: String, start: CalendarDay, end: CalendarDay) -> String {

@@ -9,7 +9,12 @@ public enum SCDLNumber {
     public static func parse(_ text: String, integerOnly: Bool) -> Decimal? {
         var body = text
         var sign = ""
-        if body.hasPrefix("-") { sign = "-"; body.removeFirst() } else if body.hasPrefix("+") { body.removeFirst() }
+        if body.hasPrefix("-") {
+            sign = "-"
+            body.removeFirst()
+        } else if body.hasPrefix("+") {
+            body.removeFirst()
+        }
         let isDigit: (Unicode.Scalar) -> Bool = { ("0"..."9").contains($0) }
         var mantissa = body
         var exponent = ""
@@ -22,7 +27,8 @@ public enum SCDLNumber {
         }
         let parts = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.allSatisfy({ $0.unicodeScalars.allSatisfy(isDigit) }),
-              parts.contains(where: { !$0.isEmpty }), !(integerOnly && parts.count > 1) else { return nil }
+            parts.contains(where: { !$0.isEmpty }), !(integerOnly && parts.count > 1)
+        else { return nil }
         let normalized = sign + parts.joined(separator: ".") + (exponent.isEmpty ? "" : "e" + exponent)
         return Decimal(string: normalized, locale: Locale(identifier: "en_US_POSIX"))
     }

@@ -58,11 +58,12 @@ extension SCDLSchema {
                 minimum: c?.minimum?.text, maximum: c?.maximum?.text,
                 minLength: c?.minLength, maxLength: c?.maxLength
             )
-            fields.append(SCDLField(
-                name: rawField.name, title: rawField.title, type: type, format: rawField.format,
-                example: rawField.example?.text, trueValues: rawField.trueValues,
-                falseValues: rawField.falseValues, constraints: constraints
-            ))
+            fields.append(
+                SCDLField(
+                    name: rawField.name, title: rawField.title, type: type, format: rawField.format,
+                    example: rawField.example?.text, trueValues: rawField.trueValues,
+                    falseValues: rawField.falseValues, constraints: constraints
+                ))
         }
         let checks = (raw.customChecks ?? []).map(\.check)
         return SCDLSchema(name: raw.name ?? "", version: raw.version ?? "", fields: fields, customChecks: checks)

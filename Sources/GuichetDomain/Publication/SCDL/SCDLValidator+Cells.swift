@@ -24,7 +24,8 @@ extension SCDLValidator {
         var found: [SCDLIssue] = []
         let c = field.constraints
         if let regex = patterns[field.name],
-           regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) == nil {
+            regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) == nil
+        {
             found.append(issue(.pattern, SCDLMessages.pattern(value, field)))
         }
         if let allowed = c.enumValues, !allowed.contains(where: { matches($0, typed, field) }) {
@@ -32,8 +33,12 @@ extension SCDLValidator {
         }
         if case .text = typed {
             let length = value.unicodeScalars.count
-            if let min = c.minLength, length < min { found.append(issue(.minLength, SCDLMessages.minLength(value, length, min))) }
-            if let max = c.maxLength, length > max { found.append(issue(.maxLength, SCDLMessages.maxLength(value, length, max))) }
+            if let min = c.minLength, length < min {
+                found.append(issue(.minLength, SCDLMessages.minLength(value, length, min)))
+            }
+            if let max = c.maxLength, length > max {
+                found.append(issue(.maxLength, SCDLMessages.maxLength(value, length, max)))
+            }
         }
         if let min = c.minimum, let order = compare(typed, min, field), order == .orderedAscending {
             found.append(issue(.minimum, SCDLMessages.minimum(value, min)))
@@ -51,13 +56,15 @@ extension SCDLValidator {
             return .success(.text(value))
         case .date:
             if let day = CalendarDay(iso: value) { return .success(.day(day)) }
-            return .failure(CalendarDay.hasISOShape(value)
-                ? SCDLCellProblem(code: .date, message: SCDLMessages.unrealDate(value))
-                : SCDLCellProblem(code: .type, message: SCDLMessages.notADate(value, field)))
+            return .failure(
+                CalendarDay.hasISOShape(value)
+                    ? SCDLCellProblem(code: .date, message: SCDLMessages.unrealDate(value))
+                    : SCDLCellProblem(code: .type, message: SCDLMessages.notADate(value, field)))
         case .number, .integer:
             let integerOnly = field.type == .integer
             guard let number = SCDLNumber.parse(value, integerOnly: integerOnly) else {
-                return .failure(SCDLCellProblem(code: .type, message: SCDLMessages.notANumber(value, field, integer: integerOnly)))
+                return .failure(
+                    SCDLCellProblem(code: .type, message: SCDLMessages.notANumber(value, field, integer: integerOnly)))
             }
             return .success(.number(number))
         case .boolean:

@@ -6,15 +6,19 @@ extension SCDLValidator {
             switch check {
             case .frenchSiret(let column):
                 guard !faulty.contains(column), let text = value(column), !text.isEmpty,
-                      !SCDLSiret.isValid(text) else { continue }
+                    !SCDLSiret.isValid(text)
+                else { continue }
                 found.append(SCDLIssue(line: line, column: column, code: .siret, message: SCDLMessages.siret(text)))
             case .oneOfRequired(let first, let second):
                 guard (value(first) ?? "").isEmpty, (value(second) ?? "").isEmpty else { continue }
-                found.append(SCDLIssue(line: line, column: nil, code: .oneOfRequired,
-                                       message: SCDLMessages.oneOfRequired(first, second)))
+                found.append(
+                    SCDLIssue(
+                        line: line, column: nil, code: .oneOfRequired,
+                        message: SCDLMessages.oneOfRequired(first, second)))
             case .isoPeriod(let column):
                 guard !faulty.contains(column), let text = value(column), !text.isEmpty,
-                      let issue = periodIssue(text, column: column, line: line) else { continue }
+                    let issue = periodIssue(text, column: column, line: line)
+                else { continue }
                 found.append(issue)
             case .unsupported:
                 // Unknown Validata checks are not guessed at: enforcing a rule we do not know
@@ -33,10 +37,13 @@ extension SCDLValidator {
         }
         let unreal = parts.filter { CalendarDay(iso: $0) == nil }
         if !unreal.isEmpty {
-            return SCDLIssue(line: line, column: column, code: .date, message: SCDLMessages.unrealDates(unreal, in: text))
+            return SCDLIssue(
+                line: line, column: column, code: .date, message: SCDLMessages.unrealDates(unreal, in: text))
         }
         if parts.count == 2, let start = CalendarDay(iso: parts[0]), let end = CalendarDay(iso: parts[1]), end < start {
-            return SCDLIssue(line: line, column: column, code: .period, message: SCDLMessages.invertedPeriod(text, start: start, end: end))
+            return SCDLIssue(
+                line: line, column: column, code: .period,
+                message: SCDLMessages.invertedPeriod(text, start: start, end: end))
         }
         return nil
     }

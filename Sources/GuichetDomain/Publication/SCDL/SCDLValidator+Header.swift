@@ -12,18 +12,24 @@ extension SCDLValidator {
         var seen: Set<String> = []
         for (index, name) in names.enumerated() {
             if !seen.insert(name).inserted {
-                layout.issues.append(SCDLIssue(line: 1, column: name, code: .duplicateColumn,
-                                               message: SCDLMessages.duplicateColumn(name)))
+                layout.issues.append(
+                    SCDLIssue(
+                        line: 1, column: name, code: .duplicateColumn,
+                        message: SCDLMessages.duplicateColumn(name)))
             } else if schema.field(named: name) == nil {
-                layout.issues.append(SCDLIssue(line: 1, column: name, code: .unknownColumn,
-                                               message: SCDLMessages.unknownColumn(name, suggestion: suggestion(for: name))))
+                layout.issues.append(
+                    SCDLIssue(
+                        line: 1, column: name, code: .unknownColumn,
+                        message: SCDLMessages.unknownColumn(name, suggestion: suggestion(for: name))))
             } else {
                 layout.columns[name] = index
             }
         }
         for field in schema.fields where field.constraints.required && layout.columns[field.name] == nil {
-            layout.issues.append(SCDLIssue(line: 1, column: field.name, code: .missingColumn,
-                                           message: SCDLMessages.missingColumn(field.name)))
+            layout.issues.append(
+                SCDLIssue(
+                    line: 1, column: field.name, code: .missingColumn,
+                    message: SCDLMessages.missingColumn(field.name)))
         }
         return layout
     }

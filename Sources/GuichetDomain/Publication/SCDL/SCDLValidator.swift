@@ -50,8 +50,9 @@ public struct SCDLValidator: Sendable {
         case .success(let validator):
             return validator.validate(text)
         case .failure(let error):
-            let issue = SCDLIssue(line: 1, column: nil, code: .schemaUnavailable,
-                                  message: SCDLMessages.schemaUnavailable(String(describing: error)))
+            let issue = SCDLIssue(
+                line: 1, column: nil, code: .schemaUnavailable,
+                message: SCDLMessages.schemaUnavailable(String(describing: error)))
             return SCDLValidationReport(issues: [issue], recordCount: 0)
         }
     }
@@ -66,7 +67,10 @@ public struct SCDLValidator: Sendable {
             // Any other reader error must still refuse the file, never report it as valid.
             var line = 1
             var reason = error.message
-            if case .invalidCSV(let at, let why) = error { line = at; reason = why }
+            if case .invalidCSV(let at, let why) = error {
+                line = at
+                reason = why
+            }
             let issue = SCDLIssue(line: line, column: nil, code: .csv, message: SCDLMessages.csv(reason))
             return SCDLValidationReport(issues: [issue], recordCount: 0)
         }
@@ -81,8 +85,10 @@ public struct SCDLValidator: Sendable {
             if row.fields == [""], header.fields.count > 1 { continue }
             recordCount += 1
             guard row.fields.count == header.fields.count else {
-                issues.append(SCDLIssue(line: row.line, column: nil, code: .rowLength,
-                                        message: SCDLMessages.rowLength(row.fields.count, expected: header.fields.count)))
+                issues.append(
+                    SCDLIssue(
+                        line: row.line, column: nil, code: .rowLength,
+                        message: SCDLMessages.rowLength(row.fields.count, expected: header.fields.count)))
                 continue
             }
             issues += recordIssues(row, layout: layout)
@@ -101,6 +107,7 @@ public struct SCDLValidator: Sendable {
         found += customIssues(value: value, skipping: faulty, line: row.line)
         // File order: a person fixing the row reads it left to right.
         let position: (SCDLIssue) -> Int = { $0.column.flatMap { layout.columns[$0] } ?? Int.max }
-        return found.enumerated().sorted { (position($0.element), $0.offset) < (position($1.element), $1.offset) }.map(\.element)
+        return found.enumerated().sorted { (position($0.element), $0.offset) < (position($1.element), $1.offset) }.map(
+            \.element)
     }
 }
