@@ -93,139 +93,139 @@ import VaporTesting
     }
 
     /// Every route, with its access. Posts run after the pages, in this order (logging out last).
-    static let matrix: [(method: HTTPMethod, route: String, query: String, access: Access)] = [
+    static let matrix: [(method: HTTPMethod, url: SiteURL, query: String, access: Access)] = [
         // Public pages and the API.
-        (.GET, "/", "", .everyone(.ok)),
-        (.GET, "/health", "", .everyone(.ok)),
-        (.GET, "/appels/:call/resultats", "", .everyone(.ok)),
-        (.GET, "/api/v1/calls", "", .everyone(.ok)),
-        (.GET, "/api/v1/calls/:call", "", .everyone(.ok)),
-        (.GET, "/api/v1/calls/:call/results", "", .everyone(.ok)),
-        (.GET, "/appels/:call", "", .everyone(.ok)),
-        (.GET, "/api/v1/calls/:call/envelopes", "", .everyone(.ok)),
+        (.GET, .home, "", .everyone(.ok)),
+        (.GET, .health, "", .everyone(.ok)),
+        (.GET, .callResults(.pattern), "", .everyone(.ok)),
+        (.GET, .apiCalls, "", .everyone(.ok)),
+        (.GET, .apiCall(.pattern), "", .everyone(.ok)),
+        (.GET, .apiCallResults(.pattern), "", .everyone(.ok)),
+        (.GET, .call(.pattern), "", .everyone(.ok)),
+        (.GET, .apiCallEnvelopes(.pattern), "", .everyone(.ok)),
         // Publications: the practice call has published nothing, so every file answers 404.
-        (.GET, "/appels/:call/resultats/versions", "", .everyone(.ok)),
-        (.GET, "/appels/:call/resultats/versions/:version", "", .everyone(.notFound)),
-        (.GET, "/appels/:call/resultats/versions/:version/:file", "", .everyone(.notFound)),
-        (.GET, "/appels/:call/dossier-de-presse", "", .everyone(.notFound)),
-        (.GET, "/appels/:call/dossier-de-presse.pdf", "", .everyone(.notFound)),
-        (.GET, "/appels/:call/donnees/:file", "", .everyone(.notFound)),
-        (.GET, "/admin/publication", "", .administration(.ok)),
-        (.GET, "/admin/publication/:call", "", .administration(.ok)),
-        (.GET, "/admin/import/:call", "", .administration(.ok)),
-        (.GET, "/admin/import/:call/suivi/:job", "", .administration(.notFound)),
-        (.GET, "/instruction/exports/:dataset", "", .instructionQueue(.ok)),
-        (.GET, "/api/v1/calls/:call/publications", "", .everyone(.ok)),
-        (.GET, "/api/v1/openapi.json", "", .everyone(.ok)),
-        (.GET, "/api/v1/calls/:call/dossiers", "", .instructionQueue(.ok)),
-        (.GET, "/api/v1/calls/:call/decisions", "", .instructionQueue(.ok)),
-        (.GET, "/api/v1/dossiers/:dossier", "", .instruction(.ok)),
-        (.GET, "/api/v1/dossiers/:dossier/reviews", "", .instruction(.ok)),
-        (.GET, "/mon-espace/jetons", "", .instructionQueue(.ok)),
-        (.GET, "/admin/webhooks", "", .administration(.ok)),
+        (.GET, .resultsVersions(.pattern), "", .everyone(.ok)),
+        (.GET, .resultsVersion(.pattern, .pattern), "", .everyone(.notFound)),
+        (.GET, .resultsVersionFile(.pattern, .pattern, .pattern), "", .everyone(.notFound)),
+        (.GET, .pressKit(.pattern), "", .everyone(.notFound)),
+        (.GET, .pressKitPDF(.pattern), "", .everyone(.notFound)),
+        (.GET, .openData(.pattern, .pattern), "", .everyone(.notFound)),
+        (.GET, .publications, "", .administration(.ok)),
+        (.GET, .publicationAdmin(.pattern), "", .administration(.ok)),
+        (.GET, .importDossiers(.pattern), "", .administration(.ok)),
+        (.GET, .importJob(.pattern, .pattern), "", .administration(.notFound)),
+        (.GET, .instructionExport(.pattern), "", .instructionQueue(.ok)),
+        (.GET, .apiCallPublications(.pattern), "", .everyone(.ok)),
+        (.GET, .apiOpenAPI, "", .everyone(.ok)),
+        (.GET, .apiCallDossiers(.pattern), "", .instructionQueue(.ok)),
+        (.GET, .apiCallDecisions(.pattern), "", .instructionQueue(.ok)),
+        (.GET, .apiDossier(.pattern), "", .instruction(.ok)),
+        (.GET, .apiDossierReviews(.pattern), "", .instruction(.ok)),
+        (.GET, .apiTokens, "", .instructionQueue(.ok)),
+        (.GET, .webhooks, "", .administration(.ok)),
         // Call authoring: the practice call is the regional administrator's (Hauts-de-France).
-        (.GET, "/admin/appels", "", .administration(.ok)),
-        (.GET, "/admin/appels/:call", "", .administration(.ok)),
-        (.GET, "/admin/appels/:call/apercu", "", .administration(.ok)),
-        (.GET, "/admin/appels/:call/apercu/formulaire", "", .administration(.ok)),
-        (.GET, "/api/v1/schemas/call.json", "", .everyone(.ok)),
-        (.GET, "/api/v1/calls/:call/definition", "", .instructionQueue(.ok)),
+        (.GET, .adminCalls, "", .administration(.ok)),
+        (.GET, .adminCall(.pattern), "", .administration(.ok)),
+        (.GET, .adminCallPreview(.pattern), "", .administration(.ok)),
+        (.GET, .adminCallFormPreview(.pattern), "", .administration(.ok)),
+        (.GET, .apiCallSchema, "", .everyone(.ok)),
+        (.GET, .apiCallDefinition(.pattern), "", .instructionQueue(.ok)),
         // Accounts.
-        (.GET, "/inscription", "", .everyone(.ok)),
-        (.GET, "/confirmation", "?jeton=inconnu", .everyone(.gone)),
-        (.GET, "/connexion", "", .everyone(.ok)),
-        (.GET, "/mot-de-passe-oublie", "", .everyone(.ok)),
-        (.GET, "/mot-de-passe/nouveau", "?jeton=inconnu", .everyone(.gone)),
-        (.GET, "/mon-espace", "", .signedIn(.ok)),
-        (.GET, "/invitations/accepter", "?jeton=inconnu", .signedIn(.gone)),
+        (.GET, .signUp, "", .everyone(.ok)),
+        (.GET, .confirmEmail, "?jeton=inconnu", .everyone(.gone)),
+        (.GET, .login, "", .everyone(.ok)),
+        (.GET, .forgotPassword, "", .everyone(.ok)),
+        (.GET, .resetPassword, "?jeton=inconnu", .everyone(.gone)),
+        (.GET, .account, "", .signedIn(.ok)),
+        (.GET, .acceptInvitation, "?jeton=inconnu", .signedIn(.gone)),
         // Applicants: organisations and dossiers.
-        (.GET, "/organisations", "", .signedIn(.ok)),
-        (.GET, "/organisations/nouvelle", "", .signedIn(.ok)),
-        (.GET, "/organisations/:id", "", .members(.ok)),
-        (.GET, "/appels/:call/deposer", "", .signedIn(.ok)),
-        (.GET, "/dossiers/:dossier", "", .members(.ok)),
-        (.GET, "/dossiers/:dossier/modifier", "", .members(.seeOther)),
-        (.GET, "/dossiers/:dossier/recapitulatif", "", .members(.ok)),
-        (.GET, "/dossiers/:dossier/recepisse", "", .members(.ok)),
-        (.GET, "/dossiers/:dossier/pieces/:attachment", "", .members(.ok)),
-        (.GET, "/dossiers/:dossier/messages", "", .members(.ok)),
-        (.GET, "/dossiers/:dossier/messages/pieces/:attachment", "", .members(.ok)),
-        (.GET, "/dossiers/:dossier/decision", "", .members(.ok)),
+        (.GET, .organisations, "", .signedIn(.ok)),
+        (.GET, .newOrganisation, "", .signedIn(.ok)),
+        (.GET, .organisation(.pattern), "", .members(.ok)),
+        (.GET, .apply(.pattern), "", .signedIn(.ok)),
+        (.GET, .dossier(.pattern), "", .members(.ok)),
+        (.GET, .editDossier(.pattern), "", .members(.seeOther)),
+        (.GET, .dossierSummary(.pattern), "", .members(.ok)),
+        (.GET, .dossierReceipt(.pattern), "", .members(.ok)),
+        (.GET, .attachment(dossier: .pattern, attachment: .pattern), "", .members(.ok)),
+        (.GET, .dossierMessages(.pattern), "", .members(.ok)),
+        (.GET, .messageAttachment(dossier: .pattern, attachment: .pattern), "", .members(.ok)),
+        (.GET, .decisionLetter(.pattern), "", .members(.ok)),
         // Instruction.
-        (.GET, "/instruction", "", .instructionQueue(.ok)),
-        (.GET, "/instruction/export.csv", "", .instructionQueue(.ok)),
-        (.GET, "/instruction/dossiers/:dossier", "", .instruction(.ok)),
-        (.GET, "/instruction/dossiers/:dossier/pieces/:attachment", "", .instruction(.ok)),
-        (.GET, "/instruction/dossiers/:dossier/messages/pieces/:attachment", "", .instruction(.ok)),
-        (.GET, "/liens-d-interet", "", .staff(.ok)),
+        (.GET, .instruction, "", .instructionQueue(.ok)),
+        (.GET, .instructionCSV, "", .instructionQueue(.ok)),
+        (.GET, .staffDossier(.pattern), "", .instruction(.ok)),
+        (.GET, .staffAttachment(dossier: .pattern, attachment: .pattern), "", .instruction(.ok)),
+        (.GET, .staffMessageAttachment(dossier: .pattern, attachment: .pattern), "", .instruction(.ok)),
+        (.GET, .staffLinks, "", .staff(.ok)),
         // Experts.
-        (.GET, "/expertise", "", .expertQueue(.ok)),
-        (.GET, "/expertise/:request", "", .experts(.ok)),
+        (.GET, .expertRequests, "", .expertQueue(.ok)),
+        (.GET, .expertRequest(.pattern), "", .experts(.ok)),
         // Committee.
-        (.GET, "/comite", "", .committee(.ok)),
-        (.GET, "/comite/seances/nouvelle", "", .sessionOpeners(.ok)),
-        (.GET, "/comite/seances/:session", "", .sessionMembers(.ok)),
-        (.GET, "/comite/seances/:session/proces-verbal", "", .sessionMembers(.ok)),
-        (.GET, "/comite/seances/:session/lettres/:dossier", "", .sessionMembers(.ok)),
-        (.GET, "/comite/seances/:session/proposition", "", .sessionMembers(.ok)),
-        (.GET, "/comite/enveloppes/:call", "", .committee(.ok)),
+        (.GET, .committee, "", .committee(.ok)),
+        (.GET, .newCommitteeSession, "", .sessionOpeners(.ok)),
+        (.GET, .committeeSession(.pattern), "", .sessionMembers(.ok)),
+        (.GET, .committeeMinutes(.pattern), "", .sessionMembers(.ok)),
+        (.GET, .committeeLetter(session: .pattern, dossier: .pattern), "", .sessionMembers(.ok)),
+        (.GET, .committeeProposal(.pattern), "", .sessionMembers(.ok)),
+        (.GET, .envelopes(.pattern), "", .committee(.ok)),
         // Administration.
-        (.GET, "/admin/personnel", "", .administration(.ok)),
-        (.GET, "/admin/personnel/nouveau", "", .administration(.ok)),
-        (.GET, "/admin/personnel/:person", "", .administrators(.ok)),
+        (.GET, .adminStaff, "", .administration(.ok)),
+        (.GET, .adminNewStaff, "", .administration(.ok)),
+        (.GET, .adminPerson(.pattern), "", .administrators(.ok)),
         // Posts: an empty form.
-        (.POST, "/inscription", "", .everyone(.unprocessableEntity)),
-        (.POST, "/connexion", "", .everyone(.unauthorized)),
-        (.POST, "/mot-de-passe-oublie", "", .everyone(.unprocessableEntity)),
-        (.POST, "/mot-de-passe/nouveau", "", .everyone(.unprocessableEntity)),
-        (.POST, "/organisations", "", .signedIn(.unprocessableEntity)),
-        (.POST, "/organisations/:id/invitations", "", .members(.unprocessableEntity)),
-        (.POST, "/appels/:call/deposer", "", .signedIn(.seeOther)),
-        (.POST, "/dossiers/:dossier/modifier", "", .members(.conflict)),
-        (.POST, "/dossiers/:dossier/deposer", "", .members(.seeOther)),
-        (.POST, "/dossiers/:dossier/messages", "", .members(.unprocessableEntity)),
-        (.POST, "/instruction/dossiers/:dossier/prendre", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/recevabilite", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/complement", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/instruction", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/avis", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/notes", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/attribuer", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/messages", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/etiquettes", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/etiquettes/retirer", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/annotations", "", .instruction(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/expertise", "", .instruction(.seeOther)),
-        (.POST, "/instruction/lot", "", .instructionQueue(.seeOther)),
-        (.POST, "/expertise/:request", "", .experts(.seeOther)),
-        (.POST, "/liens-d-interet", "", .staff(.unprocessableEntity)),
-        (.POST, "/comite/seances", "", .sessionOpeners(.unprocessableEntity)),
-        (.POST, "/comite/seances/:session/presences", "", .sessionMembers(.seeOther)),
-        (.POST, "/comite/seances/:session/decisions", "", .sessionMembers(.seeOther)),
-        (.POST, "/comite/seances/:session/decisions/retirer", "", .sessionMembers(.seeOther)),
-        (.POST, "/comite/seances/:session/proposition", "", .sessionMembers(.seeOther)),
-        (.POST, "/comite/seances/:session/appliquer", "", .sessionMembers(.seeOther)),
-        (.POST, "/comite/enveloppes/:call/revisions", "", .administration(.seeOther)),
-        (.POST, "/comite/enveloppes/:call/vagues", "", .administration(.seeOther)),
-        (.POST, "/admin/publication/:call/publier", "", .administration(.seeOther)),
-        (.POST, "/admin/import/:call", "", .administration(.unprocessableEntity)),
-        (.POST, "/mon-espace/jetons", "", .instructionQueue(.unprocessableEntity)),
-        (.POST, "/mon-espace/jetons/:token/revoquer", "", .instructionQueue(.seeOther)),
-        (.POST, "/admin/webhooks", "", .administration(.unprocessableEntity)),
-        (.POST, "/admin/webhooks/:endpoint/desactiver", "", .administration(.seeOther)),
-        (.POST, "/admin/personnel", "", .administration(.unprocessableEntity)),
-        (.POST, "/admin/appels", "", .administration(.unprocessableEntity)),
-        (.POST, "/invitations/accepter", "", .signedIn(.gone)),
-        (.POST, "/admin/appels/:call/:section", "", .administration(.unprocessableEntity)),
-        (.POST, "/admin/appels/:call/dupliquer", "", .administration(.unprocessableEntity)),
-        (.POST, "/admin/appels/:call/publier", "", .administration(.unprocessableEntity)),
-        (.POST, "/admin/appels/:call/archiver", "", .administration(.unprocessableEntity)),
-        (.POST, "/admin/personnel/:person", "", .administrators(.unprocessableEntity)),
-        (.POST, "/admin/personnel/:person/fermer", "", .administrators(.seeOther)),
-        (.POST, "/admin/personnel/:person/rouvrir", "", .administrators(.seeOther)),
-        (.POST, "/instruction/dossiers/:dossier/expertise/:request/revoquer", "", .instruction(.seeOther)),
-        (.POST, "/dossiers/:dossier/retirer", "", .members(.seeOther)),
-        (.POST, "/deconnexion", "", .signedIn(.seeOther)),
+        (.POST, .signUp, "", .everyone(.unprocessableEntity)),
+        (.POST, .login, "", .everyone(.unauthorized)),
+        (.POST, .forgotPassword, "", .everyone(.unprocessableEntity)),
+        (.POST, .resetPassword, "", .everyone(.unprocessableEntity)),
+        (.POST, .organisations, "", .signedIn(.unprocessableEntity)),
+        (.POST, .organisationInvitations(.pattern), "", .members(.unprocessableEntity)),
+        (.POST, .apply(.pattern), "", .signedIn(.seeOther)),
+        (.POST, .editDossier(.pattern), "", .members(.conflict)),
+        (.POST, .fileDossier(.pattern), "", .members(.seeOther)),
+        (.POST, .dossierMessages(.pattern), "", .members(.unprocessableEntity)),
+        (.POST, .takeDossier(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffEligibility(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffCorrection(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffReview(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffOpinion(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffScores(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffAssignment(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffMessages(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffLabels(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffLabelRemoval(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffAnnotations(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffExpertRequests(.pattern), "", .instruction(.seeOther)),
+        (.POST, .bulkActions, "", .instructionQueue(.seeOther)),
+        (.POST, .expertRequest(.pattern), "", .experts(.seeOther)),
+        (.POST, .staffLinks, "", .staff(.unprocessableEntity)),
+        (.POST, .committeeSessions, "", .sessionOpeners(.unprocessableEntity)),
+        (.POST, .committeeAttendance(.pattern), "", .sessionMembers(.seeOther)),
+        (.POST, .committeeDecisions(.pattern), "", .sessionMembers(.seeOther)),
+        (.POST, .committeeDecisionWithdrawal(.pattern), "", .sessionMembers(.seeOther)),
+        (.POST, .committeeProposal(.pattern), "", .sessionMembers(.seeOther)),
+        (.POST, .committeeApplication(.pattern), "", .sessionMembers(.seeOther)),
+        (.POST, .envelopeRevisions(.pattern), "", .administration(.seeOther)),
+        (.POST, .envelopeWaves(.pattern), "", .administration(.seeOther)),
+        (.POST, .publish(.pattern), "", .administration(.seeOther)),
+        (.POST, .importDossiers(.pattern), "", .administration(.unprocessableEntity)),
+        (.POST, .apiTokens, "", .instructionQueue(.unprocessableEntity)),
+        (.POST, .apiTokenRevocation(.pattern), "", .instructionQueue(.seeOther)),
+        (.POST, .webhooks, "", .administration(.unprocessableEntity)),
+        (.POST, .webhookDisabling(.pattern), "", .administration(.seeOther)),
+        (.POST, .adminStaff, "", .administration(.unprocessableEntity)),
+        (.POST, .adminCalls, "", .administration(.unprocessableEntity)),
+        (.POST, .acceptInvitation, "", .signedIn(.gone)),
+        (.POST, .adminCallSection(.pattern, .pattern), "", .administration(.unprocessableEntity)),
+        (.POST, .adminCallDuplicate(.pattern), "", .administration(.unprocessableEntity)),
+        (.POST, .adminCallPublication(.pattern), "", .administration(.unprocessableEntity)),
+        (.POST, .adminCallArchiving(.pattern), "", .administration(.unprocessableEntity)),
+        (.POST, .adminPerson(.pattern), "", .administrators(.unprocessableEntity)),
+        (.POST, .adminPersonClosure(.pattern), "", .administrators(.seeOther)),
+        (.POST, .adminPersonReopening(.pattern), "", .administrators(.seeOther)),
+        (.POST, .staffExpertRevocation(dossier: .pattern, request: .pattern), "", .instruction(.seeOther)),
+        (.POST, .withdrawDossier(.pattern), "", .members(.seeOther)),
+        (.POST, .logout, "", .signedIn(.seeOther)),
     ]
 
     /// The ids a cell's paths are made of.
@@ -394,7 +394,7 @@ import VaporTesting
         try await withGuichet { app in
             let registered = Set(
                 app.routes.all.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" })
-            let listed = Set(Self.matrix.map { "\($0.method.rawValue) \($0.route)" })
+            let listed = Set(Self.matrix.map { "\($0.method.rawValue) \($0.url.patternText)" })
             #expect(
                 registered == listed,
                 "routes without expectations, or expectations without a route: \(registered.symmetricDifference(listed).sorted())"
@@ -409,14 +409,15 @@ import VaporTesting
             var failures: [String] = []
             var cells = 0
             for entry in Self.matrix {
+                let route = entry.url.patternText
                 let relative =
-                    entry.route.contains(":") && !entry.route.hasSuffix(":call")
-                    && entry.route != "/appels/:call/deposer"
+                    route.contains(":") && !route.hasSuffix(":call")
+                    && entry.url != .apply(.pattern)
                 for cell in relative ? Cell.allCases : [.own] {
-                    let path = fixture.path(entry.route, cell) + entry.query
+                    let path = fixture.path(route, cell) + entry.query
                     for persona in Persona.allCases {
                         guard let browser = browsers[persona] else { continue }
-                        if entry.route == "/connexion" {
+                        if entry.url == .login {
                             // Each cell starts without earlier failures (the throttle counts per address and per IP).
                             try await LoginAttemptModel.query(on: app.db).delete()
                         }
@@ -426,11 +427,11 @@ import VaporTesting
                         // The API answers an anonymous caller 401 (JSON) where pages send it to the login page.
                         let page = entry.access.expected(persona, cell)
                         let expected =
-                            persona == .anonymous && page == .seeOther && entry.route.hasPrefix("/api/")
+                            persona == .anonymous && page == .seeOther && route.hasPrefix("/api/")
                             ? .unauthorized : page
                         if response.status != expected {
                             failures.append(
-                                "\(entry.method) \(entry.route) [\(cell)] as \(persona): \(response.status.code), expected \(expected.code)"
+                                "\(entry.method) \(route) [\(cell)] as \(persona): \(response.status.code), expected \(expected.code)"
                             )
                         }
                     }

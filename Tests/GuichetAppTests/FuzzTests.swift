@@ -46,11 +46,11 @@ import VaporTesting
             func pick<T>(_ list: [T]) -> T { list[Int(random.next() % UInt64(list.count))] }
             var failures: [String] = []
             let personas = AccessMatrixTests.Persona.allCases
-            for entry in AccessMatrixTests.matrix where entry.route != "/deconnexion" {
+            for entry in AccessMatrixTests.matrix where entry.url != .logout {
                 for persona in personas {
                     guard let browser = browsers[persona] else { continue }
                     for (cell, _) in [(AccessMatrixTests.Cell.own, 1), (.other, 1), (.own, 2)] {
-                        let path = fixture.path(entry.route, cell)
+                        let path = fixture.path(entry.url.patternText, cell)
                         var fields: [String: String] = [:]
                         for _ in 0..<6 { fields[pick(Self.names)] = pick(Self.values) }
                         let response: TestingHTTPResponse

@@ -65,7 +65,7 @@ import VaporTesting
     @Test func theActionsOfferedAreTheLifecyclesForEveryStatusAndRole() {
         for status in DossierStatus.allCases {
             for role in Role.allCases {
-                let actions = StaffDossierPage.Actions(status: status, role: role, base: "/d")
+                let actions = StaffDossierPage.Actions(status: status, role: role, dossier: UUID())
                 #expect(Set(actions.offered) == Self.allowed(status, role), "\(status) as \(role)")
                 for kind in actions.offered { #expect(DossierLifecycle.allows(kind, from: status, by: role)) }
                 #expect((actions.correctionURL != nil) == actions.offered.contains(.requestCorrection))

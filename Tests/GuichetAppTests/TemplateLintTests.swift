@@ -24,4 +24,18 @@ import Testing
             }
         }
     }
+
+    /// A path is written once, in ``SiteURL``: templates receive their links from the view models
+    /// (`chrome.site` for the fixed ones) and never write one.
+    @Test func noTemplateWritesAPath() throws {
+        let root = AppResources.viewsDirectory
+        let files =
+            FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".leaf") }
+            ?? []
+        let literal = try Regex(#"(href|action|src)="/"#)
+        for file in files {
+            let text = try String(contentsOfFile: root + file, encoding: .utf8)
+            #expect(!text.contains(literal), "\(file) writes a path: take it from the view model")
+        }
+    }
 }

@@ -5,17 +5,17 @@ import Vapor
 /// Sign-up, email confirmation, login, logout, password reset, and the account page.
 struct AccountController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("inscription", use: signUpForm)
-        routes.post("inscription", use: signUp)
-        routes.get("confirmation", use: confirm)
-        routes.get("connexion", use: loginForm)
-        routes.post("connexion", use: login)
-        routes.post("deconnexion", use: logout)
-        routes.get("mot-de-passe-oublie", use: forgotForm)
-        routes.post("mot-de-passe-oublie", use: forgot)
-        routes.get("mot-de-passe", "nouveau", use: resetForm)
-        routes.post("mot-de-passe", "nouveau", use: reset)
-        routes.grouped(LoginRequired()).get("mon-espace", use: account)
+        routes.get(.signUp, use: signUpForm)
+        routes.post(.signUp, use: signUp)
+        routes.get(.confirmEmail, use: confirm)
+        routes.get(.login, use: loginForm)
+        routes.post(.login, use: login)
+        routes.post(.logout, use: logout)
+        routes.get(.forgotPassword, use: forgotForm)
+        routes.post(.forgotPassword, use: forgot)
+        routes.get(.resetPassword, use: resetForm)
+        routes.post(.resetPassword, use: reset)
+        routes.grouped(LoginRequired()).get(.account, use: account)
     }
 
     struct SignUpInput: Content {

@@ -8,13 +8,13 @@ import Vapor
 struct AdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped(LoginRequired(), StaffRequired(roles: [.administrator]))
-        admin.get("admin", "personnel", use: list)
-        admin.get("admin", "personnel", "nouveau", use: newForm)
-        admin.post("admin", "personnel", use: create)
-        admin.get("admin", "personnel", ":person", use: editForm)
-        admin.post("admin", "personnel", ":person", use: update)
-        admin.post("admin", "personnel", ":person", "fermer", use: close)
-        admin.post("admin", "personnel", ":person", "rouvrir", use: reopen)
+        admin.get(.adminStaff, use: list)
+        admin.get(.adminNewStaff, use: newForm)
+        admin.post(.adminStaff, use: create)
+        admin.get(.adminPerson(.pattern), use: editForm)
+        admin.post(.adminPerson(.pattern), use: update)
+        admin.post(.adminPersonClosure(.pattern), use: close)
+        admin.post(.adminPersonReopening(.pattern), use: reopen)
     }
 
     @Sendable

@@ -9,21 +9,19 @@ struct ApplicationController: RouteCollection {
     /// Bodies up to the upload limit and the rest of the form.
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("appels", ":call", use: callPage)
+        routes.get(.call(.pattern), use: callPage)
         let applicant = routes.grouped(LoginRequired())
-        applicant.get("appels", ":call", "deposer", use: applyPage)
-        applicant.post("appels", ":call", "deposer", use: apply)
-        applicant.get("dossiers", ":dossier", use: show)
-        applicant.get("dossiers", ":dossier", "modifier", use: edit)
-        applicant.on(
-            .POST, "dossiers", ":dossier", "modifier", body: .collect(maxSize: RequestLimits.uploadRouteCeiling),
-            use: save
-        ).takingFiles()
-        applicant.get("dossiers", ":dossier", "recapitulatif", use: summary)
-        applicant.post("dossiers", ":dossier", "deposer", use: file)
-        applicant.get("dossiers", ":dossier", "recepisse", use: receipt)
-        applicant.post("dossiers", ":dossier", "retirer", use: withdraw)
-        applicant.get("dossiers", ":dossier", "pieces", ":attachment", use: download)
+        applicant.get(.apply(.pattern), use: applyPage)
+        applicant.post(.apply(.pattern), use: apply)
+        applicant.get(.dossier(.pattern), use: show)
+        applicant.get(.editDossier(.pattern), use: edit)
+        applicant.post(.editDossier(.pattern), body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: save)
+            .takingFiles()
+        applicant.get(.dossierSummary(.pattern), use: summary)
+        applicant.post(.fileDossier(.pattern), use: file)
+        applicant.get(.dossierReceipt(.pattern), use: receipt)
+        applicant.post(.withdrawDossier(.pattern), use: withdraw)
+        applicant.get(.attachment(dossier: .pattern, attachment: .pattern), use: download)
     }
 
     // MARK: - Call page (public)

@@ -11,15 +11,15 @@ import Vapor
 struct CallAuthoringController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped(LoginRequired(), StaffRequired(roles: [.administrator]))
-        admin.get("admin", "appels", use: list)
-        admin.post("admin", "appels", use: create)
-        admin.get("admin", "appels", ":call", use: edit)
-        admin.post("admin", "appels", ":call", ":section", use: save)
-        admin.post("admin", "appels", ":call", "dupliquer", use: duplicate)
-        admin.post("admin", "appels", ":call", "publier", use: publish)
-        admin.post("admin", "appels", ":call", "archiver", use: archive)
-        admin.get("admin", "appels", ":call", "apercu", use: preview)
-        admin.get("admin", "appels", ":call", "apercu", "formulaire", use: formPreview)
+        admin.get(.adminCalls, use: list)
+        admin.post(.adminCalls, use: create)
+        admin.get(.adminCall(.pattern), use: edit)
+        admin.post(.adminCallSection(.pattern, .pattern), use: save)
+        admin.post(.adminCallDuplicate(.pattern), use: duplicate)
+        admin.post(.adminCallPublication(.pattern), use: publish)
+        admin.post(.adminCallArchiving(.pattern), use: archive)
+        admin.get(.adminCallPreview(.pattern), use: preview)
+        admin.get(.adminCallFormPreview(.pattern), use: formPreview)
     }
 
     private func service(_ req: Request) -> CallAuthoringService { CallAuthoringService(database: req.db, now: Date()) }

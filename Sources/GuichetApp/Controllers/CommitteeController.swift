@@ -10,14 +10,14 @@ struct CommitteeController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let committee = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.committeeRoles))
-        committee.get("comite", use: list)
-        committee.get("comite", "seances", "nouvelle", use: newForm)
-        committee.post("comite", "seances", use: create)
-        committee.get("comite", "seances", ":session", use: board)
-        committee.post("comite", "seances", ":session", "presences", use: attendance)
-        committee.post("comite", "seances", ":session", "decisions", use: stage)
-        committee.post("comite", "seances", ":session", "decisions", "retirer", use: unstage)
-        committee.post("comite", "seances", ":session", "appliquer", use: apply)
+        committee.get(.committee, use: list)
+        committee.get(.newCommitteeSession, use: newForm)
+        committee.post(.committeeSessions, use: create)
+        committee.get(.committeeSession(.pattern), use: board)
+        committee.post(.committeeAttendance(.pattern), use: attendance)
+        committee.post(.committeeDecisions(.pattern), use: stage)
+        committee.post(.committeeDecisionWithdrawal(.pattern), use: unstage)
+        committee.post(.committeeApplication(.pattern), use: apply)
     }
 
     @Sendable

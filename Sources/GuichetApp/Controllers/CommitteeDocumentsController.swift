@@ -8,13 +8,13 @@ import Vapor
 struct CommitteeDocumentsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let committee = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.committeeRoles))
-        committee.get("comite", "seances", ":session", "proces-verbal", use: minutes)
-        committee.get("comite", "seances", ":session", "lettres", ":dossier", use: committeeLetter)
-        committee.get("comite", "enveloppes", ":call", use: envelopes)
+        committee.get(.committeeMinutes(.pattern), use: minutes)
+        committee.get(.committeeLetter(session: .pattern, dossier: .pattern), use: committeeLetter)
+        committee.get(.envelopes(.pattern), use: envelopes)
         let administrators = routes.grouped(LoginRequired(), StaffRequired(roles: [.administrator]))
-        administrators.post("comite", "enveloppes", ":call", "revisions", use: revise)
-        administrators.post("comite", "enveloppes", ":call", "vagues", use: addWave)
-        routes.grouped(LoginRequired()).get("dossiers", ":dossier", "decision", use: applicantLetter)
+        administrators.post(.envelopeRevisions(.pattern), use: revise)
+        administrators.post(.envelopeWaves(.pattern), use: addWave)
+        routes.grouped(LoginRequired()).get(.decisionLetter(.pattern), use: applicantLetter)
     }
 
     @Sendable

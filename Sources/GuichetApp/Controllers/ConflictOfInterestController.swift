@@ -10,8 +10,8 @@ struct ConflictOfInterestController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let anyStaff = routes.grouped(
             LoginRequired(), StaffRequired(roles: Set(Role.allCases).subtracting([.applicant, .system])))
-        anyStaff.get("liens-d-interet", use: links)
-        anyStaff.post("liens-d-interet", use: declareLink)
+        anyStaff.get(.staffLinks, use: links)
+        anyStaff.post(.staffLinks, use: declareLink)
     }
 
     struct LinkInput: Content {

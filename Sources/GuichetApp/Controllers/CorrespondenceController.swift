@@ -8,20 +8,16 @@ import Vapor
 struct CorrespondenceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let applicant = routes.grouped(LoginRequired())
-        applicant.get("dossiers", ":dossier", "messages", use: applicantThread)
-        applicant.on(
-            .POST, "dossiers", ":dossier", "messages", body: .collect(maxSize: RequestLimits.uploadRouteCeiling),
-            use: applicantSend
+        applicant.get(.dossierMessages(.pattern), use: applicantThread)
+        applicant.post(
+            .dossierMessages(.pattern), body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: applicantSend
         )
         .takingFiles()
-        applicant.get("dossiers", ":dossier", "messages", "pieces", ":attachment", use: applicantDownload)
+        applicant.get(.messageAttachment(dossier: .pattern, attachment: .pattern), use: applicantDownload)
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
-        staff.on(
-            .POST, "instruction", "dossiers", ":dossier", "messages",
-            body: .collect(maxSize: RequestLimits.uploadRouteCeiling),
-            use: staffSend
-        ).takingFiles()
-        staff.get("instruction", "dossiers", ":dossier", "messages", "pieces", ":attachment", use: staffDownload)
+        staff.post(.staffMessages(.pattern), body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: staffSend)
+            .takingFiles()
+        staff.get(.staffMessageAttachment(dossier: .pattern, attachment: .pattern), use: staffDownload)
     }
 
     // MARK: - Applicant

@@ -8,12 +8,12 @@ import Vapor
 struct ExpertController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let experts = routes.grouped(LoginRequired(), StaffRequired(roles: [.expert]))
-        experts.get("expertise", use: list)
-        experts.get("expertise", ":request", use: show)
-        experts.post("expertise", ":request", use: answer)
+        experts.get(.expertRequests, use: list)
+        experts.get(.expertRequest(.pattern), use: show)
+        experts.post(.expertRequest(.pattern), use: answer)
         let instructors = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
-        instructors.post("instruction", "dossiers", ":dossier", "expertise", use: ask)
-        instructors.post("instruction", "dossiers", ":dossier", "expertise", ":request", "revoquer", use: revoke)
+        instructors.post(.staffExpertRequests(.pattern), use: ask)
+        instructors.post(.staffExpertRevocation(dossier: .pattern, request: .pattern), use: revoke)
     }
 
     @Sendable

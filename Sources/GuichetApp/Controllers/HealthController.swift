@@ -9,7 +9,7 @@ struct HealthController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("health", use: health)
+        routes.get(.health, use: health)
     }
 
     @Sendable

@@ -11,11 +11,10 @@ import Vapor
 struct ImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped(LoginRequired(), StaffRequired(roles: [.administrator]))
-        admin.get("admin", "import", ":call", use: form)
-        admin.on(
-            .POST, "admin", "import", ":call", body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: upload
-        ).takingFiles()
-        admin.get("admin", "import", ":call", "suivi", ":job", use: job)
+        admin.get(.importDossiers(.pattern), use: form)
+        admin.post(.importDossiers(.pattern), body: .collect(maxSize: RequestLimits.uploadRouteCeiling), use: upload)
+            .takingFiles()
+        admin.get(.importJob(.pattern, .pattern), use: job)
     }
 
     /// Files longer than this run in the background, with a page that follows their progress.
@@ -45,7 +44,7 @@ struct ImportController: RouteCollection {
                     let job = try await ImportJobs.start(
                         req.application, call: call, user: user, fileName: file.fileName, text: text, dryRun: dryRun)
                     return req.redirect(
-                        to: SiteURL.importDossiers(call.model.reference).path + "/suivi/\(job.uuidString.lowercased())")
+                        to: SiteURL.importJob(call.model.reference, job).path)
                 }
                 do {
                     let summary = try await ImportService(database: req.db, now: Date())

@@ -10,15 +10,15 @@ import Vapor
 struct InstructionController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
-        staff.get("instruction", "dossiers", ":dossier", use: show)
-        staff.post("instruction", "dossiers", ":dossier", "prendre", use: take)
-        staff.post("instruction", "dossiers", ":dossier", "recevabilite", use: eligibility)
-        staff.post("instruction", "dossiers", ":dossier", "complement", use: correction)
-        staff.post("instruction", "dossiers", ":dossier", "instruction", use: review)
-        staff.post("instruction", "dossiers", ":dossier", "avis", use: opinion)
-        staff.post("instruction", "dossiers", ":dossier", "notes", use: score)
-        staff.post("instruction", "dossiers", ":dossier", "attribuer", use: reassign)
-        staff.get("instruction", "dossiers", ":dossier", "pieces", ":attachment", use: download)
+        staff.get(.staffDossier(.pattern), use: show)
+        staff.post(.takeDossier(.pattern), use: take)
+        staff.post(.staffEligibility(.pattern), use: eligibility)
+        staff.post(.staffCorrection(.pattern), use: correction)
+        staff.post(.staffReview(.pattern), use: review)
+        staff.post(.staffOpinion(.pattern), use: opinion)
+        staff.post(.staffScores(.pattern), use: score)
+        staff.post(.staffAssignment(.pattern), use: reassign)
+        staff.get(.staffAttachment(dossier: .pattern, attachment: .pattern), use: download)
     }
 
     /// An attachment of a dossier in the instructor's scope, served with its detected type.

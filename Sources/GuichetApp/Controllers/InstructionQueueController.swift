@@ -8,9 +8,9 @@ import Vapor
 struct InstructionQueueController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
-        staff.get("instruction", use: queue)
-        staff.get("instruction", "export.csv", use: export)
-        staff.get("instruction", "exports", ":dataset", use: exportDataset)
+        staff.get(.instruction, use: queue)
+        staff.get(.instructionCSV, use: export)
+        staff.get(.instructionExport(.pattern), use: exportDataset)
     }
 
     @Sendable

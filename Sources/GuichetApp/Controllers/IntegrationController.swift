@@ -10,13 +10,13 @@ import Vapor
 struct IntegrationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
-        staff.get("mon-espace", "jetons", use: tokens)
-        staff.post("mon-espace", "jetons", use: createToken)
-        staff.post("mon-espace", "jetons", ":token", "revoquer", use: revokeToken)
+        staff.get(.apiTokens, use: tokens)
+        staff.post(.apiTokens, use: createToken)
+        staff.post(.apiTokenRevocation(.pattern), use: revokeToken)
         let admin = routes.grouped(LoginRequired(), StaffRequired(roles: [.administrator]))
-        admin.get("admin", "webhooks", use: webhooks)
-        admin.post("admin", "webhooks", use: createWebhook)
-        admin.post("admin", "webhooks", ":endpoint", "desactiver", use: disableWebhook)
+        admin.get(.webhooks, use: webhooks)
+        admin.post(.webhooks, use: createWebhook)
+        admin.post(.webhookDisabling(.pattern), use: disableWebhook)
     }
 
     // MARK: - Tokens

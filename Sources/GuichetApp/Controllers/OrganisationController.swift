@@ -7,21 +7,13 @@ import Vapor
 struct OrganisationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let member = routes.grouped(LoginRequired())
-        member.get(SiteURL.organisations.path.pathComponents, use: index)
-        member.get(SiteURL.newOrganisation.path.pathComponents, use: newForm)
-        member.post(SiteURL.organisations.path.pathComponents, use: create)
-        member.get(Self.pattern(SiteURL.organisation), use: show)
-        member.post(Self.pattern(SiteURL.organisationInvitations), use: invite)
-        member.get(SiteURL.acceptInvitation.path.pathComponents, use: confirmInvitation)
-        member.post(SiteURL.acceptInvitation.path.pathComponents, use: accept)
-    }
-
-    /// A route pattern from a ``SiteURL`` that embeds an organisation id, with `:id` in its place,
-    /// so that routes and links cannot drift apart.
-    private static func pattern(_ url: (UUID) -> SiteURL) -> [PathComponent] {
-        let placeholder = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-        return url(placeholder).path.replacingOccurrences(of: placeholder.uuidString.lowercased(), with: ":id")
-            .pathComponents
+        member.get(.organisations, use: index)
+        member.get(.newOrganisation, use: newForm)
+        member.post(.organisations, use: create)
+        member.get(.organisation(.pattern), use: show)
+        member.post(.organisationInvitations(.pattern), use: invite)
+        member.get(.acceptInvitation, use: confirmInvitation)
+        member.post(.acceptInvitation, use: accept)
     }
 
     struct RegistrationInput: Content {

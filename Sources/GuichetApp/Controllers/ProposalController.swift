@@ -8,8 +8,8 @@ import Vapor
 struct ProposalController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let committee = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.committeeRoles))
-        committee.get("comite", "seances", ":session", "proposition", use: page)
-        committee.post("comite", "seances", ":session", "proposition", use: adopt)
+        committee.get(.committeeProposal(.pattern), use: page)
+        committee.post(.committeeProposal(.pattern), use: adopt)
     }
 
     @Sendable

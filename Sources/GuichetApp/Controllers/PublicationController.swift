@@ -8,16 +8,16 @@ import Vapor
 /// results page, the press kit (HTML and PDF) and the open data files.
 struct PublicationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("appels", ":call", "resultats", "versions", use: versions)
-        routes.get("appels", ":call", "resultats", "versions", ":version", use: version)
-        routes.get("appels", ":call", "resultats", "versions", ":version", ":file", use: versionFile)
-        routes.get("appels", ":call", "dossier-de-presse", use: pressKit)
-        routes.get("appels", ":call", "dossier-de-presse.pdf", use: pressKitPDF)
-        routes.get("appels", ":call", "donnees", ":file", use: latestFile)
+        routes.get(.resultsVersions(.pattern), use: versions)
+        routes.get(.resultsVersion(.pattern, .pattern), use: version)
+        routes.get(.resultsVersionFile(.pattern, .pattern, .pattern), use: versionFile)
+        routes.get(.pressKit(.pattern), use: pressKit)
+        routes.get(.pressKitPDF(.pattern), use: pressKitPDF)
+        routes.get(.openData(.pattern, .pattern), use: latestFile)
         let admin = routes.grouped(LoginRequired(), StaffRequired(roles: [.administrator]))
-        admin.get("admin", "publication", use: calls)
-        admin.get("admin", "publication", ":call", use: adminPage)
-        admin.post("admin", "publication", ":call", "publier", use: publish)
+        admin.get(.publications, use: calls)
+        admin.get(.publicationAdmin(.pattern), use: adminPage)
+        admin.post(.publish(.pattern), use: publish)
     }
 
     // MARK: - Public

@@ -5,8 +5,8 @@ import Vapor
 /// The public results pages: `GET /` and `GET /appels/{call}/resultats`.
 struct ResultsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(use: home)
-        routes.get("appels", ":call", "resultats", use: show)
+        routes.get(.home, use: home)
+        routes.get(.callResults(.pattern), use: show)
     }
 
     /// `/`: the calls open now, to come, and closed with their latest published results.
@@ -42,14 +42,13 @@ struct ResultsController: RouteCollection {
 /// The JSON API for calls and their results.
 struct CallsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let calls = routes.grouped("api", "v1", "calls")
-        calls.get(use: list)
-        calls.get(":call", use: show)
-        calls.get(":call", "results", use: results)
-        calls.get(":call", "envelopes", use: envelopes)
-        calls.get(":call", "publications", use: publications)
-        routes.get("api", "v1", "openapi.json", use: openAPI)
-        routes.get("api", "v1", "schemas", "call.json", use: callSchema)
+        routes.get(.apiCalls, use: list)
+        routes.get(.apiCall(.pattern), use: show)
+        routes.get(.apiCallResults(.pattern), use: results)
+        routes.get(.apiCallEnvelopes(.pattern), use: envelopes)
+        routes.get(.apiCallPublications(.pattern), use: publications)
+        routes.get(.apiOpenAPI, use: openAPI)
+        routes.get(.apiCallSchema, use: callSchema)
     }
 
     /// The JSON Schema of call definitions (format 1), as Guichet checks them.

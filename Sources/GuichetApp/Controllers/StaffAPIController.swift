@@ -8,13 +8,13 @@ import Vapor
 /// owner may read, and only within the token's scopes.
 struct StaffAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1").grouped(
+        let api = routes.grouped(
             APITokenAuthenticator(), LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
-        api.get("calls", ":call", "dossiers", use: dossiers)
-        api.get("dossiers", ":dossier", use: dossier)
-        api.get("dossiers", ":dossier", "reviews", use: reviews)
-        api.get("calls", ":call", "decisions", use: decisions)
-        api.get("calls", ":call", "definition", use: definition)
+        api.get(.apiCallDossiers(.pattern), use: dossiers)
+        api.get(.apiDossier(.pattern), use: dossier)
+        api.get(.apiDossierReviews(.pattern), use: reviews)
+        api.get(.apiCallDecisions(.pattern), use: decisions)
+        api.get(.apiCallDefinition(.pattern), use: definition)
     }
 
     /// A call's full definition, in the same JSON as `guichet call export` (the schema at

@@ -10,10 +10,10 @@ struct TeamworkController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
-        staff.post("instruction", "dossiers", ":dossier", "etiquettes", use: addLabel)
-        staff.post("instruction", "dossiers", ":dossier", "etiquettes", "retirer", use: removeLabel)
-        staff.post("instruction", "dossiers", ":dossier", "annotations", use: annotate)
-        staff.post("instruction", "lot", use: bulk)
+        staff.post(.staffLabels(.pattern), use: addLabel)
+        staff.post(.staffLabelRemoval(.pattern), use: removeLabel)
+        staff.post(.staffAnnotations(.pattern), use: annotate)
+        staff.post(.bulkActions, use: bulk)
     }
 
     @Sendable

@@ -46,26 +46,28 @@ enum OpenAPIDocument {
 
     static let operations: [Operation] = [
         Operation(
-            method: "get", path: "/api/v1/calls", summary: "Les appels à projets", tag: "Appels", parameters: [],
+            method: "get", path: SiteURL.apiCalls.openAPIPath, summary: "Les appels à projets", tag: "Appels",
+            parameters: [],
             response: "CallList", secured: false),
         Operation(
-            method: "get", path: "/api/v1/calls/{call}", summary: "Un appel à projets", tag: "Appels",
+            method: "get", path: SiteURL.apiCall(.pattern).openAPIPath, summary: "Un appel à projets", tag: "Appels",
             parameters: [path("call")],
             response: "Call", secured: false),
         Operation(
-            method: "get", path: "/api/v1/calls/{call}/results", summary: "Les résultats publiés d'un appel",
+            method: "get", path: SiteURL.apiCallResults(.pattern).openAPIPath,
+            summary: "Les résultats publiés d'un appel",
             tag: "Résultats",
             parameters: [path("call")], response: "Results", secured: false),
         Operation(
-            method: "get", path: "/api/v1/calls/{call}/envelopes",
+            method: "get", path: SiteURL.apiCallEnvelopes(.pattern).openAPIPath,
             summary: "Les enveloppes et ce que chaque vague publiée y engage",
             tag: "Enveloppes", parameters: [path("call")], response: "EnvelopeStatement", secured: false),
         Operation(
-            method: "get", path: "/api/v1/calls/{call}/publications",
+            method: "get", path: SiteURL.apiCallPublications(.pattern).openAPIPath,
             summary: "Les versions publiées des résultats et leurs fichiers",
             tag: "Résultats", parameters: [path("call")], response: "PublicationList", secured: false),
         Operation(
-            method: "get", path: "/api/v1/calls/{call}/dossiers",
+            method: "get", path: SiteURL.apiCallDossiers(.pattern).openAPIPath,
             summary: "Les dossiers déposés visibles par le porteur du jeton (portée dossiers:read)",
             tag: "Dossiers",
             parameters: [
@@ -76,26 +78,26 @@ enum OpenAPIDocument {
             ],
             response: "DossierPage", secured: true),
         Operation(
-            method: "get", path: "/api/v1/dossiers/{dossier}", summary: "Un dossier (portée dossiers:read)",
+            method: "get", path: SiteURL.apiDossier(.pattern).openAPIPath, summary: "Un dossier (portée dossiers:read)",
             tag: "Dossiers",
             parameters: [path("dossier")], response: "Dossier", secured: true),
         Operation(
-            method: "get", path: "/api/v1/dossiers/{dossier}/reviews",
+            method: "get", path: SiteURL.apiDossierReviews(.pattern).openAPIPath,
             summary: "Les notes et les avis d'un dossier (portée reviews:read)",
             tag: "Instruction", parameters: [path("dossier")], response: "Reviews", secured: true),
         Operation(
-            method: "get", path: "/api/v1/calls/{call}/decisions",
+            method: "get", path: SiteURL.apiCallDecisions(.pattern).openAPIPath,
             summary: "Les décisions des dossiers visibles (portée decisions:read)",
             tag: "Décisions", parameters: [path("call")], response: "DecisionList", secured: true),
         Operation(
-            method: "get", path: "/api/v1/openapi.json", summary: "Ce document", tag: "Appels", parameters: [],
+            method: "get", path: SiteURL.apiOpenAPI.openAPIPath, summary: "Ce document", tag: "Appels", parameters: [],
             response: "OpenAPI", secured: false),
         Operation(
-            method: "get", path: "/api/v1/schemas/call.json",
+            method: "get", path: SiteURL.apiCallSchema.openAPIPath,
             summary: "Le schéma JSON des définitions d'appels (format 1)",
             tag: "Appels", parameters: [], response: "JSONSchema", secured: false),
         Operation(
-            method: "get", path: "/api/v1/calls/{call}/definition",
+            method: "get", path: SiteURL.apiCallDefinition(.pattern).openAPIPath,
             summary:
                 "La définition complète d'un appel, au format de /api/v1/schemas/call.json (portée calls:read ; un brouillon pour ses seuls auteurs)",
             tag: "Appels", parameters: [path("call")], response: "CallDefinition", secured: true),

@@ -13,7 +13,7 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let unsafe: [HTTPMethod] = [.POST, .PUT, .PATCH, .DELETE]
-        guard unsafe.contains(request.method), !request.url.path.hasPrefix("/api/") else {
+        guard unsafe.contains(request.method), !request.url.path.hasPrefix(SiteURL.apiPrefix) else {
             return try await next.respond(to: request)
         }
         // The body was read by RequestLimitsMiddleware, within its route's limit.

@@ -27,7 +27,7 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
         } catch {
             let (status, code, message) = describe(error, request: request)
             let wantsJSON =
-                request.url.path.hasPrefix("/api/") || request.url.path == SiteURL.health.path
+                request.url.path.hasPrefix(SiteURL.apiPrefix) || request.url.path == SiteURL.health.path
                 || request.headers.accept.first.map {
                     $0.mediaType.type == "application" && $0.mediaType.subType == "json"
                 } == true

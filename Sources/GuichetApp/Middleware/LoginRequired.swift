@@ -16,7 +16,7 @@ struct LoginRequired: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.auth.has(UserModel.self) else {
-            if request.url.path.hasPrefix("/api/") {
+            if request.url.path.hasPrefix(SiteURL.apiPrefix) {
                 throw AppError(status: .unauthorized, code: "login_required", message: "Connexion requise.")
             }
             Flash.set("Connectez-vous pour accéder à cette page.", on: request)

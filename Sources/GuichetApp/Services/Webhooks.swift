@@ -23,7 +23,7 @@ enum Webhooks {
             let id: UUID
             let href: String?
         }
-        let href = entry.entityType == "dossier" ? "/api/v1/dossiers/\(entry.entityID.uuidString.lowercased())" : nil
+        let href = entry.entityType == "dossier" ? SiteURL.apiDossier(entry.entityID).path : nil
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -1,7 +1,9 @@
 import Foundation
+import Vapor
 
-/// Every URL Guichet serves, shared by routes, views and tests.
-enum SiteURL: Equatable {
+/// Every URL Guichet serves, written once: its segments register the route (``pattern``), build
+/// the links the views show (``path``), and feed the route table and the access matrix in tests.
+enum SiteURL: Equatable, Sendable {
     case home
     case health
     case stylesheet
@@ -9,6 +11,15 @@ enum SiteURL: Equatable {
     case apiCalls
     case apiCall(String)
     case apiCallResults(String)
+    case apiCallEnvelopes(String)
+    case apiCallPublications(String)
+    case apiCallDossiers(String)
+    case apiCallDecisions(String)
+    case apiCallDefinition(String)
+    case apiDossier(UUID)
+    case apiDossierReviews(UUID)
+    case apiOpenAPI
+    case apiCallSchema
     case signUp
     case login
     case logout
@@ -16,8 +27,16 @@ enum SiteURL: Equatable {
     case forgotPassword
     case resetPassword
     case account
+    case apiTokens
+    case apiTokenRevocation(UUID)
     case call(String)
     case apply(String)
+    case resultsVersions(String)
+    case resultsVersion(String, Int)
+    case resultsVersionFile(String, Int, String)
+    case pressKit(String)
+    case pressKitPDF(String)
+    case openData(String, String)
     case newOrganisation
     case organisations
     case organisation(UUID)
@@ -30,132 +49,271 @@ enum SiteURL: Equatable {
     case dossierReceipt(UUID)
     case withdrawDossier(UUID)
     case attachment(dossier: UUID, attachment: UUID)
-    case instruction
-    case staffDossier(UUID)
-    case takeDossier(UUID)
-    case staffLinks
-    case expertRequests
-    case expertRequest(UUID)
-    case staffAttachment(dossier: UUID, attachment: UUID)
     case dossierMessages(UUID)
     case messageAttachment(dossier: UUID, attachment: UUID)
+    case decisionLetter(UUID)
+    case instruction
+    case instructionCSV
+    case instructionExport(String)
+    case bulkActions
+    case staffDossier(UUID)
+    case takeDossier(UUID)
+    case staffEligibility(UUID)
+    case staffCorrection(UUID)
+    case staffReview(UUID)
+    case staffOpinion(UUID)
+    case staffScores(UUID)
+    case staffAssignment(UUID)
+    case staffAttachment(dossier: UUID, attachment: UUID)
     case staffMessages(UUID)
     case staffMessageAttachment(dossier: UUID, attachment: UUID)
     case staffLabels(UUID)
     case staffLabelRemoval(UUID)
     case staffAnnotations(UUID)
-    case bulkActions
-    case adminStaff
-    case publications
-    case apiTokens
-    case webhooks
-    case importDossiers(String)
-    case publicationAdmin(String)
-    case publish(String)
-    case resultsVersions(String)
-    case resultsVersion(String, Int)
-    case resultsVersionFile(String, Int, String)
-    case pressKit(String)
-    case pressKitPDF(String)
-    case openData(String, String)
-    case adminNewStaff
-    case adminPerson(UUID)
+    case staffExpertRequests(UUID)
+    case staffExpertRevocation(dossier: UUID, request: UUID)
+    case staffLinks
+    case expertRequests
+    case expertRequest(UUID)
     case committee
     case newCommitteeSession
     case committeeSessions
     case committeeSession(UUID)
+    case committeeAttendance(UUID)
+    case committeeDecisions(UUID)
+    case committeeDecisionWithdrawal(UUID)
+    case committeeApplication(UUID)
+    case committeeProposal(UUID)
     case committeeMinutes(UUID)
     case committeeLetter(session: UUID, dossier: UUID)
-    case decisionLetter(UUID)
     case envelopes(String)
-    case apiCallEnvelopes(String)
+    case envelopeRevisions(String)
+    case envelopeWaves(String)
+    case adminStaff
+    case adminNewStaff
+    case adminPerson(UUID)
+    case adminPersonClosure(UUID)
+    case adminPersonReopening(UUID)
     case adminCalls
     case adminCall(String)
+    case adminCallSection(String, String)
+    case adminCallDuplicate(String)
+    case adminCallPublication(String)
+    case adminCallArchiving(String)
+    case adminCallPreview(String)
+    case adminCallFormPreview(String)
+    case publications
+    case publicationAdmin(String)
+    case publish(String)
+    case importDossiers(String)
+    case importJob(String, UUID)
+    case webhooks
+    case webhookDisabling(UUID)
 
-    var path: String {
+    /// A part of a path: fixed text, or a named route parameter with its value.
+    enum Segment: Equatable, Sendable, ExpressibleByStringLiteral {
+        case fixed(String)
+        case parameter(String, String)
+
+        init(stringLiteral value: String) { self = .fixed(value) }
+
+        static func parameter(_ name: String, _ id: UUID) -> Segment { .parameter(name, id.uuidString.lowercased()) }
+        static func call(_ reference: String) -> Segment { .parameter("call", reference) }
+        static func dossier(_ id: UUID) -> Segment { .parameter("dossier", id) }
+        static func session(_ id: UUID) -> Segment { .parameter("session", id) }
+    }
+
+    /// The path's segments, in order.
+    var segments: [Segment] {
         switch self {
-        case .home: "/"
-        case .health: "/health"
-        case .stylesheet: "/static/guichet.css"
-        case .callResults(let reference): "/appels/\(reference)/resultats"
-        case .apiCalls: "/api/v1/calls"
-        case .apiCall(let id): "/api/v1/calls/\(id)"
-        case .apiCallResults(let id): "/api/v1/calls/\(id)/results"
-        case .signUp: "/inscription"
-        case .login: "/connexion"
-        case .logout: "/deconnexion"
-        case .confirmEmail: "/confirmation"
-        case .forgotPassword: "/mot-de-passe-oublie"
-        case .resetPassword: "/mot-de-passe/nouveau"
-        case .account: "/mon-espace"
-        case .call(let reference): "/appels/\(reference)"
-        case .apply(let reference): "/appels/\(reference)/deposer"
-        case .newOrganisation: "/organisations/nouvelle"
-        case .organisations: "/organisations"
-        case .organisation(let id): "/organisations/\(id.uuidString.lowercased())"
-        case .organisationInvitations(let id): "/organisations/\(id.uuidString.lowercased())/invitations"
-        case .acceptInvitation: "/invitations/accepter"
-        case .dossier(let id): "/dossiers/\(id.uuidString.lowercased())"
-        case .editDossier(let id): "/dossiers/\(id.uuidString.lowercased())/modifier"
-        case .dossierSummary(let id): "/dossiers/\(id.uuidString.lowercased())/recapitulatif"
-        case .fileDossier(let id): "/dossiers/\(id.uuidString.lowercased())/deposer"
-        case .dossierReceipt(let id): "/dossiers/\(id.uuidString.lowercased())/recepisse"
-        case .withdrawDossier(let id): "/dossiers/\(id.uuidString.lowercased())/retirer"
-        case .staffLinks: "/liens-d-interet"
-        case .expertRequests: "/expertise"
-        case .expertRequest(let id): "/expertise/\(id.uuidString.lowercased())"
-        case .staffAttachment(let dossier, let attachment):
-            "/instruction/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
-        case .dossierMessages(let id): "/dossiers/\(id.uuidString.lowercased())/messages"
-        case .messageAttachment(let dossier, let attachment):
-            "/dossiers/\(dossier.uuidString.lowercased())/messages/pieces/\(attachment.uuidString.lowercased())"
-        case .staffMessages(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/messages"
-        case .staffMessageAttachment(let dossier, let attachment):
-            "/instruction/dossiers/\(dossier.uuidString.lowercased())/messages/pieces/\(attachment.uuidString.lowercased())"
-        case .staffLabels(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/etiquettes"
-        case .staffLabelRemoval(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/etiquettes/retirer"
-        case .staffAnnotations(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/annotations"
-        case .bulkActions: "/instruction/lot"
-        case .committee: "/comite"
-        case .newCommitteeSession: "/comite/seances/nouvelle"
-        case .committeeSessions: "/comite/seances"
-        case .committeeSession(let id): "/comite/seances/\(id.uuidString.lowercased())"
-        case .committeeMinutes(let id): "/comite/seances/\(id.uuidString.lowercased())/proces-verbal"
-        case .committeeLetter(let session, let dossier):
-            "/comite/seances/\(session.uuidString.lowercased())/lettres/\(dossier.uuidString.lowercased())"
-        case .decisionLetter(let id): "/dossiers/\(id.uuidString.lowercased())/decision"
-        case .envelopes(let reference): "/comite/enveloppes/\(reference)"
-        case .apiCallEnvelopes(let reference): "/api/v1/calls/\(reference)/envelopes"
-        case .adminCalls: "/admin/appels"
-        case .adminCall(let reference): "/admin/appels/\(reference)"
-        case .adminStaff: "/admin/personnel"
-        case .publications: "/admin/publication"
-        case .apiTokens: "/mon-espace/jetons"
-        case .webhooks: "/admin/webhooks"
-        case .importDossiers(let reference): "/admin/import/\(reference)"
-        case .publicationAdmin(let reference): "/admin/publication/\(reference)"
-        case .publish(let reference): "/admin/publication/\(reference)/publier"
-        case .resultsVersions(let reference): "/appels/\(reference)/resultats/versions"
-        case .resultsVersion(let reference, let version): "/appels/\(reference)/resultats/versions/\(version)"
-        case .resultsVersionFile(let reference, let version, let file):
-            "/appels/\(reference)/resultats/versions/\(version)/\(file)"
-        case .pressKit(let reference): "/appels/\(reference)/dossier-de-presse"
-        case .pressKitPDF(let reference): "/appels/\(reference)/dossier-de-presse.pdf"
-        case .openData(let reference, let file): "/appels/\(reference)/donnees/\(file)"
-        case .adminNewStaff: "/admin/personnel/nouveau"
-        case .adminPerson(let id): "/admin/personnel/\(id.uuidString.lowercased())"
-        case .instruction: "/instruction"
-        case .staffDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())"
-        case .takeDossier(let id): "/instruction/dossiers/\(id.uuidString.lowercased())/prendre"
-        case .attachment(let dossier, let attachment):
-            "/dossiers/\(dossier.uuidString.lowercased())/pieces/\(attachment.uuidString.lowercased())"
+        case .home: []
+        case .health: ["health"]
+        case .stylesheet: ["static", "guichet.css"]
+        case .callResults(let a): ["appels", .call(a), "resultats"]
+        case .apiCalls: ["api", "v1", "calls"]
+        case .apiCall(let a): ["api", "v1", "calls", .call(a)]
+        case .apiCallResults(let a): ["api", "v1", "calls", .call(a), "results"]
+        case .apiCallEnvelopes(let a): ["api", "v1", "calls", .call(a), "envelopes"]
+        case .apiCallPublications(let a): ["api", "v1", "calls", .call(a), "publications"]
+        case .apiCallDossiers(let a): ["api", "v1", "calls", .call(a), "dossiers"]
+        case .apiCallDecisions(let a): ["api", "v1", "calls", .call(a), "decisions"]
+        case .apiCallDefinition(let a): ["api", "v1", "calls", .call(a), "definition"]
+        case .apiDossier(let a): ["api", "v1", "dossiers", .dossier(a)]
+        case .apiDossierReviews(let a): ["api", "v1", "dossiers", .dossier(a), "reviews"]
+        case .apiOpenAPI: ["api", "v1", "openapi.json"]
+        case .apiCallSchema: ["api", "v1", "schemas", "call.json"]
+        case .signUp: ["inscription"]
+        case .login: ["connexion"]
+        case .logout: ["deconnexion"]
+        case .confirmEmail: ["confirmation"]
+        case .forgotPassword: ["mot-de-passe-oublie"]
+        case .resetPassword: ["mot-de-passe", "nouveau"]
+        case .account: ["mon-espace"]
+        case .apiTokens: ["mon-espace", "jetons"]
+        case .apiTokenRevocation(let a): ["mon-espace", "jetons", .parameter("token", a), "revoquer"]
+        case .call(let a): ["appels", .call(a)]
+        case .apply(let a): ["appels", .call(a), "deposer"]
+        case .resultsVersions(let a): ["appels", .call(a), "resultats", "versions"]
+        case .resultsVersion(let a, let b):
+            ["appels", .call(a), "resultats", "versions", .parameter("version", String(b))]
+        case .resultsVersionFile(let a, let b, let c):
+            ["appels", .call(a), "resultats", "versions", .parameter("version", String(b)), .parameter("file", c)]
+        case .pressKit(let a): ["appels", .call(a), "dossier-de-presse"]
+        case .pressKitPDF(let a): ["appels", .call(a), "dossier-de-presse.pdf"]
+        case .openData(let a, let b): ["appels", .call(a), "donnees", .parameter("file", b)]
+        case .newOrganisation: ["organisations", "nouvelle"]
+        case .organisations: ["organisations"]
+        case .organisation(let a): ["organisations", .parameter("id", a)]
+        case .organisationInvitations(let a): ["organisations", .parameter("id", a), "invitations"]
+        case .acceptInvitation: ["invitations", "accepter"]
+        case .dossier(let a): ["dossiers", .dossier(a)]
+        case .editDossier(let a): ["dossiers", .dossier(a), "modifier"]
+        case .dossierSummary(let a): ["dossiers", .dossier(a), "recapitulatif"]
+        case .fileDossier(let a): ["dossiers", .dossier(a), "deposer"]
+        case .dossierReceipt(let a): ["dossiers", .dossier(a), "recepisse"]
+        case .withdrawDossier(let a): ["dossiers", .dossier(a), "retirer"]
+        case .attachment(let a, let b): ["dossiers", .dossier(a), "pieces", .parameter("attachment", b)]
+        case .dossierMessages(let a): ["dossiers", .dossier(a), "messages"]
+        case .messageAttachment(let a, let b):
+            ["dossiers", .dossier(a), "messages", "pieces", .parameter("attachment", b)]
+        case .decisionLetter(let a): ["dossiers", .dossier(a), "decision"]
+        case .instruction: ["instruction"]
+        case .instructionCSV: ["instruction", "export.csv"]
+        case .instructionExport(let a): ["instruction", "exports", .parameter("dataset", a)]
+        case .bulkActions: ["instruction", "lot"]
+        case .staffDossier(let a): ["instruction", "dossiers", .dossier(a)]
+        case .takeDossier(let a): ["instruction", "dossiers", .dossier(a), "prendre"]
+        case .staffEligibility(let a): ["instruction", "dossiers", .dossier(a), "recevabilite"]
+        case .staffCorrection(let a): ["instruction", "dossiers", .dossier(a), "complement"]
+        case .staffReview(let a): ["instruction", "dossiers", .dossier(a), "instruction"]
+        case .staffOpinion(let a): ["instruction", "dossiers", .dossier(a), "avis"]
+        case .staffScores(let a): ["instruction", "dossiers", .dossier(a), "notes"]
+        case .staffAssignment(let a): ["instruction", "dossiers", .dossier(a), "attribuer"]
+        case .staffAttachment(let a, let b):
+            ["instruction", "dossiers", .dossier(a), "pieces", .parameter("attachment", b)]
+        case .staffMessages(let a): ["instruction", "dossiers", .dossier(a), "messages"]
+        case .staffMessageAttachment(let a, let b):
+            ["instruction", "dossiers", .dossier(a), "messages", "pieces", .parameter("attachment", b)]
+        case .staffLabels(let a): ["instruction", "dossiers", .dossier(a), "etiquettes"]
+        case .staffLabelRemoval(let a): ["instruction", "dossiers", .dossier(a), "etiquettes", "retirer"]
+        case .staffAnnotations(let a): ["instruction", "dossiers", .dossier(a), "annotations"]
+        case .staffExpertRequests(let a): ["instruction", "dossiers", .dossier(a), "expertise"]
+        case .staffExpertRevocation(let a, let b):
+            ["instruction", "dossiers", .dossier(a), "expertise", .parameter("request", b), "revoquer"]
+        case .staffLinks: ["liens-d-interet"]
+        case .expertRequests: ["expertise"]
+        case .expertRequest(let a): ["expertise", .parameter("request", a)]
+        case .committee: ["comite"]
+        case .newCommitteeSession: ["comite", "seances", "nouvelle"]
+        case .committeeSessions: ["comite", "seances"]
+        case .committeeSession(let a): ["comite", "seances", .session(a)]
+        case .committeeAttendance(let a): ["comite", "seances", .session(a), "presences"]
+        case .committeeDecisions(let a): ["comite", "seances", .session(a), "decisions"]
+        case .committeeDecisionWithdrawal(let a): ["comite", "seances", .session(a), "decisions", "retirer"]
+        case .committeeApplication(let a): ["comite", "seances", .session(a), "appliquer"]
+        case .committeeProposal(let a): ["comite", "seances", .session(a), "proposition"]
+        case .committeeMinutes(let a): ["comite", "seances", .session(a), "proces-verbal"]
+        case .committeeLetter(let a, let b): ["comite", "seances", .session(a), "lettres", .dossier(b)]
+        case .envelopes(let a): ["comite", "enveloppes", .call(a)]
+        case .envelopeRevisions(let a): ["comite", "enveloppes", .call(a), "revisions"]
+        case .envelopeWaves(let a): ["comite", "enveloppes", .call(a), "vagues"]
+        case .adminStaff: ["admin", "personnel"]
+        case .adminNewStaff: ["admin", "personnel", "nouveau"]
+        case .adminPerson(let a): ["admin", "personnel", .parameter("person", a)]
+        case .adminPersonClosure(let a): ["admin", "personnel", .parameter("person", a), "fermer"]
+        case .adminPersonReopening(let a): ["admin", "personnel", .parameter("person", a), "rouvrir"]
+        case .adminCalls: ["admin", "appels"]
+        case .adminCall(let a): ["admin", "appels", .call(a)]
+        case .adminCallSection(let a, let b): ["admin", "appels", .call(a), .parameter("section", b)]
+        case .adminCallDuplicate(let a): ["admin", "appels", .call(a), "dupliquer"]
+        case .adminCallPublication(let a): ["admin", "appels", .call(a), "publier"]
+        case .adminCallArchiving(let a): ["admin", "appels", .call(a), "archiver"]
+        case .adminCallPreview(let a): ["admin", "appels", .call(a), "apercu"]
+        case .adminCallFormPreview(let a): ["admin", "appels", .call(a), "apercu", "formulaire"]
+        case .publications: ["admin", "publication"]
+        case .publicationAdmin(let a): ["admin", "publication", .call(a)]
+        case .publish(let a): ["admin", "publication", .call(a), "publier"]
+        case .importDossiers(let a): ["admin", "import", .call(a)]
+        case .importJob(let a, let b): ["admin", "import", .call(a), "suivi", .parameter("job", b)]
+        case .webhooks: ["admin", "webhooks"]
+        case .webhookDisabling(let a): ["admin", "webhooks", .parameter("endpoint", a), "desactiver"]
         }
     }
+
+    /// The address, with the parameters' values.
+    var path: String {
+        "/"
+            + segments.map { segment in
+                switch segment {
+                case .fixed(let text): text
+                case .parameter(_, let value): value
+                }
+            }.joined(separator: "/")
+    }
+
+    /// The route's pattern, parameters named (`:dossier`): what the controllers register.
+    var pattern: [PathComponent] {
+        segments.map { segment in
+            switch segment {
+            case .fixed(let text): .constant(text)
+            case .parameter(let name, _): .parameter(name)
+            }
+        }
+    }
+
+    /// The pattern as OpenAPI writes it (`/api/v1/dossiers/{dossier}`).
+    var openAPIPath: String {
+        "/"
+            + segments.map { segment in
+                switch segment {
+                case .fixed(let text): text
+                case .parameter(let name, _): "{\(name)}"
+                }
+            }.joined(separator: "/")
+    }
+
+    /// Where the JSON API lives: its answers are JSON, its callers hold tokens, not sessions.
+    static let apiPrefix = "/api/"
+
+    /// The pattern as text (`/instruction/dossiers/:dossier`), as the route table lists it.
+    var patternText: String { "/" + pattern.map(\.description).joined(separator: "/") }
 
     /// Back to the instruction queue the person came from (its filters kept), never elsewhere.
     static func queueReturn(_ raw: String) -> String {
         let queue = SiteURL.instruction.path
         guard raw == queue || raw.hasPrefix(queue + "?"), !raw.contains("//"), !raw.contains("\\") else { return queue }
         return raw
+    }
+}
+
+/// Placeholders for the parameters of a route's pattern: a pattern ignores the values.
+extension UUID {
+    static let pattern = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+}
+
+extension String {
+    static let pattern = ""
+}
+
+extension Int {
+    static let pattern = 0
+}
+
+extension RoutesBuilder {
+    /// Registers a GET route from its ``SiteURL``.
+    @discardableResult
+    func get<Response: AsyncResponseEncodable>(
+        _ url: SiteURL, use closure: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
+        on(.GET, url.pattern, use: closure)
+    }
+
+    /// Registers a POST route from its ``SiteURL``, its body collected up to `body` when given.
+    @discardableResult
+    func post<Response: AsyncResponseEncodable>(
+        _ url: SiteURL, body: HTTPBodyStreamStrategy = .collect,
+        use closure: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
+        on(.POST, url.pattern, body: body, use: closure)
     }
 }

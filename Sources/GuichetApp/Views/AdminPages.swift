@@ -107,8 +107,8 @@ struct PersonPage: Encodable {
         fieldErrors = errors
         state = person.map { StaffListPage.state($0.user) }
         let open = person?.user.disabledAt == nil
-        closeURL = id.flatMap { open ? SiteURL.adminPerson($0).path + "/fermer" : nil }
-        reopenURL = id.flatMap { open ? nil : SiteURL.adminPerson($0).path + "/rouvrir" }
+        closeURL = id.flatMap { open ? SiteURL.adminPersonClosure($0).path : nil }
+        reopenURL = id.flatMap { open ? nil : SiteURL.adminPersonReopening($0).path }
         self.history = history.map { entry in
             StaffDossierPage.Event(
                 at: ParisTime.longDateTime(entry.at), who: entry.actorName,

@@ -179,12 +179,12 @@ struct BoardPage: Encodable {
             + groups.sorted().map { Option(value: $0, label: QueuePage.groupLabel($0), selected: $0 == territory) }
         recusals = board.recusals.map { "\($0.member) : \($0.dossiers.joined(separator: ", "))" }
         let base = SiteURL.committeeSession(id).path
-        attendanceURL = base + "/presences"
-        stageURL = base + "/decisions"
-        unstageURL = base + "/decisions/retirer"
-        applyURL = base + "/appliquer"
+        attendanceURL = SiteURL.committeeAttendance(id).path
+        stageURL = SiteURL.committeeDecisions(id).path
+        unstageURL = SiteURL.committeeDecisionWithdrawal(id).path
+        applyURL = SiteURL.committeeApplication(id).path
         minutesURL = SiteURL.committeeMinutes(id).path
-        proposalURL = base + "/proposition"
+        proposalURL = SiteURL.committeeProposal(id).path
         filterURL = base
         func link(_ number: Int) -> String {
             var items: [URLQueryItem] = []

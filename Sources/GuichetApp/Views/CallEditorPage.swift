@@ -91,17 +91,17 @@ struct CallEditorPage: Encodable {
         let status = model.callStatus
         self.status = status.label
         phase = CallPhase(status: status, opensAt: model.opensAt, closesAt: model.closesAt, now: now).label
-        let base = SiteURL.adminCall(model.reference).path
-        previewURL = base + "/apercu"
-        formPreviewURL = base + "/apercu/formulaire"
-        publishURL = status == .draft ? base + "/publier" : nil
-        archiveURL = status == .published && now >= model.closesAt ? base + "/archiver" : nil
+        let reference = model.reference
+        previewURL = SiteURL.adminCallPreview(reference).path
+        formPreviewURL = SiteURL.adminCallFormPreview(reference).path
+        publishURL = status == .draft ? SiteURL.adminCallPublication(reference).path : nil
+        archiveURL = status == .published && now >= model.closesAt ? SiteURL.adminCallArchiving(reference).path : nil
         listURL = SiteURL.adminCalls.path
         let builder = CallEditorBuilder(definition: definition, typed: typed)
         var sections = CallEditorSection.allCases.map { section in
             Section(
                 id: section.rawValue, anchor: "#" + section.rawValue, title: section.title,
-                action: "\(base)/\(section.rawValue)", help: builder.help(section),
+                action: SiteURL.adminCallSection(reference, section.rawValue).path, help: builder.help(section),
                 groups: builder.groups(section), errors: [],
                 open: failed == section || failed == nil && section == .general)
         }

@@ -49,7 +49,7 @@ struct CallListPage: Encodable {
                     "\(ParisTime.longDate(call.opensAt)) → \(ParisTime.longDate(call.closesAt.addingTimeInterval(-1)))",
                 editURL: editable ? SiteURL.adminCall(call.reference).path : nil,
                 publicURL: call.callStatus == .draft ? nil : SiteURL.call(call.reference).path,
-                duplicateURL: SiteURL.adminCall(call.reference).path + "/dupliquer",
+                duplicateURL: SiteURL.adminCallDuplicate(call.reference).path,
                 duplicating: duplicating == call.reference)
         }
         rows = calls.map { row($0, editable: true) }

@@ -5,6 +5,23 @@ struct Chrome: Encodable {
     let userName: String?
     let csrf: String?
     let notice: String?
+    /// The site's fixed addresses, for the layout and the pages' "back" links (from ``SiteURL``).
+    let site = SiteLinks()
+
+    /// The addresses every template may link to, so that no template writes a path.
+    struct SiteLinks: Encodable {
+        let home = SiteURL.home.path
+        let stylesheet = SiteURL.stylesheet.path
+        let account = SiteURL.account.path
+        let login = SiteURL.login.path
+        let signUp = SiteURL.signUp.path
+        let logout = SiteURL.logout.path
+        let instruction = SiteURL.instruction.path
+        let expertise = SiteURL.expertRequests.path
+        let committee = SiteURL.committee.path
+        let adminStaff = SiteURL.adminStaff.path
+        let newOrganisation = SiteURL.newOrganisation.path
+    }
 
     /// Builds the frame for a request, consuming the session's pending notice.
     ///

@@ -201,8 +201,8 @@ struct EnvelopesPage: Encodable {
                     "\(ParisTime.longDate($0.effectiveOn)) : \($0.amount.formatted()) — \($0.reason)"
                 })
         }
-        revisionURL = canRevise ? SiteURL.envelopes(call.model.reference).path + "/revisions" : nil
-        waveURL = SiteURL.envelopes(call.model.reference).path + "/vagues"
+        revisionURL = canRevise ? SiteURL.envelopeRevisions(call.model.reference).path : nil
+        waveURL = SiteURL.envelopeWaves(call.model.reference).path
         today = ParisTime.isoDay(Date())
     }
 }

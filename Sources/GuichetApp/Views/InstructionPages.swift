@@ -162,13 +162,13 @@ struct QueuePage: Encodable {
             return components.string ?? SiteURL.instruction.path
         }
         exportURL = link(1).replacingOccurrences(
-            of: SiteURL.instruction.path + "?", with: SiteURL.instruction.path + "/export.csv?")
+            of: SiteURL.instruction.path + "?", with: SiteURL.instructionCSV.path + "?")
         let query = link(1).components(separatedBy: "?").dropFirst().first.map { "?" + $0 } ?? ""
         exports = [("dossiers", "dossiers"), ("notes", "notes"), ("avis", "avis"), ("decisions", "décisions")].flatMap {
             dataset, label in
             ["csv", "json"].map { format in
                 Option(
-                    value: SiteURL.instruction.path + "/exports/\(dataset).\(format)" + query,
+                    value: SiteURL.instructionExport("\(dataset).\(format)").path + query,
                     label: "\(label) (\(format.uppercased()))", selected: false)
             }
         }
@@ -300,20 +300,21 @@ struct StaffDossierPage: Encodable {
         /// What is offered (for tests and the page's reading order).
         let offered: [DossierAction.Kind]
 
-        init(status: DossierStatus, role: Role, base: String) {
+        init(status: DossierStatus, role: Role, dossier: UUID) {
             let offered = DossierLifecycle.actions(from: status, by: role).filter(Self.forms.contains)
             self.offered = offered
             // One form decides eligibility either way.
             eligibilityURL =
                 offered.contains(.declareEligible) || offered.contains(.declareIneligible)
-                ? base + "/recevabilite" : nil
-            correctionURL = offered.contains(.requestCorrection) ? base + "/complement" : nil
+                ? SiteURL.staffEligibility(dossier).path : nil
+            correctionURL = offered.contains(.requestCorrection) ? SiteURL.staffCorrection(dossier).path : nil
             reviewURL =
-                offered.contains(.startReview) || offered.contains(.completeReview) ? base + "/instruction" : nil
+                offered.contains(.startReview) || offered.contains(.completeReview)
+                ? SiteURL.staffReview(dossier).path : nil
             reviewLabel =
                 offered.contains(.startReview)
                 ? "Commencer l'instruction" : (offered.contains(.completeReview) ? "Clore l'instruction" : nil)
-            opinionURL = InstructionRules.opinionStatuses.contains(status) ? base + "/avis" : nil
+            opinionURL = InstructionRules.opinionStatuses.contains(status) ? SiteURL.staffOpinion(dossier).path : nil
         }
 
         enum CodingKeys: String, CodingKey { case eligibilityURL, correctionURL, reviewURL, reviewLabel, opinionURL }
@@ -392,7 +393,7 @@ struct StaffDossierPage: Encodable {
                 url: SiteURL.staffAttachment(dossier: id, attachment: attachment.id ?? UUID()).path, scan: line.scan)
         }
         takeURL = SiteURL.takeDossier(id).path
-        reassignURL = SiteURL.staffDossier(id).path + "/attribuer"
+        reassignURL = SiteURL.staffAssignment(id).path
 
         self.colleagues = colleagues.compactMap { person in
             person.id.map {
@@ -401,10 +402,11 @@ struct StaffDossierPage: Encodable {
         }
         simulated = dossier.simulated
         let current = DossierStatus(rawValue: dossier.status) ?? .filed
-        let base = SiteURL.staffDossier(id).path
         let role = req.auth.get(UserModel.self).flatMap { Role(rawValue: $0.role) } ?? .instructor
-        actions = Actions(status: current, role: role, base: base)
-        expertURL = InstructionRules.expertStatuses.contains(current) && !services.isEmpty ? base + "/expertise" : nil
+        actions = Actions(status: current, role: role, dossier: id)
+        expertURL =
+            InstructionRules.expertStatuses.contains(current) && !services.isEmpty
+            ? SiteURL.staffExpertRequests(id).path : nil
         let proposed = ExpertService.proposedService(call: call.model, theme: dossier.themeCode)
         self.services = services.map {
             Colleague(
@@ -419,7 +421,7 @@ struct StaffDossierPage: Encodable {
                     service: line.service, question: line.question, due: line.due, status: line.status,
                     answer: line.answer,
                     revokeURL: request.status == "pending"
-                        ? base + "/expertise/\(request.id?.uuidString.lowercased() ?? "")/revoquer" : nil)
+                        ? request.id.map { SiteURL.staffExpertRevocation(dossier: id, request: $0).path } : nil)
             }
         self.opinions = opinions.map { o in
             OpinionLine(
@@ -449,7 +451,8 @@ struct StaffDossierPage: Encodable {
                 }
             } ?? []
         scoreURL =
-            grid != nil && InstructionRules.opinionStatuses.contains(current) && !conflicted ? base + "/notes" : nil
+            grid != nil && InstructionRules.opinionStatuses.contains(current) && !conflicted
+            ? SiteURL.staffScores(id).path : nil
         self.reviews = reviews.map { review in
             let comments = (try? JSONDecoder().decode([String: String].self, from: Data(review.comments.utf8))) ?? [:]
             return ReviewLine(

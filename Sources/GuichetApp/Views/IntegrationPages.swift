@@ -42,9 +42,9 @@ struct TokenPage: Encodable {
                 created: ParisTime.longDateTime(token.createdAt),
                 lastUsed: token.lastUsedAt.map(ParisTime.longDateTime) ?? "jamais",
                 revoked: token.revokedAt != nil,
-                revokeURL: SiteURL.apiTokens.path + "/\(token.id?.uuidString.lowercased() ?? "")/revoquer")
+                revokeURL: token.id.map { SiteURL.apiTokenRevocation($0).path } ?? SiteURL.apiTokens.path)
         }
-        openAPIURL = "/api/v1/openapi.json"
+        openAPIURL = SiteURL.apiOpenAPI.path
     }
 }
 
@@ -95,7 +95,7 @@ struct WebhookPage: Encodable {
                 url: endpoint.url,
                 events: endpoint.events == "*" ? "tous" : endpoint.events.replacingOccurrences(of: ",", with: ", "),
                 created: ParisTime.longDateTime(endpoint.createdAt), active: endpoint.disabledAt == nil,
-                disableURL: SiteURL.webhooks.path + "/\(endpoint.id?.uuidString.lowercased() ?? "")/desactiver")
+                disableURL: endpoint.id.map { SiteURL.webhookDisabling($0).path } ?? SiteURL.webhooks.path)
         }
         self.deliveries = deliveries.map { delivery in
             let state: String

@@ -75,7 +75,7 @@ struct ProposalPage: Encodable {
         csrf = chrome.csrf ?? ""
         title = session.title
         sessionURL = SiteURL.committeeSession(id).path
-        formURL = SiteURL.committeeSession(id).path + "/proposition"
+        formURL = SiteURL.committeeProposal(id).path
         themes = board.call.call.themes.map {
             ThemeRule(
                 code: $0.code, label: $0.label, min: input.value("min_theme_\($0.code)"),
