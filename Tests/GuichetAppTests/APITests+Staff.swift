@@ -32,7 +32,7 @@ import VaporTesting
     @Test func aTokenReadsWhatItsOwnerMayReadWithinItsScopes() async throws {
         try await withGuichet { app in
             // setup
-            let aisne = try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let aisne = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
             let secret = try await token(aisne, scopes: [.dossiersRead])
             #expect(try await APITokenModel.query(on: app.db).first()?.tokenHash != secret, "only the digest is stored")
             // act
@@ -72,12 +72,12 @@ import VaporTesting
 
     @Test func tokensNeedANameAndAScopeAndApplicantsHaveNone() async throws {
         try await withGuichet { app in
-            let aisne = try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let aisne = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
             try await aisne.get(SiteURL.apiTokens.path)
             let refused = try await aisne.post(SiteURL.apiTokens.path, ["name": ""])
             #expect(refused.status == .unprocessableEntity)
             #expect(try await APITokenModel.query(on: app.db).count() == 0)
-            let (applicant, _) = try await InstructionActionTests().filedDossier(app)
+            let (applicant, _) = try await Factory.filedDossier(app)
             #expect(try await applicant.browser.get(SiteURL.apiTokens.path).status == .notFound)
         }
     }
@@ -105,7 +105,7 @@ import VaporTesting
 
     @Test func everyAnswerMatchesItsSchema() async throws {
         try await withGuichet { app in
-            let region = try await InstructionTests().staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let region = try await Factory.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
             let secret = try await token(region, scopes: APIScope.allCases)
             let dossier = try #require(try await DossierModel.query(on: app.db).filter(\.$status == "reviewed").first())
                 .requireID()

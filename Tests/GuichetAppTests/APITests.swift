@@ -113,7 +113,7 @@ import VaporTesting
     @Test func writesAreNotRoutes() async throws {
         try await withGuichet(demo: false) { app in
             try await app.testing().test(.POST, SiteURL.apiCalls.path) { res in
-                #expect(res.status == .notFound || res.status == .methodNotAllowed)
+                #expect(res.status == .notFound)
                 #expect(res.body.string.contains("\"error\""))
             }
         }

@@ -712,7 +712,6 @@ extension AccessMatrixTests {
     static func world(_ app: Application) async throws -> World {
         let (fixture, personas) = try await prepare(app)
         let world = World()
-        let staff = InstructionTests()
         func user(_ email: String) async throws -> UserModel {
             try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
         }
@@ -731,7 +730,7 @@ extension AccessMatrixTests {
         let otherAdministrator = Browser(app)
         try await otherAdministrator.get(SiteURL.login.path)
         try await otherAdministrator.post(
-            SiteURL.login.path, ["email": "admin11@exemple.fr", "password": InstructionTests.password])
+            SiteURL.login.path, ["email": "admin11@exemple.fr", "password": Factory.staffPassword])
         world.browsers[.otherAdministrator] = otherAdministrator
         // A dossier of the Aisne (A) and one of the Nord (B), their organisations and expert requests.
         world.ids["A"] = fixture.dossier[.own]
@@ -769,7 +768,7 @@ extension AccessMatrixTests {
             (.linkedExpert, "lie-draaf@exemple.fr", .expert, ["service:DRAAF:alimentation"], organisationA),
             (.linkedMember, "lie-membre@exemple.fr", .committeeMember, ["region:32"], linkedOrganisation),
         ] {
-            let browser = try await staff.staff(app, email, role: role, scopes: scopes)
+            let browser = try await Factory.staff(app, email, role: role, scopes: scopes)
             try await browser.get(SiteURL.staffLinks.path)
             let declared = try await browser.post(
                 SiteURL.staffLinks.path,
@@ -783,7 +782,7 @@ extension AccessMatrixTests {
         world.ids["linkedInstructor"] = try await user("lie02@exemple.fr").requireID()
         world.ids["linkedMember"] = try await user("lie-membre@exemple.fr").requireID()
         // A third filed dossier of the Aisne, for the correction request (A moves on to its opinion).
-        world.ids["filedAisne"] = try await InstructionActionTests().filedDossier(app, email: "tiers@exemple.fr").1
+        world.ids["filedAisne"] = try await Factory.filedDossier(app, email: "tiers@exemple.fr").1
         // Another reviewed dossier of the Aisne for the member's accepted decision.
         world.ids["reviewedAisne"] = try #require(
             try await DossierModel.query(on: app.db).filter(\.$call.$id == seed.id)

@@ -281,9 +281,8 @@ import VaporTesting
     /// Builds the two dossiers and signs every persona in.
     static func prepare(_ app: Application) async throws -> (Fixture, [Persona: Browser]) {
         var fixture = Fixture()
-        let helpers = InstructionActionTests()
-        let (applicant, own) = try await helpers.filedDossier(app)
-        let (stranger, other) = try await helpers.filedDossier(
+        let (applicant, own) = try await Factory.filedDossier(app)
+        let (stranger, other) = try await Factory.filedDossier(
             app, email: "autre@exemple.fr", territory: "departement:59")
         fixture.dossier = [.own: own, .other: other]
         fixture.organisation = [.own: applicant.organisationID, .other: stranger.organisationID]
@@ -303,20 +302,19 @@ import VaporTesting
             ).requireID()
         }
         var browsers: [Persona: Browser] = [.applicant: applicant.browser]
-        let staff = InstructionTests()
-        browsers[.instructor] = try await staff.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
-        browsers[.regionalInstructor] = try await staff.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
-        browsers[.expert] = try await staff.staff(
+        browsers[.instructor] = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+        browsers[.regionalInstructor] = try await Factory.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+        browsers[.expert] = try await Factory.staff(
             app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
-        browsers[.committeeMember] = try await staff.staff(
+        browsers[.committeeMember] = try await Factory.staff(
             app, "membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
-        browsers[.committeeChair] = try await staff.staff(
+        browsers[.committeeChair] = try await Factory.staff(
             app, "president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
-        browsers[.administrator] = try await staff.staff(
+        browsers[.administrator] = try await Factory.staff(
             app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
         // The accounts administered: one inside the administrator's region, one outside.
-        _ = try await staff.staff(app, "ddets80@exemple.fr", scopes: ["departement:80"])
-        _ = try await staff.staff(app, "idf@exemple.fr", scopes: ["region:11"])
+        _ = try await Factory.staff(app, "ddets80@exemple.fr", scopes: ["departement:80"])
+        _ = try await Factory.staff(app, "idf@exemple.fr", scopes: ["region:11"])
         func user(_ email: String) async throws -> UserModel {
             try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
         }
@@ -339,9 +337,9 @@ import VaporTesting
         // the region); the second is another region's, on a call of Île-de-France, with its own
         // chair and member, opened by its own administrator. Each has a decision staged for a
         // letter, and each dossier a decision for the applicant's letter.
-        _ = try await staff.staff(app, "autre-president@exemple.fr", role: .committeeChair, scopes: ["region:11"])
-        _ = try await staff.staff(app, "autre-membre@exemple.fr", role: .committeeMember, scopes: ["region:11"])
-        _ = try await staff.staff(app, "admin11@exemple.fr", role: .administrator, scopes: ["region:11"])
+        _ = try await Factory.staff(app, "autre-president@exemple.fr", role: .committeeChair, scopes: ["region:11"])
+        _ = try await Factory.staff(app, "autre-membre@exemple.fr", role: .committeeMember, scopes: ["region:11"])
+        _ = try await Factory.staff(app, "admin11@exemple.fr", role: .administrator, scopes: ["region:11"])
         let practice = try await CallRepository(database: app.db).load(PracticeCall.reference)
         let elsewhere = try await CallDefinitionStore(database: app.db).definition(of: practice.model)
             .duplicated(reference: "essai-idf", title: "Appel d'essai — Île-de-France", scope: .region("11"))

@@ -8,18 +8,10 @@ import VaporTesting
 
 /// The administrators' management of staff accounts, through the web.
 @Suite struct AdminTests {
-    func admin(
-        _ app: Application, scopes: [String] = ["national"], email: String = "admin@exemple.fr"
-    ) async throws -> Browser {
-        let browser = try await InstructionTests().staff(app, email, role: .administrator, scopes: scopes)
-        try await browser.get(SiteURL.adminStaff.path)
-        return browser
-    }
-
     @Test func anAdministratorOpensAnAccountAndThePersonChoosesTheirPassword() async throws {
         try await withGuichet { app in
             // setup
-            let admin = try await admin(app)
+            let admin = try await Factory.administrator(app)
             // act
             let created = try await admin.postMultipart(
                 SiteURL.adminStaff.path,
@@ -63,7 +55,7 @@ import VaporTesting
 
     @Test func badInputIsRefusedFieldByFieldAndCreatesNothing() async throws {
         try await withGuichet { app in
-            let admin = try await admin(app)
+            let admin = try await Factory.administrator(app)
             let before = try await UserModel.query(on: app.db).count()
             let res = try await admin.postMultipart(
                 SiteURL.adminStaff.path,
@@ -92,8 +84,8 @@ import VaporTesting
 
     @Test func aRegionalAdministratorManagesOnlyTheRegion() async throws {
         try await withGuichet { app in
-            let regional = try await admin(app, scopes: ["region:32"], email: "dreets-admin@exemple.fr")
-            _ = try await InstructionTests().staff(app, "idf@exemple.fr", scopes: ["region:11"])
+            let regional = try await Factory.administrator(app, scopes: ["region:32"], email: "dreets-admin@exemple.fr")
+            _ = try await Factory.staff(app, "idf@exemple.fr", scopes: ["region:11"])
             let outsider = try #require(
                 try await UserModel.query(on: app.db).filter(\.$email == "idf@exemple.fr").first())
             let list = try await regional.get(SiteURL.adminStaff.path)
@@ -130,11 +122,11 @@ import VaporTesting
 
     @Test func changingRoleAndScopesIsRecordedAndTakesEffect() async throws {
         try await withGuichet { app in
-            let admin = try await admin(app)
-            let aisne = try await InstructionTests().staff(app, "agent@exemple.fr", scopes: ["departement:02"])
+            let admin = try await Factory.administrator(app)
+            let aisne = try await Factory.staff(app, "agent@exemple.fr", scopes: ["departement:02"])
             let user = try #require(
                 try await UserModel.query(on: app.db).filter(\.$email == "agent@exemple.fr").first())
-            let nord = try await InstructionTests().filed(app, group: "departement:59")
+            let nord = try await Factory.demoDossier(app, group: "departement:59")
             #expect(try await aisne.get(SiteURL.staffDossier(nord.requireID()).path).status == .notFound)
             try await admin.get(SiteURL.adminPerson(user.requireID()).path)
             let res = try await admin.postMultipart(
@@ -152,8 +144,8 @@ import VaporTesting
 
     @Test func aClosedAccountLosesItsSessionAndCannotLogIn() async throws {
         try await withGuichet { app in
-            let admin = try await admin(app)
-            let agent = try await InstructionTests().staff(app, "agent@exemple.fr", scopes: ["departement:02"])
+            let admin = try await Factory.administrator(app)
+            let agent = try await Factory.staff(app, "agent@exemple.fr", scopes: ["departement:02"])
             let user = try #require(
                 try await UserModel.query(on: app.db).filter(\.$email == "agent@exemple.fr").first())
             #expect(try await agent.get(SiteURL.instruction.path).status == .ok)
@@ -165,7 +157,7 @@ import VaporTesting
             let again = Browser(app)
             try await again.get(SiteURL.login.path)
             let login = try await again.post(
-                SiteURL.login.path, ["email": "agent@exemple.fr", "password": InstructionTests.password])
+                SiteURL.login.path, ["email": "agent@exemple.fr", "password": Factory.staffPassword])
             #expect(login.status == .forbidden)
             #expect(login.visibleText.contains("Ce compte est fermé"))
             // An administrator never closes their own account.
@@ -184,7 +176,7 @@ import VaporTesting
 
     @Test func nobodyButAnAdministratorSeesThePages() async throws {
         try await withGuichet { app in
-            let instructor = try await InstructionTests().staff(app, "agent@exemple.fr", scopes: ["national"])
+            let instructor = try await Factory.staff(app, "agent@exemple.fr", scopes: ["national"])
             #expect(try await instructor.get(SiteURL.adminStaff.path).status == .notFound)
             let applicant = try await Applicant.make(app)
             #expect(try await applicant.browser.get(SiteURL.adminNewStaff.path).status == .notFound)

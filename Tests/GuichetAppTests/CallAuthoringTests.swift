@@ -10,7 +10,7 @@ import VaporTesting
 /// published — by administrators of the call's territory only.
 @Suite struct CallAuthoringTests {
     func admin(_ app: Application, _ scope: String, email: String? = nil) async throws -> Browser {
-        let browser = try await InstructionTests().staff(
+        let browser = try await Factory.staff(
             app, email ?? "admin-\(scope.replacingOccurrences(of: ":", with: "-"))@exemple.fr",
             role: .administrator, scopes: [scope])
         try await browser.get(SiteURL.adminCalls.path)
@@ -112,7 +112,7 @@ import VaporTesting
             #expect(dossier.requestedCents == 45_000_00)
             #expect(dossier.instructorGroup == "departement:75")
             // The instruction of Paris sees it with the call's own theme label.
-            let paris = try await InstructionTests().staff(app, "ddets75@exemple.fr", scopes: ["departement:75"])
+            let paris = try await Factory.staff(app, "ddets75@exemple.fr", scopes: ["departement:75"])
             let queue = try await paris.get(SiteURL.instruction.path)
             #expect(queue.visibleText.contains("Intitulé") == false)
             #expect(queue.visibleText.contains("Épicerie solidaire mobile à Laon"))
@@ -177,7 +177,7 @@ import VaporTesting
                 .status == .seeOther)
             #expect(try await definition(app, "aisne-2027").scope == .departement("02"))
             // Instructors and applicants never reach the authoring pages.
-            let instructor = try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let instructor = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
             #expect(try await instructor.get(SiteURL.adminCalls.path).status == .notFound)
             #expect(try await instructor.get(SiteURL.adminCall("aisne-2027").path).status == .notFound)
         }
@@ -257,7 +257,7 @@ import VaporTesting
 
     @Test func onceDossiersAreFiledTheFormChangesByVersionAndEnvelopesByDatedRevisions() async throws {
         try await withGuichet { app in
-            let (_, id) = try await InstructionActionTests().filedDossier(app)
+            let (_, id) = try await Factory.filedDossier(app)
             let admin = try await admin(app, "region:32")
             let practice = try await definition(app, PracticeCall.reference)
             // A changed question: a new version; the filed dossier keeps version 1.

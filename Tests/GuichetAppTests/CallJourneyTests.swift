@@ -51,7 +51,7 @@ import VaporTesting
             #expect(try await applicant.browser.post(SiteURL.fileDossier(id).path, [:]).status == .seeOther)
 
             // The DDETS of Paris instructs it on the call's grid.
-            let paris = try await InstructionTests().staff(app, "ddets75@exemple.fr", scopes: ["departement:75"])
+            let paris = try await Factory.staff(app, "ddets75@exemple.fr", scopes: ["departement:75"])
             let base = SiteURL.staffDossier(id).path
             try await paris.get(base)
             try await paris.post(base + "/recevabilite", ["decision": "recevable"])
@@ -68,9 +68,9 @@ import VaporTesting
             #expect(try await DossierModel.find(id, on: app.db)?.status == "reviewed")
 
             // The committee of Île-de-France: a session on wave 1, a proposal, the decision applied.
-            let chair = try await InstructionTests().staff(
+            let chair = try await Factory.staff(
                 app, "presidence-idf@exemple.fr", role: .committeeChair, scopes: ["region:11"])
-            _ = try await InstructionTests().staff(
+            _ = try await Factory.staff(
                 app, "membre-idf@exemple.fr", role: .committeeMember, scopes: ["region:11"])
             let chairID = try #require(
                 try await UserModel.query(on: app.db).filter(\.$email == "presidence-idf@exemple.fr").first()?

@@ -51,7 +51,7 @@ import VaporTesting
             let applicant = try await Applicant.make(app)
             #expect(try await applicant.browser.get(path).status == .notFound)
             // An instructor with a session reads the same JSON as the file.
-            let aisne = try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let aisne = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
             let read = try await aisne.get(path)
             #expect(read.status == .ok)
             #expect(Data(read.body.readableBytesView) == (try AppResources.callFile("hdf-2021")))
@@ -66,7 +66,7 @@ import VaporTesting
                 reference: "bzh-2027", title: "Bretagne", scope: .region("53"))
             try await CallDefinitionStore(database: app.db).save(draft, by: .system("Essai"))
             #expect(try await aisne.get("/api/v1/calls/bzh-2027/definition").status == .notFound)
-            let brittany = try await InstructionTests().staff(
+            let brittany = try await Factory.staff(
                 app, "admin53@exemple.fr", role: .administrator, scopes: ["region:53"])
             #expect(try await brittany.get("/api/v1/calls/bzh-2027/definition").status == .ok)
         }

@@ -24,13 +24,14 @@ import VaporTesting
 
     @Test func anotherRegionCannotOpenChairOrSitInASessionOnHautsDeFrance() async throws {
         try await withGuichet { app in
-            let staff = InstructionTests()
-            let idfAdmin = try await staff.staff(app, "admin11@exemple.fr", role: .administrator, scopes: ["region:11"])
-            _ = try await staff.staff(app, "president11@exemple.fr", role: .committeeChair, scopes: ["region:11"])
-            _ = try await staff.staff(app, "membre11@exemple.fr", role: .committeeMember, scopes: ["region:11"])
-            let hdfAdmin = try await staff.staff(app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
-            _ = try await staff.staff(app, "president32@exemple.fr", role: .committeeChair, scopes: ["region:32"])
-            _ = try await staff.staff(app, "membre32@exemple.fr", role: .committeeMember, scopes: ["region:32"])
+            let idfAdmin = try await Factory.staff(
+                app, "admin11@exemple.fr", role: .administrator, scopes: ["region:11"])
+            _ = try await Factory.staff(app, "president11@exemple.fr", role: .committeeChair, scopes: ["region:11"])
+            _ = try await Factory.staff(app, "membre11@exemple.fr", role: .committeeMember, scopes: ["region:11"])
+            let hdfAdmin = try await Factory.staff(
+                app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
+            _ = try await Factory.staff(app, "president32@exemple.fr", role: .committeeChair, scopes: ["region:32"])
+            _ = try await Factory.staff(app, "membre32@exemple.fr", role: .committeeMember, scopes: ["region:32"])
             let (chair11, member11) = (
                 try await id(app, "president11@exemple.fr"), try await id(app, "membre11@exemple.fr")
             )
@@ -86,17 +87,17 @@ import VaporTesting
 
     @Test func aChairOrMemberWhoLostTheTerritoryCanNoLongerActInTheSession() async throws {
         try await withGuichet { app in
-            let c = try await CommitteeTests().open(app)
+            let c = try await Factory.committeeSession(app)
             let dossier = c.dossiers[0]
             // The member is moved to another region after the session was set up.
             try await StaffScopeModel.query(on: app.db).filter(\.$user.$id == c.memberUser.requireID()).set(
                 \.$scope, to: "region:11"
             ).update()
-            let staged = try await CommitteeTests().stage(c.member, c, dossier, outcome: "waiting_list")
+            let staged = try await Factory.stage(c.member, c, dossier, outcome: "waiting_list")
             #expect(staged.headers.first(name: "X-Guichet-Error") == "outside_scope")
             #expect(try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == c.session).count() == 0)
             // The chair too: nothing is applied.
-            try await CommitteeTests().stage(c.chair, c, dossier, outcome: "waiting_list")
+            try await Factory.stage(c.chair, c, dossier, outcome: "waiting_list")
             try await StaffScopeModel.query(on: app.db).filter(\.$user.$id == c.chairUser.requireID()).set(
                 \.$scope, to: "departement:75"
             ).update()
@@ -114,7 +115,7 @@ import VaporTesting
                     email: "c@exemple.fr", name: "Présidence", role: .committeeChair, scopes: [],
                     password: nil, hasher: app.password.async, now: Date())
             }
-            let admin = try await AdminTests().admin(app, scopes: ["region:32"], email: "admin32@exemple.fr")
+            let admin = try await Factory.administrator(app, scopes: ["region:32"], email: "admin32@exemple.fr")
             let outside = try await admin.postMultipart(
                 SiteURL.adminStaff.path,
                 [
@@ -142,10 +143,10 @@ import VaporTesting
     @Test func aLinkedInstructorCanNeitherActOnNorReadTheAssessmentsOfTheDossier() async throws {
         try await withGuichet { app in
             // setup: a filed dossier of the Aisne, scored by a colleague, with an expert answer.
-            let (_, id) = try await InstructionActionTests().filedDossier(app)
+            let (_, id) = try await Factory.filedDossier(app)
             let dossier = try #require(try await DossierModel.find(id, on: app.db))
             let organisation = try await dossier.$organisation.get(on: app.db)
-            let colleague = try await InstructionTests().staff(app, "collegue02@exemple.fr", scopes: ["departement:02"])
+            let colleague = try await Factory.staff(app, "collegue02@exemple.fr", scopes: ["departement:02"])
             let base = SiteURL.staffDossier(id).path
             try await colleague.get(base)
             try await colleague.post(base + "/recevabilite", ["decision": "recevable"])
@@ -165,7 +166,7 @@ import VaporTesting
                 dossier, service: "DRAAF", question: "Votre avis ?", dueOn: Date().addingTimeInterval(10 * 86_400),
                 by: asker)
             // The linked instructor declares the link.
-            let linked = try await InstructionTests().staff(app, "lie02@exemple.fr", scopes: ["departement:02"])
+            let linked = try await Factory.staff(app, "lie02@exemple.fr", scopes: ["departement:02"])
             try await linked.get(SiteURL.staffLinks.path)
             #expect(
                 try await linked.post(

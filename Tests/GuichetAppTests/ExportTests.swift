@@ -40,7 +40,7 @@ import VaporTesting
 
     @Test func anInstructorExportsOnlyTheDossiersOfTheirTerritoryInBothFormats() async throws {
         try await withGuichet { app in
-            let aisne = try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let aisne = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
             let json = try await aisne.get(SiteURL.instruction.path + "/exports/dossiers.json")
             #expect(json.status == .ok)
             #expect(json.headers.contentType == .json)
@@ -76,7 +76,7 @@ import VaporTesting
 
     @Test func scoresAndOpinionsOfALinkedOrganisationAreLeftOut() async throws {
         try await withGuichet { app in
-            let region = try await InstructionTests().staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let region = try await Factory.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
             let before = try document(try await region.get(SiteURL.instruction.path + "/exports/avis.json"))
             #expect(before.count > 0)
             // A link with the organisation of one reviewed dossier that has an opinion.
@@ -97,11 +97,11 @@ import VaporTesting
 
     @Test func unknownExportsAndOutsidersGetNothing() async throws {
         try await withGuichet { app in
-            let aisne = try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let aisne = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
             for name in ["dossiers.xml", "secrets.csv", "dossiers"] {
                 #expect(try await aisne.get(SiteURL.instruction.path + "/exports/\(name)").status == .notFound)
             }
-            let member = try await InstructionTests().staff(
+            let member = try await Factory.staff(
                 app, "membre@exemple.fr", role: .committeeMember, scopes: ["region:32"])
             #expect(try await member.get(SiteURL.instruction.path + "/exports/avis.json").status == .notFound)
             #expect(try await Browser(app).get(SiteURL.instruction.path + "/exports/avis.json").status == .seeOther)

@@ -43,7 +43,7 @@ import VaporTesting
     @Test func aDryRunReportsEveryFaultyRowWithItsLineAndImportsNothing() async throws {
         try await withGuichet { app in
             // setup
-            let admin = try await InstructionTests().staff(
+            let admin = try await Factory.staff(
                 app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let before = try await counts(app)
             let text = [
@@ -74,7 +74,7 @@ import VaporTesting
     @Test func aRealRunImportsEverythingWithDecisionsAndReusesKnownOrganisations() async throws {
         try await withGuichet { app in
             // setup
-            let admin = try await InstructionTests().staff(
+            let admin = try await Factory.staff(
                 app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let known = try #require(try await OrganisationModel.query(on: app.db).filter(\.$siret != nil).first())
             let before = try await counts(app)
@@ -119,7 +119,7 @@ import VaporTesting
 
     @Test func retainedAmountsThatOverspendTheEnvelopeAreRefusedByLine() async throws {
         try await withGuichet { app in
-            let admin = try await InstructionTests().staff(
+            let admin = try await Factory.staff(
                 app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let before = try await counts(app)
             // The practice envelope holds 1 000 000 €: the third grant of 400 000 € does not fit.
@@ -161,7 +161,7 @@ import VaporTesting
     @Test func aLongFileRunsInTheBackgroundWithItsProgressThenItsOutcome() async throws {
         try await withGuichet { app in
             // setup: 2 100 rows, each summary on two lines
-            let admin = try await InstructionTests().staff(
+            let admin = try await Factory.staff(
                 app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
             let before = try await counts(app)
             let rows = (1...2_100).map { row("BULK-\($0)", amount: "1 000") }
@@ -178,7 +178,7 @@ import VaporTesting
             #expect(try await counts(app).dossiers == before.dossiers + 2_100)
             #expect(try await ImportJobModel.query(on: app.db).first()?.content == "", "the file is not kept")
             // Someone else's job is not theirs to follow.
-            let other = try await InstructionTests().staff(
+            let other = try await Factory.staff(
                 app, "admin2@exemple.fr", role: .administrator, scopes: ["region:32"])
             #expect(try await other.get(location).status == .notFound)
             // A long faulty file is refused with its rows, in the background too.
@@ -193,12 +193,12 @@ import VaporTesting
 
     @Test func onlyAdministratorsOfTheCallsTerritoryImport() async throws {
         try await withGuichet { app in
-            let elsewhere = try await InstructionTests().staff(
+            let elsewhere = try await Factory.staff(
                 app, "admin-idf@exemple.fr", role: .administrator, scopes: ["region:11"])
             #expect(try await elsewhere.get(SiteURL.importDossiers(practice).path).status == .forbidden)
-            let instructor = try await InstructionTests().staff(app, "ddets@exemple.fr", scopes: ["departement:02"])
+            let instructor = try await Factory.staff(app, "ddets@exemple.fr", scopes: ["departement:02"])
             #expect(try await instructor.get(SiteURL.importDossiers(practice).path).status == .notFound)
-            let form = try await InstructionTests().staff(
+            let form = try await Factory.staff(
                 app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"]
             )
             .get(SiteURL.importDossiers(practice).path)

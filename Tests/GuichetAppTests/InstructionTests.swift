@@ -7,29 +7,10 @@ import VaporTesting
 @testable import GuichetApp
 
 @Suite struct InstructionTests {
-    static let password = "mot de passe du personnel"
-
-    /// A staff member created as the command line does, logged in through the web.
-    func staff(_ app: Application, _ email: String, role: Role = .instructor, scopes: [String]) async throws -> Browser
-    {
-        _ = try await StaffDirectory(database: app.db).createStaff(
-            email: email, name: "Agent \(email)", role: role, scopes: scopes,
-            password: Self.password, hasher: app.password.async, now: Date())
-        let browser = Browser(app)
-        try await browser.get(SiteURL.login.path)
-        let res = try await browser.post(SiteURL.login.path, ["email": email, "password": Self.password])
-        #expect(res.status == .seeOther)
-        return browser
-    }
-
-    func filed(_ app: Application, group: String) async throws -> DossierModel {
-        try #require(
-            try await DossierModel.query(on: app.db).filter(\.$instructorGroup == group).sort(\.$number).first())
-    }
 
     @Test func anInstructorSeesOnlyTheirDepartement() async throws {
         try await withGuichet { app in
-            let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let aisne = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
             let page = try await aisne.get(SiteURL.instruction.path + "?tri=numero")
             #expect(page.status == .ok)
             let expected = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02")
@@ -37,9 +18,9 @@ import VaporTesting
             #expect(expected > 0)
             #expect(page.visibleText.contains("\(expected) dossiers déposés dans votre périmètre"))
             #expect(!page.visibleText.contains("Hauts-de-France (région)"))
-            let mine = try await filed(app, group: "departement:02")
-            let other = try await filed(app, group: "departement:59")
-            let regional = try await filed(app, group: "region:32")
+            let mine = try await Factory.demoDossier(app, group: "departement:02")
+            let other = try await Factory.demoDossier(app, group: "departement:59")
+            let regional = try await Factory.demoDossier(app, group: "region:32")
             #expect(try await aisne.get(SiteURL.staffDossier(mine.requireID()).path).status == .ok)
             #expect(try await aisne.get(SiteURL.staffDossier(other.requireID()).path).status == .notFound)
             #expect(try await aisne.get(SiteURL.staffDossier(regional.requireID()).path).status == .notFound)
@@ -48,12 +29,12 @@ import VaporTesting
 
     @Test func theRegionSeesItsDepartementsAndTheNationalLevelSeesAll() async throws {
         try await withGuichet { app in
-            let dreets = try await staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let dreets = try await Factory.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
             let page = try await dreets.get(SiteURL.instruction.path)
             #expect(page.visibleText.contains("287 dossiers déposés dans votre périmètre"))
-            let nord = try await filed(app, group: "departement:59")
+            let nord = try await Factory.demoDossier(app, group: "departement:59")
             #expect(try await dreets.get(SiteURL.staffDossier(nord.requireID()).path).status == .ok)
-            let idf = try await staff(app, "idf@exemple.fr", scopes: ["region:11"])
+            let idf = try await Factory.staff(app, "idf@exemple.fr", scopes: ["region:11"])
             #expect(try await idf.get(SiteURL.instruction.path).visibleText.contains("0 dossiers déposés"))
             #expect(try await idf.get(SiteURL.staffDossier(nord.requireID()).path).status == .notFound)
         }
@@ -61,7 +42,7 @@ import VaporTesting
 
     @Test func filtersCountsAndPagesNarrowTheQueue() async throws {
         try await withGuichet { app in
-            let dreets = try await staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let dreets = try await Factory.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
             let all = try await dreets.get(SiteURL.instruction.path)
             #expect(all.visibleText.contains("Dossiers 1 à 50 sur 287"))
             #expect(all.body.string.contains("page=2"))
@@ -81,7 +62,7 @@ import VaporTesting
 
     @Test func theCSVExportHasTheFiltersAndTheScopeOfThePage() async throws {
         try await withGuichet { app in
-            let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let aisne = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
             let page = try await aisne.get(SiteURL.instruction.path + "?statut=retained")
             #expect(page.body.string.contains("/instruction/export.csv?statut=retained"))
             let csv = try await aisne.get("/instruction/export.csv?statut=retained")
@@ -102,8 +83,8 @@ import VaporTesting
 
     @Test func takingADossierIsRecordedInItsHistory() async throws {
         try await withGuichet { app in
-            let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
-            let dossier = try await filed(app, group: "departement:02")
+            let aisne = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let dossier = try await Factory.demoDossier(app, group: "departement:02")
             let id = try dossier.requireID()
             let page = try await aisne.get(SiteURL.staffDossier(id).path)
             #expect(page.visibleText.contains("Historique"))
@@ -121,10 +102,10 @@ import VaporTesting
 
     @Test func aDossierCanBeHandedToAColleagueOfTheTerritoryOnly() async throws {
         try await withGuichet { app in
-            let aisne = try await staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
-            _ = try await staff(app, "ddets02-bis@exemple.fr", scopes: ["departement:02"])
-            _ = try await staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
-            let dossier = try await filed(app, group: "departement:02")
+            let aisne = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            _ = try await Factory.staff(app, "ddets02-bis@exemple.fr", scopes: ["departement:02"])
+            _ = try await Factory.staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            let dossier = try await Factory.demoDossier(app, group: "departement:02")
             let id = try dossier.requireID()
             let colleague = try #require(
                 try await UserModel.query(on: app.db).filter(\.$email == "ddets02-bis@exemple.fr").first())
@@ -150,11 +131,12 @@ import VaporTesting
     @Test func applicantsAndAnonymousVisitorsDoNotSeeTheInstruction() async throws {
         try await withGuichet { app in
             let applicant = try await Applicant.make(app)
-            let dossier = try await filed(app, group: "departement:02")
+            let dossier = try await Factory.demoDossier(app, group: "departement:02")
             #expect(try await applicant.browser.get(SiteURL.instruction.path).status == .notFound)
             #expect(try await applicant.browser.get(SiteURL.staffDossier(dossier.requireID()).path).status == .notFound)
             #expect(try await Browser(app).get(SiteURL.instruction.path).status == .seeOther)
-            let expert = try await staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
+            let expert = try await Factory.staff(
+                app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
             #expect(try await expert.get(SiteURL.instruction.path).status == .notFound)
         }
     }
@@ -172,7 +154,7 @@ import VaporTesting
             for (email, role, scopes, field) in cases {
                 do {
                     _ = try await directory.createStaff(
-                        email: email, name: "Agent", role: role, scopes: scopes, password: Self.password,
+                        email: email, name: "Agent", role: role, scopes: scopes, password: Factory.staffPassword,
                         hasher: app.password.async, now: Date())
                     Issue.record("accepted \(email) \(role) \(scopes)")
                 } catch DomainError.invalidForm(let errors) {
@@ -185,32 +167,15 @@ import VaporTesting
 }
 
 @Suite struct InstructionActionTests {
-    func staff(_ app: Application) async throws -> Browser {
-        try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
-    }
-
-    /// A dossier filed today on the practice call by a fresh applicant, in the Aisne.
-    func filedDossier(
-        _ app: Application, email: String = "asso@exemple.fr", territory: String = "departement:02"
-    ) async throws -> (Applicant, UUID) {
-        let applicant = try await Applicant.make(app, email: email)
-        let id = try await applicant.startDossier()
-        let answers = completeAnswers.map { $0.0 == "territory" ? ($0.0, territory) : $0 }
-        try await applicant.browser.postMultipart(SiteURL.editDossier(id).path, answers, files: completeFiles)
-        try await applicant.browser.get(SiteURL.dossierSummary(id).path)
-        try await applicant.browser.post(SiteURL.fileDossier(id).path, [:])
-        return (applicant, id)
-    }
-
     func status(_ app: Application, _ id: UUID) async throws -> String? {
         try await DossierModel.find(id, on: app.db)?.status
     }
 
     @Test func aCorrectionRequestGoesBackToTheApplicantAndReturnsWhenRefiled() async throws {
         try await withGuichet { app in
-            let (applicant, id) = try await filedDossier(app)
+            let (applicant, id) = try await Factory.filedDossier(app)
             #expect(try await DossierModel.find(id, on: app.db)?.instructorGroup == "departement:02")
-            let instructor = try await staff(app)
+            let instructor = try await Factory.aisneInstructor(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
             let due = ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400))
             // Refused: no message, a due day in the past.
@@ -236,8 +201,8 @@ import VaporTesting
 
     @Test func aReminderLeavesOnceTwoDaysBeforeTheCorrectionIsDue() async throws {
         try await withGuichet { app in
-            let (_, id) = try await filedDossier(app)
-            let instructor = try await staff(app)
+            let (_, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.aisneInstructor(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
             let dueDay = Date().addingTimeInterval(10 * 86_400)
             try await instructor.post(
@@ -260,8 +225,8 @@ import VaporTesting
 
     @Test func eligibilityReviewAndOpinionFollowTheRules() async throws {
         try await withGuichet { app in
-            let (_, id) = try await filedDossier(app)
-            let instructor = try await staff(app)
+            let (_, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.aisneInstructor(app)
             let base = SiteURL.staffDossier(id).path
             try await instructor.get(base)
             // An opinion before review is refused.
@@ -296,11 +261,11 @@ import VaporTesting
 
     @Test func anOpinionOnAWithdrawnDossierIsRefused() async throws {
         try await withGuichet { app in
-            let (applicant, id) = try await filedDossier(app)
+            let (applicant, id) = try await Factory.filedDossier(app)
             try await applicant.browser.get(SiteURL.dossier(id).path)
             try await applicant.browser.post(SiteURL.withdrawDossier(id).path, ["reason": "Financé ailleurs"])
             #expect(try await status(app, id) == "withdrawn")
-            let instructor = try await staff(app)
+            let instructor = try await Factory.aisneInstructor(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
             let res = try await instructor.post(
                 SiteURL.staffDossier(id).path + "/avis", ["kind": "unfavourable", "amount": "", "motive": "Retiré"])
@@ -311,9 +276,9 @@ import VaporTesting
 
     @Test func aLinkedInstructorIsRecusedAndNothingIsStored() async throws {
         try await withGuichet { app in
-            let (applicant, id) = try await filedDossier(app)
+            let (applicant, id) = try await Factory.filedDossier(app)
             let rna = try #require(try await OrganisationModel.find(applicant.organisationID, on: app.db)?.rna)
-            let instructor = try await staff(app)
+            let instructor = try await Factory.aisneInstructor(app)
             // Declaring: bad input first, then the link.
             try await instructor.get(SiteURL.staffLinks.path)
             let bad = try await instructor.post(
@@ -325,7 +290,7 @@ import VaporTesting
                     SiteURL.staffLinks.path, ["siret": "", "rna": rna, "description": "Membre du bureau"]
                 ).status == .seeOther)
             // A colleague gives an opinion; the linked instructor neither takes, nor gives one, nor sees it.
-            let colleague = try await InstructionTests().staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let colleague = try await Factory.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
             let base = SiteURL.staffDossier(id).path
             try await colleague.get(base)
             try await colleague.post(base + "/recevabilite", ["decision": "recevable"])
@@ -350,9 +315,9 @@ import VaporTesting
 
     @Test func severalReviewersScoreOnTheGridAndTheAggregateShowsTheSpread() async throws {
         try await withGuichet { app in
-            let (_, id) = try await filedDossier(app)
-            let aisne = try await staff(app)
-            let dreets = try await InstructionTests().staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            let (_, id) = try await Factory.filedDossier(app)
+            let aisne = try await Factory.aisneInstructor(app)
+            let dreets = try await Factory.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
             let base = SiteURL.staffDossier(id).path
             try await aisne.get(base)
             try await aisne.post(base + "/recevabilite", ["decision": "recevable"])
@@ -394,9 +359,9 @@ import VaporTesting
 
     @Test func aLinkedReviewerCannotScore() async throws {
         try await withGuichet { app in
-            let (applicant, id) = try await filedDossier(app)
+            let (applicant, id) = try await Factory.filedDossier(app)
             let rna = try #require(try await OrganisationModel.find(applicant.organisationID, on: app.db)?.rna)
-            let aisne = try await staff(app)
+            let aisne = try await Factory.aisneInstructor(app)
             let base = SiteURL.staffDossier(id).path
             try await aisne.get(base)
             try await aisne.post(base + "/recevabilite", ["decision": "recevable"])
@@ -417,14 +382,14 @@ import VaporTesting
 
     @Test func anotherDepartementsInstructorCannotAct() async throws {
         try await withGuichet { app in
-            let (_, id) = try await filedDossier(app)
-            let nord = try await InstructionTests().staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            let (_, id) = try await Factory.filedDossier(app)
+            let nord = try await Factory.staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
             try await nord.get(SiteURL.instruction.path)
             let attachment = try #require(
                 try await AttachmentModel.query(on: app.db).filter(\.$dossier.$id == id).first())
             let path = SiteURL.staffAttachment(dossier: id, attachment: try attachment.requireID()).path
             #expect(try await nord.get(path).status == .notFound)
-            let aisne = try await staff(app)
+            let aisne = try await Factory.aisneInstructor(app)
             let file = try await aisne.get(path)
             #expect(file.status == .ok)
             #expect(file.headers.first(name: "X-Content-Type-Options") == "nosniff")
@@ -441,11 +406,11 @@ import VaporTesting
 @Suite struct ExpertTests {
     @Test func anExpertAnswersARequestOfTheirServiceOnce() async throws {
         try await withGuichet { app in
-            let (_, id) = try await InstructionActionTests().filedDossier(app)
-            let instructor = try await InstructionActionTests().staff(app)
-            let draaf = try await InstructionTests().staff(
+            let (_, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.aisneInstructor(app)
+            let draaf = try await Factory.staff(
                 app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF:alimentation"])
-            let ars = try await InstructionTests().staff(
+            let ars = try await Factory.staff(
                 app, "ars@exemple.fr", role: .expert, scopes: ["service:ARS:acces-aux-droits"])
             let base = SiteURL.staffDossier(id).path
             let page = try await instructor.get(base)
@@ -495,9 +460,9 @@ import VaporTesting
 
     @Test func expertsAreRemindedOnceTwoDaysBeforeTheDueDay() async throws {
         try await withGuichet { app in
-            let (_, id) = try await InstructionActionTests().filedDossier(app)
-            let instructor = try await InstructionActionTests().staff(app)
-            _ = try await InstructionTests().staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF"])
+            let (_, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.aisneInstructor(app)
+            _ = try await Factory.staff(app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF"])
             let base = SiteURL.staffDossier(id).path
             try await instructor.get(base)
             try await instructor.post(
@@ -521,9 +486,9 @@ import VaporTesting
 
     @Test func anExpertCannotAnswerARevokedRequest() async throws {
         try await withGuichet { app in
-            let (_, id) = try await InstructionActionTests().filedDossier(app)
-            let instructor = try await InstructionActionTests().staff(app)
-            let draaf = try await InstructionTests().staff(
+            let (_, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.aisneInstructor(app)
+            let draaf = try await Factory.staff(
                 app, "draaf@exemple.fr", role: .expert, scopes: ["service:DRAAF"])
             let base = SiteURL.staffDossier(id).path
             try await instructor.get(base)

@@ -33,9 +33,9 @@ import VaporTesting
 
     @Test func theInstructionPageOffersWhatTheLifecycleAllowsAtEveryStep() async throws {
         try await withGuichet { app in
-            let (_, id) = try await InstructionActionTests().filedDossier(app)
-            let instructor = try await InstructionTests().staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
-            let administrator = try await InstructionTests().staff(
+            let (_, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+            let administrator = try await Factory.staff(
                 app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
             let base = SiteURL.staffDossier(id).path
             // Each step: the page offers what the domain allows, then the offered action is taken.

@@ -15,7 +15,7 @@ import VaporTesting
 struct ProposalTests {
     /// The June session with its chair present.
     func june(_ app: Application) async throws -> (Browser, UUID) {
-        let chair = try await InstructionTests().staff(
+        let chair = try await Factory.staff(
             app, "president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
         let chairUser = try #require(
             try await UserModel.query(on: app.db).filter(\.$email == "president@exemple.fr").first())

@@ -12,7 +12,7 @@ import VaporTesting
 
     /// An administrator of Hauts-de-France, with the June session's chair present.
     func administrator(_ app: Application) async throws -> Browser {
-        try await InstructionTests().staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
+        try await Factory.staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
     }
 
     /// Retains `count` dossiers of the June session and applies them as wave 2's decisions.
@@ -192,13 +192,13 @@ import VaporTesting
     @Test func onlyAnAdministratorOfTheCallsTerritoryPublishes() async throws {
         try await withGuichet { app in
             _ = try await decideJune(app, count: 1)
-            let elsewhere = try await InstructionTests().staff(
+            let elsewhere = try await Factory.staff(
                 app, "admin-idf@exemple.fr", role: .administrator, scopes: ["region:11"])
             #expect(try await elsewhere.get(SiteURL.publicationAdmin(reference).path).status == .forbidden)
             try await elsewhere.get(SiteURL.publications.path)
             let refused = try await elsewhere.post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"])
             #expect(refused.headers.first(name: "X-Guichet-Error") == "outside_scope")
-            let chair = try await InstructionTests().staff(
+            let chair = try await Factory.staff(
                 app, "autre-president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
             try await chair.get(SiteURL.committee.path)
             #expect(
@@ -206,7 +206,7 @@ import VaporTesting
                     == .notFound)
             #expect(
                 try await Browser(app).post(SiteURL.publish(reference).path, ["wave": "2", "confirm": "oui"]).status
-                    != .ok)
+                    == .forbidden, "an anonymous post holds no session, hence no CSRF token")
             #expect(try await PublicationModel.query(on: app.db).count() == 1)
         }
     }

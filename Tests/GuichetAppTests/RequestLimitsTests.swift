@@ -32,7 +32,7 @@ import VaporTesting
 
     @Test func onlyRoutesThatTakeFilesAcceptTheUploadSize() async throws {
         try await withGuichet(adjust: { $0.maxUploadBytes = 1_000_000 }) { app in
-            let (applicant, id) = try await InstructionActionTests().filedDossier(app)
+            let (applicant, id) = try await Factory.filedDossier(app)
             // Within one file's size: accepted by the limit (the dossier is filed, so the page refuses it for that reason).
             let medium = Data(repeating: 0x25, count: 600_000)
             let within = try await applicant.browser.postMultipart(
@@ -72,7 +72,7 @@ extension SiteURL {
 @Suite struct DossierQuotaTests {
     @Test func aFileBeyondTheDossiersQuotaIsRefusedAndNothingStored() async throws {
         try await withGuichet(adjust: { $0.dossierQuotaBytes = 2_000 }) { app in
-            let (applicant, id) = try await InstructionActionTests().filedDossier(app)
+            let (applicant, id) = try await Factory.filedDossier(app)
             let before = try await AttachmentStore.usedBytes(dossier: id, on: app.db)
             #expect(before > 0 && before < 2_000)
             let heavy = SampleFiles.pdf + Data(repeating: 0x25, count: 2_000)

@@ -94,8 +94,8 @@ import VaporTesting
 
     @Test func aClosedAccountsSessionsDoNotComeBackWhenItIsReopened() async throws {
         try await withGuichet(demo: false) { app in
-            let admin = try await AdminTests().admin(app, scopes: ["national"])
-            let agent = try await InstructionTests().staff(app, "agent@exemple.fr", scopes: ["departement:02"])
+            let admin = try await Factory.administrator(app, scopes: ["national"])
+            let agent = try await Factory.staff(app, "agent@exemple.fr", scopes: ["departement:02"])
             #expect(try await agent.get(SiteURL.instruction.path).status == .ok)
             let person = try #require(
                 try await UserModel.query(on: app.db).filter(\.$email == "agent@exemple.fr").first())

@@ -8,13 +8,12 @@ import VaporTesting
 
 /// Messages between the instruction and the applicant, labels, internal notes, bulk actions.
 @Suite struct TeamworkTests {
-    let helpers = InstructionActionTests()
 
     @Test func theInstructionWritesWithAFileAndTheApplicantIsMailedAndAnswers() async throws {
         try await withGuichet { app in
             // setup
-            let (applicant, id) = try await helpers.filedDossier(app)
-            let instructor = try await helpers.staff(app)
+            let (applicant, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.aisneInstructor(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
             // act: the instruction writes, with a PDF
             let sent = try await instructor.postMultipart(
@@ -56,8 +55,8 @@ import VaporTesting
 
     @Test func aBadMessageIsRefusedAndNothingIsStoredNorMailed() async throws {
         try await withGuichet { app in
-            let (applicant, id) = try await helpers.filedDossier(app)
-            let instructor = try await helpers.staff(app)
+            let (applicant, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.aisneInstructor(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
             let before = try await OutboxMessageModel.query(on: app.db).count()
             // Empty text, a text file renamed .pdf, a text too long.
@@ -87,7 +86,7 @@ import VaporTesting
                 SiteURL.dossierMessages(draft).path, [("body", "Bonjour")])
             #expect(onDraft.status == .conflict)
             #expect(onDraft.headers.first(name: "X-Guichet-Error") == "transition_not_allowed")
-            let (other, id) = try await helpers.filedDossier(app, email: "autre@exemple.fr")
+            let (other, id) = try await Factory.filedDossier(app, email: "autre@exemple.fr")
             try await other.browser.get(SiteURL.dossier(id).path)
             try await other.browser.post(SiteURL.withdrawDossier(id).path, ["reason": "Projet abandonné"])
             let page = try await other.browser.get(SiteURL.dossierMessages(id).path)
@@ -101,8 +100,8 @@ import VaporTesting
 
     @Test func anotherOrganisationNeitherReadsNorWritesNorDownloads() async throws {
         try await withGuichet { app in
-            let (_, id) = try await helpers.filedDossier(app)
-            let instructor = try await helpers.staff(app)
+            let (_, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.aisneInstructor(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
             try await instructor.postMultipart(
                 SiteURL.staffMessages(id).path, [("body", "Question")], files: [("file", "q.pdf", SampleFiles.pdf)])
@@ -117,7 +116,7 @@ import VaporTesting
                 try await stranger.browser.get(
                     SiteURL.messageAttachment(dossier: id, attachment: file.requireID()).path
                 ).status == .notFound)
-            let nord = try await InstructionTests().staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            let nord = try await Factory.staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
             try await nord.get(SiteURL.instruction.path)
             #expect(try await nord.postMultipart(SiteURL.staffMessages(id).path, [("body", "x")]).status == .notFound)
             #expect(try await DossierMessageModel.query(on: app.db).count() == 1)
@@ -126,8 +125,8 @@ import VaporTesting
 
     @Test func labelsAreSharedFilterTheQueueAndAreInTheHistory() async throws {
         try await withGuichet { app in
-            let instructor = try await helpers.staff(app)
-            let dossier = try await InstructionTests().filed(app, group: "departement:02")
+            let instructor = try await Factory.aisneInstructor(app)
+            let dossier = try await Factory.demoDossier(app, group: "departement:02")
             let id = try dossier.requireID()
             try await instructor.get(SiteURL.staffDossier(id).path)
             #expect(
@@ -142,7 +141,7 @@ import VaporTesting
             let queue = try await instructor.get(SiteURL.instruction.path + "?etiquette=comit%C3%A9%20de%20juin")
             #expect(queue.visibleText.contains("sur 1 "))
             #expect(queue.visibleText.contains("Comité de juin"))
-            let colleague = try await InstructionTests().staff(app, "collegue02@exemple.fr", scopes: ["departement:02"])
+            let colleague = try await Factory.staff(app, "collegue02@exemple.fr", scopes: ["departement:02"])
             #expect(try await colleague.get(SiteURL.staffDossier(id).path).visibleText.contains("Comité de juin"))
             try await colleague.post(SiteURL.staffLabelRemoval(id).path, ["label": "COMITÉ DE JUIN"])
             #expect(try await DossierLabelModel.query(on: app.db).count() == 0)
@@ -154,8 +153,8 @@ import VaporTesting
 
     @Test func internalNotesStayInsideTheInstruction() async throws {
         try await withGuichet { app in
-            let (applicant, id) = try await helpers.filedDossier(app)
-            let instructor = try await helpers.staff(app)
+            let (applicant, id) = try await Factory.filedDossier(app)
+            let instructor = try await Factory.aisneInstructor(app)
             try await instructor.get(SiteURL.staffDossier(id).path)
             #expect(
                 try await instructor.post(
@@ -171,7 +170,7 @@ import VaporTesting
                 #expect(!(try await applicant.browser.get(path).body.string.contains("déjà financé")))
             }
             // A colleague who declared a link with the organisation does not read them.
-            let linked = try await InstructionTests().staff(app, "lie02@exemple.fr", scopes: ["departement:02"])
+            let linked = try await Factory.staff(app, "lie02@exemple.fr", scopes: ["departement:02"])
             let organisation = try #require(try await DossierModel.find(id, on: app.db)?.$organisation.get(on: app.db))
             try await linked.get(SiteURL.staffLinks.path)
             try await linked.post(
@@ -187,7 +186,7 @@ import VaporTesting
 
     @Test func aBulkActionAppliesToTheSelectionAllOrNothing() async throws {
         try await withGuichet { app in
-            let instructor = try await helpers.staff(app)
+            let instructor = try await Factory.aisneInstructor(app)
             try await instructor.get(SiteURL.instruction.path)
             let aisne = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02").sort(
                 \.$number
@@ -218,7 +217,7 @@ import VaporTesting
             #expect(label.headers.first(name: "X-Guichet-Error") == nil)
             #expect(try await DossierLabelModel.query(on: app.db).count() == 3)
             // One dossier outside the scope in the selection: nothing happens.
-            let nord = try await InstructionTests().filed(app, group: "departement:59")
+            let nord = try await Factory.demoDossier(app, group: "departement:59")
             let mixed = try await instructor.post(
                 SiteURL.bulkActions.path,
                 pairs: (ids + [try nord.requireID().uuidString]).map { ("dossiers", $0) }
@@ -234,7 +233,7 @@ import VaporTesting
                 SiteURL.bulkActions.path, pairs: ids.map { ("dossiers", $0) } + [("action", "supprimer")])
             #expect(unknown.headers.first(name: "X-Guichet-Error") == "invalid_form")
             // Given to a colleague of another département: refused for all.
-            let nordAgent = try await InstructionTests().staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            let nordAgent = try await Factory.staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
             _ = nordAgent
             let other = try #require(
                 try await UserModel.query(on: app.db).filter(\.$email == "ddets59@exemple.fr").first())

@@ -41,7 +41,7 @@ import VaporTesting
 
     /// An administrator's endpoint, created on the page; returns its secret.
     func endpoint(_ app: Application, email: String, scope: String, events: [String] = ["*"]) async throws -> String {
-        let admin = try await InstructionTests().staff(app, email, role: .administrator, scopes: [scope])
+        let admin = try await Factory.staff(app, email, role: .administrator, scopes: [scope])
         try await admin.get(SiteURL.webhooks.path)
         let page = try await admin.post(
             pairs: SiteURL.webhooks.path, [("url", "https://recepteur.example/guichet")] + events.map { ("event", $0) })
@@ -57,7 +57,7 @@ import VaporTesting
             _ = try await endpoint(
                 app, email: "admin-envelopes@exemple.fr", scope: "national", events: ["envelope.revised"])
             // act: an applicant files a dossier in the Aisne
-            _ = try await InstructionActionTests().filedDossier(app)
+            _ = try await Factory.filedDossier(app)
             // validate
             let deliveries = try await WebhookDeliveryModel.query(on: app.db).with(\.$endpoint).all()
             #expect(deliveries.map(\.eventType) == ["dossier.filed"])
@@ -95,7 +95,7 @@ import VaporTesting
     @Test func aFailedDeliveryIsRetriedWithGrowingDelaysThenAbandoned() async throws {
         try await withGuichet { app in
             _ = try await endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
-            _ = try await InstructionActionTests().filedDossier(app)
+            _ = try await Factory.filedDossier(app)
             let client = RecordingClient(
                 eventLoop: app.eventLoopGroup.any(), statuses: Array(repeating: .internalServerError, count: 20))
             let sender = WebhookSender(
@@ -116,7 +116,7 @@ import VaporTesting
             #expect(last.attempts == 8)
             #expect(last.failedAt != nil)
             #expect(client.sent.count == 8)
-            let page = try await InstructionTests().staff(
+            let page = try await Factory.staff(
                 app, "admin-lecture@exemple.fr", role: .administrator, scopes: ["region:32"]
             )
             .get(SiteURL.webhooks.path)
@@ -126,7 +126,7 @@ import VaporTesting
 
     @Test func aDisabledEndpointAndABadFormQueueNothing() async throws {
         try await withGuichet { app in
-            let admin = try await InstructionTests().staff(
+            let admin = try await Factory.staff(
                 app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
             try await admin.get(SiteURL.webhooks.path)
             let bad = try await admin.post(pairs: SiteURL.webhooks.path, [("url", "ftp://ailleurs"), ("event", "*")])
@@ -139,7 +139,7 @@ import VaporTesting
             let id = try #require(try await WebhookEndpointModel.query(on: app.db).first()?.requireID())
             try await admin.get(SiteURL.webhooks.path)
             try await admin.post(SiteURL.webhooks.path + "/\(id.uuidString.lowercased())/desactiver", [:])
-            _ = try await InstructionActionTests().filedDossier(app)
+            _ = try await Factory.filedDossier(app)
             #expect(try await WebhookDeliveryModel.query(on: app.db).count() == 0)
         }
     }
@@ -167,7 +167,7 @@ import VaporTesting
 
     @Test func privateAndLocalAddressesAreRefusedAtCreation() async throws {
         try await withGuichet(demo: false) { app in
-            let admin = try await InstructionTests().staff(
+            let admin = try await Factory.staff(
                 app, "admin@exemple.fr", role: .administrator, scopes: ["national"])
             try await admin.get(SiteURL.webhooks.path)
             for url in [
@@ -205,7 +205,7 @@ import VaporTesting
 
     @Test func aPrivateDeploymentMayAllowLocalReceivers() async throws {
         try await withGuichet(demo: false, adjust: { $0.webhooksAllowPrivate = true }) { app in
-            let admin = try await InstructionTests().staff(
+            let admin = try await Factory.staff(
                 app, "admin@exemple.fr", role: .administrator, scopes: ["national"])
             try await admin.get(SiteURL.webhooks.path)
             #expect(
@@ -217,7 +217,7 @@ import VaporTesting
     @Test func aDeliveryIsCheckedAgainAndItsFailureTextIsGeneric() async throws {
         try await withGuichet { app in
             _ = try await WebhookTests().endpoint(app, email: "admin32@exemple.fr", scope: "region:32")
-            _ = try await InstructionActionTests().filedDossier(app)
+            _ = try await Factory.filedDossier(app)
             // The host now resolves to the private network: nothing is sent.
             app.webhookResolver = { _ in ["10.1.2.3"] }
             let client = FailingClient(eventLoop: app.eventLoopGroup.any())
@@ -238,7 +238,7 @@ import VaporTesting
             let owner = Browser(app)
             try await owner.get(SiteURL.login.path)
             try await owner.post(
-                SiteURL.login.path, ["email": "admin32@exemple.fr", "password": InstructionTests.password])
+                SiteURL.login.path, ["email": "admin32@exemple.fr", "password": Factory.staffPassword])
             let page = try await owner.get(SiteURL.webhooks.path)
             #expect(page.visibleText.contains("connexion impossible"))
             #expect(!page.body.string.contains("hunter2"))
@@ -251,7 +251,7 @@ import VaporTesting
             try await UserModel.query(on: app.db).filter(\.$email == "admin32@exemple.fr").set(
                 \.$disabledAt, to: Date()
             ).update()
-            _ = try await InstructionActionTests().filedDossier(app)
+            _ = try await Factory.filedDossier(app)
             #expect(try await WebhookDeliveryModel.query(on: app.db).count() == 0)
         }
     }
