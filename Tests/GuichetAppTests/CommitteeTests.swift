@@ -313,7 +313,10 @@ import VaporTesting
             #expect(second.visibleText.contains("Dossiers 101 à"))
             #expect(second.visibleText.contains("Page précédente"))
             #expect(try await chair.get(base + "?page=999").visibleText.contains("(page \(pages) sur \(pages))"))
-            #expect(try await chair.get(base + "?page=abc").status == .ok)
+            // A page that is not a number is refused by name, not replaced by the first page.
+            let malformed = try await chair.get(base + "?page=abc")
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.visibleText.contains("Le paramètre « page » de l'adresse est mal formé"))
             // Staging a dossier of page 2 returns to page 2; a foreign return address is ignored.
             let row = try #require(second.body.string.firstMatch(of: /name="dossier" value="([0-9a-f-]{36})"/))
             let staged = try await chair.post(

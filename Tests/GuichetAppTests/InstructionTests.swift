@@ -511,3 +511,22 @@ import VaporTesting
         }
     }
 }
+
+/// A malformed filter in the address is refused by name, never silently dropped.
+@Suite struct QueryParametersTests {
+    @Test func aMalformedFilterIsRefusedNamingItAndAWellFormedOneNarrowsTheList() async throws {
+        try await withGuichet { app in
+            let instructor = try await Factory.staff(app, "dreets@exemple.fr", scopes: ["region:32"])
+            for (query, name) in [("note_min=beaucoup", "note_min"), ("page=deux", "page")] {
+                let refused = try await instructor.get(SiteURL.instruction.path + "?" + query)
+                #expect(refused.status == .badRequest, "\(query)")
+                #expect(refused.visibleText.contains("Le paramètre « \(name) » de l'adresse est mal formé"))
+                let export = try await instructor.get(SiteURL.instructionCSV.path + "?" + query)
+                #expect(export.status == .badRequest, "\(query)")
+            }
+            let narrowed = try await instructor.get(SiteURL.instruction.path + "?statut=retained&page=1")
+            #expect(narrowed.status == .ok)
+            #expect(narrowed.visibleText.contains("37"))
+        }
+    }
+}

@@ -50,12 +50,18 @@ struct CommitteeController: RouteCollection {
         }
     }
 
+    /// The board's filters and page, as the address carries them.
+    struct BoardQuery: Decodable {
+        var theme: String?
+        var territoire: String?
+        var page: Int?
+    }
+
     @Sendable
     func board(req: Request) async throws -> View {
         let (user, session) = try await load(req)
-        let theme = try? req.query.get(String.self, at: "theme")
-        let territory = try? req.query.get(String.self, at: "territoire")
-        let page = (try? req.query.get(Int.self, at: "page")) ?? 1
+        let query = try req.queryParameters(BoardQuery.self)
+        let (theme, territory, page) = (query.theme, query.territoire, query.page ?? 1)
         let board = try await CommitteeBoard.load(session, theme: theme, territory: territory, on: req.db)
         let names = try await StaffDirectory.names(Set(session.members.map { $0.$user.id }), on: req.db)
         return try await req.view.render(

@@ -16,7 +16,7 @@ struct InstructionQueueController: RouteCollection {
     @Sendable
     func queue(req: Request) async throws -> View {
         let user = try req.auth.require(UserModel.self)
-        let filters = (try? req.query.decode(InstructionQueue.Filters.self)) ?? InstructionQueue.Filters()
+        let filters = try req.queryParameters(InstructionQueue.Filters.self)
         let (query, groups, counts) = try await InstructionQueue(database: req.db).query(for: user, filters: filters)
         let pageNumber = max(1, min(filters.page ?? 1, 100_000))
         let page = try await query.paginate(PageRequest(page: pageNumber, per: InstructionQueue.pageSize))
@@ -64,7 +64,7 @@ struct InstructionQueueController: RouteCollection {
     private func exportResponse(_ req: Request, dataset: ExportService.Dataset, format: String) async throws -> Response
     {
         let user = try req.auth.require(UserModel.self)
-        let filters = (try? req.query.decode(InstructionQueue.Filters.self)) ?? InstructionQueue.Filters()
+        let filters = try req.queryParameters(InstructionQueue.Filters.self)
         let (query, _, _) = try await InstructionQueue(database: req.db).query(for: user, filters: filters)
         let table = try await ExportService(database: req.db).table(
             dataset, dossiers: try await query.all(), user: user)

@@ -59,7 +59,7 @@ struct OutboxSender {
     /// Takes the message for this sender unless another one holds it: one conditional UPDATE …
     /// RETURNING (SQLite ≥ 3.35 and PostgreSQL alike), so two instances can never both win.
     private func claim(_ id: UUID, now: Date) async throws -> Bool {
-        guard let sql = database as? any SQLDatabase else { return false }
+        let sql = try database.sql()
         let rows = try await sql.update(OutboxMessageModel.schema)
             .set("locked_until", to: SQLBind(now.addingTimeInterval(Self.lease)))
             .where("id", .equal, SQLBind(id))

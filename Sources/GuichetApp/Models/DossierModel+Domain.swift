@@ -45,55 +45,26 @@ extension DossierModel {
     /// The domain dossier.
     /// - Throws: ``DomainError`` when the stored row breaks a rule (unknown status, negative amount…).
     func domain(territories: TerritoryCatalog = .france) throws -> Dossier {
-        guard let status = DossierStatus(rawValue: status) else {
-            throw DomainError.missingData(field: "statut", reason: "statut « \(self.status) » inconnu.")
-        }
-        return Dossier(
-            id: try requireID(), number: number, title: title, summary: summary, themeCode: themeCode,
-            scope: Self.scope(kind: scopeKind, territory: territoryCode, regions: scopeRegions),
-            requestedAmount: try Money(cents: requestedCents), status: status,
+        try Self.dossier(
+            id: requireID(), number: number, title: title, summary: summary, themeCode: themeCode, scopeKind: scopeKind,
+            territoryCode: territoryCode, scopeRegions: scopeRegions, requestedCents: requestedCents, status: status,
             filedAt: filedAt, simulated: simulated)
     }
-}
 
-extension DecisionModel {
-    /// A row holding a domain decision.
-    convenience init(_ decision: Decision, waveID: UUID, decidedBy: String, simulated: Bool) {
-        self.init()
-        self.$dossier.id = decision.dossierID
-        self.$wave.id = waveID
-        self.outcome = decision.outcome.kind
-        self.grantedCents = decision.outcome.grantedAmount.cents
-        if case .rejected(let motive) = decision.outcome { self.motive = motive }
-        self.decidedAt = decision.decidedAt
-        self.decidedBy = decidedBy
-        self.simulated = simulated
-    }
-
-    /// The domain decision, given its wave's number.
-    func domain(waveNumber: Int) throws -> Decision {
-        let outcome: DecisionOutcome
-        switch self.outcome {
-        case DossierStatus.retained.rawValue: outcome = .retained(amount: try Money(cents: grantedCents))
-        case DossierStatus.waitingList.rawValue: outcome = .waitingList
-        case DossierStatus.rejected.rawValue: outcome = .rejected(motive: motive ?? "")
-        default: throw DomainError.missingData(field: "décision", reason: "issue « \(self.outcome) » inconnue.")
+    /// The domain dossier from the stored columns: the one mapping, for a model or a row read
+    /// column by column (the results' fast path).
+    /// - Throws: ``DomainError`` when the stored values break a rule (unknown status, negative amount…).
+    static func dossier(
+        id: UUID, number: String?, title: String, summary: String, themeCode: String, scopeKind: String,
+        territoryCode: String, scopeRegions: String, requestedCents: Int64, status rawStatus: String, filedAt: Date?,
+        simulated: Bool
+    ) throws -> Dossier {
+        guard let status = DossierStatus(rawValue: rawStatus) else {
+            throw DomainError.missingData(field: "statut", reason: "statut « \(rawStatus) » inconnu.")
         }
-        return Decision(
-            dossierID: $dossier.id, waveNumber: waveNumber, outcome: outcome, decidedAt: decidedAt, simulated: simulated
-        )
-    }
-}
-
-extension EnvelopeModel {
-    /// The domain envelope; its revisions must be loaded.
-    func domain() throws -> Envelope {
-        try Envelope(
-            id: requireID(), parentID: $parent.id, label: label, drawCode: drawCode, ownerName: ownerName,
-            ownerSiret: ownerSiret,
-            revisions: try revisions.map {
-                EnvelopeRevision(
-                    amount: try Money(cents: $0.amountCents), effectiveOn: $0.effectiveOn, reason: $0.reason)
-            })
+        return Dossier(
+            id: id, number: number, title: title, summary: summary, themeCode: themeCode,
+            scope: scope(kind: scopeKind, territory: territoryCode, regions: scopeRegions),
+            requestedAmount: try Money(cents: requestedCents), status: status, filedAt: filedAt, simulated: simulated)
     }
 }

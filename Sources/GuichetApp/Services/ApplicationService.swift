@@ -142,12 +142,9 @@ struct ApplicationService {
         try Self.apply(answers, to: dossier, form: form)
         let transition = try DossierLifecycle.transition(
             try dossier.domain(), .file, by: Self.agent(user), call: call.call, now: now)
-        guard let sql = database as? any SQLDatabase else {
-            throw AppError(status: .internalServerError, code: "sql", message: "")
-        }
 
         return try await database.transaction { db in
-            let sql = db as? any SQLDatabase ?? sql
+            let sql = try db.sql()
             // The status moves only if it is still the one read: the single winner files.
             let moved = try await sql.update(DossierModel.schema)
                 .set("status", to: SQLBind(transition.to.rawValue))

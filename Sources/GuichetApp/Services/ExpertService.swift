@@ -138,7 +138,7 @@ struct ExpertService {
         for request in due {
             guard let id = request.id else { continue }
             let claimed = try await database.transaction { db -> Bool in
-                guard let sql = db as? any SQLDatabase else { return false }
+                let sql = try db.sql()
                 let rows = try await sql.update(ExpertRequestModel.schema).set("reminded_at", to: SQLBind(now))
                     .where("id", .equal, SQLBind(id)).where("reminded_at", .is, SQLLiteral.null)
                     .returning("id").all()

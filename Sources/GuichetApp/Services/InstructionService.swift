@@ -124,7 +124,7 @@ struct InstructionService {
         for dossier in due {
             guard let id = dossier.id else { continue }
             let claimed = try await database.transaction { db -> Bool in
-                guard let sql = db as? any SQLDatabase else { return false }
+                let sql = try db.sql()
                 let rows = try await sql.update(DossierModel.schema).set("correction_reminded_at", to: SQLBind(now))
                     .where("id", .equal, SQLBind(id)).where("correction_reminded_at", .is, SQLLiteral.null)
                     .returning("id").all()

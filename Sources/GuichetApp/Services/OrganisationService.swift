@@ -190,8 +190,8 @@ struct OrganisationService {
             let (invitation, organisation) = try await validInvitation(token: token, on: db)
             // Single use even under concurrent clicks: only the request that moves `accepted_at`
             // from NULL wins.
-            guard let sql = db as? any SQLDatabase,
-                try await sql.update(OrganisationInvitationModel.schema).set("accepted_at", to: SQLBind(now))
+            guard
+                try await db.sql().update(OrganisationInvitationModel.schema).set("accepted_at", to: SQLBind(now))
                     .where("id", .equal, SQLBind(try invitation.requireID())).where("accepted_at", .is, SQLLiteral.null)
                     .returning("id").all().count == 1
             else { throw Self.expired }

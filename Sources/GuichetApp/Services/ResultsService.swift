@@ -76,14 +76,11 @@ extension ResultsService {
         }
 
         func domain() throws -> Dossier {
-            guard let status = DossierStatus(rawValue: status) else {
-                throw DomainError.missingData(field: "statut", reason: "statut « \(self.status) » inconnu.")
-            }
-            return Dossier(
-                id: id, number: number, title: title, summary: summary, themeCode: themeCode,
-                scope: DossierModel.scope(kind: scopeKind, territory: territoryCode, regions: scopeRegions),
-                requestedAmount: try Money(cents: requestedCents), status: status, filedAt: filedAt,
-                simulated: simulated)
+            try DossierModel.dossier(
+                id: id, number: number, title: title, summary: summary, themeCode: themeCode, scopeKind: scopeKind,
+                territoryCode: territoryCode, scopeRegions: scopeRegions, requestedCents: requestedCents,
+                status: status,
+                filedAt: filedAt, simulated: simulated)
         }
     }
 

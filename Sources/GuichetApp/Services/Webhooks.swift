@@ -71,7 +71,7 @@ struct WebhookSender {
 
     /// Takes a delivery for two minutes unless another instance holds it.
     private func claim(_ delivery: WebhookDeliveryModel, now: Date) async throws -> Bool {
-        guard let sql = database as? any SQLDatabase else { return true }
+        let sql = try database.sql()
         let rows = try await sql.update(WebhookDeliveryModel.schema)
             .set("claimed_until", to: SQLBind(now.addingTimeInterval(120)))
             .where("id", .equal, SQLBind(try delivery.requireID()))

@@ -24,10 +24,10 @@ enum SerializedWrite {
         on database: any Database, call callID: UUID,
         _ work: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
-        guard let sql = database as? any SQLDatabase else { return try await database.transaction(work) }
+        let sql = try database.sql()
         if sql.dialect.name == "sqlite" {
             return try await database.withConnection { connection in
-                guard let locked = connection as? any SQLDatabase else { return try await work(connection) }
+                let locked = try connection.sql()
                 try await locked.raw("BEGIN IMMEDIATE").run()
                 do {
                     let result = try await Self.$inRawTransaction.withValue(true) { try await work(connection) }
@@ -40,10 +40,8 @@ enum SerializedWrite {
             }
         }
         return try await database.transaction { transaction in
-            if let locked = transaction as? any SQLDatabase {
-                try await locked.select().column("id").from(EnvelopeModel.schema)
-                    .where("call_id", .equal, callID).orderBy("id").lockingClause(SQLLockingClause.update).run()
-            }
+            try await transaction.sql().select().column("id").from(EnvelopeModel.schema)
+                .where("call_id", .equal, callID).orderBy("id").lockingClause(SQLLockingClause.update).run()
             return try await work(transaction)
         }
     }
