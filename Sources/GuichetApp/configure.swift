@@ -82,6 +82,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.asyncCommands.use(SCDLCheckCommand(), as: "scdl-check")
     app.asyncCommands.use(CallCommand(), as: "call")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(PicturesCommand(), as: "pictures")
     app.asyncCommands.use(ServeWithDataCommand(), as: "serve", isDefault: true)
 }
 
