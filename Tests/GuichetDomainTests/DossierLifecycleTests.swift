@@ -18,8 +18,9 @@ import Testing
     @Test func filingOnTheLastEveningInParisIsAccepted() throws {
         // 15 January 2021, 23:30 in Paris is 22:30 UTC.
         let lastEvening = Date(timeIntervalSince1970: 1_610_749_800)
-        _ = try DossierLifecycle.transition(
+        let transition = try DossierLifecycle.transition(
             Fixtures.dossier(), .file, by: Fixtures.applicant, call: call, now: lastEvening)
+        #expect(transition.to == .filed)
     }
 
     @Test func filingAfterTheDeadlineIsRefused() {
@@ -119,16 +120,47 @@ import Testing
     }
 
     @Test func motivesAreRequired() {
-        #expect(throws: DomainError.self) {
+        #expect(
+            throws: DomainError.missingData(field: "motif", reason: "un dossier irrecevable doit être motivé.")
+        ) {
             try DossierLifecycle.transition(
                 Fixtures.dossier(status: .filed), .declareIneligible(motive: " "),
                 by: Fixtures.instructor, call: call, now: duringCall)
         }
-        #expect(throws: DomainError.self) {
+        #expect(
+            throws: DomainError.missingData(field: "motif", reason: "un rejet doit être motivé : le porteur le lira.")
+        ) {
             try DossierLifecycle.transition(
                 Fixtures.dossier(status: .reviewed), .decide(.rejected(motive: "")),
                 by: Fixtures.chair, call: call, now: duringCall)
         }
+    }
+
+    @Test func theLifecycleAnswersWhichActionsAStatusAllowsARole() {
+        #expect(DossierLifecycle.actions(from: .draft, by: .applicant) == [.file, .withdraw])
+        #expect(
+            DossierLifecycle.actions(from: .filed, by: .instructor) == [
+                .requestCorrection, .declareEligible, .declareIneligible,
+            ])
+        #expect(
+            DossierLifecycle.actions(from: .filed, by: .administrator) == [
+                .requestCorrection, .declareEligible, .declareIneligible, .withdraw,
+            ])
+        #expect(DossierLifecycle.actions(from: .eligible, by: .instructor) == [.startReview])
+        #expect(DossierLifecycle.actions(from: .reviewed, by: .committeeChair) == [.decide])
+        #expect(DossierLifecycle.actions(from: .reviewed, by: .applicant) == [.withdraw])
+        #expect(DossierLifecycle.actions(from: .withdrawn, by: .administrator).isEmpty)
+        #expect(DossierLifecycle.actions(from: .filed, by: .expert).isEmpty)
+        // Every action the lifecycle allows is one `transition` accepts (data apart).
+        for status in DossierStatus.allCases {
+            for kind in DossierLifecycle.actions(from: status, by: .system) {
+                #expect(DossierLifecycle.statuses(from: kind).contains(status))
+            }
+        }
+        #expect(DossierStatus.decided == [.retained, .waitingList, .rejected, .agreementSigned, .paid, .reported])
+        #expect(DossierStatus.instructed == DossierStatus.decided.union([.reviewed]))
+        #expect(DossierStatus.draft.isEditableByApplicant && DossierStatus.incomplete.isEditableByApplicant)
+        #expect(!DossierStatus.filed.isEditableByApplicant)
     }
 
     @Test func receiptNumbersArePadded() {
