@@ -222,7 +222,7 @@ import VaporTesting
         let folder = NSTemporaryDirectory() + "guichet-scanner-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let scanner = try AttachmentStoreTests().fakeScanner(folder)
+        let scanner = try Factory.fakeScanner(folder)
         try await withGuichet(adjust: { $0.virusScanner = scanner }) { app in
             let applicant = try await Applicant.make(app)
             let id = try await applicant.startDossier()

@@ -4,20 +4,6 @@ import Testing
 @testable import GuichetApp
 
 @Suite struct AttachmentStoreTests {
-    /// A stand-in for clamscan with its exit codes: 1 (infected) when the file holds the EICAR
-    /// marker, 0 otherwise.
-    func fakeScanner(_ folder: String) throws -> String {
-        let path = folder + "/fake-clamscan"
-        try """
-        #!/bin/sh
-        for last; do true; done
-        if grep -q EICAR "$last"; then exit 1; fi
-        exit 0
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-        return path
-    }
-
     @Test func filesAreStoredOnceUnderTheirHash() async throws {
         let root = NSTemporaryDirectory() + "guichet-store-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -35,7 +21,7 @@ import Testing
         let root = NSTemporaryDirectory() + "guichet-store-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = AttachmentStore(root: root, scanner: try fakeScanner(root))
+        let store = AttachmentStore(root: root, scanner: try Factory.fakeScanner(root))
         let clean = Data("%PDF-1.4 propre".utf8)
         let infected = Data("%PDF-1.4 X5O!P%@AP EICAR-STANDARD-ANTIVIRUS-TEST-FILE".utf8)
         try store.store(clean, sha256: AttachmentStore.sha256(clean))

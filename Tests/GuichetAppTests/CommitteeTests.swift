@@ -298,7 +298,7 @@ import VaporTesting
     {
         try await withGuichet { app in
             // setup
-            let (chair, session) = try await ProposalTests().june(app)
+            let (chair, session) = try await Factory.juneSession(app)
             let base = SiteURL.committeeSession(session).path
             // act
             let first = try await chair.get(base)

@@ -13,29 +13,9 @@ import VaporTesting
             || ProcessInfo.processInfo.environment["GUICHET_CBC_PATH"] != nil,
         "COIN-OR CBC (coinor-cbc) is needed for rules that couple envelopes"))
 struct ProposalTests {
-    /// The June session with its chair present.
-    func june(_ app: Application) async throws -> (Browser, UUID) {
-        let chair = try await Factory.staff(
-            app, "president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
-        let chairUser = try #require(
-            try await UserModel.query(on: app.db).filter(\.$email == "president@exemple.fr").first())
-        let session = try #require(
-            try await CommitteeSessionModel.query(on: app.db).filter(\.$status == "open").first())
-        let member = CommitteeMemberModel()
-        member.$session.id = try session.requireID()
-        member.$user.id = try chairUser.requireID()
-        member.isChair = true
-        member.present = true
-        try await member.create(on: app.db)
-        session.quorum = 1
-        try await session.save(on: app.db)
-        try await chair.get(SiteURL.committeeSession(session.requireID()).path)
-        return (chair, try session.requireID())
-    }
-
     @Test func theProposalIsProvenOptimalExplainedAndAdoptedAsStagedDecisions() async throws {
         try await withGuichet { app in
-            let (chair, session) = try await june(app)
+            let (chair, session) = try await Factory.juneSession(app)
             let base = SiteURL.committeeSession(session).path + "/proposition"
             let form = try await chair.get(base)
             #expect(form.status == .ok)
@@ -57,7 +37,7 @@ struct ProposalTests {
 
     @Test func rulesAreRespectedAndBadRulesRefused() async throws {
         try await withGuichet { app in
-            let (chair, session) = try await june(app)
+            let (chair, session) = try await Factory.juneSession(app)
             let base = SiteURL.committeeSession(session).path + "/proposition"
             let bad = try await chair.get(base + "?floor=abc&min_dept=-2&calculer=1")
             #expect(bad.status == .unprocessableEntity)

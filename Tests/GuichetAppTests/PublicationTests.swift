@@ -17,7 +17,7 @@ import VaporTesting
 
     /// Retains `count` dossiers of the June session and applies them as wave 2's decisions.
     func decideJune(_ app: Application, count: Int) async throws -> [DossierModel] {
-        let (chair, session) = try await ProposalTests().june(app)
+        let (chair, session) = try await Factory.juneSession(app)
         let candidates = try await DossierModel.query(on: app.db).filter(\.$status == "reviewed").sort(\.$number).range(
             ..<count
         ).all()

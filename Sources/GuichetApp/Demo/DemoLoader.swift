@@ -188,13 +188,7 @@ struct DemoLoader {
                     granted: granted[id].flatMap { $0 > 0 ? try? Money(cents: $0) : nil },
                     random: &random)
             else { continue }
-            let row = OpinionModel()
-            row.$dossier.id = id
-            row.$author.id = authorID
-            row.kind = opinion.kind.rawValue
-            row.proposedCents = opinion.proposedAmount.cents
-            row.motive = opinion.motive
-            row.simulated = true
+            let row = OpinionModel(opinion, dossier: id, author: authorID, simulated: true)
             row.createdAt = DemoCall.reviewDone
             opinions.append(row)
             // And the instructor's marks on the grid: high for laureates, a spread for the others.

@@ -79,14 +79,7 @@ extension CommitteeService {
 
     /// The session as the domain checks it (chair, members present, quorum).
     func deliberation(_ session: CommitteeSessionModel) async throws -> CommitteeSession {
-        let users = try await UserModel.query(on: database).filter(\.$id ~~ session.members.map { $0.$user.id }).all()
-        let names = Dictionary(
-            users.compactMap { u in u.id.map { ($0, u.displayName) } }, uniquingKeysWith: { a, _ in a })
-        return CommitteeSession(
-            members: session.members.map {
-                CommitteeSession.Member(
-                    id: $0.$user.id, name: names[$0.$user.id] ?? "", isChair: $0.isChair, present: $0.present)
-            }, quorum: session.quorum)
+        session.domain(names: try await StaffDirectory.names(Set(session.members.map { $0.$user.id }), on: database))
     }
 
     static func decisionMail(

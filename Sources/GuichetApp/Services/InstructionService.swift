@@ -90,14 +90,7 @@ struct InstructionService {
             kind: kind, proposedAmount: proposed, motive: motive, requested: try Money(cents: dossier.requestedCents))
         let id = try dossier.requireID()
         try await database.transaction { db in
-            let model = OpinionModel()
-            model.$dossier.id = id
-            model.$author.id = try user.requireID()
-            model.kind = opinion.kind.rawValue
-            model.proposedCents = opinion.proposedAmount.cents
-            model.motive = opinion.motive
-            model.simulated = false
-            try await model.create(on: db)
+            try await OpinionModel(opinion, dossier: id, author: try user.requireID(), simulated: false).create(on: db)
             try await AuditEntryModel(
                 AuditEntry(
                     at: now, actor: Self.agent(user), action: "give_opinion", entityType: "dossier",

@@ -127,3 +127,40 @@ extension Factory {
             ["dossier": try dossier.requireID().uuidString, "outcome": outcome, "amount": amount, "motive": motive])
     }
 }
+
+/// The demo committee's open June session, and a stand-in virus scanner.
+extension Factory {
+    /// The June session with its chair present.
+    static func juneSession(_ app: Application) async throws -> (Browser, UUID) {
+        let chair = try await Factory.staff(
+            app, "president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
+        let chairUser = try #require(
+            try await UserModel.query(on: app.db).filter(\.$email == "president@exemple.fr").first())
+        let session = try #require(
+            try await CommitteeSessionModel.query(on: app.db).filter(\.$status == "open").first())
+        let member = CommitteeMemberModel()
+        member.$session.id = try session.requireID()
+        member.$user.id = try chairUser.requireID()
+        member.isChair = true
+        member.present = true
+        try await member.create(on: app.db)
+        session.quorum = 1
+        try await session.save(on: app.db)
+        try await chair.get(SiteURL.committeeSession(session.requireID()).path)
+        return (chair, try session.requireID())
+    }
+
+    /// A stand-in for clamscan with its exit codes: 1 (infected) when the file holds the EICAR
+    /// marker, 0 otherwise.
+    static func fakeScanner(_ folder: String) throws -> String {
+        let path = folder + "/fake-clamscan"
+        try """
+        #!/bin/sh
+        for last; do true; done
+        if grep -q EICAR "$last"; then exit 1; fi
+        exit 0
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return path
+    }
+}
