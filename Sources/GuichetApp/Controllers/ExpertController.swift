@@ -62,11 +62,11 @@ struct ExpertController: RouteCollection {
     @Sendable
     func ask(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let dossier = try await InstructionController.loadDossier(req, user)
+        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
         let service = (try? req.content.get(String.self, at: "service")) ?? ""
         let question = (try? req.content.get(String.self, at: "question")) ?? ""
         let due = (try? req.content.get(String.self, at: "due_on")).flatMap(ParisTime.day) ?? .distantPast
-        return try await InstructionController.respond(req, dossier) {
+        return try await Refusal.onStaffDossier(req, dossier) {
             try await self.service(req).request(dossier, service: service, question: question, dueOn: due, by: user)
             return "Avis demandé au service \(service)."
         }
@@ -75,14 +75,14 @@ struct ExpertController: RouteCollection {
     @Sendable
     func revoke(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let dossier = try await InstructionController.loadDossier(req, user)
+        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
         guard let id = req.parameters.get("request").flatMap(UUID.init(uuidString:)),
             let request = try await ExpertRequestModel.query(on: req.db).filter(\.$id == id)
                 .filter(\.$dossier.$id == dossier.requireID()).first()
         else {
             throw AppError.notFound("expert_request_not_found", "Demande d'avis introuvable.")
         }
-        return try await InstructionController.respond(req, dossier) {
+        return try await Refusal.onStaffDossier(req, dossier) {
             try await service(req).revoke(request, by: user)
             return "Demande d'avis révoquée."
         }

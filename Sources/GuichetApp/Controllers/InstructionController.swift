@@ -120,15 +120,7 @@ struct InstructionController: RouteCollection {
     private func act(
         _ req: Request, _ dossier: DossierModel, _ work: () async throws -> String
     ) async throws -> Response {
-        try await Self.respond(req, dossier, work)
-    }
-
-    /// Runs an action; a refusal comes back on the dossier's page as a notice, nothing stored.
-    static func respond(
-        _ req: Request, _ dossier: DossierModel, _ work: () async throws -> String
-    ) async throws -> Response {
-        let page = SiteURL.staffDossier(try dossier.requireID()).path
-        return try await Refusal.redirecting(req, success: page, refused: page, work)
+        try await Refusal.onStaffDossier(req, dossier, work)
     }
 
     private func service(_ req: Request) -> InstructionService {
@@ -212,19 +204,7 @@ struct InstructionController: RouteCollection {
     /// The dossier, if the instructor's scopes cover it; 404 otherwise.
     private func load(_ req: Request) async throws -> (UserModel, DossierModel) {
         let user = try req.auth.require(UserModel.self)
-        return (user, try await Self.loadDossier(req, user))
+        return (user, try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user))
     }
 
-    /// The dossier named in the path, if the user's scopes cover it; 404 otherwise.
-    static func loadDossier(_ req: Request, _ user: UserModel) async throws -> DossierModel {
-        let notFound = AppError.notFound("dossier_not_found", "Dossier introuvable.")
-        guard let id = req.parameters.get("dossier").flatMap(UUID.init(uuidString:)),
-            let dossier = try await DossierModel.find(id, on: req.db), dossier.filedAt != nil
-        else { throw notFound }
-        let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
-        guard scopes.contains(where: { $0.covers((try? dossier.domain().scope) ?? .national(regions: [])) }) else {
-            throw notFound
-        }
-        return dossier
-    }
 }

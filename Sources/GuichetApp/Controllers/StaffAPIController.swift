@@ -62,7 +62,7 @@ struct StaffAPIController: RouteCollection {
     @Sendable
     func dossier(req: Request) async throws -> APIDossier {
         let user = try APIAccess.require(.dossiersRead, req)
-        let dossier = try await InstructionController.loadDossier(req, user)
+        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
         try await dossier.$organisation.load(on: req.db)
         return APIDossier(dossier)
     }
@@ -70,7 +70,7 @@ struct StaffAPIController: RouteCollection {
     @Sendable
     func reviews(req: Request) async throws -> APIReviews {
         let user = try APIAccess.require(.reviewsRead, req)
-        let dossier = try await InstructionController.loadDossier(req, user)
+        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
         try await StaffDirectory(database: req.db).checkNotConflicted(
             user, on: dossier, action: "lire les notes et les avis de ce dossier", now: Date())
         let id = try dossier.requireID()

@@ -20,7 +20,7 @@ struct TeamworkController: RouteCollection {
     func addLabel(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
         let label = (try? req.content.get(String.self, at: "label")) ?? ""
-        return try await InstructionController.respond(req, dossier) {
+        return try await Refusal.onStaffDossier(req, dossier) {
             try await Teamwork(database: req.db, now: Date()).addLabel(label, to: [dossier], by: user)
             return "Étiquette ajoutée."
         }
@@ -30,7 +30,7 @@ struct TeamworkController: RouteCollection {
     func removeLabel(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
         let label = (try? req.content.get(String.self, at: "label")) ?? ""
-        return try await InstructionController.respond(req, dossier) {
+        return try await Refusal.onStaffDossier(req, dossier) {
             try await Teamwork(database: req.db, now: Date()).removeLabel(label, from: [dossier], by: user)
             return "Étiquette retirée."
         }
@@ -40,7 +40,7 @@ struct TeamworkController: RouteCollection {
     func annotate(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
         let note = (try? req.content.get(String.self, at: "note")) ?? ""
-        return try await InstructionController.respond(req, dossier) {
+        return try await Refusal.onStaffDossier(req, dossier) {
             try await Teamwork(database: req.db, now: Date()).annotate(dossier, text: note, by: user)
             return "Note interne ajoutée."
         }
@@ -108,6 +108,6 @@ struct TeamworkController: RouteCollection {
 
     private func load(_ req: Request) async throws -> (UserModel, DossierModel) {
         let user = try req.auth.require(UserModel.self)
-        return (user, try await InstructionController.loadDossier(req, user))
+        return (user, try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user))
     }
 }

@@ -14,6 +14,18 @@ struct StaffDirectory {
     /// The roles of the committee's area (its sessions, envelopes, proposals).
     static let committeeRoles: Set<Role> = [.committeeMember, .committeeChair, .administrator]
 
+    /// A filed dossier the person's scopes cover, or 404: the staff pages, actions and API of a
+    /// dossier reach it only through here.
+    func filedDossier(_ rawID: String?, for user: UserModel) async throws -> DossierModel {
+        let notFound = AppError.notFound("dossier_not_found", "Dossier introuvable.")
+        guard let id = rawID.flatMap(UUID.init(uuidString:)),
+            let dossier = try await DossierModel.find(id, on: database),
+            dossier.filedAt != nil, let scope = try? dossier.domain().scope
+        else { throw notFound }
+        guard try await scopes(of: user.requireID()).contains(where: { $0.covers(scope) }) else { throw notFound }
+        return dossier
+    }
+
     /// The display names of these people, by id.
     static func names(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }

@@ -25,4 +25,12 @@ enum Refusal {
         if case .invalidForm(let errors) = error { return errors.values.sorted().joined(separator: " ") }
         return error.message
     }
+
+    /// Runs a staff action on a dossier and comes back to its page, with the outcome as a notice.
+    static func onStaffDossier(
+        _ req: Request, _ dossier: DossierModel, _ work: () async throws -> String
+    ) async throws -> Response {
+        let page = SiteURL.staffDossier(try dossier.requireID()).path
+        return try await redirecting(req, success: page, refused: page, work)
+    }
 }
