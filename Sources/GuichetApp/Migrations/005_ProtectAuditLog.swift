@@ -10,7 +10,7 @@ struct ProtectAuditLog: AsyncMigration {
     static let message = "audit_entries is append-only"
 
     func prepare(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { return }
+        let sql = try database.sql()
         switch sql.dialect.name {
         case "postgresql":
             try await sql.raw(
@@ -41,7 +41,7 @@ struct ProtectAuditLog: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { return }
+        let sql = try database.sql()
         switch sql.dialect.name {
         case "postgresql":
             try await sql.raw("DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries").run()

@@ -9,7 +9,7 @@ enum Indexes {
         _ name: String, on table: String, _ columns: [String], unique: Bool = false,
         _ database: any Database
     ) async throws {
-        guard let sql = database as? any SQLDatabase else { return }
+        let sql = try database.sql()
         var builder = sql.create(index: name).on(table)
         if unique { builder = builder.unique() }
         for column in columns { builder = builder.column(column) }
@@ -20,7 +20,7 @@ enum Indexes {
 extension Indexes {
     /// Drops an index (SQLite refuses to drop a column an index still uses).
     static func drop(_ name: String, _ database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { return }
+        let sql = try database.sql()
         try await sql.drop(index: name).ifExists().run()
     }
 }
