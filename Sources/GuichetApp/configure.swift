@@ -33,7 +33,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     // Sessions live in the database, so that several instances share them, with server-side
     // expiry (SessionStore).
     app.sessions.use { _ in SessionStore(idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds) }
-    app.sessions.configuration = SessionsConfiguration(cookieName: "guichet_session") { id in
+    app.sessions.configuration = SessionsConfiguration(cookieName: SessionStore.cookieName) { id in
         HTTPCookies.Value(
             string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: 12 * 3600,
             path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)

@@ -141,4 +141,37 @@ import VaporTesting
             #expect(answer.hasSuffix("127.0.0.1"))
         }
     }
+
+    @Test func staticAssetsAndTheOpenAPIDocumentAreServedFromMemoryWithTheirETag() async throws {
+        try await live { server in
+            for path in [SiteURL.stylesheet.path, SiteURL.apiOpenAPI.path] {
+                let first = try await server.exchange(
+                    "GET \(path) HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
+                #expect(LiveServer.statuses(first) == [200], "\(path)")
+                let etag = try #require(first.firstMatch(of: /(?i)etag: ("[0-9a-f]{32}")/)?.1, "\(path)")
+                #expect(first.contains("Content-Security-Policy: default-src 'self'"))
+                #expect(first.lowercased().contains("last-modified: "))
+                // The reader who holds it gets 304 and no body.
+                let again = try await server.exchange(
+                    "GET \(path) HTTP/1.1\r\nHost: guichet\r\nIf-None-Match: \(etag)\r\nConnection: close\r\n\r\n")
+                #expect(LiveServer.statuses(again) == [304], "\(path)")
+                #expect(again.hasSuffix("\r\n\r\n"))
+                let head = try await server.exchange(
+                    "HEAD \(path) HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
+                #expect(LiveServer.statuses(head) == [200])
+                #expect(head.hasSuffix("\r\n\r\n"))
+            }
+            // The same bytes as the responder's.
+            let css = try await server.exchange(
+                "GET \(SiteURL.stylesheet.path) HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
+            let file = try String(contentsOfFile: AppResources.publicDirectory + "static/guichet.css", encoding: .utf8)
+            #expect(css.hasSuffix(file))
+            // A reader with a session goes through the responder as usual.
+            let signedIn = try await server.exchange(
+                "GET \(SiteURL.apiOpenAPI.path) HTTP/1.1\r\nHost: guichet\r\nCookie: \(SessionStore.cookieName)=x\r\nConnection: close\r\n\r\n"
+            )
+            #expect(LiveServer.statuses(signedIn) == [200])
+            #expect(signedIn.firstMatch(of: /(?i)etag: ("[0-9a-f]{32}")/) == nil)
+        }
+    }
 }

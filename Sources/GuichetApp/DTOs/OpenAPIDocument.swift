@@ -176,7 +176,7 @@ enum OpenAPIDocument {
                             "Jeton d'API (gch_…) créé dans Mon espace › Jetons d'API, avec ses portées."),
                     ]),
                     "session": .object([
-                        "type": .string("apiKey"), "in": .string("cookie"), "name": .string("guichet_session"),
+                        "type": .string("apiKey"), "in": .string("cookie"), "name": .string(SessionStore.cookieName),
                     ]),
                 ]),
                 "schemas": .object(schemas),

@@ -11,18 +11,22 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     /// same headers as every other answer.
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
+        Self.apply(to: &response.headers, httpsOnly: httpsOnly)
+        return response
+    }
+
+    /// Adds the headers: the one place that lists them (the server's frozen answers use it too).
+    static func apply(to headers: inout HTTPHeaders, httpsOnly: Bool) {
         if httpsOnly {
-            response.headers.replaceOrAdd(
-                name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+            headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
         // A standalone document (the press kit) sets its own policy, allowing its one style block by hash.
-        if !response.headers.contains(name: "Content-Security-Policy") {
-            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.policy(styleSources: "'self'"))
+        if !headers.contains(name: "Content-Security-Policy") {
+            headers.replaceOrAdd(name: "Content-Security-Policy", value: policy(styleSources: "'self'"))
         }
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        return response
+        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
     }
 
     /// The site's policy: nothing from elsewhere, no script at all.

@@ -75,6 +75,10 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
         let responder = application.responder.current
         let limits = RouteBodyLimits(
             routes: application.routes, maxUploadBytes: application.guichetConfiguration.maxUploadBytes)
+        let frozen = application.frozenAnswers
+        let httpsOnly = application.guichetConfiguration.secureCookies
+        frozen.freezeStaticAnswers(
+            publicDirectory: AppResources.publicDirectory, openAPI: try? OpenAPIDocument.json(), started: Date())
         let bootstrap = ServerBootstrap(group: application.eventLoopGroup)
             .serverChannelOption(ChannelOptions.backlog, value: Int32(configuration.backlog))
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: configuration.reuseAddress ? 1 : 0)
@@ -87,7 +91,8 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
                         ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
                         IdleStateHandler(readTimeout: Self.idleTimeout),
                         HTTPBridge(
-                            application: application, responder: responder, limits: limits, lineGuard: lineGuard),
+                            application: application, responder: responder, limits: limits, lineGuard: lineGuard,
+                            frozen: frozen, httpsOnly: httpsOnly),
                     ])
                     self?.track(channel)
                 }

@@ -21,11 +21,14 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
         var head: HTTPRequestHead
         var body: ByteBuffer?
         var refusal: RequestLimits.Refusal?
+        var frozen: FrozenAnswers.Answer?
     }
 
     private enum Reading {
         case idle
         case collecting(HTTPRequestHead, ByteBuffer, limit: Int, files: Bool)
+        /// A request a frozen answer serves, waiting for its end.
+        case frozen(HTTPRequestHead, FrozenAnswers.Answer)
         /// The body of a refused request: dropped until its end.
         case skipping
     }
@@ -37,6 +40,8 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
     private let responder: any Responder
     private let limits: RouteBodyLimits
     private let lineGuard: RequestLineGuard
+    private let frozen: FrozenAnswers
+    private let httpsOnly: Bool
     private var reading = Reading.idle
     private var queue: [Pending] = []
     private var responding = false
@@ -50,17 +55,26 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
     /// answer, so that the client reads the answer instead of a reset.
     static let lingering: TimeAmount = .seconds(2)
 
-    init(application: Application, responder: any Responder, limits: RouteBodyLimits, lineGuard: RequestLineGuard) {
+    init(
+        application: Application, responder: any Responder, limits: RouteBodyLimits, lineGuard: RequestLineGuard,
+        frozen: FrozenAnswers, httpsOnly: Bool
+    ) {
         self.application = application
         self.responder = responder
         self.limits = limits
         self.lineGuard = lineGuard
+        self.frozen = frozen
+        self.httpsOnly = httpsOnly
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !refused else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
+            if let answer = frozen.answer(for: head) {
+                reading = .frozen(head, answer)
+                return
+            }
             let (limit, files) = limits.limit(method: head.method, uri: head.uri)
             if let length = head.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
                 // Refused before a byte of the body is read (a client that asked `Expect:
@@ -84,8 +98,13 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
             reading = .collecting(head, body, limit: limit, files: files)
         case .end:
             lineGuard.expectRequestLine()
-            if case .collecting(let head, let body, _, _) = reading {
+            switch reading {
+            case .collecting(let head, let body, _, _):
                 enqueue(Pending(head: head, body: body.readableBytes > 0 ? body : nil), context: context)
+            case .frozen(let head, let answer):
+                enqueue(Pending(head: head, frozen: answer), context: context)
+            case .idle, .skipping:
+                break
             }
             reading = .idle
         }
@@ -148,6 +167,10 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
         guard !responding, !closed, !queue.isEmpty else { return }
         let pending = queue.removeFirst()
         responding = true
+        if let answer = pending.frozen {
+            writeFrozen(answer, for: pending.head, context: context)
+            return
+        }
         let request = Request(
             application: application, method: pending.head.method, url: URI(path: pending.head.uri),
             version: pending.head.version, headersNoUpdate: pending.head.headers, collectedBody: pending.body,
@@ -204,6 +227,27 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Writes a frozen answer: no responder, no database, the bytes already in memory.
+    private func writeFrozen(_ answer: FrozenAnswers.Answer, for head: HTTPRequestHead, context: ChannelHandlerContext)
+    {
+        var (responseHead, body) = FrozenAnswers.response(answer, for: head, httpsOnly: httpsOnly)
+        let keepAlive = head.isKeepAlive && !closeAfterResponse
+        responseHead.headers.replaceOrAdd(name: .connection, value: keepAlive ? "keep-alive" : "close")
+        responseHead.headers.replaceOrAdd(name: .date, value: HTTPDate.now())
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { result in
+            let (bridge, context) = bound.value
+            bridge.responding = false
+            guard case .success = result, keepAlive else {
+                bridge.close(context)
+                return
+            }
+            bridge.respondToNext(context: context)
+        }
+    }
+
     private func close(_ context: ChannelHandlerContext, lingering: Bool = false) {
         guard !closed else { return }
         closed = true
@@ -228,6 +272,17 @@ enum HTTPDate {
         let second = Int(now.tv_sec)
         return cache.withLockedValue { cached in
             if cached.second == second { return cached.text }
+            let text = format(second)
+            cached = (second, text)
+            return text
+        }
+    }
+
+    /// A moment as the `Date` and `Last-Modified` headers write it.
+    static func format(_ date: Date) -> String { format(Int(date.timeIntervalSince1970)) }
+
+    private static func format(_ second: Int) -> String {
+        do {
             var seconds = time_t(second)
             var parts = tm()
             gmtime_r(&seconds, &parts)
@@ -237,7 +292,6 @@ enum HTTPDate {
                 "\(days[Int(parts.tm_wday)]), " + String(format: "%02d", parts.tm_mday)
                 + " \(months[Int(parts.tm_mon)]) \(1900 + Int(parts.tm_year)) "
                 + String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec) + " GMT"
-            cached = (second, text)
             return text
         }
     }

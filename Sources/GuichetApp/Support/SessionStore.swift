@@ -15,6 +15,8 @@ struct SessionStore: AsyncSessionDriver {
 
     /// The data key under which the session authenticator keeps the signed-in user's id.
     static let userKey = "_UserModelSession"
+    /// The session cookie's name.
+    static let cookieName = "guichet_session"
 
     func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
         let key = SecretToken.make()

@@ -1,0 +1,124 @@
+import Crypto
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import Vapor
+
+/// Answers whose bytes are known before anyone asks — the static assets, the OpenAPI document —
+/// served by ``HTTPBridge`` straight from memory to readers without a session: no middleware, no
+/// database, no rendering. Each carries a strong `ETag` (the SHA-256 of its bytes), so that a
+/// reader who has it gets `304 Not Modified` and no body; and the security headers of every
+/// other answer.
+///
+/// A reader with a session cookie goes through the responder as usual, so that nothing served
+/// here can depend on who asks.
+final class FrozenAnswers: Sendable {
+    struct Answer: Sendable {
+        let contentType: String
+        let body: ByteBuffer
+        let etag: String
+        let lastModified: String
+        let cacheControl: String
+    }
+
+    private let answers = NIOLockedValueBox<[String: Answer]>([:])
+
+    /// Stores the answer of `path` (replacing any earlier one).
+    func set(_ path: String, contentType: String, bytes: Data, modified: Date, cacheControl: String) {
+        let digest = SHA256.hash(data: bytes).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let answer = Answer(
+            contentType: contentType, body: ByteBuffer(data: bytes), etag: "\"\(digest)\"",
+            lastModified: HTTPDate.format(modified), cacheControl: cacheControl)
+        answers.withLockedValue { $0[path] = answer }
+    }
+
+    /// The answer of `path`, if it is frozen.
+    func answer(for path: String) -> Answer? { answers.withLockedValue { $0[path] } }
+
+    /// The frozen answer for a request head, when it may be served without the responder: a GET
+    /// or HEAD, of a frozen path, from a reader without a session.
+    func answer(for head: HTTPRequestHead) -> Answer? {
+        guard head.method == .GET || head.method == .HEAD else { return nil }
+        let cookies = head.headers[.cookie].joined(separator: ";")
+        guard !cookies.contains(SessionStore.cookieName + "=") else { return nil }
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        return answer(for: path)
+    }
+
+    /// The response to `head`: 304 when the reader's `If-None-Match` names the answer, the bytes
+    /// otherwise (no body for HEAD).
+    static func response(
+        _ answer: Answer, for head: HTTPRequestHead, httpsOnly: Bool
+    ) -> (HTTPResponseHead, ByteBuffer?) {
+        var headers = HTTPHeaders()
+        headers.add(name: .contentType, value: answer.contentType)
+        headers.add(name: .eTag, value: answer.etag)
+        headers.add(name: .lastModified, value: answer.lastModified)
+        headers.add(name: .cacheControl, value: answer.cacheControl)
+        SecurityHeadersMiddleware.apply(to: &headers, httpsOnly: httpsOnly)
+        let matches = head.headers[.ifNoneMatch].contains { value in
+            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == answer.etag || $0 == "*" }
+        }
+        if matches {
+            return (HTTPResponseHead(version: head.version, status: .notModified, headers: headers), nil)
+        }
+        headers.add(name: .contentLength, value: String(answer.body.readableBytes))
+        return (
+            HTTPResponseHead(version: head.version, status: .ok, headers: headers),
+            head.method == .HEAD ? nil : answer.body
+        )
+    }
+
+    /// Freezes what never changes while the server runs: every file under `/static/` and the
+    /// OpenAPI document.
+    func freezeStaticAnswers(publicDirectory: String, openAPI: Data?, started: Date) {
+        let root = URL(fileURLWithPath: publicDirectory)
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = files?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
+                let bytes = try? Data(contentsOf: url)
+            else { continue }
+            let relative = url.path.dropFirst(root.path.count).drop { $0 == "/" }
+            guard relative.hasPrefix("static/") else { continue }
+            let modified =
+                (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? started
+            set(
+                "/" + relative, contentType: Self.mediaType(url.pathExtension), bytes: bytes, modified: modified,
+                cacheControl: "public, max-age=3600")
+        }
+        if let openAPI {
+            set(
+                SiteURL.apiOpenAPI.path, contentType: "application/json; charset=utf-8", bytes: openAPI,
+                modified: started, cacheControl: "public, max-age=300")
+        }
+    }
+
+    static func mediaType(_ fileExtension: String) -> String {
+        switch fileExtension.lowercased() {
+        case "css": "text/css; charset=utf-8"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        case "woff2": "font/woff2"
+        case "woff": "font/woff"
+        case "ico": "image/x-icon"
+        case "json": "application/json; charset=utf-8"
+        case "txt": "text/plain; charset=utf-8"
+        default: "application/octet-stream"
+        }
+    }
+}
+
+extension Application {
+    private struct FrozenAnswersKey: StorageKey {
+        typealias Value = FrozenAnswers
+    }
+
+    /// The answers the server serves from memory.
+    var frozenAnswers: FrozenAnswers {
+        if let existing = storage[FrozenAnswersKey.self] { return existing }
+        let answers = FrozenAnswers()
+        storage[FrozenAnswersKey.self] = answers
+        return answers
+    }
+}
