@@ -174,4 +174,43 @@ import VaporTesting
             #expect(signedIn.firstMatch(of: /(?i)etag: ("[0-9a-f]{32}")/) == nil)
         }
     }
+
+    @Test func aTextAnswerFromMemoryIsSentGzippedToReadersWhoTakeIt() async throws {
+        try await live { server in
+            let path = SiteURL.apiOpenAPI.path
+            let plain = try await server.exchange("GET \(path) HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n")
+            let zipped = try await server.exchange(
+                "GET \(path) HTTP/1.1\r\nHost: guichet\r\nAccept-Encoding: br, gzip;q=0.8\r\nConnection: close\r\n\r\n")
+            #expect(LiveServer.statuses(zipped) == [200])
+            #expect(zipped.lowercased().contains("content-encoding: gzip"))
+            #expect(zipped.lowercased().contains("vary: accept-encoding"))
+            #expect(!plain.lowercased().contains("content-encoding"))
+            let plainTag = try #require(plain.firstMatch(of: /(?i)etag: ("[^"]+")/)?.1)
+            let zippedTag = try #require(zipped.firstMatch(of: /(?i)etag: ("[^"]+")/)?.1)
+            #expect(plainTag != zippedTag, "each representation has its own strong ETag")
+            let length = try #require(zipped.firstMatch(of: /(?i)content-length: (\d+)/).flatMap { Int($0.1) })
+            let plainLength = try #require(plain.firstMatch(of: /(?i)content-length: (\d+)/).flatMap { Int($0.1) })
+            #expect(length * 3 < plainLength, "JSON compresses well")
+            // Refused by q=0: the plain bytes.
+            let refused = try await server.exchange(
+                "GET \(path) HTTP/1.1\r\nHost: guichet\r\nAccept-Encoding: gzip;q=0\r\nConnection: close\r\n\r\n")
+            #expect(!refused.lowercased().contains("content-encoding"))
+            let again = try await server.exchange(
+                "GET \(path) HTTP/1.1\r\nHost: guichet\r\nAccept-Encoding: gzip\r\nIf-None-Match: \(zippedTag)\r\nConnection: close\r\n\r\n"
+            )
+            #expect(LiveServer.statuses(again) == [304])
+        }
+    }
+
+    @Test func gzipIsKeptOnlyWhereItSaves() {
+        #expect(FrozenAnswers.gzip(Data(String(repeating: "Guichet ", count: 200).utf8)) != nil)
+        var random = SplitMix64(seed: 42)
+        #expect(FrozenAnswers.gzip(Data((0..<4096).map { _ in UInt8(truncatingIfNeeded: random.next()) })) == nil)
+        #expect(FrozenAnswers.gzip(Data("court".utf8)) == nil)
+        #expect(FrozenAnswers.acceptsGzip(["gzip, deflate, br"]))
+        #expect(FrozenAnswers.acceptsGzip(["*"]))
+        #expect(!FrozenAnswers.acceptsGzip(["gzip;q=0", "br"]))
+        #expect(!FrozenAnswers.acceptsGzip(["identity"]))
+        #expect(!FrozenAnswers.acceptsGzip([]))
+    }
 }

@@ -1,3 +1,4 @@
+import CompressNIO
 import Crypto
 import Foundation
 import NIOConcurrencyHelpers
@@ -9,7 +10,8 @@ import Vapor
 /// served by ``HTTPBridge`` straight from memory to readers without a session: no middleware, no
 /// database, no rendering. Each carries a strong `ETag` (the SHA-256 of its bytes), so that a
 /// reader who has it gets `304 Not Modified` and no body; and the security headers of every
-/// other answer.
+/// other answer. A text answer is also kept gzip-compressed, once, and sent so to readers whose
+/// `Accept-Encoding` takes gzip (its own ETag, `Vary: Accept-Encoding`).
 ///
 /// A reader with a session cookie goes through the responder as usual, so that nothing served
 /// here can depend on who asks.
@@ -20,6 +22,9 @@ final class FrozenAnswers: Sendable {
         let etag: String
         let lastModified: String
         let cacheControl: String
+        /// The gzip representation, when it is worth it (a tenth smaller at least).
+        let gzip: ByteBuffer?
+        var gzipETag: String { String(etag.dropLast()) + "-gzip\"" }
     }
 
     private let answers = NIOLockedValueBox<[String: Answer]>([:])
@@ -29,8 +34,28 @@ final class FrozenAnswers: Sendable {
         let digest = SHA256.hash(data: bytes).prefix(16).map { String(format: "%02x", $0) }.joined()
         let answer = Answer(
             contentType: contentType, body: ByteBuffer(data: bytes), etag: "\"\(digest)\"",
-            lastModified: HTTPDate.format(modified), cacheControl: cacheControl)
+            lastModified: HTTPDate.format(modified), cacheControl: cacheControl, gzip: Self.gzip(bytes))
         answers.withLockedValue { $0[path] = answer }
+    }
+
+    /// `bytes` gzip-compressed, or `nil` when compressing saves less than a tenth (images, fonts).
+    static func gzip(_ bytes: Data) -> ByteBuffer? {
+        guard bytes.count >= 256 else { return nil }
+        var source = ByteBuffer(data: bytes)
+        guard let compressed = try? source.compress(with: .gzip()),
+            compressed.readableBytes * 10 <= bytes.count * 9
+        else { return nil }
+        return compressed
+    }
+
+    /// Whether an `Accept-Encoding` header takes gzip (named, or `*`, without `q=0`).
+    static func acceptsGzip(_ values: [String]) -> Bool {
+        values.flatMap { $0.split(separator: ",") }.contains { item in
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let coding = parts.first, coding == "gzip" || coding == "*" else { return false }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return quality > 0
+        }
     }
 
     /// The answer of `path`, if it is frozen.
@@ -52,21 +77,25 @@ final class FrozenAnswers: Sendable {
         _ answer: Answer, for head: HTTPRequestHead, httpsOnly: Bool
     ) -> (HTTPResponseHead, ByteBuffer?) {
         var headers = HTTPHeaders()
+        let gzip = answer.gzip.flatMap { acceptsGzip(head.headers[.acceptEncoding]) ? $0 : nil }
+        let etag = gzip == nil ? answer.etag : answer.gzipETag
         headers.add(name: .contentType, value: answer.contentType)
-        headers.add(name: .eTag, value: answer.etag)
+        headers.add(name: .eTag, value: etag)
+        if answer.gzip != nil { headers.add(name: .vary, value: "Accept-Encoding") }
+        if gzip != nil { headers.add(name: .contentEncoding, value: "gzip") }
         headers.add(name: .lastModified, value: answer.lastModified)
         headers.add(name: .cacheControl, value: answer.cacheControl)
         SecurityHeadersMiddleware.apply(to: &headers, httpsOnly: httpsOnly)
         let matches = head.headers[.ifNoneMatch].contains { value in
-            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == answer.etag || $0 == "*" }
+            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }
         }
         if matches {
             return (HTTPResponseHead(version: head.version, status: .notModified, headers: headers), nil)
         }
-        headers.add(name: .contentLength, value: String(answer.body.readableBytes))
+        let body = gzip ?? answer.body
+        headers.add(name: .contentLength, value: String(body.readableBytes))
         return (
-            HTTPResponseHead(version: head.version, status: .ok, headers: headers),
-            head.method == .HEAD ? nil : answer.body
+            HTTPResponseHead(version: head.version, status: .ok, headers: headers), head.method == .HEAD ? nil : body
         )
     }
 
