@@ -154,7 +154,7 @@ struct CommitteeController: RouteCollection {
         _ req: Request, _ session: CommitteeSessionModel, returnTo: String = "",
         _ work: () async throws -> String
     ) async throws -> Response {
-        let page = BoardPage.safeReturn(returnTo, session: try session.requireID())
+        let page = SiteURL.committeeSession(try session.requireID()).returning(returnTo)
         return try await Refusal.redirecting(req, success: page, refused: page, work)
     }
 

@@ -53,7 +53,7 @@ struct TeamworkController: RouteCollection {
         let user = try req.auth.require(UserModel.self)
         let posted = try PostedForm.read(req)
         let field = { (name: String) in posted.fields[name]?.first ?? "" }
-        let back = SiteURL.queueReturn(field("retour"))
+        let back = SiteURL.instruction.returning(field("retour"))
         return try await Refusal.redirecting(req, success: back, refused: back) {
             let dossiers = try await selection(req, user, ids: posted.fields["dossiers"] ?? [])
             let teamwork = Teamwork(database: req.db, now: Date())

@@ -215,16 +215,7 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
         if let body, !bodiless, request.method != .HEAD, body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { result in
-            let (bridge, context) = bound.value
-            bridge.responding = false
-            guard case .success = result, keepAlive else {
-                bridge.close(context, lingering: bridge.refused)
-                return
-            }
-            bridge.respondToNext(context: context)
-        }
+        finish(keepAlive: keepAlive, context: context)
     }
 
     /// Writes a frozen answer: no responder, no database, the bytes already in memory.
@@ -236,12 +227,18 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
         responseHead.headers.replaceOrAdd(name: .date, value: HTTPDate.now())
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        finish(keepAlive: keepAlive, context: context)
+    }
+
+    /// Ends the response written: then the next request waiting, or the connection closes (after
+    /// draining what a refused client still sends).
+    private func finish(keepAlive: Bool, context: ChannelHandlerContext) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { result in
             let (bridge, context) = bound.value
             bridge.responding = false
             guard case .success = result, keepAlive else {
-                bridge.close(context)
+                bridge.close(context, lingering: bridge.refused)
                 return
             }
             bridge.respondToNext(context: context)

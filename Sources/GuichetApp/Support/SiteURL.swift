@@ -278,10 +278,11 @@ enum SiteURL: Equatable, Sendable {
     /// The pattern as text (`/instruction/dossiers/:dossier`), as the route table lists it.
     var patternText: String { "/" + pattern.map(\.description).joined(separator: "/") }
 
-    /// Back to the instruction queue the person came from (its filters kept), never elsewhere.
-    static func queueReturn(_ raw: String) -> String {
-        let queue = SiteURL.instruction.path
-        guard raw == queue || raw.hasPrefix(queue + "?"), !raw.contains("//"), !raw.contains("\\") else { return queue }
+    /// A return address after a form: this page as the person left it (its query kept), never
+    /// another page or another site.
+    func returning(_ raw: String) -> String {
+        let page = path
+        guard raw == page || raw.hasPrefix(page + "?"), !raw.contains("//"), !raw.contains("\\") else { return page }
         return raw
     }
 }

@@ -204,11 +204,4 @@ struct BoardPage: Encodable {
         nextURL = page < pageCount ? link(page + 1) : nil
         currentURL = link(page)
     }
-
-    /// A return address after staging: this session's board, with its filters, never elsewhere.
-    static func safeReturn(_ raw: String, session: UUID) -> String {
-        let base = SiteURL.committeeSession(session).path
-        guard raw == base || raw.hasPrefix(base + "?"), !raw.contains("//"), !raw.contains("\\") else { return base }
-        return raw
-    }
 }

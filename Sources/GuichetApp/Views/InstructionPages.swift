@@ -90,7 +90,7 @@ struct QueuePage: Encodable {
             person.id.map { Option(value: $0.uuidString.lowercased(), label: person.displayName, selected: false) }
         }
         bulkURL = SiteURL.bulkActions.path
-        returnURL = SiteURL.queueReturn(extras.currentURL)
+        returnURL = SiteURL.instruction.returning(extras.currentURL)
         noteMin = filters.note_min.map(String.init) ?? ""
         noteMax = filters.note_max.map(String.init) ?? ""
         chrome = .make(req)
