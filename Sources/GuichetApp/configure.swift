@@ -53,7 +53,10 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
             fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
             sandboxDirectory: AppResources.viewsDirectory,
             viewDirectory: AppResources.viewsDirectory))
-    app.leaf.cache.isEnabled = app.environment.isRelease
+    // Templates are parsed once and kept, whatever the environment: they ship with the binary and
+    // never change while it runs, and reading and parsing them again on each page cost more than
+    // the rest of rendering (docs/BENCHMARKS.md). Editing one takes a restart.
+    app.leaf.cache.isEnabled = true
     app.views.use(.leaf)
 
     // Replace Vapor's default middleware so that errors render as Guichet's pages.

@@ -227,10 +227,12 @@ import VaporTesting
                 ])
             #expect(ok.headers.first(name: "X-Guichet-Error") == nil)
             #expect(try await EnvelopeRevisionModel.query(on: app.db).count() == before + 1)
+            #expect(try await admin.get(SiteURL.envelopes(DemoCall.reference).path).visibleText.contains("7 000 000 €"))
+            // The public reads the envelopes as the latest version published them, until the next.
             let json = try await admin.get(SiteURL.apiCallEnvelopes(DemoCall.reference).path)
             let statement = try JSONDecoder().decode(EnvelopeStatementDTO.self, from: Data(json.body.readableBytesView))
             let line = try #require(statement.envelopes.first { $0.id == hdf.id })
-            #expect(line.currentCents == 700_000_000)
+            #expect(line.currentCents == 660_000_000)
             #expect(line.initialCents == 330_000_000)
             #expect(line.committedByWave.first { $0.wave == 1 }?.committedCents == 440_000_000)
             #expect(statement.waves == [1])

@@ -15,24 +15,6 @@ import VaporTesting
         try await Factory.staff(app, "admin@exemple.fr", role: .administrator, scopes: ["region:32"])
     }
 
-    /// Retains `count` dossiers of the June session and applies them as wave 2's decisions.
-    func decideJune(_ app: Application, count: Int) async throws -> [DossierModel] {
-        let (chair, session) = try await Factory.juneSession(app)
-        let candidates = try await DossierModel.query(on: app.db).filter(\.$status == "reviewed").sort(\.$number).range(
-            ..<count
-        ).all()
-        for dossier in candidates {
-            let amount = try Money(cents: dossier.requestedCents).decimalString
-            let staged = try await chair.post(
-                SiteURL.committeeSession(session).path + "/decisions",
-                ["dossier": try dossier.requireID().uuidString, "outcome": "retained", "amount": amount])
-            #expect(staged.headers.first(name: "X-Guichet-Error") == nil)
-        }
-        let applied = try await chair.post(SiteURL.committeeSession(session).path + "/appliquer", [:])
-        #expect(applied.headers.first(name: "X-Guichet-Error") == nil)
-        return candidates
-    }
-
     @Test func theDemosPressKitCarriesTheSeedsFiguresAndThirtySevenLaureatesInItsGrouping() async throws {
         try await withGuichet { app in
             // act
@@ -130,7 +112,7 @@ import VaporTesting
             let before = try await admin.get(page)
             #expect(before.status == .ok)
             #expect(before.visibleText.contains("aucune décision n'a été appliquée dans la vague 2"))
-            let retained = try await decideJune(app, count: 3)
+            let retained = try await Factory.decideJune(app, count: 3)
             #expect(try await admin.get(page).visibleText.contains("Le fichier des subventions respecte le schéma."))
             // Without the confirmation nothing is published.
             let unconfirmed = try await admin.post(SiteURL.publish(reference).path, ["wave": "2"])
@@ -168,7 +150,7 @@ import VaporTesting
         try await withGuichet { app in
             // setup: a laureate of the new wave has lost its identifiers.
             let admin = try await administrator(app)
-            let retained = try await decideJune(app, count: 2)
+            let retained = try await Factory.decideJune(app, count: 2)
             let organisation = try await retained[0].$organisation.get(on: app.db)
             organisation.siret = nil
             organisation.rna = nil
@@ -191,7 +173,7 @@ import VaporTesting
 
     @Test func onlyAnAdministratorOfTheCallsTerritoryPublishes() async throws {
         try await withGuichet { app in
-            _ = try await decideJune(app, count: 1)
+            _ = try await Factory.decideJune(app, count: 1)
             let elsewhere = try await Factory.staff(
                 app, "admin-idf@exemple.fr", role: .administrator, scopes: ["region:11"])
             #expect(try await elsewhere.get(SiteURL.publicationAdmin(reference).path).status == .forbidden)

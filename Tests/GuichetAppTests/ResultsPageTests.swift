@@ -63,9 +63,10 @@ import VaporTesting
         }
     }
 
-    @Test func changingADecisionChangesThePageAndTheJSON() async throws {
+    @Test func thePageAndTheJSONShowTheVersionAsPublishedEvenIfTheDatabaseChangesUnderIt() async throws {
         try await withGuichet { app in
-            // setup: turn one wave-1 laureate into a rejection, directly in the database.
+            // setup: turn one wave-1 laureate into a rejection, directly in the database (the
+            // domain never lets a published wave change).
             let decision = try #require(
                 try await DecisionModel.query(on: app.db).filter(\.$outcome == "retained").first())
             let granted = decision.grantedCents
@@ -77,7 +78,27 @@ import VaporTesting
             decision.motive = "Test"
             try await decision.save(on: app.db)
 
-            // validate
+            // validate: readers get version 1 as it was published.
+            try await app.testing().test(.GET, SiteURL.callResults("hdf-2021").path) { res in
+                #expect(res.visibleText.contains("37 projets retenus"))
+                #expect(res.headers.first(name: .eTag) != nil)
+            }
+            try await app.testing().test(.GET, SiteURL.apiCallResults("hdf-2021").path) { res in
+                let body = try json(ResultsDTO.self, res)
+                #expect(body.retained == 37)
+                #expect(body.envelopes.first { $0.drawCode == "32" }?.committedCents == 440_000_000)
+            }
+
+            // act: a version published before versions kept their page and API answers.
+            try await PublicationFileModel.query(on: app.db)
+                .filter(
+                    \.$name ~~ [
+                        PublicationService.FileName.resultsPage, PublicationService.FileName.apiResults,
+                        PublicationService.FileName.apiEnvelopes,
+                    ]
+                ).delete()
+
+            // validate: then the figures are computed from the published waves.
             try await app.testing().test(.GET, SiteURL.callResults("hdf-2021").path) { res in
                 #expect(res.visibleText.contains("36 projets retenus"))
                 #expect(!res.visibleText.contains("37 projets retenus"))

@@ -17,6 +17,9 @@ struct ServeWithDataCommand: AsyncCommand {
         app.lifecycle.use(OutboxWorker.Lifecycle(task: OutboxWorker.start(app)))
         // Webhooks in a loop of their own: a slow receiver never delays mail.
         app.lifecycle.use(OutboxWorker.Lifecycle(task: OutboxWorker.startWebhooks(app)))
+        // The published versions in memory before the first reader, then kept in step.
+        try await app.publishedAnswers.refresh()
+        app.lifecycle.use(OutboxWorker.Lifecycle(task: app.publishedAnswers.start()))
         try await app.servers.asyncCommand.run(using: context, signature: signature)
     }
 }

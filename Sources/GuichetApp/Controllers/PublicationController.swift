@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Foundation
 import GuichetDomain
@@ -148,7 +147,11 @@ struct PublicationController: RouteCollection {
                 ])
             }
             let publication = try await service(req).publish(
-                call, wave: wave, by: user, pressKit: PressKitRenderer.renderer(req.application, call: call.model))
+                call, wave: wave, by: user, render: PublicationRenderer.renderer(req.application, call: call.model))
+            // This instance's readers get the new version at once; the others' within seconds.
+            do { try await req.application.publishedAnswers.refresh() } catch {
+                req.logger.error("published answers: \(error)")
+            }
             return
                 "Vague \(wave) publiée : version \(publication.version) des résultats, dossier de presse et données ouvertes régénérés."
         }
@@ -180,37 +183,36 @@ struct PublicationController: RouteCollection {
         return Self.response(file, download: name != PublicationService.FileName.pressKit)
     }
 
-    private static func response(_ file: PublicationFileModel, download: Bool) -> Response {
+    static func response(_ file: PublicationFileModel, download: Bool) -> Response {
         let response = Response(status: .ok, body: .init(data: file.content))
         response.headers.replaceOrAdd(name: .contentType, value: file.mediaType)
-        if file.mediaType.hasPrefix("text/html") {
-            // The press kit carries its styles inline (it is printed and stored standalone): allow
-            // exactly that block by its digest, and still no script.
-            let html = String(decoding: file.content, as: UTF8.self)
-            let styles = html.components(separatedBy: "<style>").dropFirst().compactMap {
-                $0.components(separatedBy: "</style>").first
-            }
-            let hashes = styles.map { "'sha256-\(Data(SHA256.hash(data: Data($0.utf8))).base64EncodedString())'" }
-            response.headers.replaceOrAdd(
-                name: "Content-Security-Policy",
-                value: SecurityHeadersMiddleware.policy(styleSources: (["'self'"] + hashes).joined(separator: " ")))
-        }
-        if download {
-            response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(file.name)\"")
+        for (name, value) in PublishedFileHeaders.headers(
+            name: file.name, mediaType: file.mediaType, content: file.content, download: download)
+        {
+            response.headers.replaceOrAdd(name: name, value: value)
         }
         // A version never changes: caches may keep it, and its digest is its identity.
-        response.headers.replaceOrAdd(name: .eTag, value: "\"\(file.sha256)\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+        response.headers.replaceOrAdd(name: .eTag, value: FrozenAnswers.etag(sha256Hex: file.sha256))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
         return response
     }
 }
 
-/// Renders the press kit with the application's views, outside any request.
-enum PressKitRenderer {
-    static func renderer(_ app: Application, call: CallModel) -> @Sendable (PublishedResults) async throws -> String {
-        return { results in
-            let rendered = try await app.view.render("results/press-kit", PressKitPage(results, call: call)).get()
-            return String(buffer: rendered.data)
+/// Renders what the public reads of a version with the application's views, outside any
+/// request: the press kit and the results page as a reader without an account sees it.
+enum PublicationRenderer {
+    static func renderer(_ app: Application, call: CallModel) -> PublicationService.Renderer {
+        return { results, computed in
+            let pressKit = try await app.view.render("results/press-kit", PressKitPage(results, call: call)).get()
+            let page = try await app.view.render(
+                "results/show", ResultsPage(computed, chrome: .anonymous, latest: results)
+            ).get()
+            let html = "text/html; charset=utf-8"
+            return [
+                .init(
+                    name: PublicationService.FileName.pressKit, mediaType: html, content: Data(buffer: pressKit.data)),
+                .init(name: PublicationService.FileName.resultsPage, mediaType: html, content: Data(buffer: page.data)),
+            ]
         }
     }
 }

@@ -13,29 +13,27 @@ struct ResultsController: RouteCollection {
     @Sendable
     func home(req: Request) async throws -> View {
         let calls = try await CallRepository(database: req.db).all()
-        let ids = calls.compactMap(\.id)
-        // Each call's newest publication: one query, the highest version per call kept.
-        let publications = try await PublicationModel.query(on: req.db).filter(\.$call.$id ~~ ids).sort(
-            \.$version, .descending
-        ).all()
-        var published: [UUID: PublishedResults] = [:]
-        for publication in publications where published[publication.$call.id] == nil {
-            published[publication.$call.id] = try publication.results()
-        }
-        return try await req.view.render("home", HomePage(req, calls: calls, published: published, now: Date()))
+        let published = try await PublicationService(database: req.db, now: Date()).latestResults()
+        return try await req.view.render(
+            "home", HomePage(chrome: .make(req), calls: calls, published: published, now: Date()))
     }
 
+    /// A call's results: for a reader without an account, the page stored with the latest
+    /// version as published (the bytes the server also keeps in memory); for a signed-in reader,
+    /// the same figures in a page that knows them.
     @Sendable
-    func show(req: Request) async throws -> View {
-        let key = req.parameters.get("call") ?? ""
-        return try await render(CallRepository(database: req.db).find(key), req)
-    }
-
-    private func render(_ model: CallModel, _ req: Request) async throws -> View {
-        let call = try await CallRepository(database: req.db).load(model)
+    func show(req: Request) async throws -> Response {
+        let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
+        let publications = PublicationService(database: req.db, now: Date())
+        if Chrome.isAnonymous(req),
+            let stored = try await publications.latestFile(call.id, PublicationService.FileName.resultsPage)
+        {
+            return PublicationController.response(stored, download: false)
+        }
         let results = try await ResultsService(database: req.db).results(call, publishedOnly: true)
-        let latest = try await PublicationService(database: req.db, now: Date()).latest(call.id)
+        let latest = try await publications.latest(call.id).map { try $0.results() }
         return try await req.view.render("results/show", ResultsPage(results, chrome: .make(req), latest: latest))
+            .encodeResponse(for: req)
     }
 }
 
@@ -90,13 +88,20 @@ struct CallsAPIController: RouteCollection {
         return response
     }
 
-    /// The envelope tree with, per published wave, what its decisions commit.
+    /// The envelope tree with, per published wave, what its decisions commit: as published in
+    /// the latest version, or computed from the published waves.
     @Sendable
-    func envelopes(req: Request) async throws -> EnvelopeStatementDTO {
+    func envelopes(req: Request) async throws -> Response {
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
-        return EnvelopeStatementDTO(
+        if let stored = try await PublicationService(database: req.db, now: Date()).latestFile(
+            call.id, PublicationService.FileName.apiEnvelopes)
+        {
+            return PublicationController.response(stored, download: false)
+        }
+        return try await EnvelopeStatementDTO(
             reference: call.model.reference,
-            try await ResultsService(database: req.db).statement(call, publishedOnly: true))
+            try await ResultsService(database: req.db).statement(call, publishedOnly: true)
+        ).encodeResponse(for: req)
     }
 
     @Sendable
@@ -109,9 +114,17 @@ struct CallsAPIController: RouteCollection {
         try await CallDTO(CallRepository(database: req.db).find(req.parameters.get("call") ?? ""))
     }
 
+    /// The results as published in the latest version (the bytes stored with it), or computed
+    /// from the published waves for a call published before versions kept them.
     @Sendable
-    func results(req: Request) async throws -> ResultsDTO {
+    func results(req: Request) async throws -> Response {
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
+        if let stored = try await PublicationService(database: req.db, now: Date()).latestFile(
+            call.id, PublicationService.FileName.apiResults)
+        {
+            return PublicationController.response(stored, download: false)
+        }
         return try await ResultsDTO(ResultsService(database: req.db).results(call, publishedOnly: true))
+            .encodeResponse(for: req)
     }
 }

@@ -12,6 +12,6 @@ enum DemoPublication {
         let call = try await CallRepository(database: app.db).load(DemoCall.reference)
         guard let first = call.call.waves.first, !first.isFrozen else { return }
         try await PublicationService(database: app.db, now: DemoCall.wave1Day)
-            .publish(call, wave: first.number, by: nil, pressKit: PressKitRenderer.renderer(app, call: call.model))
+            .publish(call, wave: first.number, by: nil, render: PublicationRenderer.renderer(app, call: call.model))
     }
 }

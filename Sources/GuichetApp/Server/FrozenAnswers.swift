@@ -24,19 +24,43 @@ final class FrozenAnswers: Sendable {
         let cacheControl: String
         /// The gzip representation, when it is worth it (a tenth smaller at least).
         let gzip: ByteBuffer?
+        /// Headers of this answer besides the common ones (a document's own security policy, a
+        /// file's name), set after the security headers.
+        let headers: [(String, String)]
         var gzipETag: String { String(etag.dropLast()) + "-gzip\"" }
     }
 
     private let answers = NIOLockedValueBox<[String: Answer]>([:])
 
-    /// Stores the answer of `path` (replacing any earlier one).
-    func set(_ path: String, contentType: String, bytes: Data, modified: Date, cacheControl: String) {
-        let digest = SHA256.hash(data: bytes).prefix(16).map { String(format: "%02x", $0) }.joined()
+    /// Stores the answer of `path`, replacing any earlier one whose bytes differ (an answer
+    /// whose bytes are the same keeps its `Last-Modified`).
+    func set(
+        _ path: String, contentType: String, bytes: Data, modified: Date, cacheControl: String,
+        headers: [(String, String)] = []
+    ) {
+        let etag = Self.etag(bytes)
+        if answers.withLockedValue({ $0[path]?.etag == etag }) { return }
         let answer = Answer(
-            contentType: contentType, body: ByteBuffer(data: bytes), etag: "\"\(digest)\"",
-            lastModified: HTTPDate.format(modified), cacheControl: cacheControl, gzip: Self.gzip(bytes))
+            contentType: contentType, body: ByteBuffer(data: bytes), etag: etag,
+            lastModified: HTTPDate.format(modified), cacheControl: cacheControl, gzip: Self.gzip(bytes),
+            headers: headers)
         answers.withLockedValue { $0[path] = answer }
     }
+
+    /// Forgets the answers of `paths`: the responder answers them again.
+    func remove(_ paths: some Sequence<String>) {
+        answers.withLockedValue { answers in
+            for path in paths { answers[path] = nil }
+        }
+    }
+
+    /// The strong entity tag of some bytes: the first half of their SHA-256, quoted.
+    static func etag(_ bytes: Data) -> String {
+        etag(sha256Hex: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+    }
+
+    /// The entity tag of bytes whose SHA-256 is already known (stored files).
+    static func etag(sha256Hex: String) -> String { "\"\(sha256Hex.prefix(32))\"" }
 
     /// `bytes` gzip-compressed, or `nil` when compressing saves less than a tenth (images, fonts).
     static func gzip(_ bytes: Data) -> ByteBuffer? {
@@ -85,6 +109,7 @@ final class FrozenAnswers: Sendable {
         if gzip != nil { headers.add(name: .contentEncoding, value: "gzip") }
         headers.add(name: .lastModified, value: answer.lastModified)
         headers.add(name: .cacheControl, value: answer.cacheControl)
+        for (name, value) in answer.headers { headers.replaceOrAdd(name: name, value: value) }
         SecurityHeadersMiddleware.apply(to: &headers, httpsOnly: httpsOnly)
         let matches = head.headers[.ifNoneMatch].contains { value in
             value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }

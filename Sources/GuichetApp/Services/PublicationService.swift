@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import SQLKit
 
 /// Publishing a wave: one action that freezes it, writes a new version of the public results and
 /// regenerates the open data and the press kit from that same version.
@@ -17,6 +18,10 @@ struct PublicationService {
     /// What a publication writes, before it is written.
     struct Draft {
         let results: PublishedResults
+        /// The report and ledger the version is computed from (published waves, this one included).
+        let computed: CallResults
+        /// The envelope statement the public reads with the version.
+        let statement: EnvelopeStatement
         let changes: PublicationChanges
         let subsidies: [SCDLSubsidy]
         let csv: String
@@ -29,7 +34,23 @@ struct PublicationService {
         static let results = "resultats.json"
         static let pressKit = "dossier-de-presse.html"
         static let pressKitPDF = "dossier-de-presse.pdf"
+        /// The results page as a reader without an account sees it.
+        static let resultsPage = "resultats.html"
+        /// The API's answers for the version: `/api/v1/calls/{call}/results` and `…/envelopes`.
+        static let apiResults = "api-resultats.json"
+        static let apiEnvelopes = "api-enveloppes.json"
     }
+
+    /// A file rendered for a version, before it is stored.
+    struct RenderedFile: Sendable {
+        let name: String
+        let mediaType: String
+        let content: Data
+    }
+
+    /// Renders what the public reads of a version with the application's views (the press kit,
+    /// the results page): the service computes, the app draws.
+    typealias Renderer = @Sendable (PublishedResults, CallResults) async throws -> [RenderedFile]
 
     /// Checks that `user` may publish this call's results: an administrator whose scope covers the
     /// call (its region, or national for a national call).
@@ -63,17 +84,21 @@ struct PublicationService {
         let subsidies = try await grants(results, ledger: computed.ledger, on: db)
         let rows = GrantedSubsidies.rows(subsidies, callReference: call.model.reference, callTitle: call.model.title)
         let csv = SCDLSubventionsFile.csv(rows)
+        let statement = try await ResultsService(database: db).statement(future, publishedOnly: true)
         return Draft(
-            results: results, changes: changes, subsidies: rows, csv: csv,
+            results: results, computed: computed, statement: statement, changes: changes, subsidies: rows, csv: csv,
             validation: SCDLValidator.validateSubventions(csv))
     }
 
     /// Publishes wave `wave`: refused, with nothing written, when a rule or the open data forbids it.
-    /// - Parameter pressKit: renders the press kit's HTML from the version (the views live in the app).
+    ///
+    /// Everything the public reads of the version is rendered here, once, and stored with it: the
+    /// open data, the press kit, the results page and the API's answers. Readers are then served
+    /// those bytes (from memory, see ``PublishedAnswers``) and nothing is computed per request.
+    /// - Parameter render: draws the press kit and the results page (the views live in the app).
     @discardableResult
     func publish(
-        _ call: LoadedCall, wave: Int, by user: UserModel?,
-        pressKit: @escaping @Sendable (PublishedResults) async throws -> String
+        _ call: LoadedCall, wave: Int, by user: UserModel?, render: @escaping Renderer
     ) async throws -> PublicationModel {
         let now = self.now
         return try await SerializedWrite.run(on: database, call: call.id) { db in
@@ -104,20 +129,36 @@ struct PublicationService {
             publication.auditHash = entry.entryHash
             try await publication.create(on: db)
             let id = try publication.requireID()
-            let html = try await pressKit(draft.results)
-            try await [
-                PublicationFileModel(
-                    publicationID: id, name: FileName.subsidies, mediaType: "text/csv; charset=utf-8",
-                    content: Data(draft.csv.utf8)),
-                PublicationFileModel(
-                    publicationID: id, name: FileName.results, mediaType: "application/json",
-                    content: try ResultsDocument.json(draft.results)),
-                PublicationFileModel(
-                    publicationID: id, name: FileName.pressKit, mediaType: "text/html; charset=utf-8",
-                    content: Data(html.utf8)),
-            ].create(on: db)
+            let files =
+                [
+                    RenderedFile(
+                        name: FileName.subsidies, mediaType: "text/csv; charset=utf-8", content: Data(draft.csv.utf8)),
+                    RenderedFile(
+                        name: FileName.results, mediaType: "application/json",
+                        content: try ResultsDocument.json(draft.results)),
+                ]
+                + (try Self.apiFiles(
+                    computed: draft.computed, statement: draft.statement, reference: call.model.reference))
+                + (try await render(draft.results, draft.computed))
+            try await files.map {
+                PublicationFileModel(publicationID: id, name: $0.name, mediaType: $0.mediaType, content: $0.content)
+            }.create(on: db)
             return publication
         }
+    }
+
+    /// The API's answers for a version, encoded as the API encodes every answer.
+    static func apiFiles(
+        computed: CallResults, statement: EnvelopeStatement, reference: String
+    ) throws -> [RenderedFile] {
+        [
+            RenderedFile(
+                name: FileName.apiResults, mediaType: "application/json; charset=utf-8",
+                content: try APIEncoding.json(ResultsDTO(computed))),
+            RenderedFile(
+                name: FileName.apiEnvelopes, mediaType: "application/json; charset=utf-8",
+                content: try APIEncoding.json(EnvelopeStatementDTO(reference: reference, statement))),
+        ]
     }
 
     /// Applied decisions in the wave, and decisions still staged in its open sessions.
@@ -137,6 +178,48 @@ struct PublicationService {
     func latest(_ callID: UUID, on db: (any Database)? = nil) async throws -> PublicationModel? {
         try await PublicationModel.query(on: db ?? database).filter(\.$call.$id == callID).sort(\.$version, .descending)
             .first()
+    }
+
+    /// Each call's latest version, as one row per call (what readers are served).
+    struct Latest: Sendable, Equatable {
+        let callID: UUID
+        let reference: String
+        let publicationID: UUID
+        let publishedAt: Date
+        /// How many files the version has (the press kit's PDF is added after publication).
+        let files: Int
+    }
+
+    /// Each published call's latest version, from one query.
+    func latestVersions() async throws -> [Latest] {
+        let p = PublicationModel.schema, c = CallModel.schema, f = PublicationFileModel.schema
+        let rows = try await database.sql().raw(
+            """
+            SELECT \(ident: p).id AS id, \(ident: p).published_at AS published_at, \(ident: c).id AS call_id,
+              \(ident: c).reference AS reference,
+              (SELECT COUNT(*) FROM \(ident: f) WHERE \(ident: f).publication_id = \(ident: p).id) AS files
+            FROM \(ident: p) JOIN \(ident: c) ON \(ident: c).id = \(ident: p).call_id
+            WHERE \(ident: p).version = (SELECT MAX(q.version) FROM \(ident: p) q WHERE q.call_id = \(ident: p).call_id)
+            """
+        ).all()
+        return try rows.map { row in
+            Latest(
+                callID: try row.decode(column: "call_id", as: UUID.self),
+                reference: try row.decode(column: "reference", as: String.self),
+                publicationID: try row.decode(column: "id", as: UUID.self),
+                publishedAt: try row.decode(column: "published_at", as: Date.self),
+                files: try row.decode(column: "files", as: Int.self))
+        }
+    }
+
+    /// Each published call's latest results, by call.
+    func latestResults() async throws -> [UUID: PublishedResults] {
+        let versions = try await latestVersions()
+        guard !versions.isEmpty else { return [:] }
+        let models = try await PublicationModel.query(on: database).filter(\.$id ~~ versions.map(\.publicationID)).all()
+        var results: [UUID: PublishedResults] = [:]
+        for model in models { results[model.$call.id] = try model.results() }
+        return results
     }
 
     /// Every version of a call's results, newest first.
@@ -168,6 +251,13 @@ struct PublicationService {
                 "file_not_found", "Ce fichier n'a pas été produit pour cette version des résultats.")
         }
         return found
+    }
+
+    /// A file of a call's latest version, if the call was published and the version has it.
+    func latestFile(_ callID: UUID, _ name: String) async throws -> PublicationFileModel? {
+        guard let latest = try await latest(callID) else { return nil }
+        return try await PublicationFileModel.query(on: database).filter(\.$publication.$id == latest.requireID())
+            .filter(\.$name == name).first()
     }
 
     /// What open data needs beyond the snapshot: decision days, identifiers, granting bodies.

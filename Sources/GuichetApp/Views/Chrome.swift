@@ -23,6 +23,15 @@ struct Chrome: Encodable {
         let newOrganisation = SiteURL.newOrganisation.path
     }
 
+    /// The frame of a page as a reader without an account sees it (pages rendered once and
+    /// served to everyone, such as a publication's results page).
+    static let anonymous = Chrome(userName: nil, csrf: nil, notice: nil)
+
+    /// Whether a request would see the ``anonymous`` frame: nobody signed in, no notice pending.
+    static func isAnonymous(_ req: Request) -> Bool {
+        req.auth.get(UserModel.self) == nil && !(req.hasSession && req.session.data[Flash.key] != nil)
+    }
+
     /// Builds the frame for a request, consuming the session's pending notice.
     ///
     /// Anonymous visitors of public pages get no session (no token, no cookie, no row).

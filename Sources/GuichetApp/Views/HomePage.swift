@@ -22,8 +22,8 @@ struct HomePage: Encodable {
     let closed: [CallItem]
 
     /// - Parameter published: each call's latest published results, by call id.
-    init(_ req: Request, calls: [CallModel], published: [UUID: PublishedResults], now: Date) {
-        chrome = .make(req)
+    init(chrome: Chrome, calls: [CallModel], published: [UUID: PublishedResults], now: Date) {
+        self.chrome = chrome
         var open: [CallItem] = [], upcoming: [CallItem] = [], closed: [CallItem] = []
         for call in calls {
             let phase = CallPhase(status: call.callStatus, opensAt: call.opensAt, closesAt: call.closesAt, now: now)

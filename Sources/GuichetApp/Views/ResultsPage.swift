@@ -74,7 +74,7 @@ struct ResultsPage: Encodable {
         let pictures: [PressKitPage.Picture]
     }
 
-    init(_ results: CallResults, chrome: Chrome, latest: PublicationModel? = nil) {
+    init(_ results: CallResults, chrome: Chrome, latest: PublishedResults? = nil) {
         self.chrome = chrome
         let report = results.report
         let call = results.call
@@ -119,8 +119,7 @@ struct ResultsPage: Encodable {
                 })
         }
         apiURL = SiteURL.apiCallResults(call.model.reference).path
-        publication = latest.flatMap { model in
-            guard let snapshot = try? model.results() else { return nil }
+        publication = latest.map { snapshot in
             let kit = PressKitPage(snapshot, call: call.model)
             return Publication(
                 versionText: kit.versionText, versionsURL: SiteURL.resultsVersions(call.model.reference).path,

@@ -128,6 +128,26 @@ extension Factory {
     }
 }
 
+extension Factory {
+    /// Retains `count` dossiers of the June session and applies them as wave 2's decisions.
+    static func decideJune(_ app: Application, count: Int) async throws -> [DossierModel] {
+        let (chair, session) = try await Factory.juneSession(app)
+        let candidates = try await DossierModel.query(on: app.db).filter(\.$status == "reviewed").sort(\.$number).range(
+            ..<count
+        ).all()
+        for dossier in candidates {
+            let amount = try Money(cents: dossier.requestedCents).decimalString
+            let staged = try await chair.post(
+                SiteURL.committeeSession(session).path + "/decisions",
+                ["dossier": try dossier.requireID().uuidString, "outcome": "retained", "amount": amount])
+            #expect(staged.headers.first(name: "X-Guichet-Error") == nil)
+        }
+        let applied = try await chair.post(SiteURL.committeeSession(session).path + "/appliquer", [:])
+        #expect(applied.headers.first(name: "X-Guichet-Error") == nil)
+        return candidates
+    }
+}
+
 /// The demo committee's open June session, and a stand-in virus scanner.
 extension Factory {
     /// The June session with its chair present.
