@@ -10,9 +10,12 @@
 #   4. the same load on one instance directly, for comparison;
 #   5. the committee race through nginx: many sessions apply their decisions at the same moment for
 #      the last euros of an envelope; exactly the decisions that fit may be applied;
-#   6. afterwards, the audit log's chains are whole and every queued email was written once.
-# Fails (non-zero exit) on any non-2xx answer or socket error under load, and on any overspending.
-#   scripts/cluster.sh [seconds-per-endpoint]        (default 5; about 2 minutes in all)
+#   6. the password-reset counter holds one client address (as nginx forwards it) to its limit
+#      whichever instance answers;
+#   7. afterwards, the audit log's chains are whole and every queued email was written once.
+# Fails (non-zero exit) on any non-2xx answer or socket error under load, on any overspending and
+# on any other check; cleans up every process it started on exit. See docs/DEPLOYMENT.md.
+#   scripts/cluster.sh [seconds-per-endpoint]        (default 5; about a minute in all on 2 cores)
 # Environment:
 #   GUICHET_BIN    an existing guichet binary (its resource bundles beside it): no build;
 #                  otherwise `swift build -c release --product guichet` first
@@ -130,8 +133,12 @@ if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$pgdir"; fi
 as_postgres "$pg_bin/initdb" -D "$pgdata" -U postgres -E UTF8 --locale=C.UTF-8 \
   --auth-local=trust --auth-host=scram-sha-256 --pwfile="$pgdir/password" >"$tmp/initdb.log" 2>&1 \
   || { cat "$tmp/initdb.log" >&2; fail "initdb"; }
-# Connection budget: 3 instances × $(nproc) event loops × GUICHET_DB_POOL (4) = 24 on 2 cores.
-max_connections=100
+# Connection budget: every instance keeps up to GUICHET_DB_POOL connections per event loop, one
+# loop per core; the private cluster allows them all, with room for the commands and psql.
+pool=4
+cores=$(nproc)
+budget=$((3 * cores * pool))
+max_connections=$((budget + 20 > 100 ? budget + 20 : 100))
 as_postgres "$pg_bin/pg_ctl" -D "$pgdata" -l "$pgdir/postgres.log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pgdir/socket -c max_connections=$max_connections" \
   start >/dev/null || { cat "$pgdir/postgres.log" >&2; fail "PostgreSQL did not start"; }
@@ -141,9 +148,6 @@ admin_psql -c "create database guichet_cluster owner guichet"
 export DATABASE_URL="postgres://guichet:$db_password@127.0.0.1:$pg_port/guichet_cluster"
 sql() { psql "$DATABASE_URL" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
 sql "select 1" >/dev/null || fail "cannot connect as guichet"
-pool=4
-cores=$(nproc)
-budget=$((3 * cores * pool))
 echo "Connection budget: 3 instances × $cores event loops × GUICHET_DB_POOL=$pool = $budget (+ any command run meanwhile) < max_connections=$max_connections"
 [ "$budget" -lt "$max_connections" ] || fail "the instances could open $budget connections, over max_connections=$max_connections"
 
@@ -305,9 +309,10 @@ step "Load on one instance directly (127.0.0.1:${ports[0]}), same wrk"
 for path in "${endpoints[@]}"; do measure one "http://127.0.0.1:${ports[0]}$path"; done
 
 step "Comparison"
-echo "Both runs share this machine's $cores cores (with wrk, nginx and PostgreSQL): three instances on"
-echo "the same cores cannot render more than one instance that already fills them; the difference shows"
-echo "what nginx and the extra processes cost here. More throughput needs more cores or more machines."
+echo "Both runs are bound by this machine's $cores cores, which wrk, nginx and PostgreSQL share with"
+echo "Guichet: one instance already runs one event loop per core, so three instances on the same cores"
+echo "cannot serve more than one; what differs here is nginx's cost and noise. Throughput grows with"
+echo "cores, that is with machines; several instances on one machine bring availability."
 echo
 echo "| endpoint | 3 instances via nginx: req/s | p99 ms | errors | 1 instance direct: req/s | p99 ms | errors |"
 echo "|---|---|---|---|---|---|---|"
@@ -418,14 +423,22 @@ class Person:
             fail(f"no session for {email}")
 
 
+def text(cell):
+    return html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+
+
 def envelope_rows(page):
-    """Each row of the envelope statement: label, then its amounts (initial, current, each wave,
-    committed, proposed, remaining, remaining after proposals)."""
+    """The envelope statement's table, by envelope: the amounts in force, committed and remaining,
+    found by their column headings."""
+    table = page[page.index("<thead>"):page.index("</tbody>")]
+    headings = [text(h) for h in re.findall(r"<th scope=\"col\">(.*?)</th>", table, re.S)]
+    column = {name: headings.index(name) for name in ("En vigueur", "Engagé", "Reste")}
     rows = {}
-    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", page, re.S):
-        label = html.unescape(re.sub(r"<[^>]+>", "", row.split("</th>", 1)[0])).lstrip("— ").strip()
-        amounts = re.findall(r'<td class="money">([^<]*)', row)
-        rows[label] = {"current": cents(amounts[1]), "committed": cents(amounts[-4]), "remaining": cents(amounts[-2])}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S):
+        cells = [text(c) for c in re.findall(r"(.*?)</t[hd]>", row, re.S)]
+        label = cells[0].lstrip("— ").strip()
+        rows[label] = {"current": cents(cells[column["En vigueur"]]), "committed": cents(cells[column["Engagé"]]),
+                       "remaining": cents(cells[column["Reste"]])}
     return rows
 
 

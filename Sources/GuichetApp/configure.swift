@@ -4,6 +4,7 @@ import FluentSQLiteDriver
 import Foundation
 import Leaf
 import LeafKit
+import SQLKit
 import Vapor
 
 /// Configures the application: database, migrations, views, middleware, routes and commands.
@@ -11,6 +12,10 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     switch config.database {
     case .sqliteFile(let path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        // Write-ahead logging: readers never wait for a writer (a page is served while a wave is
+        // applied or a file imported), and a commit is one append instead of a journal round
+        // trip. The mode is stored in the file; commits stay durable (synchronous stays FULL).
+        try await (app.db(.sqlite) as? any SQLDatabase)?.raw("PRAGMA journal_mode=WAL").run()
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .postgres(let url, let searchPath):
@@ -24,6 +29,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
                 connectionPoolTimeout: .seconds(30)), as: .psql)
     }
     app.migrations.add(GuichetMigrations.all)
+    app.databases.middleware.use(DossierDrawCode())
     // Each state change written to the audit log queues its webhook deliveries, in its transaction.
     app.databases.middleware.use(WebhookFanOut())
     // Every audit entry is sealed in its chain (tamper-evident log).

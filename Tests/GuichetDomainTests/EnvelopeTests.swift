@@ -118,4 +118,47 @@ import Testing
         let orphan = Fixtures.envelope("Orphelin", euros: 1, parent: UUID())
         #expect(throws: DomainError.self) { try EnvelopeLedger(envelopes: [orphan], committedByEnvelope: [:]) }
     }
+
+    @Test func aDossierCommitsItsLatestRetainedDecisionOnTheEnvelopeItsScopeDrawsOn() throws {
+        // setup: waiting list in wave 1 then retained in wave 2; retained in wave 1 then rejected
+        // in wave 2 (no longer a laureate); a national dossier; a regional one.
+        let regrant = Fixtures.dossier(status: .retained, requested: 10)
+        let dropped = Fixtures.dossier(status: .rejected, requested: 10)
+        let national = Fixtures.dossier(status: .retained, requested: 10, scope: .national(regions: ["32", "11"]))
+        let regional = Fixtures.dossier(status: .retained, requested: 10, scope: .regional(region: "32"))
+        func decision(_ dossier: Dossier, _ wave: Int, _ outcome: DecisionOutcome) -> Decision {
+            Decision(dossierID: dossier.id, waveNumber: wave, outcome: outcome, decidedAt: now, simulated: false)
+        }
+        let decisions = [
+            decision(regrant, 1, .waitingList), decision(regrant, 2, .retained(amount: Fixtures.euros(7))),
+            decision(dropped, 1, .retained(amount: Fixtures.euros(5))), decision(dropped, 2, .rejected(motive: "")),
+            decision(national, 1, .retained(amount: Fixtures.euros(3))),
+            decision(regional, 2, .retained(amount: Fixtures.euros(2))),
+        ]
+        let dossiers = [regrant, dropped, national, regional]
+        // act
+        let all = try EnvelopeCommitment.of(dossiers: dossiers, decisions: decisions)
+        let first = try EnvelopeCommitment.of(dossiers: dossiers, decisions: decisions, waves: [1])
+        // validate
+        #expect(
+            all == [
+                EnvelopeCommitment(drawCode: "32", wave: 2, inWave: Fixtures.euros(9), latest: Fixtures.euros(9)),
+                EnvelopeCommitment(drawCode: "FR", wave: 1, inWave: Fixtures.euros(3), latest: Fixtures.euros(3)),
+            ])
+        #expect(
+            first == [EnvelopeCommitment(drawCode: "FR", wave: 1, inWave: Fixtures.euros(3), latest: Fixtures.euros(3))]
+        )
+        let t = tree()
+        let ledger = try EnvelopeLedger(
+            envelopes: [t.plan, t.regional, t.hdf, t.national], commitments: all)
+        #expect(ledger.line(t.hdf.id)?.committed == Fixtures.euros(9))
+        #expect(ledger.line(t.national.id)?.committed == Fixtures.euros(3))
+        #expect(ledger.line(t.plan.id)?.committed == Fixtures.euros(12))
+        // A draw code no envelope funds is an inconsistent tree, not a silent zero.
+        #expect(throws: DomainError.self) {
+            try EnvelopeLedger(
+                envelopes: [t.plan, t.regional, t.hdf, t.national],
+                commitments: [.init(drawCode: "84", wave: 1, inWave: Fixtures.euros(1), latest: Fixtures.euros(1))])
+        }
+    }
 }

@@ -20,7 +20,7 @@ struct AuditVerifyCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         let keys: [String]
         if let reference = signature.call {
             keys = [

@@ -46,7 +46,7 @@ struct CallImportCommand: AsyncCommand {
                 message: "Le fichier « \(signature.file) » est introuvable ou illisible.")
         }
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         let console = context.console
         do {
             let definition = try CallDefinition.load(json: data)
@@ -100,7 +100,7 @@ struct CallExportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         let model = try await CallRepository(database: app.db).findAny(signature.reference)
         let data = try await CallDefinitionStore(database: app.db).definition(of: model).json()
         FileHandle.standardOutput.write(data)
@@ -115,7 +115,7 @@ struct CallListCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         let now = Date()
         let calls = try await CallModel.query(on: app.db).sort(\.$opensAt, .descending).sort(\.$reference).all()
         if calls.isEmpty { context.console.print("Aucun appel à projets.") }
@@ -141,7 +141,7 @@ struct CallStatusCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         let model = try await CallRepository(database: app.db).findAny(signature.reference)
         let next =
             target == .published

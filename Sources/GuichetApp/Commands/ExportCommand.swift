@@ -27,7 +27,7 @@ struct ExportCommand: AsyncCommand {
                 status: .badRequest, code: "missing_call", message: "Indiquez --call <référence de l'appel>.")
         }
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         let call = try await CallRepository(database: app.db).load(reference)
         let service = PublicationService(database: app.db, now: Date())
         guard let latest = try await service.latest(call.id) else {

@@ -36,7 +36,7 @@ struct ImportCommand: AsyncCommand {
                 message: "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 » depuis votre tableur.")
         }
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         let call = try await CallRepository(database: app.db).load(reference)
         let console = context.console
         let progress: @Sendable (Int, Int) -> Void = { done, total in

@@ -17,7 +17,7 @@ struct PicturesCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         guard let reference = signature.call else {
             throw AppError(
                 status: .badRequest, code: "missing_call", message: "Indiquez --call <référence de l'appel>.")

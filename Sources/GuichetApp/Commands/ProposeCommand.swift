@@ -47,7 +47,7 @@ struct ProposeCommand: AsyncCommand {
                 message: "Indiquez --call <référence de l'appel> ou --instance <fichier>.")
         }
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         let call = try await CallRepository(database: app.db).load(reference)
         var settings = PortfolioService.Settings()
         settings.timeLimitSeconds = 60

@@ -20,7 +20,7 @@ struct ReportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         let repository = CallRepository(database: app.db)
         let model: CallModel
         if let key = signature.call {

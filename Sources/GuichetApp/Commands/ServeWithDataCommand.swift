@@ -28,7 +28,7 @@ struct ServeWithDataCommand: AsyncCommand {
 /// into it when it has no call.
 enum DataBootstrap {
     static func prepare(_ app: Application) async throws {
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         guard app.guichetConfiguration.loadDemoWhenEmpty, let seed = app.emptyDatabaseSeed else { return }
         if try await CallModel.query(on: app.db).count() == 0 {
             try await seed.load(app)
@@ -77,7 +77,7 @@ struct GuichetMigrateCommand: AsyncCommand {
             try await app.autoRevert()
             context.console.print("Migrations annulées.")
         } else {
-            try await app.autoMigrate()
+            try await app.migrateDatabase()
             context.console.print("Base de données à jour.")
         }
     }
@@ -137,7 +137,7 @@ struct OutboxCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         try await InstructionService(database: app.db, configuration: app.guichetConfiguration, now: Date())
             .sendCorrectionReminders()
         try await ExpertService(database: app.db, configuration: app.guichetConfiguration, now: Date()).sendReminders()

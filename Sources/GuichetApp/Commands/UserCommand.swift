@@ -35,7 +35,7 @@ struct UserCommand: AsyncCommand {
                 message: "Action inconnue « \(signature.action) » : seule « create » existe.")
         }
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         guard let role = signature.role.flatMap(Role.init(rawValue:)) else {
             throw AppError(
                 status: .badRequest, code: "invalid_role",

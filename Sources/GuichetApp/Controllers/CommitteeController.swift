@@ -62,13 +62,12 @@ struct CommitteeController: RouteCollection {
         let (user, session) = try await load(req)
         let query = try req.queryParameters(BoardQuery.self)
         let (theme, territory, page) = (query.theme, query.territoire, query.page ?? 1)
-        let board = try await CommitteeBoard.load(session, theme: theme, territory: territory, on: req.db)
+        let board = try await CommitteeBoard.page(
+            session, theme: theme, territory: territory, page: page, perPage: BoardPage.perPage, on: req.db)
         let names = try await StaffDirectory.names(Set(session.members.map { $0.$user.id }), on: req.db)
         return try await req.view.render(
             "committee/board",
-            BoardPage(
-                req, board: board, user: user, names: names,
-                theme: theme, territory: territory, page: page))
+            BoardPage(req, board: board, user: user, names: names, theme: theme, territory: territory))
     }
 
     @Sendable

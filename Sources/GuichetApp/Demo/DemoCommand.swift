@@ -35,7 +35,7 @@ struct DemoCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await app.migrateDatabase()
         var loader = DemoLoader(database: app.db, laureatesCSV: try AppResources.laureatesCSV())
         if let generated = signature.generated {
             guard (0...1_000_000).contains(generated) else {

@@ -216,6 +216,7 @@ struct DemoLoader {
         }
         for chunk in opinions.chunked(400) { try await chunk.create(on: database) }
         for chunk in reviews.chunked(400) { try await chunk.create(on: database) }
+        try await DossierScores.refresh(reviews.map { $0.$dossier.id }, on: database)
 
         try await AuditChainStore.seal(audit, on: database)
         for chunk in audit.chunked(400) { try await chunk.create(on: database) }

@@ -49,5 +49,6 @@ enum GuichetMigrations {
         CreateSessions(),
         CreateAuditChains(),
         CreateRateLimits(),
+        AddDossierRanking(),
     ]
 }

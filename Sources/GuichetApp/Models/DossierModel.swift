@@ -34,6 +34,8 @@ final class DossierModel: Model, @unchecked Sendable {
     @OptionalField(key: "receipt_digest") var receiptDigest: String?
     /// The instructor group the dossier is routed to (a stored ``GuichetDomain/StaffScope``).
     @OptionalField(key: "instructor_group") var instructorGroup: String?
+    /// The envelope the scope draws on (`FR` or a region's code), set on every save.
+    @OptionalField(key: "draw_code") var drawCode: String?
     /// The instructor who has taken the dossier.
     @OptionalField(key: "assignee_id") var assigneeID: UUID?
     /// A pending request for correction: its message and due day.

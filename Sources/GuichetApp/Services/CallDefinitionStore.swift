@@ -68,6 +68,10 @@ struct CallDefinitionStore {
                 let changes = definition.changes(from: current)
                 guard !changes.isEmpty else { return (model, []) }
                 try await store.write(definition, into: model, replacing: current, usage: usage)
+                // A grid that aggregates differently ranks every scored dossier again.
+                if definition.scoringGrid != current.scoringGrid {
+                    try await DossierScores.refreshAll(call: id, on: db)
+                }
                 try await AuditEntryModel(
                     AuditEntry(
                         at: now, actor: agent, action: "amend_call", entityType: "call", entityID: id,

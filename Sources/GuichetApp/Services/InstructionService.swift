@@ -175,6 +175,7 @@ struct InstructionService {
             review.comments = String(decoding: try encoder.encode(cleaned), as: UTF8.self)
             review.score = score
             try await review.save(on: db)
+            try await DossierScores.refresh([id], on: db)
             try await AuditEntryModel(
                 AuditEntry(
                     at: now, actor: Self.agent(user), action: "score", entityType: "dossier", entityID: id,

@@ -137,53 +137,28 @@ extension ResultsService {
         try await statementAndLedger(call, publishedOnly: publishedOnly).statement
     }
 
-    /// The statement and the ledger (what every decision commits, all waves) from one read of the
-    /// call's dossiers and decisions: the committee's board needs both on each request.
+    /// The statement and the ledger (what every decision commits, all waves): the committee's
+    /// board needs both on each request. Both are computed from sums the database makes.
     func statementAndLedger(
         _ call: LoadedCall, publishedOnly: Bool
     ) async throws -> (statement: EnvelopeStatement, ledger: EnvelopeLedger) {
         let callID = try call.model.requireID()
-        let rows = try await Self.dossierRows(callID, database)
-        let dossiers = try rows.map { try $0.domain() }
-        let waveNumbers = Dictionary(
-            uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
-        let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, database)
-        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions)
-            .sort(\.$position).all()
-            .map { try $0.domain() }
+        let envelopes = try await envelopes(callID)
         let waves = call.call.waves.filter { !publishedOnly || $0.publishedAt != nil }
-        var proposals: [(scope: Scope, amount: Money, wave: Int)] = []
-        if !publishedOnly {
-            let open = try await CommitteeSessionModel.query(on: database).filter(\.$call.$id == callID)
-                .filter(\.$status == CommitteeSessionModel.Status.open.rawValue).all()
-            let waveOf = Dictionary(
-                open.compactMap { session in session.id.map { ($0, waveNumbers[session.$wave.id] ?? 0) } },
-                uniquingKeysWith: { a, _ in a })
-            let staged = try await StagedDecisionModel.query(on: database).filter(\.$session.$id ~~ Array(waveOf.keys))
-                .filter(\.$outcome == "retained").all()
-            let scopes = Dictionary(dossiers.map { ($0.id, $0.scope) }, uniquingKeysWith: { a, _ in a })
-            for decision in staged {
-                guard let scope = scopes[decision.$dossier.id] else { continue }
-                proposals.append((scope, try Money(cents: decision.grantedCents), waveOf[decision.$session.id] ?? 0))
-            }
-        }
+        let all = try await commitments(callID, waves: nil)
+        // The statement counts the waves shown; when they are all, the ledger's sums are the same.
+        let counted =
+            waves.count == call.call.waves.count ? all : try await commitments(callID, waves: Set(waves.map(\.number)))
         let statement = try EnvelopeStatement(
-            envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: waves, proposals: proposals)
-        return (
-            statement, try EnvelopeLedger(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: nil)
-        )
+            envelopes: envelopes, commitments: counted, waves: waves,
+            proposals: publishedOnly ? [] : try await proposals(callID))
+        return (statement, try EnvelopeLedger(envelopes: envelopes, commitments: all))
     }
 
     /// What every decision commits on the call's envelopes, without computing the results report.
     func ledger(_ call: LoadedCall) async throws -> EnvelopeLedger {
         let callID = try call.model.requireID()
-        let dossiers = try await Self.dossierRows(callID, database).map { try $0.domain() }
-        let waveNumbers = Dictionary(
-            uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
-        let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, database)
-        let envelopes = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions)
-            .sort(\.$position).all()
-            .map { try $0.domain() }
-        return try EnvelopeLedger(envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: nil)
+        return try EnvelopeLedger(
+            envelopes: try await envelopes(callID), commitments: try await commitments(callID, waves: nil))
     }
 }

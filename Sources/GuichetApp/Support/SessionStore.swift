@@ -46,15 +46,34 @@ struct SessionStore: AsyncSessionDriver {
             row.seenAt = now
             try await row.save(on: request.db)
         }
-        return try JSONDecoder().decode(SessionData.self, from: Data(row.data.utf8))
+        let data = try JSONDecoder().decode(SessionData.self, from: Data(row.data.utf8))
+        // Kept for the end of the request, which writes the row only if the data changed.
+        request.storage[ReadSession.self] = ReadSession(keyHash: row.keyHash, row: row, data: data)
+        return data
+    }
+
+    /// The session row read at the start of a request, with its data as read.
+    private struct ReadSession: StorageKey {
+        typealias Value = ReadSession
+        let keyHash: String
+        let row: SessionModel
+        let data: SessionData
     }
 
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
-        guard let row = try await find(sessionID, on: request.db) else {
+        let read = request.storage[ReadSession.self].flatMap {
+            $0.keyHash == SecretToken.hash(sessionID.string) ? $0 : nil
+        }
+        let user = data[Self.userKey].flatMap(UUID.init(uuidString:))
+        // Most requests change nothing: no query, no write (comparing the data, not their JSON,
+        // whose key order is not stable).
+        if let read, read.data.snapshot == data.snapshot, user == read.row.userID { return sessionID }
+        let found: SessionModel?
+        if let read { found = read.row } else { found = try await find(sessionID, on: request.db) }
+        guard let row = found else {
             return try await createSession(data, for: request)
         }
         let encoded = try Self.encode(data)
-        let user = data[Self.userKey].flatMap(UUID.init(uuidString:))
         guard encoded != row.data || user != row.userID else { return sessionID }
         row.data = encoded
         row.userID = user
@@ -80,7 +99,9 @@ struct SessionStore: AsyncSessionDriver {
     }
 
     private static func encode(_ data: SessionData) throws -> String {
-        String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(data), as: UTF8.self)
     }
 
     // MARK: - Housekeeping

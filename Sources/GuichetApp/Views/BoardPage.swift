@@ -92,8 +92,8 @@ struct BoardPage: Encodable {
     static let perPage = 100
 
     init(
-        _ req: Request, board: CommitteeBoard, user: UserModel, names: [UUID: String], theme: String?,
-        territory: String?, page requested: Int = 1
+        _ req: Request, board: CommitteeBoard.Page, user: UserModel, names: [UUID: String], theme: String?,
+        territory: String?
     ) {
         let session = board.session
         let id = session.id ?? UUID()
@@ -123,7 +123,9 @@ struct BoardPage: Encodable {
         canTakeAttendance = open && (isChair || user.role == Role.administrator.rawValue)
         canStage = open && session.members.contains { $0.$user.id == userID && $0.present }
         canApply = open && isChair
-        let scopeLines = Set(board.rows.map(\.envelope.id))
+        let scopeLines = Set(
+            board.statement.lines.filter { $0.envelope.drawCode.map(board.drawCodes.contains) ?? false }.map(
+                \.envelope.id))
         envelopes = board.statement.lines.filter { line in
             scopeLines.contains(line.envelope.id)
                 || board.statement.lines.contains { child in
@@ -137,12 +139,8 @@ struct BoardPage: Encodable {
         }
         let themeLabels = Dictionary(
             board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
-        total = board.rows.count
-        let pageCount = max(1, (total + Self.perPage - 1) / Self.perPage)
-        let page = min(max(requested, 1), pageCount)
-        let window = ((page - 1) * Self.perPage)..<min(page * Self.perPage, total)
-        rows = zip(window, board.rows[window]).map { index, row in
-            let dossierID = row.domain.id
+        total = board.total
+        rows = board.rows.map { row in
             let opinion =
                 row.opinion.map { o in
                     "\(OpinionKind(rawValue: o.kind)?.label ?? o.kind), \(Money.text(cents: o.proposedCents))"
@@ -150,34 +148,32 @@ struct BoardPage: Encodable {
             let staged = row.staged.flatMap { try? CommitteeService.describe($0.domainOutcome()) }
             let defaultAmount =
                 row.staged.flatMap { $0.outcome == "retained" ? $0.grantedCents : nil } ?? row.opinion?.proposedCents
-                ?? row.domain.requestedAmount.cents
+                ?? row.requested.cents
             return Row(
-                id: dossierID.uuidString.lowercased(), rank: index + 1, number: row.domain.number ?? "",
-                title: row.domain.title,
-                organisation: row.dossier.organisation.name,
-                theme: themeLabels[row.domain.themeCode] ?? row.domain.themeCode,
-                territory: QueuePage.groupLabel(row.dossier.instructorGroup ?? ""),
-                requested: row.domain.requestedAmount.formatted(),
+                id: row.id.uuidString.lowercased(), rank: row.rank, number: row.number ?? "", title: row.title,
+                organisation: row.organisation, theme: themeLabels[row.themeCode] ?? row.themeCode,
+                territory: QueuePage.groupLabel(row.instructorGroup ?? ""), requested: row.requested.formatted(),
                 score: row.score.map { QueuePage.scoreText($0.score) + " (±\(QueuePage.scoreText($0.spread)))" } ?? "—",
                 opinion: opinion, staged: staged, runningTotal: row.runningTotal.formatted(),
                 remainingAfter: row.remainingAfter.formatted(), over: row.overBudget,
                 recused: row.recused.isEmpty ? nil : row.recused.joined(separator: ", "),
-                simulated: row.domain.simulated,
+                simulated: row.simulated,
                 amount: ((try? Money(cents: defaultAmount)) ?? .zero).decimalString.replacingOccurrences(
                     of: ".", with: ","),
                 outcome: row.staged?.outcome ?? "retained", motive: row.staged?.motive ?? "",
-                url: SiteURL.committeeLetter(session: id, dossier: dossierID).path)
+                url: SiteURL.committeeLetter(session: id, dossier: row.id).path)
         }
-        stagedCount = board.rows.filter { $0.staged != nil }.count
+        stagedCount = board.stagedCount
         themes =
             [Option(value: "", label: "Toutes", selected: (theme ?? "").isEmpty)]
             + board.call.call.themes.map { Option(value: $0.code, label: $0.label, selected: $0.code == theme) }
-        let groups = Set(board.rows.compactMap { $0.dossier.instructorGroup }).union(
-            [territory].compactMap { $0 }.filter { !$0.isEmpty })
+        let groups = Set(board.groups).union([territory].compactMap { $0 }.filter { !$0.isEmpty })
         territories =
             [Option(value: "", label: "Tous", selected: (territory ?? "").isEmpty)]
             + groups.sorted().map { Option(value: $0, label: QueuePage.groupLabel($0), selected: $0 == territory) }
         recusals = board.recusals.map { "\($0.member) : \($0.dossiers.joined(separator: ", "))" }
+        let (page, pageCount) = (board.page, board.pageCount)
+        let window = board.offset..<(board.offset + board.rows.count)
         let base = SiteURL.committeeSession(id).path
         attendanceURL = SiteURL.committeeAttendance(id).path
         stageURL = SiteURL.committeeDecisions(id).path

@@ -69,6 +69,19 @@ public struct EnvelopeLedger: Sendable {
         self.lines = lines
     }
 
+    /// Builds the ledger of a call from what its decisions commit (``EnvelopeCommitment``): each
+    /// envelope carries the latest commitments of the dossiers drawing on it.
+    /// - Throws: ``DomainError/envelopeTreeInconsistent(_:)`` when no envelope funds a draw code.
+    public init(envelopes: [Envelope], commitments: [EnvelopeCommitment]) throws(DomainError) {
+        let empty = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: [:])
+        var committed: [UUID: Money] = [:]
+        for commitment in commitments where commitment.latest > .zero {
+            let envelope = try empty.envelope(drawCode: commitment.drawCode)
+            committed[envelope.id] = try (committed[envelope.id] ?? .zero).adding(commitment.latest)
+        }
+        try self.init(envelopes: envelopes, committedByEnvelope: committed)
+    }
+
     /// Builds the ledger of a call from its dossiers and decisions: each laureate's latest
     /// retained decision commits its amount on the envelope its scope draws on.
     ///
@@ -77,16 +90,10 @@ public struct EnvelopeLedger: Sendable {
         envelopes: [Envelope], dossiers: [Dossier], decisions: [Decision], waves: Set<Int>? = nil,
         territories: TerritoryCatalog = .france
     ) throws(DomainError) {
-        let empty = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: [:])
-        let latest = Decision.latest(decisions, in: waves)
-        var committed: [UUID: Money] = [:]
-        for dossier in dossiers {
-            let amount = Decision.committedAmount(of: dossier, latest: latest)
-            guard amount > .zero else { continue }
-            let envelope = try empty.envelope(for: dossier.scope, territories: territories)
-            committed[envelope.id] = try (committed[envelope.id] ?? .zero).adding(amount)
-        }
-        try self.init(envelopes: envelopes, committedByEnvelope: committed)
+        try self.init(
+            envelopes: envelopes,
+            commitments: try EnvelopeCommitment.of(
+                dossiers: dossiers, decisions: decisions, waves: waves, territories: territories))
     }
 
     /// A ledger from lines already computed (``committing(_:on:)``).
@@ -100,7 +107,12 @@ public struct EnvelopeLedger: Sendable {
     /// The envelope a scope draws on: `FR` for national, the scope's region otherwise.
     /// - Throws: ``DomainError/envelopeTreeInconsistent(_:)`` when the call has no such envelope.
     public func envelope(for scope: Scope, territories: TerritoryCatalog = .france) throws(DomainError) -> Envelope {
-        let code = try territories.region(of: scope)?.code ?? "FR"
+        try envelope(drawCode: EnvelopeCommitment.drawCode(of: scope, territories: territories))
+    }
+
+    /// The envelope whose ``Envelope/drawCode`` is `code`.
+    /// - Throws: ``DomainError/envelopeTreeInconsistent(_:)`` when the call has no such envelope.
+    public func envelope(drawCode code: String) throws(DomainError) -> Envelope {
         guard let line = lines.first(where: { $0.envelope.drawCode == code }) else {
             throw .envelopeTreeInconsistent("aucune enveloppe ne finance la portée « \(code) ».")
         }

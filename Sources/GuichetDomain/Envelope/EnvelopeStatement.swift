@@ -47,7 +47,7 @@ public struct EnvelopeStatement: Sendable {
     public let waves: [Wave]
     public let lines: [Line]
 
-    /// Computes the statement.
+    /// Computes the statement from dossiers and decisions held in memory.
     /// - Parameters:
     ///   - waves: the waves to count (the public sees published ones only).
     ///   - proposals: the scope, amount and wave of each decision staged as retained.
@@ -56,27 +56,47 @@ public struct EnvelopeStatement: Sendable {
         envelopes: [Envelope], dossiers: [Dossier], decisions: [Decision], waves: [Wave],
         proposals: [(scope: Scope, amount: Money, wave: Int)], territories: TerritoryCatalog = .france
     ) throws(DomainError) {
-        let numbers = Set(waves.map(\.number))
-        let total = try EnvelopeLedger(
-            envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: numbers, territories: territories)
-        var perWave: [Int: EnvelopeLedger] = [:]
-        for number in numbers {
-            perWave[number] = try EnvelopeLedger(
-                envelopes: envelopes, dossiers: dossiers, decisions: decisions, waves: [number],
-                territories: territories)
-        }
-        var proposed: [UUID: Money] = [:]
-        var proposedPerWave: [Int: [UUID: Money]] = [:]
+        var staged: [EnvelopeProposal] = []
         for proposal in proposals {
-            let envelope = try total.envelope(for: proposal.scope, territories: territories)
-            proposed[envelope.id] = try (proposed[envelope.id] ?? .zero).adding(proposal.amount)
-            proposedPerWave[proposal.wave, default: [:]][envelope.id] = try
-                (proposedPerWave[proposal.wave]?[envelope.id] ?? .zero).adding(proposal.amount)
+            staged.append(
+                EnvelopeProposal(
+                    drawCode: try EnvelopeCommitment.drawCode(of: proposal.scope, territories: territories),
+                    wave: proposal.wave, amount: proposal.amount))
         }
-        let proposedLedger = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: proposed)
+        try self.init(
+            envelopes: envelopes,
+            commitments: try EnvelopeCommitment.of(
+                dossiers: dossiers, decisions: decisions, waves: Set(waves.map(\.number)), territories: territories),
+            waves: waves, proposals: staged)
+    }
+
+    /// Computes the statement from what the decisions commit and the sessions propose, summed by
+    /// envelope and wave (by the database for a call of any size).
+    /// - Parameters:
+    ///   - commitments: computed over exactly `waves`.
+    ///   - waves: the waves to count (the public sees published ones only).
+    /// - Throws: ``DomainError/envelopeTreeInconsistent(_:)`` or ``DomainError/amountOverflow``.
+    public init(
+        envelopes: [Envelope], commitments: [EnvelopeCommitment], waves: [Wave], proposals: [EnvelopeProposal]
+    ) throws(DomainError) {
+        let total = try EnvelopeLedger(envelopes: envelopes, commitments: commitments)
+        func ledger(_ amounts: [(drawCode: String, amount: Money)]) throws(DomainError) -> EnvelopeLedger {
+            var byEnvelope: [UUID: Money] = [:]
+            for (code, amount) in amounts where amount > .zero {
+                let id = try total.envelope(drawCode: code).id
+                byEnvelope[id] = try (byEnvelope[id] ?? .zero).adding(amount)
+            }
+            return try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: byEnvelope)
+        }
+        var perWave: [Int: EnvelopeLedger] = [:]
+        for wave in waves {
+            perWave[wave.number] = try ledger(
+                commitments.filter { $0.wave == wave.number }.map { ($0.drawCode, $0.inWave) })
+        }
+        let proposedLedger = try ledger(proposals.map { ($0.drawCode, $0.amount) })
         var proposedLedgers: [Int: EnvelopeLedger] = [:]
-        for (wave, amounts) in proposedPerWave {
-            proposedLedgers[wave] = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: amounts)
+        for wave in Set(proposals.map(\.wave)) {
+            proposedLedgers[wave] = try ledger(proposals.filter { $0.wave == wave }.map { ($0.drawCode, $0.amount) })
         }
         let ordered = waves.sorted { $0.number < $1.number }
         self.waves = ordered

@@ -1,0 +1,244 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import SQLKit
+
+/// One page of a session's board, ranked and summed by the database.
+///
+/// The ranking (aggregate score, then smaller request, then number) and each envelope's running
+/// total of the amounts staged as retained are window functions over the session's candidates
+/// (`ROW_NUMBER()` and `SUM() OVER (PARTITION BY draw_code …)`, the same on SQLite and
+/// PostgreSQL), over the aggregate score kept on each dossier (``DossierScores``); only the page's
+/// rows leave the database. The envelope figures come from sums too (``ResultsService``), so
+/// the page costs about the same for a session of 50 dossiers or of 50 000.
+extension CommitteeBoard {
+    struct Page {
+        struct Row {
+            let id: UUID
+            let rank: Int
+            let number: String?
+            let title: String
+            let organisation: String
+            let themeCode: String
+            let instructorGroup: String?
+            let requested: Money
+            let simulated: Bool
+            let score: (score: Int, spread: Int)?
+            let opinion: OpinionModel?
+            let staged: StagedDecisionModel?
+            /// The present members linked to the dossier's organisation.
+            let recused: [String]
+            /// Staged retained amounts on this row's envelope, this row included, in rank order.
+            let runningTotal: Money
+            let remainingAfter: Money
+            let overBudget: Bool
+        }
+
+        let session: CommitteeSessionModel
+        let call: LoadedCall
+        let rows: [Row]
+        /// Candidates on every page (after the filters), and those with a staged decision.
+        let total: Int
+        let stagedCount: Int
+        let page: Int
+        let pageCount: Int
+        /// The first row's rank minus one.
+        let offset: Int
+        /// The instructor groups and envelopes (draw codes) the candidates come from.
+        let groups: [String]
+        let drawCodes: Set<String>
+        let statement: EnvelopeStatement
+        let ledger: EnvelopeLedger
+        /// Present members and the dossiers they are recused from.
+        let recusals: [(member: String, dossiers: [String])]
+    }
+
+    /// Loads page `page` (from 1) of the board, narrowed by theme and territory when given.
+    static func page(
+        _ session: CommitteeSessionModel, theme: String?, territory: String?, page requested: Int, perPage: Int,
+        on db: any Database
+    ) async throws -> Page {
+        let call = try await CallRepository(database: db).load(session.$call.get(on: db))
+        let sessionID = try session.requireID()
+        let candidates = try candidateFilter(session, call: call, theme: theme, territory: territory)
+        let sql = try db.sql()
+        let d = DossierModel.schema, s = StagedDecisionModel.schema
+        let outline = try await sql.raw(
+            """
+            SELECT d.draw_code AS draw_code, d.instructor_group AS instructor_group, COUNT(*) AS n,
+              CAST(SUM(CASE WHEN s.id IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS staged
+            FROM \(ident: d) d LEFT JOIN \(ident: s) s ON s.dossier_id = d.id AND s.session_id = \(bind: sessionID)
+            WHERE \(candidates) GROUP BY d.draw_code, d.instructor_group
+            """
+        ).all()
+        var total = 0, stagedCount = 0
+        var groups = Set<String>(), drawCodes = Set<String>()
+        for row in outline {
+            total += try row.decode(column: "n", as: Int.self)
+            stagedCount += try row.decode(column: "staged", as: Int.self)
+            if let group = try row.decode(column: "instructor_group", as: String?.self) { groups.insert(group) }
+            if let code = try row.decode(column: "draw_code", as: String?.self) { drawCodes.insert(code) }
+        }
+        let pageCount = max(1, (total + perPage - 1) / perPage)
+        let page = min(max(requested, 1), pageCount)
+        let offset = (page - 1) * perPage
+        let order: SQLQueryString =
+            "COALESCE(d.aggregate_score, -1) DESC, d.requested_cents ASC, COALESCE(d.number, '') ASC, d.id ASC"
+        let rows = try await sql.raw(
+            """
+            SELECT * FROM (
+              SELECT d.id AS id, d.number AS number, d.title AS title, o.name AS organisation, d.theme_code AS theme_code,
+                d.instructor_group AS instructor_group, d.requested_cents AS requested_cents, d.simulated AS simulated,
+                d.draw_code AS draw_code, d.aggregate_score AS aggregate_score, d.score_spread AS score_spread,
+                s.id AS staged_id, s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
+                s.staged_by AS staged_by, s.staged_at AS staged_at,
+                ROW_NUMBER() OVER (ORDER BY \(order)) AS position,
+                CAST(SUM(CASE WHEN s.outcome = 'retained' THEN s.granted_cents ELSE 0 END)
+                  OVER (PARTITION BY d.draw_code ORDER BY \(order) ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                  AS BIGINT) AS running
+              FROM \(ident: d) d
+                JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
+                LEFT JOIN \(ident: s) s ON s.dossier_id = d.id AND s.session_id = \(bind: sessionID)
+              WHERE \(candidates)
+            ) ranked
+            WHERE position > \(bind: offset) AND position <= \(bind: offset + perPage)
+            ORDER BY position
+            """
+        ).all()
+        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        let opinions = try await OpinionModel.query(on: db).filter(\.$dossier.$id ~~ ids).sort(\.$createdAt).all()
+        let latestOpinion = Dictionary(opinions.map { ($0.$dossier.id, $0) }, uniquingKeysWith: { _, later in later })
+        let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
+        let room = try await room(session, ledger: ledger, on: db)
+        let (recusedBy, summary) = try await recusals(session, candidates: candidates, on: db)
+        let pageRows = try rows.map { row -> Page.Row in
+            let id = try row.decode(column: "id", as: UUID.self)
+            let code = try row.decode(column: "draw_code", as: String?.self) ?? ""
+            let running = try Money(cents: row.decode(column: "running", as: Int64.self))
+            let remaining = room[code] ?? .zero
+            var staged: StagedDecisionModel?
+            if let stagedID = try row.decode(column: "staged_id", as: UUID?.self) {
+                let model = StagedDecisionModel()
+                model.id = stagedID
+                model.$session.id = sessionID
+                model.$dossier.id = id
+                model.outcome = try row.decode(column: "staged_outcome", as: String.self)
+                model.grantedCents = try row.decode(column: "staged_cents", as: Int64.self)
+                model.motive = try row.decode(column: "staged_motive", as: String?.self)
+                model.stagedBy = try row.decode(column: "staged_by", as: UUID.self)
+                model.stagedAt = try row.decode(column: "staged_at", as: Date.self)
+                staged = model
+            }
+            let score = try row.decode(column: "aggregate_score", as: Int?.self).map {
+                (score: $0, spread: try row.decode(column: "score_spread", as: Int?.self) ?? 0)
+            }
+            return Page.Row(
+                id: id, rank: try row.decode(column: "position", as: Int.self),
+                number: try row.decode(column: "number", as: String?.self),
+                title: try row.decode(column: "title", as: String.self),
+                organisation: try row.decode(column: "organisation", as: String.self),
+                themeCode: try row.decode(column: "theme_code", as: String.self),
+                instructorGroup: try row.decode(column: "instructor_group", as: String?.self),
+                requested: try Money(cents: row.decode(column: "requested_cents", as: Int64.self)),
+                simulated: try row.decode(column: "simulated", as: Bool.self), score: score,
+                opinion: latestOpinion[id], staged: staged, recused: (recusedBy[id] ?? []).sorted(),
+                runningTotal: running, remainingAfter: remaining.remaining(after: running),
+                overBudget: running > remaining)
+        }
+        return Page(
+            session: session, call: call, rows: pageRows, total: total, stagedCount: stagedCount, page: page,
+            pageCount: pageCount, offset: offset, groups: groups.sorted(), drawCodes: drawCodes, statement: statement,
+            ledger: ledger, recusals: summary)
+    }
+
+    /// The session's candidates as a SQL condition on `d` (dossiers) and `s` (its staged decisions):
+    /// an open session looks at what is still to decide, an applied one at what it decided; within
+    /// the session's territory (``StaffScope/covers(_:territories:)``), narrowed by the filters.
+    private static func candidateFilter(
+        _ session: CommitteeSessionModel, call: LoadedCall, theme: String?, territory: String?
+    ) throws -> SQLQueryString {
+        let decidable = DossierLifecycle.statuses(from: .decide).map(\.rawValue)
+        var condition: SQLQueryString = "d.call_id = \(bind: call.id)"
+        condition +=
+            session.isOpen
+            ? " AND (d.status IN (\(binds: decidable)) OR s.id IS NOT NULL)" : " AND s.id IS NOT NULL"
+        switch try StaffScope(stored: session.scope) {
+        case .national: break
+        case .region(let code): condition += " AND d.scope_kind <> 'national' AND d.draw_code = \(bind: code)"
+        case .departement(let code):
+            condition += " AND d.scope_kind = 'departemental' AND d.territory_code = \(bind: code)"
+        case .service: condition += " AND 1 = 0"
+        }
+        if let theme, !theme.isEmpty { condition += " AND d.theme_code = \(bind: theme)" }
+        if let territory, !territory.isEmpty { condition += " AND d.instructor_group = \(bind: territory)" }
+        return condition
+    }
+
+    /// The room each envelope (by draw code) offers the session: what remains now, plus, once it
+    /// is applied, what its own decisions took (so that its running total reads as in the meeting).
+    private static func room(
+        _ session: CommitteeSessionModel, ledger: EnvelopeLedger, on db: any Database
+    ) async throws -> [String: Money] {
+        var room: [String: Money] = [:]
+        for line in ledger.lines { if let code = line.envelope.drawCode { room[code] = line.remaining } }
+        guard !session.isOpen else { return room }
+        let rows = try await db.sql().raw(
+            """
+            SELECT d.draw_code AS draw_code, CAST(SUM(s.granted_cents) AS BIGINT) AS amount
+            FROM \(ident: StagedDecisionModel.schema) s JOIN \(ident: DossierModel.schema) d ON d.id = s.dossier_id
+            WHERE s.session_id = \(bind: try session.requireID()) AND s.outcome = 'retained'
+            GROUP BY d.draw_code
+            """
+        ).all()
+        for row in rows {
+            guard let code = try row.decode(column: "draw_code", as: String?.self) else { continue }
+            room[code] = try (room[code] ?? .zero).adding(Money(cents: row.decode(column: "amount", as: Int64.self)))
+        }
+        return room
+    }
+
+    /// For each present member with declared links, the candidates whose organisation they are
+    /// linked to (``ConflictOfInterest``: the same SIREN or RNA number), found by the database.
+    private static func recusals(
+        _ session: CommitteeSessionModel, candidates: SQLQueryString, on db: any Database
+    ) async throws -> (byDossier: [UUID: [String]], summary: [(member: String, dossiers: [String])]) {
+        let present = session.members.filter(\.present).map { $0.$user.id }
+        guard !present.isEmpty else { return ([:], []) }
+        let users = try await UserModel.query(on: db).filter(\.$id ~~ present).all()
+        let links = try await StaffLinkModel.query(on: db).filter(\.$user.$id ~~ present).all()
+        guard !links.isEmpty else { return ([:], []) }
+        let sirens = Array(Set(links.compactMap { $0.siret.map { String($0.prefix(9)) } }))
+        let rnas = Array(Set(links.compactMap(\.rna)))
+        var match: SQLQueryString = "1 = 0"
+        if !sirens.isEmpty { match += " OR SUBSTR(o.siret, 1, 9) IN (\(binds: sirens))" }
+        if !rnas.isEmpty { match += " OR o.rna IN (\(binds: rnas))" }
+        let rows = try await db.sql().raw(
+            """
+            SELECT d.id AS id, d.number AS number, d.title AS title, o.siret AS siret, o.rna AS rna
+            FROM \(ident: DossierModel.schema) d
+              JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
+              LEFT JOIN \(ident: StagedDecisionModel.schema) s ON s.dossier_id = d.id AND s.session_id = \(bind: try session.requireID())
+            WHERE (\(candidates)) AND (\(match))
+            """
+        ).all()
+        var byDossier: [UUID: [String]] = [:]
+        var byMember: [String: [String]] = [:]
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let siret = try row.decode(column: "siret", as: String?.self)
+            let rna = try row.decode(column: "rna", as: String?.self)
+            let label =
+                try row.decode(column: "number", as: String?.self) ?? row.decode(column: "title", as: String.self)
+            for user in users {
+                let theirs = links.filter { $0.$user.id == user.id }.map { DeclaredLink(siret: $0.siret, rna: $0.rna) }
+                guard ConflictOfInterest.isConflicted(links: theirs, organisationSiret: siret, organisationRNA: rna)
+                else { continue }
+                byDossier[id, default: []].append(user.displayName)
+                byMember[user.displayName, default: []].append(label)
+            }
+        }
+        return (
+            byDossier, byMember.map { (member: $0.key, dossiers: $0.value.sorted()) }.sorted { $0.member < $1.member }
+        )
+    }
+}

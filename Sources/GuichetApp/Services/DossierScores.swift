@@ -1,0 +1,43 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import SQLKit
+
+/// Each dossier's aggregate score on its call's grid, kept on the dossier (`aggregate_score`,
+/// `score_spread`, `score_count`) so that the committee's board ranks a page at a time in SQL.
+///
+/// The aggregate itself is the grid's rule (mean or median, ``ScoringGrid/aggregate(_:)``),
+/// computed by ``InstructionService/aggregates(_:on:)``; this keeps its result in step, in the
+/// transaction that records a review or amends the call's grid.
+enum DossierScores {
+    /// Recomputes the stored aggregate of these dossiers from their reviews.
+    static func refresh(_ dossierIDs: [UUID], on db: any Database) async throws {
+        guard !dossierIDs.isEmpty else { return }
+        let aggregates = try await InstructionService.aggregates(dossierIDs, on: db)
+        let sql = try db.sql()
+        for id in dossierIDs {
+            let aggregate = aggregates[id]
+            try await sql.raw(
+                """
+                UPDATE \(ident: DossierModel.schema)
+                SET aggregate_score = \(bind: aggregate?.score), score_spread = \(bind: aggregate?.spread),
+                  score_count = \(bind: aggregate?.count ?? 0)
+                WHERE id = \(bind: id)
+                """
+            ).run()
+        }
+    }
+
+    /// Recomputes the stored aggregate of every reviewed dossier of a call (all calls when nil).
+    static func refreshAll(call: UUID? = nil, on db: any Database) async throws {
+        let r = ReviewModel.schema, d = DossierModel.schema
+        let onlyCall: SQLQueryString = call.map { "WHERE \(ident: d).call_id = \(bind: $0)" } ?? ""
+        let rows = try await db.sql().raw(
+            """
+            SELECT DISTINCT \(ident: r).dossier_id AS id FROM \(ident: r)
+            JOIN \(ident: d) ON \(ident: d).id = \(ident: r).dossier_id \(onlyCall)
+            """
+        ).all()
+        try await refresh(try rows.map { try $0.decode(column: "id", as: UUID.self) }, on: db)
+    }
+}

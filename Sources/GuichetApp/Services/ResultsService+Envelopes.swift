@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import SQLKit
+
+/// The envelope figures of a call, summed by the database: a few rows per envelope and wave
+/// whatever the number of dossiers, so that the envelope statement, the committee's board and
+/// each decision's check cost the same at 300 or 300 000 dossiers.
+extension ResultsService {
+    /// What the call's decisions commit, by envelope and wave, over the waves counted (all when
+    /// nil): ``EnvelopeCommitment``'s rule in SQL.
+    ///
+    /// A decision counts when it retains, its dossier is still a laureate, and, for ``EnvelopeCommitment/latest``,
+    /// it is the dossier's decision of the highest counted wave (a window function, the same on
+    /// SQLite and PostgreSQL). `EnvelopeFiguresTests` checks the sums equal the domain's over
+    /// dossiers in memory.
+    func commitments(_ callID: UUID, waves: Set<Int>?) async throws -> [EnvelopeCommitment] {
+        if let waves, waves.isEmpty { return [] }
+        let laureates = DossierStatus.allCases.filter(\.isLaureate).map(\.rawValue)
+        let counted: SQLQueryString = waves.map { "AND w.number IN (\(binds: Array($0).sorted()))" } ?? ""
+        let rows = try await database.sql().raw(
+            """
+            SELECT d.scope_kind AS scope_kind, d.territory_code AS territory_code, r.number AS wave,
+              CAST(SUM(r.granted_cents) AS BIGINT) AS in_wave,
+              CAST(SUM(CASE WHEN r.newest = 1 THEN r.granted_cents ELSE 0 END) AS BIGINT) AS latest
+            FROM (
+              SELECT c.dossier_id AS dossier_id, c.outcome AS outcome, c.granted_cents AS granted_cents,
+                w.number AS number, ROW_NUMBER() OVER (PARTITION BY c.dossier_id ORDER BY w.number DESC) AS newest
+              FROM \(ident: DecisionModel.schema) c JOIN \(ident: WaveModel.schema) w ON w.id = c.wave_id
+              WHERE w.call_id = \(bind: callID) \(counted)
+            ) r JOIN \(ident: DossierModel.schema) d ON d.id = r.dossier_id
+            WHERE r.outcome = \(bind: DossierStatus.retained.rawValue) AND d.status IN (\(binds: laureates))
+            GROUP BY d.scope_kind, d.territory_code, r.number
+            """
+        ).all()
+        var sums: [String: [Int: (inWave: Money, latest: Money)]] = [:]
+        for row in rows {
+            let code = try Self.drawCode(row)
+            let wave = try row.decode(column: "wave", as: Int.self)
+            let known = sums[code]?[wave] ?? (.zero, .zero)
+            sums[code, default: [:]][wave] = (
+                try known.inWave.adding(Money(cents: row.decode(column: "in_wave", as: Int64.self))),
+                try known.latest.adding(Money(cents: row.decode(column: "latest", as: Int64.self)))
+            )
+        }
+        return sums.flatMap { code, waves in
+            waves.map {
+                EnvelopeCommitment(drawCode: code, wave: $0.key, inWave: $0.value.inWave, latest: $0.value.latest)
+            }
+        }.sorted { ($0.drawCode, $0.wave) < ($1.drawCode, $1.wave) }
+    }
+
+    /// The decisions staged as retained in the call's open sessions, by envelope and wave.
+    func proposals(_ callID: UUID) async throws -> [EnvelopeProposal] {
+        let rows = try await database.sql().raw(
+            """
+            SELECT d.scope_kind AS scope_kind, d.territory_code AS territory_code, w.number AS wave,
+              CAST(SUM(s.granted_cents) AS BIGINT) AS amount
+            FROM \(ident: StagedDecisionModel.schema) s
+              JOIN \(ident: CommitteeSessionModel.schema) cs ON cs.id = s.session_id
+              JOIN \(ident: WaveModel.schema) w ON w.id = cs.wave_id
+              JOIN \(ident: DossierModel.schema) d ON d.id = s.dossier_id
+            WHERE cs.call_id = \(bind: callID) AND cs.status = \(bind: CommitteeSessionModel.Status.open.rawValue)
+              AND s.outcome = \(bind: DossierStatus.retained.rawValue)
+            GROUP BY d.scope_kind, d.territory_code, w.number
+            """
+        ).all()
+        var sums: [String: [Int: Money]] = [:]
+        for row in rows {
+            let code = try Self.drawCode(row)
+            let wave = try row.decode(column: "wave", as: Int.self)
+            sums[code, default: [:]][wave] = try (sums[code]?[wave] ?? .zero).adding(
+                Money(cents: row.decode(column: "amount", as: Int64.self)))
+        }
+        return sums.flatMap { code, waves in
+            waves.map { EnvelopeProposal(drawCode: code, wave: $0.key, amount: $0.value) }
+        }.sorted { ($0.drawCode, $0.wave) < ($1.drawCode, $1.wave) }
+    }
+
+    /// The call's envelopes with their revisions, in the call's order.
+    func envelopes(_ callID: UUID) async throws -> [Envelope] {
+        try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID).with(\.$revisions)
+            .sort(\.$position).all().map { try $0.domain() }
+    }
+
+    private static func drawCode(_ row: any SQLRow) throws -> String {
+        let scope = DossierModel.scope(
+            kind: try row.decode(column: "scope_kind", as: String.self),
+            territory: try row.decode(column: "territory_code", as: String.self), regions: "")
+        return try EnvelopeCommitment.drawCode(of: scope)
+    }
+}

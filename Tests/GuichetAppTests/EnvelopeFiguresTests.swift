@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import Testing
+import VaporTesting
+
+@testable import GuichetApp
+
+/// The envelope figures the database sums are the domain's rule applied to every dossier.
+@Suite struct EnvelopeFiguresTests {
+    /// The domain's statement over the call's dossiers and decisions read into memory.
+    func inMemory(
+        _ app: Application, _ call: LoadedCall, waves: [Wave]
+    ) async throws -> (commitments: [EnvelopeCommitment], statement: EnvelopeStatement) {
+        let service = ResultsService(database: app.db)
+        let callID = try call.model.requireID()
+        let dossiers = try await ResultsService.dossierRows(callID, app.db).map { try $0.domain() }
+        let numbers = Dictionary(uniqueKeysWithValues: call.waves.compactMap { w in w.id.map { ($0, w.number) } })
+        let decisions = try await ResultsService.decisions(callID, waveNumbers: numbers, app.db)
+        let staged = try await StagedDecisionModel.query(on: app.db).filter(\.$outcome == "retained")
+            .with(\.$session).all()
+        let scopes = Dictionary(dossiers.map { ($0.id, $0.scope) }, uniquingKeysWith: { a, _ in a })
+        let proposals = try staged.filter { $0.session.status == CommitteeSessionModel.Status.open.rawValue }.map {
+            (
+                scope: scopes[$0.$dossier.id]!, amount: try Money(cents: $0.grantedCents),
+                wave: numbers[$0.session.$wave.id]!
+            )
+        }
+        let counted = Set(waves.map(\.number))
+        return (
+            try EnvelopeCommitment.of(dossiers: dossiers, decisions: decisions, waves: counted),
+            try EnvelopeStatement(
+                envelopes: try await service.envelopes(callID), dossiers: dossiers, decisions: decisions,
+                waves: waves, proposals: proposals)
+        )
+    }
+
+    func expectSame(_ a: EnvelopeStatement, _ b: EnvelopeStatement) {
+        #expect(a.lines.count == b.lines.count)
+        for (x, y) in zip(a.lines, b.lines) {
+            #expect(x.envelope.id == y.envelope.id)
+            #expect(x.committed == y.committed, "\(x.envelope.label)")
+            #expect(x.committedByWave == y.committedByWave, "\(x.envelope.label)")
+            #expect(x.proposed == y.proposed, "\(x.envelope.label)")
+            #expect(x.byWave == y.byWave, "\(x.envelope.label)")
+        }
+    }
+
+    @Test func theDatabaseSumsWhatTheDomainCountsForEveryWaveSetAndProposal() async throws {
+        try await withGuichet { app in
+            // setup: wave 1 published; three June dossiers staged, then applied; two more staged.
+            let (chair, session) = try await Factory.juneSession(app)
+            let candidates = try await DossierModel.query(on: app.db).filter(\.$status == "reviewed")
+                .sort(\.$number).range(..<5).all()
+            for dossier in candidates {
+                let amount = try Money(cents: dossier.requestedCents / 2).decimalString
+                let staged = try await chair.post(
+                    SiteURL.committeeSession(session).path + "/decisions",
+                    ["dossier": try dossier.requireID().uuidString, "outcome": "retained", "amount": amount])
+                #expect(staged.headers.first(name: "X-Guichet-Error") == nil)
+            }
+            let service = ResultsService(database: app.db)
+            for round in 0..<2 {
+                let call = try await CallRepository(database: app.db).load(DemoCall.reference)
+                let callID = try call.model.requireID()
+                for waves in [call.call.waves, call.call.waves.filter { $0.number == 1 }, []] {
+                    // act
+                    let sums = try await service.commitments(callID, waves: Set(waves.map(\.number)))
+                    let (expected, statement) = try await inMemory(app, call, waves: waves)
+                    // validate
+                    #expect(sums == expected, "waves \(waves.map(\.number))")
+                    let fromSums = try EnvelopeStatement(
+                        envelopes: try await service.envelopes(callID), commitments: sums, waves: waves,
+                        proposals: try await service.proposals(callID))
+                    expectSame(fromSums, statement)
+                }
+                #expect(
+                    try await service.commitments(callID, waves: nil)
+                        == (try await inMemory(app, call, waves: call.call.waves)).commitments)
+                // The second round: the session applied, its proposals became wave 2's decisions.
+                guard round == 0 else { break }
+                let applied = try await chair.post(SiteURL.committeeSession(session).path + "/appliquer", [:])
+                #expect(applied.headers.first(name: "X-Guichet-Error") == nil)
+            }
+            let call = try await CallRepository(database: app.db).load(DemoCall.reference)
+            let wave2 = try await service.commitments(try call.model.requireID(), waves: [2])
+            #expect(wave2.map(\.inWave).reduce(Money.zero) { try! $0.adding($1) } > .zero)
+        }
+    }
+}
