@@ -108,12 +108,14 @@ struct DemoLoader {
             .map { try $0.domain() }
         var audit: [AuditEntryModel] = []
 
-        try await dataset.organisations.map {
-            OrganisationModel(
-                id: $0.id, name: $0.name, legalForm: $0.legalForm,
-                siret: DemoIdentifiers.siret(for: "\($0.name)|\($0.id)"), rna: nil,
-                departementCode: $0.departementCode, simulated: $0.simulated)
-        }.create(on: database)
+        // Written through the import's batched rows: the demo at 100× scale loads like an import.
+        try await BulkRows.insert(
+            dataset.organisations.map {
+                OrganisationModel(
+                    id: $0.id, name: $0.name, legalForm: $0.legalForm,
+                    siret: DemoIdentifiers.siret(for: "\($0.name)|\($0.id)"), rna: nil,
+                    departementCode: $0.departementCode, simulated: $0.simulated)
+            }, on: database)
 
         // Replay every dossier's history through the domain.
         var dossiers: [DossierModel] = []
@@ -170,8 +172,8 @@ struct DemoLoader {
             model.instructorGroup = Routing.group(for: dossier.scope).stored
             dossiers.append(model)
         }
-        for chunk in dossiers.chunked(400) { try await chunk.create(on: database) }
-        for chunk in decisions.chunked(400) { try await chunk.create(on: database) }
+        try await BulkRows.insert(dossiers, on: database)
+        try await BulkRows.insert(decisions, on: database)
 
         // The services that instructed them, and their (simulated) opinions, given by each
         // dossier's own instructor group on the day reviews closed.
@@ -214,12 +216,12 @@ struct DemoLoader {
                         to: opinion.kind.rawValue, reason: "\(opinion.proposedAmount.formatted()) — \(opinion.motive)"))
             )
         }
-        for chunk in opinions.chunked(400) { try await chunk.create(on: database) }
-        for chunk in reviews.chunked(400) { try await chunk.create(on: database) }
+        try await BulkRows.insert(opinions, on: database)
+        try await BulkRows.insert(reviews, on: database)
         try await DossierScores.refresh(reviews.map { $0.$dossier.id }, on: database)
 
         try await AuditChainStore.seal(audit, on: database)
-        for chunk in audit.chunked(400) { try await chunk.create(on: database) }
+        try await BulkRows.insert(audit, on: database)
         try await DemoCommittee.insert(callID: callID, waves: waveModels, decisions: decisions, on: database)
     }
 }

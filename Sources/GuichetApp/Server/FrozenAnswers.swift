@@ -56,7 +56,7 @@ final class FrozenAnswers: Sendable {
 
     /// The strong entity tag of some bytes: the first half of their SHA-256, quoted.
     static func etag(_ bytes: Data) -> String {
-        etag(sha256Hex: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+        etag(sha256Hex: Hex.string(SHA256.hash(data: bytes)))
     }
 
     /// The entity tag of bytes whose SHA-256 is already known (stored files).

@@ -20,7 +20,7 @@ struct AttachmentStore: Sendable {
     }
 
     static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: data))
     }
 
     func path(for sha256: String) -> String {

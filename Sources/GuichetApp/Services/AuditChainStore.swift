@@ -13,7 +13,7 @@ enum AuditChainStore {
     static let general = "general"
 
     static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(text.utf8)))
     }
 
     static func key(call id: UUID) -> String { "call:\(id.uuidString.lowercased())" }

@@ -14,18 +14,35 @@ enum DossierScores {
     static func refresh(_ dossierIDs: [UUID], on db: any Database) async throws {
         guard !dossierIDs.isEmpty else { return }
         let aggregates = try await InstructionService.aggregates(dossierIDs, on: db)
-        let sql = try db.sql()
+        // Dossiers sharing the same figures are updated together: a few statements for a demo or
+        // an import of any size, rather than one per dossier.
+        var groups: [Figures: [UUID]] = [:]
         for id in dossierIDs {
             let aggregate = aggregates[id]
-            try await sql.raw(
-                """
-                UPDATE \(ident: DossierModel.schema)
-                SET aggregate_score = \(bind: aggregate?.score), score_spread = \(bind: aggregate?.spread),
-                  score_count = \(bind: aggregate?.count ?? 0)
-                WHERE id = \(bind: id)
-                """
-            ).run()
+            groups[
+                Figures(score: aggregate?.score, spread: aggregate?.spread, count: aggregate?.count ?? 0), default: []
+            ]
+            .append(id)
         }
+        let sql = try db.sql()
+        for (figures, ids) in groups {
+            for chunk in ids.chunked(5_000) {
+                try await sql.raw(
+                    """
+                    UPDATE \(ident: DossierModel.schema)
+                    SET aggregate_score = \(bind: figures.score), score_spread = \(bind: figures.spread),
+                      score_count = \(bind: figures.count)
+                    WHERE id IN (\(binds: chunk))
+                    """
+                ).run()
+            }
+        }
+    }
+
+    private struct Figures: Hashable {
+        let score: Int?
+        let spread: Int?
+        let count: Int
     }
 
     /// Recomputes the stored aggregate of every reviewed dossier of a call (all calls when nil).

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import SQLKit
 
 /// Loads dossiers (and, for calls whose committee sat elsewhere, their decisions) from a CSV file.
 ///
@@ -40,8 +41,7 @@ struct ImportService {
         _ call: LoadedCall, text: String, dryRun: Bool, by agent: Agent,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> Summary {
-        let numbers = Set(
-            try await DossierModel.query(on: database).filter(\.$call.$id == call.id).all(\.$number).compactMap { $0 })
+        let numbers = try await Self.numbers(call.id, on: database)
         let allowDecisions = try await Self.acceptsDecisions(call, on: database)
         let plan = try ImportReader.read(
             text: text, call: call.call, existingNumbers: numbers, allowDecisions: allowDecisions, progress: progress)
@@ -55,8 +55,7 @@ struct ImportService {
         let now = self.now
         return try await SerializedWrite.run(on: database, call: call.id) { db in
             // Numbers may have been taken since the check: read them again inside the lock.
-            let taken = Set(
-                try await DossierModel.query(on: db).filter(\.$call.$id == call.id).all(\.$number).compactMap { $0 })
+            let taken = try await Self.numbers(call.id, on: db)
             let clashes = plan.rows.filter { $0.number.map(taken.contains) ?? false }
             guard clashes.isEmpty else {
                 throw ImportReport(
@@ -75,6 +74,13 @@ struct ImportService {
         }
     }
 
+    /// The dossier numbers already given in a call, read as one column.
+    static func numbers(_ callID: UUID, on db: any Database) async throws -> Set<String> {
+        let rows = try await db.sql().select().column("number").from(DossierModel.schema)
+            .where("call_id", .equal, SQLBind(callID)).where("number", .isNot, SQLLiteral.null).all()
+        return Set(try rows.map { try $0.decode(column: "number", as: String.self) })
+    }
+
     /// Organisations already known by SIRET or RNA, so that an import never duplicates one.
     private func existingOrganisations(_ plan: ImportPlan, on db: (any Database)? = nil) async throws -> [String: UUID]
     {
@@ -82,17 +88,21 @@ struct ImportService {
         let rnas = Set(plan.rows.compactMap { $0.carrier.rna?.value })
         var known: [String: UUID] = [:]
         if !sirets.isEmpty {
-            for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$siret ~~ Array(sirets))
-                .all()
-            {
-                if let siret = organisation.siret, let id = organisation.id { known["siret:" + siret] = id }
+            // Bound lists stay well under both databases' limits on bound values.
+            for chunk in Array(sirets).chunked(5_000) {
+                for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$siret ~~ chunk)
+                    .all()
+                {
+                    if let siret = organisation.siret, let id = organisation.id { known["siret:" + siret] = id }
+                }
             }
         }
         if !rnas.isEmpty {
-            for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$rna ~~ Array(rnas))
-                .all()
-            {
-                if let rna = organisation.rna, let id = organisation.id { known["rna:" + rna] = id }
+            for chunk in Array(rnas).chunked(5_000) {
+                for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$rna ~~ chunk).all()
+                {
+                    if let rna = organisation.rna, let id = organisation.id { known["rna:" + rna] = id }
+                }
             }
         }
         return known
@@ -148,7 +158,7 @@ struct ImportService {
                     siret: organisation.siret?.value, rna: organisation.rna?.value,
                     departementCode: organisation.departementCode, simulated: false))
         }
-        for chunk in created.chunked(400) { try await chunk.create(on: db) }
+        try await BulkRows.insert(created, now: now, on: db)
         let waveIDs = Dictionary(
             call.waves.compactMap { wave in wave.id.map { (wave.number, $0) } }, uniquingKeysWith: { a, _ in a })
         var dossiers: [DossierModel] = []
@@ -178,10 +188,11 @@ struct ImportService {
                         imported.decision(dossierID: id), waveID: waveID, decidedBy: agent.name, simulated: false))
             }
         }
-        for chunk in dossiers.chunked(400) { try await chunk.create(on: db) }
-        for chunk in decisions.chunked(400) { try await chunk.create(on: db) }
+        try await BulkRows.insert(dossiers, now: now, on: db)
+        try await BulkRows.insert(decisions, now: now, on: db)
         try await AuditChainStore.seal(audit, on: db)
-        for chunk in audit.chunked(400) { try await chunk.create(on: db) }
+        try await BulkRows.insert(audit, now: now, on: db)
+        try await WebhookFanOut.fanOut(audit, on: db)
         if sequence != call.model.receiptCounter {
             try await CallModel.query(on: db).filter(\.$id == call.id).set(\.$receiptCounter, to: sequence).update()
         }

@@ -39,7 +39,7 @@ enum Webhooks {
         let mac = HMAC<SHA256>.authenticationCode(
             for: Data(WebhookEvent.signedContent(timestamp: timestamp, body: body).utf8),
             using: SymmetricKey(data: Data(secret.utf8)))
-        return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "t=\(timestamp),v1=" + Hex.string(mac)
     }
 
     /// A new endpoint secret: 32 random bytes, base64url.

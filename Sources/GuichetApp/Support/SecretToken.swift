@@ -8,7 +8,7 @@ enum SecretToken {
     static func make() -> String { Data([UInt8].random(count: 32)).base64URLEncodedString() }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
 }
 
