@@ -140,8 +140,9 @@ import VaporTesting
                 try await sql.raw("SELECT * FROM \(ident: AuditEntryModel.schema) WHERE id = \(bind: fluentEntry.id!)")
                     .first())
             #expect(Set(written.allColumns) == Set(AuditEntryModel.bulkColumns))
+            // The scores are kept by DossierScores, never written with the row.
             for (table, columns) in [
-                (OrganisationModel.schema, OrganisationModel.bulkColumns),  // The scores are kept by DossierScores, never written with the row.
+                (OrganisationModel.schema, OrganisationModel.bulkColumns),
                 (DossierModel.schema, DossierModel.bulkColumns + ["aggregate_score", "score_spread", "score_count"]),
                 (DecisionModel.schema, DecisionModel.bulkColumns), (OpinionModel.schema, OpinionModel.bulkColumns),
                 (ReviewModel.schema, ReviewModel.bulkColumns),
