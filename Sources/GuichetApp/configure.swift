@@ -136,6 +136,11 @@ enum AppResources {
             .map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// A file of the demo's data (`Demo/<name>`).
+    static func demoFile(_ name: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: root + "/Demo/\(name)"))
+    }
+
     /// The press kit's laureates, shipped for the demo.
     static func laureatesCSV() throws -> String {
         try String(contentsOfFile: root + "/Demo/laureats-vague1.csv", encoding: .utf8)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import SQLKit
 import Testing
 
 @testable import GuichetApp
@@ -79,6 +80,56 @@ import Testing
                 .loadIfAbsent()
             #expect(!loaded)
             #expect(try await DossierModel.query(on: app.db).count() == 287)
+        }
+    }
+
+    @Test func generatedDossiersBeyondTheSeedsRegionFillTheNationalCallOverTheWholeCountry() async throws {
+        try await withGuichet { app in
+            // act: 600 generated dossiers: the region keeps its 250, the national call takes 350.
+            var loader = DemoLoader(database: app.db, laureatesCSV: try AppResources.laureatesCSV())
+            loader.generated = 600
+            try await loader.reset()
+            // validate
+            #expect(NationalDemo.split(2_573) == (250, 2_323))
+            #expect(NationalDemo.split(260_963).region + NationalDemo.split(260_963).national == 260_963)
+            let seed = try await CallRepository(database: app.db).load(DemoCall.reference)
+            let national = try await CallRepository(database: app.db).load(NationalDemo.reference)
+            #expect(try await DossierModel.query(on: app.db).filter(\.$call.$id == seed.id).count() == 287)
+            let dossiers = try await DossierModel.query(on: app.db).filter(\.$call.$id == national.id).all()
+            #expect(dossiers.count == 350)
+            #expect(dossiers.allSatisfy { $0.simulated && $0.drawCode != nil && $0.filedAt != nil })
+            let scopes = try dossiers.map { try $0.domain().scope }
+            let departements = Set(
+                scopes.compactMap { scope -> String? in
+                    if case .departemental(let code) = scope { return code }
+                    return nil
+                })
+            let regions = Set(dossiers.compactMap(\.drawCode)).subtracting(["FR"])
+            #expect(departements.count > 60, "spread over the country: \(departements.count) départements")
+            #expect(regions.count >= 12)
+            #expect(scopes.contains { if case .national = $0 { true } else { false } })
+            // Instructed and scored; the national session is open on them.
+            let reviewed = dossiers.filter { $0.status == DossierStatus.reviewed.rawValue }
+            #expect(reviewed.count > 250)
+            let sql = try #require(app.db as? any SQLDatabase)
+            let scored = try await sql.raw(
+                "SELECT COUNT(*) AS n FROM dossiers WHERE call_id = \(bind: national.id) AND aggregate_score IS NOT NULL"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect(scored == reviewed.count)
+            let session = try #require(
+                try await CommitteeSessionModel.query(on: app.db).filter(\.$call.$id == national.id).with(\.$members)
+                    .first())
+            #expect(session.isOpen)
+            let board = try await CommitteeBoard.page(
+                session, theme: nil, territory: nil, page: 1, perPage: 100, on: app.db)
+            #expect(board.total == reviewed.count)
+            #expect(board.rows.count == 100)
+            // Every envelope the dossiers draw on exists: the statement computes.
+            let statement = try await ResultsService(database: app.db).statement(national, publishedOnly: false)
+            #expect(statement.lines.count == 21)
+            // A reset removes the national call too, then loads the seed alone.
+            try await DemoLoader(database: app.db, laureatesCSV: try AppResources.laureatesCSV()).reset()
+            #expect(try await CallModel.query(on: app.db).filter(\.$reference == NationalDemo.reference).count() == 0)
         }
     }
 

@@ -88,3 +88,47 @@ import VaporTesting
         }
     }
 }
+
+/// The board read a page at a time from the database ranks and sums as the whole board does.
+@Suite struct BoardPagesTests {
+    @Test func everyPageRanksAndRunsTheTotalsAsTheWholeBoard() async throws {
+        try await withGuichet { app in
+            // setup: six June dossiers staged, retained and not, across the session's envelope.
+            let (chair, sessionID) = try await Factory.juneSession(app)
+            let candidates = try await DossierModel.query(on: app.db).filter(\.$status == "reviewed")
+                .sort(\.$number).range(..<6).all()
+            for (index, dossier) in candidates.enumerated() {
+                let retained = index % 3 != 2
+                let staged = try await chair.post(
+                    SiteURL.committeeSession(sessionID).path + "/decisions",
+                    [
+                        "dossier": try dossier.requireID().uuidString,
+                        "outcome": retained ? "retained" : "waiting_list",
+                        "amount": retained ? try Money(cents: dossier.requestedCents / 2).decimalString : "",
+                    ])
+                #expect(staged.headers.first(name: "X-Guichet-Error") == nil)
+            }
+            let session = try #require(
+                try await CommitteeSessionModel.query(on: app.db).filter(\.$id == sessionID).with(\.$members).first())
+            // act
+            let whole = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: app.db)
+            var paged: [CommitteeBoard.Page.Row] = []
+            var page = 1
+            while true {
+                let slice = try await CommitteeBoard.page(
+                    session, theme: nil, territory: nil, page: page, perPage: 17, on: app.db)
+                #expect(slice.total == whole.rows.count)
+                paged += slice.rows
+                if page >= slice.pageCount { break }
+                page += 1
+            }
+            // validate
+            #expect(paged.map(\.id) == whole.rows.map(\.domain.id))
+            #expect(paged.map(\.rank) == Array(1...whole.rows.count))
+            #expect(paged.map(\.runningTotal) == whole.rows.map(\.runningTotal))
+            #expect(paged.map(\.overBudget) == whole.rows.map(\.overBudget))
+            #expect(paged.filter { $0.staged != nil }.count == 6)
+            #expect(paged.last?.runningTotal ?? .zero > .zero)
+        }
+    }
+}

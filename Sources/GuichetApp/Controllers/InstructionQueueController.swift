@@ -19,7 +19,8 @@ struct InstructionQueueController: RouteCollection {
         let filters = try req.queryParameters(InstructionQueue.Filters.self)
         let (query, groups, counts) = try await InstructionQueue(database: req.db).query(for: user, filters: filters)
         let pageNumber = max(1, min(filters.page ?? 1, 100_000))
-        let page = try await query.paginate(PageRequest(page: pageNumber, per: InstructionQueue.pageSize))
+        let page = try await InstructionQueue.page(
+            query, number: pageNumber, filters: filters, counts: counts)
         let assignees = try await StaffDirectory.names(Set(page.items.compactMap(\.assigneeID)), on: req.db)
         // A linked person never sees the scores of the dossiers of their organisations.
         let linked = try await StaffDirectory(database: req.db).linkedDossiers(user.requireID(), among: page.items)

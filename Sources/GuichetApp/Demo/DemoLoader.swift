@@ -45,7 +45,9 @@ struct DemoLoader {
     }
 
     static func delete(on db: any Database, by agent: Agent = DemoLoader.agent) async throws {
-        for reference in [DemoCall.reference, PracticeCall.reference] { try await delete(reference, on: db, by: agent) }
+        for reference in [DemoCall.reference, PracticeCall.reference, NationalDemo.reference] {
+            try await delete(reference, on: db, by: agent)
+        }
     }
 
     static func delete(_ reference: String, on db: any Database, by agent: Agent) async throws {
@@ -85,11 +87,13 @@ struct DemoLoader {
     }
 
     private func insert() async throws {
-        try await insertSeed()
+        let (region, national) = NationalDemo.split(generated)
+        try await insertSeed(generated: region)
         try await PracticeCall.insert(on: database, now: Date(), by: Self.agent)
+        try await NationalDemo.insert(generated: national, on: database)
     }
 
-    private func insertSeed() async throws {
+    private func insertSeed(generated: Int) async throws {
         let dataset = try DemoDataset.make(laureatesCSV: laureatesCSV, generated: generated)
 
         // The call, from its file, through the same door as an administrator's import.
@@ -123,28 +127,8 @@ struct DemoLoader {
         var committed: [UUID: Money] = [:]
         for (index, plan) in dataset.dossiers.enumerated() {
             var dossier = plan.dossier
-            func step(_ action: DossierAction, at date: Date) throws {
-                let transition = try DossierLifecycle.transition(dossier, action, by: Self.agent, call: call, now: date)
-                dossier.status = transition.to
-                audit.append(AuditEntryModel(AuditEntry.dossier(dossier.id, transition, by: Self.agent, at: date)))
-            }
-            try step(.file, at: plan.filedAt)
-            dossier.filedAt = plan.filedAt
+            try DemoReplay.instruct(&dossier, fate: plan.fate, filedAt: plan.filedAt, call: call, audit: &audit)
             dossier.number = ReceiptNumber.make(prefix: definition.receiptPrefix, sequence: index + 1)
-            switch plan.fate {
-            case .ineligible:
-                try step(
-                    .declareIneligible(motive: "Projet hors du champ de l'appel à projets (motif simulé)."),
-                    at: plan.filedAt.addingTimeInterval(14 * 86_400))
-            case .withdrawn:
-                try step(
-                    .withdraw(reason: "Projet financé par ailleurs (motif simulé)."),
-                    at: plan.filedAt.addingTimeInterval(20 * 86_400))
-            case .reviewed, .waitingList, .laureate:
-                try step(.declareEligible, at: DemoCall.closesAt.addingTimeInterval(7 * 86_400))
-                try step(.startReview, at: DemoCall.closesAt.addingTimeInterval(14 * 86_400))
-                try step(.completeReview, at: DemoCall.reviewDone)
-            }
             let outcome: DecisionOutcome?
             switch plan.fate {
             case .laureate(let cents): outcome = .retained(amount: try Money(cents: cents))
@@ -195,18 +179,7 @@ struct DemoLoader {
             opinions.append(row)
             // And the instructor's marks on the grid: high for laureates, a spread for the others.
             let range: ClosedRange<Int> = status.isLaureate ? 3...4 : (status == .waitingList ? 2...3 : 0...4)
-            var marks: [String: Int] = [:]
-            for criterion in grid.criteria {
-                marks[criterion.code] = range.lowerBound + Int(random.next() % UInt64(range.count))
-            }
-            let review = ReviewModel()
-            review.$dossier.id = id
-            review.$reviewer.id = authorID
-            review.marks = String(decoding: try JSONEncoder().encode(marks), as: UTF8.self)
-            review.comments = "{}"
-            review.score = try grid.weightedScore(marks)
-            review.simulated = true
-            reviews.append(review)
+            reviews.append(try DemoReplay.review(id, by: authorID, grid: grid, marks: range, random: &random))
             audit.append(
                 AuditEntryModel(
                     AuditEntry(

@@ -50,5 +50,6 @@ enum GuichetMigrations {
         CreateAuditChains(),
         CreateRateLimits(),
         AddDossierRanking(),
+        AddQueueIndexes(),
     ]
 }

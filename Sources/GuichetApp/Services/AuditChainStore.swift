@@ -21,28 +21,22 @@ enum AuditChainStore {
     /// The chain each entry belongs to: its call's for dossiers, calls, envelopes and committee
     /// sessions, the general chain for the rest (accounts, organisations).
     static func chainKeys(for entries: [AuditEntryModel], on db: any Database) async throws -> [String] {
-        func ids(_ type: String) -> [UUID] { entries.filter { $0.entityType == type }.map(\.entityID) }
+        func ids(_ type: String) -> [UUID] { Array(Set(entries.filter { $0.entityType == type }.map(\.entityID))) }
         var calls: [UUID: UUID] = [:]
-        let dossiers = ids("dossier"), sessions = ids("committee_session"), envelopes = ids("envelope")
-        if !dossiers.isEmpty {
-            for row in try await DossierModel.query(on: db).filter(\.$id ~~ dossiers).field(\.$id).field(\.$call.$id)
-                .all()
-            {
-                if let id = row.id { calls[id] = row.$call.id }
-            }
-        }
-        if !sessions.isEmpty {
-            for row in try await CommitteeSessionModel.query(on: db).filter(\.$id ~~ sessions).field(\.$id).field(
-                \.$call.$id
-            ).all() {
-                if let id = row.id { calls[id] = row.$call.id }
-            }
-        }
-        if !envelopes.isEmpty {
-            for row in try await EnvelopeModel.query(on: db).filter(\.$id ~~ envelopes).field(\.$id).field(\.$call.$id)
-                .all()
-            {
-                if let id = row.id { calls[id] = row.$call.id }
+        let sql = try db.sql()
+        // Each entity's call, read as two columns, a bounded list at a time (an import seals
+        // hundreds of thousands of entries at once).
+        for (table, type) in [
+            (DossierModel.schema, "dossier"), (CommitteeSessionModel.schema, "committee_session"),
+            (EnvelopeModel.schema, "envelope"),
+        ] {
+            for chunk in ids(type).chunked(5_000) {
+                let rows = try await sql.select().column("id").column("call_id").from(table)
+                    .where("id", .in, SQLBind.group(chunk)).all()
+                for row in rows {
+                    calls[try row.decode(column: "id", as: UUID.self)] = try row.decode(
+                        column: "call_id", as: UUID.self)
+                }
             }
         }
         return entries.map { entry in

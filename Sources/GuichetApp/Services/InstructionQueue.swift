@@ -85,6 +85,21 @@ struct InstructionQueue {
         return (query, groups, counts)
     }
 
+    /// A page of the queue. Unfiltered, the total is the sum of the counts per status already
+    /// read, which spares counting every visible dossier a second time.
+    static func page(
+        _ query: QueryBuilder<DossierModel>, number: Int, filters: Filters, counts: [String: Int]
+    ) async throws -> Page<DossierModel> {
+        let narrowed =
+            [filters.statut, filters.theme, filters.territoire, filters.assignation, filters.etiquette]
+            .contains { !($0 ?? "").isEmpty } || filters.note_min != nil || filters.note_max != nil
+        let request = PageRequest(page: number, per: pageSize)
+        guard !narrowed else { return try await query.paginate(request) }
+        let items = try await query.offset((number - 1) * pageSize).limit(pageSize).all()
+        return Page(
+            items: items, metadata: PageMetadata(page: number, per: pageSize, total: counts.values.reduce(0, +)))
+    }
+
     /// Filed dossiers per status among the visible groups, counted by the database.
     ///
     /// Reading every visible dossier's status to count it in Swift cost most of the queue's time at

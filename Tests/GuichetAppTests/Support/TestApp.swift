@@ -27,9 +27,9 @@ func withGuichet(
         config = AppConfiguration(
             database: .postgres(url: url, searchPath: name), loadDemoWhenEmpty: demo,
             dataDirectory: dataDirectory, bcryptCost: 4)
-        // Hundreds of tests run at once, each with its own pool: two connections per event loop
+        // Hundreds of tests run at once, each with its own pool: one connection per event loop
         // keep the suite within the server's connection slots.
-        config.databasePoolSize = 2
+        config.databasePoolSize = 1
     } else {
         config = AppConfiguration(
             database: .sqliteMemory, loadDemoWhenEmpty: demo, dataDirectory: dataDirectory, bcryptCost: 4)
