@@ -100,4 +100,19 @@ import VaporTesting
             #expect(try await Browser(app).get(SiteURL.pressKit(reference).path).status == .notFound)
         }
     }
+
+    @Test func theRefreshingLoopEndsWithTheApplicationAndReadsNothingAfter() async throws {
+        // setup: the loop as `serve` runs it, about to wake.
+        let app = try await Application.make(.testing)
+        try await configure(app, AppConfiguration(database: .sqliteMemory, loadDemoWhenEmpty: false, bcryptCost: 4))
+        try await app.autoMigrate()
+        app.lifecycle.use(OutboxWorker.Lifecycle(task: app.publishedAnswers.start()))
+        try await app.asyncBoot()
+        try await Task.sleep(for: .milliseconds(1_900))
+        // act: stopping cancels its sleep and waits for its round; a read after the databases
+        // closed would stop the process here.
+        try await app.asyncShutdown()
+        // validate
+        #expect(app.didShutdown)
+    }
 }

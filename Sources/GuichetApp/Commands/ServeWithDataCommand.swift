@@ -91,7 +91,13 @@ enum OutboxWorker {
         let task: Task<Void, Never>
 
         func shutdown(_ application: Application) { task.cancel() }
-        func shutdownAsync(_ application: Application) async { task.cancel() }
+
+        /// Cancels the loop and waits for its current round to end, so that it never reads a
+        /// database the application has already closed.
+        func shutdownAsync(_ application: Application) async {
+            task.cancel()
+            await task.value
+        }
     }
 
     /// The webhook deliveries' loop: each delivery has a 10 s limit, checked addresses, no redirects.

@@ -131,7 +131,8 @@ actor PublishedAnswers {
     nonisolated func start() -> Task<Void, Never> {
         Task.detached { [self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: Self.interval)
+                // Stopping the server cancels the sleep: nothing is read once the databases close.
+                do { try await Task.sleep(for: Self.interval) } catch { return }
                 do { try await refresh() } catch { app.logger.error("published answers: \(error)") }
             }
         }
