@@ -14,6 +14,14 @@ struct AddQueueIndexes: AsyncMigration {
                 database)
             try await Indexes.create(
                 "audit_entries_entity_id", on: AuditEntryModel.schema, ["entity_id", "at"], database)
+            // The committee board's candidates counted from the index alone, whatever the filters;
+            // it replaces the narrower index on the draw code, which SQLite's planner preferred
+            // and then read every row through.
+            try await Indexes.drop("dossiers_call_draw", database)
+            try await Indexes.create(
+                "dossiers_board_outline", on: DossierModel.schema,
+                ["call_id", "status", "draw_code", "instructor_group", "theme_code", "scope_kind", "territory_code"],
+                database)
             // The committee board's ranking, in its exact order (expressions included): a page is
             // read from the index without sorting every candidate. Both databases accept
             // expressions in an index with this syntax.
@@ -28,6 +36,8 @@ struct AddQueueIndexes: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await Indexes.drop("dossiers_board_rank", database)
+        try await Indexes.drop("dossiers_board_outline", database)
+        try await Indexes.create("dossiers_call_draw", on: DossierModel.schema, ["call_id", "draw_code"], database)
         try await Indexes.drop("audit_entries_entity_id", database)
         try await Indexes.drop("dossiers_status_group_filed", database)
     }

@@ -64,28 +64,44 @@ extension CommitteeBoard {
         let candidates = try candidateFilter(session, call: call, theme: theme, territory: territory)
         let sql = try db.sql()
         let d = DossierModel.schema, s = StagedDecisionModel.schema
-        let outline = try await sql.raw(
-            """
-            SELECT d.draw_code AS draw_code, d.instructor_group AS instructor_group, COUNT(*) AS n,
-              CAST(SUM(CASE WHEN s.id IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS staged
-            FROM \(ident: d) d LEFT JOIN \(ident: s) s ON s.dossier_id = d.id AND s.session_id = \(bind: sessionID)
-            WHERE \(candidates) GROUP BY d.draw_code, d.instructor_group
-            """
-        ).all()
+        // How many candidates and how many staged, counted in two parts so that the large one
+        // is counted from an index alone (`dossiers_board_outline`): the dossiers still to
+        // decide, then the session's staged ones. The groups and envelopes the page offers are
+        // those of the session's territory within the call's, from the catalogue.
+        let narrowing = try narrowingFilter(session, theme: theme, territory: territory, d: "d")
+        let decidable = DossierLifecycle.statuses(from: .decide).map(\.rawValue)
         var total = 0, stagedCount = 0
-        var groups = Set<String>(), drawCodes = Set<String>()
-        for row in outline {
-            total += try row.decode(column: "n", as: Int.self)
-            stagedCount += try row.decode(column: "staged", as: Int.self)
-            if let group = try row.decode(column: "instructor_group", as: String?.self) { groups.insert(group) }
-            if let code = try row.decode(column: "draw_code", as: String?.self) { drawCodes.insert(code) }
+        if session.isOpen {
+            let row = try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM \(ident: d) d
+                WHERE d.call_id = \(bind: call.id) AND d.status IN (\(binds: decidable)) AND \(narrowing)
+                """
+            ).first()
+            total += try row?.decode(column: "n", as: Int.self) ?? 0
         }
+        if let row = try await sql.raw(
+            """
+            SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN d.status IN (\(binds: decidable)) THEN 0 ELSE 1 END), 0) AS BIGINT) AS others
+            FROM \(ident: s) s JOIN \(ident: d) d ON d.id = s.dossier_id
+            WHERE s.session_id = \(bind: sessionID) AND d.call_id = \(bind: call.id) AND \(narrowing)
+            """
+        ).first() {
+            let staged = try row.decode(column: "n", as: Int.self)
+            stagedCount = staged
+            // An open session counted its dossiers still to decide already.
+            total += session.isOpen ? try row.decode(column: "others", as: Int.self) : staged
+        }
+        let (groups, drawCodes) = try offered(by: session, in: call)
         let pageCount = max(1, (total + perPage - 1) / perPage)
         let page = min(max(requested, 1), pageCount)
         let offset = (page - 1) * perPage
         // The page comes straight from the ranking's index (`dossiers_board_rank`); each row's
         // running total sums, in SQL, the retained amounts staged on its envelope by the
         // candidates ranked before it, itself included: few rows whatever the session's size.
+        // `CROSS JOIN` keeps the session's staged decisions as the outer loop on SQLite (left to
+        // itself it walked the envelope's dossiers, thousands per row); PostgreSQL plans it as a
+        // join like any other.
         let staged = try candidateFilter(session, call: call, theme: theme, territory: territory, d: "d2", s: "s2")
         let rows = try await sql.raw(
             """
@@ -96,8 +112,9 @@ extension CommitteeBoard {
               s.staged_by AS staged_by, s.staged_at AS staged_at,
               CAST((
                 SELECT COALESCE(SUM(s2.granted_cents), 0)
-                FROM \(ident: s) s2 JOIN \(ident: d) d2 ON d2.id = s2.dossier_id
-                WHERE s2.session_id = \(bind: sessionID) AND s2.outcome = 'retained' AND d2.draw_code = d.draw_code
+                FROM \(ident: s) s2 CROSS JOIN \(ident: d) d2
+                WHERE d2.id = s2.dossier_id AND s2.session_id = \(bind: sessionID) AND s2.outcome = 'retained'
+                  AND d2.draw_code = d.draw_code
                   AND \(staged)
                   AND (-COALESCE(d2.aggregate_score, -1), d2.requested_cents, COALESCE(d2.number, ''), d2.id)
                     <= (-COALESCE(d.aggregate_score, -1), d.requested_cents, COALESCE(d.number, ''), d.id)
@@ -152,7 +169,7 @@ extension CommitteeBoard {
         }
         return Page(
             session: session, call: call, rows: pageRows, total: total, stagedCount: stagedCount, page: page,
-            pageCount: pageCount, offset: offset, groups: groups.sorted(), drawCodes: drawCodes, statement: statement,
+            pageCount: pageCount, offset: offset, groups: groups, drawCodes: drawCodes, statement: statement,
             ledger: ledger, recusals: summary)
     }
 
@@ -169,10 +186,40 @@ extension CommitteeBoard {
             session.isOpen
             ? " AND (\(unsafeRaw: d).status IN (\(binds: decidable)) OR \(unsafeRaw: s).id IS NOT NULL)"
             : " AND \(unsafeRaw: s).id IS NOT NULL"
+        return condition + " AND " + (try narrowingFilter(session, theme: theme, territory: territory, d: d))
+    }
+
+    /// The instructor groups and the envelopes (draw codes) of a session's territory within its
+    /// call's: what the board's filter offers and the envelopes it shows.
+    private static func offered(
+        by session: CommitteeSessionModel, in call: LoadedCall
+    ) throws -> (groups: [String], drawCodes: Set<String>) {
+        let catalog = TerritoryCatalog.france.within(call.model.callScope)
+        var groups: [String] = call.model.callScope == .national ? [StaffScope.national.stored] : []
+        groups += catalog.regions.map { StaffScope.region($0.code).stored }
+        groups += catalog.departements.map { StaffScope.departement($0.code).stored }
+        let scope = try StaffScope(stored: session.scope)
+        if let visible = StaffDirectory.visibleGroups([scope]) { groups = groups.filter(visible.contains) }
+        var drawCodes = Set(catalog.regions.map(\.code))
+        switch scope {
+        case .national: if call.model.callScope == .national { drawCodes.insert("FR") }
+        case .region(let code): drawCodes = drawCodes.intersection([code])
+        case .departement(let code):
+            drawCodes = drawCodes.intersection([(try? TerritoryCatalog.france.departement(code).regionCode) ?? ""])
+        case .service: drawCodes = []
+        }
+        return (groups, drawCodes)
+    }
+
+    /// The session's territory and the board's filters, as a condition on the dossiers `d`.
+    private static func narrowingFilter(
+        _ session: CommitteeSessionModel, theme: String?, territory: String?, d: String
+    ) throws -> SQLQueryString {
+        var condition: SQLQueryString = "1 = 1"
         switch try StaffScope(stored: session.scope) {
         case .national: break
-        case .region(let code):
-            condition += " AND \(unsafeRaw: d).scope_kind <> 'national' AND \(unsafeRaw: d).draw_code = \(bind: code)"
+        // A region's envelope is drawn on by its regional and départemental dossiers only.
+        case .region(let code): condition += " AND \(unsafeRaw: d).draw_code = \(bind: code)"
         case .departement(let code):
             condition +=
                 " AND \(unsafeRaw: d).scope_kind = 'departemental' AND \(unsafeRaw: d).territory_code = \(bind: code)"

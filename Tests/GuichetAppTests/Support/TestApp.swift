@@ -16,6 +16,50 @@ func withGuichet(
     demo: Bool = true, adjust: (inout AppConfiguration) -> Void = { _ in },
     _ test: (Application) async throws -> Void
 ) async throws {
+    guard let url = Environment.get("DATABASE_URL"), !url.isEmpty else {
+        return try await runGuichet(demo: demo, adjust: adjust, test)
+    }
+    // Hundreds of tests start at once: on PostgreSQL, at most `TestSlots.postgres` of them hold
+    // connections at a time, so that the suite stays within the server's connection slots.
+    await TestSlots.postgres.acquire()
+    do {
+        try await runGuichet(demo: demo, adjust: adjust, test)
+    } catch {
+        await TestSlots.postgres.release()
+        throw error
+    }
+    await TestSlots.postgres.release()
+}
+
+/// A counting semaphore for tests.
+actor TestSlots {
+    static let postgres = TestSlots(48)
+
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+private func runGuichet(
+    demo: Bool, adjust: (inout AppConfiguration) -> Void, _ test: (Application) async throws -> Void
+) async throws {
     let app = try await Application.make(.testing)
     var schema: String? = nil
     var config: AppConfiguration
