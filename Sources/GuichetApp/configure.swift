@@ -39,9 +39,12 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     // Sessions live in the database, so that several instances share them, with server-side
     // expiry (SessionStore).
     app.sessions.use { _ in SessionStore(idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds) }
+    // The cookie lives as long as a session may (its absolute limit); the server ends it sooner
+    // when idle.
     app.sessions.configuration = SessionsConfiguration(cookieName: SessionStore.cookieName) { id in
         HTTPCookies.Value(
-            string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: 12 * 3600,
+            string: id.string, expires: Date().addingTimeInterval(Double(config.sessionMaxSeconds)),
+            maxAge: config.sessionMaxSeconds,
             path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
     app.storage[ConfigurationKey.self] = config

@@ -66,6 +66,20 @@ import VaporTesting
         }
     }
 
+    @Test func theCookieLivesAsLongAsASessionMay() async throws {
+        try await withGuichet(adjust: { $0.sessionMaxSeconds = 72 * 3600 }) { app in
+            // act: a staff member signs in.
+            let browser = Browser(app)
+            _ = try await browser.get(SiteURL.login.path)
+            _ = try await Factory.staff(app, "longue@exemple.fr", role: .instructor, scopes: ["departement:02"])
+            let signedIn = try await browser.post(
+                SiteURL.login.path, ["email": "longue@exemple.fr", "password": Factory.staffPassword])
+            // validate: the browser keeps the cookie for the configured limit, not a fixed 12 h.
+            let cookie = try #require(signedIn.headers[.setCookie].first { $0.hasPrefix(SessionStore.cookieName) })
+            #expect(cookie.contains("Max-Age=259200"), "\(cookie)")
+        }
+    }
+
     @Test func aPasswordResetEndsEveryOtherSession() async throws {
         try await withGuichet(demo: false) { app in
             let applicant = try await Applicant.make(app)
