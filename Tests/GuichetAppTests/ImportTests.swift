@@ -158,6 +158,42 @@ import VaporTesting
         return try await browser.get(location)
     }
 
+    @Test func aJobWhoseInstanceStoppedIsEndedAsInterruptedAndItsFileDeleted() async throws {
+        try await withGuichet { app in
+            // setup: two running jobs, one silent for two minutes (its instance stopped), one alive.
+            let admin = try await Factory.user(app, "ddets-aisne@demo.guichet.invalid")
+            let call = try await CallRepository(database: app.db).load(DemoCall.reference)
+            func job(_ heartbeat: Date) async throws -> UUID {
+                let job = ImportJobModel()
+                job.$call.id = call.id
+                job.$user.id = try admin.requireID()
+                job.fileName = "dossiers.csv"
+                job.content = "titre,resume"
+                job.dryRun = false
+                job.status = ImportJobModel.Status.running.rawValue
+                job.total = 3_000
+                job.processed = 1_200
+                job.createdAt = heartbeat
+                job.heartbeatAt = heartbeat
+                try await job.create(on: app.db)
+                return try job.requireID()
+            }
+            let now = Date()
+            let abandoned = try await job(now.addingTimeInterval(-120))
+            let alive = try await job(now.addingTimeInterval(-2))
+            // act: any instance's background loop.
+            let ended = try await ImportJobs.endAbandoned(on: app.db, now: now)
+            // validate
+            #expect(ended == 1)
+            let stopped = try #require(try await ImportJobModel.find(abandoned, on: app.db))
+            #expect(stopped.status == ImportJobModel.Status.failed.rawValue)
+            #expect(stopped.content == "", "the file is not kept")
+            #expect(stopped.outcome?.contains("interrompu") == true)
+            #expect(try await ImportJobModel.find(alive, on: app.db)?.status == ImportJobModel.Status.running.rawValue)
+            #expect(try await ImportJobs.endAbandoned(on: app.db, now: now) == 0, "ended once")
+        }
+    }
+
     @Test func aLongFileRunsInTheBackgroundWithItsProgressThenItsOutcome() async throws {
         try await withGuichet { app in
             // setup: 2 100 rows, each summary on two lines

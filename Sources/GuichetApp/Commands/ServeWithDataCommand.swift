@@ -123,6 +123,7 @@ enum OutboxWorker {
                         .sendCorrectionReminders()
                     try await ExpertService(database: app.db, configuration: configuration, now: Date()).sendReminders()
                     try await sender.deliverDue()
+                    try await ImportJobs.endAbandoned(on: app.db)
                     try await SessionStore.purge(
                         on: app.db, idleSeconds: configuration.sessionIdleSeconds,
                         maxSeconds: configuration.sessionMaxSeconds)

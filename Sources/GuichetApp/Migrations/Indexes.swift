@@ -51,5 +51,6 @@ enum GuichetMigrations {
         CreateRateLimits(),
         AddDossierRanking(),
         AddQueueIndexes(),
+        AddImportJobHeartbeat(),
     ]
 }

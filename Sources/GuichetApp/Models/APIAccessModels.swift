@@ -87,6 +87,8 @@ final class ImportJobModel: Model, @unchecked Sendable {
     @OptionalField(key: "outcome") var outcome: String?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "finished_at") var finishedAt: Date?
+    /// Renewed every few seconds while the job runs (``ImportJobs/heartbeat``).
+    @OptionalField(key: "heartbeat_at") var heartbeatAt: Date?
 
     init() {}
 }

@@ -27,6 +27,7 @@ enum ImportJobs {
         job.total = max(0, text.split(whereSeparator: \.isNewline).count - 1)
         job.processed = 0
         job.createdAt = Date()
+        job.heartbeatAt = job.createdAt
         try await job.create(on: app.db)
         let id = try job.requireID()
         let agent = InstructionService.agent(user)
@@ -34,10 +35,24 @@ enum ImportJobs {
         return id
     }
 
+    /// How often a running job says it is alive, and how long without a sign makes it abandoned.
+    static let heartbeat: Duration = .seconds(5)
+    static let abandonedAfter: TimeInterval = 60
+
     /// Runs a job to its end: done, refused with its faulty rows, or failed with the reason.
     static func run(_ id: UUID, call: LoadedCall, agent: Agent, app: Application) async {
         let db = app.db
         guard let job = try? await ImportJobModel.find(id, on: db) else { return }
+        // Alive while it runs, reading or writing: another instance ends it only if this stops.
+        let alive = Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: heartbeat) } catch { return }
+                try? await ImportJobModel.query(on: db).filter(\.$id == id)
+                    .filter(\.$status == ImportJobModel.Status.running.rawValue).set(\.$heartbeatAt, to: Date())
+                    .update()
+            }
+        }
+        defer { alive.cancel() }
         let progress: @Sendable (Int, Int) -> Void = { done, total in
             // Progress is advisory: a lost update only makes the page lag by one step.
             Task {
@@ -69,5 +84,27 @@ enum ImportJobs {
         job.content = ""
         job.finishedAt = Date()
         try? await job.save(on: db)
+    }
+
+    /// Ends the jobs whose instance stopped while running them (no sign of life for
+    /// ``abandonedAfter``): failed, with the reason the page shows, their file deleted. The import
+    /// itself, all or nothing, wrote nothing. Each instance's background loop calls it; the
+    /// conditional update ends each job once.
+    @discardableResult
+    static func endAbandoned(on db: any Database, now: Date = Date()) async throws -> Int {
+        let stale = try await ImportJobModel.query(on: db)
+            .filter(\.$status == ImportJobModel.Status.running.rawValue)
+            .filter(\.$heartbeatAt < now.addingTimeInterval(-abandonedAfter)).all(\.$id)
+        guard !stale.isEmpty else { return 0 }
+        try await ImportJobModel.query(on: db).filter(\.$id ~~ stale)
+            .filter(\.$status == ImportJobModel.Status.running.rawValue)
+            .set(\.$status, to: ImportJobModel.Status.failed.rawValue)
+            .set(
+                \.$outcome,
+                to:
+                    "L'import a été interrompu (le serveur qui le traitait s'est arrêté) ; rien n'a été importé. Envoyez le fichier à nouveau."
+            )
+            .set(\.$content, to: "").set(\.$finishedAt, to: now).update()
+        return stale.count
     }
 }
