@@ -267,31 +267,17 @@ done
 echo "The session opened through nginx is recognised by all three instances."
 
 # ---------------------------------------------------------------------------------------------
-# wrk with a script that counts every answer outside 2xx (wrk itself counts 3xx as success: a
-# staff page redirecting to /connexion would pass unseen) and the socket errors.
-cat >"$tmp/count.lua" <<'EOF'
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) non2xx = 0 end
-function response(status, headers, body)
-  if status < 200 or status > 299 then non2xx = non2xx + 1 end
-end
-function done(summary, latency, requests)
-  local bad = 0
-  for _, thread in ipairs(threads) do bad = bad + thread:get("non2xx") end
-  local e = summary.errors
-  io.write(string.format("RESULT %.1f %.1f %d %d %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(99) / 1000, summary.requests, bad, e.connect + e.read + e.write + e.timeout))
-end
-EOF
+# wrk with the benchmark's script that counts every answer outside 2xx (wrk itself counts 3xx as
+# success: a staff page redirecting to /connexion would pass unseen) and the socket errors.
+count_script="$PWD/scripts/bench-scale/count.lua"
 endpoints=(/ /appels/hdf-2021/resultats /api/v1/calls/hdf-2021/results /instruction)
 declare -A figures
 load_errors=0
 measure() { # label url
   local label="$1" url="$2" path="${2#http://127.0.0.1:*/}" out rps p99 total bad sock headers=()
   [ "/$path" = /instruction ] && headers=(-H "Cookie: $cookie")
-  out=$(wrk -t2 -c50 -d"${duration}s" --timeout 10s "${headers[@]}" -s "$tmp/count.lua" "$url")
-  read -r rps p99 total bad sock < <(awk '$1 == "RESULT" {print $2, $3, $4, $5, $6}' <<<"$out")
+  out=$(wrk -t2 -c50 -d"${duration}s" --timeout 10s "${headers[@]}" -s "$count_script" "$url")
+  read -r rps p99 total bad sock < <(awk '$1 == "RESULT" {print $2, $4, $5, $6, $7}' <<<"$out")
   [ -n "${total:-}" ] || { echo "$out" >&2; fail "wrk printed no result for $url"; }
   figures["$label /$path"]="$rps|$p99|$bad|$sock|$total"
   printf '  %-42s %9s req/s   p99 %8s ms   %6s requests   non-2xx %s   socket errors %s\n' \
