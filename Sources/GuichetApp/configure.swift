@@ -64,9 +64,16 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
             viewDirectory: AppResources.viewsDirectory))
     // Templates are parsed once and kept, whatever the environment: they ship with the binary and
     // never change while it runs, and reading and parsing them again on each page cost more than
-    // the rest of rendering (docs/BENCHMARKS.md). Editing one takes a restart.
+    // the rest of rendering (docs/BENCHMARKS.md). Editing one takes a restart. Leaf's own provider
+    // turns its cache off in the development environment — the one `guichet serve` runs in unless
+    // told otherwise — so the renderer is built here, on the same sources, tags and cache.
     app.leaf.cache.isEnabled = true
-    app.views.use(.leaf)
+    app.views.use { app in
+        LeafRenderer(
+            configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache,
+            sources: app.leaf.sources, eventLoop: app.eventLoopGroup.next(),
+            userInfo: app.leaf.userInfo.merging(["application": app]) { _, new in new })
+    }
 
     // Replace Vapor's default middleware so that errors render as Guichet's pages.
     app.middleware = Middlewares()

@@ -119,6 +119,56 @@ import VaporTesting
         }
     }
 
+    @Test func aStreamedBodyIsWrittenInChunksAndAFailureMidwayBreaksTheTransfer() async throws {
+        try await withGuichet(demo: false) { app in
+            let piece = String(repeating: "ligne;1234\n", count: 10_000)
+            app.get("essai-flux") { _ in
+                Response.streamed(headers: ["Content-Type": "text/plain"]) { writer in
+                    let text = StreamedText(writer, threshold: 50_000)
+                    for _ in 0..<5 { try await text.write(piece) }
+                    try await text.flush()
+                }
+            }
+            app.get("essai-flux-rompu") { _ in
+                Response.streamed(headers: ["Content-Type": "text/plain"]) { writer in
+                    try await writer.writeBuffer(ByteBuffer(string: piece))
+                    throw Abort(.internalServerError)
+                }
+            }
+            let server = try await LiveServer.start(app)
+            // Pipelined behind a streamed answer, the next request is answered after it.
+            let answer = try await server.exchange(
+                "GET /essai-flux HTTP/1.1\r\nHost: guichet\r\n\r\nGET /health HTTP/1.1\r\nHost: guichet\r\nConnection: close\r\n\r\n"
+            )
+            #expect(LiveServer.statuses(answer) == [200, 200])
+            #expect(answer.lowercased().contains("transfer-encoding: chunked"))
+            let streamed = try #require(answer.components(separatedBy: "\r\n\r\n").dropFirst().first)
+            #expect(Self.unchunked(streamed + "\r\n\r\n") == String(repeating: piece, count: 5))
+            // HTTP/1.0: no chunks, the body ends with the connection.
+            let old = try await server.exchange("GET /essai-flux HTTP/1.0\r\n\r\n")
+            #expect(old.hasSuffix(String(repeating: piece, count: 5)))
+            #expect(!old.lowercased().contains("transfer-encoding"))
+            // A producer that fails after the head: the connection closes without the last chunk.
+            let broken = try await server.exchange("GET /essai-flux-rompu HTTP/1.1\r\nHost: guichet\r\n\r\n")
+            #expect(LiveServer.statuses(broken) == [200])
+            #expect(!broken.hasSuffix("0\r\n\r\n"))
+            await server.stop()
+        }
+    }
+
+    /// The body of a chunked transfer, its chunks joined; nil when it lacks the last chunk.
+    static func unchunked(_ text: String) -> String? {
+        var bytes = Array(text.utf8)[...], body: [UInt8] = []
+        while true {
+            guard let end = bytes.indices.first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }),
+                let size = Int(String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self), radix: 16)
+            else { return nil }
+            if size == 0 { return String(decoding: body, as: UTF8.self) }
+            body += bytes[(end + 2)..<(end + 2 + size)]
+            bytes = bytes[(end + 4 + size)...]
+        }
+    }
+
     @Test func theClientIsTheForwardedAddressOnlyBehindATrustedProxy() async throws {
         try await withGuichet(
             demo: false, adjust: { $0.trustedProxies = [NetworkRange("127.0.0.1")].compactMap { $0 } }

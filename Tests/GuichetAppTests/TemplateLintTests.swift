@@ -1,11 +1,37 @@
 import Foundation
+import Leaf
 import Testing
+import Vapor
 
 @testable import GuichetApp
 
 /// Leaf reads `#if(x)` without a colon as a tag without a body, and the page fails at render
 /// time only: every block tag must open with `:`.
 @Suite struct TemplateLintTests {
+    /// `guichet serve` runs in Vapor's development environment unless told otherwise, where Leaf's
+    /// own provider reads and parses every template again on each page: Guichet's keeps them.
+    @Test func templatesAreParsedOnceEvenInTheDevelopmentEnvironment() async throws {
+        let app = try await Application.make(.development)
+        do {
+            let dataDirectory = NSTemporaryDirectory() + "guichet-test-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+            try await configure(
+                app,
+                AppConfiguration(
+                    database: .sqliteMemory, loadDemoWhenEmpty: false, dataDirectory: dataDirectory, bcryptCost: 4))
+            let before = app.leaf.cache.count
+            _ = try await app.view.render(
+                "message", MessagePage(chrome: .anonymous, title: "Essai", paragraphs: ["Un paragraphe."], links: [])
+            ).get()
+            #expect(app.leaf.cache.isEnabled)
+            #expect(app.leaf.cache.count > before)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
     @Test func everyBlockTagOpensItsBody() throws {
         let root = AppResources.viewsDirectory
         let files =

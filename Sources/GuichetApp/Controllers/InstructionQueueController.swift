@@ -17,27 +17,21 @@ struct InstructionQueueController: RouteCollection {
     func queue(req: Request) async throws -> View {
         let user = try req.auth.require(UserModel.self)
         let filters = try req.queryParameters(InstructionQueue.Filters.self)
-        let (query, groups, counts) = try await InstructionQueue(database: req.db).query(for: user, filters: filters)
-        let pageNumber = max(1, min(filters.page ?? 1, 100_000))
-        let page = try await InstructionQueue.page(
-            query, number: pageNumber, filters: filters, counts: counts)
-        let assignees = try await StaffDirectory.names(Set(page.items.compactMap(\.assigneeID)), on: req.db)
-        // A linked person never sees the scores of the dossiers of their organisations.
-        let linked = try await StaffDirectory(database: req.db).linkedDossiers(user.requireID(), among: page.items)
-        let scores = try await InstructionService.aggregates(
-            page.items.compactMap(\.id).filter { !linked.contains($0) }, on: req.db)
+        let queue = InstructionQueue(database: req.db)
+        let selection = try await queue.selection(for: user, filters: filters)
+        let page = try await queue.page(selection, number: max(1, min(filters.page ?? 1, 100_000)))
+        let assignees = try await StaffDirectory.names(Set(page.rows.compactMap(\.assigneeID)), on: req.db)
         let teamwork = Teamwork(database: req.db, now: Date())
         let extras = QueuePage.Extras(
-            labels: try await teamwork.labels(of: page.items.compactMap(\.id)),
-            labelsInUse: try await teamwork.labelsInUse(groups: groups),
-            colleagues: try await StaffDirectory(database: req.db).instructors(sharing: groups),
+            labels: try await teamwork.labels(of: page.rows.map(\.id)),
+            labelsInUse: try await teamwork.labelsInUse(groups: selection.groups),
+            colleagues: try await StaffDirectory(database: req.db).instructors(sharing: selection.groups),
             currentURL: req.url.string,
             themes: try await CallRepository(database: req.db).themeCatalog())
         return try await req.view.render(
             "instruction/queue",
             QueuePage(
-                req, filters: filters, page: page, counts: counts,
-                assignees: assignees, groups: groups, scores: scores,
+                req, selection: selection, rows: page.rows, metadata: page.metadata, assignees: assignees,
                 extras: extras))
     }
 
@@ -66,21 +60,21 @@ struct InstructionQueueController: RouteCollection {
     {
         let user = try req.auth.require(UserModel.self)
         let filters = try req.queryParameters(InstructionQueue.Filters.self)
-        let (query, _, _) = try await InstructionQueue(database: req.db).query(for: user, filters: filters)
-        let table = try await ExportService(database: req.db).table(
-            dataset, dossiers: try await query.all(), user: user)
-        let response: Response
-        if format == "json" {
-            response = Response(status: .ok, body: .init(data: try table.json()))
-            response.headers.replaceOrAdd(name: .contentType, value: "application/json")
-        } else {
-            // The byte-order mark lets spreadsheets read UTF-8.
-            response = Response(status: .ok, body: .init(string: "\u{FEFF}" + table.csv))
-            response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        }
-        response.headers.replaceOrAdd(
+        let queue = InstructionQueue(database: req.db)
+        let ids = try await queue.ids(queue.selection(for: user, filters: filters))
+        let exporter = ExportService(database: req.db)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(
+            name: .contentType, value: format == "json" ? "application/json" : "text/csv; charset=utf-8")
+        headers.replaceOrAdd(
             name: .contentDisposition, value: "attachment; filename=\"\(dataset.rawValue).\(format)\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        // Rows are read and written a chunk of dossiers at a time: memory stays flat at any size.
+        let response = Response.streamed(headers: headers) { writer in
+            let text = StreamedText(writer)
+            try await exporter.write(dataset, ids: ids, user: user, json: format == "json") { try await text.write($0) }
+            try await text.flush()
+        }
         return response
     }
 }

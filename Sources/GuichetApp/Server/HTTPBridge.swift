@@ -184,14 +184,21 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
                 request.logger.report(error: error)
                 return request.eventLoop.makeSucceededFuture(Response(status: .internalServerError))
             }
-            .flatMap { response in
-                response.body.collect(on: request.eventLoop).map { (response, $0) }
+            .flatMap { response -> EventLoopFuture<(Response, ByteBuffer?)> in
+                guard response.storage[StreamedBody.Key.self] == nil else {
+                    return request.eventLoop.makeSucceededFuture((response, nil))
+                }
+                return response.body.collect(on: request.eventLoop).map { (response, $0) }
                     .flatMapErrorThrowing { _ in (Response(status: .internalServerError), nil) }
             }
             .hop(to: context.eventLoop)
             .whenSuccess { response, body in
                 let (bridge, context) = bound.value
-                bridge.write(response, body: body, for: request, keepAlive: keepAlive, context: context)
+                if let streamed = response.storage[StreamedBody.Key.self] {
+                    bridge.write(response, streamed: streamed, for: request, keepAlive: keepAlive, context: context)
+                } else {
+                    bridge.write(response, body: body, for: request, keepAlive: keepAlive, context: context)
+                }
             }
     }
 
@@ -216,6 +223,69 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
         finish(keepAlive: keepAlive, context: context)
+    }
+
+    /// Writes a streamed response: the head, then each piece the producer writes as a chunk,
+    /// flushed and awaited before the next (``StreamedBody``).
+    private func write(
+        _ response: Response, streamed: StreamedBody, for request: Request, keepAlive requested: Bool,
+        context: ChannelHandlerContext
+    ) {
+        guard !closed else { return }
+        // HTTP/1.0 knows no chunks: the body ends when the connection closes.
+        let chunked = request.version.major == 1 && request.version.minor >= 1
+        let keepAlive = requested && !closeAfterResponse && chunked
+        var headers = response.headers
+        headers.remove(name: .contentLength)
+        headers.remove(name: .transferEncoding)
+        if chunked { headers.replaceOrAdd(name: .transferEncoding, value: "chunked") }
+        headers.replaceOrAdd(name: .connection, value: keepAlive ? "keep-alive" : "close")
+        if !headers.contains(name: .date) { headers.replaceOrAdd(name: .date, value: HTTPDate.now()) }
+        context.writeAndFlush(
+            wrapOutboundOut(
+                .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))),
+            promise: nil)
+        guard request.method != .HEAD else {
+            finish(keepAlive: keepAlive, context: context)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let writer = ChannelBodyWriter(bound: bound, eventLoop: context.eventLoop)
+        let logger = request.logger
+        let loop = context.eventLoop
+        Task {
+            do {
+                try await streamed.produce(writer)
+                loop.execute {
+                    let (bridge, context) = bound.value
+                    bridge.finish(keepAlive: keepAlive, context: context)
+                }
+            } catch {
+                logger.report(error: error)
+                loop.execute {
+                    let (bridge, context) = bound.value
+                    bridge.responding = false
+                    bridge.close(context)
+                }
+            }
+        }
+    }
+
+    /// Writes a streamed body's pieces on the connection's event loop, each flushed and awaited.
+    private struct ChannelBodyWriter: AsyncBodyStreamWriter {
+        let bound: NIOLoopBound<(HTTPBridge, ChannelHandlerContext)>
+        let eventLoop: any EventLoop
+
+        func write(_ result: BodyStreamResult) async throws {
+            guard case .buffer(let buffer) = result, buffer.readableBytes > 0 else { return }
+            try await eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+                let (bridge, context) = bound.value
+                guard !bridge.closed else {
+                    return context.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+                }
+                return context.writeAndFlush(bridge.wrapOutboundOut(.body(.byteBuffer(buffer))))
+            }.get()
+        }
     }
 
     /// Writes a frozen answer: no responder, no database, the bytes already in memory.

@@ -53,34 +53,71 @@ struct ExportService {
         var isCents: Bool { key.hasSuffix("Cents") }
     }
 
+    /// A chunk of a dataset: its columns and some of its rows.
     struct Table: Sendable {
         let dataset: Dataset
         let columns: [Column]
         let rows: [[Value]]
 
-        /// The CSV text (formulas defused, like every export opened in a spreadsheet).
-        var csv: String {
-            CSV.write(
-                [columns.map(\.heading)] + rows.map { row in zip(columns, row).map { $1.csv(isCents: $0.isCents) } })
+        /// The CSV heading line.
+        var csvHeading: String { CSV.write([columns.map(\.heading)]) }
+
+        /// The rows as CSV lines (formulas defused, like every export opened in a spreadsheet).
+        var csvLines: String {
+            rows.isEmpty ? "" : CSV.write(rows.map { row in zip(columns, row).map { $1.csv(isCents: $0.isCents) } })
         }
 
-        /// The JSON document: `{"dataset": …, "rows": [{key: value, …}]}`.
-        func json() throws -> Data {
-            struct Document: Encodable {
-                let dataset: String
-                let count: Int
-                let rows: [[String: Value]]
-            }
-            let objects = rows.map { row in Dictionary(uniqueKeysWithValues: zip(columns.map(\.key), row)) }
+        /// The rows as JSON objects (`{key: value, …}`, keys sorted), separated by commas.
+        func jsonObjects() throws -> String {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            return try encoder.encode(Document(dataset: dataset.rawValue, count: rows.count, rows: objects))
+            return try rows.map { row in
+                String(
+                    decoding: try encoder.encode(Dictionary(uniqueKeysWithValues: zip(columns.map(\.key), row))),
+                    as: UTF8.self)
+            }.joined(separator: ",")
         }
+    }
+
+    /// Dossiers read per chunk: the export's memory stays that of a chunk whatever the selection.
+    static let chunkSize = 500
+
+    /// Writes `dataset` for the dossiers `ids` (already narrowed to what `user` may see, in the
+    /// queue's order) as CSV or JSON, a chunk of dossiers at a time.
+    ///
+    /// The JSON document is `{"dataset": …, "rows": [{key: value, …}], "count": n}`: the count comes
+    /// last, once the rows are written.
+    func write(
+        _ dataset: Dataset, ids: [UUID], user: UserModel, json: Bool, to write: (String) async throws -> Void
+    ) async throws {
+        var count = 0
+        for (index, chunk) in ids.chunked(Self.chunkSize).enumerated() {
+            let byID = Dictionary(
+                try await DossierModel.query(on: database).filter(\.$id ~~ chunk).with(\.$organisation).all()
+                    .compactMap { d in d.id.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
+            let table = try await table(dataset, dossiers: chunk.compactMap { byID[$0] }, user: user)
+            if json {
+                let objects = try table.jsonObjects()
+                let separator = count > 0 && !objects.isEmpty ? "," : ""
+                try await write(
+                    (index == 0 ? "{\"dataset\":\"\(dataset.rawValue)\",\"rows\":[" : "") + separator + objects)
+            } else {
+                // The byte-order mark lets spreadsheets read UTF-8.
+                try await write((index == 0 ? "\u{FEFF}" + table.csvHeading : "") + table.csvLines)
+            }
+            count += table.rows.count
+        }
+        if ids.isEmpty {
+            let columns = try await table(dataset, dossiers: [], user: user)
+            try await write(json ? "{\"dataset\":\"\(dataset.rawValue)\",\"rows\":[" : "\u{FEFF}" + columns.csvHeading)
+        }
+        if json { try await write("],\"count\":\(count)}") }
     }
 
     let database: any Database
 
-    /// The table of `dataset` for `dossiers` (already narrowed to what `user` may see).
+    /// The table of `dataset` for `dossiers` (already narrowed to what `user` may see), their
+    /// organisations loaded.
     func table(_ dataset: Dataset, dossiers: [DossierModel], user: UserModel) async throws -> Table {
         let ids = dossiers.compactMap(\.id)
         let numbers = Dictionary(

@@ -6,6 +6,12 @@ import Vapor
 
 /// The instruction queue: the filed dossiers a person may see, narrowed by the queue's filters,
 /// with the counts per status. The queue page, its CSV and the exports share it.
+///
+/// The selection is one SQL condition over the dossiers (`d`) and their organisations (`o`), and a
+/// page is read as plain rows of the columns the queue shows: decoding whole Fluent models cost
+/// more than half of the queue's time at 2 610 dossiers (docs/BENCHMARKS.md), and the score range
+/// is matched on the aggregate kept on each dossier (``DossierScores``) rather than on every
+/// visible dossier's reviews.
 struct InstructionQueue {
     let database: any Database
 
@@ -24,80 +30,193 @@ struct InstructionQueue {
         /// Aggregate score bounds, out of 100.
         var note_min: Int?
         var note_max: Int?
+
+        /// Whether anything narrows the visible dossiers (the counts per status then no longer
+        /// add up to the total).
+        var narrows: Bool {
+            [statut, theme, territoire, assignation, etiquette].contains { !($0 ?? "").isEmpty }
+                || note_min != nil || note_max != nil
+        }
     }
 
-    /// The dossiers a user may see, narrowed by the filters; with the groups visible and the
-    /// counts per status (before the status filter). The page and the CSV export share it.
-    func query(
-        for user: UserModel, filters: Filters
-    ) async throws
-        -> (QueryBuilder<DossierModel>, Set<String>?, [String: Int])
-    {
-        let groups = StaffDirectory.visibleGroups(
-            try await StaffDirectory(database: database).scopes(of: user.requireID()))
-        func visible() -> QueryBuilder<DossierModel> {
-            let query = DossierModel.query(on: database).filter(\.$filedAt != nil)
-            if let groups { query.filter(\.$instructorGroup ~~ Array(groups)) }
-            return query
+    /// One dossier as the queue lists it.
+    struct Row: Sendable {
+        let id: UUID
+        let number: String?
+        let title: String
+        let organisation: String
+        let siret: String?
+        let rna: String?
+        let themeCode: String
+        let instructorGroup: String?
+        let status: String
+        let requestedCents: Int64
+        let filedAt: Date?
+        let assigneeID: UUID?
+        let simulated: Bool
+        /// The aggregate on the call's grid, in hundredths out of 100, with its spread and the
+        /// number of reviews; nil before the first review.
+        let score: (score: Int, spread: Int, count: Int)?
+
+        /// Whether a person with these declared links is linked to the dossier's organisation.
+        func isLinked(_ links: [DeclaredLink]) -> Bool {
+            ConflictOfInterest.isConflicted(links: links, organisationSiret: siret, organisationRNA: rna)
         }
+    }
+
+    /// What a person sees with these filters: the groups visible to them, the counts per status
+    /// (before the filters), their declared links, and the condition that selects the dossiers.
+    struct Selection {
+        let filters: Filters
+        let groups: Set<String>?
+        let counts: [String: Int]
+        let links: [DeclaredLink]
+        /// A condition over `d` (dossiers) and `o` (organisations).
+        fileprivate let condition: SQLQueryString
+        fileprivate let order: SQLQueryString
+    }
+
+    /// The dossiers a user may see, narrowed by the filters.
+    func selection(for user: UserModel, filters: Filters) async throws -> Selection {
+        let directory = StaffDirectory(database: database)
+        let groups = StaffDirectory.visibleGroups(try await directory.scopes(of: user.requireID()))
+        let links = try await directory.links(of: user.requireID())
         let counts = try await Self.countsByStatus(groups: groups, on: database)
-        let query = visible().with(\.$organisation)
+        var parts: [SQLQueryString] = ["d.filed_at IS NOT NULL"]
+        if let groups { parts.append(Self.isIn("d.instructor_group", Array(groups))) }
         if let status = filters.statut.flatMap(DossierStatus.init(rawValue:)) {
-            query.filter(\.$status == status.rawValue)
+            parts.append("d.status = \(bind: status.rawValue)")
         }
-        if let theme = filters.theme, !theme.isEmpty { query.filter(\.$themeCode == theme) }
-        if let territory = filters.territoire, !territory.isEmpty { query.filter(\.$instructorGroup == territory) }
+        if let theme = filters.theme, !theme.isEmpty { parts.append("d.theme_code = \(bind: theme)") }
+        if let territory = filters.territoire, !territory.isEmpty {
+            parts.append("d.instructor_group = \(bind: territory)")
+        }
         if let raw = filters.etiquette, !raw.isEmpty {
             let key = (try? DossierLabel(raw).key) ?? raw.lowercased()
-            query.join(DossierLabelModel.self, on: \DossierModel.$id == \DossierLabelModel.$dossier.$id)
-                .filter(DossierLabelModel.self, \.$labelKey == key)
+            parts.append(
+                """
+                EXISTS (SELECT 1 FROM \(ident: DossierLabelModel.schema) l
+                  WHERE l.dossier_id = d.id AND l.label_key = \(bind: key))
+                """)
         }
         switch filters.assignation {
-        case "moi": query.filter(\.$assigneeID == user.id)
-        case "personne": query.filter(\.$assigneeID == nil)
+        case "moi": parts.append("d.assignee_id = \(bind: try user.requireID())")
+        case "personne": parts.append("d.assignee_id IS NULL")
         case let value?:
             // A colleague's dossiers; an unknown value narrows to nothing rather than failing.
             if let id = UUID(uuidString: value) {
-                query.filter(\.$assigneeID == id)
+                parts.append("d.assignee_id = \(bind: id)")
             } else if !value.isEmpty {
-                query.filter(\.$id == UUID())
+                parts.append("1 = 0")
             }
         default: break
         }
         if filters.note_min != nil || filters.note_max != nil {
-            // Scores are aggregated per call's grid, so the range is applied to the computed values.
-            // A linked person's dossiers never match a score range: their presence would reveal it.
-            let candidates = try await visible().with(\.$organisation).all()
-            let linked = try await StaffDirectory(database: database).linkedDossiers(
-                user.requireID(), among: candidates)
-            let ids = candidates.compactMap(\.id).filter { !linked.contains($0) }
-            let aggregates = try await InstructionService.aggregates(ids, on: database)
             let low = (filters.note_min ?? 0) * 100, high = (filters.note_max ?? 100) * 100
-            let matching = aggregates.filter { (low...max(low, high)).contains($0.value.score) }.map(\.key)
-            query.filter(\.$id ~~ matching)
+            parts.append("d.aggregate_score BETWEEN \(bind: low) AND \(bind: max(low, high))")
+            // A linked person's dossiers never match a score range: their presence would reveal it.
+            parts += Self.notLinked(links)
         }
-        switch filters.tri {
-        case "montant": query.sort(\.$requestedCents, .descending)
-        case "titre": query.sort(\.$title)
-        case "depot": query.sort(\.$filedAt)
-        default: query.sort(\.$number)
-        }
-        return (query, groups, counts)
+        let order: SQLQueryString =
+            switch filters.tri {
+            case "montant": "d.requested_cents DESC, d.number"
+            case "titre": "d.title, d.number"
+            case "depot": "d.filed_at, d.number"
+            default: "d.number"
+            }
+        return Selection(
+            filters: filters, groups: groups, counts: counts, links: links,
+            condition: parts.joined(separator: " AND "), order: order)
     }
 
-    /// A page of the queue. Unfiltered, the total is the sum of the counts per status already
-    /// read, which spares counting every visible dossier a second time.
-    static func page(
-        _ query: QueryBuilder<DossierModel>, number: Int, filters: Filters, counts: [String: Int]
-    ) async throws -> Page<DossierModel> {
-        let narrowed =
-            [filters.statut, filters.theme, filters.territoire, filters.assignation, filters.etiquette]
-            .contains { !($0 ?? "").isEmpty } || filters.note_min != nil || filters.note_max != nil
-        let request = PageRequest(page: number, per: pageSize)
-        guard !narrowed else { return try await query.paginate(request) }
-        let items = try await query.offset((number - 1) * pageSize).limit(pageSize).all()
-        return Page(
-            items: items, metadata: PageMetadata(page: number, per: pageSize, total: counts.values.reduce(0, +)))
+    /// A page of the selection and the number of dossiers it holds. Unfiltered, the total is the
+    /// sum of the counts per status already read, which spares counting every visible dossier a
+    /// second time.
+    func page(_ selection: Selection, number: Int) async throws -> (rows: [Row], metadata: PageMetadata) {
+        let sql = try database.sql()
+        let total: Int
+        if selection.filters.narrows {
+            let row = try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM \(ident: DossierModel.schema) d
+                  JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
+                WHERE \(selection.condition)
+                """
+            ).first()
+            total = try row?.decode(column: "n", as: Int.self) ?? 0
+        } else {
+            total = selection.counts.values.reduce(0, +)
+        }
+        let rows = try await sql.raw(
+            """
+            SELECT d.id AS id, d.number AS number, d.title AS title, o.name AS organisation, o.siret AS siret,
+              o.rna AS rna, d.theme_code AS theme_code, d.instructor_group AS instructor_group, d.status AS status,
+              d.requested_cents AS requested_cents, d.filed_at AS filed_at, d.assignee_id AS assignee_id,
+              d.simulated AS simulated, d.aggregate_score AS aggregate_score, d.score_spread AS score_spread,
+              d.score_count AS score_count
+            FROM \(ident: DossierModel.schema) d
+              JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
+            WHERE \(selection.condition)
+            ORDER BY \(selection.order)
+            LIMIT \(literal: Self.pageSize) OFFSET \(literal: (number - 1) * Self.pageSize)
+            """
+        ).all()
+        return (try rows.map(Self.row), PageMetadata(page: number, per: Self.pageSize, total: total))
+    }
+
+    /// Every dossier of the selection, in its order: what the exports read, a chunk at a time.
+    func ids(_ selection: Selection) async throws -> [UUID] {
+        try await database.sql().raw(
+            """
+            SELECT d.id AS id FROM \(ident: DossierModel.schema) d
+              JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
+            WHERE \(selection.condition)
+            ORDER BY \(selection.order)
+            """
+        ).all().map { try $0.decode(column: "id", as: UUID.self) }
+    }
+
+    private static func row(_ row: any SQLRow) throws -> Row {
+        let score = try row.decode(column: "aggregate_score", as: Int?.self).map {
+            (
+                score: $0, spread: try row.decode(column: "score_spread", as: Int?.self) ?? 0,
+                count: try row.decode(column: "score_count", as: Int?.self) ?? 0
+            )
+        }
+        return Row(
+            id: try row.decode(column: "id", as: UUID.self),
+            number: try row.decode(column: "number", as: String?.self),
+            title: try row.decode(column: "title", as: String.self),
+            organisation: try row.decode(column: "organisation", as: String.self),
+            siret: try row.decode(column: "siret", as: String?.self),
+            rna: try row.decode(column: "rna", as: String?.self),
+            themeCode: try row.decode(column: "theme_code", as: String.self),
+            instructorGroup: try row.decode(column: "instructor_group", as: String?.self),
+            status: try row.decode(column: "status", as: String.self),
+            requestedCents: try row.decode(column: "requested_cents", as: Int64.self),
+            filedAt: try row.decode(column: "filed_at", as: Date?.self),
+            assigneeID: try row.decode(column: "assignee_id", as: UUID?.self),
+            simulated: try row.decode(column: "simulated", as: Bool.self), score: score)
+    }
+
+    /// `column IN (…)`, in chunks that stay under SQLite's and PostgreSQL's parameter limits;
+    /// an empty list matches nothing.
+    private static func isIn(_ column: String, _ values: [String]) -> SQLQueryString {
+        guard !values.isEmpty else { return "1 = 0" }
+        let chunks: [SQLQueryString] = values.chunked(5_000).map { "\(unsafeRaw: column) IN (\(binds: $0))" }
+        return "(" + chunks.joined(separator: " OR ") + ")"
+    }
+
+    /// The SQL form of ``ConflictOfInterest/isConflicted(links:organisationSiret:organisationRNA:)``
+    /// negated, over `o`: the same SIREN (the SIRET's first nine digits) or the same RNA number.
+    /// `InstructionTests` and `CommitteeTerritoryTests` check both forms leave out the same dossiers.
+    private static func notLinked(_ links: [DeclaredLink]) -> [SQLQueryString] {
+        var parts: [SQLQueryString] = []
+        let sirens = Array(Set(links.compactMap { $0.siret.map { String($0.prefix(9)) } })).sorted()
+        let rnas = Array(Set(links.compactMap(\.rna))).sorted()
+        if !sirens.isEmpty { parts.append("(o.siret IS NULL OR SUBSTR(o.siret, 1, 9) NOT IN (\(binds: sirens)))") }
+        if !rnas.isEmpty { parts.append("(o.rna IS NULL OR o.rna NOT IN (\(binds: rnas)))") }
+        return parts
     }
 
     /// Filed dossiers per status among the visible groups, counted by the database.

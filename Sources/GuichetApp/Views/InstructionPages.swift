@@ -76,10 +76,10 @@ struct QueuePage: Encodable {
     }
 
     init(
-        _ req: Request, filters: InstructionQueue.Filters, page: Page<DossierModel>, counts: [String: Int],
-        assignees: [UUID: String], groups: Set<String>?, scores: [UUID: (score: Int, spread: Int, count: Int)],
-        extras: Extras
+        _ req: Request, selection: InstructionQueue.Selection, rows items: [InstructionQueue.Row],
+        metadata: PageMetadata, assignees: [UUID: String], extras: Extras
     ) {
+        let filters = selection.filters, counts = selection.counts, groups = selection.groups
         labelOptions =
             [Option(value: "", label: "Toutes", selected: (filters.etiquette ?? "").isEmpty)]
             + extras.labelsInUse.map {
@@ -129,20 +129,19 @@ struct QueuePage: Encodable {
                 Option(value: $0.0, label: $0.1, selected: (filters.tri ?? "numero") == $0.0)
             }
         let themeLabels = Dictionary(extras.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
-        rows = page.items.compactMap { d in
-            guard let id = d.id else { return nil }
+        rows = items.map { d in
+            // A linked person never sees the scores of the dossiers of their organisations.
+            let score = d.isLinked(selection.links) ? nil : d.score
             return Row(
-                number: d.number ?? "", title: d.title, organisation: d.organisation.name,
+                number: d.number ?? "", title: d.title, organisation: d.organisation,
                 theme: themeLabels[d.themeCode] ?? d.themeCode, territory: Self.groupLabel(d.instructorGroup ?? ""),
                 status: (DossierStatus(rawValue: d.status) ?? .filed).label,
                 requested: Money.text(cents: d.requestedCents),
                 filed: d.filedAt.map(ParisTime.longDate) ?? "", assignee: d.assigneeID.flatMap { assignees[$0] } ?? "—",
-                url: SiteURL.staffDossier(id).path, simulated: d.simulated,
-                score: scores[id].map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" }
-                    ?? "—",
-                id: id.uuidString.lowercased(), labels: extras.labels[id] ?? [])
+                url: SiteURL.staffDossier(d.id).path, simulated: d.simulated,
+                score: score.map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" } ?? "—",
+                id: d.id.uuidString.lowercased(), labels: extras.labels[d.id] ?? [])
         }
-        let metadata = page.metadata
         let first = metadata.total == 0 ? 0 : (metadata.page - 1) * metadata.per + 1
         pageInfo =
             "Dossiers \(first) à \(min(metadata.page * metadata.per, metadata.total)) sur \(metadata.total) (page \(metadata.page) sur \(max(metadata.pageCount, 1)))"
