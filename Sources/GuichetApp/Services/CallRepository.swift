@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import SQLKit
 import Vapor
 
 /// A call read from the database with everything the domain needs.
@@ -125,15 +126,23 @@ struct CallRepository {
     /// The themes of all calls, each code once (worded as its most recent call words it), for the
     /// filters and forms that span calls: the instruction queue, experts' themes.
     func themeCatalog() async throws -> [Theme] {
-        let calls = try await CallModel.query(on: database).sort(\.$opensAt, .descending).all()
-        let rank = Dictionary(
-            calls.enumerated().compactMap { index, call in call.id.map { ($0, index) } },
-            uniquingKeysWith: { a, _ in a })
-        let rows = try await ThemeModel.query(on: database).all()
-            .sorted { (rank[$0.$call.id] ?? .max, $0.position) < (rank[$1.$call.id] ?? .max, $1.position) }
+        // Plain columns: the queue reads it on every page.
+        let rows = try await database.sql().raw(
+            """
+            SELECT t.code AS code, t.label AS label FROM \(ident: ThemeModel.schema) t
+              JOIN \(ident: CallModel.schema) c ON c.id = t.call_id
+            ORDER BY c.opens_at DESC, c.id, t.position
+            """
+        ).all()
         var seen: Set<String> = []
-        return rows.filter { seen.insert($0.code).inserted }.enumerated()
-            .map { Theme(code: $1.code, label: $1.label, position: $0 + 1) }
+        var themes: [Theme] = []
+        for row in rows {
+            let code = try row.decode(column: "code", as: String.self)
+            guard seen.insert(code).inserted else { continue }
+            themes.append(
+                Theme(code: code, label: try row.decode(column: "label", as: String.self), position: themes.count + 1))
+        }
+        return themes
     }
 
     /// Finds and loads a call.

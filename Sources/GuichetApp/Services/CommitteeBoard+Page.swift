@@ -25,7 +25,8 @@ extension CommitteeBoard {
             let requested: Money
             let simulated: Bool
             let score: (score: Int, spread: Int)?
-            let opinion: OpinionModel?
+            /// The latest opinion's kind and amount.
+            let opinion: (kind: String, proposedCents: Int64)?
             let staged: StagedDecisionModel?
             /// The present members linked to the dossier's organisation.
             let recused: [String]
@@ -110,6 +111,10 @@ extension CommitteeBoard {
               d.draw_code AS draw_code, d.aggregate_score AS aggregate_score, d.score_spread AS score_spread,
               s.id AS staged_id, s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
               s.staged_by AS staged_by, s.staged_at AS staged_at,
+              (SELECT op.kind FROM \(ident: OpinionModel.schema) op WHERE op.dossier_id = d.id
+                ORDER BY op.created_at DESC, op.id DESC LIMIT 1) AS opinion_kind,
+              (SELECT op.proposed_cents FROM \(ident: OpinionModel.schema) op WHERE op.dossier_id = d.id
+                ORDER BY op.created_at DESC, op.id DESC LIMIT 1) AS opinion_cents,
               CAST((
                 SELECT COALESCE(SUM(s2.granted_cents), 0)
                 FROM \(ident: s) s2 CROSS JOIN \(ident: d) d2
@@ -127,9 +132,6 @@ extension CommitteeBoard {
             LIMIT \(bind: perPage) OFFSET \(bind: offset)
             """
         ).all()
-        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
-        let opinions = try await OpinionModel.query(on: db).filter(\.$dossier.$id ~~ ids).sort(\.$createdAt).all()
-        let latestOpinion = Dictionary(opinions.map { ($0.$dossier.id, $0) }, uniquingKeysWith: { _, later in later })
         let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
         let room = try await room(session, ledger: ledger, on: db)
         let (recusedBy, summary) = try await recusals(session, candidates: candidates, on: db)
@@ -163,7 +165,9 @@ extension CommitteeBoard {
                 instructorGroup: try row.decode(column: "instructor_group", as: String?.self),
                 requested: try Money(cents: row.decode(column: "requested_cents", as: Int64.self)),
                 simulated: try row.decode(column: "simulated", as: Bool.self), score: score,
-                opinion: latestOpinion[id], staged: staged, recused: (recusedBy[id] ?? []).sorted(),
+                opinion: try row.decode(column: "opinion_kind", as: String?.self).map {
+                    (kind: $0, proposedCents: try row.decode(column: "opinion_cents", as: Int64?.self) ?? 0)
+                }, staged: staged, recused: (recusedBy[id] ?? []).sorted(),
                 runningTotal: running, remainingAfter: remaining.remaining(after: running),
                 overBudget: running > remaining)
         }
