@@ -40,12 +40,10 @@ struct StaffDirectory {
             \.$role ~~ Self.instructingRoles.map(\.rawValue)
         )
         .filter(\.$disabledAt == nil).sort(\.$displayName).all()
-        var result: [UserModel] = []
-        for person in instructors {
-            let scopes = try await scopes(of: person.requireID())
-            if scopes.contains(where: { $0.covers(scope) }) { result.append(person) }
+        let scopes = try await scopes(of: instructors.compactMap(\.id))
+        return instructors.filter { person in
+            person.id.flatMap { scopes[$0] }?.contains(where: { $0.covers(scope) }) ?? false
         }
-        return result
     }
 
     /// The open instructor accounts working on at least one of the groups (all when `nil`), for
@@ -54,12 +52,11 @@ struct StaffDirectory {
         let people = try await UserModel.query(on: database).filter(\.$role ~~ Self.instructingRoles.map(\.rawValue))
             .filter(\.$disabledAt == nil).sort(\.$displayName).all()
         guard let groups else { return people }
-        var result: [UserModel] = []
-        for person in people {
-            let theirs = Self.visibleGroups(try await scopes(of: person.requireID()))
-            if theirs == nil || !(theirs ?? []).isDisjoint(with: groups) { result.append(person) }
+        let scopes = try await scopes(of: people.compactMap(\.id))
+        return people.filter { person in
+            let theirs = Self.visibleGroups(person.id.flatMap { scopes[$0] } ?? [])
+            return theirs == nil || !(theirs ?? []).isDisjoint(with: groups)
         }
-        return result
     }
 
     /// What a role requires of its scopes: an instructor works somewhere, an expert in a service.
@@ -165,6 +162,22 @@ struct StaffDirectory {
     }
 
     /// The staff member's scopes.
+    /// The scopes of several people, in one query.
+    func scopes(of userIDs: [UUID]) async throws -> [UUID: [StaffScope]] {
+        guard !userIDs.isEmpty else { return [:] }
+        var scopes: [UUID: [StaffScope]] = [:]
+        for chunk in userIDs.chunked(5_000) {
+            let rows = try await database.sql().raw(
+                "SELECT user_id, scope FROM \(ident: StaffScopeModel.schema) WHERE user_id IN (\(binds: chunk))"
+            ).all()
+            for row in rows {
+                guard let scope = try? StaffScope(stored: row.decode(column: "scope", as: String.self)) else { continue }
+                scopes[try row.decode(column: "user_id", as: UUID.self), default: []].append(scope)
+            }
+        }
+        return scopes
+    }
+
     func scopes(of userID: UUID) async throws -> [StaffScope] {
         try await StaffScopeModel.query(on: database).filter(\.$user.$id == userID).all().compactMap {
             try? StaffScope(stored: $0.scope)
