@@ -52,5 +52,6 @@ enum GuichetMigrations {
         AddDossierRanking(),
         AddQueueIndexes(),
         AddImportJobHeartbeat(),
+        AddQueueCounts(),
     ]
 }

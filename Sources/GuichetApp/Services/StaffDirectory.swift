@@ -171,7 +171,9 @@ struct StaffDirectory {
                 "SELECT user_id, scope FROM \(ident: StaffScopeModel.schema) WHERE user_id IN (\(binds: chunk))"
             ).all()
             for row in rows {
-                guard let scope = try? StaffScope(stored: row.decode(column: "scope", as: String.self)) else { continue }
+                guard let scope = try? StaffScope(stored: row.decode(column: "scope", as: String.self)) else {
+                    continue
+                }
                 scopes[try row.decode(column: "user_id", as: UUID.self), default: []].append(scope)
             }
         }

@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import GuichetApp
+
+/// The queue's counts kept by the database (`queue_counts`, ``AddQueueCounts``) stay equal to a
+/// count over the dossiers after every kind of change, whatever path makes it.
+@Suite struct QueueCountsTests {
+    /// The kept counts, without empty rows.
+    static func kept(_ db: any Database) async throws -> [String: Int] {
+        try await db.sql().raw("SELECT instructor_group, status, n FROM queue_counts WHERE n <> 0").all()
+            .reduce(into: [:]) { counts, row in
+                let key =
+                    try row.decode(column: "instructor_group", as: String.self) + "|"
+                    + row.decode(column: "status", as: String.self)
+                counts[key] = try row.decode(column: "n", as: Int.self)
+            }
+    }
+
+    /// The same counts, computed over the dossiers.
+    static func counted(_ db: any Database) async throws -> [String: Int] {
+        try await db.sql().raw(
+            """
+            SELECT COALESCE(instructor_group, '') AS g, status, COUNT(*) AS n FROM dossiers
+            WHERE filed_at IS NOT NULL GROUP BY COALESCE(instructor_group, ''), status
+            """
+        ).all().reduce(into: [:]) { counts, row in
+            counts[try row.decode(column: "g", as: String.self) + "|" + row.decode(column: "status", as: String.self)] =
+                try row.decode(column: "n", as: Int.self)
+        }
+    }
+
+    @Test func theKeptCountsEqualACountOverTheDossiersAfterEveryChange() async throws {
+        try await withGuichet { app in
+            let db = app.db
+            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(!(try await Self.kept(db)).isEmpty, "the demo's filed dossiers are counted")
+            // Filed through the web form.
+            let (_, filedID) = try await Factory.filedDossier(app)
+            #expect(try await Self.kept(db)["departement:02|filed"] == Self.counted(db)["departement:02|filed"])
+            #expect(try await Self.kept(db) == Self.counted(db))
+            // Status, group and filing changed by the models, then by raw SQL, then deleted.
+            let dossier = try #require(try await DossierModel.find(filedID, on: db))
+            dossier.status = DossierStatus.underReview.rawValue
+            try await dossier.save(on: db)
+            #expect(try await Self.kept(db) == Self.counted(db))
+            dossier.instructorGroup = "departement:80"
+            try await dossier.save(on: db)
+            #expect(try await Self.kept(db) == Self.counted(db))
+            dossier.title = "Un autre titre"
+            try await dossier.save(on: db)
+            #expect(try await Self.kept(db) == Self.counted(db))
+            try await db.sql().raw("UPDATE dossiers SET filed_at = NULL WHERE id = \(bind: filedID)").run()
+            #expect(try await Self.kept(db) == Self.counted(db))
+            try await db.sql().raw("UPDATE dossiers SET filed_at = \(bind: Date()) WHERE id = \(bind: filedID)").run()
+            #expect(try await Self.kept(db) == Self.counted(db))
+            try await db.sql().raw("UPDATE dossiers SET instructor_group = NULL WHERE id = \(bind: filedID)").run()
+            #expect(try await Self.kept(db) == Self.counted(db))
+            try await db.sql().raw("UPDATE dossiers SET status = 'withdrawn' WHERE instructor_group = 'departement:02'")
+                .run()
+            #expect(try await Self.kept(db) == Self.counted(db))
+            // Inserted filed and deleted, as an import or a demo reset does.
+            let copy = DossierModel()
+            copy.$call.id = dossier.$call.id
+            copy.$organisation.id = dossier.$organisation.id
+            copy.title = "Copie"
+            copy.summary = ""
+            copy.themeCode = dossier.themeCode
+            copy.scopeKind = dossier.scopeKind
+            copy.territoryCode = dossier.territoryCode
+            copy.scopeRegions = dossier.scopeRegions
+            copy.requestedCents = 1_000_00
+            copy.status = DossierStatus.eligible.rawValue
+            copy.filedAt = Date()
+            copy.simulated = true
+            copy.instructorGroup = "departement:59"
+            try await copy.create(on: db)
+            #expect(try await Self.kept(db) == Self.counted(db))
+            try await copy.delete(on: db)
+            #expect(try await Self.kept(db) == Self.counted(db))
+            // The queue shows the kept counts.
+            let browser = try await Factory.aisneInstructor(app)
+            let page = try await browser.get(SiteURL.instruction.path)
+            let aisne = try await Self.counted(db).filter { $0.key.hasPrefix("departement:02|") }.values.reduce(0, +)
+            #expect(page.visibleText.contains("\(aisne) dossiers déposés dans votre périmètre"))
+        }
+    }
+}
