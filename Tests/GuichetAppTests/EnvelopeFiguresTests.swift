@@ -131,4 +131,27 @@ import VaporTesting
             #expect(paged.last?.runningTotal ?? .zero > .zero)
         }
     }
+
+    /// Applied sessions read their page from their own decisions: the same rows and totals.
+    @Test func everySessionOfTheDemoPagesAsItsWholeBoard() async throws {
+        try await withGuichet { app in
+            let sessions = try await CommitteeSessionModel.query(on: app.db).with(\.$members).all()
+            #expect(sessions.contains { !$0.isOpen }, "the demo has an applied session")
+            for session in sessions {
+                let whole = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: app.db)
+                var paged: [CommitteeBoard.Page.Row] = []
+                var page = 1
+                while true {
+                    let slice = try await CommitteeBoard.page(
+                        session, theme: nil, territory: nil, page: page, perPage: 7, on: app.db)
+                    paged += slice.rows
+                    if page >= slice.pageCount { break }
+                    page += 1
+                }
+                #expect(paged.map(\.id) == whole.rows.map(\.domain.id), "\(session.title)")
+                #expect(paged.map(\.runningTotal) == whole.rows.map(\.runningTotal), "\(session.title)")
+                #expect(paged.map(\.overBudget) == whole.rows.map(\.overBudget), "\(session.title)")
+            }
+        }
+    }
 }

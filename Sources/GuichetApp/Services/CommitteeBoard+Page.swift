@@ -97,13 +97,18 @@ extension CommitteeBoard {
         let pageCount = max(1, (total + perPage - 1) / perPage)
         let page = min(max(requested, 1), pageCount)
         let offset = (page - 1) * perPage
-        // The page comes straight from the ranking's index (`dossiers_board_rank`); each row's
-        // running total sums, in SQL, the retained amounts staged on its envelope by the
-        // candidates ranked before it, itself included: few rows whatever the session's size.
-        // `CROSS JOIN` keeps the session's staged decisions as the outer loop on SQLite (left to
-        // itself it walked the envelope's dossiers, thousands per row); PostgreSQL plans it as a
-        // join like any other.
-        let staged = try candidateFilter(session, call: call, theme: theme, territory: territory, d: "d2", s: "s2")
+        // The page comes straight from the ranking's index (`dossiers_board_rank`) for an open
+        // session; an applied one starts from its own decisions (`CROSS JOIN` keeps them the outer
+        // loop on SQLite, which would otherwise walk the call's dossiers in rank order to find them).
+        let source: SQLQueryString =
+            session.isOpen
+            ? """
+            \(ident: d) d
+              LEFT JOIN \(ident: s) s ON s.dossier_id = d.id AND s.session_id = \(bind: sessionID)
+            """
+            : "\(ident: s) s CROSS JOIN \(ident: d) d"
+        let joined: SQLQueryString =
+            session.isOpen ? "" : "d.id = s.dossier_id AND s.session_id = \(bind: sessionID) AND "
         let rows = try await sql.raw(
             """
             SELECT d.id AS id, d.number AS number, d.title AS title, o.name AS organisation, d.theme_code AS theme_code,
@@ -114,31 +119,30 @@ extension CommitteeBoard {
               (SELECT op.kind FROM \(ident: OpinionModel.schema) op WHERE op.dossier_id = d.id
                 ORDER BY op.created_at DESC, op.id DESC LIMIT 1) AS opinion_kind,
               (SELECT op.proposed_cents FROM \(ident: OpinionModel.schema) op WHERE op.dossier_id = d.id
-                ORDER BY op.created_at DESC, op.id DESC LIMIT 1) AS opinion_cents,
-              CAST((
-                SELECT COALESCE(SUM(s2.granted_cents), 0)
-                FROM \(ident: s) s2 CROSS JOIN \(ident: d) d2
-                WHERE d2.id = s2.dossier_id AND s2.session_id = \(bind: sessionID) AND s2.outcome = 'retained'
-                  AND d2.draw_code = d.draw_code
-                  AND \(staged)
-                  AND (-COALESCE(d2.aggregate_score, -1), d2.requested_cents, COALESCE(d2.number, ''), d2.id)
-                    <= (-COALESCE(d.aggregate_score, -1), d.requested_cents, COALESCE(d.number, ''), d.id)
-              ) AS BIGINT) AS running
-            FROM \(ident: d) d
+                ORDER BY op.created_at DESC, op.id DESC LIMIT 1) AS opinion_cents
+            FROM \(source)
               JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
-              LEFT JOIN \(ident: s) s ON s.dossier_id = d.id AND s.session_id = \(bind: sessionID)
-            WHERE \(candidates)
-            ORDER BY COALESCE(d.aggregate_score, -1) DESC, d.requested_cents, COALESCE(d.number, ''), d.id
+            WHERE \(joined)\(candidates)
+            ORDER BY \(unsafeRaw: Self.rankOrder("d"))
             LIMIT \(bind: perPage) OFFSET \(bind: offset)
             """
         ).all()
+        let running = try await RunningTotals.load(
+            session: sessionID, staged: try candidateFilter(session, call: call, theme: theme, territory: territory),
+            on: sql)
         let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
         let room = try await room(session, ledger: ledger, on: db)
         let (recusedBy, summary) = try await recusals(session, candidates: candidates, on: db)
         let pageRows = try rows.enumerated().map { index, row -> Page.Row in
             let id = try row.decode(column: "id", as: UUID.self)
             let code = try row.decode(column: "draw_code", as: String?.self) ?? ""
-            let running = try Money(cents: row.decode(column: "running", as: Int64.self))
+            let running = try Money(
+                cents: running.total(
+                    in: code,
+                    upTo: RunningTotals.Key(
+                        score: try row.decode(column: "aggregate_score", as: Int?.self),
+                        requested: try row.decode(column: "requested_cents", as: Int64.self),
+                        number: try row.decode(column: "number", as: String?.self), id: id)))
             let remaining = room[code] ?? .zero
             var staged: StagedDecisionModel?
             if let stagedID = try row.decode(column: "staged_id", as: UUID?.self) {
@@ -175,6 +179,77 @@ extension CommitteeBoard {
             session: session, call: call, rows: pageRows, total: total, stagedCount: stagedCount, page: page,
             pageCount: pageCount, offset: offset, groups: groups, drawCodes: drawCodes, statement: statement,
             ledger: ledger, recusals: summary)
+    }
+
+    /// The board's ranking as an `ORDER BY` over `table`: best aggregate first (unscored last),
+    /// then the smaller request, then the number and the id. ``RunningTotals/Key`` orders the same.
+    static func rankOrder(_ table: String) -> String {
+        "COALESCE(\(table).aggregate_score, -1) DESC, \(table).requested_cents, COALESCE(\(table).number, ''), \(table).id"
+    }
+
+    /// The amounts retained by a session's staged decisions, summed per envelope in rank order by
+    /// a window function (one query over the session's decisions, whatever the call's size); a
+    /// row's running total is the sum at the last staged decision ranked at or before it.
+    struct RunningTotals {
+        /// A dossier's place in the ranking (``CommitteeBoard/rankOrder(_:)``).
+        struct Key: Comparable {
+            let score: Int
+            let requested: Int64
+            let number: String
+            let id: String
+
+            init(score: Int?, requested: Int64, number: String?, id: UUID) {
+                self.score = score ?? -1
+                self.requested = requested
+                self.number = number ?? ""
+                self.id = id.uuidString
+            }
+
+            static func < (a: Key, b: Key) -> Bool {
+                if a.score != b.score { return a.score > b.score }
+                if a.requested != b.requested { return a.requested < b.requested }
+                if a.number != b.number { return a.number.utf8.lexicographicallyPrecedes(b.number.utf8) }
+                return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+            }
+        }
+
+        /// Per envelope (draw code), the staged retained decisions in rank order with their sums.
+        private let sums: [String: [(key: Key, total: Int64)]]
+
+        static func load(session: UUID, staged: SQLQueryString, on sql: any SQLDatabase) async throws -> RunningTotals {
+            let rows = try await sql.raw(
+                """
+                SELECT d.draw_code AS draw_code, d.aggregate_score AS aggregate_score,
+                  d.requested_cents AS requested_cents, d.number AS number, d.id AS id,
+                  CAST(SUM(s.granted_cents) OVER (PARTITION BY d.draw_code ORDER BY \(unsafeRaw: rankOrder("d"))
+                    ROWS UNBOUNDED PRECEDING) AS BIGINT) AS total
+                FROM \(ident: StagedDecisionModel.schema) s CROSS JOIN \(ident: DossierModel.schema) d
+                WHERE d.id = s.dossier_id AND s.session_id = \(bind: session) AND s.outcome = 'retained' AND \(staged)
+                """
+            ).all()
+            var sums: [String: [(key: Key, total: Int64)]] = [:]
+            for row in rows {
+                let key = Key(
+                    score: try row.decode(column: "aggregate_score", as: Int?.self),
+                    requested: try row.decode(column: "requested_cents", as: Int64.self),
+                    number: try row.decode(column: "number", as: String?.self),
+                    id: try row.decode(column: "id", as: UUID.self))
+                sums[try row.decode(column: "draw_code", as: String?.self) ?? "", default: []].append(
+                    (key, try row.decode(column: "total", as: Int64.self)))
+            }
+            return RunningTotals(sums: sums.mapValues { $0.sorted { $0.key < $1.key } })
+        }
+
+        /// The retained amounts staged on envelope `code` up to `key` included.
+        func total(in code: String, upTo key: Key) -> Int64 {
+            guard let list = sums[code] else { return 0 }
+            var low = 0, high = list.count
+            while low < high {
+                let middle = (low + high) / 2
+                if list[middle].key <= key { low = middle + 1 } else { high = middle }
+            }
+            return low == 0 ? 0 : list[low - 1].total
+        }
     }
 
     /// The session's candidates as a SQL condition on `d` (dossiers) and `s` (its staged decisions):
