@@ -10,6 +10,28 @@ import VaporTesting
 /// The queue's counts kept by the database (`queue_counts`, ``AddQueueCounts``) stay equal to a
 /// count over the dossiers after every kind of change, whatever path makes it.
 @Suite struct QueueCountsTests {
+    /// Both kept tables, without empty rows, against the same counts over the dossiers.
+    static func agree(_ db: any Database) async throws -> Bool {
+        let keys = AddBoardCounts.counts.keys
+        let columns = keys.map { "CAST(\($0) AS TEXT)" }.joined(separator: " || '|' || ")
+        let expressions = keys.map { "COALESCE(CAST(\($0) AS TEXT), '')" }
+        let kept = try await db.sql().raw(
+            "SELECT \(unsafeRaw: columns) AS k, n FROM board_counts WHERE n <> 0"
+        ).all().reduce(into: [String: Int]()) {
+            $0[try $1.decode(column: "k", as: String.self)] = try $1.decode(column: "n", as: Int.self)
+        }
+        let counted = try await db.sql().raw(
+            """
+            SELECT \(unsafeRaw: expressions.joined(separator: " || '|' || ")) AS k, COUNT(*) AS n
+            FROM dossiers GROUP BY \(unsafeRaw: expressions.joined(separator: ", "))
+            """
+        ).all().reduce(into: [String: Int]()) {
+            $0[try $1.decode(column: "k", as: String.self)] = try $1.decode(column: "n", as: Int.self)
+        }
+        let queueKept = try await Self.kept(db), queueCounted = try await Self.counted(db)
+        return kept == counted && queueKept == queueCounted
+    }
+
     /// The kept counts, without empty rows.
     static func kept(_ db: any Database) async throws -> [String: Int] {
         try await db.sql().raw("SELECT instructor_group, status, n FROM queue_counts WHERE n <> 0").all()
@@ -37,32 +59,32 @@ import VaporTesting
     @Test func theKeptCountsEqualACountOverTheDossiersAfterEveryChange() async throws {
         try await withGuichet { app in
             let db = app.db
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             #expect(!(try await Self.kept(db)).isEmpty, "the demo's filed dossiers are counted")
             // Filed through the web form.
             let (_, filedID) = try await Factory.filedDossier(app)
             #expect(try await Self.kept(db)["departement:02|filed"] == Self.counted(db)["departement:02|filed"])
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             // Status, group and filing changed by the models, then by raw SQL, then deleted.
             let dossier = try #require(try await DossierModel.find(filedID, on: db))
             dossier.status = DossierStatus.underReview.rawValue
             try await dossier.save(on: db)
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             dossier.instructorGroup = "departement:80"
             try await dossier.save(on: db)
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             dossier.title = "Un autre titre"
             try await dossier.save(on: db)
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             try await db.sql().raw("UPDATE dossiers SET filed_at = NULL WHERE id = \(bind: filedID)").run()
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             try await db.sql().raw("UPDATE dossiers SET filed_at = \(bind: Date()) WHERE id = \(bind: filedID)").run()
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             try await db.sql().raw("UPDATE dossiers SET instructor_group = NULL WHERE id = \(bind: filedID)").run()
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             try await db.sql().raw("UPDATE dossiers SET status = 'withdrawn' WHERE instructor_group = 'departement:02'")
                 .run()
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             // Inserted filed and deleted, as an import or a demo reset does.
             let copy = DossierModel()
             copy.$call.id = dossier.$call.id
@@ -79,9 +101,9 @@ import VaporTesting
             copy.simulated = true
             copy.instructorGroup = "departement:59"
             try await copy.create(on: db)
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             try await copy.delete(on: db)
-            #expect(try await Self.kept(db) == Self.counted(db))
+            #expect(try await Self.agree(db))
             // The queue shows the kept counts.
             let browser = try await Factory.aisneInstructor(app)
             let page = try await browser.get(SiteURL.instruction.path)

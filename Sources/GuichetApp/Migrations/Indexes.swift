@@ -53,5 +53,6 @@ enum GuichetMigrations {
         AddQueueIndexes(),
         AddImportJobHeartbeat(),
         AddQueueCounts(),
+        AddBoardCounts(),
     ]
 }

@@ -65,9 +65,10 @@ extension CommitteeBoard {
         let candidates = try candidateFilter(session, call: call, theme: theme, territory: territory)
         let sql = try db.sql()
         let d = DossierModel.schema, s = StagedDecisionModel.schema
-        // How many candidates and how many staged, counted in two parts so that the large one
-        // is counted from an index alone (`dossiers_board_outline`): the dossiers still to
-        // decide, then the session's staged ones. The groups and envelopes the page offers are
+        // How many candidates and how many staged, counted in two parts: the dossiers still to
+        // decide from the counts the database keeps per call, status and filtered column
+        // (``AddBoardCounts``; the narrowing condition reads them as it reads the dossiers), then
+        // the session's staged ones. The groups and envelopes the page offers are
         // those of the session's territory within the call's, from the catalogue.
         let narrowing = try narrowingFilter(session, theme: theme, territory: territory, d: "d")
         let decidable = DossierLifecycle.statuses(from: .decide).map(\.rawValue)
@@ -75,7 +76,7 @@ extension CommitteeBoard {
         if session.isOpen {
             let row = try await sql.raw(
                 """
-                SELECT COUNT(*) AS n FROM \(ident: d) d
+                SELECT CAST(COALESCE(SUM(d.n), 0) AS BIGINT) AS n FROM \(ident: AddBoardCounts.counts.table) d
                 WHERE d.call_id = \(bind: call.id) AND d.status IN (\(binds: decidable)) AND \(narrowing)
                 """
             ).first()
@@ -84,8 +85,9 @@ extension CommitteeBoard {
         if let row = try await sql.raw(
             """
             SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN d.status IN (\(binds: decidable)) THEN 0 ELSE 1 END), 0) AS BIGINT) AS others
-            FROM \(ident: s) s JOIN \(ident: d) d ON d.id = s.dossier_id
-            WHERE s.session_id = \(bind: sessionID) AND d.call_id = \(bind: call.id) AND \(narrowing)
+            FROM \(ident: s) s CROSS JOIN \(ident: d) d
+            WHERE d.id = s.dossier_id AND s.session_id = \(bind: sessionID) AND d.call_id = \(bind: call.id)
+              AND \(narrowing)
             """
         ).first() {
             let staged = try row.decode(column: "n", as: Int.self)
@@ -115,11 +117,7 @@ extension CommitteeBoard {
               d.instructor_group AS instructor_group, d.requested_cents AS requested_cents, d.simulated AS simulated,
               d.draw_code AS draw_code, d.aggregate_score AS aggregate_score, d.score_spread AS score_spread,
               s.id AS staged_id, s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
-              s.staged_by AS staged_by, s.staged_at AS staged_at,
-              (SELECT op.kind FROM \(ident: OpinionModel.schema) op WHERE op.dossier_id = d.id
-                ORDER BY op.created_at DESC, op.id DESC LIMIT 1) AS opinion_kind,
-              (SELECT op.proposed_cents FROM \(ident: OpinionModel.schema) op WHERE op.dossier_id = d.id
-                ORDER BY op.created_at DESC, op.id DESC LIMIT 1) AS opinion_cents
+              s.staged_by AS staged_by, s.staged_at AS staged_at
             FROM \(source)
               JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
             WHERE \(joined)\(candidates)
@@ -127,6 +125,23 @@ extension CommitteeBoard {
             LIMIT \(bind: perPage) OFFSET \(bind: offset)
             """
         ).all()
+        // The latest opinion of each row, read for the page's rows only (a column of the query
+        // above would be computed for every candidate before the sort).
+        var opinions: [UUID: (kind: String, proposedCents: Int64)] = [:]
+        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        if !ids.isEmpty {
+            for row in try await sql.raw(
+                """
+                SELECT dossier_id, kind, proposed_cents FROM \(ident: OpinionModel.schema)
+                WHERE dossier_id IN (\(binds: ids)) ORDER BY created_at, id
+                """
+            ).all() {
+                opinions[try row.decode(column: "dossier_id", as: UUID.self)] = (
+                    kind: try row.decode(column: "kind", as: String.self),
+                    proposedCents: try row.decode(column: "proposed_cents", as: Int64.self)
+                )
+            }
+        }
         let running = try await RunningTotals.load(
             session: sessionID, staged: try candidateFilter(session, call: call, theme: theme, territory: territory),
             on: sql)
@@ -169,9 +184,7 @@ extension CommitteeBoard {
                 instructorGroup: try row.decode(column: "instructor_group", as: String?.self),
                 requested: try Money(cents: row.decode(column: "requested_cents", as: Int64.self)),
                 simulated: try row.decode(column: "simulated", as: Bool.self), score: score,
-                opinion: try row.decode(column: "opinion_kind", as: String?.self).map {
-                    (kind: $0, proposedCents: try row.decode(column: "opinion_cents", as: Int64?.self) ?? 0)
-                }, staged: staged, recused: (recusedBy[id] ?? []).sorted(),
+                opinion: opinions[id], staged: staged, recused: (recusedBy[id] ?? []).sorted(),
                 runningTotal: running, remainingAfter: remaining.remaining(after: running),
                 overBudget: running > remaining)
         }

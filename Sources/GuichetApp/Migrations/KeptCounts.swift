@@ -1,0 +1,133 @@
+import Fluent
+import SQLKit
+
+/// Counts of dossiers per combination of some of their columns, kept by database triggers in the
+/// transaction of every insert, update and delete of a dossier, whatever code writes it.
+///
+/// Pages that count dossiers at any call size (the queue's counts per status, the committee
+/// board's candidates) sum a few kept rows instead of reading every dossier's index entry. The
+/// table names its columns as `dossiers` does, so a condition written for `dossiers d` reads the
+/// kept counts as `table d` unchanged. A NULL column is kept as `''` (filters never ask for NULL).
+/// Triggers are where SQLite and PostgreSQL need different SQL (see ``ProtectAuditLog``).
+struct KeptCounts: Sendable {
+    let table: String
+    /// Dossier columns, text unless listed in `identifiers`.
+    let keys: [String]
+    /// Key columns holding an identifier (never NULL), kept with their own type.
+    var identifiers: Set<String> = []
+    /// Columns whose change moves a dossier between rows, besides the keys.
+    var watched: [String] = []
+    /// Whether a dossier (`NEW` or `OLD`) is counted; nil counts them all.
+    var counted: (@Sendable (String) -> String)? = nil
+
+    private var columns: String { keys.joined(separator: ", ") }
+
+    private func value(_ row: String, _ column: String) -> String {
+        identifiers.contains(column) ? "\(row).\(column)" : "COALESCE(\(row).\(column), '')"
+    }
+
+    private func values(_ row: String) -> String {
+        keys.map { value(row, $0) }.joined(separator: ", ")
+    }
+
+    private func matches(_ row: String) -> String {
+        keys.map { "\($0) = \(value(row, $0))" }.joined(separator: " AND ")
+    }
+
+    private func when(_ row: String) -> String { counted.map { $0(row) } ?? "TRUE" }
+
+    /// What changes a dossier's row: a key, or a watched column.
+    private var changed: String {
+        (keys + watched).map { column in
+            watched.contains(column) && counted != nil
+                ? "(\(counted!("OLD"))) <> (\(counted!("NEW")))" : "OLD.\(column) IS DISTINCT FROM NEW.\(column)"
+        }.joined(separator: " OR ")
+    }
+
+    func create(on database: any Database) async throws {
+        let sql = try database.sql()
+        let definitions = keys.map { "\($0) \(identifiers.contains($0) ? "UUID" : "TEXT") NOT NULL" }
+            .joined(separator: ", ")
+        try await sql.raw(
+            "CREATE TABLE \(ident: table) (\(unsafeRaw: definitions), n BIGINT NOT NULL, PRIMARY KEY (\(unsafeRaw: columns)))"
+        ).run()
+        let add = { (row: String) in
+            """
+            INSERT INTO \(table) (\(columns), n) SELECT \(values(row)), 1 WHERE \(when(row))
+            ON CONFLICT (\(columns)) DO UPDATE SET n = \(table).n + 1;
+            """
+        }
+        let remove = { (row: String) in
+            "UPDATE \(table) SET n = n - 1 WHERE \(when(row)) AND \(matches(row));"
+        }
+        switch sql.dialect.name {
+        case "postgresql":
+            try await sql.raw(
+                """
+                CREATE OR REPLACE FUNCTION \(unsafeRaw: function)() RETURNS trigger AS $$
+                BEGIN
+                  IF TG_OP IN ('UPDATE', 'DELETE') THEN \(unsafeRaw: remove("OLD")) END IF;
+                  IF TG_OP IN ('INSERT', 'UPDATE') THEN \(unsafeRaw: add("NEW")) END IF;
+                  RETURN NULL;
+                END;
+                $$ LANGUAGE plpgsql
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TRIGGER \(unsafeRaw: table)_insert_delete AFTER INSERT OR DELETE ON dossiers
+                FOR EACH ROW EXECUTE FUNCTION \(unsafeRaw: function)()
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TRIGGER \(unsafeRaw: table)_update AFTER UPDATE OF \(unsafeRaw: (keys + watched).joined(separator: ", "))
+                ON dossiers FOR EACH ROW WHEN (\(unsafeRaw: changed)) EXECUTE FUNCTION \(unsafeRaw: function)()
+                """
+            ).run()
+        case "sqlite":
+            try await sql.raw(
+                "CREATE TRIGGER \(unsafeRaw: table)_insert AFTER INSERT ON dossiers BEGIN \(unsafeRaw: add("NEW")) END"
+            ).run()
+            try await sql.raw(
+                "CREATE TRIGGER \(unsafeRaw: table)_delete AFTER DELETE ON dossiers BEGIN \(unsafeRaw: remove("OLD")) END"
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TRIGGER \(unsafeRaw: table)_update AFTER UPDATE OF \(unsafeRaw: (keys + watched).joined(separator: ", "))
+                ON dossiers WHEN \(unsafeRaw: changed.replacingOccurrences(of: "IS DISTINCT FROM", with: "IS NOT"))
+                BEGIN \(unsafeRaw: remove("OLD")) \(unsafeRaw: add("NEW")) END
+                """
+            ).run()
+        default:
+            throw AppError(
+                status: .internalServerError, code: "unsupported_database",
+                message: "Base de données non prise en charge : \(sql.dialect.name).")
+        }
+        try await sql.raw(
+            """
+            INSERT INTO \(ident: table) (\(unsafeRaw: columns), n)
+            SELECT \(unsafeRaw: values("dossiers")), COUNT(*) FROM dossiers
+            WHERE \(unsafeRaw: counted.map { $0("dossiers") } ?? "TRUE")
+            GROUP BY \(unsafeRaw: values("dossiers"))
+            """
+        ).run()
+    }
+
+    func drop(on database: any Database) async throws {
+        let sql = try database.sql()
+        switch sql.dialect.name {
+        case "postgresql":
+            try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_update ON dossiers").run()
+            try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_insert_delete ON dossiers").run()
+            try await sql.raw("DROP FUNCTION IF EXISTS \(unsafeRaw: function)()").run()
+        default:
+            for suffix in ["update", "delete", "insert"] {
+                try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_\(unsafeRaw: suffix)").run()
+            }
+        }
+        try await sql.raw("DROP TABLE IF EXISTS \(ident: table)").run()
+    }
+
+    private var function: String { "guichet_\(table)" }
+}
