@@ -1,5 +1,8 @@
+import Fluent
 import Foundation
+import SQLKit
 import Testing
+import VaporTesting
 
 @testable import GuichetApp
 
@@ -10,9 +13,9 @@ import Testing
         let store = AttachmentStore(root: root, scanner: nil)
         let data = Data("%PDF-1.4 contenu".utf8)
         let sha = AttachmentStore.sha256(data)
-        try store.store(data, sha256: sha)
-        try store.store(data, sha256: sha)
-        #expect(try store.read(sha256: sha) == data)
+        try await store.store(data, sha256: sha)
+        try await store.store(data, sha256: sha)
+        #expect(try await store.read(sha256: sha) == data)
         #expect(store.path(for: sha).hasSuffix("/attachments/\(sha.prefix(2))/\(sha)"))
         #expect(await store.scan(sha256: sha) == .notScanned)
     }
@@ -24,8 +27,8 @@ import Testing
         let store = AttachmentStore(root: root, scanner: try Factory.fakeScanner(root))
         let clean = Data("%PDF-1.4 propre".utf8)
         let infected = Data("%PDF-1.4 X5O!P%@AP EICAR-STANDARD-ANTIVIRUS-TEST-FILE".utf8)
-        try store.store(clean, sha256: AttachmentStore.sha256(clean))
-        try store.store(infected, sha256: AttachmentStore.sha256(infected))
+        try await store.store(clean, sha256: AttachmentStore.sha256(clean))
+        try await store.store(infected, sha256: AttachmentStore.sha256(infected))
         #expect(await store.scan(sha256: AttachmentStore.sha256(clean)) == .clean)
         #expect(await store.scan(sha256: AttachmentStore.sha256(infected)) == .infected)
         #expect(!FileManager.default.fileExists(atPath: store.path(for: AttachmentStore.sha256(infected))))
@@ -43,7 +46,7 @@ import Testing
         slow.scanLimit = 1
         let store = slow
         let data = Data("%PDF-1.4 lent".utf8)
-        try store.store(data, sha256: AttachmentStore.sha256(data))
+        try await store.store(data, sha256: AttachmentStore.sha256(data))
         let started = Date()
         let result = await withTaskGroup(of: AttachmentStore.ScanResult?.self) { group in
             group.addTask { await store.scan(sha256: AttachmentStore.sha256(data)) }
@@ -120,5 +123,61 @@ import Testing
             counter.leave()
         }
         #expect(counter.calls == before + 1)
+    }
+
+    /// In the database, as instances sharing one PostgreSQL keep them: written once, whoever
+    /// writes the same bytes at the same moment; an infected file is kept quarantined, unreadable.
+    @Test func filesKeptInTheDatabaseAreWrittenOnceAndQuarantinedThere() async throws {
+        let folder = NSTemporaryDirectory() + "guichet-scan-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scanner = try Factory.fakeScanner(folder)
+        try await withGuichet(demo: false) { app in
+            let store = AttachmentStore(root: folder, database: app.db, scanner: scanner)
+            let data = Data("%PDF-1.4 partagé".utf8)
+            let sha = AttachmentStore.sha256(data)
+            // Ten writers at once, as ten instances receiving the same file.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<10 { group.addTask { try await store.store(data, sha256: sha) } }
+                try await group.waitForAll()
+            }
+            let rows = try await app.db.sql().raw("SELECT COUNT(*) AS n FROM stored_files").first()
+            #expect(try rows?.decode(column: "n", as: Int.self) == 1)
+            #expect(try await store.read(sha256: sha) == data)
+            #expect(await store.scan(sha256: sha) == .clean)
+            let infected = Data("%PDF-1.4 X5O!P%@AP EICAR-STANDARD-ANTIVIRUS-TEST-FILE".utf8)
+            let bad = AttachmentStore.sha256(infected)
+            try await store.store(infected, sha256: bad)
+            #expect(await store.scan(sha256: bad) == .infected)
+            await #expect(throws: AttachmentStore.Missing.self) { _ = try await store.read(sha256: bad) }
+            await #expect(throws: AttachmentStore.Missing.self) {
+                _ = try await store.read(sha256: String(repeating: "0", count: 64))
+            }
+            // Nothing was written to the disk but the scanner's copies, removed after the scan.
+            #expect(!FileManager.default.fileExists(atPath: folder + "/attachments"))
+            #expect((try? FileManager.default.contentsOfDirectory(atPath: folder + "/scanning"))?.isEmpty ?? true)
+        }
+    }
+
+    /// An applicant's upload and its download through the pages, the files in the database.
+    @Test func anAttachmentGoesThroughThePagesWhenFilesAreInTheDatabase() async throws {
+        try await withGuichet(adjust: { $0.fileStore = .database }) { app in
+            let applicant = try await Applicant.make(app)
+            let id = try await applicant.startDossier()
+            let saved = try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, [], files: [("bank_details", "rib.png", SampleFiles.png)])
+            #expect(saved.status == .seeOther)
+            let attachment = try #require(try await AttachmentModel.query(on: app.db).first())
+            let download = try await applicant.browser.get(
+                SiteURL.attachment(dossier: id, attachment: attachment.requireID()).path)
+            #expect(download.status == .ok)
+            #expect(Data(buffer: download.body) == SampleFiles.png)
+            #expect(download.headers.first(name: .contentType) == "image/png")
+            let kept = try await app.db.sql().raw("SELECT sha256 FROM stored_files").all()
+            #expect(try kept.map { try $0.decode(column: "sha256", as: String.self) } == [attachment.sha256])
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: app.guichetConfiguration.dataDirectory + "/attachments/" + attachment.sha256.prefix(2)))
+        }
     }
 }

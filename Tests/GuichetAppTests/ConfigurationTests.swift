@@ -15,6 +15,13 @@ import Testing
         #expect(!configuration.secureCookies)
         #expect(configuration.trustedProxies.isEmpty)
         #expect(configuration.newStaffPassword == nil)
+        #expect(configuration.fileStore == .files, "SQLite keeps files on disk")
+        let postgres = try AppConfiguration.fromEnvironment(["DATABASE_URL": "postgres://u:p@127.0.0.1/guichet"])
+        #expect(postgres.fileStore == .database, "instances sharing a PostgreSQL share its files")
+        let chosen = try AppConfiguration.fromEnvironment([
+            "DATABASE_URL": "postgres://u:p@127.0.0.1/guichet", "GUICHET_FILE_STORE": "files",
+        ])
+        #expect(chosen.fileStore == .files)
     }
 
     @Test func valuesInRangeAreRead() throws {
@@ -44,7 +51,7 @@ import Testing
         ("GUICHET_DB_POOL", "64"), ("GUICHET_TRUSTED_PROXIES", "10.0.0.1, proxy.interne"), ("GUICHET_LOAD_DEMO", "non"),
         ("GUICHET_SECURE_COOKIES", "oui"), ("GUICHET_WEBHOOKS_ALLOW_PRIVATE", "true"),
         ("GUICHET_PUBLIC_URL", "guichet.exemple.fr"),
-        ("DATABASE_URL", "mysql://localhost/guichet"),
+        ("DATABASE_URL", "mysql://localhost/guichet"), ("GUICHET_FILE_STORE", "s3"),
     ])
     func aValueOutOfRangeStopsTheStartNamingItsVariable(variable: String, value: String) {
         #expect {

@@ -57,6 +57,16 @@ public struct AppConfiguration: Sendable {
     /// Whether webhooks may go to private or local networks (`GUICHET_WEBHOOKS_ALLOW_PRIVATE=1`,
     /// for private deployments whose receivers live on the same network).
     public var webhooksAllowPrivate: Bool = false
+    /// Where attachments and messages' files live (`GUICHET_FILE_STORE`: `files` under the data
+    /// directory, or `database`): in the database by default on PostgreSQL, so that every
+    /// instance sharing it sees every file; on disk by default with SQLite.
+    public var fileStore: FileStore
+
+    public enum FileStore: String, Sendable {
+        case files
+        case database
+    }
+
     /// A session ends after this long without a request (`GUICHET_SESSION_IDLE_MINUTES`, 5–1440).
     public var sessionIdleSeconds: Int = 2 * 3600
     /// A session ends this long after its login whatever the activity (`GUICHET_SESSION_MAX_HOURS`, 1–72).
@@ -75,6 +85,7 @@ public struct AppConfiguration: Sendable {
         self.secureCookies = secureCookies
         self.mailFrom = mailFrom
         self.smtpURL = smtpURL
+        if case .postgres = database { fileStore = .database } else { fileStore = .files }
     }
 
     /// Reads the environment:
@@ -83,7 +94,8 @@ public struct AppConfiguration: Sendable {
     /// - `GUICHET_LOAD_DEMO`: `0` not to load the demo call into an empty database;
     /// - `GUICHET_DATA_DIR` (default `data`), `GUICHET_PUBLIC_URL` (default `http://127.0.0.1:8080`),
     ///   `GUICHET_BCRYPT_COST` (default 12, 10…16), `GUICHET_SECURE_COOKIES` (`1` behind HTTPS),
-    ///   `GUICHET_MAIL_FROM`, `GUICHET_SMTP_URL` (files in `<data>/mail/` when unset).
+    ///   `GUICHET_MAIL_FROM`, `GUICHET_SMTP_URL` (files in `<data>/mail/` when unset),
+    ///   `GUICHET_FILE_STORE` (`files` or `database`; ``fileStore``).
     /// - Throws: ``ConfigurationError`` naming the first variable whose value is out of range or
     ///   unreadable: the server does not start on a value it would have to guess.
     public static func fromEnvironment(
@@ -135,6 +147,12 @@ public struct AppConfiguration: Sendable {
             mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>",
             smtpURL: value("GUICHET_SMTP_URL"))
         if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
+        if let text = value("GUICHET_FILE_STORE") {
+            guard let store = FileStore(rawValue: text) else {
+                throw ConfigurationError(variable: "GUICHET_FILE_STORE", value: text, expected: "files ou database")
+            }
+            configuration.fileStore = store
+        }
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
         if let pool = try integer("GUICHET_DB_POOL", in: 1...32, unit: "connexions") {
             configuration.databasePoolSize = pool

@@ -186,9 +186,7 @@ struct ApplicationController: RouteCollection {
     }
 
     private func store(_ req: Request) -> AttachmentStore {
-        AttachmentStore(
-            root: req.application.guichetConfiguration.dataDirectory,
-            scanner: req.application.guichetConfiguration.virusScanner)
+        AttachmentStore.configured(req.application, on: req.db)
     }
 
     private func service(_ req: Request) -> ApplicationService {
@@ -213,8 +211,8 @@ enum AttachmentResponse {
                 status: .gone, code: "attachment_quarantined",
                 message: "Ce fichier contient un virus : il est en quarantaine.")
         }
-        let config = req.application.guichetConfiguration
-        let data = try AttachmentStore(root: config.dataDirectory, scanner: nil).read(sha256: attachment.sha256)
+        let data = try await AttachmentStore.configured(req.application, on: req.db, scanning: false)
+            .read(sha256: attachment.sha256)
         let kind = FileKind(rawValue: attachment.kind) ?? .unknown
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: kind.mimeType)

@@ -85,8 +85,8 @@ struct CorrespondenceController: RouteCollection {
         else {
             throw AppError.notFound("attachment_not_found", "Pièce jointe introuvable.")
         }
-        let data = try AttachmentStore(root: req.application.guichetConfiguration.dataDirectory, scanner: nil).read(
-            sha256: attachment.sha256)
+        let data = try await AttachmentStore.configured(req.application, on: req.db, scanning: false)
+            .read(sha256: attachment.sha256)
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(
             name: .contentType, value: (FileKind(rawValue: attachment.kind) ?? .unknown).mimeType)
@@ -115,7 +115,7 @@ struct CorrespondenceController: RouteCollection {
         let config = req.application.guichetConfiguration
         return CorrespondenceService(
             database: req.db, configuration: config,
-            store: AttachmentStore(root: config.dataDirectory, scanner: config.virusScanner),
+            store: AttachmentStore.configured(req.application, on: req.db),
             policy: AttachmentPolicy(maxBytes: config.maxUploadBytes, allowed: AttachmentPolicy.defaultAllowed),
             now: Date())
     }

@@ -54,5 +54,6 @@ enum GuichetMigrations {
         AddImportJobHeartbeat(),
         AddQueueCounts(),
         AddBoardCounts(),
+        CreateStoredFiles(),
     ]
 }

@@ -95,7 +95,7 @@ struct ApplicationService {
                 }
                 used += upload.data.count
                 let sha = AttachmentStore.sha256(upload.data)
-                try store.store(upload.data, sha256: sha)
+                try await store.store(upload.data, sha256: sha)
                 let scan = await store.scan(sha256: sha)
                 if scan == .infected {
                     errors[field.key] =

@@ -2,11 +2,21 @@ import Crypto
 import Fluent
 import Foundation
 import GuichetDomain
+import SQLKit
+import Vapor
 
-/// Attachments on disk: `<data>/attachments/<first two hex digits>/<sha256>`, written once and
-/// shared by identical files; infected files go to `<data>/quarantine/`.
+/// Attachments, written once under their SHA-256 and shared by identical files: on disk
+/// (`<data>/attachments/<first two hex digits>/<sha256>`, infected files moved to
+/// `<data>/quarantine/`), or in the database (`stored_files`, infected files marked quarantined)
+/// so that every instance of a deployment on one PostgreSQL sees every file
+/// (`GUICHET_FILE_STORE`, ``AppConfiguration/fileStore``).
+///
+/// In the database, a file is written with `ON CONFLICT DO NOTHING`: two instances storing the
+/// same bytes at once both succeed and one row remains. The scanner reads a temporary copy.
 struct AttachmentStore: Sendable {
     let root: String
+    /// Where the bytes live when they are in the database; on disk under `root` when nil.
+    var database: (any Database)? = nil
     /// The ClamAV command line scanner to run (`clamdscan` or `clamscan`), found on the PATH by
     /// default; `nil` when none is installed.
     var scanner: String? = AttachmentStore.installedScanner
@@ -27,8 +37,35 @@ struct AttachmentStore: Sendable {
         "\(root)/attachments/\(sha256.prefix(2))/\(sha256)"
     }
 
-    /// Stores the bytes under their hash (atomically: temporary file, then rename).
-    func store(_ data: Data, sha256: String) throws {
+    /// The store the configuration chooses, on `db` when it keeps files in the database.
+    static func configured(_ app: Application, on db: any Database, scanning: Bool = true) -> AttachmentStore {
+        let config = app.guichetConfiguration
+        return AttachmentStore(
+            root: config.dataDirectory, database: config.fileStore == .database ? db : nil,
+            scanner: scanning ? config.virusScanner : nil)
+    }
+
+    init(root: String, database: (any Database)? = nil, scanner: String? = AttachmentStore.installedScanner) {
+        self.root = root
+        self.database = database
+        self.scanner = scanner
+    }
+
+    /// A stored file that is missing or quarantined.
+    struct Missing: Error {}
+
+    /// Stores the bytes under their hash (on disk atomically: temporary file, then rename).
+    func store(_ data: Data, sha256: String) async throws {
+        if let database {
+            try await database.sql().raw(
+                """
+                INSERT INTO \(ident: CreateStoredFiles.table) (sha256, bytes, size_bytes, quarantined, created_at)
+                VALUES (\(bind: sha256), \(bind: data), \(bind: Int64(data.count)), \(bind: false), \(bind: Date()))
+                ON CONFLICT (sha256) DO NOTHING
+                """
+            ).run()
+            return
+        }
         let target = path(for: sha256)
         if FileManager.default.fileExists(atPath: target) { return }
         let folder = (target as NSString).deletingLastPathComponent
@@ -42,8 +79,17 @@ struct AttachmentStore: Sendable {
         }
     }
 
-    func read(sha256: String) throws -> Data {
-        try Data(contentsOf: URL(fileURLWithPath: path(for: sha256)))
+    func read(sha256: String) async throws -> Data {
+        guard let database else { return try Data(contentsOf: URL(fileURLWithPath: path(for: sha256))) }
+        guard
+            let row = try await database.sql().raw(
+                """
+                SELECT bytes FROM \(ident: CreateStoredFiles.table)
+                WHERE sha256 = \(bind: sha256) AND quarantined = \(bind: false)
+                """
+            ).first()
+        else { throw Missing() }
+        return try row.decode(column: "bytes", as: Data.self)
     }
 
     /// The longest a scan may take: beyond, the scanner is stopped and the file marked
@@ -57,9 +103,22 @@ struct AttachmentStore: Sendable {
     /// ``scanLimit`` (``scanSeconds`` by default).
     func scan(sha256: String) async -> ScanResult {
         guard let scanner else { return .notScanned }
+        // The scanner reads a file: a database-kept one is copied out for it, then removed.
+        var target = path(for: sha256)
+        if database != nil {
+            target = "\(root)/scanning/\(UUID().uuidString)"
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: "\(root)/scanning", withIntermediateDirectories: true)
+                try await read(sha256: sha256).write(to: URL(fileURLWithPath: target))
+            } catch {
+                return .notScanned
+            }
+        }
+        defer { if database != nil { try? FileManager.default.removeItem(atPath: target) } }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: scanner)
-        process.arguments = ["--no-summary", path(for: sha256)]
+        process.arguments = ["--no-summary", target]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do {
@@ -70,6 +129,14 @@ struct AttachmentStore: Sendable {
         switch process.terminationStatus {
         case 0: return .clean
         case 1:
+            if let database {
+                try? await database.sql().raw(
+                    """
+                    UPDATE \(ident: CreateStoredFiles.table) SET quarantined = \(bind: true) WHERE sha256 = \(bind: sha256)
+                    """
+                ).run()
+                return .infected
+            }
             let quarantine = "\(root)/quarantine"
             try? FileManager.default.createDirectory(atPath: quarantine, withIntermediateDirectories: true)
             try? FileManager.default.moveItem(atPath: path(for: sha256), toPath: "\(quarantine)/\(sha256)")

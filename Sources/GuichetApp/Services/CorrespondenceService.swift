@@ -88,7 +88,7 @@ struct CorrespondenceService {
             throw DomainError.invalidForm(errors: ["file": error.message])
         }
         let sha = AttachmentStore.sha256(file.data)
-        try store.store(file.data, sha256: sha)
+        try await store.store(file.data, sha256: sha)
         let scan = await store.scan(sha256: sha)
         guard scan != .infected else {
             throw DomainError.invalidForm(errors: [
