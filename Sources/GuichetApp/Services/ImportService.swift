@@ -140,62 +140,70 @@ struct ImportService {
         }
     }
 
-    /// Writes organisations, dossiers, decisions and their audit entries. Returns how many
-    /// organisations were created.
+    /// Rows written per batch: each batch's models are built, written and released before the
+    /// next, so that the write's memory is a batch's whatever the file's size.
+    static let writeBatch = 5_000
+
+    /// Writes organisations, dossiers, decisions and their audit entries, a batch of rows at a
+    /// time in the caller's transaction. Returns how many organisations were created.
     private func write(
         _ plan: ImportPlan, _ call: LoadedCall, known: [String: UUID], agent: Agent, now: Date,
         on db: any Database
     ) async throws -> Int {
         var organisations = known
-        var created: [OrganisationModel] = []
-        for row in plan.rows where organisations[Self.key(row.carrier)] == nil {
-            let id = UUID()
-            organisations[Self.key(row.carrier)] = id
-            let organisation = row.organisation(id: id)
-            created.append(
-                OrganisationModel(
-                    id: id, name: organisation.name, legalForm: organisation.legalForm,
-                    siret: organisation.siret?.value, rna: organisation.rna?.value,
-                    departementCode: organisation.departementCode, simulated: false))
-        }
-        try await BulkRows.insert(created, now: now, on: db)
+        var createdCount = 0
         let waveIDs = Dictionary(
             call.waves.compactMap { wave in wave.id.map { (wave.number, $0) } }, uniquingKeysWith: { a, _ in a })
-        var dossiers: [DossierModel] = []
-        var decisions: [DecisionModel] = []
-        var audit: [AuditEntryModel] = []
         var sequence = call.model.receiptCounter
-        for row in plan.rows {
-            let id = UUID()
-            var number = row.number
-            if number == nil {
-                sequence += 1
-                number = ReceiptNumber.make(prefix: call.model.receiptPrefix, sequence: sequence)
+        for batch in plan.rows.chunked(Self.writeBatch) {
+            var created: [OrganisationModel] = []
+            for row in batch where organisations[Self.key(row.carrier)] == nil {
+                let id = UUID()
+                organisations[Self.key(row.carrier)] = id
+                let organisation = row.organisation(id: id)
+                created.append(
+                    OrganisationModel(
+                        id: id, name: organisation.name, legalForm: organisation.legalForm,
+                        siret: organisation.siret?.value, rna: organisation.rna?.value,
+                        departementCode: organisation.departementCode, simulated: false))
             }
-            let dossier = row.dossier(id: id, number: number)
-            let model = DossierModel(
-                dossier, callID: call.id, organisationID: organisations[Self.key(row.carrier)] ?? UUID())
-            model.instructorGroup = Routing.group(for: dossier.scope).stored
-            dossiers.append(model)
-            audit.append(
-                AuditEntryModel(
-                    AuditEntry(
-                        at: now, actor: agent, action: "import", entityType: "dossier", entityID: id,
-                        from: nil, to: dossier.status.rawValue, reason: "Import, ligne \(row.line)")))
-            if let imported = row.decision, let waveID = waveIDs[imported.waveNumber] {
-                decisions.append(
-                    DecisionModel(
-                        imported.decision(dossierID: id), waveID: waveID, decidedBy: agent.name, simulated: false))
+            try await BulkRows.insert(created, now: now, on: db)
+            createdCount += created.count
+            var dossiers: [DossierModel] = []
+            var decisions: [DecisionModel] = []
+            var audit: [AuditEntryModel] = []
+            for row in batch {
+                let id = UUID()
+                var number = row.number
+                if number == nil {
+                    sequence += 1
+                    number = ReceiptNumber.make(prefix: call.model.receiptPrefix, sequence: sequence)
+                }
+                let dossier = row.dossier(id: id, number: number)
+                let model = DossierModel(
+                    dossier, callID: call.id, organisationID: organisations[Self.key(row.carrier)] ?? UUID())
+                model.instructorGroup = Routing.group(for: dossier.scope).stored
+                dossiers.append(model)
+                audit.append(
+                    AuditEntryModel(
+                        AuditEntry(
+                            at: now, actor: agent, action: "import", entityType: "dossier", entityID: id,
+                            from: nil, to: dossier.status.rawValue, reason: "Import, ligne \(row.line)")))
+                if let imported = row.decision, let waveID = waveIDs[imported.waveNumber] {
+                    decisions.append(
+                        DecisionModel(
+                            imported.decision(dossierID: id), waveID: waveID, decidedBy: agent.name, simulated: false))
+                }
             }
+            try await BulkRows.insert(dossiers, now: now, on: db)
+            try await BulkRows.insert(decisions, now: now, on: db)
+            try await AuditChainStore.seal(audit, on: db)
+            try await BulkRows.insert(audit, now: now, on: db)
+            try await WebhookFanOut.fanOut(audit, on: db)
         }
-        try await BulkRows.insert(dossiers, now: now, on: db)
-        try await BulkRows.insert(decisions, now: now, on: db)
-        try await AuditChainStore.seal(audit, on: db)
-        try await BulkRows.insert(audit, now: now, on: db)
-        try await WebhookFanOut.fanOut(audit, on: db)
         if sequence != call.model.receiptCounter {
             try await CallModel.query(on: db).filter(\.$id == call.id).set(\.$receiptCounter, to: sequence).update()
         }
-        return created.count
+        return createdCount
     }
 }
