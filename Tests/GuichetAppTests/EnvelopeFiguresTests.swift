@@ -112,16 +112,8 @@ import VaporTesting
                 try await CommitteeSessionModel.query(on: app.db).filter(\.$id == sessionID).with(\.$members).first())
             // act
             let whole = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: app.db)
-            var paged: [CommitteeBoard.Page.Row] = []
-            var page = 1
-            while true {
-                let slice = try await CommitteeBoard.page(
-                    session, theme: nil, territory: nil, page: page, perPage: 17, on: app.db)
-                #expect(slice.total == whole.rows.count)
-                paged += slice.rows
-                if page >= slice.pageCount { break }
-                page += 1
-            }
+            let (paged, totals) = try await Self.everyPage(session, perPage: 17, on: app.db)
+            #expect(totals.allSatisfy { $0 == whole.rows.count })
             // validate
             #expect(paged.map(\.id) == whole.rows.map(\.domain.id))
             #expect(paged.map(\.rank) == Array(1...whole.rows.count))
@@ -139,19 +131,27 @@ import VaporTesting
             #expect(sessions.contains { !$0.isOpen }, "the demo has an applied session")
             for session in sessions {
                 let whole = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: app.db)
-                var paged: [CommitteeBoard.Page.Row] = []
-                var page = 1
-                while true {
-                    let slice = try await CommitteeBoard.page(
-                        session, theme: nil, territory: nil, page: page, perPage: 7, on: app.db)
-                    paged += slice.rows
-                    if page >= slice.pageCount { break }
-                    page += 1
-                }
+                let (paged, _) = try await Self.everyPage(session, perPage: 7, on: app.db)
                 #expect(paged.map(\.id) == whole.rows.map(\.domain.id), "\(session.title)")
                 #expect(paged.map(\.runningTotal) == whole.rows.map(\.runningTotal), "\(session.title)")
                 #expect(paged.map(\.overBudget) == whole.rows.map(\.overBudget), "\(session.title)")
             }
+        }
+    }
+
+    /// Every page of a session's board, in order, with the total each page announced.
+    static func everyPage(
+        _ session: CommitteeSessionModel, perPage: Int, on db: any Database
+    ) async throws -> (rows: [CommitteeBoard.Page.Row], totals: [Int]) {
+        var rows: [CommitteeBoard.Page.Row] = [], totals: [Int] = []
+        var page = 1
+        while true {
+            let slice = try await CommitteeBoard.page(
+                session, theme: nil, territory: nil, page: page, perPage: perPage, on: db)
+            rows += slice.rows
+            totals.append(slice.total)
+            if page >= slice.pageCount { return (rows, totals) }
+            page += 1
         }
     }
 }
