@@ -154,4 +154,40 @@ import VaporTesting
             page += 1
         }
     }
+
+    /// The results read from counts and laureate candidates equal the results computed from every
+    /// dossier and decision of the call, for the public and for the staff, envelopes included.
+    @Test func theResultsFromCountsEqualTheResultsFromEveryDossier() async throws {
+        try await withGuichet { app in
+            _ = try await Factory.decideJune(app, count: 4)
+            let service = ResultsService(database: app.db)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            for model in try await CallModel.query(on: app.db).all() {
+                let call = try await CallRepository(database: app.db).load(model)
+                let rows = try await ResultsService.dossierRows(call.id, app.db)
+                let dossiers = try rows.map { try $0.domain() }
+                let waveNumbers = Dictionary(
+                    uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
+                let decisions = try await ResultsService.decisions(call.id, waveNumbers: waveNumbers, app.db)
+                let published = Set(call.call.waves.filter { $0.publishedAt != nil }.map(\.number))
+                for publishedOnly in [true, false] {
+                    let reference = CallResults(
+                        call: call,
+                        report: try ResultsReport(
+                            call: call.call,
+                            dossiers: zip(rows, dossiers).map { .init(dossier: $1, carrier: $0.organisationName) },
+                            decisions: decisions, publishedOnly: publishedOnly),
+                        ledger: try EnvelopeLedger(
+                            envelopes: try await service.envelopes(call.id), dossiers: dossiers, decisions: decisions,
+                            waves: publishedOnly ? published : nil))
+                    let counted = try await service.results(call, publishedOnly: publishedOnly)
+                    #expect(
+                        try encoder.encode(ResultsDTO(counted)) == encoder.encode(ResultsDTO(reference)),
+                        "\(model.reference), publishedOnly: \(publishedOnly)")
+                    #expect(counted.report.filed == dossiers.filter { $0.filedAt != nil }.count)
+                }
+            }
+        }
+    }
 }

@@ -29,8 +29,8 @@ struct ApplicationController: RouteCollection {
     @Sendable
     func callPage(req: Request) async throws -> View {
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
-        let results = try await ResultsService(database: req.db).results(call, publishedOnly: true)
-        return try await req.view.render("calls/show", CallPage(req, call: call, ledger: results.ledger, now: Date()))
+        let ledger = try await ResultsService(database: req.db).ledger(call, publishedOnly: true)
+        return try await req.view.render("calls/show", CallPage(req, call: call, ledger: ledger, now: Date()))
     }
 
     // MARK: - New dossier

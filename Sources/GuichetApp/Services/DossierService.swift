@@ -45,11 +45,11 @@ struct DossierService {
                 throw DomainError.unknownWave(number)
             }
             let wave = try call.call.wave(number)
-            let results = try await ResultsService(database: db).results(call, publishedOnly: false)
-            let envelope = try results.ledger.envelope(for: dossier.scope)
+            let ledger = try await ResultsService(database: db).ledger(call)
+            let envelope = try ledger.envelope(for: dossier.scope)
             let (transition, decision) = try Committee.decide(
                 dossier, outcome: outcome, wave: wave,
-                envelope: results.ledger.position(of: envelope.id),
+                envelope: ledger.position(of: envelope.id),
                 by: agent, call: call.call, now: now)
             var updated = dossier
             updated.status = transition.to

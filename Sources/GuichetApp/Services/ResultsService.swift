@@ -14,27 +14,43 @@ struct CallResults: Sendable {
 struct ResultsService {
     let database: any Database
 
-    /// The results of a call.
+    /// The results of a call, from what the database counts and sums: the filed dossiers counted
+    /// by theme and scope, only the dossiers that may be laureates read, and the envelopes'
+    /// commitments summed (``commitments(_:waves:)``) — whatever the number of dossiers.
     /// - Parameter publishedOnly: the public sees published waves only, in figures and envelopes alike.
     func results(_ call: LoadedCall, publishedOnly: Bool) async throws -> CallResults {
         let callID = try call.model.requireID()
-        let rows = try await Self.dossierRows(callID, database)
-        let dossiers = try rows.map { try $0.domain() }
-        let inputs = zip(rows, dossiers).map { row, dossier in
-            ResultsReport.Input(dossier: dossier, carrier: row.organisationName)
-        }
+        let laureate = DossierStatus.laureate.map(\.rawValue)
+        let rows = try await Self.dossierRows(callID, statuses: laureate, database)
+        let candidates = try rows.map { ResultsReport.Input(dossier: try $0.domain(), carrier: $0.organisationName) }
         let waveNumbers = Dictionary(
             uniqueKeysWithValues: call.waves.compactMap { wave in wave.id.map { ($0, wave.number) } })
-        let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, database)
+        let decisions = try await Self.decisions(callID, waveNumbers: waveNumbers, statuses: laureate, database)
         let report = try ResultsReport(
-            call: call.call, dossiers: inputs, decisions: decisions, publishedOnly: publishedOnly)
-        let envelopeModels = try await EnvelopeModel.query(on: database).filter(\.$call.$id == callID)
-            .with(\.$revisions).sort(\.$position).all()
-        let published = Set(call.call.waves.filter { $0.publishedAt != nil }.map(\.number))
-        let ledger = try EnvelopeLedger(
-            envelopes: envelopeModels.map { try $0.domain() }, dossiers: dossiers,
-            decisions: decisions, waves: publishedOnly ? published : nil)
-        return CallResults(call: call, report: report, ledger: ledger)
+            call: call.call, filed: try await filedCounts(callID), candidates: candidates, decisions: decisions,
+            publishedOnly: publishedOnly)
+        return CallResults(call: call, report: report, ledger: try await ledger(call, publishedOnly: publishedOnly))
+    }
+
+    /// The call's filed dossiers counted by theme, scope and simulation, by the database.
+    func filedCounts(_ callID: UUID) async throws -> [ResultsReport.FiledCount] {
+        try await database.sql().raw(
+            """
+            SELECT theme_code, scope_kind, territory_code, scope_regions, simulated, COUNT(*) AS n
+            FROM \(ident: DossierModel.schema)
+            WHERE call_id = \(bind: callID) AND filed_at IS NOT NULL
+            GROUP BY theme_code, scope_kind, territory_code, scope_regions, simulated
+            """
+        ).all().map { row in
+            ResultsReport.FiledCount(
+                themeCode: try row.decode(column: "theme_code", as: String.self),
+                scope: DossierModel.scope(
+                    kind: try row.decode(column: "scope_kind", as: String.self),
+                    territory: try row.decode(column: "territory_code", as: String.self),
+                    regions: try row.decode(column: "scope_regions", as: String.self)),
+                simulated: try row.decode(column: "simulated", as: Bool.self),
+                count: try row.decode(column: "n", as: Int.self))
+        }
     }
 }
 
@@ -85,8 +101,9 @@ extension ResultsService {
     }
 
     /// The call's decisions (those of unknown waves are ignored), read column by column.
-    static func decisions(_ callID: UUID, waveNumbers: [UUID: Int], _ database: any Database) async throws -> [Decision]
-    {
+    static func decisions(
+        _ callID: UUID, waveNumbers: [UUID: Int], statuses: [String]? = nil, _ database: any Database
+    ) async throws -> [Decision] {
         let sql = try database.sql()
         let c = DecisionModel.schema, d = DossierModel.schema
         let rows = try await sql.select()
@@ -98,6 +115,10 @@ extension ResultsService {
             .from(c)
             .join(d, on: SQLColumn("dossier_id", table: c), .equal, SQLColumn("id", table: d))
             .where(SQLColumn("call_id", table: d), .equal, SQLBind(callID))
+            .where(
+                statuses.map { SQLBinaryExpression(SQLColumn("status", table: d), .in, SQLBind.group($0)) }
+                    ?? SQLLiteral.boolean(true)
+            )
             .all()
         return try rows.compactMap { row -> Decision? in
             guard let number = waveNumbers[try row.decode(column: "wave_id", as: UUID.self)] else { return nil }
@@ -112,7 +133,9 @@ extension ResultsService {
         }
     }
 
-    static func dossierRows(_ callID: UUID, _ database: any Database) async throws -> [DossierRow] {
+    static func dossierRows(
+        _ callID: UUID, statuses: [String]? = nil, _ database: any Database
+    ) async throws -> [DossierRow] {
         let sql = try database.sql()
         let d = DossierModel.schema, o = OrganisationModel.schema
         return try await sql.select()
@@ -126,6 +149,10 @@ extension ResultsService {
             .from(d)
             .join(o, on: SQLColumn("organisation_id", table: d), .equal, SQLColumn("id", table: o))
             .where(SQLColumn("call_id", table: d), .equal, SQLBind(callID))
+            .where(
+                statuses.map { SQLBinaryExpression(SQLColumn("status", table: d), .in, SQLBind.group($0)) }
+                    ?? SQLLiteral.boolean(true)
+            )
             .all().map(DossierRow.init)
     }
 }
@@ -155,10 +182,13 @@ extension ResultsService {
         return (statement, try EnvelopeLedger(envelopes: envelopes, commitments: all))
     }
 
-    /// What every decision commits on the call's envelopes, without computing the results report.
-    func ledger(_ call: LoadedCall) async throws -> EnvelopeLedger {
+    /// What every decision commits on the call's envelopes (the published waves' only when
+    /// `publishedOnly`), summed by the database, without computing the results report.
+    func ledger(_ call: LoadedCall, publishedOnly: Bool = false) async throws -> EnvelopeLedger {
         let callID = try call.model.requireID()
+        let published = Set(call.call.waves.filter { $0.publishedAt != nil }.map(\.number))
         return try EnvelopeLedger(
-            envelopes: try await envelopes(callID), commitments: try await commitments(callID, waves: nil))
+            envelopes: try await envelopes(callID),
+            commitments: try await commitments(callID, waves: publishedOnly ? published : nil))
     }
 }

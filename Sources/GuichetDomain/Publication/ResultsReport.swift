@@ -70,7 +70,23 @@ public struct ResultsReport: Sendable {
         }
     }
 
-    /// Computes the report.
+    /// Filed dossiers counted by what the report groups them by: the theme, the scope, and
+    /// whether they are simulated. A large call is counted by the database, not read.
+    public struct FiledCount: Hashable, Sendable {
+        public let themeCode: String
+        public let scope: Scope
+        public let simulated: Bool
+        public let count: Int
+
+        public init(themeCode: String, scope: Scope, simulated: Bool, count: Int) {
+            self.themeCode = themeCode
+            self.scope = scope
+            self.simulated = simulated
+            self.count = count
+        }
+    }
+
+    /// Computes the report from every dossier of the call.
     ///
     /// - Parameters:
     ///   - publishedOnly: the public sees only published waves; staff may see open ones too.
@@ -81,20 +97,44 @@ public struct ResultsReport: Sendable {
         call: Call, dossiers: [Input], decisions: [Decision], publishedOnly: Bool,
         territories: TerritoryCatalog = .france
     ) throws(DomainError) {
+        let filed = dossiers.filter { $0.dossier.filedAt != nil }
+        struct Key: Hashable {
+            let themeCode: String
+            let scope: Scope
+            let simulated: Bool
+        }
+        let counts = Dictionary(grouping: filed) {
+            Key(themeCode: $0.dossier.themeCode, scope: $0.dossier.scope, simulated: $0.dossier.simulated)
+        }.map {
+            FiledCount(
+                themeCode: $0.key.themeCode, scope: $0.key.scope, simulated: $0.key.simulated, count: $0.value.count)
+        }
+        try self.init(
+            call: call, filed: counts, candidates: filed, decisions: decisions, publishedOnly: publishedOnly,
+            territories: territories)
+    }
+
+    /// Computes the report from the filed dossiers' counts and the dossiers that may be
+    /// laureates: at least every filed dossier whose status is a laureate's, with their decisions
+    /// (others are ignored). The same rules as above; what a large call reads.
+    public init(
+        call: Call, filed counts: [FiledCount], candidates: [Input], decisions: [Decision], publishedOnly: Bool,
+        territories: TerritoryCatalog = .france
+    ) throws(DomainError) {
         let reportedWaves = call.waves.filter { !publishedOnly || $0.publishedAt != nil }
         let reportedNumbers = Set(reportedWaves.map(\.number))
         let latest = Decision.latest(decisions, in: reportedNumbers)
-        let filedDossiers = dossiers.filter { $0.dossier.filedAt != nil }
-        let laureates: [(Input, Decision)] = filedDossiers.compactMap { input in
-            guard input.dossier.status.isLaureate, let decision = latest[input.dossier.id],
-                case .retained = decision.outcome
+        let counts = counts.filter { $0.count > 0 }
+        let laureates: [(Input, Decision)] = candidates.compactMap { input in
+            guard input.dossier.filedAt != nil, input.dossier.status.isLaureate,
+                let decision = latest[input.dossier.id], case .retained = decision.outcome
             else { return nil }
             return (input, decision)
         }.sorted { ($0.0.dossier.number ?? "", $0.0.dossier.title) < ($1.0.dossier.number ?? "", $1.0.dossier.title) }
 
         let regionCount = Set(
-            filedDossiers.compactMap { input -> String? in
-                if case .regional(let region) = input.dossier.scope { return region }
+            counts.compactMap { count -> String? in
+                if case .regional(let region) = count.scope { return region }
                 return nil
             }
         ).count
@@ -127,33 +167,34 @@ public struct ResultsReport: Sendable {
 
         func figures(
             code: String, territory: TerritoryKey? = nil, label: String,
-            _ belongs: (Dossier) -> Bool
+            _ belongs: (_ themeCode: String, _ scope: Scope) -> Bool
         ) throws(DomainError) -> Figures {
-            let won = laureates.filter { belongs($0.0.dossier) }
+            let won = laureates.filter { belongs($0.0.dossier.themeCode, $0.0.dossier.scope) }
             return Figures(
                 code: code, territory: territory, label: label,
-                filed: filedDossiers.filter { belongs($0.dossier) }.count,
+                filed: counts.filter { belongs($0.themeCode, $0.scope) }.reduce(0) { $0 + $1.count },
                 retained: won.count, amount: try Money.sum(won.map { $0.1.outcome.grantedAmount }))
         }
         var byTheme: [Figures] = []
         for theme in call.themes {
-            byTheme.append(try figures(code: theme.code, label: theme.label) { $0.themeCode == theme.code })
+            byTheme.append(try figures(code: theme.code, label: theme.label) { code, _ in code == theme.code })
         }
         var byTerritory: [Figures] = []
-        let keys = Set(filedDossiers.map { $0.dossier.scope.territoryKey })
+        let keys = Set(counts.map(\.scope.territoryKey))
         for key in keys.sorted(by: grouping.precedes) {
             byTerritory.append(
-                try figures(code: key.code, territory: key, label: grouping.name(key)) { $0.scope.territoryKey == key })
+                try figures(code: key.code, territory: key, label: grouping.name(key)) { _, scope in
+                    scope.territoryKey == key
+                })
         }
 
-        self.filed = filedDossiers.count
+        self.filed = counts.reduce(0) { $0 + $1.count }
         self.retained = laureates.count
         self.retainedAmount = try Money.sum(laureates.map { $0.1.outcome.grantedAmount })
         self.waves = waves
         self.byTheme = byTheme
         self.byTerritory = byTerritory
-        self.containsSimulatedData =
-            filedDossiers.contains { $0.dossier.simulated } || laureates.contains { $0.1.simulated }
+        self.containsSimulatedData = counts.contains(where: \.simulated) || laureates.contains { $0.1.simulated }
     }
 
     private static func laureate(_ pair: (Input, Decision)) -> Laureate {
