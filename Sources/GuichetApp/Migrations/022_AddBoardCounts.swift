@@ -10,7 +10,7 @@ struct AddBoardCounts: AsyncMigration {
     static let counts = KeptCounts(
         table: "board_counts",
         keys: ["call_id", "status", "draw_code", "scope_kind", "territory_code", "theme_code", "instructor_group"],
-        identifiers: ["call_id"])
+        typed: ["call_id": "UUID"])
 
     func prepare(on database: any Database) async throws { try await Self.counts.create(on: database) }
     func revert(on database: any Database) async throws { try await Self.counts.drop(on: database) }

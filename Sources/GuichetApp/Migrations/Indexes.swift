@@ -55,5 +55,6 @@ enum GuichetMigrations {
         AddQueueCounts(),
         AddBoardCounts(),
         CreateStoredFiles(),
+        AddResultsCounts(),
     ]
 }

@@ -11,10 +11,10 @@ import SQLKit
 /// Triggers are where SQLite and PostgreSQL need different SQL (see ``ProtectAuditLog``).
 struct KeptCounts: Sendable {
     let table: String
-    /// Dossier columns, text unless listed in `identifiers`.
+    /// Dossier columns, text unless listed in `typed`.
     let keys: [String]
-    /// Key columns holding an identifier (never NULL), kept with their own type.
-    var identifiers: Set<String> = []
+    /// Key columns that are never NULL and keep their own SQL type (an identifier, a flag).
+    var typed: [String: String] = [:]
     /// Columns whose change moves a dossier between rows, besides the keys.
     var watched: [String] = []
     /// Whether a dossier (`NEW` or `OLD`) is counted; nil counts them all.
@@ -23,7 +23,7 @@ struct KeptCounts: Sendable {
     private var columns: String { keys.joined(separator: ", ") }
 
     private func value(_ row: String, _ column: String) -> String {
-        identifiers.contains(column) ? "\(row).\(column)" : "COALESCE(\(row).\(column), '')"
+        typed[column] != nil ? "\(row).\(column)" : "COALESCE(\(row).\(column), '')"
     }
 
     private func values(_ row: String) -> String {
@@ -46,7 +46,7 @@ struct KeptCounts: Sendable {
 
     func create(on database: any Database) async throws {
         let sql = try database.sql()
-        let definitions = keys.map { "\($0) \(identifiers.contains($0) ? "UUID" : "TEXT") NOT NULL" }
+        let definitions = keys.map { "\($0) \(typed[$0] ?? "TEXT") NOT NULL" }
             .joined(separator: ", ")
         try await sql.raw(
             "CREATE TABLE \(ident: table) (\(unsafeRaw: definitions), n BIGINT NOT NULL, PRIMARY KEY (\(unsafeRaw: columns)))"

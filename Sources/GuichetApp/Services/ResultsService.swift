@@ -32,14 +32,14 @@ struct ResultsService {
         return CallResults(call: call, report: report, ledger: try await ledger(call, publishedOnly: publishedOnly))
     }
 
-    /// The call's filed dossiers counted by theme, scope and simulation, by the database.
+    /// The call's filed dossiers counted by theme, scope and simulation, from the counts the
+    /// database keeps (``AddResultsCounts``).
     func filedCounts(_ callID: UUID) async throws -> [ResultsReport.FiledCount] {
         try await database.sql().raw(
             """
-            SELECT theme_code, scope_kind, territory_code, scope_regions, simulated, COUNT(*) AS n
-            FROM \(ident: DossierModel.schema)
-            WHERE call_id = \(bind: callID) AND filed_at IS NOT NULL
-            GROUP BY theme_code, scope_kind, territory_code, scope_regions, simulated
+            SELECT theme_code, scope_kind, territory_code, scope_regions, simulated, n
+            FROM \(ident: AddResultsCounts.counts.table)
+            WHERE call_id = \(bind: callID) AND n > 0
             """
         ).all().map { row in
             ResultsReport.FiledCount(
