@@ -68,6 +68,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     // turns its cache off in the development environment — the one `guichet serve` runs in unless
     // told otherwise — so the renderer is built here, on the same sources, tags and cache.
     app.leaf.cache.isEnabled = true
+    app.leaf.tags["options"] = OptionsTag()
     app.views.use { app in
         LeafRenderer(
             configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache,

@@ -1,5 +1,6 @@
 import Foundation
 import Leaf
+import LeafKit
 import Testing
 import Vapor
 
@@ -30,6 +31,31 @@ import Vapor
             throw error
         }
         try await app.asyncShutdown()
+    }
+
+    /// `#options(list)` writes each option escaped, the selected one marked, nothing else.
+    @Test func theOptionsTagEscapesAndMarksTheSelection() async throws {
+        struct Source: LeafSource {
+            func file(template: String, escape: Bool, on eventLoop: any EventLoop) throws -> EventLoopFuture<ByteBuffer>
+            {
+                eventLoop.makeSucceededFuture(ByteBuffer(string: "<select>#options(choices)</select>"))
+            }
+        }
+        var tags = defaultTags
+        tags["options"] = OptionsTag()
+        let renderer = LeafRenderer(
+            configuration: LeafConfiguration(rootDirectory: "/"), tags: tags, sources: .singleSource(Source()),
+            eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        let choices: LeafData = .array([
+            .dictionary(["value": "a", "label": "Aisne (02)", "selected": false]),
+            .dictionary(["value": "\"><script>", "label": "<b>Nord</b> & co", "selected": true]),
+        ])
+        var html = try await renderer.render(path: "x", context: ["choices": choices]).get()
+        #expect(
+            html.readString(length: html.readableBytes)
+                == "<select><option value=\"a\">Aisne (02)</option>"
+                + "<option value=\"&quot;&gt;&lt;script&gt;\" selected>&lt;b&gt;Nord&lt;/b&gt; &amp; co</option></select>"
+        )
     }
 
     @Test func everyBlockTagOpensItsBody() throws {
