@@ -100,7 +100,8 @@ extension CommitteeBoard {
         let page = min(max(requested, 1), pageCount)
         let offset = (page - 1) * perPage
         // The page comes straight from the ranking's index (`dossiers_board_rank`) for an open
-        // session; an applied one starts from its own decisions (`CROSS JOIN` keeps them the outer
+        // session, organisations joined to the page's rows only; an applied one starts from its
+        // own decisions (`CROSS JOIN` keeps them the outer
         // loop on SQLite, which would otherwise walk the call's dossiers in rank order to find them).
         let source: SQLQueryString =
             session.isOpen
@@ -113,16 +114,19 @@ extension CommitteeBoard {
             session.isOpen ? "" : "d.id = s.dossier_id AND s.session_id = \(bind: sessionID) AND "
         let rows = try await sql.raw(
             """
-            SELECT d.id AS id, d.number AS number, d.title AS title, o.name AS organisation, d.theme_code AS theme_code,
-              d.instructor_group AS instructor_group, d.requested_cents AS requested_cents, d.simulated AS simulated,
-              d.draw_code AS draw_code, d.aggregate_score AS aggregate_score, d.score_spread AS score_spread,
-              s.id AS staged_id, s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
-              s.staged_by AS staged_by, s.staged_at AS staged_at
-            FROM \(source)
-              JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
-            WHERE \(joined)\(candidates)
-            ORDER BY \(unsafeRaw: Self.rankOrder("d"))
-            LIMIT \(bind: perPage) OFFSET \(bind: offset)
+            SELECT p.*, o.name AS organisation FROM (
+              SELECT d.id AS id, d.number AS number, d.title AS title, d.organisation_id AS organisation_id,
+                d.theme_code AS theme_code, d.instructor_group AS instructor_group,
+                d.requested_cents AS requested_cents, d.simulated AS simulated, d.draw_code AS draw_code,
+                d.aggregate_score AS aggregate_score, d.score_spread AS score_spread, s.id AS staged_id,
+                s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
+                s.staged_by AS staged_by, s.staged_at AS staged_at
+              FROM \(source)
+              WHERE \(joined)\(candidates)
+              ORDER BY \(unsafeRaw: Self.rankOrder("d"))
+              LIMIT \(bind: perPage) OFFSET \(bind: offset)
+            ) p JOIN \(ident: OrganisationModel.schema) o ON o.id = p.organisation_id
+            ORDER BY \(unsafeRaw: Self.rankOrder("p"))
             """
         ).all()
         // The latest opinion of each row, read for the page's rows only (a column of the query
