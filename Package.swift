@@ -60,7 +60,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "guichet",
-            dependencies: ["GuichetApp"],
+            dependencies: [
+                "GuichetApp", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

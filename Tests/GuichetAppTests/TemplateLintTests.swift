@@ -58,6 +58,29 @@ import Vapor
         )
     }
 
+    /// Markup inserted unescaped comes only from Swift that writes it escaped: the rows of the
+    /// staff tables (``HTMLWriter``, properties ending in `HTML`) and the press kit's charts
+    /// (`svg`, drawn by the domain). No template inserts any other value raw.
+    @Test func onlyRowsWrittenInSwiftAreInsertedUnescaped() throws {
+        let root = AppResources.viewsDirectory
+        let files =
+            FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".leaf") }
+            ?? []
+        let raw = try Regex(#"#unsafeHTML\(([^)]*)\)"#)
+        var uses = 0
+        for file in files {
+            let text = try String(contentsOfFile: root + file, encoding: .utf8)
+            for match in text.matches(of: raw) {
+                uses += 1
+                let argument = text[match.range].dropFirst("#unsafeHTML(".count).dropLast()
+                #expect(
+                    argument.range(of: #"^([a-z][A-Za-z]*HTML|picture\.svg)$"#, options: .regularExpression) != nil,
+                    "\(file): \(text[match.range]) inserts a value that no HTMLWriter wrote")
+            }
+        }
+        #expect(uses >= 3)
+    }
+
     @Test func everyBlockTagOpensItsBody() throws {
         let root = AppResources.viewsDirectory
         let files =

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import NIOPosix
 import SQLKit
 
 /// Loads dossiers (and, for calls whose committee sat elsewhere, their decisions) from a CSV file.
@@ -43,8 +44,14 @@ struct ImportService {
     ) async throws -> Summary {
         let numbers = try await Self.numbers(call.id, on: database)
         let allowDecisions = try await Self.acceptsDecisions(call, on: database)
-        let plan = try ImportReader.read(
-            text: text, call: call.call, existingNumbers: numbers, allowDecisions: allowDecisions, progress: progress)
+        // Reading and checking a whole file is seconds of CPU at national scale: it runs on the
+        // thread pool, never on an event loop, which also runs Swift's tasks (see entrypoint.swift).
+        let domainCall = call.call
+        let plan = try await NIOThreadPool.singleton.runIfActive {
+            try ImportReader.read(
+                text: text, call: domainCall, existingNumbers: numbers, allowDecisions: allowDecisions,
+                progress: progress)
+        }
         let known = try await existingOrganisations(plan)
         if dryRun {
             try await checkEnvelopes(plan, call, on: database)
@@ -172,7 +179,10 @@ struct ImportService {
             var dossiers: [DossierModel] = []
             var decisions: [DecisionModel] = []
             var audit: [AuditEntryModel] = []
-            for row in batch {
+            for (index, row) in batch.enumerated() {
+                // Building a batch's models is CPU work on an event loop: let the loop's other
+                // requests through every few hundred rows.
+                if index % 500 == 499 { await Task.yield() }
                 let id = UUID()
                 var number = row.number
                 if number == nil {

@@ -21,7 +21,8 @@ struct BoardPage: Encodable {
         let over: Bool
     }
 
-    struct Row: Encodable {
+    /// A ranked dossier's line, written by ``rowsHTML(_:form:)``.
+    struct Row {
         let id: String
         let rank: Int
         let number: String
@@ -66,7 +67,8 @@ struct BoardPage: Encodable {
     let canStage: Bool
     let canApply: Bool
     let envelopes: [EnvelopeRow]
-    let rows: [Row]
+    /// The ranked dossiers of this page, written by ``rowsHTML(_:form:)``.
+    let rowsHTML: String
     let themes: [Option]
     let territories: [Option]
     let recusals: [String]
@@ -126,11 +128,11 @@ struct BoardPage: Encodable {
         let scopeLines = Set(
             board.statement.lines.filter { $0.envelope.drawCode.map(board.drawCodes.contains) ?? false }.map(
                 \.envelope.id))
+        // The session's envelopes and their parents (a national session lists about 130 lines).
+        let parents = Set(
+            board.statement.lines.filter { scopeLines.contains($0.envelope.id) }.compactMap(\.envelope.parentID))
         envelopes = board.statement.lines.filter { line in
-            scopeLines.contains(line.envelope.id)
-                || board.statement.lines.contains { child in
-                    scopeLines.contains(child.envelope.id) && child.envelope.parentID == line.envelope.id
-                }
+            scopeLines.contains(line.envelope.id) || parents.contains(line.envelope.id)
         }.map { line in
             EnvelopeRow(
                 label: line.envelope.label, depth: line.depth, current: line.envelope.currentAmount.formatted(),
@@ -140,7 +142,7 @@ struct BoardPage: Encodable {
         let themeLabels = Dictionary(
             board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         total = board.total
-        rows = board.rows.map { row in
+        let rows = board.rows.map { row in
             let opinion =
                 row.opinion.map { o in
                     "\(OpinionKind(rawValue: o.kind)?.label ?? o.kind), \(Money.text(cents: o.proposedCents))"
@@ -199,5 +201,113 @@ struct BoardPage: Encodable {
         previousURL = page > 1 ? link(page - 1) : nil
         nextURL = page < pageCount ? link(page + 1) : nil
         currentURL = link(page)
+        rowsHTML = Self.rowsHTML(
+            rows,
+            form: canStage
+                ? StagingForm(csrf: csrf, stageURL: stageURL, unstageURL: unstageURL, returnURL: currentURL) : nil)
+    }
+
+    /// What a present member's staging form posts besides the row's own fields.
+    struct StagingForm {
+        let csrf: String
+        let stageURL: String
+        let unstageURL: String
+        let returnURL: String
+    }
+
+    /// The board's rows: rank, dossier, theme, territory, amount asked, score, the instruction's
+    /// opinion, the staged decision, the running total and what remains in the envelope, and for a
+    /// present member of an open session the form that stages (or withdraws) a decision.
+    static func rowsHTML(_ rows: [Row], form: StagingForm?) -> String {
+        var w = HTMLWriter(capacity: rows.count * (form == nil ? 700 : 2_400))
+        for r in rows {
+            w.raw(r.over ? "<tr class=\"over\">\n    <td>" : "<tr>\n    <td>")
+            w.text(r.rank)
+            w.raw("</td>\n    <th scope=\"row\">")
+            w.text(r.number)
+            w.raw(" — ")
+            w.text(r.title)
+            if r.simulated { w.raw(" <span class=\"badge-simulated\">simulé</span>") }
+            w.raw("<br><small>")
+            w.text(r.organisation)
+            w.raw("</small>")
+            if let recused = r.recused {
+                w.raw("<br><small>Déport : ")
+                w.text(recused)
+                w.raw("</small>")
+            }
+            w.raw("</th>\n    <td>")
+            w.text(r.theme)
+            w.raw("</td><td>")
+            w.text(r.territory)
+            w.raw("</td><td class=\"money\">")
+            w.text(r.requested)
+            w.raw("</td><td>")
+            w.text(r.score)
+            w.raw("</td><td>")
+            w.text(r.opinion)
+            w.raw("</td>\n    <td>")
+            w.text(r.staged ?? "—")
+            w.raw("</td><td class=\"money\">")
+            w.text(r.runningTotal)
+            w.raw("</td><td class=\"money\">")
+            w.text(r.remainingAfter)
+            if r.over { w.raw(" <strong class=\"error\">dépassé</strong>") }
+            w.raw("</td>")
+            if let form { stagingForm(r, form, into: &w) }
+            w.raw("\n  </tr>")
+        }
+        return w.html
+    }
+
+    private static func stagingForm(_ r: Row, _ form: StagingForm, into w: inout HTMLWriter) {
+        w.raw("\n    <td>\n      <form method=\"post\" action=\"")
+        w.text(form.stageURL)
+        w.raw("\" class=\"stage\">\n        <input type=\"hidden\" name=\"_csrf\" value=\"")
+        w.text(form.csrf)
+        w.raw("\"><input type=\"hidden\" name=\"dossier\" value=\"")
+        w.text(r.id)
+        w.raw("\"><input type=\"hidden\" name=\"retour\" value=\"")
+        w.text(form.returnURL)
+        w.raw("\">\n        <label for=\"outcome-")
+        w.text(r.id)
+        w.raw("\">Décision</label>\n        <select id=\"outcome-")
+        w.text(r.id)
+        w.raw("\" name=\"outcome\">")
+        let outcomes: [(String, HTMLWriter.Markup)] = [
+            ("retained", "Retenu"), ("waiting_list", "Liste d'attente"), ("rejected", "Rejeté"),
+        ]
+        for (value, label) in outcomes {
+            w.raw("<option value=\"")
+            w.text(value)
+            w.raw(r.outcome == value ? "\" selected>" : "\">")
+            w.raw(label)
+            w.raw("</option>")
+        }
+        w.raw("</select>\n        <label for=\"amount-")
+        w.text(r.id)
+        w.raw("\">Montant accordé (€)</label><input id=\"amount-")
+        w.text(r.id)
+        w.raw("\" name=\"amount\" type=\"text\" inputmode=\"decimal\" size=\"10\" value=\"")
+        w.text(r.amount)
+        w.raw("\">\n        <label for=\"motive-")
+        w.text(r.id)
+        w.raw("\">Motif (si rejet)</label><input id=\"motive-")
+        w.text(r.id)
+        w.raw("\" name=\"motive\" type=\"text\" value=\"")
+        w.text(r.motive)
+        w.raw("\">\n        <button type=\"submit\">Préparer</button>\n      </form>\n      ")
+        if r.staged != nil {
+            w.raw("<form method=\"post\" action=\"")
+            w.text(form.unstageURL)
+            w.raw("\"><input type=\"hidden\" name=\"_csrf\" value=\"")
+            w.text(form.csrf)
+            w.raw("\"><input type=\"hidden\" name=\"retour\" value=\"")
+            w.text(form.returnURL)
+            w.raw("\"><input type=\"hidden\" name=\"dossier\" value=\"")
+            w.text(r.id)
+            w.raw("\"><button type=\"submit\" class=\"link\">Retirer la décision préparée</button></form>")
+        }
+        w.raw("\n    </td>")
     }
 }

@@ -11,7 +11,8 @@ struct QueuePage: Encodable {
         let selected: Bool
     }
 
-    struct Row: Encodable {
+    /// A dossier's line, written by ``rowsHTML(_:)``.
+    struct Row {
         let number: String
         let title: String
         let organisation: String
@@ -53,7 +54,8 @@ struct QueuePage: Encodable {
     let territories: [Option]
     let assignments: [Option]
     let sorts: [Option]
-    let rows: [Row]
+    /// The table's rows, written by ``rowsHTML(_:)``.
+    let rowsHTML: String
     let pageInfo: String
     let previousURL: String?
     let nextURL: String?
@@ -129,7 +131,7 @@ struct QueuePage: Encodable {
                 Option(value: $0.0, label: $0.1, selected: (filters.tri ?? "numero") == $0.0)
             }
         let themeLabels = Dictionary(extras.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
-        rows = items.map { d in
+        let rows = items.map { d in
             // A linked person never sees the scores of the dossiers of their organisations.
             let score = d.isLinked(selection.links) ? nil : d.score
             return Row(
@@ -142,6 +144,7 @@ struct QueuePage: Encodable {
                 score: score.map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" } ?? "—",
                 id: d.id.uuidString.lowercased(), labels: extras.labels[d.id] ?? [])
         }
+        rowsHTML = Self.rowsHTML(rows)
         let first = metadata.total == 0 ? 0 : (metadata.page - 1) * metadata.per + 1
         pageInfo =
             "Dossiers \(first) à \(min(metadata.page * metadata.per, metadata.total)) sur \(metadata.total) (page \(metadata.page) sur \(max(metadata.pageCount, 1)))"
@@ -173,6 +176,56 @@ struct QueuePage: Encodable {
         }
         previousURL = metadata.page > 1 ? link(metadata.page - 1) : nil
         nextURL = metadata.page < metadata.pageCount ? link(metadata.page + 1) : nil
+    }
+
+    /// The rows of the queue's table: a box to choose the dossier for the bulk actions, its
+    /// number, title (with its labels), organisation, theme, territory, status, amount, filing
+    /// date, instructor and score.
+    static func rowsHTML(_ rows: [Row]) -> String {
+        var w = HTMLWriter(capacity: rows.count * 900)
+        for r in rows {
+            w.raw("<tr><td class=\"select\"><input type=\"checkbox\" name=\"dossiers\" value=\"")
+            w.text(r.id)
+            w.raw("\" form=\"bulk\" id=\"choix-")
+            w.text(r.id)
+            w.raw("\" aria-label=\"Choisir le dossier ")
+            w.text(r.number)
+            w.raw("\"></td><td>")
+            w.text(r.number)
+            w.raw("</td><th scope=\"row\"><a href=\"")
+            w.text(r.url)
+            w.raw("\">")
+            w.text(r.title)
+            w.raw("</a>")
+            if r.simulated { w.raw(" <span class=\"badge-simulated\">simulé</span>") }
+            if !r.labels.isEmpty {
+                w.raw("<ul class=\"labels\" aria-label=\"Étiquettes\">")
+                for label in r.labels {
+                    w.raw("<li class=\"label\">")
+                    w.text(label)
+                    w.raw("</li>")
+                }
+                w.raw("</ul>")
+            }
+            w.raw("</th><td>")
+            w.text(r.organisation)
+            w.raw("</td><td>")
+            w.text(r.theme)
+            w.raw("</td><td>")
+            w.text(r.territory)
+            w.raw("</td><td>")
+            w.text(r.status)
+            w.raw("</td><td class=\"money\">")
+            w.text(r.requested)
+            w.raw("</td><td>")
+            w.text(r.filed)
+            w.raw("</td><td>")
+            w.text(r.assignee)
+            w.raw("</td><td>")
+            w.text(r.score)
+            w.raw("</td></tr>")
+        }
+        return w.html
     }
 
     /// `departement:02` → `Aisne (02)`, `region:32` → `Hauts-de-France (région)`.

@@ -18,9 +18,9 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
         for option in options {
             guard let fields = option.dictionary else { continue }
             html += "<option value=\""
-            html += (fields["value"]?.string ?? "").htmlEscaped()
+            html += HTMLWriter.escaped(fields["value"]?.string ?? "")
             html += fields["selected"]?.bool == true ? "\" selected>" : "\">"
-            html += (fields["label"]?.string ?? "").htmlEscaped()
+            html += HTMLWriter.escaped(fields["label"]?.string ?? "")
             html += "</option>"
         }
         return .string(html)
