@@ -56,5 +56,6 @@ enum GuichetMigrations {
         AddBoardCounts(),
         CreateStoredFiles(),
         AddResultsCounts(),
+        DropRedundantIndexes(),
     ]
 }
