@@ -46,7 +46,9 @@ import Testing
             #expect(Self.usesAnIndex(byStatus), "\(byStatus)")
             let catalogue =
                 try db.sql().dialect.name == "sqlite"
-                ? "SELECT name FROM sqlite_master WHERE type = 'index'" : "SELECT indexname AS name FROM pg_indexes"
+                ? "SELECT name FROM sqlite_master WHERE type = 'index'"
+                // Each test has its schema: only this one's.
+                : "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()"
             let names = try await db.sql().raw("\(unsafeRaw: catalogue)").all().map {
                 try $0.decode(column: "name", as: String.self)
             }

@@ -51,5 +51,8 @@ final class AuditChainModel: Model, @unchecked Sendable {
     @Field(key: "head_hash") var headHash: String
     @Field(key: "started_at") var startedAt: Date
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $chainKey, $headSequence, $headHash, $startedAt] }
+
     init() {}
 }

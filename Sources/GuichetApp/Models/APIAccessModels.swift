@@ -18,6 +18,11 @@ final class APITokenModel: Model, @unchecked Sendable {
     @OptionalField(key: "last_used_at") var lastUsedAt: Date?
     @OptionalField(key: "revoked_at") var revokedAt: Date?
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $user, $name, $prefix, $tokenHash, $scopes, $createdAt, $lastUsedAt, $revokedAt]
+    }
+
     init() {}
 
     var scopeSet: Set<APIScope> { Set(scopes.split(separator: ",").compactMap { APIScope(rawValue: String($0)) }) }
@@ -36,6 +41,9 @@ final class WebhookEndpointModel: Model, @unchecked Sendable {
     @Field(key: "events") var events: String
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "disabled_at") var disabledAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $owner, $url, $secret, $events, $createdAt, $disabledAt] }
 
     init() {}
 
@@ -60,6 +68,14 @@ final class WebhookDeliveryModel: Model, @unchecked Sendable {
     @OptionalField(key: "failed_at") var failedAt: Date?
     @OptionalField(key: "last_status") var lastStatus: Int?
     @OptionalField(key: "last_error") var lastError: String?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $endpoint, $eventType, $payload, $createdAt, $attempts, $nextAttemptAt, $claimedUntil, $deliveredAt,
+            $failedAt, $lastStatus, $lastError,
+        ]
+    }
 
     init() {}
 }
@@ -89,6 +105,14 @@ final class ImportJobModel: Model, @unchecked Sendable {
     @OptionalField(key: "finished_at") var finishedAt: Date?
     /// Renewed every few seconds while the job runs (``ImportJobs/heartbeat``).
     @OptionalField(key: "heartbeat_at") var heartbeatAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $call, $user, $fileName, $content, $dryRun, $status, $total, $processed, $outcome, $createdAt,
+            $finishedAt, $heartbeatAt,
+        ]
+    }
 
     init() {}
 }

@@ -43,6 +43,15 @@ final class CallModel: Model, @unchecked Sendable {
     @Children(for: \.$call) var objectives: [ObjectiveModel]
     @Children(for: \.$call) var waves: [WaveModel]
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $reference, $title, $programme, $description, $opensAt, $closesAt, $receiptPrefix, $territoryOrder,
+            $simulated, $regionCode, $receiptCounter, $scoringGrid, $expertServices, $status, $scope, $eligibility,
+            $committee, $createdAt, $updatedAt, $themes, $objectives, $waves,
+        ]
+    }
+
     init() {}
 
     init(
@@ -85,6 +94,9 @@ final class ThemeModel: Model, @unchecked Sendable {
     @Field(key: "label") var label: String
     @Field(key: "position") var position: Int
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $call, $code, $label, $position] }
+
     init() {}
 
     init(callID: UUID, code: String, label: String, position: Int) {
@@ -104,6 +116,9 @@ final class ObjectiveModel: Model, @unchecked Sendable {
     @Field(key: "code") var code: String
     @Field(key: "label") var label: String
     @Field(key: "position") var position: Int
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $call, $code, $label, $position] }
 
     init() {}
 
@@ -125,6 +140,9 @@ final class WaveModel: Model, @unchecked Sendable {
     @Field(key: "label") var label: String
     @Field(key: "announced_on") var announcedOn: Date
     @OptionalField(key: "published_at") var publishedAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $call, $number, $label, $announcedOn, $publishedAt] }
 
     init() {}
 

@@ -28,6 +28,14 @@ final class CommitteeSessionModel: Model, @unchecked Sendable {
     @OptionalField(key: "applied_by") var appliedBy: UUID?
     @Children(for: \.$session) var members: [CommitteeMemberModel]
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $call, $wave, $title, $heldOn, $scope, $quorum, $status, $createdBy, $createdAt, $appliedAt,
+            $appliedBy, $members,
+        ]
+    }
+
     init() {}
 
     var isOpen: Bool { status == Status.open.rawValue }
@@ -42,6 +50,9 @@ final class CommitteeMemberModel: Model, @unchecked Sendable {
     @Parent(key: "user_id") var user: UserModel
     @Field(key: "is_chair") var isChair: Bool
     @Field(key: "present") var present: Bool
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $session, $user, $isChair, $present] }
 
     init() {}
 }
@@ -59,6 +70,11 @@ final class StagedDecisionModel: Model, @unchecked Sendable {
     @OptionalField(key: "motive") var motive: String?
     @Field(key: "staged_by") var stagedBy: UUID
     @Field(key: "staged_at") var stagedAt: Date
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $session, $dossier, $outcome, $grantedCents, $motive, $stagedBy, $stagedAt]
+    }
 
     init() {}
 

@@ -14,6 +14,9 @@ final class DossierMessageModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Children(for: \.$message) var attachments: [MessageAttachmentModel]
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $dossier, $side, $author, $body, $createdAt, $attachments] }
+
     init() {}
 }
 
@@ -29,6 +32,9 @@ final class MessageAttachmentModel: Model, @unchecked Sendable {
     @Field(key: "sha256") var sha256: String
     @Field(key: "scan_status") var scanStatus: String
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $message, $fileName, $kind, $sizeBytes, $sha256, $scanStatus] }
+
     init() {}
 }
 
@@ -43,6 +49,9 @@ final class DossierLabelModel: Model, @unchecked Sendable {
     @Field(key: "created_by") var createdBy: UUID
     @Field(key: "created_at") var createdAt: Date
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $dossier, $label, $labelKey, $createdBy, $createdAt] }
+
     init() {}
 }
 
@@ -56,6 +65,9 @@ final class DossierAnnotationModel: Model, @unchecked Sendable {
     @Parent(key: "author_id") var author: UserModel
     @Field(key: "body") var body: String
     @Field(key: "created_at") var createdAt: Date
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $dossier, $author, $body, $createdAt] }
 
     init() {}
 }

@@ -46,6 +46,16 @@ final class DossierModel: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $call, $organisation, $number, $title, $summary, $themeCode, $scopeKind, $territoryCode, $scopeRegions,
+            $requestedCents, $totalBudgetCents, $status, $filedAt, $simulated, $formVersion, $answers, $createdBy,
+            $receiptDigest, $instructorGroup, $drawCode, $assigneeID, $correctionDueOn, $correctionMessage,
+            $correctionRemindedAt, $createdAt, $updatedAt,
+        ]
+    }
+
     init() {}
 }
 
@@ -63,6 +73,11 @@ final class DecisionModel: Model, @unchecked Sendable {
     @Field(key: "decided_at") var decidedAt: Date
     @Field(key: "decided_by") var decidedBy: String
     @Field(key: "simulated") var simulated: Bool
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $dossier, $wave, $outcome, $grantedCents, $motive, $decidedAt, $decidedBy, $simulated]
+    }
 
     init() {}
 }
@@ -89,6 +104,14 @@ final class AuditEntryModel: Model, @unchecked Sendable {
     @OptionalField(key: "sequence") var sequence: Int?
     @OptionalField(key: "previous_hash") var previousHash: String?
     @OptionalField(key: "entry_hash") var entryHash: String?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $at, $actorID, $actorName, $actorRole, $action, $entityType, $entityID, $fromState, $toState, $reason,
+            $chainKey, $sequence, $previousHash, $entryHash,
+        ]
+    }
 
     init() {}
 

@@ -18,6 +18,11 @@ final class EnvelopeModel: Model, @unchecked Sendable {
     @Field(key: "position") var position: Int
     @Children(for: \.$envelope) var revisions: [EnvelopeRevisionModel]
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $call, $parent, $key, $label, $drawCode, $ownerName, $ownerSiret, $position, $revisions]
+    }
+
     init() {}
 
     init(
@@ -46,6 +51,9 @@ final class EnvelopeRevisionModel: Model, @unchecked Sendable {
     @Field(key: "effective_on") var effectiveOn: Date
     @Field(key: "reason") var reason: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $envelope, $amountCents, $effectiveOn, $reason, $createdAt] }
 
     init() {}
 

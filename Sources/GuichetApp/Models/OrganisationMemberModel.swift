@@ -10,6 +10,9 @@ final class OrganisationMemberModel: Model, @unchecked Sendable {
     @Parent(key: "user_id") var user: UserModel
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $organisation, $user, $createdAt] }
+
     init() {}
 
     init(organisationID: UUID, userID: UUID) {
@@ -31,6 +34,11 @@ final class OrganisationInvitationModel: Model, @unchecked Sendable {
     @OptionalField(key: "accepted_at") var acceptedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $organisation, $email, $tokenHash, $invitedBy, $expiresAt, $acceptedAt, $createdAt]
+    }
+
     init() {}
 }
 
@@ -44,6 +52,9 @@ final class CallFormModel: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Field(key: "definition") var definition: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $call, $version, $definition, $createdAt] }
 
     init() {}
 
@@ -71,6 +82,11 @@ final class AttachmentModel: Model, @unchecked Sendable {
     @Field(key: "scan_status") var scanStatus: String
     @Field(key: "uploaded_by") var uploadedBy: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $dossier, $fieldKey, $fileName, $kind, $sizeBytes, $sha256, $scanStatus, $uploadedBy, $createdAt]
+    }
 
     init() {}
 }

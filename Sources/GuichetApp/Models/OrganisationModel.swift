@@ -17,6 +17,11 @@ final class OrganisationModel: Model, @unchecked Sendable {
     @Field(key: "simulated") var simulated: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $name, $legalForm, $siret, $rna, $departementCode, $address, $postcode, $city, $simulated, $createdAt]
+    }
+
     init() {}
 
     init(

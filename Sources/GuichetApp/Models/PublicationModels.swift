@@ -23,6 +23,14 @@ final class PublicationModel: Model, @unchecked Sendable {
     @OptionalField(key: "audit_hash") var auditHash: String?
     @Children(for: \.$publication) var files: [PublicationFileModel]
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $call, $version, $waveNumber, $publishedAt, $publishedBy, $snapshot, $changes, $auditSequence,
+            $auditHash, $files,
+        ]
+    }
+
     init() {}
 
     init(callID: UUID, results: PublishedResults, changes: PublicationChanges, by user: UUID?) throws {
@@ -70,6 +78,9 @@ final class PublicationFileModel: Model, @unchecked Sendable {
     @Field(key: "media_type") var mediaType: String
     @Field(key: "content") var content: Data
     @Field(key: "sha256") var sha256: String
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $publication, $name, $mediaType, $content, $sha256] }
 
     init() {}
 

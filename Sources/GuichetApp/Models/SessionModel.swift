@@ -16,6 +16,9 @@ final class SessionModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "seen_at") var seenAt: Date
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $keyHash, $data, $userID, $createdAt, $seenAt] }
+
     init() {}
 }
 

@@ -11,6 +11,9 @@ final class StaffScopeModel: Model, @unchecked Sendable {
     @Field(key: "scope") var scope: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $user, $scope, $createdAt] }
+
     init() {}
 
     init(userID: UUID, scope: String) {
@@ -35,6 +38,11 @@ final class OpinionModel: Model, @unchecked Sendable {
     @Field(key: "simulated") var simulated: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $dossier, $author, $kind, $proposedCents, $motive, $simulated, $createdAt]
+    }
+
     init() {}
 }
 
@@ -50,6 +58,9 @@ final class StaffLinkModel: Model, @unchecked Sendable {
     /// What the link is, in the person's words ("membre du conseil d'administration").
     @Field(key: "description") var description: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $user, $siret, $rna, $description, $createdAt] }
 
     init() {}
 }
@@ -71,6 +82,11 @@ final class ReviewModel: Model, @unchecked Sendable {
     @Field(key: "simulated") var simulated: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $dossier, $reviewer, $marks, $comments, $score, $simulated, $createdAt, $updatedAt]
+    }
 
     init() {}
 }
@@ -100,6 +116,14 @@ final class ExpertRequestModel: Model, @unchecked Sendable {
     /// When the experts were reminded of the due day.
     @OptionalField(key: "reminded_at") var remindedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $dossier, $service, $question, $dueOn, $requestedBy, $status, $answerKind, $answerText, $answeredBy,
+            $answeredAt, $revokedAt, $remindedAt, $createdAt,
+        ]
+    }
 
     init() {}
 }

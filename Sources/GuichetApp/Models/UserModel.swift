@@ -18,6 +18,11 @@ final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "disabled_at") var disabledAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [$id, $email, $passwordHash, $displayName, $role, $emailVerifiedAt, $disabledAt, $createdAt]
+    }
+
     init() {}
 
     init(id: UUID? = nil, email: String, passwordHash: String, displayName: String, role: String) {
@@ -48,6 +53,9 @@ final class UserTokenModel: Model, @unchecked Sendable {
     @OptionalField(key: "used_at") var usedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $user, $purpose, $tokenHash, $expiresAt, $usedAt, $createdAt] }
+
     init() {}
 
     init(userID: UUID, purpose: Purpose, tokenHash: String, expiresAt: Date) {
@@ -67,6 +75,9 @@ final class LoginAttemptModel: Model, @unchecked Sendable {
     @Field(key: "failures") var failures: Int
     @Field(key: "window_start") var windowStart: Date
     @OptionalField(key: "blocked_until") var blockedUntil: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $key, $failures, $windowStart, $blockedUntil] }
 
     init() {}
 }
@@ -89,6 +100,14 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
     @OptionalField(key: "sent_at") var sentAt: Date?
     @OptionalField(key: "last_error") var lastError: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $toAddress, $subject, $bodyText, $kind, $attempts, $nextAttemptAt, $lockedUntil, $sentAt, $lastError,
+            $createdAt,
+        ]
+    }
 
     init() {}
 

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -107,7 +108,7 @@ struct CallRepository {
             let model = try await CallFormModel.query(on: database).filter(\.$call.$id == callID)
                 .sort(\.$version, .descending).first()
         else { return nil }
-        return (model.version, try FormDefinition(json: Data(model.definition.utf8)))
+        return (model.version, try ParsedForms.shared.form(model.definition))
     }
 
     /// A given version of the call's form.
@@ -120,7 +121,7 @@ struct CallRepository {
                 status: .internalServerError, code: "form_missing",
                 message: "Le formulaire de ce dossier est introuvable.")
         }
-        return try FormDefinition(json: Data(model.definition.utf8))
+        return try ParsedForms.shared.form(model.definition)
     }
 
     /// The themes of all calls, each code once (worded as its most recent call words it), for the
@@ -149,4 +150,35 @@ struct CallRepository {
     func load(_ key: String) async throws -> LoadedCall {
         try await load(find(key))
     }
+}
+
+/// Form definitions as parsed and checked, by their stored text: every staff dossier page and
+/// every save of a draft reads its form, and decoding the JSON and checking it was a tenth of the
+/// dossier page's CPU. The key is the text itself, not the call and version, because a version
+/// is rewritten while no dossier answers it yet: a changed text is a new entry, never a stale one.
+/// A few dozen forms at most are in use at once; beyond `capacity` the cache starts again.
+final class ParsedForms: Sendable {
+    static let shared = ParsedForms(capacity: 64)
+
+    private let capacity: Int
+    private let forms = NIOLockedValueBox<[String: FormDefinition]>([:])
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// The form the text defines.
+    /// - Throws: the domain's error when the text is not a well-formed form (not kept).
+    func form(_ text: String) throws -> FormDefinition {
+        if let known = forms.withLockedValue({ $0[text] }) { return known }
+        let parsed = try FormDefinition(json: Data(text.utf8))
+        forms.withLockedValue { forms in
+            if forms.count >= capacity { forms.removeAll(keepingCapacity: true) }
+            forms[text] = parsed
+        }
+        return parsed
+    }
+
+    /// How many forms are kept (for tests).
+    var count: Int { forms.withLockedValue(\.count) }
 }

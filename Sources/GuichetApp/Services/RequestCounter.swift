@@ -70,6 +70,9 @@ final class RateLimitModel: Model, @unchecked Sendable {
     @Field(key: "count") var count: Int
     @Field(key: "window_start") var windowStart: Date
 
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] { [$id, $key, $count, $windowStart] }
+
     init() {}
 }
 
