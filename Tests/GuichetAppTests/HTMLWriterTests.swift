@@ -44,7 +44,7 @@ import Testing
             theme: "Alimentation", territory: "Nord (59)", requested: "5 000,00 €", score: "78,00 (±2,00)",
             opinion: "Favorable, 5 000,00 €", staged: "Retenu, 4 000,00 €", runningTotal: "9 000,00 €",
             remainingAfter: "-1 000,00 €", over: true, recused: "Mme <X>", simulated: false, amount: "4000,00",
-            outcome: "waiting_list", motive: "trop' cher", url: "/x")
+            outcome: "waiting_list", motive: "trop' cher")
         let withoutForm = BoardPage.rowsHTML([row], form: nil)
         #expect(withoutForm.hasPrefix("<tr class=\"over\">"))
         #expect(withoutForm.contains("Jardin &lt;partagé&gt;"))
@@ -64,7 +64,7 @@ import Testing
         let unstaged = BoardPage.Row(
             id: "d2", rank: 4, number: "N-4", title: "t", organisation: "o", theme: "t", territory: "t",
             requested: "1", score: "—", opinion: "—", staged: nil, runningTotal: "1", remainingAfter: "1",
-            over: false, recused: nil, simulated: true, amount: "1", outcome: "retained", motive: "", url: "/y")
+            over: false, recused: nil, simulated: true, amount: "1", outcome: "retained", motive: "")
         let one = BoardPage.rowsHTML([unstaged], form: form)
         #expect(one.components(separatedBy: "<form").count - 1 == 1)
         #expect(one.contains("<td>—</td>"))

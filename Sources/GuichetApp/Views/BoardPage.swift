@@ -42,7 +42,6 @@ struct BoardPage: Encodable {
         let amount: String
         let outcome: String
         let motive: String
-        let url: String
     }
 
     struct Option: Encodable {
@@ -162,8 +161,7 @@ struct BoardPage: Encodable {
                 simulated: row.simulated,
                 amount: ((try? Money(cents: defaultAmount)) ?? .zero).decimalString.replacingOccurrences(
                     of: ".", with: ","),
-                outcome: row.staged?.outcome ?? "retained", motive: row.staged?.motive ?? "",
-                url: SiteURL.committeeLetter(session: id, dossier: row.id).path)
+                outcome: row.staged?.outcome ?? "retained", motive: row.staged?.motive ?? "")
         }
         stagedCount = board.stagedCount
         themes =

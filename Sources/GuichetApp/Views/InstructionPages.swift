@@ -230,6 +230,20 @@ struct QueuePage: Encodable {
 
     /// `departement:02` → `Aisne (02)`, `region:32` → `Hauts-de-France (région)`.
     static func groupLabel(_ stored: String) -> String {
+        knownGroupLabels[stored] ?? label(of: stored)
+    }
+
+    /// The labels of every region and département, and of the national scope, worked out once:
+    /// a national board or queue names a territory on each of its rows and filter options.
+    private static let knownGroupLabels: [String: String] = {
+        let catalog = TerritoryCatalog.france
+        let stored =
+            [StaffScope.national.stored] + catalog.regions.map { StaffScope.region($0.code).stored }
+            + catalog.departements.map { StaffScope.departement($0.code).stored }
+        return Dictionary(stored.map { ($0, label(of: $0)) }, uniquingKeysWith: { first, _ in first })
+    }()
+
+    private static func label(of stored: String) -> String {
         guard let scope = try? StaffScope(stored: stored) else { return stored }
         switch scope {
         case .national: return "National"
