@@ -43,7 +43,8 @@ import VaporTesting
 
     @Test func callAnswersByIdAndReference() async throws {
         try await withGuichet { app in
-            let id = try #require(try await CallModel.query(on: app.db).first()?.requireID())
+            let id = try #require(
+                try await CallModel.query(on: app.db).filter(\.$reference == "hdf-2021").first()?.requireID())
             for key in [id.uuidString, "hdf-2021"] {
                 try await app.testing().test(.GET, SiteURL.apiCall(key).path) { res in
                     #expect(res.status == .ok)

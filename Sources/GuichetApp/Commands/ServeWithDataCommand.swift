@@ -122,7 +122,10 @@ enum OutboxWorker {
                     try await InstructionService(database: app.db, configuration: configuration, now: Date())
                         .sendCorrectionReminders()
                     try await ExpertService(database: app.db, configuration: configuration, now: Date()).sendReminders()
-                    try await sender.deliverDue()
+                    // A full round means more are waiting (the receipts of a closing day): the
+                    // next round starts at once, so that a confirmation queued behind them is not
+                    // held for minutes at 50 messages per interval.
+                    while try await sender.deliverDue() == OutboxSender.roundSize, !Task.isCancelled {}
                     try await ImportJobs.endAbandoned(on: app.db)
                     try await SessionStore.purge(
                         on: app.db, idleSeconds: configuration.sessionIdleSeconds,

@@ -21,10 +21,13 @@ struct OutboxSender {
         min(60 * pow(2, Double(max(attempts - 1, 0))), 6 * 3600)
     }
 
-    /// Sends what is due at `now`.
+    /// Messages read per round.
+    static let roundSize = 50
+
+    /// Sends what is due at `now`, at most `limit` messages.
     /// - Returns: how many messages were sent.
     @discardableResult
-    func deliverDue(now: Date = Date(), limit: Int = 50) async throws -> Int {
+    func deliverDue(now: Date = Date(), limit: Int = roundSize) async throws -> Int {
         let due = try await OutboxMessageModel.query(on: database)
             .filter(\.$sentAt == nil)
             .filter(\.$nextAttemptAt <= now)

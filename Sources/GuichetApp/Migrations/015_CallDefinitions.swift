@@ -21,7 +21,9 @@ struct CreateCallDefinitions: AsyncMigration {
                 try await database.schema(CallModel.schema).field(.string(name), type).update()
             }
             try await database.schema(EnvelopeModel.schema).field("key", .string).update()
-            for call in try await CallModel.query(on: database).all() {
+            // Only the columns that exist at this point of the history: the model has gained
+            // others since (`revision`, migration 026), which a full select would ask for.
+            for call in try await CallModel.query(on: database).field(\.$id).field(\.$regionCode).all() {
                 call.status = CallStatus.published.rawValue
                 call.scope = call.regionCode.map { CallScope.region($0).stored } ?? CallScope.national.stored
                 call.eligibility = ""

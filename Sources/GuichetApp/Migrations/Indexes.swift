@@ -57,5 +57,6 @@ enum GuichetMigrations {
         CreateStoredFiles(),
         AddResultsCounts(),
         DropRedundantIndexes(),
+        AddCallRevision(),
     ]
 }

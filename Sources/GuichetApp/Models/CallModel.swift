@@ -38,6 +38,10 @@ final class CallModel: Model, @unchecked Sendable {
     @OptionalField(key: "committee") var committee: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// Raised by the database at every change of the call's themes, objectives or waves
+    /// (``AddCallRevision``); never written by Guichet. Nil on a model not read back, and on a
+    /// call whose lists never changed since its creation.
+    @OptionalField(key: "revision") var revision: Int?
 
     @Children(for: \.$call) var themes: [ThemeModel]
     @Children(for: \.$call) var objectives: [ObjectiveModel]
@@ -48,7 +52,7 @@ final class CallModel: Model, @unchecked Sendable {
         [
             $id, $reference, $title, $programme, $description, $opensAt, $closesAt, $receiptPrefix, $territoryOrder,
             $simulated, $regionCode, $receiptCounter, $scoringGrid, $expertServices, $status, $scope, $eligibility,
-            $committee, $createdAt, $updatedAt, $themes, $objectives, $waves,
+            $committee, $createdAt, $updatedAt, $revision, $themes, $objectives, $waves,
         ]
     }
 

@@ -77,11 +77,24 @@ struct CallRepository {
     }
 
     /// Loads a call's themes, objectives and waves.
+    ///
+    /// The lists are those this instance last read for the call's ``CallModel/revision``, when
+    /// the database has not raised it since (``CallParts``); otherwise they are read again.
     func load(_ model: CallModel) async throws -> LoadedCall {
         let id = try model.requireID()
-        let themes = try await ThemeModel.query(on: database).filter(\.$call.$id == id).sort(\.$position).all()
-        let objectives = try await ObjectiveModel.query(on: database).filter(\.$call.$id == id).sort(\.$position).all()
-        let waves = try await WaveModel.query(on: database).filter(\.$call.$id == id).sort(\.$number).all()
+        let themes: [ThemeModel], objectives: [ObjectiveModel], waves: [WaveModel]
+        if let revision = model.revision, let kept = CallParts.shared.parts(of: id, revision: revision) {
+            (themes, objectives, waves) = kept.models(call: id)
+        } else {
+            themes = try await ThemeModel.query(on: database).filter(\.$call.$id == id).sort(\.$position).all()
+            objectives = try await ObjectiveModel.query(on: database).filter(\.$call.$id == id).sort(\.$position)
+                .all()
+            waves = try await WaveModel.query(on: database).filter(\.$call.$id == id).sort(\.$number).all()
+            if let revision = model.revision {
+                CallParts.shared.keep(
+                    CallParts.Parts(themes: themes, objectives: objectives, waves: waves), of: id, revision: revision)
+            }
+        }
         let call = Call(
             reference: model.reference, title: model.title,
             themes: themes.map { Theme(code: $0.code, label: $0.label, position: $0.position) },
@@ -181,4 +194,98 @@ final class ParsedForms: Sendable {
 
     /// How many forms are kept (for tests).
     var count: Int { forms.withLockedValue(\.count) }
+}
+
+/// A call's themes, objectives and waves as this instance last read them, by call and
+/// ``CallModel/revision``: the database raises the revision in the transaction of any change to
+/// these lists (``AddCallRevision``), so a kept entry whose revision is still the call's is
+/// exactly what the tables hold. Plain values are kept and fresh models built for each request,
+/// so that no two requests share a model they might change.
+final class CallParts: Sendable {
+    static let shared = CallParts()
+
+    struct Theme: Sendable {
+        let id: UUID
+        let code: String
+        let label: String
+        let position: Int
+    }
+
+    struct Wave: Sendable {
+        let id: UUID
+        let number: Int
+        let label: String
+        let announcedOn: Date
+        let publishedAt: Date?
+    }
+
+    struct Parts: Sendable {
+        let themes: [Theme]
+        let objectives: [Theme]
+        let waves: [Wave]
+
+        init(themes: [ThemeModel], objectives: [ObjectiveModel], waves: [WaveModel]) {
+            self.themes = themes.compactMap { t in
+                t.id.map { Theme(id: $0, code: t.code, label: t.label, position: t.position) }
+            }
+            self.objectives = objectives.compactMap { o in
+                o.id.map { Theme(id: $0, code: o.code, label: o.label, position: o.position) }
+            }
+            self.waves = waves.compactMap { w in
+                w.id.map {
+                    Wave(
+                        id: $0, number: w.number, label: w.label, announcedOn: w.announcedOn, publishedAt: w.publishedAt
+                    )
+                }
+            }
+        }
+
+        /// Models as a query would have returned them: existing rows, ready to be saved.
+        func models(call: UUID) -> ([ThemeModel], [ObjectiveModel], [WaveModel]) {
+            (
+                themes.map { t in
+                    let model = ThemeModel()
+                    model.id = t.id
+                    model.$id.exists = true
+                    model.$call.id = call
+                    (model.code, model.label, model.position) = (t.code, t.label, t.position)
+                    return model
+                },
+                objectives.map { o in
+                    let model = ObjectiveModel()
+                    model.id = o.id
+                    model.$id.exists = true
+                    model.$call.id = call
+                    (model.code, model.label, model.position) = (o.code, o.label, o.position)
+                    return model
+                },
+                waves.map { w in
+                    let model = WaveModel()
+                    model.id = w.id
+                    model.$id.exists = true
+                    model.$call.id = call
+                    (model.number, model.label, model.announcedOn, model.publishedAt) =
+                        (w.number, w.label, w.announcedOn, w.publishedAt)
+                    return model
+                }
+            )
+        }
+    }
+
+    private let kept = NIOLockedValueBox<[UUID: (revision: Int, parts: Parts)]>([:])
+
+    /// The parts kept for this revision of the call, if any.
+    func parts(of call: UUID, revision: Int) -> Parts? {
+        kept.withLockedValue { $0[call].flatMap { $0.revision == revision ? $0.parts : nil } }
+    }
+
+    /// Keeps the parts read for this revision. The last read wins: an entry for a revision the
+    /// call no longer has is only missed, then replaced (a database restored to an earlier
+    /// revision too).
+    func keep(_ parts: Parts, of call: UUID, revision: Int) {
+        kept.withLockedValue { $0[call] = (revision, parts) }
+    }
+
+    /// How many calls are kept (for tests).
+    var count: Int { kept.withLockedValue(\.count) }
 }
