@@ -148,20 +148,14 @@ extension CommitteeBoard {
         }
         let running = try await RunningTotals.load(
             session: sessionID, staged: try candidateFilter(session, call: call, theme: theme, territory: territory),
-            on: sql)
+            page: ids, on: sql)
         let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
         let room = try await room(session, ledger: ledger, on: db)
         let (recusedBy, summary) = try await recusals(session, candidates: candidates, on: db)
         let pageRows = try rows.enumerated().map { index, row -> Page.Row in
             let id = try row.decode(column: "id", as: UUID.self)
             let code = try row.decode(column: "draw_code", as: String?.self) ?? ""
-            let running = try Money(
-                cents: running.total(
-                    in: code,
-                    upTo: RunningTotals.Key(
-                        score: try row.decode(column: "aggregate_score", as: Int?.self),
-                        requested: try row.decode(column: "requested_cents", as: Int64.self),
-                        number: try row.decode(column: "number", as: String?.self), id: id)))
+            let running = try Money(cents: running.total(of: id))
             let remaining = room[code] ?? .zero
             var staged: StagedDecisionModel?
             if let stagedID = try row.decode(column: "staged_id", as: UUID?.self) {
@@ -199,74 +193,52 @@ extension CommitteeBoard {
     }
 
     /// The board's ranking as an `ORDER BY` over `table`: best aggregate first (unscored last),
-    /// then the smaller request, then the number and the id. ``RunningTotals/Key`` orders the same.
+    /// then the smaller request, then the number and the id.
     static func rankOrder(_ table: String) -> String {
         "COALESCE(\(table).aggregate_score, -1) DESC, \(table).requested_cents, COALESCE(\(table).number, ''), \(table).id"
     }
 
     /// The amounts retained by a session's staged decisions, summed per envelope in rank order by
-    /// a window function (one query over the session's decisions, whatever the call's size); a
-    /// row's running total is the sum at the last staged decision ranked at or before it.
+    /// a window function, read for the page's rows only: the page's dossiers join the staged
+    /// decisions in one ranking (with nothing to add), and each keeps the sum reached at its
+    /// place — its own amount included when it is staged, since its staged copy ranks first.
+    /// The database sorts the session's decisions (4 100 in an applied national session);
+    /// Swift reads at most a page of sums.
     struct RunningTotals {
-        /// A dossier's place in the ranking (``CommitteeBoard/rankOrder(_:)``).
-        struct Key: Comparable {
-            let score: Int
-            let requested: Int64
-            let number: String
-            let id: String
+        private let totals: [UUID: Int64]
 
-            init(score: Int?, requested: Int64, number: String?, id: UUID) {
-                self.score = score ?? -1
-                self.requested = requested
-                self.number = number ?? ""
-                self.id = id.uuidString
-            }
-
-            static func < (a: Key, b: Key) -> Bool {
-                if a.score != b.score { return a.score > b.score }
-                if a.requested != b.requested { return a.requested < b.requested }
-                if a.number != b.number { return a.number.utf8.lexicographicallyPrecedes(b.number.utf8) }
-                return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
-            }
-        }
-
-        /// Per envelope (draw code), the staged retained decisions in rank order with their sums.
-        private let sums: [String: [(key: Key, total: Int64)]]
-
-        static func load(session: UUID, staged: SQLQueryString, on sql: any SQLDatabase) async throws -> RunningTotals {
+        static func load(
+            session: UUID, staged: SQLQueryString, page ids: [UUID], on sql: any SQLDatabase
+        ) async throws -> RunningTotals {
+            guard !ids.isEmpty else { return RunningTotals(totals: [:]) }
+            let d = DossierModel.schema
             let rows = try await sql.raw(
                 """
-                SELECT d.draw_code AS draw_code, d.aggregate_score AS aggregate_score,
-                  d.requested_cents AS requested_cents, d.number AS number, d.id AS id,
-                  CAST(SUM(s.granted_cents) OVER (PARTITION BY d.draw_code ORDER BY \(unsafeRaw: rankOrder("d"))
-                    ROWS UNBOUNDED PRECEDING) AS BIGINT) AS total
-                FROM \(ident: StagedDecisionModel.schema) s CROSS JOIN \(ident: DossierModel.schema) d
-                WHERE d.id = s.dossier_id AND s.session_id = \(bind: session) AND s.outcome = 'retained' AND \(staged)
+                SELECT t.id AS id, t.total AS total FROM (
+                  SELECT x.id AS id, x.on_page AS on_page,
+                    CAST(SUM(x.amount) OVER (PARTITION BY x.draw_code ORDER BY \(unsafeRaw: rankOrder("x")), x.on_page
+                      ROWS UNBOUNDED PRECEDING) AS BIGINT) AS total
+                  FROM (
+                    SELECT d.id AS id, d.draw_code AS draw_code, d.aggregate_score AS aggregate_score,
+                      d.requested_cents AS requested_cents, d.number AS number, s.granted_cents AS amount, 0 AS on_page
+                    FROM \(ident: StagedDecisionModel.schema) s CROSS JOIN \(ident: d) d
+                    WHERE d.id = s.dossier_id AND s.session_id = \(bind: session) AND s.outcome = 'retained' AND \(staged)
+                    UNION ALL
+                    SELECT d.id, d.draw_code, d.aggregate_score, d.requested_cents, d.number, 0, 1
+                    FROM \(ident: d) d WHERE d.id IN (\(binds: ids))
+                  ) x
+                ) t WHERE t.on_page = 1
                 """
             ).all()
-            var sums: [String: [(key: Key, total: Int64)]] = [:]
+            var totals: [UUID: Int64] = [:]
             for row in rows {
-                let key = Key(
-                    score: try row.decode(column: "aggregate_score", as: Int?.self),
-                    requested: try row.decode(column: "requested_cents", as: Int64.self),
-                    number: try row.decode(column: "number", as: String?.self),
-                    id: try row.decode(column: "id", as: UUID.self))
-                sums[try row.decode(column: "draw_code", as: String?.self) ?? "", default: []].append(
-                    (key, try row.decode(column: "total", as: Int64.self)))
+                totals[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "total", as: Int64.self)
             }
-            return RunningTotals(sums: sums.mapValues { $0.sorted { $0.key < $1.key } })
+            return RunningTotals(totals: totals)
         }
 
-        /// The retained amounts staged on envelope `code` up to `key` included.
-        func total(in code: String, upTo key: Key) -> Int64 {
-            guard let list = sums[code] else { return 0 }
-            var low = 0, high = list.count
-            while low < high {
-                let middle = (low + high) / 2
-                if list[middle].key <= key { low = middle + 1 } else { high = middle }
-            }
-            return low == 0 ? 0 : list[low - 1].total
-        }
+        /// The retained amounts staged on the row's envelope up to the row included.
+        func total(of id: UUID) -> Int64 { totals[id] ?? 0 }
     }
 
     /// The session's candidates as a SQL condition on `d` (dossiers) and `s` (its staged decisions):
