@@ -54,6 +54,15 @@ import VaporTesting
             let letter = try await c.chair.get(
                 SiteURL.committeeLetter(session: c.session, dossier: third.requireID()).path)
             #expect(letter.visibleText.contains("Le budget ne détaille pas les dépenses de personnel."))
+            // Its board is frozen on its decisions: ranks 1 to 3, the first one's amount as the
+            // running total of its envelope once reached.
+            let frozen = try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == c.session).all()
+            #expect(Set(frozen.compactMap(\.boardRank)) == [1, 2, 3])
+            #expect(frozen.allSatisfy { $0.boardTotal != nil })
+            #expect(frozen.map { $0.boardTotal ?? 0 }.max() == amount.cents)
+            let appliedBoard = try await c.chair.get(SiteURL.committeeSession(c.session).path)
+            #expect(appliedBoard.status == .ok)
+            #expect(appliedBoard.visibleText.contains("décisions appliquées"))
             // The session is closed: nothing more is staged in it.
             #expect(
                 try await Factory.stage(c.chair, c, second, outcome: "waiting_list").headers.first(

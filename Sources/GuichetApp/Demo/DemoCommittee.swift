@@ -82,6 +82,7 @@ enum DemoCommittee {
                 return row
             }
             for chunk in staged.chunked(400) { try await chunk.create(on: db) }
+            try await FreezeAppliedBoards.freeze(session: session.requireID(), on: db)
         }
     }
 

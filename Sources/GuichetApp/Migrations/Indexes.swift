@@ -58,5 +58,6 @@ enum GuichetMigrations {
         AddResultsCounts(),
         DropRedundantIndexes(),
         AddCallRevision(),
+        FreezeAppliedBoards(),
     ]
 }

@@ -70,10 +70,14 @@ final class StagedDecisionModel: Model, @unchecked Sendable {
     @OptionalField(key: "motive") var motive: String?
     @Field(key: "staged_by") var stagedBy: UUID
     @Field(key: "staged_at") var stagedAt: Date
+    /// Once the session is applied: the decision's place in its ranking and its envelope's
+    /// running total there (``FreezeAppliedBoards``); written by the database only.
+    @OptionalField(key: "board_rank") var boardRank: Int?
+    @OptionalField(key: "board_total") var boardTotal: Int64?
 
     /// Listed by hand: see ``ListedFields``.
     var properties: [any AnyProperty] {
-        [$id, $session, $dossier, $outcome, $grantedCents, $motive, $stagedBy, $stagedAt]
+        [$id, $session, $dossier, $outcome, $grantedCents, $motive, $stagedBy, $stagedAt, $boardRank, $boardTotal]
     }
 
     init() {}

@@ -73,6 +73,21 @@ extension CommitteeBoard {
         let narrowing = try narrowingFilter(session, theme: theme, territory: territory, d: "d")
         let decidable = DossierLifecycle.statuses(from: .decide).map(\.rawValue)
         var total = 0, stagedCount = 0
+        // An applied session's unfiltered board reads its frozen ranking (``FreezeAppliedBoards``)
+        // when every decision carries it.
+        var frozen = false
+        if !session.isOpen, (theme ?? "").isEmpty, (territory ?? "").isEmpty,
+            let row = try await sql.raw(
+                """
+                SELECT COUNT(*) AS n, COUNT(board_rank) AS frozen FROM \(ident: s) WHERE session_id = \(bind: sessionID)
+                """
+            ).first()
+        {
+            let n = try row.decode(column: "n", as: Int.self)
+            if n == (try row.decode(column: "frozen", as: Int.self)) {
+                (frozen, total, stagedCount) = (true, n, n)
+            }
+        }
         if session.isOpen {
             let row = try await sql.raw(
                 """
@@ -82,14 +97,16 @@ extension CommitteeBoard {
             ).first()
             total += try row?.decode(column: "n", as: Int.self) ?? 0
         }
-        if let row = try await sql.raw(
-            """
-            SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN d.status IN (\(binds: decidable)) THEN 0 ELSE 1 END), 0) AS BIGINT) AS others
-            FROM \(ident: s) s CROSS JOIN \(ident: d) d
-            WHERE d.id = s.dossier_id AND s.session_id = \(bind: sessionID) AND d.call_id = \(bind: call.id)
-              AND \(narrowing)
-            """
-        ).first() {
+        if !frozen,
+            let row = try await sql.raw(
+                """
+                SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN d.status IN (\(binds: decidable)) THEN 0 ELSE 1 END), 0) AS BIGINT) AS others
+                FROM \(ident: s) s CROSS JOIN \(ident: d) d
+                WHERE d.id = s.dossier_id AND s.session_id = \(bind: sessionID) AND d.call_id = \(bind: call.id)
+                  AND \(narrowing)
+                """
+            ).first()
+        {
             let staged = try row.decode(column: "n", as: Int.self)
             stagedCount = staged
             // An open session counted its dossiers still to decide already.
@@ -112,23 +129,42 @@ extension CommitteeBoard {
             : "\(ident: s) s CROSS JOIN \(ident: d) d"
         let joined: SQLQueryString =
             session.isOpen ? "" : "d.id = s.dossier_id AND s.session_id = \(bind: sessionID) AND "
-        let rows = try await sql.raw(
-            """
-            SELECT p.*, o.name AS organisation FROM (
-              SELECT d.id AS id, d.number AS number, d.title AS title, d.organisation_id AS organisation_id,
-                d.theme_code AS theme_code, d.instructor_group AS instructor_group,
-                d.requested_cents AS requested_cents, d.simulated AS simulated, d.draw_code AS draw_code,
-                d.aggregate_score AS aggregate_score, d.score_spread AS score_spread, s.id AS staged_id,
-                s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
-                s.staged_by AS staged_by, s.staged_at AS staged_at
-              FROM \(source)
-              WHERE \(joined)\(candidates)
-              ORDER BY \(unsafeRaw: Self.rankOrder("d"))
-              LIMIT \(bind: perPage) OFFSET \(bind: offset)
-            ) p JOIN \(ident: OrganisationModel.schema) o ON o.id = p.organisation_id
-            ORDER BY \(unsafeRaw: Self.rankOrder("p"))
-            """
-        ).all()
+        let rows =
+            frozen
+            ? try await sql.raw(
+                """
+                SELECT d.id AS id, d.number AS number, d.title AS title, o.name AS organisation,
+                  d.theme_code AS theme_code, d.instructor_group AS instructor_group,
+                  d.requested_cents AS requested_cents, d.simulated AS simulated, d.draw_code AS draw_code,
+                  d.aggregate_score AS aggregate_score, d.score_spread AS score_spread, s.id AS staged_id,
+                  s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
+                  s.staged_by AS staged_by, s.staged_at AS staged_at, s.board_total AS board_total
+                FROM (
+                  SELECT * FROM \(ident: s) WHERE session_id = \(bind: sessionID)
+                  ORDER BY board_rank LIMIT \(bind: perPage) OFFSET \(bind: offset)
+                ) s
+                  JOIN \(ident: d) d ON d.id = s.dossier_id
+                  JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
+                ORDER BY s.board_rank
+                """
+            ).all()
+            : try await sql.raw(
+                """
+                SELECT p.*, o.name AS organisation FROM (
+                  SELECT d.id AS id, d.number AS number, d.title AS title, d.organisation_id AS organisation_id,
+                    d.theme_code AS theme_code, d.instructor_group AS instructor_group,
+                    d.requested_cents AS requested_cents, d.simulated AS simulated, d.draw_code AS draw_code,
+                    d.aggregate_score AS aggregate_score, d.score_spread AS score_spread, s.id AS staged_id,
+                    s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
+                    s.staged_by AS staged_by, s.staged_at AS staged_at
+                  FROM \(source)
+                  WHERE \(joined)\(candidates)
+                  ORDER BY \(unsafeRaw: Self.rankOrder("d"))
+                  LIMIT \(bind: perPage) OFFSET \(bind: offset)
+                ) p JOIN \(ident: OrganisationModel.schema) o ON o.id = p.organisation_id
+                ORDER BY \(unsafeRaw: Self.rankOrder("p"))
+                """
+            ).all()
         // The latest opinion of each row, read for the page's rows only (a column of the query
         // above would be computed for every candidate before the sort).
         var opinions: [UUID: (kind: String, proposedCents: Int64)] = [:]
@@ -146,9 +182,13 @@ extension CommitteeBoard {
                 )
             }
         }
-        let running = try await RunningTotals.load(
-            session: sessionID, staged: try candidateFilter(session, call: call, theme: theme, territory: territory),
-            page: ids, on: sql)
+        let running =
+            frozen
+            ? try RunningTotals(frozen: rows)
+            : try await RunningTotals.load(
+                session: sessionID,
+                staged: try candidateFilter(session, call: call, theme: theme, territory: territory), page: ids,
+                on: sql)
         let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
         let room = try await room(session, ledger: ledger, on: db)
         let (recusedBy, summary) = try await recusals(session, candidates: candidates, on: db)
@@ -235,6 +275,20 @@ extension CommitteeBoard {
                 totals[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "total", as: Int64.self)
             }
             return RunningTotals(totals: totals)
+        }
+
+        /// The totals frozen on an applied session's decisions, read with the page's rows.
+        init(frozen rows: [any SQLRow]) throws {
+            var totals: [UUID: Int64] = [:]
+            for row in rows {
+                totals[try row.decode(column: "id", as: UUID.self)] =
+                    try row.decode(column: "board_total", as: Int64?.self) ?? 0
+            }
+            self.totals = totals
+        }
+
+        private init(totals: [UUID: Int64]) {
+            self.totals = totals
         }
 
         /// The retained amounts staged on the row's envelope up to the row included.

@@ -67,6 +67,7 @@ extension CommitteeService {
             fresh.appliedAt = now
             fresh.appliedBy = userID
             try await fresh.save(on: db)
+            try await FreezeAppliedBoards.freeze(session: sessionID, on: db)
             try await AuditEntryModel(
                 AuditEntry(
                     at: now, actor: agent, action: "apply_wave", entityType: "committee_session", entityID: sessionID,
