@@ -44,6 +44,10 @@ import Testing
             let byStatus = try await Self.plan(
                 "SELECT id FROM dossiers WHERE call_id = \(id) AND status IN ('filed', 'retained')", on: db)
             #expect(Self.usesAnIndex(byStatus), "\(byStatus)")
+            let holders = try await Self.plan(
+                "SELECT DISTINCT user_id FROM staff_scopes WHERE scope IN ('national', 'region:32', 'departement:02')",
+                on: db)
+            #expect(Self.usesAnIndex(holders), "\(holders)")
             let catalogue =
                 try db.sql().dialect.name == "sqlite"
                 ? "SELECT name FROM sqlite_master WHERE type = 'index'"

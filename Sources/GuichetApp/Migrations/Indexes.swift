@@ -59,5 +59,6 @@ enum GuichetMigrations {
         DropRedundantIndexes(),
         AddCallRevision(),
         FreezeAppliedBoards(),
+        AddStaffScopeIndex(),
     ]
 }

@@ -34,16 +34,31 @@ struct StaffDirectory {
     }
 
     /// The instructors whose scopes cover the dossier (open accounts only).
+    ///
+    /// Only the people holding a scope that covers the dossier are read: the stored scopes that
+    /// may cover it (national, its region, its département) are those the domain says cover it
+    /// (``StaffScope/covers(_:territories:)``), looked up through `staff_scopes_scope` — a
+    /// national deployment's hundreds of instructors are not all read for each dossier page.
     func instructors(covering dossier: DossierModel) async throws -> [UserModel] {
         let scope = try dossier.domain().scope
-        let instructors = try await UserModel.query(on: database).filter(
-            \.$role ~~ Self.instructingRoles.map(\.rawValue)
-        )
-        .filter(\.$disabledAt == nil).sort(\.$displayName).all()
-        let scopes = try await scopes(of: instructors.compactMap(\.id))
-        return instructors.filter { person in
-            person.id.flatMap { scopes[$0] }?.contains(where: { $0.covers(scope) }) ?? false
+        var candidates: [StaffScope] = [.national]
+        switch scope {
+        case .national: break
+        case .regional(let region): candidates.append(.region(region))
+        case .departemental(let departement):
+            candidates.append(.departement(departement))
+            if let region = try? TerritoryCatalog.france.departement(departement).regionCode {
+                candidates.append(.region(region))
+            }
         }
+        let covering = candidates.filter { $0.covers(scope) }.map(\.stored)
+        let ids = try await database.sql().raw(
+            "SELECT DISTINCT user_id FROM \(ident: StaffScopeModel.schema) WHERE scope IN (\(binds: covering))"
+        ).all().map { try $0.decode(column: "user_id", as: UUID.self) }
+        guard !ids.isEmpty else { return [] }
+        return try await UserModel.query(on: database).filter(\.$id ~~ ids)
+            .filter(\.$role ~~ Self.instructingRoles.map(\.rawValue)).filter(\.$disabledAt == nil)
+            .sort(\.$displayName).all()
     }
 
     /// The open instructor accounts working on at least one of the groups (all when `nil`), for
