@@ -63,6 +63,11 @@ import VaporTesting
                 sessions.append(try await service.session(session.requireID(), for: chair))
             }
             let second = try await Application.make(.testing)
+            // A second instance is a second process, with threads of its own for SQLite: SQLite's
+            // busy handler (SQLiteNIO's) retries without end on the thread that waits, so four
+            // connections of one process waiting on one file could hold every thread of a shared
+            // pool while the one holding the lock waits for a thread to go on.
+            second.threadPool = NIOThreadPool(numberOfThreads: 2)
             try await configure(second, app.guichetConfiguration)
             // act: all at once, half through each instance.
             let outcomes = await withTaskGroup(of: String.self) { group in
