@@ -185,10 +185,7 @@ extension CommitteeBoard {
         let running =
             frozen
             ? try RunningTotals(frozen: rows)
-            : try await RunningTotals.load(
-                session: sessionID,
-                staged: try candidateFilter(session, call: call, theme: theme, territory: territory), page: ids,
-                on: sql)
+            : try await RunningTotals.load(session: sessionID, staged: candidates, page: ids, on: sql)
         let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
         let room = try await room(session, ledger: ledger, on: db)
         let (recusedBy, summary) = try await recusals(session, candidates: candidates, on: db)
