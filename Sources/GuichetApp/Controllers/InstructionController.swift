@@ -142,16 +142,26 @@ struct InstructionController: RouteCollection {
         let history = StaffDirectory.readableHistory(
             try await AuditEntryModel.query(on: req.db).filter(\.$entityID == dossier.requireID()).sort(\.$at).all(),
             conflicted: conflicted)
+        // Authors and reviewers come in the same query (a join), not in a second one as `with`
+        // reads them: each query is a round trip to the database's thread.
         let opinions =
             conflicted
             ? []
             : try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
-                .with(\.$author).sort(\.$createdAt).all()
+                .join(UserModel.self, on: \OpinionModel.$author.$id == \UserModel.$id).sort(\.$createdAt).all()
+                .map { (opinion: OpinionModel) throws -> OpinionModel in
+                    opinion.$author.value = try opinion.joined(UserModel.self)
+                    return opinion
+                }
         let reviews =
             conflicted
             ? []
             : try await ReviewModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
-                .with(\.$reviewer).sort(\.$createdAt).all()
+                .join(UserModel.self, on: \ReviewModel.$reviewer.$id == \UserModel.$id).sort(\.$createdAt).all()
+                .map { (review: ReviewModel) throws -> ReviewModel in
+                    review.$reviewer.value = try review.joined(UserModel.self)
+                    return review
+                }
         let teamwork = Teamwork(database: req.db, now: Date())
         let dossierID = try dossier.requireID()
         let section = TeamworkSection(

@@ -127,7 +127,10 @@ struct OpenAccountAuthenticator: AsyncSessionAuthenticator {
     typealias User = UserModel
 
     func authenticate(sessionID: UUID, for request: Request) async throws {
-        guard let user = try await UserModel.find(sessionID, on: request.db), user.disabledAt == nil else { return }
+        // The session store read the account with the session row (same query) when it could.
+        var user = request.storage[SessionStore.SessionUser.self].flatMap { $0.id == sessionID ? $0 : nil }
+        if user == nil { user = try await UserModel.find(sessionID, on: request.db) }
+        guard let user, user.disabledAt == nil else { return }
         request.auth.login(user)
     }
 }

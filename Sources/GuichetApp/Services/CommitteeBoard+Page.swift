@@ -381,9 +381,10 @@ extension CommitteeBoard {
     ) async throws -> (byDossier: [UUID: [String]], summary: [(member: String, dossiers: [String])]) {
         let present = session.members.filter(\.present).map { $0.$user.id }
         guard !present.isEmpty else { return ([:], []) }
-        let users = try await UserModel.query(on: db).filter(\.$id ~~ present).all()
+        // Most members declare no link: then no one's account needs reading.
         let links = try await StaffLinkModel.query(on: db).filter(\.$user.$id ~~ present).all()
         guard !links.isEmpty else { return ([:], []) }
+        let users = try await UserModel.query(on: db).filter(\.$id ~~ present).all()
         let sirens = Array(Set(links.compactMap { $0.siret.map { String($0.prefix(9)) } }))
         let rnas = Array(Set(links.compactMap(\.rna)))
         var match: SQLQueryString = "1 = 0"

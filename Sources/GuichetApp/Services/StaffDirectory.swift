@@ -52,11 +52,12 @@ struct StaffDirectory {
             }
         }
         let covering = candidates.filter { $0.covers(scope) }.map(\.stored)
-        let ids = try await database.sql().raw(
-            "SELECT DISTINCT user_id FROM \(ident: StaffScopeModel.schema) WHERE scope IN (\(binds: covering))"
-        ).all().map { try $0.decode(column: "user_id", as: UUID.self) }
-        guard !ids.isEmpty else { return [] }
-        return try await UserModel.query(on: database).filter(\.$id ~~ ids)
+        // One query: the holders of a covering scope are picked by a subquery.
+        let holders: SQLQueryString = """
+            \(ident: UserModel.schema).id IN (SELECT user_id FROM \(ident: StaffScopeModel.schema) \
+            WHERE scope IN (\(binds: covering)))
+            """
+        return try await UserModel.query(on: database).filter(.sql(embed: holders))
             .filter(\.$role ~~ Self.instructingRoles.map(\.rawValue)).filter(\.$disabledAt == nil)
             .sort(\.$displayName).all()
     }

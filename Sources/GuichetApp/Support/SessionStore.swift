@@ -35,7 +35,8 @@ struct SessionStore: AsyncSessionDriver {
     }
 
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
-        guard let row = try await find(sessionID, on: request.db) else { return nil }
+        guard let (row, user) = try await findWithUser(sessionID, on: request.db) else { return nil }
+        if let user { request.storage[SessionUser.self] = user }
         let now = Date()
         guard !isExpired(row, now: now) else {
             try await row.delete(on: request.db)
@@ -91,11 +92,41 @@ struct SessionStore: AsyncSessionDriver {
     }
 
     private func find(_ sessionID: SessionID, on db: any Database) async throws -> SessionModel? {
-        // Only well-formed keys reach the database (a made-up cookie may hold anything).
         let key = sessionID.string
-        guard key.count == 43, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-        else { return nil }
+        guard Self.isWellFormed(key) else { return nil }
         return try await SessionModel.query(on: db).filter(\.$keyHash == SecretToken.hash(key)).first()
+    }
+
+    /// Whether the cookie holds a key as this store makes them: only those reach the database (a
+    /// made-up cookie may hold anything).
+    private static func isWellFormed(_ key: String) -> Bool {
+        key.utf8.count == 43
+            && key.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2D || byte == 0x5F
+            }
+    }
+
+    /// The session row with its person's account read in the same query (a left join: a visitor's
+    /// session has none), so that signing the person in asks the database nothing more.
+    private func findWithUser(
+        _ sessionID: SessionID, on db: any Database
+    ) async throws -> (
+        SessionModel, UserModel?
+    )? {
+        let key = sessionID.string
+        guard Self.isWellFormed(key) else { return nil }
+        guard
+            let row = try await SessionModel.query(on: db).filter(\.$keyHash == SecretToken.hash(key))
+                .join(UserModel.self, on: \SessionModel.$userID == \UserModel.$id, method: .left).first()
+        else { return nil }
+        // A visitor's row has no account: its joined columns are all null and do not decode.
+        return (row, row.userID == nil ? nil : try? row.joined(UserModel.self))
+    }
+
+    /// The account read with the session, for ``OpenAccountAuthenticator``.
+    struct SessionUser: StorageKey {
+        typealias Value = UserModel
     }
 
     private static func encode(_ data: SessionData) throws -> String {
