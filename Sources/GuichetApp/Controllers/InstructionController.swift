@@ -130,40 +130,42 @@ struct InstructionController: RouteCollection {
     @Sendable
     func show(req: Request) async throws -> View {
         let (_, dossier) = try await load(req)
-        let call = try await CallRepository(database: req.db).load(dossier.$call.get(on: req.db))
+        // This page's reads are written as plain SQL (``ModelRows``): it is the staff's most
+        // visited page after the queue.
+        guard let callModel = try await ModelRows.find(CallModel.self, dossier.$call.id, on: req.db),
+            let organisation = try await ModelRows.find(OrganisationModel.self, dossier.$organisation.id, on: req.db)
+        else { throw AppError.notFound("dossier_not_found", "Dossier introuvable.") }
+        dossier.$organisation.value = organisation
+        let call = try await CallRepository(database: req.db).load(callModel)
         let form = try await CallRepository(database: req.db).form(call.id, version: dossier.formVersion ?? 1)
-        let organisation = try await dossier.$organisation.get(on: req.db)
         var assignee: UserModel? = nil
-        if let assigneeID = dossier.assigneeID { assignee = try await UserModel.find(assigneeID, on: req.db) }
+        if let assigneeID = dossier.assigneeID {
+            assignee = try await ModelRows.find(UserModel.self, assigneeID, on: req.db)
+        }
         // A linked person sees neither the others' opinions, scores and notes, nor what the
         // history says of them (expert answers included).
         let conflicted = try await StaffDirectory(database: req.db).isConflicted(
             req.auth.require(UserModel.self).requireID(), on: dossier)
+        let dossierID = try dossier.requireID()
         let history = StaffDirectory.readableHistory(
-            try await AuditEntryModel.query(on: req.db).filter(\.$entityID == dossier.requireID()).sort(\.$at).all(),
+            try await ModelRows.all(
+                AuditEntryModel.self, "WHERE m.entity_id = \(bind: dossierID) ORDER BY m.at", on: req.db),
             conflicted: conflicted)
         // Authors and reviewers come in the same query (a join), not in a second one as `with`
         // reads them: each query is a round trip to the database's thread.
         let opinions =
             conflicted
             ? []
-            : try await OpinionModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
-                .join(UserModel.self, on: \OpinionModel.$author.$id == \UserModel.$id).sort(\.$createdAt).all()
-                .map { (opinion: OpinionModel) throws -> OpinionModel in
-                    opinion.$author.value = try opinion.joined(UserModel.self)
-                    return opinion
-                }
+            : try await ModelRows.all(
+                OpinionModel.self, with: \.$author, "WHERE m.dossier_id = \(bind: dossierID) ORDER BY m.created_at",
+                on: req.db)
         let reviews =
             conflicted
             ? []
-            : try await ReviewModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
-                .join(UserModel.self, on: \ReviewModel.$reviewer.$id == \UserModel.$id).sort(\.$createdAt).all()
-                .map { (review: ReviewModel) throws -> ReviewModel in
-                    review.$reviewer.value = try review.joined(UserModel.self)
-                    return review
-                }
+            : try await ModelRows.all(
+                ReviewModel.self, with: \.$reviewer, "WHERE m.dossier_id = \(bind: dossierID) ORDER BY m.created_at",
+                on: req.db)
         let teamwork = Teamwork(database: req.db, now: Date())
-        let dossierID = try dossier.requireID()
         let section = TeamworkSection(
             dossierID: dossierID,
             messages: try await CorrespondenceService.thread(dossierID, on: req.db),
@@ -175,12 +177,11 @@ struct InstructionController: RouteCollection {
             assignee: assignee, opinions: opinions,
             conflicted: conflicted, reviews: reviews,
             colleagues: StaffDirectory(database: req.db).instructors(covering: dossier),
-            expertRequests: ExpertRequestModel.query(on: req.db)
-                .filter(\.$dossier.$id == dossier.requireID()).sort(\.$createdAt).all(),
+            expertRequests: ModelRows.all(
+                ExpertRequestModel.self, "WHERE m.dossier_id = \(bind: dossierID) ORDER BY m.created_at", on: req.db),
             services: ExpertService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
                 .services(),
-            attachments: AttachmentModel.query(on: req.db)
-                .filter(\.$dossier.$id == dossier.requireID()).all())
+            attachments: ModelRows.all(AttachmentModel.self, "WHERE m.dossier_id = \(bind: dossierID)", on: req.db))
         page.teamwork = section
         return try await req.view.render("instruction/dossier", page)
     }

@@ -127,14 +127,18 @@ struct CallRepository {
     /// A given version of the call's form.
     func form(_ callID: UUID, version: Int) async throws -> FormDefinition {
         guard
-            let model = try await CallFormModel.query(on: database).filter(\.$call.$id == callID)
-                .filter(\.$version == version).first()
+            let definition = try await database.sql().raw(
+                """
+                SELECT definition FROM \(ident: CallFormModel.schema) WHERE call_id = \(bind: callID) \
+                AND version = \(bind: version)
+                """
+            ).first().map({ try $0.decode(column: "definition", as: String.self) })
         else {
             throw AppError(
                 status: .internalServerError, code: "form_missing",
                 message: "Le formulaire de ce dossier est introuvable.")
         }
-        return try ParsedForms.shared.form(model.definition)
+        return try ParsedForms.shared.form(definition)
     }
 
     /// The themes of all calls, each code once (worded as its most recent call words it), for the

@@ -69,8 +69,16 @@ struct CorrespondenceService {
 
     /// The dossier's messages, oldest first, with their authors and files.
     static func thread(_ dossierID: UUID, on database: any Database) async throws -> [DossierMessageModel] {
-        try await DossierMessageModel.query(on: database).filter(\.$dossier.$id == dossierID)
-            .with(\.$author).with(\.$attachments).sort(\.$createdAt).all()
+        let messages = try await ModelRows.all(
+            DossierMessageModel.self, with: \.$author, "WHERE m.dossier_id = \(bind: dossierID) ORDER BY m.created_at",
+            on: database)
+        // Most dossiers have no message: then their files are not asked for.
+        guard !messages.isEmpty else { return [] }
+        let files = try await ModelRows.all(
+            MessageAttachmentModel.self, "WHERE m.message_id IN (\(binds: messages.compactMap(\.id)))", on: database)
+        let byMessage = Dictionary(grouping: files, by: { $0.$message.id })
+        for message in messages { message.$attachments.value = message.id.flatMap { byMessage[$0] } ?? [] }
+        return messages
     }
 
     /// A file joined to one of the dossier's messages; `nil` when it belongs to another dossier.

@@ -13,8 +13,9 @@ struct ExpertService {
 
     /// The expert services that exist (some staff member has their scope), by name.
     func services() async throws -> [String] {
-        let scopes = try await StaffScopeModel.query(on: database).filter(\.$scope, .custom("LIKE"), "service:%").all(
-            \.$scope)
+        let scopes = try await database.sql().raw(
+            "SELECT DISTINCT scope FROM \(ident: StaffScopeModel.schema) WHERE scope LIKE 'service:%'"
+        ).all().map { try $0.decode(column: "scope", as: String.self) }
         return Array(
             Set(
                 scopes.compactMap { stored -> String? in

@@ -19,7 +19,7 @@ struct StaffDirectory {
     func filedDossier(_ rawID: String?, for user: UserModel) async throws -> DossierModel {
         let notFound = AppError.notFound("dossier_not_found", "Dossier introuvable.")
         guard let id = rawID.flatMap(UUID.init(uuidString:)),
-            let dossier = try await DossierModel.find(id, on: database),
+            let dossier = try await ModelRows.find(DossierModel.self, id, on: database),
             dossier.filedAt != nil, let scope = try? dossier.domain().scope
         else { throw notFound }
         guard try await scopes(of: user.requireID()).contains(where: { $0.covers(scope) }) else { throw notFound }
@@ -53,13 +53,13 @@ struct StaffDirectory {
         }
         let covering = candidates.filter { $0.covers(scope) }.map(\.stored)
         // One query: the holders of a covering scope are picked by a subquery.
-        let holders: SQLQueryString = """
-            \(ident: UserModel.schema).id IN (SELECT user_id FROM \(ident: StaffScopeModel.schema) \
-            WHERE scope IN (\(binds: covering)))
+        return try await ModelRows.all(
+            UserModel.self,
             """
-        return try await UserModel.query(on: database).filter(.sql(embed: holders))
-            .filter(\.$role ~~ Self.instructingRoles.map(\.rawValue)).filter(\.$disabledAt == nil)
-            .sort(\.$displayName).all()
+            WHERE m.id IN (SELECT user_id FROM \(ident: StaffScopeModel.schema) WHERE scope IN (\(binds: covering)))
+              AND m.role IN (\(binds: Self.instructingRoles.map(\.rawValue))) AND m.disabled_at IS NULL
+            ORDER BY m.display_name
+            """, on: database)
     }
 
     /// The open instructor accounts working on at least one of the groups (all when `nil`), for
@@ -95,7 +95,7 @@ struct StaffDirectory {
 
     /// The person's declared links, as the domain reads them.
     func links(of userID: UUID) async throws -> [DeclaredLink] {
-        try await StaffLinkModel.query(on: database).filter(\.$user.$id == userID).all()
+        try await ModelRows.all(StaffLinkModel.self, "WHERE m.user_id = \(bind: userID)", on: database)
             .map { DeclaredLink(siret: $0.siret, rna: $0.rna) }
     }
 
@@ -197,9 +197,9 @@ struct StaffDirectory {
     }
 
     func scopes(of userID: UUID) async throws -> [StaffScope] {
-        try await StaffScopeModel.query(on: database).filter(\.$user.$id == userID).all().compactMap {
-            try? StaffScope(stored: $0.scope)
-        }
+        try await database.sql().raw(
+            "SELECT scope FROM \(ident: StaffScopeModel.schema) WHERE user_id = \(bind: userID)"
+        ).all().compactMap { try? StaffScope(stored: $0.decode(column: "scope", as: String.self)) }
     }
 
     /// The instructor groups a person's scopes cover: `nil` means every group (national scope).

@@ -99,7 +99,8 @@ struct Teamwork {
     /// The labels of each dossier, sorted.
     func labels(of ids: [UUID]) async throws -> [UUID: [String]] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await DossierLabelModel.query(on: database).filter(\.$dossier.$id ~~ ids).all()
+        let rows = try await ModelRows.all(
+            DossierLabelModel.self, "WHERE m.dossier_id IN (\(binds: ids))", on: database)
         var result: [UUID: [String]] = [:]
         for row in rows { result[row.$dossier.id, default: []].append(row.label) }
         return result.mapValues { $0.sorted { $0.localizedStandardCompare($1) == .orderedAscending } }
@@ -116,9 +117,9 @@ struct Teamwork {
 
     /// The dossier's internal notes, oldest first.
     func annotations(of dossierID: UUID) async throws -> [DossierAnnotationModel] {
-        try await DossierAnnotationModel.query(on: database).filter(\.$dossier.$id == dossierID).with(\.$author).sort(
-            \.$createdAt
-        ).all()
+        try await ModelRows.all(
+            DossierAnnotationModel.self, with: \.$author,
+            "WHERE m.dossier_id = \(bind: dossierID) ORDER BY m.created_at", on: database)
     }
 
     private func checkNotConflicted(_ user: UserModel, on dossiers: [DossierModel], action: String) async throws {

@@ -94,7 +94,7 @@ struct SessionStore: AsyncSessionDriver {
     private func find(_ sessionID: SessionID, on db: any Database) async throws -> SessionModel? {
         let key = sessionID.string
         guard Self.isWellFormed(key) else { return nil }
-        return try await SessionModel.query(on: db).filter(\.$keyHash == SecretToken.hash(key)).first()
+        return try await ModelRows.first(SessionModel.self, "WHERE m.key_hash = \(bind: SecretToken.hash(key))", on: db)
     }
 
     /// Whether the cookie holds a key as this store makes them: only those reach the database (a
@@ -116,12 +116,10 @@ struct SessionStore: AsyncSessionDriver {
     )? {
         let key = sessionID.string
         guard Self.isWellFormed(key) else { return nil }
-        guard
-            let row = try await SessionModel.query(on: db).filter(\.$keyHash == SecretToken.hash(key))
-                .join(UserModel.self, on: \SessionModel.$userID == \UserModel.$id, method: .left).first()
-        else { return nil }
-        // A visitor's row has no account: its joined columns are all null and do not decode.
-        return (row, row.userID == nil ? nil : try? row.joined(UserModel.self))
+        return try await ModelRows.allWithParent(
+            SessionModel.self, UserModel.self, on: "user_id", join: .left,
+            "WHERE m.key_hash = \(bind: SecretToken.hash(key)) LIMIT 1", on: db
+        ).first
     }
 
     /// The account read with the session, for ``OpenAccountAuthenticator``.
