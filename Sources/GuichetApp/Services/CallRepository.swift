@@ -40,16 +40,16 @@ struct CallRepository {
     /// The call named by a UUID or a reference, drafts included: for its authors' pages only.
     /// - Throws: a 404 ``AppError`` when there is none.
     func findAny(_ key: String) async throws -> CallModel {
-        let query = CallModel.query(on: database)
+        let found: CallModel?
         if let id = UUID(uuidString: key) {
-            query.filter(\.$id == id)
+            found = try await ModelRows.find(CallModel.self, id, on: database)
         } else if Self.isReference(key) {
-            query.filter(\.$reference == key)
+            found = try await ModelRows.first(CallModel.self, "WHERE m.reference = \(bind: key)", on: database)
         } else {
             // Not a possible reference: never sent to the database (PostgreSQL refuses NUL bytes).
             throw AppError.notFound("call_not_found", "Appel à projets introuvable.")
         }
-        guard let model = try await query.first() else {
+        guard let model = found else {
             throw AppError.notFound("call_not_found", "Appel à projets introuvable.")
         }
         return model
@@ -164,6 +164,15 @@ struct CallRepository {
     }
 
     /// Finds and loads a call.
+    /// The call of this id with its parts, whatever its state (the caller reached it through a
+    /// dossier or a session of it).
+    func load(id: UUID) async throws -> LoadedCall {
+        guard let model = try await ModelRows.find(CallModel.self, id, on: database) else {
+            throw AppError.notFound("call_not_found", "Appel à projets introuvable.")
+        }
+        return try await load(model)
+    }
+
     func load(_ key: String) async throws -> LoadedCall {
         try await load(find(key))
     }

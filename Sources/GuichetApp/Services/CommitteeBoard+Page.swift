@@ -60,7 +60,7 @@ extension CommitteeBoard {
         _ session: CommitteeSessionModel, theme: String?, territory: String?, page requested: Int, perPage: Int,
         on db: any Database
     ) async throws -> Page {
-        let call = try await CallRepository(database: db).load(session.$call.get(on: db))
+        let call = try await CallRepository(database: db).load(id: session.$call.id)
         let sessionID = try session.requireID()
         let candidates = try candidateFilter(session, call: call, theme: theme, territory: territory)
         let sql = try db.sql()
@@ -168,7 +168,7 @@ extension CommitteeBoard {
         // The latest opinion of each row, read for the page's rows only (a column of the query
         // above would be computed for every candidate before the sort).
         var opinions: [UUID: (kind: String, proposedCents: Int64)] = [:]
-        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        let ids = try rows.map { try $0.decodeUUID(column: "id") }
         if !ids.isEmpty {
             for row in try await sql.raw(
                 """
@@ -176,7 +176,7 @@ extension CommitteeBoard {
                 WHERE dossier_id IN (\(binds: ids)) ORDER BY created_at, id
                 """
             ).all() {
-                opinions[try row.decode(column: "dossier_id", as: UUID.self)] = (
+                opinions[try row.decodeUUID(column: "dossier_id")] = (
                     kind: try row.decode(column: "kind", as: String.self),
                     proposedCents: try row.decode(column: "proposed_cents", as: Int64.self)
                 )
@@ -190,12 +190,12 @@ extension CommitteeBoard {
         let room = try await room(session, ledger: ledger, on: db)
         let (recusedBy, summary) = try await recusals(session, candidates: candidates, on: db)
         let pageRows = try rows.enumerated().map { index, row -> Page.Row in
-            let id = try row.decode(column: "id", as: UUID.self)
+            let id = try row.decodeUUID(column: "id")
             let code = try row.decode(column: "draw_code", as: String?.self) ?? ""
             let running = try Money(cents: running.total(of: id))
             let remaining = room[code] ?? .zero
             var staged: StagedDecisionModel?
-            if let stagedID = try row.decode(column: "staged_id", as: UUID?.self) {
+            if let stagedID = try row.decodeUUIDIfPresent(column: "staged_id") {
                 let model = StagedDecisionModel()
                 model.id = stagedID
                 model.$session.id = sessionID
@@ -203,7 +203,7 @@ extension CommitteeBoard {
                 model.outcome = try row.decode(column: "staged_outcome", as: String.self)
                 model.grantedCents = try row.decode(column: "staged_cents", as: Int64.self)
                 model.motive = try row.decode(column: "staged_motive", as: String?.self)
-                model.stagedBy = try row.decode(column: "staged_by", as: UUID.self)
+                model.stagedBy = try row.decodeUUID(column: "staged_by")
                 model.stagedAt = try row.decode(column: "staged_at", as: Date.self)
                 staged = model
             }
@@ -269,7 +269,7 @@ extension CommitteeBoard {
             ).all()
             var totals: [UUID: Int64] = [:]
             for row in rows {
-                totals[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "total", as: Int64.self)
+                totals[try row.decodeUUID(column: "id")] = try row.decode(column: "total", as: Int64.self)
             }
             return RunningTotals(totals: totals)
         }
@@ -278,7 +278,7 @@ extension CommitteeBoard {
         init(frozen rows: [any SQLRow]) throws {
             var totals: [UUID: Int64] = [:]
             for row in rows {
-                totals[try row.decode(column: "id", as: UUID.self)] =
+                totals[try row.decodeUUID(column: "id")] =
                     try row.decode(column: "board_total", as: Int64?.self) ?? 0
             }
             self.totals = totals
@@ -402,7 +402,7 @@ extension CommitteeBoard {
         var byDossier: [UUID: [String]] = [:]
         var byMember: [String: [String]] = [:]
         for row in rows {
-            let id = try row.decode(column: "id", as: UUID.self)
+            let id = try row.decodeUUID(column: "id")
             let siret = try row.decode(column: "siret", as: String?.self)
             let rna = try row.decode(column: "rna", as: String?.self)
             let label =

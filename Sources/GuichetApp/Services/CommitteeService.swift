@@ -122,10 +122,12 @@ struct CommitteeService {
     /// The session, if the person sits in it or administers its territory; 404 otherwise.
     func session(_ id: UUID, for user: UserModel) async throws -> CommitteeSessionModel {
         let notFound = AppError.notFound("session_not_found", "Séance introuvable.")
-        guard
-            let session = try await CommitteeSessionModel.query(on: database).filter(\.$id == id).with(\.$members)
-                .first()
-        else { throw notFound }
+        // Plain SQL (``ModelRows``): every board page starts here.
+        guard let session = try await ModelRows.find(CommitteeSessionModel.self, id, on: database) else {
+            throw notFound
+        }
+        session.$members.value = try await ModelRows.all(
+            CommitteeMemberModel.self, "WHERE m.session_id = \(bind: id)", on: database)
         let userID = try user.requireID()
         if session.members.contains(where: { $0.$user.id == userID }) { return session }
         if user.role == Role.administrator.rawValue, let scope = try? StaffScope(stored: session.scope) {

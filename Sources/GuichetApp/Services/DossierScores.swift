@@ -55,6 +55,6 @@ enum DossierScores {
             JOIN \(ident: d) ON \(ident: d).id = \(ident: r).dossier_id \(onlyCall)
             """
         ).all()
-        try await refresh(try rows.map { try $0.decode(column: "id", as: UUID.self) }, on: db)
+        try await refresh(try rows.map { try $0.decodeUUID(column: "id") }, on: db)
     }
 }

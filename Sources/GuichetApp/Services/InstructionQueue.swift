@@ -173,7 +173,7 @@ struct InstructionQueue {
             WHERE \(selection.condition)
             ORDER BY \(selection.order)
             """
-        ).all().map { try $0.decode(column: "id", as: UUID.self) }
+        ).all().map { try $0.decodeUUID(column: "id") }
     }
 
     private static func row(_ row: any SQLRow) throws -> Row {
@@ -184,7 +184,7 @@ struct InstructionQueue {
             )
         }
         return Row(
-            id: try row.decode(column: "id", as: UUID.self),
+            id: try row.decodeUUID(column: "id"),
             number: try row.decode(column: "number", as: String?.self),
             title: try row.decode(column: "title", as: String.self),
             organisation: try row.decode(column: "organisation", as: String.self),
@@ -195,7 +195,7 @@ struct InstructionQueue {
             status: try row.decode(column: "status", as: String.self),
             requestedCents: try row.decode(column: "requested_cents", as: Int64.self),
             filedAt: try row.decode(column: "filed_at", as: Date?.self),
-            assigneeID: try row.decode(column: "assignee_id", as: UUID?.self),
+            assigneeID: try row.decodeUUIDIfPresent(column: "assignee_id"),
             simulated: try row.decode(column: "simulated", as: Bool.self), score: score)
     }
 

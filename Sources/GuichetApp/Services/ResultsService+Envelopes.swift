@@ -93,7 +93,7 @@ extension ResultsService {
             ORDER BY r.effective_on, r.created_at
             """
         ).all() {
-            revisions[try row.decode(column: "envelope_id", as: UUID.self), default: []].append(
+            revisions[try row.decodeUUID(column: "envelope_id"), default: []].append(
                 EnvelopeRevision(
                     amount: try Money(cents: row.decode(column: "amount_cents", as: Int64.self)),
                     effectiveOn: try row.decode(column: "effective_on", as: Date.self),
@@ -105,9 +105,9 @@ extension ResultsService {
             WHERE call_id = \(bind: callID) ORDER BY position
             """
         ).all().map { row in
-            let id = try row.decode(column: "id", as: UUID.self)
+            let id = try row.decodeUUID(column: "id")
             return try Envelope(
-                id: id, parentID: try row.decode(column: "parent_id", as: UUID?.self),
+                id: id, parentID: try row.decodeUUIDIfPresent(column: "parent_id"),
                 label: try row.decode(column: "label", as: String.self),
                 drawCode: try row.decode(column: "draw_code", as: String?.self),
                 ownerName: try row.decode(column: "owner_name", as: String.self),

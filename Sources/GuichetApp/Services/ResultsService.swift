@@ -76,7 +76,7 @@ extension ResultsService {
         let organisationName: String
 
         init(_ row: any SQLRow) throws {
-            id = try row.decode(column: "id", as: UUID.self)
+            id = try row.decodeUUID(column: "id")
             number = try row.decode(column: "number", as: String?.self)
             title = try row.decode(column: "title", as: String.self)
             summary = try row.decode(column: "summary", as: String.self)
@@ -121,9 +121,9 @@ extension ResultsService {
             )
             .all()
         return try rows.compactMap { row -> Decision? in
-            guard let number = waveNumbers[try row.decode(column: "wave_id", as: UUID.self)] else { return nil }
+            guard let number = waveNumbers[try row.decodeUUID(column: "wave_id")] else { return nil }
             let model = DecisionModel()
-            model.$dossier.id = try row.decode(column: "dossier_id", as: UUID.self)
+            model.$dossier.id = try row.decodeUUID(column: "dossier_id")
             model.outcome = try row.decode(column: "outcome", as: String.self)
             model.grantedCents = try row.decode(column: "granted_cents", as: Int64.self)
             model.motive = try row.decode(column: "motive", as: String?.self)

@@ -29,8 +29,12 @@ struct StaffDirectory {
     /// The display names of these people, by id.
     static func names(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }
-        let users = try await UserModel.query(on: db).filter(\.$id ~~ Array(ids)).all()
-        return Dictionary(users.compactMap { u in u.id.map { ($0, u.displayName) } }, uniquingKeysWith: { a, _ in a })
+        let rows = try await db.sql().raw(
+            "SELECT id, display_name FROM \(ident: UserModel.schema) WHERE id IN (\(binds: Array(ids)))"
+        ).all()
+        return Dictionary(
+            try rows.map { (try $0.decodeUUID(column: "id"), try $0.decode(column: "display_name", as: String.self)) },
+            uniquingKeysWith: { a, _ in a })
     }
 
     /// The instructors whose scopes cover the dossier (open accounts only).

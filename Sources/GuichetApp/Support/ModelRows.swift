@@ -21,14 +21,14 @@ enum ModelRows {
     /// `SELECT m.* FROM <M's table> m <tail>`: every row of the model the tail selects.
     static func all<M: Model>(_ type: M.Type, _ tail: SQLQueryString, on db: any Database) async throws -> [M] {
         try await db.sql().raw("SELECT m.* FROM \(ident: M.schema) m \(tail)").all().map {
-            try $0.decode(fluentModel: M.self)
+            try model(M.self, from: $0)
         }
     }
 
     /// The first row of ``all(_:_:on:)`` (the tail says which comes first).
     static func first<M: Model>(_ type: M.Type, _ tail: SQLQueryString, on db: any Database) async throws -> M? {
         try await db.sql().raw("SELECT m.* FROM \(ident: M.schema) m \(tail) LIMIT 1").first().map {
-            try $0.decode(fluentModel: M.self)
+            try model(M.self, from: $0)
         }
     }
 
@@ -49,7 +49,7 @@ enum ModelRows {
             "SELECT m.*, \(unsafeRaw: prefixedColumns(P.self)) FROM \(ident: M.schema) m \(unsafeRaw: join.rawValue) "
             + "\(ident: P.schema) p ON p.id = m.\(ident: column) \(tail)"
         return try await db.sql().raw(statement).all().map { row in
-            (try row.decode(fluentModel: M.self), try loadedParent(P.self, in: row))
+            (try model(M.self, from: row), try loadedParent(P.self, in: row))
         }
     }
 
@@ -77,8 +77,13 @@ enum ModelRows {
     /// join found none.
     private static func loadedParent<P: Model>(_ type: P.Type, in row: any SQLRow) throws -> P? {
         guard !(try row.decodeNil(column: parentPrefix + "id")) else { return nil }
-        let model = P()
-        try model.output(from: PrefixedOutput(row: row, prefix: parentPrefix))
+        return try model(P.self, from: row, prefix: parentPrefix)
+    }
+
+    /// The model the row's columns (under the prefix) hold, marked as read from the database.
+    private static func model<M: Model>(_ type: M.Type, from row: any SQLRow, prefix: String = "") throws -> M {
+        let model = M()
+        try model.output(from: PrefixedOutput(row: row, prefix: prefix))
         return model
     }
 
@@ -111,7 +116,9 @@ enum ModelRows {
         func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: prefix + key.description) }
 
         func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T {
-            try row.decode(column: prefix + key.description, as: T.self)
+            // Ids and references are most of a row's columns: they skip Foundation's parser.
+            if T.self == UUID.self, let id = try row.decodeUUID(column: prefix + key.description) as? T { return id }
+            return try row.decode(column: prefix + key.description, as: T.self)
         }
     }
 }

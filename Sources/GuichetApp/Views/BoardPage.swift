@@ -159,8 +159,7 @@ struct BoardPage: Encodable {
                 remainingAfter: row.remainingAfter.formatted(), over: row.overBudget,
                 recused: row.recused.isEmpty ? nil : row.recused.joined(separator: ", "),
                 simulated: row.simulated,
-                amount: ((try? Money(cents: defaultAmount)) ?? .zero).decimalString.replacingOccurrences(
-                    of: ".", with: ","),
+                amount: ((try? Money(cents: defaultAmount)) ?? .zero).decimalString(separator: ","),
                 outcome: row.staged?.outcome ?? "retained", motive: row.staged?.motive ?? "")
         }
         stagedCount = board.stagedCount
@@ -207,10 +206,18 @@ struct BoardPage: Encodable {
 
     /// What a present member's staging form posts besides the row's own fields.
     struct StagingForm {
-        let csrf: String
-        let stageURL: String
-        let unstageURL: String
-        let returnURL: String
+        let csrf: HTMLWriter.Escaped
+        let stageURL: HTMLWriter.Escaped
+        let unstageURL: HTMLWriter.Escaped
+        let returnURL: HTMLWriter.Escaped
+
+        /// The values are escaped once for the page's hundred forms.
+        init(csrf: String, stageURL: String, unstageURL: String, returnURL: String) {
+            self.csrf = HTMLWriter.Escaped(csrf)
+            self.stageURL = HTMLWriter.Escaped(stageURL)
+            self.unstageURL = HTMLWriter.Escaped(unstageURL)
+            self.returnURL = HTMLWriter.Escaped(returnURL)
+        }
     }
 
     /// The board's rows: rank, dossier, theme, territory, amount asked, score, the instruction's
@@ -259,18 +266,19 @@ struct BoardPage: Encodable {
     }
 
     private static func stagingForm(_ r: Row, _ form: StagingForm, into w: inout HTMLWriter) {
+        let id = HTMLWriter.Escaped(r.id)
         w.raw("\n    <td>\n      <form method=\"post\" action=\"")
         w.text(form.stageURL)
         w.raw("\" class=\"stage\">\n        <input type=\"hidden\" name=\"_csrf\" value=\"")
         w.text(form.csrf)
         w.raw("\"><input type=\"hidden\" name=\"dossier\" value=\"")
-        w.text(r.id)
+        w.text(id)
         w.raw("\"><input type=\"hidden\" name=\"retour\" value=\"")
         w.text(form.returnURL)
         w.raw("\">\n        <label for=\"outcome-")
-        w.text(r.id)
+        w.text(id)
         w.raw("\">Décision</label>\n        <select id=\"outcome-")
-        w.text(r.id)
+        w.text(id)
         w.raw("\" name=\"outcome\">")
         let outcomes: [(String, HTMLWriter.Markup)] = [
             ("retained", "Retenu"), ("waiting_list", "Liste d'attente"), ("rejected", "Rejeté"),
@@ -283,15 +291,15 @@ struct BoardPage: Encodable {
             w.raw("</option>")
         }
         w.raw("</select>\n        <label for=\"amount-")
-        w.text(r.id)
+        w.text(id)
         w.raw("\">Montant accordé (€)</label><input id=\"amount-")
-        w.text(r.id)
+        w.text(id)
         w.raw("\" name=\"amount\" type=\"text\" inputmode=\"decimal\" size=\"10\" value=\"")
         w.text(r.amount)
         w.raw("\">\n        <label for=\"motive-")
-        w.text(r.id)
+        w.text(id)
         w.raw("\">Motif (si rejet)</label><input id=\"motive-")
-        w.text(r.id)
+        w.text(id)
         w.raw("\" name=\"motive\" type=\"text\" value=\"")
         w.text(r.motive)
         w.raw("\">\n        <button type=\"submit\">Préparer</button>\n      </form>\n      ")
@@ -303,7 +311,7 @@ struct BoardPage: Encodable {
             w.raw("\"><input type=\"hidden\" name=\"retour\" value=\"")
             w.text(form.returnURL)
             w.raw("\"><input type=\"hidden\" name=\"dossier\" value=\"")
-            w.text(r.id)
+            w.text(id)
             w.raw("\"><button type=\"submit\" class=\"link\">Retirer la décision préparée</button></form>")
         }
         w.raw("\n    </td>")

@@ -20,6 +20,12 @@ struct HTMLWriter {
         init(stringLiteral value: String) { text = value }
     }
 
+    /// A value escaped once, to be written several times (the same address in every row's form).
+    struct Escaped {
+        fileprivate let html: String
+        init(_ value: String) { html = HTMLWriter.escaped(value) }
+    }
+
     private(set) var html = ""
 
     init(capacity: Int = 0) {
@@ -36,6 +42,11 @@ struct HTMLWriter {
         html += Self.escaped(value)
     }
 
+    /// Appends a value escaped beforehand.
+    mutating func text(_ value: Escaped) {
+        html += value.html
+    }
+
     /// Appends a number.
     mutating func text(_ value: Int) {
         html += String(value)
@@ -45,7 +56,11 @@ struct HTMLWriter {
     /// without any of them (most of them) is returned as is, without a copy.
     static func escaped(_ value: String) -> String {
         let utf8 = value.utf8
-        guard utf8.contains(where: isSpecial) else { return value }
+        // Native strings are contiguous: the scan runs over their bytes directly.
+        let special =
+            utf8.withContiguousStorageIfAvailable { bytes in bytes.contains(where: isSpecial) }
+            ?? utf8.contains(where: isSpecial)
+        guard special else { return value }
         var result = ""
         result.reserveCapacity(utf8.count + 16)
         var start = utf8.startIndex

@@ -33,9 +33,13 @@ extension Money {
     }
 
     /// The amount as a plain decimal string in euros, for machines (`4400000.00`).
-    public var decimalString: String {
+    public var decimalString: String { decimalString(separator: ".") }
+
+    /// The amount in euros with two decimals after `separator` and no grouping: `4400000,00` is
+    /// how a form field offers an amount to edit (``parse(_:)`` reads it back).
+    public func decimalString(separator: String) -> String {
         let rest = cents % 100
-        return "\(cents / 100).\(rest < 10 ? "0" : "")\(rest)"
+        return "\(cents / 100)\(separator)\(rest < 10 ? "0" : "")\(rest)"
     }
 
     /// Parses an amount as people type it: `12500`, `12 500`, `12 500,50`, `12500.5`, `12 500 €`.

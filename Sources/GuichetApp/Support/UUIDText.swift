@@ -1,0 +1,58 @@
+import Foundation
+import SQLKit
+
+/// UUIDs read from their text form (`37a42270-b2a3-477f-8a2f-c0c903e56b10`), as SQLite stores
+/// them.
+///
+/// Foundation's `UUID(uuidString:)` parses through the C library's `sscanf` on Linux: reading the
+/// ids of a board page's hundred rows that way was 2 % of its CPU (docs/BENCHMARKS.md). This
+/// parser accepts exactly what Foundation's does (36 characters, hyphens at the canonical places,
+/// hexadecimal digits in either case) and nothing else.
+enum UUIDText {
+    static func parse(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { bytes -> UUID? in
+            guard bytes.count == 36, bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D
+            else { return nil }
+            var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let complete = withUnsafeMutableBytes(of: &value) { out -> Bool in
+                var index = 0
+                var position = 0
+                while position < 16 {
+                    if index == 8 || index == 13 || index == 18 || index == 23 { index += 1 }
+                    guard let high = nibble(bytes[index]), let low = nibble(bytes[index + 1]) else { return false }
+                    out[position] = high << 4 | low
+                    position += 1
+                    index += 2
+                }
+                return true
+            }
+            return complete ? UUID(uuid: value) : nil
+        }
+    }
+
+    private static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+}
+
+extension SQLRow {
+    /// A UUID column: SQLite's text parsed by ``UUIDText``; PostgreSQL's `uuid` as its driver
+    /// gives it.
+    func decodeUUID(column: String) throws -> UUID {
+        if let text = try? decode(column: column, as: String.self) {
+            if let id = UUIDText.parse(text) { return id }
+        }
+        return try decode(column: column, as: UUID.self)
+    }
+
+    /// A UUID column that may be null.
+    func decodeUUIDIfPresent(column: String) throws -> UUID? {
+        try decodeNil(column: column) ? nil : decodeUUID(column: column)
+    }
+}
