@@ -64,10 +64,9 @@ struct CommitteeController: RouteCollection {
         let (theme, territory, page) = (query.theme, query.territoire, query.page ?? 1)
         let board = try await CommitteeBoard.page(
             session, theme: theme, territory: territory, page: page, perPage: BoardPage.perPage, on: req.db)
-        let names = try await StaffDirectory.names(Set(session.members.map { $0.$user.id }), on: req.db)
         return try await req.view.render(
             "committee/board",
-            BoardPage(req, board: board, user: user, names: names, theme: theme, territory: territory))
+            BoardPage(req, board: board, user: user, names: board.names, theme: theme, territory: territory))
     }
 
     @Sendable

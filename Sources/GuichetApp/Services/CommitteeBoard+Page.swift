@@ -53,6 +53,8 @@ extension CommitteeBoard {
         let ledger: EnvelopeLedger
         /// Present members and the dossiers they are recused from.
         let recusals: [(member: String, dossiers: [String])]
+        /// The members' names, by account.
+        let names: [UUID: String]
     }
 
     /// Loads page `page` (from 1) of the board, narrowed by theme and territory when given.
@@ -88,19 +90,19 @@ extension CommitteeBoard {
                 (frozen, total, stagedCount) = (true, n, n)
             }
         }
-        if session.isOpen {
-            let row = try await sql.raw(
-                """
-                SELECT CAST(COALESCE(SUM(d.n), 0) AS BIGINT) AS n FROM \(ident: AddBoardCounts.counts.table) d
-                WHERE d.call_id = \(bind: call.id) AND d.status IN (\(binds: decidable)) AND \(narrowing)
-                """
-            ).first()
-            total += try row?.decode(column: "n", as: Int.self) ?? 0
-        }
+        // Both parts in one statement (the kept counts as a scalar subquery, whose `d` is theirs).
+        let pending: SQLQueryString =
+            session.isOpen
+            ? """
+            (SELECT CAST(COALESCE(SUM(d.n), 0) AS BIGINT) FROM \(ident: AddBoardCounts.counts.table) d
+              WHERE d.call_id = \(bind: call.id) AND d.status IN (\(binds: decidable)) AND \(narrowing))
+            """
+            : "0"
         if !frozen,
             let row = try await sql.raw(
                 """
-                SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN d.status IN (\(binds: decidable)) THEN 0 ELSE 1 END), 0) AS BIGINT) AS others
+                SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN d.status IN (\(binds: decidable)) THEN 0 ELSE 1 END), 0) AS BIGINT) AS others,
+                  \(pending) AS pending
                 FROM \(ident: s) s CROSS JOIN \(ident: d) d
                 WHERE d.id = s.dossier_id AND s.session_id = \(bind: sessionID) AND d.call_id = \(bind: call.id)
                   AND \(narrowing)
@@ -109,8 +111,10 @@ extension CommitteeBoard {
         {
             let staged = try row.decode(column: "n", as: Int.self)
             stagedCount = staged
-            // An open session counted its dossiers still to decide already.
-            total += session.isOpen ? try row.decode(column: "others", as: Int.self) : staged
+            // An open session counts its staged dossiers still to decide among the pending ones.
+            total +=
+                session.isOpen
+                ? try row.decode(column: "others", as: Int.self) + row.decode(column: "pending", as: Int.self) : staged
         }
         let (groups, drawCodes) = try offered(by: session, in: call)
         let pageCount = max(1, (total + perPage - 1) / perPage)
@@ -138,7 +142,8 @@ extension CommitteeBoard {
                   d.requested_cents AS requested_cents, d.simulated AS simulated, d.draw_code AS draw_code,
                   d.aggregate_score AS aggregate_score, d.score_spread AS score_spread, s.id AS staged_id,
                   s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
-                  s.staged_by AS staged_by, s.staged_at AS staged_at, s.board_total AS board_total
+                  s.staged_by AS staged_by, s.staged_at AS staged_at, s.board_total AS board_total,
+                  \(unsafeRaw: Self.latestOpinion("d"))
                 FROM (
                   SELECT * FROM \(ident: s) WHERE session_id = \(bind: sessionID)
                   ORDER BY board_rank LIMIT \(bind: perPage) OFFSET \(bind: offset)
@@ -150,7 +155,7 @@ extension CommitteeBoard {
             ).all()
             : try await sql.raw(
                 """
-                SELECT p.*, o.name AS organisation FROM (
+                SELECT p.*, o.name AS organisation, \(unsafeRaw: Self.latestOpinion("p")) FROM (
                   SELECT d.id AS id, d.number AS number, d.title AS title, d.organisation_id AS organisation_id,
                     d.theme_code AS theme_code, d.instructor_group AS instructor_group,
                     d.requested_cents AS requested_cents, d.simulated AS simulated, d.draw_code AS draw_code,
@@ -165,30 +170,16 @@ extension CommitteeBoard {
                 ORDER BY \(unsafeRaw: Self.rankOrder("p"))
                 """
             ).all()
-        // The latest opinion of each row, read for the page's rows only (a column of the query
-        // above would be computed for every candidate before the sort).
-        var opinions: [UUID: (kind: String, proposedCents: Int64)] = [:]
         let ids = try rows.map { try $0.decodeUUID(column: "id") }
-        if !ids.isEmpty {
-            for row in try await sql.raw(
-                """
-                SELECT dossier_id, kind, proposed_cents FROM \(ident: OpinionModel.schema)
-                WHERE dossier_id IN (\(binds: ids)) ORDER BY created_at, id
-                """
-            ).all() {
-                opinions[try row.decodeUUID(column: "dossier_id")] = (
-                    kind: try row.decode(column: "kind", as: String.self),
-                    proposedCents: try row.decode(column: "proposed_cents", as: Int64.self)
-                )
-            }
-        }
         let running =
             frozen
             ? try RunningTotals(frozen: rows)
             : try await RunningTotals.load(session: sessionID, staged: candidates, page: ids, on: sql)
         let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
         let room = try await room(session, ledger: ledger, on: db)
-        let (recusedBy, summary) = try await recusals(session, candidates: candidates, on: db)
+        let (names, links) = try await members(of: session, on: db)
+        let (recusedBy, summary) = try await recusals(
+            session, candidates: candidates, members: names, links: links, on: db)
         let pageRows = try rows.enumerated().map { index, row -> Page.Row in
             let id = try row.decodeUUID(column: "id")
             let code = try row.decode(column: "draw_code", as: String?.self) ?? ""
@@ -219,14 +210,26 @@ extension CommitteeBoard {
                 instructorGroup: try row.decode(column: "instructor_group", as: String?.self),
                 requested: try Money(cents: row.decode(column: "requested_cents", as: Int64.self)),
                 simulated: try row.decode(column: "simulated", as: Bool.self), score: score,
-                opinion: opinions[id], staged: staged, recused: (recusedBy[id] ?? []).sorted(),
+                opinion: try row.decode(column: "opinion_kind", as: String?.self).map {
+                    (kind: $0, proposedCents: try row.decode(column: "opinion_cents", as: Int64.self))
+                }, staged: staged, recused: (recusedBy[id] ?? []).sorted(),
                 runningTotal: running, remainingAfter: remaining.remaining(after: running),
                 overBudget: running > remaining)
         }
         return Page(
             session: session, call: call, rows: pageRows, total: total, stagedCount: stagedCount, page: page,
             pageCount: pageCount, offset: offset, groups: groups, drawCodes: drawCodes, statement: statement,
-            ledger: ledger, recusals: summary)
+            ledger: ledger, recusals: summary, names: names)
+    }
+
+    /// The latest opinion on each of the page's rows (`opinion_kind`, `opinion_cents`), as columns
+    /// of the outer query: computed for the page's rows only, not for every candidate before the
+    /// sort, and without a statement of its own.
+    static func latestOpinion(_ table: String) -> String {
+        let latest = """
+            FROM \(OpinionModel.schema) x WHERE x.dossier_id = \(table).id ORDER BY x.created_at DESC, x.id DESC LIMIT 1
+            """
+        return "(SELECT x.kind \(latest)) AS opinion_kind, (SELECT x.proposed_cents \(latest)) AS opinion_cents"
     }
 
     /// The board's ranking as an `ORDER BY` over `table`: best aggregate first (unscored last),
@@ -376,15 +379,41 @@ extension CommitteeBoard {
 
     /// For each present member with declared links, the candidates whose organisation they are
     /// linked to (``ConflictOfInterest``: the same SIREN or RNA number), found by the database.
+    /// The session's members' names and declared links, in one query.
+    private static func members(
+        of session: CommitteeSessionModel, on db: any Database
+    ) async throws -> (names: [UUID: String], links: [UUID: [DeclaredLink]]) {
+        let ids = session.members.map { $0.$user.id }
+        guard !ids.isEmpty else { return ([:], [:]) }
+        var names: [UUID: String] = [:]
+        var links: [UUID: [DeclaredLink]] = [:]
+        for row in try await db.sql().raw(
+            """
+            SELECT u.id AS id, u.display_name AS name, l.id AS link, l.siret AS siret, l.rna AS rna
+            FROM \(ident: UserModel.schema) u LEFT JOIN \(ident: StaffLinkModel.schema) l ON l.user_id = u.id
+            WHERE u.id IN (\(binds: ids))
+            """
+        ).all() {
+            let id = try row.decodeUUID(column: "id")
+            names[id] = try row.decode(column: "name", as: String.self)
+            if !(try row.decodeNil(column: "link")) {
+                links[id, default: []].append(
+                    DeclaredLink(
+                        siret: try row.decode(column: "siret", as: String?.self),
+                        rna: try row.decode(column: "rna", as: String?.self)))
+            }
+        }
+        return (names, links)
+    }
+
     private static func recusals(
-        _ session: CommitteeSessionModel, candidates: SQLQueryString, on db: any Database
+        _ session: CommitteeSessionModel, candidates: SQLQueryString, members: [UUID: String],
+        links declared: [UUID: [DeclaredLink]], on db: any Database
     ) async throws -> (byDossier: [UUID: [String]], summary: [(member: String, dossiers: [String])]) {
         let present = session.members.filter(\.present).map { $0.$user.id }
-        guard !present.isEmpty else { return ([:], []) }
-        // Most members declare no link: then no one's account needs reading.
-        let links = try await StaffLinkModel.query(on: db).filter(\.$user.$id ~~ present).all()
+        let links = present.flatMap { declared[$0] ?? [] }
+        // Most members declare no link: then there is nothing to look for.
         guard !links.isEmpty else { return ([:], []) }
-        let users = try await UserModel.query(on: db).filter(\.$id ~~ present).all()
         let sirens = Array(Set(links.compactMap { $0.siret.map { String($0.prefix(9)) } }))
         let rnas = Array(Set(links.compactMap(\.rna)))
         var match: SQLQueryString = "1 = 0"
@@ -407,12 +436,13 @@ extension CommitteeBoard {
             let rna = try row.decode(column: "rna", as: String?.self)
             let label =
                 try row.decode(column: "number", as: String?.self) ?? row.decode(column: "title", as: String.self)
-            for user in users {
-                let theirs = links.filter { $0.$user.id == user.id }.map { DeclaredLink(siret: $0.siret, rna: $0.rna) }
-                guard ConflictOfInterest.isConflicted(links: theirs, organisationSiret: siret, organisationRNA: rna)
+            for user in present {
+                guard let theirs = declared[user],
+                    ConflictOfInterest.isConflicted(links: theirs, organisationSiret: siret, organisationRNA: rna)
                 else { continue }
-                byDossier[id, default: []].append(user.displayName)
-                byMember[user.displayName, default: []].append(label)
+                let name = members[user] ?? ""
+                byDossier[id, default: []].append(name)
+                byMember[name, default: []].append(label)
             }
         }
         return (

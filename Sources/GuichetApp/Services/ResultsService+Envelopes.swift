@@ -77,41 +77,40 @@ extension ResultsService {
         }.sorted { ($0.drawCode, $0.wave) < ($1.drawCode, $1.wave) }
     }
 
-    /// The call's envelopes with their revisions, in the call's order: two queries of plain
-    /// columns, read on every board and statement (a national call has a hundred envelopes, and
-    /// decoding them as Fluent models cost a tenth of the board's time).
+    /// The call's envelopes with their revisions, in the call's order: one query of plain
+    /// columns (an envelope's line once per revision), read on every board and statement (a
+    /// national call has a hundred envelopes, and decoding them as Fluent models cost a tenth of
+    /// the board's time).
     func envelopes(_ callID: UUID) async throws -> [Envelope] {
-        let sql = try database.sql()
         let e = EnvelopeModel.schema, r = EnvelopeRevisionModel.schema
-        var revisions: [UUID: [EnvelopeRevision]] = [:]
-        for row in try await sql.raw(
+        let rows = try await database.sql().raw(
             """
-            SELECT r.envelope_id AS envelope_id, r.amount_cents AS amount_cents, r.effective_on AS effective_on,
-              r.reason AS reason
-            FROM \(ident: r) r JOIN \(ident: e) e ON e.id = r.envelope_id
+            SELECT e.id AS id, e.parent_id AS parent_id, e.label AS label, e.draw_code AS draw_code,
+              e.owner_name AS owner_name, e.owner_siret AS owner_siret, r.id AS revision,
+              r.amount_cents AS amount_cents, r.effective_on AS effective_on, r.reason AS reason
+            FROM \(ident: e) e LEFT JOIN \(ident: r) r ON r.envelope_id = e.id
             WHERE e.call_id = \(bind: callID)
-            ORDER BY r.effective_on, r.created_at
+            ORDER BY e.position, e.id, r.effective_on, r.created_at
             """
-        ).all() {
-            revisions[try row.decodeUUID(column: "envelope_id"), default: []].append(
+        ).all()
+        var envelopes: [(id: UUID, row: any SQLRow, revisions: [EnvelopeRevision])] = []
+        for row in rows {
+            let id = try row.decodeUUID(column: "id")
+            if envelopes.last?.id != id { envelopes.append((id, row, [])) }
+            guard !(try row.decodeNil(column: "revision")) else { continue }
+            envelopes[envelopes.count - 1].revisions.append(
                 EnvelopeRevision(
                     amount: try Money(cents: row.decode(column: "amount_cents", as: Int64.self)),
                     effectiveOn: try row.decode(column: "effective_on", as: Date.self),
                     reason: try row.decode(column: "reason", as: String.self)))
         }
-        return try await sql.raw(
-            """
-            SELECT id, parent_id, label, draw_code, owner_name, owner_siret FROM \(ident: e)
-            WHERE call_id = \(bind: callID) ORDER BY position
-            """
-        ).all().map { row in
-            let id = try row.decodeUUID(column: "id")
-            return try Envelope(
+        return try envelopes.map { id, row, revisions in
+            try Envelope(
                 id: id, parentID: try row.decodeUUIDIfPresent(column: "parent_id"),
                 label: try row.decode(column: "label", as: String.self),
                 drawCode: try row.decode(column: "draw_code", as: String?.self),
                 ownerName: try row.decode(column: "owner_name", as: String.self),
-                ownerSiret: try row.decode(column: "owner_siret", as: String?.self), revisions: revisions[id] ?? [])
+                ownerSiret: try row.decode(column: "owner_siret", as: String?.self), revisions: revisions)
         }
     }
 
