@@ -60,5 +60,6 @@ enum GuichetMigrations {
         AddCallRevision(),
         FreezeAppliedBoards(),
         AddStaffScopeIndex(),
+        AddLedgerRevision(),
     ]
 }

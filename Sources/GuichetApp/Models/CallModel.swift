@@ -42,6 +42,9 @@ final class CallModel: Model, @unchecked Sendable {
     /// (``AddCallRevision``); never written by Guichet. Nil on a model not read back, and on a
     /// call whose lists never changed since its creation.
     @OptionalField(key: "revision") var revision: Int?
+    /// Raised by the database at every change to what the call's envelope ledger sums
+    /// (``AddLedgerRevision``, ``LedgerParts``).
+    @OptionalField(key: "ledger_revision") var ledgerRevision: Int?
 
     @Children(for: \.$call) var themes: [ThemeModel]
     @Children(for: \.$call) var objectives: [ObjectiveModel]
@@ -52,7 +55,7 @@ final class CallModel: Model, @unchecked Sendable {
         [
             $id, $reference, $title, $programme, $description, $opensAt, $closesAt, $receiptPrefix, $territoryOrder,
             $simulated, $regionCode, $receiptCounter, $scoringGrid, $expertServices, $status, $scope, $eligibility,
-            $committee, $createdAt, $updatedAt, $revision, $themes, $objectives, $waves,
+            $committee, $createdAt, $updatedAt, $revision, $ledgerRevision, $themes, $objectives, $waves,
         ]
     }
 

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// A call's results and envelope ledger, computed from the database.
@@ -170,9 +171,8 @@ extension ResultsService {
         _ call: LoadedCall, publishedOnly: Bool
     ) async throws -> (statement: EnvelopeStatement, ledger: EnvelopeLedger) {
         let callID = try call.model.requireID()
-        let envelopes = try await envelopes(callID)
+        let (envelopes, all) = try await ledgerParts(call)
         let waves = call.call.waves.filter { !publishedOnly || $0.publishedAt != nil }
-        let all = try await commitments(callID, waves: nil)
         // The statement counts the waves shown; when they are all, the ledger's sums are the same.
         let counted =
             waves.count == call.call.waves.count ? all : try await commitments(callID, waves: Set(waves.map(\.number)))
@@ -180,6 +180,26 @@ extension ResultsService {
             envelopes: envelopes, commitments: counted, waves: waves,
             proposals: publishedOnly ? [] : try await proposals(callID))
         return (statement, try EnvelopeLedger(envelopes: envelopes, commitments: all))
+    }
+
+    /// The call's envelopes and what all its decisions commit on them, for the pages that show
+    /// them (board, envelope statement): those this instance kept for the call's
+    /// ``CallModel/ledgerRevision`` when the database has not raised it since (``LedgerParts``).
+    ///
+    /// Inside a transaction they are always read: a decision's or a revision's check must count
+    /// what its own transaction wrote, and those checks use ``ledger(_:publishedOnly:)``, which
+    /// never reads them from memory.
+    private func ledgerParts(
+        _ call: LoadedCall
+    ) async throws -> (
+        envelopes: [Envelope], commitments: [EnvelopeCommitment]
+    ) {
+        let callID = try call.model.requireID()
+        let revision = database.inTransaction ? nil : call.model.ledgerRevision
+        if let revision, let kept = LedgerParts.shared.parts(of: callID, revision: revision) { return kept }
+        let parts = (envelopes: try await envelopes(callID), commitments: try await commitments(callID, waves: nil))
+        if let revision { LedgerParts.shared.keep(parts, of: callID, revision: revision) }
+        return parts
     }
 
     /// What every decision commits on the call's envelopes (the published waves' only when
@@ -190,5 +210,28 @@ extension ResultsService {
         return try EnvelopeLedger(
             envelopes: try await envelopes(callID),
             commitments: try await commitments(callID, waves: publishedOnly ? published : nil))
+    }
+}
+
+/// A call's envelopes and decision sums as an instance last read them, under the call's
+/// ``CallModel/ledgerRevision``: the database raises the number in the transaction of any change
+/// to what they sum (``AddLedgerRevision``), so an entry whose number is still the call's holds
+/// what the tables hold. The number is read before the sums: an entry may hold sums newer than
+/// its number (then it is read again once the number moves), never older.
+final class LedgerParts: Sendable {
+    static let shared = LedgerParts()
+
+    typealias Parts = (envelopes: [Envelope], commitments: [EnvelopeCommitment])
+
+    private let kept = NIOLockedValueBox<[UUID: (revision: Int, parts: Parts)]>([:])
+
+    /// The parts kept for this revision of the call, if any.
+    func parts(of call: UUID, revision: Int) -> Parts? {
+        kept.withLockedValue { $0[call].flatMap { $0.revision == revision ? $0.parts : nil } }
+    }
+
+    /// Keeps the parts read for this revision (the last read wins).
+    func keep(_ parts: Parts, of call: UUID, revision: Int) {
+        kept.withLockedValue { $0[call] = (revision, parts) }
     }
 }
