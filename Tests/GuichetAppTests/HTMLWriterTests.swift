@@ -70,4 +70,26 @@ import Testing
         #expect(one.contains("<td>—</td>"))
         #expect(one.contains("simulé"))
     }
+
+    @Test func theEnvelopeLinesAndTheFiltersOptionsEscapeEveryValue() {
+        let lines = BoardPage.envelopesHTML([
+            BoardPage.EnvelopeRow(
+                label: "<script>x</script> & co", depth: 0, current: "1 000 €", committed: "0 €", proposed: "0 €",
+                remainingAfter: "1 000 €", over: false),
+            BoardPage.EnvelopeRow(
+                label: "Aisne", depth: 1, current: "0 €", committed: "0 €", proposed: "10 €", remainingAfter: "0 €",
+                over: true),
+        ])
+        #expect(!lines.contains("<script>"))
+        #expect(lines.contains("<th scope=\"row\">&lt;script&gt;x&lt;/script&gt; &amp; co</th>"))
+        #expect(lines.components(separatedBy: "<tr>").count - 1 == 2)
+        #expect(lines.components(separatedBy: "dépassement").count - 1 == 1)
+        let options = HTMLWriter.options([
+            (value: "", label: "Tous", selected: false), (value: "a\"b", label: "<i>Nord</i>", selected: true),
+        ])
+        #expect(
+            options
+                == "<option value=\"\">Tous</option><option value=\"a&quot;b\" selected>&lt;i&gt;Nord&lt;/i&gt;</option>"
+        )
+    }
 }

@@ -11,7 +11,7 @@ struct BoardPage: Encodable {
         let present: Bool
     }
 
-    struct EnvelopeRow: Encodable {
+    struct EnvelopeRow {
         let label: String
         let depth: Int
         let current: String
@@ -44,12 +44,6 @@ struct BoardPage: Encodable {
         let motive: String
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     let chrome: Chrome
     let csrf: String
     let title: String
@@ -65,11 +59,13 @@ struct BoardPage: Encodable {
     let canTakeAttendance: Bool
     let canStage: Bool
     let canApply: Bool
-    let envelopes: [EnvelopeRow]
+    /// The session's envelope lines, written by ``envelopesHTML(_:)`` (a national session has 130).
+    let envelopesHTML: String
     /// The ranked dossiers of this page, written by ``rowsHTML(_:form:)``.
     let rowsHTML: String
-    let themes: [Option]
-    let territories: [Option]
+    /// The filters' `<option>` elements (a national session offers 130 territories).
+    let themeOptionsHTML: String
+    let territoryOptionsHTML: String
     let recusals: [String]
     let attendanceURL: String
     let stageURL: String
@@ -130,14 +126,15 @@ struct BoardPage: Encodable {
         // The session's envelopes and their parents (a national session lists about 130 lines).
         let parents = Set(
             board.statement.lines.filter { scopeLines.contains($0.envelope.id) }.compactMap(\.envelope.parentID))
-        envelopes = board.statement.lines.filter { line in
-            scopeLines.contains(line.envelope.id) || parents.contains(line.envelope.id)
-        }.map { line in
-            EnvelopeRow(
-                label: line.envelope.label, depth: line.depth, current: line.envelope.currentAmount.formatted(),
-                committed: line.committed.formatted(), proposed: line.proposed.formatted(),
-                remainingAfter: line.remainingAfterProposals.formatted(), over: line.isOverProposed)
-        }
+        envelopesHTML = Self.envelopesHTML(
+            board.statement.lines.filter { line in
+                scopeLines.contains(line.envelope.id) || parents.contains(line.envelope.id)
+            }.map { line in
+                EnvelopeRow(
+                    label: line.envelope.label, depth: line.depth, current: line.envelope.currentAmount.formatted(),
+                    committed: line.committed.formatted(), proposed: line.proposed.formatted(),
+                    remainingAfter: line.remainingAfterProposals.formatted(), over: line.isOverProposed)
+            })
         let themeLabels = Dictionary(
             board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         total = board.total
@@ -163,13 +160,13 @@ struct BoardPage: Encodable {
                 outcome: row.staged?.outcome ?? "retained", motive: row.staged?.motive ?? "")
         }
         stagedCount = board.stagedCount
-        themes =
-            [Option(value: "", label: "Toutes", selected: (theme ?? "").isEmpty)]
-            + board.call.call.themes.map { Option(value: $0.code, label: $0.label, selected: $0.code == theme) }
+        themeOptionsHTML = HTMLWriter.options(
+            [(value: "", label: "Toutes", selected: (theme ?? "").isEmpty)]
+                + board.call.call.themes.map { (value: $0.code, label: $0.label, selected: $0.code == theme) })
         let groups = Set(board.groups).union([territory].compactMap { $0 }.filter { !$0.isEmpty })
-        territories =
-            [Option(value: "", label: "Tous", selected: (territory ?? "").isEmpty)]
-            + groups.sorted().map { Option(value: $0, label: QueuePage.groupLabel($0), selected: $0 == territory) }
+        territoryOptionsHTML = HTMLWriter.options(
+            [(value: "", label: "Tous", selected: (territory ?? "").isEmpty)]
+                + groups.sorted().map { (value: $0, label: QueuePage.groupLabel($0), selected: $0 == territory) })
         recusals = board.recusals.map { "\($0.member) : \($0.dossiers.joined(separator: ", "))" }
         let (page, pageCount) = (board.page, board.pageCount)
         let window = board.offset..<(board.offset + board.rows.count)
@@ -202,6 +199,27 @@ struct BoardPage: Encodable {
             rows,
             form: canStage
                 ? StagingForm(csrf: csrf, stageURL: stageURL, unstageURL: unstageURL, returnURL: currentURL) : nil)
+    }
+
+    /// The envelope lines: label, amount in force, committed, proposed, what remains after the
+    /// proposals (flagged when overspent).
+    static func envelopesHTML(_ lines: [EnvelopeRow]) -> String {
+        var w = HTMLWriter(capacity: lines.count * 260)
+        for e in lines {
+            w.raw("<tr><th scope=\"row\">")
+            w.text(e.label)
+            w.raw("</th><td class=\"money\">")
+            w.text(e.current)
+            w.raw("</td><td class=\"money\">")
+            w.text(e.committed)
+            w.raw("</td><td class=\"money\">")
+            w.text(e.proposed)
+            w.raw("</td><td class=\"money\">")
+            w.text(e.remainingAfter)
+            if e.over { w.raw(" <strong class=\"error\">dépassement</strong>") }
+            w.raw("</td></tr>")
+        }
+        return w.html
     }
 
     /// What a present member's staging form posts besides the row's own fields.

@@ -52,6 +52,23 @@ struct HTMLWriter {
         html += String(value)
     }
 
+    /// The `<option>` elements of a `<select>`, each value and label escaped (``OptionsTag`` writes
+    /// the same for the templates' lists).
+    static func options(_ options: [(value: String, label: String, selected: Bool)]) -> String {
+        var w = HTMLWriter(capacity: options.count * 48)
+        for option in options { w.option(value: option.value, label: option.label, selected: option.selected) }
+        return w.html
+    }
+
+    /// One `<option>` element.
+    mutating func option(value: String, label: String, selected: Bool) {
+        raw("<option value=\"")
+        text(value)
+        raw(selected ? "\" selected>" : "\">")
+        text(label)
+        raw("</option>")
+    }
+
     /// `&`, `<`, `>`, `"` and `'` replaced by their entities, as Leaf's `#( )` does; a value
     /// without any of them (most of them) is returned as is, without a copy.
     static func escaped(_ value: String) -> String {

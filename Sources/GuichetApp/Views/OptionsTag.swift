@@ -13,16 +13,13 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
         guard let options = ctx.parameters[0].array else {
             throw LeafError(.unknownError("#options : une liste d'options est attendue"))
         }
-        var html = ""
-        html.reserveCapacity(options.count * 48)
+        var w = HTMLWriter(capacity: options.count * 48)
         for option in options {
             guard let fields = option.dictionary else { continue }
-            html += "<option value=\""
-            html += HTMLWriter.escaped(fields["value"]?.string ?? "")
-            html += fields["selected"]?.bool == true ? "\" selected>" : "\">"
-            html += HTMLWriter.escaped(fields["label"]?.string ?? "")
-            html += "</option>"
+            w.option(
+                value: fields["value"]?.string ?? "", label: fields["label"]?.string ?? "",
+                selected: fields["selected"]?.bool == true)
         }
-        return .string(html)
+        return .string(w.html)
     }
 }
