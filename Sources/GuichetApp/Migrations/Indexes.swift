@@ -61,5 +61,6 @@ enum GuichetMigrations {
         FreezeAppliedBoards(),
         AddStaffScopeIndex(),
         AddLedgerRevision(),
+        AddLatestOpinionIndex(),
     ]
 }

@@ -143,19 +143,20 @@ extension CommitteeBoard {
                   d.aggregate_score AS aggregate_score, d.score_spread AS score_spread, s.id AS staged_id,
                   s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
                   s.staged_by AS staged_by, s.staged_at AS staged_at, s.board_total AS board_total,
-                  \(unsafeRaw: Self.latestOpinion("d"))
+                  x.kind AS opinion_kind, x.proposed_cents AS opinion_cents
                 FROM (
                   SELECT * FROM \(ident: s) WHERE session_id = \(bind: sessionID)
                   ORDER BY board_rank LIMIT \(bind: perPage) OFFSET \(bind: offset)
                 ) s
                   JOIN \(ident: d) d ON d.id = s.dossier_id
                   JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
+                  \(unsafeRaw: Self.latestOpinion("d"))
                 ORDER BY s.board_rank
                 """
             ).all()
             : try await sql.raw(
                 """
-                SELECT p.*, o.name AS organisation, \(unsafeRaw: Self.latestOpinion("p")) FROM (
+                SELECT p.*, o.name AS organisation, x.kind AS opinion_kind, x.proposed_cents AS opinion_cents FROM (
                   SELECT d.id AS id, d.number AS number, d.title AS title, d.organisation_id AS organisation_id,
                     d.theme_code AS theme_code, d.instructor_group AS instructor_group,
                     d.requested_cents AS requested_cents, d.simulated AS simulated, d.draw_code AS draw_code,
@@ -167,6 +168,7 @@ extension CommitteeBoard {
                   ORDER BY \(unsafeRaw: Self.rankOrder("d"))
                   LIMIT \(bind: perPage) OFFSET \(bind: offset)
                 ) p JOIN \(ident: OrganisationModel.schema) o ON o.id = p.organisation_id
+                  \(unsafeRaw: Self.latestOpinion("p"))
                 ORDER BY \(unsafeRaw: Self.rankOrder("p"))
                 """
             ).all()
@@ -222,14 +224,14 @@ extension CommitteeBoard {
             ledger: ledger, recusals: summary, names: names)
     }
 
-    /// The latest opinion on each of the page's rows (`opinion_kind`, `opinion_cents`), as columns
-    /// of the outer query: computed for the page's rows only, not for every candidate before the
-    /// sort, and without a statement of its own.
+    /// The join of each of the page's rows with its latest opinion (as `x`), in the outer query:
+    /// found for the page's rows only, not for every candidate before the sort, without a
+    /// statement of its own, and without sorting (`opinions_dossier_latest`).
     static func latestOpinion(_ table: String) -> String {
-        let latest = """
-            FROM \(OpinionModel.schema) x WHERE x.dossier_id = \(table).id ORDER BY x.created_at DESC, x.id DESC LIMIT 1
-            """
-        return "(SELECT x.kind \(latest)) AS opinion_kind, (SELECT x.proposed_cents \(latest)) AS opinion_cents"
+        """
+        LEFT JOIN \(OpinionModel.schema) x ON x.id = (SELECT y.id FROM \(OpinionModel.schema) y \
+        WHERE y.dossier_id = \(table).id ORDER BY y.created_at DESC, y.id DESC LIMIT 1)
+        """
     }
 
     /// The board's ranking as an `ORDER BY` over `table`: best aggregate first (unscored last),
