@@ -184,7 +184,7 @@ extension CommitteeBoard {
             session, candidates: candidates, members: names, links: links, on: db)
         let pageRows = try rows.enumerated().map { index, row -> Page.Row in
             let id = try row.decodeUUID(column: "id")
-            let code = try row.decode(column: "draw_code", as: String?.self) ?? ""
+            let code = try row.decodeIfPresent(column: "draw_code", as: String.self) ?? ""
             let running = try Money(cents: running.total(of: id))
             let remaining = room[code] ?? .zero
             var staged: StagedDecisionModel?
@@ -195,24 +195,24 @@ extension CommitteeBoard {
                 model.$dossier.id = id
                 model.outcome = try row.decode(column: "staged_outcome", as: String.self)
                 model.grantedCents = try row.decode(column: "staged_cents", as: Int64.self)
-                model.motive = try row.decode(column: "staged_motive", as: String?.self)
+                model.motive = try row.decodeIfPresent(column: "staged_motive", as: String.self)
                 model.stagedBy = try row.decodeUUID(column: "staged_by")
                 model.stagedAt = try row.decode(column: "staged_at", as: Date.self)
                 staged = model
             }
-            let score = try row.decode(column: "aggregate_score", as: Int?.self).map {
-                (score: $0, spread: try row.decode(column: "score_spread", as: Int?.self) ?? 0)
+            let score = try row.decodeIfPresent(column: "aggregate_score", as: Int.self).map {
+                (score: $0, spread: try row.decodeIfPresent(column: "score_spread", as: Int.self) ?? 0)
             }
             return Page.Row(
                 id: id, rank: offset + index + 1,
-                number: try row.decode(column: "number", as: String?.self),
+                number: try row.decodeIfPresent(column: "number", as: String.self),
                 title: try row.decode(column: "title", as: String.self),
                 organisation: try row.decode(column: "organisation", as: String.self),
                 themeCode: try row.decode(column: "theme_code", as: String.self),
-                instructorGroup: try row.decode(column: "instructor_group", as: String?.self),
+                instructorGroup: try row.decodeIfPresent(column: "instructor_group", as: String.self),
                 requested: try Money(cents: row.decode(column: "requested_cents", as: Int64.self)),
                 simulated: try row.decode(column: "simulated", as: Bool.self), score: score,
-                opinion: try row.decode(column: "opinion_kind", as: String?.self).map {
+                opinion: try row.decodeIfPresent(column: "opinion_kind", as: String.self).map {
                     (kind: $0, proposedCents: try row.decode(column: "opinion_cents", as: Int64.self))
                 }, staged: staged, recused: (recusedBy[id] ?? []).sorted(),
                 runningTotal: running, remainingAfter: remaining.remaining(after: running),
@@ -284,7 +284,7 @@ extension CommitteeBoard {
             var totals: [UUID: Int64] = [:]
             for row in rows {
                 totals[try row.decodeUUID(column: "id")] =
-                    try row.decode(column: "board_total", as: Int64?.self) ?? 0
+                    try row.decodeIfPresent(column: "board_total", as: Int64.self) ?? 0
             }
             self.totals = totals
         }
@@ -373,7 +373,7 @@ extension CommitteeBoard {
             """
         ).all()
         for row in rows {
-            guard let code = try row.decode(column: "draw_code", as: String?.self) else { continue }
+            guard let code = try row.decodeIfPresent(column: "draw_code", as: String.self) else { continue }
             room[code] = try (room[code] ?? .zero).adding(Money(cents: row.decode(column: "amount", as: Int64.self)))
         }
         return room
@@ -401,8 +401,8 @@ extension CommitteeBoard {
             if !(try row.decodeNil(column: "link")) {
                 links[id, default: []].append(
                     DeclaredLink(
-                        siret: try row.decode(column: "siret", as: String?.self),
-                        rna: try row.decode(column: "rna", as: String?.self)))
+                        siret: try row.decodeIfPresent(column: "siret", as: String.self),
+                        rna: try row.decodeIfPresent(column: "rna", as: String.self)))
             }
         }
         return (names, links)
@@ -434,10 +434,11 @@ extension CommitteeBoard {
         var byMember: [String: [String]] = [:]
         for row in rows {
             let id = try row.decodeUUID(column: "id")
-            let siret = try row.decode(column: "siret", as: String?.self)
-            let rna = try row.decode(column: "rna", as: String?.self)
+            let siret = try row.decodeIfPresent(column: "siret", as: String.self)
+            let rna = try row.decodeIfPresent(column: "rna", as: String.self)
             let label =
-                try row.decode(column: "number", as: String?.self) ?? row.decode(column: "title", as: String.self)
+                try row.decodeIfPresent(column: "number", as: String.self)
+                ?? row.decode(column: "title", as: String.self)
             for user in present {
                 guard let theirs = declared[user],
                     ConflictOfInterest.isConflicted(links: theirs, organisationSiret: siret, organisationRNA: rna)

@@ -177,24 +177,24 @@ struct InstructionQueue {
     }
 
     private static func row(_ row: any SQLRow) throws -> Row {
-        let score = try row.decode(column: "aggregate_score", as: Int?.self).map {
+        let score = try row.decodeIfPresent(column: "aggregate_score", as: Int.self).map {
             (
-                score: $0, spread: try row.decode(column: "score_spread", as: Int?.self) ?? 0,
-                count: try row.decode(column: "score_count", as: Int?.self) ?? 0
+                score: $0, spread: try row.decodeIfPresent(column: "score_spread", as: Int.self) ?? 0,
+                count: try row.decodeIfPresent(column: "score_count", as: Int.self) ?? 0
             )
         }
         return Row(
             id: try row.decodeUUID(column: "id"),
-            number: try row.decode(column: "number", as: String?.self),
+            number: try row.decodeIfPresent(column: "number", as: String.self),
             title: try row.decode(column: "title", as: String.self),
             organisation: try row.decode(column: "organisation", as: String.self),
-            siret: try row.decode(column: "siret", as: String?.self),
-            rna: try row.decode(column: "rna", as: String?.self),
+            siret: try row.decodeIfPresent(column: "siret", as: String.self),
+            rna: try row.decodeIfPresent(column: "rna", as: String.self),
             themeCode: try row.decode(column: "theme_code", as: String.self),
-            instructorGroup: try row.decode(column: "instructor_group", as: String?.self),
+            instructorGroup: try row.decodeIfPresent(column: "instructor_group", as: String.self),
             status: try row.decode(column: "status", as: String.self),
             requestedCents: try row.decode(column: "requested_cents", as: Int64.self),
-            filedAt: try row.decode(column: "filed_at", as: Date?.self),
+            filedAt: try row.decodeIfPresent(column: "filed_at", as: Date.self),
             assigneeID: try row.decodeUUIDIfPresent(column: "assignee_id"),
             simulated: try row.decode(column: "simulated", as: Bool.self), score: score)
     }

@@ -108,9 +108,9 @@ extension ResultsService {
             try Envelope(
                 id: id, parentID: try row.decodeUUIDIfPresent(column: "parent_id"),
                 label: try row.decode(column: "label", as: String.self),
-                drawCode: try row.decode(column: "draw_code", as: String?.self),
+                drawCode: try row.decodeIfPresent(column: "draw_code", as: String.self),
                 ownerName: try row.decode(column: "owner_name", as: String.self),
-                ownerSiret: try row.decode(column: "owner_siret", as: String?.self), revisions: revisions)
+                ownerSiret: try row.decodeIfPresent(column: "owner_siret", as: String.self), revisions: revisions)
         }
     }
 

@@ -78,7 +78,7 @@ extension ResultsService {
 
         init(_ row: any SQLRow) throws {
             id = try row.decodeUUID(column: "id")
-            number = try row.decode(column: "number", as: String?.self)
+            number = try row.decodeIfPresent(column: "number", as: String.self)
             title = try row.decode(column: "title", as: String.self)
             summary = try row.decode(column: "summary", as: String.self)
             themeCode = try row.decode(column: "theme_code", as: String.self)
@@ -87,7 +87,7 @@ extension ResultsService {
             scopeRegions = try row.decode(column: "scope_regions", as: String.self)
             requestedCents = try row.decode(column: "requested_cents", as: Int64.self)
             status = try row.decode(column: "status", as: String.self)
-            filedAt = try row.decode(column: "filed_at", as: Date?.self)
+            filedAt = try row.decodeIfPresent(column: "filed_at", as: Date.self)
             simulated = try row.decode(column: "simulated", as: Bool.self)
             organisationName = try row.decode(column: "organisation_name", as: String.self)
         }
@@ -127,7 +127,7 @@ extension ResultsService {
             model.$dossier.id = try row.decodeUUID(column: "dossier_id")
             model.outcome = try row.decode(column: "outcome", as: String.self)
             model.grantedCents = try row.decode(column: "granted_cents", as: Int64.self)
-            model.motive = try row.decode(column: "motive", as: String?.self)
+            model.motive = try row.decodeIfPresent(column: "motive", as: String.self)
             model.decidedAt = try row.decode(column: "decided_at", as: Date.self)
             model.simulated = try row.decode(column: "simulated", as: Bool.self)
             return try model.domain(waveNumber: number)

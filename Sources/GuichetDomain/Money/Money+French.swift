@@ -69,12 +69,16 @@ extension Money {
 
     private static func group(_ value: Int64) -> String {
         let digits = String(value)
-        var out = ""
-        for (index, char) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(" ") }
-            out.append(char)
+        let count = digits.utf8.count
+        guard count > 3 else { return digits }
+        // Bytes, not characters: the staff's pages write several hundred amounts each.
+        var out: [UInt8] = []
+        out.reserveCapacity(count + count / 3)
+        for (index, byte) in digits.utf8.enumerated() {
+            if index > 0, (count - index) % 3 == 0 { out.append(UInt8(ascii: " ")) }
+            out.append(byte)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
