@@ -36,6 +36,14 @@ struct ImportService {
         try await CommitteeSessionModel.query(on: db).filter(\.$call.$id == call.id).count() == 0
     }
 
+    /// The thread files are read and checked on: one, started at the first import and kept for
+    /// the process's life, as NIO's own shared pools are.
+    static let checking: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
+
     /// Checks `text`, then imports it unless `dryRun`.
     /// - Throws: ``ImportReport`` listing every faulty row; nothing is written then.
     func run(
@@ -44,10 +52,11 @@ struct ImportService {
     ) async throws -> Summary {
         let numbers = try await Self.numbers(call.id, on: database)
         let allowDecisions = try await Self.acceptsDecisions(call, on: database)
-        // Reading and checking a whole file is seconds of CPU at national scale: it runs on the
-        // thread pool, never on an event loop, which also runs Swift's tasks (see entrypoint.swift).
+        // Reading and checking a whole file is seconds of CPU at national scale: it runs on a
+        // thread of its own, never on an event loop, which also runs Swift's tasks (see
+        // entrypoint.swift), nor on NIO's shared pool, whose threads run SQLite's statements.
         let domainCall = call.call
-        let plan = try await NIOThreadPool.singleton.runIfActive {
+        let plan = try await Self.checking.runIfActive {
             try ImportReader.read(
                 text: text, call: domainCall, existingNumbers: numbers, allowDecisions: allowDecisions,
                 progress: progress)
