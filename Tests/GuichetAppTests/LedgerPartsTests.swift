@@ -93,4 +93,14 @@ import Testing
             #expect(again.lines.reduce(Int64(0)) { $0 + $1.committed.cents } > committed)
         }
     }
+
+    @Test func anAppliedSessionsSumsAreKeptOnlyForTheRevisionTheyWereReadAt() throws {
+        let parts = LedgerParts()
+        let session = UUID()
+        #expect(parts.appliedSums(of: session, revision: 3) == nil)
+        parts.keepAppliedSums(["32": try Money(cents: 150_000)], of: session, revision: 3)
+        #expect(parts.appliedSums(of: session, revision: 3) == ["32": try Money(cents: 150_000)])
+        #expect(parts.appliedSums(of: session, revision: 4) == nil)
+        #expect(parts.appliedSums(of: UUID(), revision: 3) == nil)
+    }
 }

@@ -178,7 +178,7 @@ extension CommitteeBoard {
             ? try RunningTotals(frozen: rows)
             : try await RunningTotals.load(session: sessionID, staged: candidates, page: ids, on: sql)
         let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
-        let room = try await room(session, ledger: ledger, on: db)
+        let room = try await room(session, call: call, ledger: ledger, on: db)
         let (names, links) = try await members(of: session, on: db)
         let (recusedBy, summary) = try await recusals(
             session, candidates: candidates, members: names, links: links, on: db)
@@ -359,11 +359,19 @@ extension CommitteeBoard {
     /// The room each envelope (by draw code) offers the session: what remains now, plus, once it
     /// is applied, what its own decisions took (so that its running total reads as in the meeting).
     private static func room(
-        _ session: CommitteeSessionModel, ledger: EnvelopeLedger, on db: any Database
+        _ session: CommitteeSessionModel, call: LoadedCall, ledger: EnvelopeLedger, on db: any Database
     ) async throws -> [String: Money] {
         var room: [String: Money] = [:]
         for line in ledger.lines { if let code = line.envelope.drawCode { room[code] = line.remaining } }
         guard !session.isOpen else { return room }
+        // An applied session's decisions no longer change: their sums are kept with the ledger's
+        // revision (a laureate's territory corrected raises it).
+        let sessionID = try session.requireID()
+        let revision = db.inTransaction ? nil : call.model.ledgerRevision
+        if let revision, let kept = LedgerParts.shared.appliedSums(of: sessionID, revision: revision) {
+            return try room.merging(kept) { try $0.adding($1) }
+        }
+        var sums: [String: Money] = [:]
         let rows = try await db.sql().raw(
             """
             SELECT d.draw_code AS draw_code, CAST(SUM(s.granted_cents) AS BIGINT) AS amount
@@ -374,13 +382,12 @@ extension CommitteeBoard {
         ).all()
         for row in rows {
             guard let code = try row.decodeIfPresent(column: "draw_code", as: String.self) else { continue }
-            room[code] = try (room[code] ?? .zero).adding(Money(cents: row.decode(column: "amount", as: Int64.self)))
+            sums[code] = try (sums[code] ?? .zero).adding(Money(cents: row.decode(column: "amount", as: Int64.self)))
         }
-        return room
+        if let revision { LedgerParts.shared.keepAppliedSums(sums, of: sessionID, revision: revision) }
+        return try room.merging(sums) { try $0.adding($1) }
     }
 
-    /// For each present member with declared links, the candidates whose organisation they are
-    /// linked to (``ConflictOfInterest``: the same SIREN or RNA number), found by the database.
     /// The session's members' names and declared links, in one query.
     private static func members(
         of session: CommitteeSessionModel, on db: any Database
@@ -408,6 +415,8 @@ extension CommitteeBoard {
         return (names, links)
     }
 
+    /// For each present member with declared links, the candidates whose organisation they are
+    /// linked to (``ConflictOfInterest``: the same SIREN or RNA number), found by the database.
     private static func recusals(
         _ session: CommitteeSessionModel, candidates: SQLQueryString, members: [UUID: String],
         links declared: [UUID: [DeclaredLink]], on db: any Database

@@ -234,4 +234,17 @@ final class LedgerParts: Sendable {
     func keep(_ parts: Parts, of call: UUID, revision: Int) {
         kept.withLockedValue { $0[call] = (revision, parts) }
     }
+
+    /// What an applied session retained per envelope (draw code), as its board reads it, kept
+    /// under the call's ledger revision: the session's decisions no longer change, and what could
+    /// move their envelopes (a laureate's territory corrected) raises the revision.
+    private let applied = NIOLockedValueBox<[UUID: (revision: Int, sums: [String: Money])]>([:])
+
+    func appliedSums(of session: UUID, revision: Int) -> [String: Money]? {
+        applied.withLockedValue { $0[session].flatMap { $0.revision == revision ? $0.sums : nil } }
+    }
+
+    func keepAppliedSums(_ sums: [String: Money], of session: UUID, revision: Int) {
+        applied.withLockedValue { $0[session] = (revision, sums) }
+    }
 }
