@@ -285,20 +285,11 @@ final class CallParts: Sendable {
         }
     }
 
-    private let kept = NIOLockedValueBox<[UUID: (revision: Int, parts: Parts)]>([:])
+    private let kept = KeptByRevision<Parts>()
 
     /// The parts kept for this revision of the call, if any.
-    func parts(of call: UUID, revision: Int) -> Parts? {
-        kept.withLockedValue { $0[call].flatMap { $0.revision == revision ? $0.parts : nil } }
-    }
+    func parts(of call: UUID, revision: Int) -> Parts? { kept.value(of: call, revision: revision) }
 
-    /// Keeps the parts read for this revision. The last read wins: an entry for a revision the
-    /// call no longer has is only missed, then replaced (a database restored to an earlier
-    /// revision too).
-    func keep(_ parts: Parts, of call: UUID, revision: Int) {
-        kept.withLockedValue { $0[call] = (revision, parts) }
-    }
-
-    /// How many calls are kept (for tests).
-    var count: Int { kept.withLockedValue(\.count) }
+    /// Keeps the parts read for this revision (``KeptByRevision``).
+    func keep(_ parts: Parts, of call: UUID, revision: Int) { kept.keep(parts, of: call, revision: revision) }
 }

@@ -213,38 +213,30 @@ extension ResultsService {
     }
 }
 
-/// A call's envelopes and decision sums as an instance last read them, under the call's
-/// ``CallModel/ledgerRevision``: the database raises the number in the transaction of any change
-/// to what they sum (``AddLedgerRevision``), so an entry whose number is still the call's holds
-/// what the tables hold. The number is read before the sums: an entry may hold sums newer than
-/// its number (then it is read again once the number moves), never older.
+/// A call's envelopes and decision sums as an instance last read them, and what each applied
+/// session retained per envelope (draw code), under the call's ``CallModel/ledgerRevision``
+/// (``KeptByRevision``): the database raises it in the transaction of any change to what they
+/// sum (``AddLedgerRevision``). An applied session's decisions no longer change, and what could
+/// move them between envelopes (a laureate's territory corrected) raises the number.
 final class LedgerParts: Sendable {
     static let shared = LedgerParts()
 
     typealias Parts = (envelopes: [Envelope], commitments: [EnvelopeCommitment])
 
-    private let kept = NIOLockedValueBox<[UUID: (revision: Int, parts: Parts)]>([:])
+    private let calls = KeptByRevision<Parts>()
+    private let applied = KeptByRevision<[String: Money]>()
 
     /// The parts kept for this revision of the call, if any.
-    func parts(of call: UUID, revision: Int) -> Parts? {
-        kept.withLockedValue { $0[call].flatMap { $0.revision == revision ? $0.parts : nil } }
-    }
+    func parts(of call: UUID, revision: Int) -> Parts? { calls.value(of: call, revision: revision) }
 
-    /// Keeps the parts read for this revision (the last read wins).
-    func keep(_ parts: Parts, of call: UUID, revision: Int) {
-        kept.withLockedValue { $0[call] = (revision, parts) }
-    }
+    func keep(_ parts: Parts, of call: UUID, revision: Int) { calls.keep(parts, of: call, revision: revision) }
 
-    /// What an applied session retained per envelope (draw code), as its board reads it, kept
-    /// under the call's ledger revision: the session's decisions no longer change, and what could
-    /// move their envelopes (a laureate's territory corrected) raises the revision.
-    private let applied = NIOLockedValueBox<[UUID: (revision: Int, sums: [String: Money])]>([:])
-
+    /// The applied session's retained sums kept for this revision of its call's ledger, if any.
     func appliedSums(of session: UUID, revision: Int) -> [String: Money]? {
-        applied.withLockedValue { $0[session].flatMap { $0.revision == revision ? $0.sums : nil } }
+        applied.value(of: session, revision: revision)
     }
 
     func keepAppliedSums(_ sums: [String: Money], of session: UUID, revision: Int) {
-        applied.withLockedValue { $0[session] = (revision, sums) }
+        applied.keep(sums, of: session, revision: revision)
     }
 }
