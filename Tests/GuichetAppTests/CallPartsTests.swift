@@ -8,9 +8,10 @@ import Testing
 /// A call's themes, objectives and waves kept by an instance (``CallParts``) are what the tables
 /// hold: the database raises the call's revision at every change, whatever writes it.
 @Suite struct CallPartsTests {
-    static func revision(_ reference: String, on db: any Database) async throws -> Int {
-        try await db.sql().raw("SELECT revision FROM calls WHERE reference = \(bind: reference)").first()
-            .map { try $0.decode(column: "revision", as: Int.self) } ?? -1
+    /// A call's revision number (`revision` or `ledger_revision`) as the database holds it.
+    static func revision(_ reference: String, column: String = "revision", on db: any Database) async throws -> Int {
+        try await db.sql().raw("SELECT \(ident: column) AS n FROM calls WHERE reference = \(bind: reference)").first()
+            .map { try $0.decode(column: "n", as: Int.self) } ?? -1
     }
 
     @Test func everyChangeToAThemeAnObjectiveOrAWaveRaisesTheCallsRevision() async throws {

@@ -10,8 +10,7 @@ import Testing
 /// hold: the database raises the call's ledger revision at every change to what they sum.
 @Suite struct LedgerPartsTests {
     static func revision(_ reference: String, on db: any Database) async throws -> Int {
-        try await db.sql().raw("SELECT ledger_revision FROM calls WHERE reference = \(bind: reference)").first()
-            .map { try $0.decode(column: "ledger_revision", as: Int.self) } ?? -1
+        try await CallPartsTests.revision(reference, column: "ledger_revision", on: db)
     }
 
     @Test func everyChangeToWhatTheLedgerSumsRaisesTheRevision() async throws {

@@ -63,9 +63,7 @@ struct AddCallRevision: AsyncMigration {
                 ).run()
             }
         default:
-            throw AppError(
-                status: .internalServerError, code: "unsupported_database",
-                message: "Base de données non prise en charge : \(sql.dialect.name).")
+            throw AppError.unsupportedDatabase(sql.dialect.name)
         }
     }
 

@@ -117,9 +117,7 @@ struct AddLedgerRevision: AsyncMigration {
                 """
             ).run()
         default:
-            throw AppError(
-                status: .internalServerError, code: "unsupported_database",
-                message: "Base de données non prise en charge : \(sql.dialect.name).")
+            throw AppError.unsupportedDatabase(sql.dialect.name)
         }
     }
 

@@ -100,9 +100,7 @@ struct KeptCounts: Sendable {
                 """
             ).run()
         default:
-            throw AppError(
-                status: .internalServerError, code: "unsupported_database",
-                message: "Base de données non prise en charge : \(sql.dialect.name).")
+            throw AppError.unsupportedDatabase(sql.dialect.name)
         }
         try await sql.raw(
             """

@@ -12,3 +12,13 @@ extension Database {
         return sql
     }
 }
+
+extension AppError {
+    /// A database whose SQL dialect a migration has no statements for (Guichet writes triggers
+    /// for SQLite and PostgreSQL only).
+    static func unsupportedDatabase(_ dialect: String) -> AppError {
+        AppError(
+            status: .internalServerError, code: "unsupported_database",
+            message: "Base de données non prise en charge : \(dialect).")
+    }
+}
