@@ -139,7 +139,7 @@ import VaporTesting
                 separator: "\n")
             do {
                 _ = try await ImportService(database: app.db, now: Date()).run(
-                    call, text: text, dryRun: true, by: Agent.system())
+                    call, source: .text(text), dryRun: true, by: Agent.system())
                 Issue.record("the decision columns must be refused")
             } catch let report as ImportReport {
                 #expect(report.codes.contains(.decisionNotAllowed))
@@ -242,5 +242,135 @@ import VaporTesting
             #expect(form.visibleText.contains("montant_demande"))
             #expect(form.visibleText.contains("Correspondance des colonnes"))
         }
+    }
+}
+
+/// A file read a block at a time and written a batch at a time: what the command does with a
+/// national file, here with blocks and batches small enough that a few hundred rows cross many.
+@Suite struct ImportStreamingTests {
+    let tests = ImportHTTPTests()
+
+    /// Writes `rows` to a file of its own and returns its path.
+    func file(_ rows: [String]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).csv").path
+        try Data(([ImportHTTPTests.header] + rows).joined(separator: "\r\n").utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func service(_ app: Application) -> ImportService {
+        ImportService(database: app.db, now: Date(), batchRows: 40, blockSize: 1_000)
+    }
+
+    @Test func aFaultInTheLastBatchRollsBackEveryBatchWrittenBefore() async throws {
+        try await withGuichet { app in
+            let call = try await CallRepository(database: app.db).load(PracticeCall.reference)
+            let before = try await tests.counts(app)
+            var rows = (1...300).map { tests.row("S-\($0)", siret: DemoIdentifiers.siret(for: "S-\($0)")) }
+            rows.append(tests.row("S-301", theme: "jardinage"))
+            let path = try file(rows)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            do {
+                _ = try await service(app).run(call, source: .file(path), dryRun: false, by: Agent.system())
+                Issue.record("a faulty last row must refuse the file")
+            } catch let report as ImportReport {
+                #expect(report.rowsRead == 301 && report.validRows == 300)
+                #expect(report.faultyLines == [602])
+                #expect(report.codes == [.unknownTheme])
+            }
+            let after = try await tests.counts(app)
+            #expect(after.dossiers == before.dossiers && after.organisations == before.organisations)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "import").count() == 0)
+        }
+    }
+
+    @Test func everyBatchIsWrittenAndAnOrganisationMetAgainIsTheSame() async throws {
+        try await withGuichet { app in
+            let call = try await CallRepository(database: app.db).load(PracticeCall.reference)
+            let before = try await tests.counts(app)
+            // Rows 1 and 250 have the same carrier, batches apart; the others have their own.
+            let rows = (1...300).map { index in
+                tests.row("T-\(index)", siret: DemoIdentifiers.siret(for: index == 250 ? "T-1" : "T-\(index)"))
+            }
+            let path = try file(rows)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let progress = ProgressLog()
+            let dry = try await service(app).run(call, source: .file(path), dryRun: true, by: Agent.system())
+            #expect(dry.rows == 300 && dry.newOrganisations == 299)
+            #expect(try await tests.counts(app).dossiers == before.dossiers)
+            let summary = try await service(app).run(
+                call, source: .file(path), dryRun: false, by: Agent.system(), progress: progress.record)
+            #expect(summary.rows == 300 && summary.newOrganisations == 299 && !summary.dryRun)
+            let after = try await tests.counts(app)
+            #expect(after.dossiers == before.dossiers + 300)
+            #expect(after.organisations == before.organisations + 299)
+            let first = try #require(try await DossierModel.query(on: app.db).filter(\.$number == "T-1").first())
+            let again = try #require(try await DossierModel.query(on: app.db).filter(\.$number == "T-250").first())
+            #expect(first.$organisation.id == again.$organisation.id)
+            // The audit chain runs through every batch, in file order.
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "import").count() == 300)
+            let entry = try #require(
+                try await AuditEntryModel.query(on: app.db).filter(\.$action == "import").first())
+            let chain = try await AuditChainStore.verify(try #require(entry.chainKey), on: app.db)
+            #expect(chain.problem == nil)
+            // Progress came batch by batch against the file's 300 records, and ended at 300.
+            let steps = progress.steps
+            #expect(steps.count > 3 && steps.last?.done == 300 && steps.allSatisfy { $0.total == 300 })
+        }
+    }
+
+    @Test func aFileThatIsNotUTF8IsRefusedWithItsLine() async throws {
+        try await withGuichet { app in
+            let call = try await CallRepository(database: app.db).load(PracticeCall.reference)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("latin1-\(UUID().uuidString).csv")
+                .path
+            let text = ([ImportHTTPTests.header, tests.row("L-1")].joined(separator: "\n") + "\n")
+            try (Data(text.utf8) + Data([0x63, 0x61, 0x66, 0xE9, 0x0A])).write(to: URL(fileURLWithPath: path))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            do {
+                _ = try await service(app).run(call, source: .file(path), dryRun: true, by: Agent.system())
+                Issue.record("Latin-1 bytes must be refused")
+            } catch let report as ImportReport {
+                #expect(report.codes == [.invalidCSV])
+                #expect(report.issues.first?.line == 4)
+                #expect(report.issues.first?.message.contains("UTF-8") == true)
+            }
+        }
+    }
+
+    @Test func aMissingFileIsAClearError() async throws {
+        try await withGuichet { app in
+            let call = try await CallRepository(database: app.db).load(PracticeCall.reference)
+            await #expect(throws: AppError.self) {
+                try await service(app).run(
+                    call, source: .file("/nonexistent/dossiers.csv"), dryRun: true, by: Agent.system())
+            }
+        }
+    }
+}
+
+/// Progress calls, recorded from whichever task makes them.
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [(done: Int, total: Int)] = []
+
+    var steps: [(done: Int, total: Int)] { lock.withLock { recorded } }
+
+    var record: @Sendable (Int, Int) -> Void {
+        { [self] done, total in lock.withLock { recorded.append((done, total)) } }
+    }
+}
+
+@Suite struct RandomUUIDsTests {
+    @Test func identifiersAreVersionFourAndDistinct() {
+        var uuids = RandomUUIDs()
+        var seen = Set<UUID>()
+        // Past several refills of the buffer.
+        for _ in 0..<1_000 {
+            let uuid = uuids.next()
+            #expect(uuid.uuid.6 >> 4 == 4)
+            #expect(uuid.uuid.8 >> 6 == 2)
+            seen.insert(uuid)
+        }
+        #expect(seen.count == 1_000)
     }
 }

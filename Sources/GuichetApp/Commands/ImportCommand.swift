@@ -25,27 +25,18 @@ struct ImportCommand: AsyncCommand {
             throw AppError(
                 status: .badRequest, code: "missing_call", message: "Indiquez --call <référence de l'appel>.")
         }
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw AppError(
-                status: .badRequest, code: "file_unreadable",
-                message: "Le fichier « \(signature.file) » est introuvable ou illisible.")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw AppError(
-                status: .badRequest, code: "not_utf8",
-                message: "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 » depuis votre tableur.")
-        }
         let app = context.application
         try await app.migrateDatabase()
         let call = try await CallRepository(database: app.db).load(reference)
         let console = context.console
         let progress: @Sendable (Int, Int) -> Void = { done, total in
-            if total >= 1_000 { console.output("\(done) / \(total) lignes vérifiées".consoleText(.info)) }
+            if total >= 1_000 { console.output("\(done) / \(total) lignes lues".consoleText(.info)) }
         }
         do {
             let summary = try await ImportService(database: app.db, now: Date())
                 .run(
-                    call, text: text, dryRun: signature.dryRun, by: Agent.system("Import en ligne de commande"),
+                    call, source: .file(signature.file), dryRun: signature.dryRun,
+                    by: Agent.system("Import en ligne de commande"),
                     progress: progress)
             let what =
                 "\(summary.rows) dossier(s), \(summary.decisions) décision(s), \(summary.newOrganisations) nouvelle(s) organisation(s)"

@@ -48,7 +48,7 @@ struct ImportController: RouteCollection {
                 }
                 do {
                     let summary = try await ImportService(database: req.db, now: Date())
-                        .run(call, text: text, dryRun: dryRun, by: InstructionService.agent(user))
+                        .run(call, source: .text(text), dryRun: dryRun, by: InstructionService.agent(user))
                     outcome = .done(summary, fileName: file.fileName)
                 } catch let report as ImportReport {
                     outcome = .refused(report, fileName: file.fileName, dryRun: dryRun)

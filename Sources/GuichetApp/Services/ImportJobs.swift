@@ -63,7 +63,7 @@ enum ImportJobs {
         }
         do {
             let summary = try await ImportService(database: db, now: Date())
-                .run(call, text: job.content, dryRun: job.dryRun, by: agent, progress: progress)
+                .run(call, source: .text(job.content), dryRun: job.dryRun, by: agent, progress: progress)
             job.status = ImportJobModel.Status.done.rawValue
             job.outcome = summary.text
             job.processed = summary.rows

@@ -6,14 +6,21 @@ import SQLKit
 
 /// Loads dossiers (and, for calls whose committee sat elsewhere, their decisions) from a CSV file.
 ///
-/// The file is read and checked whole by the domain (``ImportReader``) before anything is
-/// written: a faulty file is refused with every faulty row, and a dry run stops there. A real run
-/// then checks what only the database knows (numbers taken since, each retained amount against
-/// the envelopes, counting the file's earlier rows) and writes everything in one serialized
-/// transaction, or nothing.
+/// The file is read a block at a time and checked row by row by the domain (``ImportCheck``); a
+/// real run writes each batch of valid rows as soon as it is checked, in one serialized
+/// transaction that any fault found later rolls back, so that a file is imported entirely or not
+/// at all and a faulty one is refused with every faulty row. Memory is that of a block and a
+/// batch whatever the file's size (plus, for the file's organisations, a key and an id each).
+/// Three things overlap: the next batch is read and checked on the import's own thread while the
+/// current one's models are built and the previous one is written by the database. A dry run is
+/// the same pass without the writes.
 struct ImportService {
     let database: any Database
     let now: Date
+    /// Valid rows per batch and bytes per block read: the defaults, or smaller in tests so that a
+    /// few rows cross several batches.
+    var batchRows = ImportService.writeBatch
+    var blockSize = ImportFeed.blockSize
 
     /// What an import did, or would do.
     struct Summary: Sendable {
@@ -37,59 +44,90 @@ struct ImportService {
     }
 
     /// The thread files are read and checked on: one, started at the first import and kept for
-    /// the process's life, as NIO's own shared pools are.
+    /// the process's life, as NIO's own shared pools are. Never an event loop, which also runs
+    /// Swift's tasks (see entrypoint.swift), nor NIO's shared pool, whose threads run SQLite's
+    /// statements.
     static let checking: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
         return pool
     }()
 
-    /// Checks `text`, then imports it unless `dryRun`.
+    /// Checks the file, then imports it unless `dryRun`.
+    /// - Parameter progress: called with (rows read, rows the file holds) after each batch.
     /// - Throws: ``ImportReport`` listing every faulty row; nothing is written then.
     func run(
-        _ call: LoadedCall, text: String, dryRun: Bool, by agent: Agent,
+        _ call: LoadedCall, source: ImportSource, dryRun: Bool, by agent: Agent,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> Summary {
-        let numbers = try await Self.numbers(call.id, on: database)
-        let allowDecisions = try await Self.acceptsDecisions(call, on: database)
-        // Reading and checking a whole file is seconds of CPU at national scale: it runs on a
-        // thread of its own, never on an event loop, which also runs Swift's tasks (see
-        // entrypoint.swift), nor on NIO's shared pool, whose threads run SQLite's statements.
-        let domainCall = call.call
-        let plan = try await Self.checking.runIfActive {
-            try ImportReader.read(
-                text: text, call: domainCall, existingNumbers: numbers, allowDecisions: allowDecisions,
-                progress: progress)
-        }
-        let known = try await existingOrganisations(plan)
         if dryRun {
-            try await checkEnvelopes(plan, call, on: database)
-            return Summary(
-                rows: plan.rows.count, decisions: plan.decisionCount,
-                newOrganisations: Self.newOrganisations(plan, known), dryRun: true)
+            return try await pass(call, source: source, writing: nil, progress: progress, on: database)
         }
         let now = self.now
-        return try await SerializedWrite.run(on: database, call: call.id) { db in
-            // Numbers may have been taken since the check: read them again inside the lock.
-            let taken = try await Self.numbers(call.id, on: db)
-            let clashes = plan.rows.filter { $0.number.map(taken.contains) ?? false }
-            guard clashes.isEmpty else {
-                throw ImportReport(
-                    rowsRead: plan.rows.count, validRows: plan.rows.count - clashes.count,
-                    issues: clashes.map {
-                        ImportIssue(
-                            line: $0.line, column: ImportField.number.rawValue, code: .duplicateNumber,
-                            detail: "le numéro « \($0.number ?? "") » vient d'être attribué dans l'appel.")
-                    })
+        return try await Self.largeWrite(on: database) { db in
+            try await SerializedWrite.run(on: db, call: call.id) { db in
+                // The numbers taken, the organisations known and the envelopes are all read inside
+                // the lock, so nothing can change them between the check and the write.
+                try await pass(call, source: source, writing: (agent, now), progress: progress, on: db)
             }
-            try await checkEnvelopes(plan, call, on: db)
-            let known = try await existingOrganisations(plan, on: db)
-            let organisations = try await Self.withPageCache(of: plan.rows.count, on: db) {
-                try await write(plan, call, known: known, agent: agent, now: now, on: db)
-            }
-            return Summary(
-                rows: plan.rows.count, decisions: plan.decisionCount, newOrganisations: organisations, dryRun: false)
         }
+    }
+
+    /// One pass over the file: read, check, and write when `writing` says by whom and when.
+    private func pass(
+        _ call: LoadedCall, source: ImportSource, writing: (agent: Agent, now: Date)?,
+        progress: (@Sendable (Int, Int) -> Void)?, on db: any Database
+    ) async throws -> Summary {
+        let numbers = try await Self.numbers(call.id, on: db)
+        let allowDecisions = try await Self.acceptsDecisions(call, on: db)
+        let domainCall = call.call
+        let blockSize = self.blockSize
+        let feed = try await Self.checking.runIfActive {
+            try ImportFeed(
+                source, call: domainCall, existingNumbers: numbers, allowDecisions: allowDecisions, blockSize: blockSize
+            )
+        }
+        let total = feed.estimatedRows
+        return try await batches(feed, total: total, call, writing: writing, progress: progress, on: db)
+    }
+
+    /// Reads the file's batches to its end, checking each, and writing them while all is valid.
+    private func batches(
+        _ feed: ImportFeed, total: Int, _ call: LoadedCall, writing: (agent: Agent, now: Date)?,
+        progress: (@Sendable (Int, Int) -> Void)?, on db: any Database
+    ) async throws -> Summary {
+        var organisations = Organisations()
+        var envelopes = EnvelopeCheck()
+        var decisions = 0
+        var writer = writing.map { BatchWriter(call: call, agent: $0.agent, now: $0.now) }
+        let batchRows = self.batchRows
+        var reading = Task { try await Self.checking.runIfActive { try feed.next(batchRows) } }
+        do {
+            while true {
+                let batch = try await reading.value
+                if !batch.ended {
+                    reading = Task { try await Self.checking.runIfActive { try feed.next(batchRows) } }
+                }
+                decisions += batch.rows.count(where: { $0.decision != nil })
+                try await envelopes.check(batch.rows, call, on: db)
+                if batch.clean && envelopes.refusals.isEmpty {
+                    try await organisations.resolve(batch.rows, on: db)
+                    try await writer?.write(batch.rows, organisations: organisations, on: db)
+                }
+                progress?(batch.rowsRead, max(total, batch.rowsRead))
+                if batch.ended { break }
+            }
+            try await writer?.finish(on: db)
+        } catch {
+            // The transaction ends with the error: nothing may still use its connection.
+            await writer?.abandon()
+            _ = try? await reading.value
+            throw error
+        }
+        let counts = try feed.finish(refusing: envelopes.refusals)
+        return Summary(
+            rows: counts.rowsRead, decisions: decisions, newOrganisations: organisations.created,
+            dryRun: writing == nil)
     }
 
     /// The dossier numbers already given in a call, read as one column.
@@ -99,198 +137,40 @@ struct ImportService {
         return Set(try rows.map { try $0.decode(column: "number", as: String.self) })
     }
 
-    /// Organisations already known by SIRET or RNA, so that an import never duplicates one.
-    private func existingOrganisations(_ plan: ImportPlan, on db: (any Database)? = nil) async throws -> [String: UUID]
-    {
-        let sirets = Set(plan.rows.compactMap { $0.carrier.siret?.value })
-        let rnas = Set(plan.rows.compactMap { $0.carrier.rna?.value })
-        var known: [String: UUID] = [:]
-        if !sirets.isEmpty {
-            // Bound lists stay well under both databases' limits on bound values.
-            for chunk in Array(sirets).chunked(5_000) {
-                for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$siret ~~ chunk)
-                    .all()
-                {
-                    if let siret = organisation.siret, let id = organisation.id { known["siret:" + siret] = id }
-                }
-            }
-        }
-        if !rnas.isEmpty {
-            for chunk in Array(rnas).chunked(5_000) {
-                for organisation in try await OrganisationModel.query(on: db ?? database).filter(\.$rna ~~ chunk).all()
-                {
-                    if let rna = organisation.rna, let id = organisation.id { known["rna:" + rna] = id }
-                }
-            }
-        }
-        return known
-    }
-
-    private static func key(_ carrier: ImportedCarrier) -> String {
-        carrier.siret.map { "siret:" + $0.value } ?? carrier.rna.map { "rna:" + $0.value } ?? "nom:" + carrier.name
-    }
-
-    private static func newOrganisations(_ plan: ImportPlan, _ known: [String: UUID]) -> Int {
-        Set(plan.rows.map { key($0.carrier) }).filter { known[$0] == nil }.count
-    }
-
-    /// Every retained amount against the envelopes, in file order: the first row that would
-    /// overspend is reported, with the ones after it that still would.
-    private func checkEnvelopes(_ plan: ImportPlan, _ call: LoadedCall, on db: any Database) async throws {
-        guard plan.decisionCount > 0 else { return }
-        var ledger = try await ResultsService(database: db).ledger(call)
-        var issues: [ImportIssue] = []
-        for row in plan.rows {
-            guard let decision = row.decision, case .retained(let amount) = decision.outcome else { continue }
-            do {
-                let envelope = try ledger.envelope(for: row.scope)
-                try ledger.position(of: envelope.id).checkCanCommit(amount)
-                ledger = try ledger.committing(amount, on: envelope.id)
-            } catch {
-                issues.append(
-                    ImportIssue(
-                        line: row.line, column: ImportField.granted.rawValue, code: ImportIssue.Code(error),
-                        detail: error.message))
-            }
-        }
-        guard issues.isEmpty else {
-            throw ImportReport(rowsRead: plan.rows.count, validRows: plan.rows.count - issues.count, issues: issues)
-        }
-    }
-
     /// SQLite keeps 2 MB of pages per connection; a national file inserts into tables and indexes
     /// of hundreds of megabytes at random places (identifiers are random), and with so small a
-    /// cache most inserts read their pages back from the system. For a large import the
-    /// connection keeps up to 64 MB while it writes, then goes back to the default: the memory is
-    /// bounded whatever the file's size (261 000 rows: 39 → 35 s, with the next batch built while
-    /// one is written and two redundant indexes dropped).
-    private static func withPageCache<T>(
-        of rows: Int, on db: any Database, _ work: () async throws -> T
+    /// cache most inserts read their pages back from the system. For an import the connection
+    /// keeps up to 64 MB while it writes, then goes back to the default: the memory is bounded
+    /// whatever the file's size. Each multi-row insert also keeps a statement journal (the pages
+    /// it changed, to undo that statement alone): in memory during the import (`temp_store`), a
+    /// statement's pages, instead of a temporary file written and read back — a third of the
+    /// write's system time. Both are set on the import's connection before its transaction
+    /// begins, as SQLite reads `temp_store` when a transaction starts.
+    private static func largeWrite<T: Sendable>(
+        on database: any Database, _ work: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
-        guard rows >= writeBatch, let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else {
-            return try await work()
+        guard let sql = database as? any SQLDatabase, sql.dialect.name == "sqlite" else {
+            return try await work(database)
         }
-        try await sql.raw("PRAGMA cache_size = -65536").run()
-        do {
-            let result = try await work()
-            try await sql.raw("PRAGMA cache_size = -2000").run()
-            return result
-        } catch {
-            try? await sql.raw("PRAGMA cache_size = -2000").run()
-            throw error
+        return try await database.withConnection { connection in
+            let settings = try connection.sql()
+            try await settings.raw("PRAGMA cache_size = -65536").run()
+            try await settings.raw("PRAGMA temp_store = MEMORY").run()
+            do {
+                let result = try await work(connection)
+                try await settings.raw("PRAGMA cache_size = -2000").run()
+                try await settings.raw("PRAGMA temp_store = DEFAULT").run()
+                return result
+            } catch {
+                try? await settings.raw("PRAGMA cache_size = -2000").run()
+                try? await settings.raw("PRAGMA temp_store = DEFAULT").run()
+                throw error
+            }
         }
     }
 
     /// Rows written per batch: each batch's models are built, written and released before the
-    /// next, so that the write's memory is a batch's whatever the file's size.
-    static let writeBatch = 5_000
-
-    /// One batch's rows as they are inserted.
-    private struct PreparedBatch: @unchecked Sendable {
-        // The models are built by one task and handed whole to the one that writes them; neither
-        // touches them afterwards.
-        let organisations: [OrganisationModel]
-        let dossiers: [DossierModel]
-        let decisions: [DecisionModel]
-        let audit: [AuditEntryModel]
-    }
-
-    /// Writes organisations, dossiers, decisions and their audit entries, a batch of rows at a
-    /// time in the caller's transaction. Returns how many organisations were created.
-    ///
-    /// Building a batch's models is Swift's work, inserting them SQLite's (on its thread pool) or
-    /// PostgreSQL's: the next batch is built while the previous one is written, one write at a
-    /// time and in order (the audit chain continues from the batch before).
-    private func write(
-        _ plan: ImportPlan, _ call: LoadedCall, known: [String: UUID], agent: Agent, now: Date,
-        on db: any Database
-    ) async throws -> Int {
-        var organisations = known
-        var createdCount = 0
-        let waveIDs = Dictionary(
-            call.waves.compactMap { wave in wave.id.map { (wave.number, $0) } }, uniquingKeysWith: { a, _ in a })
-        var sequence = call.model.receiptCounter
-        var writing: Task<Void, any Error>? = nil
-        do {
-            for batch in plan.rows.chunked(Self.writeBatch) {
-                let prepared = await Self.prepare(
-                    batch, call, organisations: &organisations, sequence: &sequence, waveIDs: waveIDs, agent: agent,
-                    now: now)
-                createdCount += prepared.organisations.count
-                try await writing?.value
-                writing = Task { try await Self.store(prepared, now: now, on: db) }
-            }
-            try await writing?.value
-        } catch {
-            // The transaction ends with the error: no write may still be using its connection.
-            _ = try? await writing?.value
-            throw error
-        }
-        if sequence != call.model.receiptCounter {
-            try await CallModel.query(on: db).filter(\.$id == call.id).set(\.$receiptCounter, to: sequence).update()
-        }
-        return createdCount
-    }
-
-    /// Builds a batch's models: new organisations, dossiers with their numbers, decisions and the
-    /// audit entries.
-    private static func prepare(
-        _ batch: [ImportedDossier], _ call: LoadedCall, organisations: inout [String: UUID],
-        sequence: inout Int, waveIDs: [Int: UUID], agent: Agent, now: Date
-    ) async -> PreparedBatch {
-        var created: [OrganisationModel] = []
-        for row in batch where organisations[key(row.carrier)] == nil {
-            let id = UUID()
-            organisations[key(row.carrier)] = id
-            let organisation = row.organisation(id: id)
-            created.append(
-                OrganisationModel(
-                    id: id, name: organisation.name, legalForm: organisation.legalForm,
-                    siret: organisation.siret?.value, rna: organisation.rna?.value,
-                    departementCode: organisation.departementCode, simulated: false))
-        }
-        var dossiers: [DossierModel] = []
-        var decisions: [DecisionModel] = []
-        var audit: [AuditEntryModel] = []
-        dossiers.reserveCapacity(batch.count)
-        audit.reserveCapacity(batch.count)
-        for (index, row) in batch.enumerated() {
-            // Building a batch's models is CPU work on an event loop: let the loop's other
-            // requests through every few hundred rows.
-            if index % 500 == 499 { await Task.yield() }
-            let id = UUID()
-            var number = row.number
-            if number == nil {
-                sequence += 1
-                number = ReceiptNumber.make(prefix: call.model.receiptPrefix, sequence: sequence)
-            }
-            let dossier = row.dossier(id: id, number: number)
-            let model = DossierModel(
-                dossier, callID: call.id, organisationID: organisations[key(row.carrier)] ?? UUID())
-            model.instructorGroup = Routing.group(for: dossier.scope).stored
-            dossiers.append(model)
-            audit.append(
-                AuditEntryModel(
-                    AuditEntry(
-                        at: now, actor: agent, action: "import", entityType: "dossier", entityID: id,
-                        from: nil, to: dossier.status.rawValue, reason: "Import, ligne \(row.line)")))
-            if let imported = row.decision, let waveID = waveIDs[imported.waveNumber] {
-                decisions.append(
-                    DecisionModel(
-                        imported.decision(dossierID: id), waveID: waveID, decidedBy: agent.name, simulated: false))
-            }
-        }
-        return PreparedBatch(organisations: created, dossiers: dossiers, decisions: decisions, audit: audit)
-    }
-
-    /// Inserts a prepared batch, seals its audit entries after the previous batch's, and queues
-    /// the webhooks they call for.
-    private static func store(_ batch: PreparedBatch, now: Date, on db: any Database) async throws {
-        try await BulkRows.insert(batch.organisations, now: now, on: db)
-        try await BulkRows.insert(batch.dossiers, now: now, on: db)
-        try await BulkRows.insert(batch.decisions, now: now, on: db)
-        try await AuditChainStore.seal(batch.audit, on: db)
-        try await BulkRows.insert(batch.audit, now: now, on: db)
-        try await WebhookFanOut.fanOut(batch.audit, on: db)
-    }
+    /// next, so that the write's memory is two batches' whatever the file's size (a model is a
+    /// few kilobytes).
+    static let writeBatch = 2_000
 }

@@ -24,67 +24,28 @@ public enum ImportReader {
         progressInterval: Int = 500,
         progress: ((Int, Int) -> Void)? = nil
     ) throws(ImportReport) -> ImportPlan {
-        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        let delimiter = detectDelimiter(body)
-        let records: [CSV.Row]
+        let delimiter = detectDelimiter(text)
+        var check = ImportCheck(
+            call: call, territories: territories, existingNumbers: existingNumbers, allowDecisions: allowDecisions,
+            delimiter: delimiter)
+        var records: [CSV.Row] = []
+        var reader = CSV.Reader(delimiter: delimiter)
         do throws(DomainError) {
-            records = try CSV.numberedRows(body, delimiter: delimiter)
+            try reader.read(text.utf8) { records.append($0) }
+            try reader.finish { records.append($0) }
         } catch {
-            let line = if case .invalidCSV(let line, _) = error { line } else { 1 }
-            throw ImportReport(
-                rowsRead: 0, validRows: 0,
-                issues: [ImportIssue(line: line, column: nil, code: .invalidCSV, detail: error.message)])
+            throw check.refusal(error)
         }
-        // Spreadsheets export empty rows as bare delimiters (`;;;;`): they are blank lines too.
-        let nonBlank = records.filter { record in
-            record.fields.contains { field in field.contains { !$0.isWhitespace } }
-        }
-        guard let headerRecord = nonBlank.first, headerRecord.line == 1 else {
-            throw ImportReport(
-                rowsRead: 0, validRows: 0,
-                issues: [
-                    ImportIssue(
-                        line: 1, column: nil, code: .emptyFile,
-                        detail:
-                            "la première ligne doit être l'en-tête des colonnes (\(ImportColumns.all.map(\.header).joined(separator: ", ")))."
-                    )
-                ])
-        }
-        let (header, headerIssues) = ImportHeader.resolve(headerRecord.fields)
-        let dataRows = nonBlank.dropFirst()
-        guard !dataRows.isEmpty else {
-            throw ImportReport(
-                rowsRead: 0, validRows: 0,
-                issues: headerIssues + [
-                    ImportIssue(
-                        line: 2, column: nil, code: .emptyFile,
-                        detail: "le fichier ne contient aucun dossier après l'en-tête.")
-                ])
-        }
-        var parser = ImportRowParser(
-            call: call, territories: territories, existingNumbers: existingNumbers, allowDecisions: allowDecisions)
-        var issues = headerIssues
         var dossiers: [ImportedDossier] = []
-        dossiers.reserveCapacity(dataRows.count)
+        dossiers.reserveCapacity(records.count)
+        let total = max(0, records.count - 1)
         let interval = max(1, progressInterval)
-        for (index, record) in dataRows.enumerated() {
-            if record.fields.count != header.width {
-                issues.append(
-                    ImportIssue(
-                        line: record.line, column: nil, code: .columnCount,
-                        detail: "\(record.fields.count) champs au lieu de \(header.width) comme l'en-tête ; "
-                            + "vérifiez les séparateurs « \(delimiter) » et les guillemets de la ligne."))
-            } else {
-                var row = ImportRow(line: record.line, fields: record.fields, header: header)
-                if let dossier = parser.parse(&row) { dossiers.append(dossier) }
-                issues += row.issues
-            }
-            if (index + 1) % interval == 0, index + 1 < dataRows.count { progress?(index + 1, dataRows.count) }
+        for (index, record) in records.enumerated() {
+            if let dossier = check.check(record) { dossiers.append(dossier) }
+            if index > 0, index % interval == 0, index < total { progress?(index, total) }
         }
-        progress?(dataRows.count, dataRows.count)
-        guard issues.isEmpty else {
-            throw ImportReport(rowsRead: dataRows.count, validRows: dossiers.count, issues: issues)
-        }
+        try check.finish()
+        progress?(check.rowsRead, check.rowsRead)
         return ImportPlan(rows: dossiers, delimiter: delimiter)
     }
 
@@ -94,15 +55,20 @@ public enum ImportReader {
     /// French spreadsheets export with `;` because the comma is their decimal separator; the
     /// header alone decides, as data rows hold amounts written with commas.
     public static func detectDelimiter(_ text: String) -> Character {
+        detectDelimiter(bytes: text.utf8)
+    }
+
+    /// The delimiter of a file whose first bytes are `bytes` (see ``detectDelimiter(_:)``).
+    public static func detectDelimiter(bytes: some Sequence<UInt8>) -> Character {
         var commas = 0
         var semicolons = 0
         var inQuotes = false
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": inQuotes.toggle()
-            case "\n" where !inQuotes: return semicolons > commas ? ";" : ","
-            case "," where !inQuotes: commas += 1
-            case ";" where !inQuotes: semicolons += 1
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): inQuotes.toggle()
+            case UInt8(ascii: "\n") where !inQuotes: return semicolons > commas ? ";" : ","
+            case UInt8(ascii: ",") where !inQuotes: commas += 1
+            case UInt8(ascii: ";") where !inQuotes: semicolons += 1
             default: continue
             }
         }

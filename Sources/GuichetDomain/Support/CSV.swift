@@ -36,75 +36,10 @@ public enum CSV {
     /// - Throws: ``DomainError/invalidCSV(line:reason:)`` for an unterminated quote or a quote in
     ///   the middle of an unquoted field.
     public static func numberedRows(_ text: String, delimiter: Character = ",") throws(DomainError) -> [Row] {
+        var reader = Reader(delimiter: delimiter)
         var rows: [Row] = []
-        var row: [String] = []
-        var field = ""
-        var inQuotes = false
-        var fieldWasQuoted = false
-        var line = 1
-        var rowStartLine = 1
-        // Scalar by scalar, lazily: CR and LF stay two characters (a Character would join CR LF),
-        // and a large import is not copied into an array of characters first.
-        var iterator = text.unicodeScalars.lazy.map(Character.init).makeIterator()
-        var pending: Character? = nil
-
-        func next() -> Character? {
-            if let p = pending {
-                pending = nil
-                return p
-            }
-            return iterator.next()
-        }
-        while let char = next() {
-            if inQuotes {
-                if char == "\"" {
-                    if let following = next() {
-                        if following == "\"" {
-                            field.append("\"")
-                        } else {
-                            inQuotes = false
-                            pending = following
-                        }
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if char == "\n" { line += 1 }
-                    field.append(char)
-                }
-                continue
-            }
-            switch char {
-            case delimiter:
-                row.append(field)
-                field = ""
-                fieldWasQuoted = false
-            case "\r":
-                continue
-            case "\n":
-                row.append(field)
-                field = ""
-                fieldWasQuoted = false
-                rows.append(Row(line: rowStartLine, fields: row))
-                row = []
-                line += 1
-                rowStartLine = line
-            case "\"":
-                guard field.isEmpty, !fieldWasQuoted else {
-                    throw .invalidCSV(line: line, reason: "guillemet inattendu au milieu d'un champ")
-                }
-                inQuotes = true
-                fieldWasQuoted = true
-            default:
-                if fieldWasQuoted { throw .invalidCSV(line: line, reason: "texte après un champ entre guillemets") }
-                field.append(char)
-            }
-        }
-        if inQuotes { throw .invalidCSV(line: rowStartLine, reason: "guillemet ouvrant jamais refermé") }
-        if !field.isEmpty || !row.isEmpty || fieldWasQuoted {
-            row.append(field)
-            rows.append(Row(line: rowStartLine, fields: row))
-        }
+        try reader.read(text.utf8) { rows.append($0) }
+        try reader.finish { rows.append($0) }
         return rows
     }
 
