@@ -111,6 +111,32 @@ import VaporTesting
             #expect(try await Self.agree(db))
             try await copy.delete(on: db)
             #expect(try await Self.agree(db))
+            // Many dossiers in one statement, into a few groups, filed or not; then deleted in one
+            // statement: PostgreSQL counts them per statement.
+            let copies = (0..<120).map { index in
+                let row = DossierModel()
+                row.id = UUID()
+                row.$call.id = dossier.$call.id
+                row.$organisation.id = dossier.$organisation.id
+                row.title = "Lot"
+                row.summary = ""
+                row.themeCode = dossier.themeCode
+                row.scopeKind = dossier.scopeKind
+                row.territoryCode = dossier.territoryCode
+                row.scopeRegions = dossier.scopeRegions
+                row.requestedCents = 1_000_00
+                row.status = index % 3 == 0 ? DossierStatus.draft.rawValue : DossierStatus.filed.rawValue
+                row.filedAt = index % 3 == 0 ? nil : Date()
+                row.simulated = index % 2 == 0
+                row.instructorGroup = index % 4 == 0 ? nil : "departement:\(["02", "59", "60"][index % 3])"
+                return row
+            }
+            try await BulkRows.insert(copies, on: db)
+            #expect(try await Self.agree(db))
+            try await db.sql().raw("DELETE FROM dossiers WHERE title = 'Lot' AND status = 'filed'").run()
+            #expect(try await Self.agree(db))
+            try await db.sql().raw("DELETE FROM dossiers WHERE title = 'Lot'").run()
+            #expect(try await Self.agree(db))
             // The queue shows the kept counts.
             let browser = try await Factory.aisneInstructor(app)
             let page = try await browser.get(SiteURL.instruction.path)

@@ -62,5 +62,6 @@ enum GuichetMigrations {
         AddStaffScopeIndex(),
         AddLedgerRevision(),
         AddLatestOpinionIndex(),
+        CountPerStatement(),
     ]
 }
