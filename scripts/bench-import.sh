@@ -85,5 +85,5 @@ for database in $databases; do
   table+=$'\n'"| $database | $check_s s (peak $check_mb MB) | $import_s s | $import_mb MB | $rate |"
 done
 echo
-echo "$rows rows, $(nproc) cores, $(date -u '+%Y-%m-%d'), $("$bin" --version 2>/dev/null | head -n 1 || true)"
+echo "$rows rows, $(nproc) cores, $(date -u '+%Y-%m-%d'), $bin"
 echo "$table"
