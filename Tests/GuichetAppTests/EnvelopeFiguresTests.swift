@@ -135,19 +135,37 @@ import VaporTesting
                 #expect(paged.map(\.id) == whole.rows.map(\.domain.id), "\(session.title)")
                 #expect(paged.map(\.runningTotal) == whole.rows.map(\.runningTotal), "\(session.title)")
                 #expect(paged.map(\.overBudget) == whole.rows.map(\.overBudget), "\(session.title)")
+                // Filtered by theme, by territory and by both: an applied session reads the
+                // columns frozen on its decisions, and pages as the board ranked live does.
+                let themes = Set(whole.rows.map(\.domain.themeCode)).sorted()
+                let groups = Set(whole.rows.compactMap(\.dossier.instructorGroup)).sorted()
+                var filters: [(String?, String?)] = themes.map { ($0, nil) } + groups.map { (nil, $0) }
+                if let theme = themes.first, let group = groups.first { filters.append((theme, group)) }
+                for (theme, territory) in filters {
+                    let live = try await CommitteeBoard.load(session, theme: theme, territory: territory, on: app.db)
+                    let (rows, totals) = try await Self.everyPage(
+                        session, theme: theme, territory: territory, perPage: 5, on: app.db)
+                    let label = "\(session.title) \(theme ?? "-") \(territory ?? "-")"
+                    #expect(!live.rows.isEmpty, "\(label)")
+                    #expect(totals.allSatisfy { $0 == live.rows.count }, "\(label)")
+                    #expect(rows.map(\.id) == live.rows.map(\.domain.id), "\(label)")
+                    #expect(rows.map(\.runningTotal) == live.rows.map(\.runningTotal), "\(label)")
+                    #expect(rows.map(\.overBudget) == live.rows.map(\.overBudget), "\(label)")
+                }
             }
         }
     }
 
     /// Every page of a session's board, in order, with the total each page announced.
     static func everyPage(
-        _ session: CommitteeSessionModel, perPage: Int, on db: any Database
+        _ session: CommitteeSessionModel, theme: String? = nil, territory: String? = nil, perPage: Int,
+        on db: any Database
     ) async throws -> (rows: [CommitteeBoard.Page.Row], totals: [Int]) {
         var rows: [CommitteeBoard.Page.Row] = [], totals: [Int] = []
         var page = 1
         while true {
             let slice = try await CommitteeBoard.page(
-                session, theme: nil, territory: nil, page: page, perPage: perPage, on: db)
+                session, theme: theme, territory: territory, page: page, perPage: perPage, on: db)
             rows += slice.rows
             totals.append(slice.total)
             if page >= slice.pageCount { return (rows, totals) }

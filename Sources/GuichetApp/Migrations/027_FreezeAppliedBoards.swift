@@ -17,7 +17,7 @@ struct FreezeAppliedBoards: AsyncMigration {
         try await database.schema(StagedDecisionModel.schema).field("board_total", .int64).update()
         try await Indexes.create(
             "staged_decisions_board", on: StagedDecisionModel.schema, ["session_id", "board_rank"], database)
-        try await Self.freeze(session: nil, on: database)
+        try await Self.freezeRanks(session: nil, on: database)
     }
 
     func revert(on database: any Database) async throws {
@@ -26,10 +26,17 @@ struct FreezeAppliedBoards: AsyncMigration {
         try await database.schema(StagedDecisionModel.schema).deleteField("board_rank").update()
     }
 
+    /// Freezes an applied session's board: its ranking and running totals, and the columns its
+    /// filters read (``FreezeBoardFilters``).
+    static func freeze(session: UUID, on database: any Database) async throws {
+        try await freezeRanks(session: session, on: database)
+        try await FreezeBoardFilters.fill(session: session, on: database)
+    }
+
     /// Ranks the session's decisions (every applied session's when `session` is nil) as the
     /// board ranks them (``CommitteeBoard/rankOrder(_:)``) and keeps, on each, its rank and the
     /// amounts retained on its envelope up to it.
-    static func freeze(session: UUID?, on database: any Database) async throws {
+    static func freezeRanks(session: UUID?, on database: any Database) async throws {
         let sql = try database.sql()
         let which: SQLQueryString =
             session.map { "s.session_id = \(bind: $0)" }

@@ -63,5 +63,6 @@ enum GuichetMigrations {
         AddLedgerRevision(),
         AddLatestOpinionIndex(),
         CountPerStatement(),
+        FreezeBoardFilters(),
     ]
 }

@@ -74,10 +74,20 @@ final class StagedDecisionModel: Model, @unchecked Sendable {
     /// running total there (``FreezeAppliedBoards``); written by the database only.
     @OptionalField(key: "board_rank") var boardRank: Int?
     @OptionalField(key: "board_total") var boardTotal: Int64?
+    /// Once the session is applied: the dossier's columns the board filters on, as they were then
+    /// (``FreezeBoardFilters``); written by the database only.
+    @OptionalField(key: "draw_code") var frozenDrawCode: String?
+    @OptionalField(key: "scope_kind") var frozenScopeKind: String?
+    @OptionalField(key: "territory_code") var frozenTerritoryCode: String?
+    @OptionalField(key: "theme_code") var frozenThemeCode: String?
+    @OptionalField(key: "instructor_group") var frozenInstructorGroup: String?
 
     /// Listed by hand: see ``ListedFields``.
     var properties: [any AnyProperty] {
-        [$id, $session, $dossier, $outcome, $grantedCents, $motive, $stagedBy, $stagedAt, $boardRank, $boardTotal]
+        [
+            $id, $session, $dossier, $outcome, $grantedCents, $motive, $stagedBy, $stagedAt, $boardRank, $boardTotal,
+            $frozenDrawCode, $frozenScopeKind, $frozenTerritoryCode, $frozenThemeCode, $frozenInstructorGroup,
+        ]
     }
 
     init() {}

@@ -75,19 +75,25 @@ extension CommitteeBoard {
         let narrowing = try narrowingFilter(session, theme: theme, territory: territory, d: "d")
         let decidable = DossierLifecycle.statuses(from: .decide).map(\.rawValue)
         var total = 0, stagedCount = 0
-        // An applied session's unfiltered board reads its frozen ranking (``FreezeAppliedBoards``)
-        // when every decision carries it.
+        // An applied session's board reads its frozen ranking (``FreezeAppliedBoards``) when every
+        // decision carries it; filtered, it reads the columns frozen with it (``FreezeBoardFilters``)
+        // on the decisions alone, named as on the dossiers so that the same condition applies.
         var frozen = false
-        if !session.isOpen, (theme ?? "").isEmpty, (territory ?? "").isEmpty,
+        let filtered = !(theme ?? "").isEmpty || !(territory ?? "").isEmpty
+        let frozenNarrowing = try narrowingFilter(session, theme: theme, territory: territory, d: "f")
+        if !session.isOpen,
             let row = try await sql.raw(
                 """
-                SELECT COUNT(*) AS n, COUNT(board_rank) AS frozen FROM \(ident: s) WHERE session_id = \(bind: sessionID)
+                SELECT COUNT(*) AS n, COUNT(board_rank) AS frozen,
+                  CAST(COALESCE(SUM(CASE WHEN \(frozenNarrowing) THEN 1 ELSE 0 END), 0) AS BIGINT) AS shown
+                FROM \(ident: s) f WHERE session_id = \(bind: sessionID)
                 """
             ).first()
         {
             let n = try row.decode(column: "n", as: Int.self)
             if n == (try row.decode(column: "frozen", as: Int.self)) {
-                (frozen, total, stagedCount) = (true, n, n)
+                let shown = filtered ? try row.decode(column: "shown", as: Int.self) : n
+                (frozen, total, stagedCount) = (true, shown, shown)
             }
         }
         // Both parts in one statement (the kept counts as a scalar subquery, whose `d` is theirs).
@@ -133,6 +139,22 @@ extension CommitteeBoard {
             : "\(ident: s) s CROSS JOIN \(ident: d) d"
         let joined: SQLQueryString =
             session.isOpen ? "" : "d.id = s.dossier_id AND s.session_id = \(bind: sessionID) AND "
+        // Unfiltered, the running totals frozen on the decisions; filtered, summed within the
+        // filter over the session's decisions in their frozen order.
+        let frozenPage: SQLQueryString =
+            filtered
+            ? """
+            SELECT * FROM (
+              SELECT f.id, f.dossier_id, f.outcome, f.granted_cents, f.motive, f.staged_by, f.staged_at, f.board_rank,
+                CAST(SUM(CASE WHEN f.outcome = 'retained' THEN f.granted_cents ELSE 0 END)
+                  OVER (PARTITION BY f.draw_code ORDER BY f.board_rank ROWS UNBOUNDED PRECEDING) AS BIGINT) AS board_total
+              FROM \(ident: s) f WHERE f.session_id = \(bind: sessionID) AND \(frozenNarrowing)
+            ) w ORDER BY w.board_rank LIMIT \(bind: perPage) OFFSET \(bind: offset)
+            """
+            : """
+            SELECT * FROM \(ident: s) WHERE session_id = \(bind: sessionID)
+            ORDER BY board_rank LIMIT \(bind: perPage) OFFSET \(bind: offset)
+            """
         let rows =
             frozen
             ? try await sql.raw(
@@ -144,10 +166,7 @@ extension CommitteeBoard {
                   s.outcome AS staged_outcome, s.granted_cents AS staged_cents, s.motive AS staged_motive,
                   s.staged_by AS staged_by, s.staged_at AS staged_at, s.board_total AS board_total,
                   x.kind AS opinion_kind, x.proposed_cents AS opinion_cents
-                FROM (
-                  SELECT * FROM \(ident: s) WHERE session_id = \(bind: sessionID)
-                  ORDER BY board_rank LIMIT \(bind: perPage) OFFSET \(bind: offset)
-                ) s
+                FROM (\(frozenPage)) s
                   JOIN \(ident: d) d ON d.id = s.dossier_id
                   JOIN \(ident: OrganisationModel.schema) o ON o.id = d.organisation_id
                   \(unsafeRaw: Self.latestOpinion("d"))
