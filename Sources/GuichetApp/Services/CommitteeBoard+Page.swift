@@ -81,11 +81,13 @@ extension CommitteeBoard {
         var frozen = false
         let filtered = !(theme ?? "").isEmpty || !(territory ?? "").isEmpty
         let frozenNarrowing = try narrowingFilter(session, theme: theme, territory: territory, d: "f")
+        // Unfiltered, the count reads the index alone.
+        let shown: SQLQueryString =
+            filtered ? "CAST(COALESCE(SUM(CASE WHEN \(frozenNarrowing) THEN 1 ELSE 0 END), 0) AS BIGINT)" : "0"
         if !session.isOpen,
             let row = try await sql.raw(
                 """
-                SELECT COUNT(*) AS n, COUNT(board_rank) AS frozen,
-                  CAST(COALESCE(SUM(CASE WHEN \(frozenNarrowing) THEN 1 ELSE 0 END), 0) AS BIGINT) AS shown
+                SELECT COUNT(*) AS n, COUNT(board_rank) AS frozen, \(shown) AS shown
                 FROM \(ident: s) f WHERE session_id = \(bind: sessionID)
                 """
             ).first()
