@@ -59,6 +59,21 @@ import VaporTesting
         }
     }
 
+    /// A new dossier of `dossier`'s call, organisation, theme and scope, for 1 000 €.
+    static func copy(of dossier: DossierModel, title: String) -> DossierModel {
+        let copy = DossierModel()
+        copy.$call.id = dossier.$call.id
+        copy.$organisation.id = dossier.$organisation.id
+        copy.title = title
+        copy.summary = ""
+        copy.themeCode = dossier.themeCode
+        copy.scopeKind = dossier.scopeKind
+        copy.territoryCode = dossier.territoryCode
+        copy.scopeRegions = dossier.scopeRegions
+        copy.requestedCents = 1_000_00
+        return copy
+    }
+
     @Test func theKeptCountsEqualACountOverTheDossiersAfterEveryChange() async throws {
         try await withGuichet { app in
             let db = app.db
@@ -93,16 +108,7 @@ import VaporTesting
                 .run()
             #expect(try await Self.agree(db))
             // Inserted filed and deleted, as an import or a demo reset does.
-            let copy = DossierModel()
-            copy.$call.id = dossier.$call.id
-            copy.$organisation.id = dossier.$organisation.id
-            copy.title = "Copie"
-            copy.summary = ""
-            copy.themeCode = dossier.themeCode
-            copy.scopeKind = dossier.scopeKind
-            copy.territoryCode = dossier.territoryCode
-            copy.scopeRegions = dossier.scopeRegions
-            copy.requestedCents = 1_000_00
+            let copy = Self.copy(of: dossier, title: "Copie")
             copy.status = DossierStatus.eligible.rawValue
             copy.filedAt = Date()
             copy.simulated = true
@@ -114,17 +120,8 @@ import VaporTesting
             // Many dossiers in one statement, into a few groups, filed or not; then deleted in one
             // statement: PostgreSQL counts them per statement.
             let copies = (0..<120).map { index in
-                let row = DossierModel()
+                let row = Self.copy(of: dossier, title: "Lot")
                 row.id = UUID()
-                row.$call.id = dossier.$call.id
-                row.$organisation.id = dossier.$organisation.id
-                row.title = "Lot"
-                row.summary = ""
-                row.themeCode = dossier.themeCode
-                row.scopeKind = dossier.scopeKind
-                row.territoryCode = dossier.territoryCode
-                row.scopeRegions = dossier.scopeRegions
-                row.requestedCents = 1_000_00
                 row.status = index % 3 == 0 ? DossierStatus.draft.rawValue : DossierStatus.filed.rawValue
                 row.filedAt = index % 3 == 0 ? nil : Date()
                 row.simulated = index % 2 == 0

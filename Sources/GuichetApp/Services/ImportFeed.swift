@@ -114,10 +114,11 @@ final class ImportFeed: @unchecked Sendable {
     ///
     /// Untyped on purpose: a typed throw called from the service's async code crashes the Swift
     /// 6.3 optimiser (coroutine splitting around the error register).
-    func finish(refusing issues: [ImportIssue]) throws -> (rowsRead: Int, validRows: Int) {
+    /// - Returns: the data rows read.
+    func finish(refusing issues: [ImportIssue]) throws -> Int {
         for issue in issues { check.refuse(issue) }
         try check.finish()
-        return (check.rowsRead, check.validRows)
+        return check.rowsRead
     }
 
     private func readBlock() throws -> [UInt8]? {

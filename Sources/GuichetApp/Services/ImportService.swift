@@ -124,9 +124,9 @@ struct ImportService {
             _ = try? await reading.value
             throw error
         }
-        let counts = try feed.finish(refusing: envelopes.refusals)
+        let rows = try feed.finish(refusing: envelopes.refusals)
         return Summary(
-            rows: counts.rowsRead, decisions: decisions, newOrganisations: organisations.created,
+            rows: rows, decisions: decisions, newOrganisations: organisations.created,
             dryRun: writing == nil)
     }
 
