@@ -21,6 +21,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
+        PostgresSQL.preparing = config.postgresPreparedStatements
         // Several connections per event loop: a long transaction (a wave applied, a large import)
         // must not hold the only connection the loop's other requests wait for.
         app.databases.use(

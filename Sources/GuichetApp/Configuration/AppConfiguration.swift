@@ -44,6 +44,10 @@ public struct AppConfiguration: Sendable {
     /// PostgreSQL connections per event loop (`GUICHET_DB_POOL`, 1–32, default 4): one event loop
     /// per core, so 8 connections per instance on this project's 2-core machines.
     public var databasePoolSize: Int = 4
+    /// Whether reads are sent to PostgreSQL as named prepared statements
+    /// (`GUICHET_POSTGRES_PREPARED`, default `1`; ``PostgresSQL``): `0` behind a pooler that does
+    /// not keep them per client.
+    public var postgresPreparedStatements = true
     /// What one dossier's files may weigh in all (`GUICHET_DOSSIER_QUOTA_MB`, 1–1000).
     public var dossierQuotaBytes: Int = 100_000_000
     /// The proxies whose `X-Forwarded-For` says who the client is (`GUICHET_TRUSTED_PROXIES`:
@@ -157,6 +161,7 @@ public struct AppConfiguration: Sendable {
         if let pool = try integer("GUICHET_DB_POOL", in: 1...32, unit: "connexions") {
             configuration.databasePoolSize = pool
         }
+        configuration.postgresPreparedStatements = try flag("GUICHET_POSTGRES_PREPARED") ?? true
         configuration.webhooksAllowPrivate = try flag("GUICHET_WEBHOOKS_ALLOW_PRIVATE") ?? false
         if let megabytes = try integer("GUICHET_DOSSIER_QUOTA_MB", in: 1...1000, unit: "Mo") {
             configuration.dossierQuotaBytes = megabytes * 1_000_000

@@ -9,7 +9,7 @@ extension Database {
             throw AppError(
                 status: .internalServerError, code: "unsupported_database", message: "Base de données non SQL.")
         }
-        return sql
+        return postgresSQL(sql)
     }
 }
 

@@ -48,6 +48,7 @@ extension SQLRow {
     /// A UUID column: SQLite's text parsed by ``UUIDText``; PostgreSQL's `uuid` as its driver
     /// gives it.
     func decodeUUID(column: String) throws -> UUID {
+        if let row = self as? PostgresSQL.Row { return try row.uuid(column: column) }
         if let text = try? decode(column: column, as: String.self) {
             if let id = UUIDText.parse(text) { return id }
         }
