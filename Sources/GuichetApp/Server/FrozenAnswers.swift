@@ -157,6 +157,8 @@ final class FrozenAnswers: Sendable {
         case "woff": "font/woff"
         case "ico": "image/x-icon"
         case "json": "application/json; charset=utf-8"
+        case "js": "text/javascript; charset=utf-8"
+        case "webmanifest": "application/manifest+json"
         case "txt": "text/plain; charset=utf-8"
         default: "application/octet-stream"
         }
