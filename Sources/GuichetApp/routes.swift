@@ -4,6 +4,7 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: ResultsController())
+    try app.register(collection: LegalPagesController())
     try app.register(collection: CallsAPIController())
     try app.register(collection: CallAuthoringController())
     try app.register(collection: AccountController())

@@ -97,6 +97,9 @@ import VaporTesting
         // Public pages and the API.
         (.GET, .home, "", .everyone(.ok)),
         (.GET, .health, "", .everyone(.ok)),
+        (.GET, .accessibility, "", .everyone(.ok)),
+        (.GET, .legalNotice, "", .everyone(.ok)),
+        (.GET, .personalData, "", .everyone(.ok)),
         (.GET, .callResults(.pattern), "", .everyone(.ok)),
         (.GET, .apiCalls, "", .everyone(.ok)),
         (.GET, .apiCall(.pattern), "", .everyone(.ok)),

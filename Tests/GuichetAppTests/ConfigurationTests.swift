@@ -30,6 +30,7 @@ import Testing
             "GUICHET_SESSION_IDLE_MINUTES": "30", "GUICHET_SESSION_MAX_HOURS": "8", "GUICHET_DB_POOL": "6",
             "GUICHET_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "GUICHET_LOAD_DEMO": "0",
             "GUICHET_SECURE_COOKIES": "1", "GUICHET_POSTGRES_PREPARED": "0",
+            "GUICHET_OPERATOR_NAME": " DREETS Hauts-de-France ", "GUICHET_THEME": "neutre",
             "GUICHET_PUBLIC_URL": "https://guichet.exemple.fr", "GUICHET_NEW_PASSWORD": "une phrase de passe",
         ])
         #expect(configuration.bcryptCost == 10)
@@ -42,6 +43,9 @@ import Testing
         #expect(!configuration.loadDemoWhenEmpty)
         #expect(configuration.secureCookies)
         #expect(!configuration.postgresPreparedStatements)
+        #expect(configuration.operatorName == "DREETS Hauts-de-France")
+        #expect(configuration.theme == .neutral)
+        #expect(try AppConfiguration.fromEnvironment([:]).theme == .state)
         #expect(try AppConfiguration.fromEnvironment([:]).postgresPreparedStatements)
         #expect(configuration.newStaffPassword == "une phrase de passe")
     }
@@ -52,7 +56,9 @@ import Testing
         ("GUICHET_DOSSIER_QUOTA_MB", "-1"), ("GUICHET_SESSION_IDLE_MINUTES", "1"), ("GUICHET_SESSION_MAX_HOURS", "100"),
         ("GUICHET_DB_POOL", "64"), ("GUICHET_TRUSTED_PROXIES", "10.0.0.1, proxy.interne"), ("GUICHET_LOAD_DEMO", "non"),
         ("GUICHET_SECURE_COOKIES", "oui"), ("GUICHET_WEBHOOKS_ALLOW_PRIVATE", "true"),
-        ("GUICHET_POSTGRES_PREPARED", "non"),
+        ("GUICHET_POSTGRES_PREPARED", "non"), ("GUICHET_THEME", "sombre"),
+        ("GUICHET_OPERATOR_NAME", String(repeating: "x", count: 121)),
+        ("GUICHET_OPERATOR_NAME", "Préfecture\nde l'Aisne"),
         ("GUICHET_PUBLIC_URL", "guichet.exemple.fr"),
         ("DATABASE_URL", "mysql://localhost/guichet"), ("GUICHET_FILE_STORE", "s3"),
     ])

@@ -141,7 +141,7 @@ import VaporTesting
                 #expect(res.body.string.contains("<svg"))
                 #expect(!html.contains("http://") && !html.contains("https://"))
                 #expect(!html.contains("<script"))
-                #expect(html.contains("<html lang=\"fr\">"))
+                #expect(html.contains("<html lang=\"fr\""))
             }
         }
     }

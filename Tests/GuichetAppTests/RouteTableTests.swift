@@ -11,6 +11,9 @@ import VaporTesting
     static let expected: [(method: HTTPMethod, url: SiteURL, query: String, status: HTTPStatus)] = [
         (.GET, .home, "", .ok),
         (.GET, .health, "", .ok),
+        (.GET, .accessibility, "", .ok),
+        (.GET, .legalNotice, "", .ok),
+        (.GET, .personalData, "", .ok),
         (.GET, .callResults("hdf-2021"), "", .ok),
         (.GET, .apiCalls, "", .ok),
         (.GET, .apiCall("hdf-2021"), "", .ok),

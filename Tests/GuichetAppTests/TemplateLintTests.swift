@@ -22,7 +22,10 @@ import Vapor
                     database: .sqliteMemory, loadDemoWhenEmpty: false, dataDirectory: dataDirectory, bcryptCost: 4))
             let before = app.leaf.cache.count
             _ = try await app.view.render(
-                "message", MessagePage(chrome: .anonymous, title: "Essai", paragraphs: ["Un paragraphe."], links: [])
+                "message",
+                MessagePage(
+                    chrome: .anonymous(app.guichetConfiguration), title: "Essai", paragraphs: ["Un paragraphe."],
+                    links: [])
             ).get()
             #expect(app.leaf.cache.isEnabled)
             #expect(app.leaf.cache.count > before)

@@ -46,7 +46,7 @@ struct ReportCommand: AsyncCommand {
 /// The results as plain text, in the press kit's structure.
 enum TextReport {
     static func render(_ results: CallResults) -> String {
-        let page = ResultsPage(results, chrome: Chrome(userName: nil, csrf: nil, notice: nil))
+        let page = ResultsPage(results, chrome: .anonymous(AppConfiguration(database: .sqliteMemory)))
         var lines: [String] = [page.callTitle, page.programme, ""]
         if let notice = page.simulatedNotice { lines += ["⚠ \(notice)", ""] }
         lines.append("Appel à projets ouvert en \(page.opening), dossiers pris en compte jusqu'au \(page.deadline).")

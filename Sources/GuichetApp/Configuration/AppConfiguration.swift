@@ -48,6 +48,13 @@ public struct AppConfiguration: Sendable {
     /// (`GUICHET_POSTGRES_PREPARED`, default `1`; ``PostgresSQL``): `0` behind a pooler that does
     /// not keep them per client.
     public var postgresPreparedStatements = true
+    /// Who runs this Guichet, shown under its name in every page's header and in the legal pages
+    /// (`GUICHET_OPERATOR_NAME`, e.g. « Préfète de la région Hauts-de-France »; at most 120
+    /// characters).
+    public var operatorName = "Service instructeur"
+    /// The pages' look (`GUICHET_THEME`): `etat` (default) shows the State's *bloc-marque* and
+    /// the Marianne font, which only State services may use; `neutre` shows neither.
+    public var theme: SiteTheme = .state
     /// What one dossier's files may weigh in all (`GUICHET_DOSSIER_QUOTA_MB`, 1–1000).
     public var dossierQuotaBytes: Int = 100_000_000
     /// The proxies whose `X-Forwarded-For` says who the client is (`GUICHET_TRUSTED_PROXIES`:
@@ -162,6 +169,21 @@ public struct AppConfiguration: Sendable {
             configuration.databasePoolSize = pool
         }
         configuration.postgresPreparedStatements = try flag("GUICHET_POSTGRES_PREPARED") ?? true
+        if let name = value("GUICHET_OPERATOR_NAME") {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty, trimmed.count <= 120, !trimmed.contains(where: \.isNewline) else {
+                throw ConfigurationError(
+                    variable: "GUICHET_OPERATOR_NAME", value: name,
+                    expected: "un nom d'une ligne, 120 caractères au plus")
+            }
+            configuration.operatorName = trimmed
+        }
+        if let theme = value("GUICHET_THEME") {
+            guard let chosen = SiteTheme(rawValue: theme) else {
+                throw ConfigurationError(variable: "GUICHET_THEME", value: theme, expected: "etat ou neutre")
+            }
+            configuration.theme = chosen
+        }
         configuration.webhooksAllowPrivate = try flag("GUICHET_WEBHOOKS_ALLOW_PRIVATE") ?? false
         if let megabytes = try integer("GUICHET_DOSSIER_QUOTA_MB", in: 1...1000, unit: "Mo") {
             configuration.dossierQuotaBytes = megabytes * 1_000_000
@@ -202,4 +224,11 @@ public struct ConfigurationError: Error, CustomStringConvertible, LocalizedError
 
     public var description: String { "\(variable)=\(value) : valeur refusée, attendu \(expected)." }
     public var errorDescription: String? { description }
+}
+
+/// The pages' look: the State's (DSFR with its *bloc-marque* and Marianne font, reserved to State
+/// services) or a neutral one (the same components, the operator's name alone, the system's fonts).
+public enum SiteTheme: String, Sendable {
+    case state = "etat"
+    case neutral = "neutre"
 }

@@ -205,7 +205,7 @@ enum PublicationRenderer {
         return { results, computed in
             let pressKit = try await app.view.render("results/press-kit", PressKitPage(results, call: call)).get()
             let page = try await app.view.render(
-                "results/show", ResultsPage(computed, chrome: .anonymous, latest: results)
+                "results/show", ResultsPage(computed, chrome: .anonymous(app.guichetConfiguration), latest: results)
             ).get()
             let html = "text/html; charset=utf-8"
             return [

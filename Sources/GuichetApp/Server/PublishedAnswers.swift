@@ -120,7 +120,7 @@ actor PublishedAnswers {
         for version in latest { published[version.callID] = try await snapshot(version) }
         let now = Date()
         let view = try await app.view.render(
-            "home", HomePage(chrome: .anonymous, calls: calls, published: published, now: now)
+            "home", HomePage(chrome: .anonymous(app.guichetConfiguration), calls: calls, published: published, now: now)
         ).get()
         app.frozenAnswers.set(
             SiteURL.home.path, contentType: "text/html; charset=utf-8", bytes: Data(buffer: view.data), modified: now,

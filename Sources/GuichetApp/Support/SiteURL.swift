@@ -7,6 +7,11 @@ enum SiteURL: Equatable, Sendable {
     case home
     case health
     case stylesheet
+    case designSystemStylesheet
+    case favicon
+    case accessibility
+    case legalNotice
+    case personalData
     case callResults(String)
     case apiCalls
     case apiCall(String)
@@ -129,6 +134,11 @@ enum SiteURL: Equatable, Sendable {
         case .home: []
         case .health: ["health"]
         case .stylesheet: ["static", "guichet.css"]
+        case .designSystemStylesheet: ["static", "dsfr", "dsfr.min.css"]
+        case .favicon: ["static", "dsfr", "favicon", "favicon.svg"]
+        case .accessibility: ["accessibilite"]
+        case .legalNotice: ["mentions-legales"]
+        case .personalData: ["donnees-personnelles"]
         case .callResults(let a): ["appels", .call(a), "resultats"]
         case .apiCalls: ["api", "v1", "calls"]
         case .apiCall(let a): ["api", "v1", "calls", .call(a)]

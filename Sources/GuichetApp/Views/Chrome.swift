@@ -1,3 +1,4 @@
+import GuichetDomain
 import Vapor
 
 /// What every page's frame needs: who is logged in, the logout form's token, a one-time notice.
@@ -5,6 +6,10 @@ struct Chrome: Encodable {
     let userName: String?
     let csrf: String?
     let notice: String?
+    /// Who runs the site and how it looks (the header's *bloc-marque*, the footer).
+    let identity: SiteIdentity
+    /// The header's navigation: what the signed-in person's role reaches.
+    let navigation: [NavigationLink]
     /// The site's fixed addresses, for the layout and the pages' "back" links (from ``SiteURL``).
     let site = SiteLinks()
 
@@ -12,6 +17,8 @@ struct Chrome: Encodable {
     struct SiteLinks: Encodable {
         let home = SiteURL.home.path
         let stylesheet = SiteURL.stylesheet.path
+        let designSystem = SiteURL.designSystemStylesheet.path
+        let favicon = SiteURL.favicon.path
         let account = SiteURL.account.path
         let login = SiteURL.login.path
         let signUp = SiteURL.signUp.path
@@ -21,13 +28,63 @@ struct Chrome: Encodable {
         let committee = SiteURL.committee.path
         let adminStaff = SiteURL.adminStaff.path
         let newOrganisation = SiteURL.newOrganisation.path
+        let accessibility = SiteURL.accessibility.path
+        let legalNotice = SiteURL.legalNotice.path
+        let personalData = SiteURL.personalData.path
+    }
+
+    /// The operator and the theme, from the configuration.
+    struct SiteIdentity: Encodable {
+        /// The service's name, the header's title.
+        let service = "Guichet"
+        /// Who runs it (``AppConfiguration/operatorName``).
+        let operatorName: String
+        /// Whether the State's *bloc-marque* and Marianne font are shown (``SiteTheme/state``).
+        let state: Bool
+
+        init(_ configuration: AppConfiguration) {
+            operatorName = configuration.operatorName
+            state = configuration.theme == .state
+        }
+    }
+
+    /// A link of the header's navigation.
+    struct NavigationLink: Encodable {
+        let label: String
+        let path: String
+    }
+
+    /// The navigation a person of this role reaches (the pages themselves check every access).
+    static func navigation(for role: Role?) -> [NavigationLink] {
+        var links = [NavigationLink(label: "Accueil", path: SiteURL.home.path)]
+        switch role {
+        case nil, .system: break
+        case .applicant:
+            links.append(NavigationLink(label: "Mes dossiers", path: SiteURL.account.path))
+            links.append(NavigationLink(label: "Mes organisations", path: SiteURL.organisations.path))
+        case .instructor:
+            links.append(NavigationLink(label: "Instruction", path: SiteURL.instruction.path))
+        case .expert:
+            links.append(NavigationLink(label: "Avis demandés", path: SiteURL.expertRequests.path))
+        case .committeeMember, .committeeChair:
+            links.append(NavigationLink(label: "Comité", path: SiteURL.committee.path))
+        case .administrator:
+            links.append(NavigationLink(label: "Instruction", path: SiteURL.instruction.path))
+            links.append(NavigationLink(label: "Comité", path: SiteURL.committee.path))
+            links.append(NavigationLink(label: "Administration", path: SiteURL.adminStaff.path))
+        }
+        return links
     }
 
     /// The frame of a page as a reader without an account sees it (pages rendered once and
     /// served to everyone, such as a publication's results page).
-    static let anonymous = Chrome(userName: nil, csrf: nil, notice: nil)
+    static func anonymous(_ configuration: AppConfiguration) -> Chrome {
+        Chrome(
+            userName: nil, csrf: nil, notice: nil, identity: SiteIdentity(configuration),
+            navigation: navigation(for: nil))
+    }
 
-    /// Whether a request would see the ``anonymous`` frame: nobody signed in, no notice pending.
+    /// Whether a request would see the ``anonymous(_:)`` frame: nobody signed in, no notice pending.
     static func isAnonymous(_ req: Request) -> Bool {
         req.auth.get(UserModel.self) == nil && !(req.hasSession && req.session.data[Flash.key] != nil)
     }
@@ -43,7 +100,14 @@ struct Chrome: Encodable {
             req.session.data[Flash.key] = nil
         }
         return Chrome(
-            userName: user?.displayName, csrf: user == nil ? nil : CSRFMiddleware.token(for: req), notice: notice)
+            userName: user?.displayName, csrf: user == nil ? nil : CSRFMiddleware.token(for: req), notice: notice,
+            identity: SiteIdentity(req.application.guichetConfiguration),
+            navigation: navigation(for: user.flatMap { Role(rawValue: $0.role) }))
+    }
+
+    /// The same frame with another notice.
+    func with(notice: String?) -> Chrome {
+        Chrome(userName: userName, csrf: csrf, notice: notice, identity: identity, navigation: navigation)
     }
 }
 

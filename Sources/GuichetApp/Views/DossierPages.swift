@@ -231,7 +231,7 @@ struct DossierSummaryPage: Encodable {
     /// The same page with a notice at the top (why an action was refused).
     func with(notice: String) -> DossierSummaryPage {
         var copy = self
-        copy.chrome = Chrome(userName: chrome.userName, csrf: chrome.csrf, notice: notice)
+        copy.chrome = chrome.with(notice: notice)
         return copy
     }
 }
