@@ -31,7 +31,7 @@ import VaporTesting
             let form = try await browser.get(SiteURL.signUp.path)
             #expect(form.status == .ok)
             #expect(browser.csrf != nil)
-            #expect(form.body.string.contains(#"<label for="email">"#))
+            #expect(form.body.string.contains(#"<label class="fr-label" for="email">"#))
             let done = try await browser.post(
                 SiteURL.signUp.path,
                 [
