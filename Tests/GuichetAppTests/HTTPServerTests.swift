@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 import VaporTesting
@@ -18,6 +19,31 @@ import VaporTesting
                 throw error
             }
             await server.stop()
+        }
+    }
+
+    /// A client that goes away does not stop the work it asked for: the shutdown waits for that
+    /// work before the databases close, so that a handler never reads a database already gone.
+    @Test func theShutdownWaitsForARequestWhoseClientHasGone() async throws {
+        try await withGuichet(demo: false) { app in
+            let finished = NIOLockedValueBox(false)
+            app.get("essai-lent") { req async throws -> String in
+                try await Task.sleep(for: .milliseconds(600))
+                _ = try await CallModel.query(on: req.db).count()
+                finished.withLockedValue { $0 = true }
+                return "fini"
+            }
+            let server = try await LiveServer.start(app)
+            let connection = try await server.open()
+            connection.send(Array("GET /essai-lent HTTP/1.1\r\nHost: guichet\r\n\r\n".utf8))
+            for _ in 0..<200 where app.guichetServer.inFlight.count == 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(app.guichetServer.inFlight.count == 1)
+            try? await connection.channel.close()
+            await server.stop()
+            #expect(finished.withLockedValue { $0 }, "the shutdown ended before the request's work")
+            #expect(app.guichetServer.inFlight.count == 0)
         }
     }
 

@@ -32,6 +32,8 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
     private unowned let application: Application
     private let state = NIOLockedValueBox(State())
     private let shutdownPromise: EventLoopPromise<Void>
+    /// The requests being answered: shutdown waits for them (``RequestsInFlight``).
+    let inFlight = RequestsInFlight()
 
     private struct State {
         var channel: (any Channel)?
@@ -42,6 +44,9 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
 
     /// How long a kept-alive connection may stay silent before it is closed.
     static let idleTimeout: TimeAmount = .seconds(60)
+    /// How long the shutdown waits for requests still being answered once every connection is
+    /// closed.
+    static let drainLimit: TimeAmount = .seconds(60)
 
     init(application: Application) {
         self.application = application
@@ -77,6 +82,7 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
             routes: application.routes, maxUploadBytes: application.guichetConfiguration.maxUploadBytes)
         let frozen = application.frozenAnswers
         let httpsOnly = application.guichetConfiguration.secureCookies
+        let inFlight = self.inFlight
         frozen.freezeStaticAnswers(
             publicDirectory: AppResources.publicDirectory, openAPI: try? OpenAPIDocument.json(), started: Date())
         let bootstrap = ServerBootstrap(group: application.eventLoopGroup)
@@ -92,7 +98,7 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
                         IdleStateHandler(readTimeout: Self.idleTimeout),
                         HTTPBridge(
                             application: application, responder: responder, limits: limits, lineGuard: lineGuard,
-                            frozen: frozen, httpsOnly: httpsOnly),
+                            frozen: frozen, httpsOnly: httpsOnly, inFlight: inFlight),
                     ])
                     self?.track(channel)
                 }
@@ -169,7 +175,35 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
         let deadline = loop.scheduleTask(in: timeout) {
             for connection in connections { connection.close(promise: nil) }
         }
-        return closed.and(finished).map { _ in
+        // Then the requests still being answered, their connections closed or not: the databases
+        // are shut down after this (``RequestsInFlight``), within a bound past which the
+        // shutdown goes on regardless.
+        let inFlight = self.inFlight
+        let logger = application.logger
+        let drained = closed.and(finished).flatMap { _ -> EventLoopFuture<Void> in
+            let pending = inFlight.count
+            guard pending > 0 else { return loop.makeSucceededVoidFuture() }
+            logger.notice("Waiting for \(pending) request(s) still being answered before stopping")
+            let done = loop.makePromise(of: Void.self)
+            let once = NIOLockedValueBox(false)
+            let finish = {
+                let first = once.withLockedValue { settled -> Bool in
+                    defer { settled = true }
+                    return !settled
+                }
+                if first { done.succeed() }
+            }
+            let bound = loop.scheduleTask(in: Self.drainLimit) {
+                logger.warning("Stopping with \(inFlight.count) request(s) still being answered")
+                finish()
+            }
+            inFlight.drained(on: loop).whenComplete { _ in
+                bound.cancel()
+                finish()
+            }
+            return done.futureResult
+        }
+        return drained.map { _ in
             deadline.cancel()
             let first = self.state.withLockedValue { state in
                 defer { state.shutDown = true }

@@ -42,6 +42,7 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
     private let lineGuard: RequestLineGuard
     private let frozen: FrozenAnswers
     private let httpsOnly: Bool
+    private let inFlight: RequestsInFlight
     private var reading = Reading.idle
     private var queue: [Pending] = []
     private var responding = false
@@ -57,8 +58,9 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
 
     init(
         application: Application, responder: any Responder, limits: RouteBodyLimits, lineGuard: RequestLineGuard,
-        frozen: FrozenAnswers, httpsOnly: Bool
+        frozen: FrozenAnswers, httpsOnly: Bool, inFlight: RequestsInFlight
     ) {
+        self.inFlight = inFlight
         self.application = application
         self.responder = responder
         self.limits = limits
@@ -179,6 +181,8 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
         if let refusal = pending.refusal { request.storage[RequestLimits.RefusalKey.self] = refusal }
         let keepAlive = pending.head.isKeepAlive && pending.refusal == nil
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        // Counted until the response is produced whole, even if the connection goes away.
+        let work = inFlight.begin()
         responder.respond(to: request)
             .flatMapError { error in
                 request.logger.report(error: error)
@@ -192,11 +196,17 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
                     .flatMapErrorThrowing { _ in (Response(status: .internalServerError), nil) }
             }
             .hop(to: context.eventLoop)
-            .whenSuccess { response, body in
+            .whenComplete { result in
+                guard case .success((let response, let body)) = result else {
+                    work.end()
+                    return
+                }
                 let (bridge, context) = bound.value
                 if let streamed = response.storage[StreamedBody.Key.self] {
-                    bridge.write(response, streamed: streamed, for: request, keepAlive: keepAlive, context: context)
+                    bridge.write(
+                        response, streamed: streamed, for: request, keepAlive: keepAlive, work: work, context: context)
                 } else {
+                    work.end()
                     bridge.write(response, body: body, for: request, keepAlive: keepAlive, context: context)
                 }
             }
@@ -229,9 +239,12 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
     /// flushed and awaited before the next (``StreamedBody``).
     private func write(
         _ response: Response, streamed: StreamedBody, for request: Request, keepAlive requested: Bool,
-        context: ChannelHandlerContext
+        work: RequestsInFlight.Token, context: ChannelHandlerContext
     ) {
-        guard !closed else { return }
+        guard !closed else {
+            work.end()
+            return
+        }
         // HTTP/1.0 knows no chunks: the body ends when the connection closes.
         let chunked = request.version.major == 1 && request.version.minor >= 1
         let keepAlive = requested && !closeAfterResponse && chunked
@@ -246,6 +259,7 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
                 .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))),
             promise: nil)
         guard request.method != .HEAD else {
+            work.end()
             finish(keepAlive: keepAlive, context: context)
             return
         }
@@ -254,6 +268,7 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
         let logger = request.logger
         let loop = context.eventLoop
         Task {
+            defer { work.end() }
             do {
                 try await streamed.produce(writer)
                 loop.execute {
