@@ -26,10 +26,10 @@ struct LegalPagesController: RouteCollection {
     }
 }
 
-/// What the legal pages state, from the running configuration.
+/// What the legal pages state, from the running configuration (the operator's name comes with
+/// the frame, `chrome.identity`).
 struct LegalPage: Encodable {
     let chrome: Chrome
-    let operatorName: String
     let publicURL: String
     let sessionIdleMinutes: Int
     let sessionMaxHours: Int
@@ -38,7 +38,6 @@ struct LegalPage: Encodable {
     init(_ req: Request) {
         let configuration = req.application.guichetConfiguration
         chrome = Chrome.make(req)
-        operatorName = configuration.operatorName
         publicURL = configuration.publicURL
         sessionIdleMinutes = configuration.sessionIdleSeconds / 60
         sessionMaxHours = configuration.sessionMaxSeconds / 3600

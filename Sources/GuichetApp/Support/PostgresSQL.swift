@@ -134,10 +134,8 @@ struct PostgresSQL: SQLDatabase {
     /// A statement that only reads: `SELECT` or `WITH … SELECT` (a `WITH` that writes is sent
     /// unprepared all the same, as nothing in Guichet writes that way).
     static func isRead(_ sql: String) -> Bool {
-        var prefix = sql.utf8.prefix(6).makeIterator()
-        var word: [UInt8] = []
-        while let byte = prefix.next() { word.append(byte | 0x20) }
-        return word == Array("select".utf8) || word.starts(with: Array("with ".utf8))
+        let head = sql.prefix(6).lowercased()
+        return head == "select" || head.hasPrefix("with ")
     }
 
     /// The binds as PostgresNIO encodes them itself, with their types (`0` for a null: the server
