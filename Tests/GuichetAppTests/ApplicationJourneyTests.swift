@@ -26,7 +26,7 @@ import VaporTesting
             let form = try await browser.get(SiteURL.editDossier(id).path)
             #expect(form.status == .ok)
             #expect(form.body.string.contains(#"enctype="multipart/form-data""#))
-            #expect(form.body.string.contains(#"<label for="title">"#))
+            #expect(form.body.string.contains(#"<label class="fr-label" for="title">"#))
             // Save a partial draft, then the rest with files.
             let partial = try await browser.postMultipart(
                 SiteURL.editDossier(id).path, [("title", "Épicerie mobile"), ("next", "draft")])
@@ -79,6 +79,55 @@ import VaporTesting
             #expect(download.status == .ok)
             #expect(download.headers.first(name: .contentType) == "image/png")
             #expect(download.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+        }
+    }
+
+    @Test func theFormIsFilledOneSectionPerStep() async throws {
+        try await withGuichet { app in
+            let applicant = try await Applicant.make(app)
+            let browser = applicant.browser
+            let id = try await applicant.startDossier()
+            let edit = SiteURL.editDossier(id).path
+            // Step 1 shows the first section only, with the stepper and the next step's title.
+            let first = try await browser.get(edit)
+            #expect(first.visibleText.contains("Étape 1 sur 4"))
+            #expect(first.visibleText.contains("Étape suivante : Calendrier"))
+            #expect(first.body.string.contains(#"name="title""#))
+            #expect(!first.body.string.contains(#"name="start_date""#))
+            #expect(first.body.string.contains(#"name="step" value="1""#))
+            // A step posts its own fields; continuing leads to the next step.
+            let continued = try await browser.postMultipart(
+                edit, [("step", "1"), ("title", "Épicerie mobile"), ("next", "next")])
+            #expect(continued.status == .seeOther)
+            #expect(continued.headers.first(name: .location) == edit + "?etape=2")
+            let second = try await browser.get(edit + "?etape=2")
+            #expect(second.visibleText.contains("Étape 2 sur 4"))
+            #expect(second.body.string.contains(#"name="start_date""#))
+            #expect(!second.body.string.contains(#"name="title""#))
+            // An error stays on its step, with what was typed; the other steps' answers are kept.
+            let refused = try await browser.postMultipart(
+                edit, [("step", "2"), ("start_date", "2027-02-30"), ("next", "next")])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.visibleText.contains("Étape 2 sur 4"))
+            #expect(refused.body.string.contains(#"value="2027-02-30""#))
+            #expect(try await dossier(app, id).title == "Épicerie mobile")
+            let back = try await browser.postMultipart(
+                edit, [("step", "2"), ("start_date", "2027-02-01"), ("next", "previous")])
+            #expect(back.headers.first(name: .location) == edit + "?etape=1")
+            #expect(try await dossier(app, id).title == "Épicerie mobile")
+            // The last step leads to the summary, whose list of what is missing links to each step.
+            let last = try await browser.get(edit + "?etape=4")
+            #expect(last.visibleText.contains("Étape 4 sur 4"))
+            #expect(last.visibleText.contains("Enregistrer et vérifier avant dépôt"))
+            #expect(!last.visibleText.contains("Enregistrer et continuer"))
+            let toSummary = try await browser.postMultipart(edit, [("step", "4"), ("next", "summary")])
+            #expect(toSummary.headers.first(name: .location) == SiteURL.dossierSummary(id).path)
+            let summary = try await browser.get(SiteURL.dossierSummary(id).path)
+            #expect(summary.body.string.contains(edit + "?etape=3#amount_requested"))
+            #expect(summary.body.string.contains(edit + "?etape=4#bank_details"))
+            // A step out of range shows the nearest one.
+            #expect(try await browser.get(edit + "?etape=99").visibleText.contains("Étape 4 sur 4"))
+            #expect(try await browser.get(edit + "?etape=-3").visibleText.contains("Étape 1 sur 4"))
         }
     }
 

@@ -303,4 +303,12 @@ enum FormSample {
         #expect(form.field("montant_demande")?.label == "Montant demandé")
         #expect(form.field("inconnu") == nil)
     }
+
+    @Test func eachFieldHasTheStepOfItsSection() {
+        #expect(form.step(of: form.sections[0].fields[0].key) == 1)
+        #expect(form.step(of: "budget_total") == 2)
+        #expect(form.step(of: "montant_demande") == 2)
+        #expect(form.step(of: form.sections[2].fields[0].key) == 3)
+        #expect(form.step(of: "inconnu") == nil)
+    }
 }

@@ -64,7 +64,8 @@ struct ApplicationController: RouteCollection {
     func edit(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
         _ = user
-        return try await formPage(req, dossier: dossier, raw: [:], errors: [:], status: .ok)
+        let step = (try? req.query.get(Int.self, at: "etape")) ?? 1
+        return try await formPage(req, dossier: dossier, step: step, raw: [:], errors: [:], status: .ok)
     }
 
     @Sendable
@@ -73,17 +74,29 @@ struct ApplicationController: RouteCollection {
         let posted = try PostedForm.read(req)
         let outcome = try await service(req).saveDraft(dossier, posted: posted, user: user)
         let id = try dossier.requireID()
+        // The step the page showed (the form filled section by section); 1 for a one-page form.
+        let step = posted.fields["step"]?.first.flatMap { Int($0) } ?? 1
         guard outcome.errors.isEmpty else {
             return try await formPage(
-                req, dossier: dossier, raw: outcome.raw, errors: outcome.errors, status: .unprocessableEntity)
+                req, dossier: dossier, step: step, raw: outcome.raw, errors: outcome.errors,
+                status: .unprocessableEntity)
         }
-        if posted.fields["next"]?.first == "summary" { return req.redirect(to: SiteURL.dossierSummary(id).path) }
-        Flash.set("Brouillon enregistré.", on: req)
-        return req.redirect(to: SiteURL.editDossier(id).path)
+        let edit = SiteURL.editDossier(id).path
+        switch posted.fields["next"]?.first {
+        case "summary":
+            return req.redirect(to: SiteURL.dossierSummary(id).path)
+        case "next":
+            return req.redirect(to: edit + "?etape=\(step + 1)")
+        case "previous":
+            return req.redirect(to: edit + "?etape=\(max(step - 1, 1))")
+        default:
+            Flash.set("Brouillon enregistré.", on: req)
+            return req.redirect(to: step > 1 ? edit + "?etape=\(step)" : edit)
+        }
     }
 
     private func formPage(
-        _ req: Request, dossier: DossierModel, raw: [String: [String]], errors: [String: String],
+        _ req: Request, dossier: DossierModel, step: Int, raw: [String: [String]], errors: [String: String],
         status: HTTPStatus
     ) async throws -> Response {
         guard DossierStatus(rawValue: dossier.status)?.isEditableByApplicant == true else {
@@ -95,7 +108,7 @@ struct ApplicationController: RouteCollection {
             .all()
         let page = try DossierFormPage(
             req, dossier: dossier, call: call, form: form, answers: ApplicationService.answers(dossier),
-            raw: raw, errors: errors, attachments: attachments, policy: policy(req))
+            raw: raw, errors: errors, attachments: attachments, policy: policy(req), step: step)
         return try await req.view.render("dossiers/edit", page).encodeResponse(status: status, for: req)
     }
 

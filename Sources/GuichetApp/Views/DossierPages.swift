@@ -32,6 +32,20 @@ struct DossierFormPage: Encodable {
         let fields: [Field]
     }
 
+    /// Where the applicant stands when a form with several sections is filled one section per
+    /// page, drawn as the DSFR stepper. Each page posts only its own fields, and a draft keeps
+    /// whatever was posted and valid (``ApplicationService/saveDraft(_:posted:user:)`` changes only
+    /// the fields present in the post), so moving between steps never loses an answer: one
+    /// `<form>` per step, no JavaScript, and the errors of a step are shown on that step.
+    struct Stepper: Encodable {
+        let current: Int
+        let count: Int
+        let title: String
+        let nextTitle: String?
+        let isFirst: Bool
+        let isLast: Bool
+    }
+
     let chrome: Chrome
     let title: String
     let callTitle: String
@@ -44,10 +58,22 @@ struct DossierFormPage: Encodable {
     let maxUpload: String
     /// The editor's address when an author previews the form (no button then sends it).
     var previewOf: String? = nil
+    /// The step shown, when the form is filled section by section; `nil` for a one-page form.
+    let stepper: Stepper?
 
+    /// The address of the form's page that shows `key`, at that field: the summary's list of
+    /// what is missing and the error summary link there.
+    static func editURL(_ id: UUID, form: FormDefinition, key: String) -> String {
+        let step = form.sections.count > 1 ? form.step(of: key) : nil
+        return SiteURL.editDossier(id).path + (step.map { "?etape=\($0)" } ?? "") + "#\(key)"
+    }
+
+    /// The form's page. `step` (1-based, clamped to the form's sections) shows one section of a
+    /// form that has several; `nil` shows the whole form on one page (the author's preview).
     init(
         _ req: Request, dossier: DossierModel, call: CallModel, form: FormDefinition, answers: [String: FieldValue],
-        raw: [String: [String]], errors: [String: String], attachments: [AttachmentModel], policy: AttachmentPolicy
+        raw: [String: [String]], errors: [String: String], attachments: [AttachmentModel], policy: AttachmentPolicy,
+        step: Int? = nil
     ) throws {
         chrome = .make(req)
         title = dossier.title.isEmpty ? "Nouveau dossier" : dossier.title
@@ -62,7 +88,23 @@ struct DossierFormPage: Encodable {
         let byID = Dictionary(
             attachments.compactMap { a in a.id.map { ($0.uuidString.lowercased(), a) } },
             uniquingKeysWith: { a, _ in a })
-        sections = form.sections.map { section in
+        let all = form.sections
+        var shown = all
+        if var step, all.count > 1 {
+            // A refused post shows the step of its errors: the posted one when it has any (a
+            // page posts its own fields), else the first that has one (a post from elsewhere).
+            let stepsInError = form.fields.filter { errors[$0.key] != nil }.compactMap { form.step(of: $0.key) }
+            if let first = stepsInError.first, !stepsInError.contains(step) { step = first }
+            let current = min(max(step, 1), all.count)
+            shown = [all[current - 1]]
+            stepper = Stepper(
+                current: current, count: all.count, title: Self.stepTitle(all[current - 1]),
+                nextTitle: current < all.count ? Self.stepTitle(all[current]) : nil, isFirst: current == 1,
+                isLast: current == all.count)
+        } else {
+            stepper = nil
+        }
+        sections = shown.map { section in
             Section(
                 title: section.name,
                 fields: section.fields.map { field in
@@ -101,11 +143,19 @@ struct DossierFormPage: Encodable {
                 })
         }
         let labels = Dictionary(form.fields.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+        let current = stepper?.current
         self.errors = form.fields.compactMap { field in
             errors[field.key].map {
-                FormPage.ErrorLink(href: "#\(field.key)", message: "\(labels[field.key] ?? field.key) : \($0)")
+                FormPage.ErrorLink(
+                    href: current == nil || form.step(of: field.key) == current
+                        ? "#\(field.key)" : Self.editURL(id, form: form, key: field.key),
+                    message: "\(labels[field.key] ?? field.key) : \($0)")
             }
         }
+    }
+
+    private static func stepTitle(_ section: FormSection) -> String {
+        section.name ?? "Autres informations"
     }
 }
 
@@ -202,7 +252,7 @@ struct DossierSummaryPage: Encodable {
                 $0.key < $1.key
             }.map { key, message in
                 FormPage.ErrorLink(
-                    href: SiteURL.editDossier(id).path + "#\(key)",
+                    href: DossierFormPage.editURL(id, form: form, key: key),
                     message: "\(form.field(key)?.label ?? key) : \(message)")
             } : []
         let used = Set(

@@ -45,6 +45,12 @@ public struct FormDefinition: Sendable, Equatable {
         }
         return groups
     }
+
+    /// The 1-based step that shows a field when the form is filled section by section (the
+    /// dossier form's stepper), or `nil` when the form has no such field.
+    public func step(of key: String) -> Int? {
+        sections.firstIndex { section in section.fields.contains { $0.key == key } }.map { $0 + 1 }
+    }
 }
 
 /// A run of consecutive fields shown under one heading.
