@@ -69,7 +69,8 @@ def main():
                         failures.append(f"{where}: {wide} px wide")
                     violations = axe.run(page).response["violations"]
                     for v in violations:
-                        failures.append(f"{where}: axe {v['id']} ({len(v['nodes'])} elements): {v['help']}")
+                        failures.append(f"{where}: axe {v['id']} ({len(v['nodes'])} elements, first "
+                                    f"{v['nodes'][0]['target'] if v['nodes'] else '?'}): {v['help']}")
                     checked += 1
                 if outside:
                     failures.append(f"{label} at {width} px: requests outside the origin: {sorted(set(outside))[:5]}")

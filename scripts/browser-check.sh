@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Every page type in a real browser, as each role: scripts/browser-check.sh [shots-dir]
+# Every page type and every journey in a real browser, as each role: scripts/browser-check.sh [shots-dir]
 # Starts `guichet serve` on a fresh SQLite file with the demo, creates one staff account per role
-# (`guichet user create`), then runs scripts/browser-check.py: axe-core, width at 1280 and 375 px,
-# no request outside the server's origin, a screenshot of each page (default folder:
-# browser-shots/, kept by CI for looking at). Installs what is missing: Debian's chromium,
+# (`guichet user create`), then runs scripts/browser-check.py (every page each role reaches:
+# axe-core, width at 1280 and 375 px, no request outside the server's origin) and
+# scripts/browser-journeys.py (the applicant's, the instructor's, the committee's and the
+# publication's journeys step by step, each step asserted at both widths). Screenshots of each page
+# and step go to the folder (default browser-shots/, with pages/ and journeys/; CI keeps it). Installs what is missing: Debian's chromium,
 # Playwright for Python and axe-playwright-python from PyPI (no browser download).
 # Environment: GUICHET_BIN (default .build/debug/guichet, built first when absent), BROWSER_PORT
 # (default 18090).
@@ -44,9 +46,15 @@ for i in "${!roles[@]}"; do
     --name "Essai ${labels[$i]}" --role "${roles[$i]}" --scope "${scopes[$i]}" >/dev/null
   accounts+=("$email:browser check password:${labels[$i]}")
 done
-python3 scripts/browser-check.py "http://127.0.0.1:$port" "$shots" "${accounts[@]}"
+status=0
+python3 scripts/browser-check.py "http://127.0.0.1:$port" "$shots/pages" "${accounts[@]}" || status=1
+# The journeys change the data (a dossier filed, decided, published): they come after the pages.
+python3 scripts/browser-journeys.py "http://127.0.0.1:$port" "$shots/journeys" "$GUICHET_DATA_DIR/mail" \
+  "navigateur-instruction@exemple.fr:browser check password" "navigateur-comite@exemple.fr:browser check password" \
+  "navigateur-administration@exemple.fr:browser check password" || status=1
 if grep -q "error" "$tmp/serve.log"; then
   grep "error" "$tmp/serve.log" | head -n 5 >&2
   echo "the server logged errors during the browser check" >&2
   exit 1
 fi
+exit $status

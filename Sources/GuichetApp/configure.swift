@@ -71,6 +71,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     // told otherwise — so the renderer is built here, on the same sources, tags and cache.
     app.leaf.cache.isEnabled = true
     app.leaf.tags["options"] = OptionsTag()
+    app.leaf.tags["badge"] = BadgeTag()
     app.views.use { app in
         LeafRenderer(
             configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache,

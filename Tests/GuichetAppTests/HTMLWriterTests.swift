@@ -1,4 +1,5 @@
 import Foundation
+import GuichetDomain
 import Testing
 
 @testable import GuichetApp
@@ -32,10 +33,27 @@ import Testing
         #expect(html.contains("Tom &amp; Jerry"))
         #expect(html.contains("&quot;thème&quot;"))
         #expect(html.contains("href=\"/instruction/dossiers/x?a=1&amp;b=2\""))
-        #expect(html.contains("<span class=\"badge-simulated\">simulé</span>"))
-        #expect(html.contains("<li class=\"label\">&lt;b&gt;urgent&lt;/b&gt;</li>"))
+        #expect(html.contains("fr-badge--warning fr-badge--no-icon\">simulé</span>"))
+        #expect(
+            html.contains(#"<span class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--info">Déposé</span>"#)
+                == false)
+        #expect(html.contains(#"<span class="fr-badge fr-badge--sm fr-badge--no-icon">Déposé</span>"#))
+        #expect(html.contains(#"<li><span class="fr-tag fr-tag--sm">&lt;b&gt;urgent&lt;/b&gt;</span></li>"#))
         #expect(html.hasPrefix("<tr>") && html.hasSuffix("</tr>"))
         #expect(QueuePage.rowsHTML([]) == "")
+    }
+
+    @Test func aStatusIsABadgeColouredByWhereTheDossierStands() {
+        #expect(
+            BadgeTag.html("déposé")
+                == #"<span class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--info">déposé</span>"#)
+        #expect(BadgeTag.html("retenu").contains("fr-badge--success"))
+        #expect(BadgeTag.html("incomplet").contains("fr-badge--warning"))
+        #expect(BadgeTag.html("rejeté").contains("fr-badge--error"))
+        #expect(
+            BadgeTag.html("brouillon") == #"<span class="fr-badge fr-badge--sm fr-badge--no-icon">brouillon</span>"#)
+        #expect(BadgeTag.html("<b>ouverte</b>").contains("&lt;b&gt;ouverte&lt;/b&gt;"))
+        for status in DossierStatus.allCases { #expect(DossierStatus.byLabel[status.label] == status) }
     }
 
     @Test func theBoardRowsCarryTheStagingFormOnlyForAPresentMember() {

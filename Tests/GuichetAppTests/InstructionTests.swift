@@ -354,6 +354,15 @@ import VaporTesting
             #expect(
                 try await aisne.get(SiteURL.instruction.path + "?statut=under_review&note_min=90").visibleText.contains(
                     "sur 0 "))
+            // The filter form sends every field: empty bounds mean no bound; a word is refused.
+            let whole = try await aisne.get(
+                SiteURL.instruction.path
+                    + "?statut=under_review&theme=&territoire=&assignation=&etiquette=&note_min=&note_max=+&tri=numero")
+            #expect(whole.status == .ok)
+            #expect(whole.visibleText.contains("sur 1 "))
+            let word = try await aisne.get(SiteURL.instruction.path + "?note_min=beaucoup")
+            #expect(word.status == .badRequest)
+            #expect(word.visibleText.contains("note_min"))
         }
     }
 

@@ -69,6 +69,6 @@ import VaporTesting
         #expect(labels(.instructor) == ["Accueil", "Instruction"])
         #expect(labels(.expert) == ["Accueil", "Avis demandés"])
         #expect(labels(.committeeMember) == ["Accueil", "Comité"])
-        #expect(labels(.administrator) == ["Accueil", "Instruction", "Comité", "Administration"])
+        #expect(labels(.administrator) == ["Accueil", "Instruction", "Comité", "Appels", "Publication", "Personnel"])
     }
 }

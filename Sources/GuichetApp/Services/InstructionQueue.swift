@@ -31,6 +31,39 @@ struct InstructionQueue {
         var note_min: Int?
         var note_max: Int?
 
+        init(
+            statut: String? = nil, theme: String? = nil, territoire: String? = nil, assignation: String? = nil,
+            etiquette: String? = nil, tri: String? = nil, page: Int? = nil, note_min: Int? = nil,
+            note_max: Int? = nil
+        ) {
+            (self.statut, self.theme, self.territoire, self.assignation) = (statut, theme, territoire, assignation)
+            (self.etiquette, self.tri, self.page) = (etiquette, tri, page)
+            (self.note_min, self.note_max) = (note_min, note_max)
+        }
+
+        /// Reads the address bar. The filter form sends every field, so an empty score bound
+        /// (`note_min=`) means "no bound"; a bound that is not a whole number is refused.
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            func bound(_ key: CodingKeys) throws -> Int? {
+                guard let text = try c.decodeIfPresent(String.self, forKey: key)?.trimmingCharacters(in: .whitespaces),
+                    !text.isEmpty
+                else { return nil }
+                guard let value = Int(text) else {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not a whole number")
+                }
+                return value
+            }
+            self.init(
+                statut: try c.decodeIfPresent(String.self, forKey: .statut),
+                theme: try c.decodeIfPresent(String.self, forKey: .theme),
+                territoire: try c.decodeIfPresent(String.self, forKey: .territoire),
+                assignation: try c.decodeIfPresent(String.self, forKey: .assignation),
+                etiquette: try c.decodeIfPresent(String.self, forKey: .etiquette),
+                tri: try c.decodeIfPresent(String.self, forKey: .tri), page: try bound(.page),
+                note_min: try bound(.note_min), note_max: try bound(.note_max))
+        }
+
         /// Whether anything narrows the visible dossiers (the counts per status then no longer
         /// add up to the total).
         var narrows: Bool {

@@ -250,7 +250,10 @@ struct BoardPage: Encodable {
             w.text(r.number)
             w.raw(" — ")
             w.text(r.title)
-            if r.simulated { w.raw(" <span class=\"badge-simulated\">simulé</span>") }
+            if r.simulated {
+                w.raw(" ")
+                w.raw(HTMLWriter.simulatedBadge)
+            }
             w.raw("<br><small>")
             w.text(r.organisation)
             w.raw("</small>")
@@ -293,11 +296,11 @@ struct BoardPage: Encodable {
         w.text(id)
         w.raw("\"><input type=\"hidden\" name=\"retour\" value=\"")
         w.text(form.returnURL)
-        w.raw("\">\n        <label for=\"outcome-")
+        w.raw("\">\n        <label class=\"fr-label\" for=\"outcome-")
         w.text(id)
         w.raw("\">Décision</label>\n        <select id=\"outcome-")
         w.text(id)
-        w.raw("\" name=\"outcome\">")
+        w.raw("\" name=\"outcome\" class=\"fr-select\">")
         let outcomes: [(String, HTMLWriter.Markup)] = [
             ("retained", "Retenu"), ("waiting_list", "Liste d'attente"), ("rejected", "Rejeté"),
         ]
@@ -308,19 +311,20 @@ struct BoardPage: Encodable {
             w.raw(label)
             w.raw("</option>")
         }
-        w.raw("</select>\n        <label for=\"amount-")
+        w.raw("</select>\n        <label class=\"fr-label\" for=\"amount-")
         w.text(id)
-        w.raw("\">Montant accordé (€)</label><input id=\"amount-")
+        w.raw("\">Montant accordé (€)</label><input class=\"fr-input\" id=\"amount-")
         w.text(id)
         w.raw("\" name=\"amount\" type=\"text\" inputmode=\"decimal\" size=\"10\" value=\"")
         w.text(r.amount)
-        w.raw("\">\n        <label for=\"motive-")
+        w.raw("\">\n        <label class=\"fr-label\" for=\"motive-")
         w.text(id)
-        w.raw("\">Motif (si rejet)</label><input id=\"motive-")
+        w.raw("\">Motif (si rejet)</label><input class=\"fr-input\" id=\"motive-")
         w.text(id)
         w.raw("\" name=\"motive\" type=\"text\" value=\"")
         w.text(r.motive)
-        w.raw("\">\n        <button type=\"submit\">Préparer</button>\n      </form>\n      ")
+        w.raw(
+            "\">\n        <button type=\"submit\" class=\"fr-btn fr-btn--sm\">Préparer</button>\n      </form>\n      ")
         if r.staged != nil {
             w.raw("<form method=\"post\" action=\"")
             w.text(form.unstageURL)
@@ -330,7 +334,9 @@ struct BoardPage: Encodable {
             w.text(form.returnURL)
             w.raw("\"><input type=\"hidden\" name=\"dossier\" value=\"")
             w.text(id)
-            w.raw("\"><button type=\"submit\" class=\"link\">Retirer la décision préparée</button></form>")
+            w.raw(
+                "\"><button type=\"submit\" class=\"fr-btn fr-btn--sm fr-btn--tertiary-no-outline\">Retirer la décision préparée</button></form>"
+            )
         }
         w.raw("\n    </td>")
     }

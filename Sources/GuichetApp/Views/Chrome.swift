@@ -27,6 +27,8 @@ struct Chrome: Encodable {
         let expertise = SiteURL.expertRequests.path
         let committee = SiteURL.committee.path
         let adminStaff = SiteURL.adminStaff.path
+        let publications = SiteURL.publications.path
+        let organisations = SiteURL.organisations.path
         let newOrganisation = SiteURL.newOrganisation.path
         let accessibility = SiteURL.accessibility.path
         let legalNotice = SiteURL.legalNotice.path
@@ -71,7 +73,9 @@ struct Chrome: Encodable {
         case .administrator:
             links.append(NavigationLink(label: "Instruction", path: SiteURL.instruction.path))
             links.append(NavigationLink(label: "Comité", path: SiteURL.committee.path))
-            links.append(NavigationLink(label: "Administration", path: SiteURL.adminStaff.path))
+            links.append(NavigationLink(label: "Appels", path: SiteURL.adminCalls.path))
+            links.append(NavigationLink(label: "Publication", path: SiteURL.publications.path))
+            links.append(NavigationLink(label: "Personnel", path: SiteURL.adminStaff.path))
         }
         return links
     }

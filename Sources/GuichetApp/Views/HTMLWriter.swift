@@ -52,6 +52,15 @@ struct HTMLWriter {
         html += String(value)
     }
 
+    /// Appends a dossier's status as a DSFR badge (``BadgeTag``, which escapes the text).
+    mutating func badge(_ status: String) {
+        html += BadgeTag.html(status)
+    }
+
+    /// The mark of the demo's simulated data, wherever a simulated dossier is listed.
+    static let simulatedBadge: Markup =
+        "<span class=\"fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon\">simulé</span>"
+
     /// The `<option>` elements of a `<select>`, each value and label escaped (``OptionsTag`` writes
     /// the same for the templates' lists).
     static func options(_ options: [(value: String, label: String, selected: Bool)]) -> String {

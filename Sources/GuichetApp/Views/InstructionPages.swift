@@ -197,13 +197,16 @@ struct QueuePage: Encodable {
             w.raw("\">")
             w.text(r.title)
             w.raw("</a>")
-            if r.simulated { w.raw(" <span class=\"badge-simulated\">simulé</span>") }
+            if r.simulated {
+                w.raw(" ")
+                w.raw(HTMLWriter.simulatedBadge)
+            }
             if !r.labels.isEmpty {
-                w.raw("<ul class=\"labels\" aria-label=\"Étiquettes\">")
+                w.raw("<ul class=\"fr-tags-group\" aria-label=\"Étiquettes\">")
                 for label in r.labels {
-                    w.raw("<li class=\"label\">")
+                    w.raw("<li><span class=\"fr-tag fr-tag--sm\">")
                     w.text(label)
-                    w.raw("</li>")
+                    w.raw("</span></li>")
                 }
                 w.raw("</ul>")
             }
@@ -214,7 +217,7 @@ struct QueuePage: Encodable {
             w.raw("</td><td>")
             w.text(r.territory)
             w.raw("</td><td>")
-            w.text(r.status)
+            w.badge(r.status)
             w.raw("</td><td class=\"money\">")
             w.text(r.requested)
             w.raw("</td><td>")

@@ -1,0 +1,425 @@
+#!/usr/bin/env python3
+"""The people's journeys through a running Guichet, in a real browser, step by step.
+
+    scripts/browser-journeys.py BASE_URL SHOTS_DIR MAIL_DIR INSTRUCTOR COMMITTEE ADMINISTRATOR
+
+Each staff argument is EMAIL:PASSWORD of an account created beforehand (`guichet user create`): an
+instructor whose territory holds the Aisne (département 02), a committee chair of the Hauts-de-France
+and an administrator. MAIL_DIR is the folder where the server writes its mail (`<data>/mail`).
+
+The journeys run once at 1280 pixels wide and once at 375, each time with a new applicant and a new
+dossier on the open practice call (`essai-hdf`), through the pages as a person uses them (links,
+form fields, buttons; no address typed where a link leads):
+  - the applicant signs up, confirms from the mail, registers the organisation, starts a draft,
+    meets an error on a step of the form and fixes it, attaches the files, files the dossier and
+    reads the receipt;
+  - the instructor filters the queue, takes the dossier, declares it eligible, scores it, gives
+    an opinion and writes to the applicant, who reads the message;
+  - the committee chair opens a session for one wave, records attendance, reads the proposal,
+    stages the decision and applies the wave; the applicant sees the decision;
+  - the administrator publishes the results, and anyone reads the laureate on the results page.
+Every step asserts what the person sees; every page is no wider than the window and asks nothing
+from another origin; axe-core (bundled by axe-playwright-python) runs once on each page type at
+each width and fails on any violation. A screenshot of every step goes to SHOTS_DIR. Exits non-zero
+on any failure. Chromium is Debian's (`/usr/bin/chromium`, or GUICHET_CHROMIUM_PATH).
+"""
+import email
+import glob
+import os
+import re
+import sys
+import time
+from email import policy
+from urllib.parse import urlparse
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+WIDTHS = (1280, 375)
+CALL = "essai-hdf"
+PASSWORD = "une phrase assez longue pour essayer"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# A minimal PDF and PNG: the server checks a file's type from its content.
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+class StepFailed(Exception):
+    pass
+
+
+class Run:
+    """One width's journeys: the pages seen, the checks made, the failures met."""
+
+    def __init__(self, browser, base, shots, mail_dir, width, axe, failures, checked_types, steps=0):
+        self.browser, self.base, self.shots, self.mail_dir = browser, base, shots, mail_dir
+        self.width, self.axe, self.failures = width, axe, failures
+        self.origin = urlparse(base).netloc
+        self.checked_types = checked_types
+        self.steps = steps
+
+    def person(self, label):
+        context = self.browser.new_context(viewport={"width": self.width, "height": 900}, locale="fr-FR")
+        page = context.new_page()
+        page.label = label
+        outside = []
+        page.on("request", lambda r: outside.append(r.url)
+                if urlparse(r.url).netloc not in ("", self.origin) and not r.url.startswith("data:") else None)
+        page.outside = outside
+        page.status = None
+
+        def answered(response):
+            if response.request.is_navigation_request() and response.frame == page.main_frame:
+                page.status = response.status
+        page.on("response", answered)
+        return page
+
+    def see(self, page, step, *texts, status=200):
+        """Asserts what the person sees after a step, at the width the person acts at and then at
+        each other width (the window resized, the page not reloaded): the texts, no horizontal
+        scrolling, nothing asked from another origin and, once per page type and width, no
+        accessibility violation. A screenshot at each width."""
+        self.steps += 1
+        where = f"{page.label}, {step} ({urlparse(page.url).path})"
+        if page.status != status:
+            raise StepFailed(f"{self.width} px, {where}: answered {page.status}, not {status}")
+        for width in (self.width,) + tuple(w for w in WIDTHS if w != self.width):
+            page.set_viewport_size({"width": width, "height": 900})
+            self.check(page, step, width, f"{width} px, {where}", texts)
+        page.set_viewport_size({"width": self.width, "height": 900})
+        if page.outside:
+            self.failures.append(f"{where}: requests outside the origin: {sorted(set(page.outside))[:3]}")
+            page.outside.clear()
+
+    def check(self, page, step, width, where, texts):
+        name = re.sub(r"[^a-z0-9-]+", "-", f"{self.steps:03d}-{page.label}-{step}-{width}".lower()).strip("-")
+        page.screenshot(path=os.path.join(self.shots, name + ".png"), full_page=True)
+        main = page.inner_text("main") if page.query_selector("main") else ""
+        for text in texts:
+            # As seen: a badge is drawn in capitals, so case does not count.
+            if text.casefold() not in main.casefold():
+                raise StepFailed(f"{where}: « {text} » is not on the page; it shows: {main[:400]!r}")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            self.failures.append(f"{where}: the page is {wide} px wide")
+        url = urlparse(page.url)
+        kind = re.sub(r"/\d+(?=/|$)", "/:n", UUID.sub(":id", url.path))
+        kind += "?" + url.query.split("=")[0] if url.query else ""
+        if (kind, width) not in self.checked_types:
+            self.checked_types.add((kind, width))
+            for v in self.axe.run(page).response["violations"]:
+                self.failures.append(f"{where}: axe {v['id']} ({len(v['nodes'])} elements, first "
+                                     f"{v['nodes'][0]['target'] if v['nodes'] else '?'}): {v['help']}")
+
+    def submit(self, page, button_text, form=None):
+        """Presses a form's button by its visible text, as a person does, and waits for the answer."""
+        scope = page.locator(form) if form else page.locator("main")
+        button = scope.get_by_role("button", name=button_text, exact=True)
+        if button.count() == 0:
+            raise StepFailed(f"{self.width} px, {page.label}: no button « {button_text} » on {page.url}")
+        with page.expect_navigation():
+            button.first.click()
+
+    def tick(self, page, label):
+        """Ticks a checkbox or a radio button as a person does: by its label (the DSFR draws the
+        box on the label and hides the input under it)."""
+        field = page.get_by_label(label, exact=False).first
+        page.locator(f"label[for='{field.get_attribute('id')}']").click()
+        if not field.is_checked():
+            raise StepFailed(f"{self.width} px, {page.label}: « {label} » is not ticked after a click on its label")
+
+    def follow(self, page, link_text, within="main"):
+        link = page.locator(within).get_by_role("link", name=link_text)
+        if link.count() == 0:
+            raise StepFailed(f"{self.width} px, {page.label}: no link « {link_text} » on {page.url}")
+        with page.expect_navigation():
+            link.first.click()
+
+    def mail_to(self, address, subject_part, after):
+        """The newest mail to `address` whose subject contains `subject_part`, written after `after`;
+        waits for the outbox (sent every few seconds)."""
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            for path in sorted(glob.glob(os.path.join(self.mail_dir, "*.eml")), reverse=True):
+                if os.path.getmtime(path) < after:
+                    continue
+                with open(path, "rb") as f:
+                    message = email.message_from_binary_file(f, policy=policy.default)
+                if address in str(message["To"]) and subject_part in str(message["Subject"]):
+                    return message.get_body(preferencelist=("plain",)).get_content()
+            time.sleep(0.5)
+        raise StepFailed(f"{self.width} px: no mail « {subject_part} » to {address} within 30 s")
+
+    def path_of(self, link):
+        """The path of an emailed link, on this server (the mail names the public address)."""
+        parsed = urlparse(link)
+        return parsed.path + ("?" + parsed.query if parsed.query else "")
+
+
+def applicant_journey(run, tag):
+    """Sign up, confirm, organisation, draft with an error then fixed, attachments, filing,
+    receipt. Returns the applicant's page (signed in), the dossier's address and its title."""
+    address = f"porteur-{tag}@exemple.fr"
+    title = f"Épicerie solidaire itinérante {tag}"
+    page = run.person("porteur")
+    page.goto(run.base + "/")
+    run.see(page, "accueil", "Appel")
+    run.follow(page, "Créer un compte", within="header")
+    run.see(page, "inscription", "Créer un compte")
+    page.get_by_label("Votre nom").fill(f"Camille Essai {tag}")
+    page.get_by_label("Adresse électronique").fill(address)
+    page.get_by_label("Mot de passe (obligatoire)", exact=False).first.fill(PASSWORD)
+    page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
+    asked = time.time() - 1
+    run.submit(page, "Créer mon compte")
+    run.see(page, "compte-cree", "Vérifiez votre messagerie")
+    body = run.mail_to(address, "Confirmez", asked)
+    link = re.search(r"https?://\S+", body)
+    if not link:
+        raise StepFailed(f"{run.width} px: the confirmation mail has no link: {body!r}")
+    page.goto(run.base + run.path_of(link.group(0)))
+    run.see(page, "adresse-confirmee", "Votre adresse est confirmée")
+    page.get_by_label("Adresse électronique").fill(address)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    run.submit(page, "Se connecter")
+    run.see(page, "mon-espace", "Mon espace", "Aucune organisation enregistrée")
+    run.follow(page, "Enregistrer une organisation")
+    run.see(page, "nouvelle-organisation", "Inscrire une organisation")
+    page.get_by_label("Nom de l'organisation").fill(f"Les Jardins partagés {tag}")
+    page.get_by_label("Forme juridique").select_option(label="Association déclarée (loi 1901)")
+    page.get_by_label("Numéro RNA").fill(f"W{int(time.time() * 1000) % 10**9:09d}")
+    page.get_by_label("Adresse (obligatoire)").fill("3 rue des Écoles")
+    page.get_by_label("Code postal").fill("02000")
+    page.get_by_label("Commune").fill("Laon")
+    page.get_by_label("Département").select_option("02")
+    run.submit(page, "Inscrire l'organisation")
+    run.see(page, "organisation-inscrite", "est inscrite", f"Les Jardins partagés {tag}")
+    # The call, from the applicant's space.
+    page.goto(run.base + "/mon-espace")
+    run.follow(page, re.compile("Appel à projets d'essai"))
+    run.see(page, "appel", "Calendrier", "(heure de Paris)")
+    run.follow(page, "Déposer un dossier")
+    run.see(page, "choix-organisation", "Quelle organisation porte le projet ?")
+    run.tick(page, f"Les Jardins partagés {tag}")
+    run.submit(page, "Commencer le dossier")
+    run.see(page, "etape-1", "Étape 1 sur 4", "Le projet")
+    dossier = urlparse(page.url).path.removesuffix("/modifier")
+    page.get_by_label("Titre du projet").fill(title)
+    page.get_by_label("Résumé du projet").fill(
+        "Une camionnette aménagée apporte chaque semaine des produits frais et d'hygiène dans "
+        "douze villages du Laonnois, avec une permanence d'accès aux droits.")
+    run.tick(page, "La lutte contre la précarité alimentaire")
+    run.tick(page, "Moderniser les dispositifs d'accès aux biens essentiels")
+    page.get_by_label("Territoire du projet").select_option(label="02 – Aisne")
+    page.get_by_label("Public visé").fill("Familles isolées et personnes âgées des villages sans commerce.")
+    page.get_by_label("Nombre de personnes accompagnées").fill("350")
+    run.submit(page, "Enregistrer et continuer")
+    run.see(page, "etape-2", "Étape 2 sur 4", "Calendrier")
+    page.get_by_label("Date de début").fill("2027-03-01")
+    page.get_by_label("Date de fin").fill("2028-02-28")
+    run.submit(page, "Enregistrer et continuer")
+    run.see(page, "etape-3", "Étape 3 sur 4", "Budget")
+    page.get_by_label("Montant demandé").fill("45 000 euros et des poussières")
+    page.get_by_label("Budget total du projet").fill("90 000")
+    run.submit(page, "Enregistrer et continuer")
+    run.see(page, "etape-3-erreur", "Certains champs sont à corriger", "Montant demandé", status=422)
+    page.get_by_label("Montant demandé").fill("45 000")
+    run.submit(page, "Enregistrer et continuer")
+    run.see(page, "etape-4", "Étape 4 sur 4", "Pièces jointes")
+    files = {"Budget prévisionnel du projet": ("budget.pdf", "application/pdf", PDF),
+             "Statuts de l'association": ("statuts.pdf", "application/pdf", PDF),
+             "Relevé d'identité bancaire (RIB)": ("rib.pdf", "application/pdf", PDF)}
+    for label, (name, mime, data) in files.items():
+        page.get_by_label(label).set_input_files({"name": name, "mimeType": mime, "buffer": data})
+    run.submit(page, "Enregistrer et vérifier avant dépôt")
+    run.see(page, "recapitulatif", title, "45 000 €", "budget.pdf", "Déposer définitivement")
+    filed_at = time.time() - 1
+    run.submit(page, "Déposer définitivement")
+    run.see(page, "accuse-de-reception", "ESSAI-", title)
+    number = re.search(r"ESSAI-\d+", page.inner_text("main")).group(0)
+    body = run.mail_to(address, "Accusé de réception", filed_at)
+    if number not in body:
+        raise StepFailed(f"{run.width} px: the receipt mail does not give the number {number}: {body[:300]!r}")
+    page.goto(run.base + "/mon-espace")
+    run.see(page, "mon-espace-depose", title, "déposé")
+    return page, dossier, title, number
+
+
+def sign_in(run, label, account):
+    address, password = account
+    page = run.person(label)
+    page.goto(run.base + "/connexion")
+    page.get_by_label("Adresse électronique").fill(address)
+    page.get_by_label("Mot de passe").fill(password)
+    run.submit(page, "Se connecter")
+    if "/connexion" in page.url:
+        raise StepFailed(f"{run.width} px: {address} could not sign in")
+    return page
+
+
+def instructor_journey(run, account, applicant, dossier, title, number):
+    """Queue filter, take, eligibility, score, opinion, message; the applicant reads it."""
+    page = sign_in(run, "instruction", account)
+    run.follow(page, "Instruction", within="nav[aria-label='Menu principal']")
+    run.see(page, "file", "Dossiers à instruire")
+    page.get_by_label("Statut").select_option(label="déposé")
+    page.get_by_label("Territoire").select_option(label="Aisne (02)")
+    run.submit(page, "Filtrer", form="form.filters")
+    run.see(page, "file-filtree", number, title)
+    statuses = page.locator("main table tbody tr td:nth-child(7)").all_inner_texts()
+    if any(s.strip().casefold() != "déposé" for s in statuses):
+        raise StepFailed(f"{run.width} px: the queue filtered on « déposé » shows {sorted(set(statuses))}")
+    run.follow(page, title)
+    run.see(page, "dossier", number, "Statut : déposé", "Instructeur : personne")
+    run.submit(page, "Prendre ce dossier")
+    run.see(page, "dossier-pris", "Vous instruisez ce dossier", "Instructeur : Essai instruction")
+    run.tick(page, "Recevable")
+    run.submit(page, "Enregistrer", form="form[action$='/recevabilite']")
+    run.see(page, "recevable", "Dossier déclaré recevable", "Statut : recevable")
+    run.submit(page, "Commencer l'instruction")
+    run.see(page, "en-instruction", "Statut : en instruction", "Ma notation")
+    for code, mark in (("pertinence", 4), ("impact", 3), ("faisabilite", 3), ("partenariats", 2), ("efficience", 3)):
+        field = page.locator(f"input[name='note_{code}'][value='{mark}']")
+        if field.count() == 0:
+            raise StepFailed(f"{run.width} px: no mark {mark} for « {code} » on the scoring grid")
+        page.locator(f"label[for='{field.get_attribute('id')}']").click()
+    page.get_by_label("Commentaire").first.fill("Répond précisément au premier objectif.")
+    run.submit(page, "Enregistrer ma notation")
+    run.see(page, "notation", "Note agrégée")
+    run.tick(page, "Favorable")
+    page.get_by_label("Montant proposé").fill("40 000")
+    page.get_by_label("Motif").last.fill("Projet solide ; le budget de communication est réduit.")
+    run.submit(page, "Enregistrer l'avis")
+    run.see(page, "avis", "Avis donnés", "40 000 €")
+    run.submit(page, "Clore l'instruction")
+    run.see(page, "instruit", "Statut : instruit")
+    page.get_by_label("Écrire au porteur").fill("Bonjour, pouvez-vous préciser les villages desservis ?")
+    run.submit(page, "Envoyer au porteur")
+    run.see(page, "message-envoye", "pouvez-vous préciser les villages desservis")
+    # The applicant reads the message from the dossier page.
+    applicant.goto(run.base + dossier)
+    run.see(applicant, "dossier-instruit", title, "Statut : instruit")
+    run.follow(applicant, re.compile("Messages|Échanges|message", re.I))
+    run.see(applicant, "messages", "pouvez-vous préciser les villages desservis")
+    return page
+
+
+def committee_journey(run, account, filed):
+    """Opens a session for the call's first wave, records attendance, computes the proposal and
+    stages it, sets each filed dossier's decision on the board, applies the wave; each applicant
+    sees the decision. `filed` lists (applicant page, dossier path, title, number, amount)."""
+    page = sign_in(run, "comite", account)
+    run.follow(page, "Comité", within="nav[aria-label='Menu principal']")
+    run.see(page, "seances", "Comité de sélection")
+    run.follow(page, "Ouvrir une séance")
+    run.see(page, "nouvelle-seance", "Ouvrir une séance du comité")
+    page.get_by_label("Appel à projets").select_option(CALL)
+    page.get_by_label("Vague des décisions").select_option("1")
+    page.get_by_label("Intitulé").fill("Comité régional de sélection")
+    page.get_by_label("Date de la séance").fill(time.strftime("%Y-%m-%d"))
+    page.get_by_label("Présidence", exact=True).select_option(label="Essai comite")
+    members = page.locator("input[name='members']")
+    for i in range(min(2, members.count())):
+        page.locator(f"label[for='{members.nth(i).get_attribute('id')}']").click()
+    page.get_by_label("Quorum").fill("2")
+    run.submit(page, "Ouvrir la séance")
+    run.see(page, "seance", "Comité régional de sélection", "Membres et présence")
+    for box in page.locator("input[name='present']").all():
+        if not box.is_checked():
+            page.locator(f"label[for='{box.get_attribute('id')}']").click()
+    run.submit(page, "Enregistrer la présence")
+    run.see(page, "presence", "Le comité peut délibérer", *[number for _, _, _, number, _ in filed])
+    run.follow(page, "Proposition de sélection optimale")
+    run.see(page, "proposition", "Proposition de sélection")
+    run.submit(page, "Calculer la proposition")
+    run.see(page, "proposition-calculee", "Dossier par dossier", *[number for _, _, _, number, _ in filed])
+    run.submit(page, "Préparer ces décisions dans la séance")
+    run.see(page, "proposition-preparee", "décision(s) préparée(s)")
+    # The chair sets each dossier's amount on its row, as the committee decided it.
+    for _, _, _, number, amount in filed:
+        row = page.locator("main table.board tbody tr", has_text=number)
+        if row.count() != 1:
+            raise StepFailed(f"{run.width} px: the board has {row.count()} rows for {number}")
+        row.get_by_label("Décision").select_option("retained")
+        row.get_by_label("Montant accordé").fill(amount)
+        with page.expect_navigation():
+            row.get_by_role("button", name="Préparer").click()
+        run.see(page, f"decision-{number}", f"Décision préparée pour le dossier {number} : retenu pour {amount} €")
+    run.submit(page, "Appliquer les décisions de la séance")
+    run.see(page, "vague-appliquee", "décisions appliquées")
+    for applicant, dossier, title, number, amount in filed:
+        applicant.goto(run.base + dossier)
+        run.see(applicant, "decision", title, "Statut : retenu", "Lettre de décision du comité")
+        run.follow(applicant, "Lettre de décision du comité")
+        run.see(applicant, "lettre-de-decision", number, amount)
+    return page
+
+
+def publication_journey(run, account, titles):
+    """The administrator publishes the wave; anyone reads the laureate on the results page."""
+    page = sign_in(run, "administration", account)
+    run.follow(page, "Publication", within="nav[aria-label='Menu principal']")
+    run.see(page, "publications", "Publication des résultats")
+    run.follow(page, re.compile("Appel à projets d'essai"))
+    run.see(page, "publication", "Publier « ", "Le fichier des subventions respecte le schéma")
+    run.tick(page, "Je publie cette vague")
+    run.submit(page, "Publier la vague et régénérer le dossier de presse et les données ouvertes")
+    run.see(page, "publiee", "Versions publiées")
+    reader = run.person("public")
+    reader.goto(run.base + f"/appels/{CALL}/resultats")
+    run.see(reader, "resultats", *titles)
+    return page
+
+
+def main():
+    if len(sys.argv) != 7:
+        sys.exit(__doc__)
+    base, shots, mail_dir = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+    staff = [a.split(":", 1) for a in sys.argv[4:7]]
+    os.makedirs(shots, exist_ok=True)
+    failures, checked = [], set()
+    axe = Axe()
+    chromium = os.environ.get("GUICHET_CHROMIUM_PATH", "/usr/bin/chromium")
+    steps = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+
+        def journey(width, walk):
+            """Runs a journey acting at `width`; a failed step ends it (the next steps need it)."""
+            nonlocal steps
+            run = Run(browser, base, shots, mail_dir, width, axe, failures, checked, steps)
+            try:
+                return walk(run)
+            except StepFailed as failure:
+                failures.append(str(failure))
+            except Exception as error:  # a locator that timed out, a page that never came
+                failures.append(f"{width} px: {type(error).__name__}: {str(error)[:500]}")
+            finally:
+                steps = run.steps
+            return None
+
+        # Each applicant and instructor acts at one width; every step is seen at both.
+        filed = []
+        for width, amount in zip(WIDTHS, ("40 000", "45 000")):
+            def applicant_and_instructor(run):
+                applicant, dossier, title, number = applicant_journey(run, f"{run.width}-{int(time.time())}")
+                instructor_journey(run, staff[0], applicant, dossier, title, number)
+                return applicant, dossier, title, number
+            done = journey(width, applicant_and_instructor)
+            if done:
+                filed.append(done + (amount,))
+        # One committee decides the wave for both dossiers, at the narrow width; the
+        # administrator publishes it at the wide one.
+        if len(filed) == len(WIDTHS):
+            if journey(WIDTHS[-1], lambda run: committee_journey(run, staff[1], filed)):
+                journey(WIDTHS[0], lambda run: publication_journey(run, staff[2], [f[2] for f in filed]))
+        browser.close()
+    for failure in failures:
+        print("FAIL:", failure)
+    print(f"browser journeys: {steps} steps, each seen at {' and '.join(map(str, WIDTHS))} px "
+          f"({len(checked)} page types × widths checked by axe-core), {len(failures)} failures; screenshots in {shots}")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
