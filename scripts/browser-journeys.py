@@ -36,12 +36,21 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 WIDTHS = (1280, 375)
+# Where each width's applicant works (one dossier per width, told apart by its title).
+PLACES = {1280: "du Laonnois", 375: "de la Thiérache"}
 CALL = "essai-hdf"
 PASSWORD = "une phrase assez longue pour essayer"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # A minimal PDF and PNG: the server checks a file's type from its content.
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+# The README's pictures (GUICHET_README_SHOTS=docs/screenshots): a step at the wide width, and what
+# of it to show (None: the window as the person sees it on arrival).
+README_SHOTS = {("porteur", "accueil"): ("accueil.png", None),
+                ("porteur", "etape-1"): ("formulaire-du-dossier.png", None),
+                ("comite", "vague-appliquee"): ("tableau-du-comite.png", "main")}
 
 
 class StepFailed(Exception):
@@ -94,6 +103,11 @@ class Run:
     def check(self, page, step, width, where, texts):
         name = re.sub(r"[^a-z0-9-]+", "-", f"{self.steps:03d}-{page.label}-{step}-{width}".lower()).strip("-")
         page.screenshot(path=os.path.join(self.shots, name + ".png"), full_page=True)
+        readme = os.environ.get("GUICHET_README_SHOTS")
+        if readme and width == WIDTHS[0] and (page.label, step) in README_SHOTS:
+            file, selector = README_SHOTS[(page.label, step)]
+            target = page.locator(selector).first if selector else page
+            target.screenshot(path=os.path.join(readme, file))
         main = page.inner_text("main") if page.query_selector("main") else ""
         for text in texts:
             # As seen: a badge is drawn in capitals, so case does not count.
@@ -160,13 +174,15 @@ def applicant_journey(run, tag):
     """Sign up, confirm, organisation, draft with an error then fixed, attachments, filing,
     receipt. Returns the applicant's page (signed in), the dossier's address and its title."""
     address = f"porteur-{tag}@exemple.fr"
-    title = f"Épicerie solidaire itinérante {tag}"
+    place = PLACES[run.width]
+    title = f"Épicerie solidaire itinérante {place}"
+    organisation = f"Les Jardins partagés {place}"
     page = run.person("porteur")
     page.goto(run.base + "/")
     run.see(page, "accueil", "Appel")
     run.follow(page, "Créer un compte", within="header")
     run.see(page, "inscription", "Créer un compte")
-    page.get_by_label("Votre nom").fill(f"Camille Essai {tag}")
+    page.get_by_label("Votre nom").fill("Camille Martin")
     page.get_by_label("Adresse électronique").fill(address)
     page.get_by_label("Mot de passe (obligatoire)", exact=False).first.fill(PASSWORD)
     page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
@@ -185,7 +201,7 @@ def applicant_journey(run, tag):
     run.see(page, "mon-espace", "Mon espace", "Aucune organisation enregistrée")
     run.follow(page, "Enregistrer une organisation")
     run.see(page, "nouvelle-organisation", "Inscrire une organisation")
-    page.get_by_label("Nom de l'organisation").fill(f"Les Jardins partagés {tag}")
+    page.get_by_label("Nom de l'organisation").fill(organisation)
     page.get_by_label("Forme juridique").select_option(label="Association déclarée (loi 1901)")
     page.get_by_label("Numéro RNA").fill(f"W{int(time.time() * 1000) % 10**9:09d}")
     page.get_by_label("Adresse (obligatoire)").fill("3 rue des Écoles")
@@ -193,14 +209,14 @@ def applicant_journey(run, tag):
     page.get_by_label("Commune").fill("Laon")
     page.get_by_label("Département").select_option("02")
     run.submit(page, "Inscrire l'organisation")
-    run.see(page, "organisation-inscrite", "est inscrite", f"Les Jardins partagés {tag}")
+    run.see(page, "organisation-inscrite", "est inscrite", organisation)
     # The call, from the applicant's space.
     page.goto(run.base + "/mon-espace")
     run.follow(page, re.compile("Appel à projets d'essai"))
     run.see(page, "appel", "Calendrier", "(heure de Paris)")
     run.follow(page, "Déposer un dossier")
     run.see(page, "choix-organisation", "Quelle organisation porte le projet ?")
-    run.tick(page, f"Les Jardins partagés {tag}")
+    run.tick(page, organisation)
     run.submit(page, "Commencer le dossier")
     run.see(page, "etape-1", "Étape 1 sur 4", "Le projet")
     dossier = urlparse(page.url).path.removesuffix("/modifier")

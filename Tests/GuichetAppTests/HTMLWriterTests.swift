@@ -68,7 +68,9 @@ import Testing
         #expect(withoutForm.contains("Jardin &lt;partagé&gt;"))
         #expect(withoutForm.contains("Les &quot;Amis&quot;"))
         #expect(withoutForm.contains("Déport : Mme &lt;X&gt;"))
-        #expect(withoutForm.contains("<strong class=\"error\">dépassé</strong>"))
+        #expect(
+            withoutForm.contains(
+                #"<span class="fr-badge fr-badge--sm fr-badge--error fr-badge--no-icon">dépassé</span>"#))
         #expect(!withoutForm.contains("<form"))
         let form = BoardPage.StagingForm(
             csrf: "t\"k", stageURL: "/stage", unstageURL: "/unstage", returnURL: "/comite/x?theme=a&page=2")

@@ -216,7 +216,9 @@ struct BoardPage: Encodable {
             w.text(e.proposed)
             w.raw("</td><td class=\"money\">")
             w.text(e.remainingAfter)
-            if e.over { w.raw(" <strong class=\"error\">dépassement</strong>") }
+            if e.over {
+                w.raw(" <span class=\"fr-badge fr-badge--sm fr-badge--error fr-badge--no-icon\">dépassement</span>")
+            }
             w.raw("</td></tr>")
         }
         return w.html
@@ -278,7 +280,9 @@ struct BoardPage: Encodable {
             w.text(r.runningTotal)
             w.raw("</td><td class=\"money\">")
             w.text(r.remainingAfter)
-            if r.over { w.raw(" <strong class=\"error\">dépassé</strong>") }
+            if r.over {
+                w.raw(" <span class=\"fr-badge fr-badge--sm fr-badge--error fr-badge--no-icon\">dépassé</span>")
+            }
             w.raw("</td>")
             if let form { stagingForm(r, form, into: &w) }
             w.raw("\n  </tr>")
