@@ -11,7 +11,7 @@ link of each to a dossier, a committee session or an expert request. Every page 
   - axe-core (bundled by axe-playwright-python) reports no violation;
   - the page is no wider than the window (no horizontal scrolling);
   - no request leaves the server's origin (fonts, styles, scripts, images all served by Guichet);
-  - the answer is 200.
+  - the answer is 200 (404 for the error page).
 A screenshot of each page at each width is written to SHOTS_DIR. Exits non-zero on any failure,
 after checking every page. Chromium is Debian's (`/usr/bin/chromium`, or GUICHET_CHROMIUM_PATH):
 Playwright never downloads a browser here.
@@ -27,11 +27,18 @@ from playwright.sync_api import sync_playwright
 WIDTHS = (1280, 375)
 PUBLIC = ["/", "/connexion", "/inscription", "/mot-de-passe-oublie", "/accessibilite", "/mentions-legales",
           "/donnees-personnelles", "/appels/hdf-2021/resultats", "/appels/hdf-2021/dossier-de-presse",
-          "/appels/essai-hdf", "/appels/hdf-2021/resultats/versions"]
+          "/appels/essai-hdf", "/appels/hdf-2021/resultats/versions", "/appels/hdf-2021/resultats/versions/1",
+          "/page-qui-n-existe-pas"]
+# The error page is a page type too.
+EXPECTED = {"/page-qui-n-existe-pas": 404}
 # Links followed once from a role's pages: one page of each kind is enough.
 KINDS = [re.compile(p) for p in (r"^/instruction/dossiers/[0-9a-f-]{36}$", r"^/comite/seances/[0-9a-f-]{36}$",
                                  r"^/expertise/[0-9a-f-]{36}$", r"^/comite/enveloppes/[^/]+$",
-                                 r"^/admin/[a-z-]+$", r"^/admin/appels/[^/]+$")]
+                                 r"^/admin/[a-z-]+$", r"^/admin/appels/[^/]+$",
+                                 r"^/comite/seances/[0-9a-f-]{36}/(proposition|proces-verbal)$",
+                                 r"^/admin/personnel/[0-9a-f-]{36}$", r"^/admin/publication/[^/]+$",
+                                 r"^/admin/import/[^/]+$", r"^/admin/appels/[^/]+/apercu(/formulaire)?$",
+                                 r"^/mon-espace/jetons$", r"^/admin/personnel/nouveau$")]
 
 
 def main():
@@ -61,7 +68,7 @@ def main():
                     name = f"{label}{path}".replace("/", "_").strip("_") or "accueil"
                     page.screenshot(path=os.path.join(shots, f"{name}-{width}.png"), full_page=True)
                     where = f"{label} {path} at {width} px"
-                    if answer is None or answer.status != 200:
+                    if answer is None or answer.status != EXPECTED.get(path, 200):
                         failures.append(f"{where}: answered {answer.status if answer else 'nothing'}")
                         continue
                     wide = page.evaluate("document.documentElement.scrollWidth")
@@ -93,13 +100,16 @@ def main():
             nav = page.eval_on_selector_all("nav[aria-label='Menu principal'] a", "as => as.map(a => a.getAttribute('href'))")
             paths = ["/mon-espace"] + [h for h in nav if h and h != "/"]
             found = []
-            for path in list(paths):
-                page.goto(base + path)
-                for href in page.eval_on_selector_all("main a[href]", "as => as.map(a => a.getAttribute('href'))"):
-                    target = urlparse(urljoin(base + path, href)).path
-                    for kind in KINDS:
-                        if kind.match(target) and not any(kind.match(f) for f in found) and target not in paths:
-                            found.append(target)
+            # Two levels of links: the navigation's pages, then the pages they lead to (a session's
+            # proposal and minutes, a call's preview…), one page of each kind.
+            for level in range(2):
+                for path in list(paths if level == 0 else found):
+                    page.goto(base + path)
+                    for href in page.eval_on_selector_all("main a[href]", "as => as.map(a => a.getAttribute('href'))"):
+                        target = urlparse(urljoin(base + path, href)).path
+                        for kind in KINDS:
+                            if kind.match(target) and not any(kind.match(f) for f in found) and target not in paths:
+                                found.append(target)
             page.close()
             check(context, label, paths + found)
             context.close()
