@@ -434,7 +434,7 @@ administrator = Person("admin-grappe@exemple.fr")
 # The chair's and the member's ids, from the new-session form.
 form = chair.page("/comite/seances/nouvelle")
 chair_id = re.search(rf'<option value="({UUID})"[^>]*>Presidente Grappe</option>', form)
-member_id = re.search(rf'value="({UUID})"[^>]*><label for="member-[^"]+">Membre Grappe[ <]', form)
+member_id = re.search(rf'value="({UUID})"[^>]*><label[^>]* for="member-[^"]+">Membre Grappe[ <]', form)
 if not chair_id or not member_id:
     fail("the new-session form does not offer the chair and the member")
 chair_id, member_id = chair_id.group(1), member_id.group(1)
