@@ -199,8 +199,16 @@ def applicant_journey(run, tag):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     run.submit(page, "Se connecter")
     run.see(page, "mon-espace", "Mon espace", "Aucune organisation enregistrée")
-    run.follow(page, "Enregistrer une organisation")
-    run.see(page, "nouvelle-organisation", "Inscrire une organisation")
+    # The call, from the list of calls every page's navigation leads to.
+    run.follow(page, "Appels à projets", within="nav[aria-label='Menu principal']")
+    run.see(page, "appels", "Ouverts en ce moment", "Appel à projets d'essai")
+    run.follow(page, re.compile("Appel à projets d'essai"))
+    run.see(page, "appel", "Calendrier", "(heure de Paris)", "suivent tout le parcours")
+    run.follow(page, "Déposer un dossier")
+    # No organisation yet: registering one leads back here, with it chosen.
+    run.see(page, "depot-sans-organisation", "enregistrez d'abord votre organisation")
+    run.follow(page, "Enregistrer mon organisation")
+    run.see(page, "nouvelle-organisation", "Inscrire une organisation", "Retour au dépôt du dossier")
     page.get_by_label("Nom de l'organisation").fill(organisation)
     page.get_by_label("Forme juridique").select_option(label="Association déclarée (loi 1901)")
     page.get_by_label("Numéro RNA").fill(f"W{int(time.time() * 1000) % 10**9:09d}")
@@ -209,14 +217,10 @@ def applicant_journey(run, tag):
     page.get_by_label("Commune").fill("Laon")
     page.get_by_label("Département").select_option("02")
     run.submit(page, "Inscrire l'organisation")
-    run.see(page, "organisation-inscrite", "est inscrite", organisation)
-    # The call, from the applicant's space.
-    page.goto(run.base + "/mon-espace")
-    run.follow(page, re.compile("Appel à projets d'essai"))
-    run.see(page, "appel", "Calendrier", "(heure de Paris)")
-    run.follow(page, "Déposer un dossier")
-    run.see(page, "choix-organisation", "Quelle organisation porte le projet ?")
-    run.tick(page, organisation)
+    run.see(page, "choix-organisation", "est inscrite", "Vous pouvez maintenant commencer le dossier",
+            "Quelle organisation porte le projet ?", organisation)
+    if not page.get_by_label(organisation).is_checked():
+        raise StepFailed(f"{run.width} px: the only organisation is not chosen on the filing page")
     run.submit(page, "Commencer le dossier")
     run.see(page, "etape-1", "Étape 1 sur 4", "Le projet")
     dossier = urlparse(page.url).path.removesuffix("/modifier")
@@ -251,7 +255,8 @@ def applicant_journey(run, tag):
     run.see(page, "recapitulatif", title, "45 000 €", "budget.pdf", "Déposer définitivement")
     filed_at = time.time() - 1
     run.submit(page, "Déposer définitivement")
-    run.see(page, "accuse-de-reception", "ESSAI-", title)
+    run.see(page, "accuse-de-reception", "Votre dossier est déposé sous le numéro ESSAI-", address, title,
+            "Et ensuite ?")
     number = re.search(r"ESSAI-\d+", page.inner_text("main")).group(0)
     body = run.mail_to(address, "Accusé de réception", filed_at)
     if number not in body:
@@ -329,11 +334,18 @@ def committee_journey(run, account, filed):
     run.see(page, "seances", "Comité de sélection")
     run.follow(page, "Ouvrir une séance")
     run.see(page, "nouvelle-seance", "Ouvrir une séance du comité")
+    # The call first: the waves and territories offered are then that call's own.
     page.get_by_label("Appel à projets").select_option(CALL)
-    page.get_by_label("Vague des décisions").select_option("1")
+    run.submit(page, "Choisir cet appel")
+    run.see(page, "seance-de-l-appel", "Séance de l'appel « Appel à projets d'essai")
+    chosen = {name: page.locator(f"select[name='{name}'] option:checked").inner_text()
+              for name in ("wave", "scope", "chair")}
+    expected = {"wave": "Vague unique (essai) (ouverte)", "scope": "Hauts-de-France", "chair": "Essai comite"}
+    for name, text in expected.items():
+        if text not in chosen[name]:
+            raise StepFailed(f"{run.width} px: the new session form proposes « {chosen[name]} » as {name}, not « {text} »")
     page.get_by_label("Intitulé").fill("Comité régional de sélection")
     page.get_by_label("Date de la séance").fill(time.strftime("%Y-%m-%d"))
-    page.get_by_label("Présidence", exact=True).select_option(label="Essai comite")
     members = page.locator("input[name='members']")
     for i in range(min(2, members.count())):
         page.locator(f"label[for='{members.nth(i).get_attribute('id')}']").click()

@@ -96,6 +96,7 @@ import VaporTesting
     static let matrix: [(method: HTTPMethod, url: SiteURL, query: String, access: Access)] = [
         // Public pages and the API.
         (.GET, .home, "", .everyone(.ok)),
+        (.GET, .calls, "", .everyone(.ok)),
         (.GET, .health, "", .everyone(.ok)),
         (.GET, .accessibility, "", .everyone(.ok)),
         (.GET, .legalNotice, "", .everyone(.ok)),

@@ -55,6 +55,10 @@ import VaporTesting
             let receipt = try await browser.get(SiteURL.dossierReceipt(id).path)
             #expect(receipt.status == .ok)
             #expect(receipt.visibleText.contains("ESSAI-0001"))
+            // It says the filing worked, where the mail went and what comes next.
+            #expect(receipt.visibleText.contains("Votre dossier est déposé sous le numéro ESSAI-0001"))
+            #expect(receipt.visibleText.contains("asso@exemple.fr"))
+            #expect(receipt.visibleText.contains("Et ensuite ?"))
             #expect(receipt.visibleText.contains(after.receiptDigest ?? "-"))
             #expect(try await outbox(app, to: "asso@exemple.fr").last?.kind == "receipt")
             #expect(

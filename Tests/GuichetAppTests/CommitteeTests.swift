@@ -132,6 +132,31 @@ import VaporTesting
         }
     }
 
+    @Test func theNewSessionFormOffersTheChosenCallsOwnWavesAndTerritories() async throws {
+        try await withGuichet { app in
+            let chair = try await Factory.staff(
+                app, "president@exemple.fr", role: .committeeChair, scopes: ["region:32"])
+            let chairID = try await Factory.user(app, "president@exemple.fr").requireID().uuidString.lowercased()
+            let page = try await chair.get(SiteURL.newCommitteeSession.path + "?appel=\(PracticeCall.reference)")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            // The practice call's single wave by its own label; the seed's published wave 1 is not offered.
+            #expect(html.contains(#"<option value="1" selected>Vague unique (essai) (ouverte)</option>"#))
+            #expect(!html.contains("Vague 2"))
+            #expect(html.contains(#"<input type="hidden" name="call" value="\#(PracticeCall.reference)">"#))
+            // The call's territory and those within it, never another region's.
+            #expect(html.contains(#"<option value="region:32" selected>"#))
+            #expect(html.contains(#"<option value="departement:02">"#))
+            #expect(!html.contains(#"value="departement:75""#))
+            // The person opening the session is proposed as its chair.
+            #expect(html.contains(#"<option value="\#(chairID)" selected>"#))
+            // The seed's call: its open wave 2 only (wave 1 is published).
+            let seed = try await chair.get(SiteURL.newCommitteeSession.path + "?appel=\(DemoCall.reference)")
+            #expect(seed.body.string.contains(#"<option value="2" selected>"#))
+            #expect(!seed.body.string.contains(#"<option value="1""#))
+        }
+    }
+
     @Test func aPublishedWaveTakesNoSessionAndOutsidersSeeNothing() async throws {
         try await withGuichet { app in
             let c = try await Factory.committeeSession(app)

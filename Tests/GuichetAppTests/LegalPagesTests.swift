@@ -64,11 +64,15 @@ import VaporTesting
 
     @Test func theNavigationFollowsTheRole() {
         let labels = { (role: Role?) in Chrome.navigation(for: role).map(\.label) }
-        #expect(labels(nil) == ["Accueil"])
-        #expect(labels(.applicant) == ["Accueil", "Mes dossiers", "Mes organisations"])
-        #expect(labels(.instructor) == ["Accueil", "Instruction"])
-        #expect(labels(.expert) == ["Accueil", "Avis demandés"])
-        #expect(labels(.committeeMember) == ["Accueil", "Comité"])
-        #expect(labels(.administrator) == ["Accueil", "Instruction", "Comité", "Appels", "Publication", "Personnel"])
+        let common = ["Accueil", "Appels à projets"]
+        #expect(labels(nil) == common)
+        #expect(labels(.applicant) == common + ["Mes dossiers", "Mes organisations"])
+        #expect(labels(.instructor) == common + ["Instruction"])
+        #expect(labels(.expert) == common + ["Avis demandés"])
+        #expect(labels(.committeeMember) == common + ["Comité"])
+        #expect(
+            labels(.administrator) == common + [
+                "Instruction", "Comité", "Gestion des appels", "Publication", "Personnel",
+            ])
     }
 }

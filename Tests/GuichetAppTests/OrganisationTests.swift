@@ -62,6 +62,41 @@ import VaporTesting
 
     // MARK: - Registration
 
+    @Test func registeringAnOrganisationWhileFilingLeadsBackToTheFiling() async throws {
+        try await withGuichet { app in
+            let browser = try await loggedIn(app)
+            // Every call at its own address, the practice call among them.
+            let calls = try await browser.get(SiteURL.calls.path)
+            #expect(calls.status == .ok)
+            #expect(calls.visibleText.contains("Appel à projets d'essai"))
+            // The filing page, without an organisation yet, links to the registration and back.
+            let apply = SiteURL.apply(PracticeCall.reference).path
+            let filing = try await browser.get(apply)
+            #expect(filing.body.string.contains(SiteURL.newOrganisation.path + "?retour=" + apply))
+            let form = try await browser.get(SiteURL.newOrganisation.path + "?retour=" + apply)
+            #expect(form.body.string.contains(#"<input type="hidden" name="retour" value="\#(apply)">"#))
+            #expect(form.visibleText.contains("Retour au dépôt du dossier"))
+            // A refused registration keeps the way back; an accepted one takes it.
+            let refused = try await browser.post(
+                SiteURL.organisations.path, Self.validForm.merging(["retour": apply, "rna": ""]) { _, new in new })
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains(#"name="retour" value="\#(apply)""#))
+            let registered = try await browser.post(
+                SiteURL.organisations.path, Self.validForm.merging(["retour": apply]) { _, new in new })
+            #expect(registered.headers.first(name: .location) == apply)
+            // With one organisation, it is already chosen.
+            let chosen = try await browser.get(apply)
+            #expect(chosen.body.string.contains("required checked>"))
+            // Another site is never a way back.
+            let elsewhere = try await browser.post(
+                SiteURL.organisations.path,
+                Self.validForm.merging(["retour": "//exemple.com/x", "rna": "W021000002", "name": "Autre"]) { _, new in
+                    new
+                })
+            #expect(elsewhere.headers.first(name: .location)?.hasPrefix("/organisations/") == true)
+        }
+    }
+
     @Test(
         arguments: [
             ("732 829 320 00074", "", "73282932000074", nil),

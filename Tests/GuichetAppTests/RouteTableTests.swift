@@ -10,6 +10,7 @@ import VaporTesting
 @Suite struct RouteTableTests {
     static let expected: [(method: HTTPMethod, url: SiteURL, query: String, status: HTTPStatus)] = [
         (.GET, .home, "", .ok),
+        (.GET, .calls, "", .ok),
         (.GET, .health, "", .ok),
         (.GET, .accessibility, "", .ok),
         (.GET, .legalNotice, "", .ok),

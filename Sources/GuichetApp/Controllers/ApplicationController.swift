@@ -140,6 +140,9 @@ struct ApplicationController: RouteCollection {
         let (user, dossier) = try await load(req)
         do {
             let filed = try await service(req).file(dossier, user: user)
+            Flash.set(
+                "Votre dossier est déposé sous le numéro \(filed.number ?? "") : l'accusé de réception ci-dessous vous est aussi envoyé par courriel (\(user.email)).",
+                on: req)
             return req.redirect(to: SiteURL.dossierReceipt(try filed.requireID()).path)
         } catch let error as DomainError {
             // The summary shows what is missing; the error says why filing was refused.

@@ -29,7 +29,9 @@ struct CommitteeController: RouteCollection {
 
     @Sendable
     func newForm(req: Request) async throws -> Response {
-        try await sessionForm(req, input: SessionInput(), errors: [:], status: .ok)
+        var input = SessionInput()
+        input.call = (try? req.query.get(String.self, at: "appel")) ?? ""
+        return try await sessionForm(req, input: input, errors: [:], status: .ok)
     }
 
     @Sendable

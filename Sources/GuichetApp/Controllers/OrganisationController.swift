@@ -25,6 +25,8 @@ struct OrganisationController: RouteCollection {
         var postcode: String?
         var city: String?
         var departement: String?
+        /// The page to go back to once registered (the filing of a dossier).
+        var retour: String?
 
         var registration: OrganisationService.Registration {
             .init(
@@ -45,18 +47,29 @@ struct OrganisationController: RouteCollection {
 
     @Sendable
     func newForm(req: Request) async throws -> Response {
-        try await newPage(req, input: .init(), errors: [:], status: .ok)
+        try await newPage(
+            req, input: .init(), errors: [:], returnTo: LoginRequired.safeReturn(try? req.query.get(at: "retour")),
+            status: .ok)
     }
 
     @Sendable
     func create(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let input = try req.content.decode(RegistrationInput.self).registration
+        let posted = try req.content.decode(RegistrationInput.self)
+        let input = posted.registration
+        let returnTo = LoginRequired.safeReturn(posted.retour)
         let organisation: OrganisationModel
         do {
             organisation = try await service(req).register(input, by: user.requireID())
         } catch DomainError.invalidForm(let errors) {
-            return try await newPage(req, input: input, errors: errors, status: .unprocessableEntity)
+            return try await newPage(
+                req, input: input, errors: errors, returnTo: returnTo, status: .unprocessableEntity)
+        }
+        if let returnTo {
+            Flash.set(
+                "L'organisation « \(organisation.name) » est inscrite : vous la représentez. Vous pouvez maintenant commencer le dossier.",
+                on: req)
+            return req.redirect(to: returnTo)
         }
         Flash.set(
             "L'organisation « \(organisation.name) » est inscrite : vous la représentez. Invitez d'autres personnes ci-dessous si besoin.",
@@ -65,11 +78,13 @@ struct OrganisationController: RouteCollection {
     }
 
     private func newPage(
-        _ req: Request, input: OrganisationService.Registration, errors: [String: String],
+        _ req: Request, input: OrganisationService.Registration, errors: [String: String], returnTo: String?,
         status: HTTPStatus
     ) async throws -> Response {
-        try await req.view.render("organisations/new", NewOrganisationPage(req, input: input, errors: errors))
-            .encodeResponse(status: status, for: req)
+        try await req.view.render(
+            "organisations/new", NewOrganisationPage(req, input: input, errors: errors, returnTo: returnTo)
+        )
+        .encodeResponse(status: status, for: req)
     }
 
     // MARK: - One organisation

@@ -6,6 +6,7 @@ import Vapor
 struct ResultsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(.home, use: home)
+        routes.get(.calls, use: calls)
         routes.get(.callResults(.pattern), use: show)
     }
 
@@ -16,6 +17,16 @@ struct ResultsController: RouteCollection {
         let published = try await PublicationService(database: req.db, now: Date()).latestResults()
         return try await req.view.render(
             "home", HomePage(chrome: .make(req), calls: calls, published: published, now: Date()))
+    }
+
+    /// `/appels`: the same list as the home page, at the address people type after a call's.
+    @Sendable
+    func calls(req: Request) async throws -> View {
+        let calls = try await CallRepository(database: req.db).all()
+        let published = try await PublicationService(database: req.db, now: Date()).latestResults()
+        var page = HomePage(chrome: .make(req), calls: calls, published: published, now: Date())
+        page.isCallList = true
+        return try await req.view.render("home", page)
     }
 
     /// A call's results: for a reader without an account, the page stored with the latest

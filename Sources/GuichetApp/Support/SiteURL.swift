@@ -5,6 +5,8 @@ import Vapor
 /// the links the views show (``path``), and feed the route table and the access matrix in tests.
 enum SiteURL: Equatable, Sendable {
     case home
+    /// Every call, open, to come and closed (the home page's list, at its own address).
+    case calls
     case health
     case stylesheet
     case designSystemStylesheet
@@ -132,6 +134,7 @@ enum SiteURL: Equatable, Sendable {
     var segments: [Segment] {
         switch self {
         case .home: []
+        case .calls: ["appels"]
         case .health: ["health"]
         case .stylesheet: ["static", "guichet.css"]
         case .designSystemStylesheet: ["static", "dsfr", "dsfr.min.css"]

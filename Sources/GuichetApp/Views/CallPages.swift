@@ -110,7 +110,8 @@ struct ApplyPage: Encodable {
         self.organisations = organisations.compactMap { org in
             org.id.map { Choice(id: $0.uuidString.lowercased(), name: org.name) }
         }
-        newOrganisationURL = SiteURL.newOrganisation.path
+        // Back here once the organisation is registered, so that the dossier can be started.
+        newOrganisationURL = SiteURL.newOrganisation.path + "?retour=" + action
         do {
             try call.call.checkFilingOpen(at: now)
             closedMessage = nil

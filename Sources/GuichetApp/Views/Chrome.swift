@@ -58,7 +58,10 @@ struct Chrome: Encodable {
 
     /// The navigation a person of this role reaches (the pages themselves check every access).
     static func navigation(for role: Role?) -> [NavigationLink] {
-        var links = [NavigationLink(label: "Accueil", path: SiteURL.home.path)]
+        var links = [
+            NavigationLink(label: "Accueil", path: SiteURL.home.path),
+            NavigationLink(label: "Appels à projets", path: SiteURL.calls.path),
+        ]
         switch role {
         case nil, .system: break
         case .applicant:
@@ -73,7 +76,7 @@ struct Chrome: Encodable {
         case .administrator:
             links.append(NavigationLink(label: "Instruction", path: SiteURL.instruction.path))
             links.append(NavigationLink(label: "Comité", path: SiteURL.committee.path))
-            links.append(NavigationLink(label: "Appels", path: SiteURL.adminCalls.path))
+            links.append(NavigationLink(label: "Gestion des appels", path: SiteURL.adminCalls.path))
             links.append(NavigationLink(label: "Publication", path: SiteURL.publications.path))
             links.append(NavigationLink(label: "Personnel", path: SiteURL.adminStaff.path))
         }

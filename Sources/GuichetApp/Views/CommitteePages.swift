@@ -52,13 +52,20 @@ struct NewSessionPage: Encodable {
     let chrome: Chrome
     let csrf: String
     let action: String
+    /// The first form (GET) chooses the call; the second (POST) opens the session in it, with
+    /// the chosen call's own waves and territories: a page without JavaScript cannot change its
+    /// lists when a select changes, so the choice of call is a step of its own.
+    let callChoiceURL: String
     let calls: [Option]
+    /// The chosen call's reference, posted with the session.
+    let call: String
+    let callTitle: String
     let waves: [Option]
+    let scopes: [Option]
     let chairs: [Option]
     let members: [Option]
     let title: String
     let heldOn: String
-    let scope: String
     let quorum: String
     let errors: [FormPage.ErrorLink]
 
@@ -69,23 +76,41 @@ struct NewSessionPage: Encodable {
         chrome = .make(req)
         csrf = chrome.csrf ?? ""
         action = SiteURL.committeeSessions.path
-        self.calls = calls.map { Option(value: $0.reference, label: $0.title, selected: $0.reference == input.call) }
-        var waves: [Option] = []
-        for call in calls {
-            for wave in call.waves.sorted(by: { $0.number < $1.number }) where wave.publishedAt == nil {
-                let value = String(wave.number)
-                if !waves.contains(where: { $0.value == value }) {
-                    waves.append(
-                        Option(value: value, label: "Vague \(wave.number) (ouverte)", selected: value == input.wave))
-                }
-            }
+        callChoiceURL = SiteURL.newCommitteeSession.path
+        // The call asked for, else the first with a wave still open, else the first.
+        let chosen =
+            calls.first { $0.reference == input.call }
+            ?? calls.first { $0.waves.contains { $0.publishedAt == nil } } ?? calls.first
+        let reference = chosen?.reference ?? ""
+        call = reference
+        callTitle = chosen?.title ?? ""
+        self.calls = calls.map { Option(value: $0.reference, label: $0.title, selected: $0.reference == reference) }
+        let open = (chosen?.waves ?? []).sorted { $0.number < $1.number }.filter { $0.publishedAt == nil }
+        waves = open.enumerated().map { index, wave in
+            let value = String(wave.number)
+            return Option(
+                value: value, label: "\(wave.label) (ouverte)",
+                selected: input.wave.isEmpty ? index == 0 : value == input.wave)
         }
-        self.waves = waves
+        // The call's territory, then each region and département within it.
+        let callScope = chosen?.callScope ?? .national
+        let catalog = TerritoryCatalog.france.within(callScope)
+        var scopeValues = [callScope.stored]
+        if case .national = callScope { scopeValues += catalog.regions.map { StaffScope.region($0.code).stored } }
+        scopeValues += catalog.departements.map { StaffScope.departement($0.code).stored }
+        var seen = Set<String>()
+        let wanted = input.scope.isEmpty ? callScope.stored : input.scope
+        scopes = scopeValues.filter { seen.insert($0).inserted }.map {
+            Option(value: $0, label: QueuePage.groupLabel($0), selected: $0 == wanted)
+        }
+        // The chair proposed is the person opening the session when they may chair.
+        let me = req.auth.get(UserModel.self)?.id?.uuidString.lowercased()
+        let wantedChair = input.chair.isEmpty ? (me ?? "") : input.chair.lowercased()
         chairs = people.filter { $0.role == Role.committeeChair.rawValue }.compactMap { person in
             person.id.map {
                 Option(
                     value: $0.uuidString.lowercased(), label: person.displayName,
-                    selected: $0.uuidString.lowercased() == input.chair.lowercased())
+                    selected: $0.uuidString.lowercased() == wantedChair)
             }
         }
         members = people.compactMap { person in
@@ -98,12 +123,10 @@ struct NewSessionPage: Encodable {
         }
         title = input.title
         heldOn = input.heldOn
-        // The defaults come from the call: its territory and the committee its definition plans.
-        let chosen = calls.first { $0.reference == input.call } ?? calls.first
+        // The default quorum comes from the committee the call's definition plans.
         let committee = chosen?.committee.flatMap {
             try? JSONDecoder().decode(CallDefinition.CommitteeSpec.self, from: Data($0.utf8))
         }
-        scope = input.scope.isEmpty ? (chosen?.callScope.stored ?? "national") : input.scope
         quorum = input.quorum.isEmpty ? String(committee?.quorum ?? 1) : input.quorum
         plannedCommittee = committee.flatMap { plan in
             plan.members.isEmpty

@@ -20,6 +20,8 @@ struct HomePage: Encodable {
     let open: [CallItem]
     let upcoming: [CallItem]
     let closed: [CallItem]
+    /// Whether the page is `/appels` (with its breadcrumb) rather than the home page.
+    var isCallList = false
 
     /// - Parameter published: each call's latest published results, by call id.
     init(chrome: Chrome, calls: [CallModel], published: [UUID: PublishedResults], now: Date) {

@@ -69,8 +69,11 @@ struct NewOrganisationPage: Encodable {
     let groups: [Group]
     let errors: [FormPage.ErrorLink]
     let links: [FormPage.Link]
+    /// Where to go once the organisation is registered: the page that sent the person here (the
+    /// filing of a dossier), a local path only (``LoginRequired/safeReturn(_:)``).
+    let returnTo: String?
 
-    init(_ req: Request, input: OrganisationService.Registration, errors: [String: String]) {
+    init(_ req: Request, input: OrganisationService.Registration, errors: [String: String], returnTo: String?) {
         let departements = TerritoryCatalog.france.departements.map {
             (value: $0.code, label: "\($0.code) — \($0.name)")
         }
@@ -126,7 +129,10 @@ struct NewOrganisationPage: Encodable {
         self.errors = groups.flatMap(\.fields).compactMap { field in
             field.error.map { FormPage.ErrorLink(href: "#\(field.name)", message: "\(field.label) : \($0)") }
         }
-        links = [.init(href: SiteURL.organisations.path, label: "Retour à mes organisations")]
+        self.returnTo = returnTo
+        links =
+            returnTo.map { [.init(href: $0, label: "Retour au dépôt du dossier")] }
+            ?? [.init(href: SiteURL.organisations.path, label: "Retour à mes organisations")]
     }
 }
 
