@@ -294,6 +294,8 @@ def instructor_journey(run, account, applicant, dossier, title, number):
     run.see(page, "dossier", number, "Statut : déposé", "Instructeur : personne")
     run.submit(page, "Prendre ce dossier")
     run.see(page, "dossier-pris", "Vous instruisez ce dossier", "Instructeur : Essai instruction")
+    if page.locator("main").get_by_role("button", name="Prendre ce dossier").count():
+        raise StepFailed(f"{run.width} px: « Prendre ce dossier » is still offered to the person who took it")
     run.tick(page, "Recevable")
     run.submit(page, "Enregistrer", form="form[action$='/recevabilite']")
     run.see(page, "recevable", "Dossier déclaré recevable", "Statut : recevable")

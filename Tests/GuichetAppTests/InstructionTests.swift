@@ -89,9 +89,12 @@ import VaporTesting
             let page = try await aisne.get(SiteURL.staffDossier(id).path)
             #expect(page.visibleText.contains("Historique"))
             #expect(page.visibleText.contains("déposé"))
+            #expect(page.visibleText.contains("Prendre ce dossier"))
             #expect(try await aisne.post(SiteURL.takeDossier(id).path, [:], csrf: false).status == .forbidden)
             #expect(try await aisne.post(SiteURL.takeDossier(id).path, [:]).status == .seeOther)
             #expect(try await DossierModel.find(id, on: app.db)?.assigneeID != nil)
+            // Taken, it is no longer offered to the same person.
+            #expect(!(try await aisne.get(SiteURL.staffDossier(id).path).visibleText.contains("Prendre ce dossier")))
             #expect(
                 try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "assign")
                     .count() == 1)

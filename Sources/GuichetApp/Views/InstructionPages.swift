@@ -278,7 +278,8 @@ struct StaffDossierPage: Encodable {
     let answers: [DossierSummaryPage.Answer]
     let history: [Event]
     let csrf: String
-    let takeURL: String
+    /// Offered unless the person already instructs the dossier.
+    let takeURL: String?
     let simulated: Bool
     let actions: Actions
     let opinions: [OpinionLine]
@@ -461,7 +462,8 @@ struct StaffDossierPage: Encodable {
                 name: line.name, size: line.size,
                 url: SiteURL.staffAttachment(dossier: id, attachment: attachment.id ?? UUID()).path, scan: line.scan)
         }
-        takeURL = SiteURL.takeDossier(id).path
+        let me = req.auth.get(UserModel.self)?.id
+        takeURL = me != nil && dossier.assigneeID == me ? nil : SiteURL.takeDossier(id).path
         reassignURL = SiteURL.staffAssignment(id).path
 
         self.colleagues = colleagues.compactMap { person in
