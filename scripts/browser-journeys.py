@@ -40,6 +40,7 @@ WIDTHS = (1280, 375)
 PLACES = {1280: "du Laonnois", 375: "de la Thiérache"}
 CALL = "essai-hdf"
 PASSWORD = "une phrase assez longue pour essayer"
+SPACES = re.compile("[\u00a0\u202f]")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # A minimal PDF and PNG: the server checks a file's type from its content.
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -109,9 +110,11 @@ class Run:
             target = page.locator(selector).first if selector else page
             target.screenshot(path=os.path.join(readme, file))
         main = page.inner_text("main") if page.query_selector("main") else ""
+        seen = SPACES.sub(" ", main).casefold()
         for text in texts:
-            # As seen: a badge is drawn in capitals, so case does not count.
-            if text.casefold() not in main.casefold():
+            # As seen: a badge is drawn in capitals, so case does not count, and the spaces inside
+            # numbers (no-break, narrow) read as spaces.
+            if SPACES.sub(" ", text).casefold() not in seen:
                 raise StepFailed(f"{where}: « {text} » is not on the page; it shows: {main[:400]!r}")
         wide = page.evaluate("document.documentElement.scrollWidth")
         if wide > width:
@@ -301,14 +304,27 @@ def instructor_journey(run, account, applicant, dossier, title, number):
     run.see(page, "recevable", "Dossier déclaré recevable", "Statut : recevable")
     run.submit(page, "Commencer l'instruction")
     run.see(page, "en-instruction", "Statut : en instruction", "Ma notation")
-    for code, mark in (("pertinence", 4), ("impact", 3), ("faisabilite", 3), ("partenariats", 2), ("efficience", 3)):
-        field = page.locator(f"input[name='note_{code}'][value='{mark}']")
+
+    def mark(code, value):
+        field = page.locator(f"input[name='note_{code}'][value='{value}']")
         if field.count() == 0:
-            raise StepFailed(f"{run.width} px: no mark {mark} for « {code} » on the scoring grid")
+            raise StepFailed(f"{run.width} px: no mark {value} for « {code} » on the scoring grid")
         page.locator(f"label[for='{field.get_attribute('id')}']").click()
+    # A grid marked in part: the criteria left are named.
+    mark("pertinence", 4)
+    run.submit(page, "Enregistrer ma notation")
+    run.see(page, "notation-incomplete", "Notez le critère « Impact sur le public visé »")
+    for code, value in (("pertinence", 4), ("impact", 3), ("faisabilite", 3), ("partenariats", 2), ("efficience", 3)):
+        mark(code, value)
     page.get_by_label("Commentaire").first.fill("Répond précisément au premier objectif.")
     run.submit(page, "Enregistrer ma notation")
-    run.see(page, "notation", "Note agrégée")
+    run.see(page, "notation", "Note agrégée", "Pertinence au regard des objectifs de l'appel : Répond précisément")
+    # An opinion above the request is refused in the words of its field.
+    run.tick(page, "Favorable")
+    page.get_by_label("Montant proposé").fill("50 000")
+    page.get_by_label("Motif").last.fill("Projet solide.")
+    run.submit(page, "Enregistrer l'avis")
+    run.see(page, "avis-refuse", "Le montant proposé (50 000 €) dépasse le montant demandé (45 000 €)")
     run.tick(page, "Favorable")
     page.get_by_label("Montant proposé").fill("40 000")
     page.get_by_label("Motif").last.fill("Projet solide ; le budget de communication est réduit.")

@@ -11,6 +11,9 @@ public enum DomainError: Error, Equatable, Sendable {
     case amountOverflow
     case invalidAmount(String)
     case amountAboveRequest(granted: Money, requested: Money)
+    /// An instruction's opinion proposing more than the request (same code as a grant above it,
+    /// its message names the proposed amount).
+    case proposalAboveRequest(proposed: Money, requested: Money)
     case envelopeOverspent(envelope: String, remaining: Money, requested: Money)
     case envelopeTreeInconsistent(String)
     case invalidRevision(String)
@@ -49,7 +52,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .negativeAmount: "negative_amount"
         case .amountOverflow: "amount_overflow"
         case .invalidAmount: "invalid_amount"
-        case .amountAboveRequest: "amount_above_request"
+        case .amountAboveRequest, .proposalAboveRequest: "amount_above_request"
         case .envelopeOverspent: "envelope_overspent"
         case .envelopeTreeInconsistent: "envelope_tree_inconsistent"
         case .invalidRevision: "invalid_revision"
@@ -95,6 +98,8 @@ public enum DomainError: Error, Equatable, Sendable {
             "Le montant « \(text) » n'est pas un montant en euros valide (exemple : 12 500 ou 12 500,50)."
         case .amountAboveRequest(let granted, let requested):
             "Le montant accordé (\(granted.formatted())) dépasse le montant demandé (\(requested.formatted()))."
+        case .proposalAboveRequest(let proposed, let requested):
+            "Le montant proposé (\(proposed.formatted())) dépasse le montant demandé (\(requested.formatted()))."
         case .envelopeOverspent(let envelope, let remaining, let requested):
             "L'enveloppe « \(envelope) » ne peut pas couvrir \(requested.formatted()) : il reste \(remaining.formatted())."
         case .envelopeTreeInconsistent(let reason):

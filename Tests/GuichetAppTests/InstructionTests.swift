@@ -247,6 +247,7 @@ import VaporTesting
             let above = try await instructor.post(
                 base + "/avis", ["kind": "favourable", "amount": "45 000,01", "motive": "Très bon"])
             #expect(above.headers.first(name: "X-Guichet-Error") == "amount_above_request")
+            #expect(try await instructor.get(base).visibleText.contains("Le montant proposé"))
             #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
             try await instructor.post(
                 base + "/avis",

@@ -73,7 +73,14 @@ import Testing
     }
 
     @Test func incompleteOrOffScaleMarksAreRefused() {
-        #expect(throws: DomainError.self) { try grid.weightedScore(["pertinence": 3]) }
+        // Each missing mark is named by its criterion's label.
+        #expect(
+            throws: DomainError.invalidForm(errors: [
+                "impact": "Notez le critère « Impact ».", "faisabilite": "Notez le critère « Faisabilité ».",
+                "partenariats": "Notez le critère « Partenariats ».",
+                "efficience": "Notez le critère « Coût-efficacité ».",
+            ])
+        ) { try grid.weightedScore(["pertinence": 3]) }
         #expect(throws: DomainError.self) {
             try grid.weightedScore(["pertinence": 5, "impact": 4, "faisabilite": 4, "partenariats": 4, "efficience": 4])
         }
@@ -94,7 +101,7 @@ import Testing
 
     @Test func anOpinionNeverProposesMoreThanTheRequest() throws {
         let requested = try Money(euros: 50_000)
-        #expect(throws: DomainError.amountAboveRequest(granted: try Money(euros: 60_000), requested: requested)) {
+        #expect(throws: DomainError.proposalAboveRequest(proposed: try Money(euros: 60_000), requested: requested)) {
             try Opinion(
                 kind: .favourable, proposedAmount: Money(euros: 60_000), motive: "Bon projet", requested: requested)
         }

@@ -26,6 +26,7 @@ extension DomainError {
         case .actorNotAllowed, .outsideScope:
             .forbidden
         case .unknownTerritory, .invalidScope, .negativeAmount, .amountOverflow, .invalidAmount, .amountAboveRequest,
+            .proposalAboveRequest,
             .envelopeTreeInconsistent, .invalidRevision, .missingData, .unknownTheme, .unknownWave, .invalidSiret,
             .invalidRNA,
             .missingIdentifier, .invalidCSV, .invalidForm, .emptyFile, .fileTooLarge, .fileTypeNotAllowed,

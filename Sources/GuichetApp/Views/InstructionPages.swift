@@ -524,11 +524,21 @@ struct StaffDossierPage: Encodable {
         scoreURL =
             grid != nil && InstructionRules.opinionStatuses.contains(current) && !conflicted
             ? SiteURL.staffScores(id).path : nil
+        // Comments under their criterion's label, in the grid's order (a criterion the grid no
+        // longer has keeps its code).
+        let criteria = grid?.criteria ?? []
         self.reviews = reviews.map { review in
             let comments = (try? JSONDecoder().decode([String: String].self, from: Data(review.comments.utf8))) ?? [:]
+            let order = { (code: String) in criteria.firstIndex { $0.code == code } ?? criteria.count }
             return ReviewLine(
                 reviewer: review.reviewer.displayName, score: QueuePage.scoreText(review.score) + " / 100",
-                detail: comments.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: " ; "))
+                detail: comments.filter { !$0.value.isEmpty }.sorted {
+                    (order($0.key), $0.key) < (order($1.key), $1.key)
+                }
+                .map { comment in
+                    "\(criteria.first { $0.code == comment.key }?.label ?? comment.key) : \(comment.value)"
+                }
+                .joined(separator: " ; "))
         }
         aggregate = grid.flatMap { $0.aggregate(reviews.map(\.score)) }.map { value in
             "\(QueuePage.scoreText(value.score)) / 100 (\(grid?.aggregation == .median ? "médiane" : "moyenne") de \(reviews.count) notation\(reviews.count > 1 ? "s" : ""), écart \(QueuePage.scoreText(value.spread)))"

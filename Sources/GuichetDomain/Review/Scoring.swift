@@ -48,11 +48,11 @@ public struct ScoringGrid: Sendable, Codable, Equatable {
         var weights = 0
         for criterion in criteria {
             guard let mark = marks[criterion.code] else {
-                errors[criterion.code] = "Notez ce critère."
+                errors[criterion.code] = "Notez le critère « \(criterion.label) »."
                 continue
             }
             guard (0...maximum).contains(mark) else {
-                errors[criterion.code] = "La note doit être entre 0 et \(maximum)."
+                errors[criterion.code] = "La note du critère « \(criterion.label) » doit être entre 0 et \(maximum)."
                 continue
             }
             total += mark * criterion.weight
@@ -102,14 +102,14 @@ public struct Opinion: Sendable, Equatable {
     public let motive: String
 
     /// Checks the opinion against the dossier.
-    /// - Throws: ``DomainError/amountAboveRequest(granted:requested:)`` for a proposal above the
-    ///   request; ``DomainError/missingData(field:reason:)`` without a motive, or for a positive
+    /// - Throws: ``DomainError/proposalAboveRequest(proposed:requested:)`` for a proposal above
+    ///   the request; ``DomainError/missingData(field:reason:)`` without a motive, or for a positive
     ///   proposal with an unfavourable opinion.
     public init(kind: OpinionKind, proposedAmount: Money, motive: String, requested: Money) throws(DomainError) {
         let trimmed = motive.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .missingData(field: "motif", reason: "un avis doit être motivé.") }
         guard proposedAmount <= requested else {
-            throw .amountAboveRequest(granted: proposedAmount, requested: requested)
+            throw .proposalAboveRequest(proposed: proposedAmount, requested: requested)
         }
         if kind == .unfavourable, proposedAmount > .zero {
             throw .missingData(field: "montant proposé", reason: "un avis défavorable ne propose pas de montant.")
