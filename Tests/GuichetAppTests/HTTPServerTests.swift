@@ -47,6 +47,22 @@ import VaporTesting
         }
     }
 
+    /// Mail links follow the address served unless the public address is set.
+    @Test func withoutAPublicAddressTheMailLinksNameTheAddressServed() async throws {
+        try await withGuichet(demo: false, adjust: { $0.publicURLIsDefault = true }) { app in
+            let server = try await LiveServer.start(app)
+            #expect(app.guichetConfiguration.publicURL == "http://127.0.0.1:\(server.port)")
+            await server.stop()
+        }
+        try await withGuichet(demo: false, adjust: { $0.publicURL = "https://guichet.exemple.fr" }) { app in
+            let server = try await LiveServer.start(app)
+            #expect(app.guichetConfiguration.publicURL == "https://guichet.exemple.fr")
+            await server.stop()
+        }
+        #expect(try AppConfiguration.fromEnvironment([:]).publicURLIsDefault)
+        #expect(!(try AppConfiguration.fromEnvironment(["GUICHET_PUBLIC_URL": "https://a.fr"]).publicURLIsDefault))
+    }
+
     @Test func anAddressOfAnyLengthPastTheLimitIsAnswered414InFrench() async throws {
         try await live { server in
             for length in [RequestLimits.urlBytes + 10, 100_000, 1_000_000] {

@@ -22,6 +22,9 @@ public struct AppConfiguration: Sendable {
     public var dataDirectory: String
     /// The address people reach Guichet at, for links in emails.
     public var publicURL: String
+    /// Whether ``publicURL`` is the default, `GUICHET_PUBLIC_URL` unset: the server then takes
+    /// the address it binds (``GuichetHTTPServer/adoptAddress(hostname:port:in:)``).
+    public var publicURLIsDefault = false
     /// bcrypt's cost: 12 in service (about a quarter of a second per hash here); tests lower it.
     public var bcryptCost: Int
     /// Mark cookies `Secure` (set when Guichet is served over HTTPS, as it should be in service).
@@ -157,6 +160,7 @@ public struct AppConfiguration: Sendable {
             secureCookies: try flag("GUICHET_SECURE_COOKIES") ?? false,
             mailFrom: value("GUICHET_MAIL_FROM") ?? "Guichet <ne-pas-repondre@guichet.invalid>",
             smtpURL: value("GUICHET_SMTP_URL"))
+        configuration.publicURLIsDefault = value("GUICHET_PUBLIC_URL") == nil
         if let scanner = value("GUICHET_VIRUS_SCANNER") { configuration.virusScanner = scanner }
         if let text = value("GUICHET_FILE_STORE") {
             guard let store = FileStore(rawValue: text) else {

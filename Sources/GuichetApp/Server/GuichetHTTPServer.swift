@@ -134,6 +134,29 @@ final class GuichetHTTPServer: Server, @unchecked Sendable {
                 case .unixDomainSocket(let path): "unix:\(path)"
                 }
             configuration.logger.notice("Server started on \(description)")
+            if case .hostname(let hostname, let port) = configuration.address {
+                Self.adoptAddress(
+                    hostname: hostname ?? configuration.hostname, port: port ?? configuration.port, in: application)
+            }
+        }
+    }
+
+    /// Without `GUICHET_PUBLIC_URL`, the links in emails name the address just bound (the port of
+    /// `serve --port`, not a fixed default): a mail written by a test run or a demo on another port
+    /// still leads back to it. In production the setting is expected (behind a proxy the bound
+    /// address is not the one people reach): its absence is logged as a warning at every start.
+    static func adoptAddress(hostname: String, port: Int, in application: Application) {
+        var settings = application.guichetConfiguration
+        guard settings.publicURLIsDefault else { return }
+        let host =
+            ["0.0.0.0", "::", ""].contains(hostname)
+            ? "127.0.0.1" : (hostname.contains(":") ? "[\(hostname)]" : hostname)
+        settings.publicURL = "http://\(host):\(port)"
+        application.storage[ConfigurationKey.self] = settings
+        if application.environment == .production {
+            application.logger.warning(
+                "GUICHET_PUBLIC_URL n'est pas défini : les liens des courriels mènent à \(settings.publicURL). Donnez l'adresse publique du service."
+            )
         }
     }
 
