@@ -388,8 +388,14 @@ def committee_journey(run, account, filed):
         with page.expect_navigation():
             row.get_by_role("button", name="Préparer").click()
         run.see(page, f"decision-{number}", f"Décision préparée pour le dossier {number} : retenu pour {amount} €")
-    run.submit(page, "Appliquer les décisions de la séance")
-    run.see(page, "vague-appliquee", "décisions appliquées")
+    # Applying is confirmed on a page of its own: totals, envelopes, who is mailed (issue 16, 13).
+    run.follow(page, "Vérifier et appliquer les décisions")
+    run.see(page, "confirmer-la-vague", "dossier(s) retenu(s) pour", "Reste après la vague", "Qui est prévenu",
+            "Un courriel de décision part pour")
+    run.tick(page, "Je confirme l'application des décisions")
+    run.submit(page, "Appliquer définitivement les décisions")
+    run.see(page, "vague-appliquee", "décisions appliquées", "décision(s) appliquée(s).",
+            "Courriel de décision envoyé pour")
     for applicant, dossier, title, number, amount in filed:
         applicant.goto(run.base + dossier)
         run.see(applicant, "decision", title, "Statut : retenu", "Lettre de décision du comité")

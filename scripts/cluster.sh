@@ -489,7 +489,7 @@ def race(index):
     began = time.monotonic()
     try:
         status, headers, _ = chair.request(
-            "POST", f"/comite/seances/{sessions[index]}/appliquer", {"_csrf": chair.csrf}, connection)
+            "POST", f"/comite/seances/{sessions[index]}/appliquer", {"_csrf": chair.csrf, "confirmer": "oui"}, connection)
         outcomes[index] = (status, headers.get("X-Guichet-Error") or "applied", time.monotonic() - began)
     except Exception as error:  # a dropped connection is a failure, reported as such
         outcomes[index] = (0, f"connection: {error}", time.monotonic() - began)

@@ -72,6 +72,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.leaf.cache.isEnabled = true
     app.leaf.tags["options"] = OptionsTag()
     app.leaf.tags["badge"] = BadgeTag()
+    app.leaf.tags["simulated"] = SimulatedTag()
     app.views.use { app in
         LeafRenderer(
             configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache,

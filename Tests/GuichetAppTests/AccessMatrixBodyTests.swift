@@ -399,13 +399,13 @@ extension AccessMatrixTests {
                 path: { w in "/comite/seances/\(w.id("session"))/proposition" }, body: { _ in [("calculer", "1")] }),
             refused(
                 "POST /comite/seances/:session/appliquer", .otherAdministrator, "a session of Hauts-de-France",
-                path: { w in "/comite/seances/\(w.id("session"))/appliquer" }),
+                path: { w in "/comite/seances/\(w.id("session"))/appliquer" }, body: { _ in [("confirmer", "oui")] }),
             refused(
                 "POST /comite/seances/:session/appliquer", .member, "a session they sit in without chairing it",
-                path: { w in "/comite/seances/\(w.id("session"))/appliquer" }),
+                path: { w in "/comite/seances/\(w.id("session"))/appliquer" }, body: { _ in [("confirmer", "oui")] }),
             accepted(
                 "POST /comite/seances/:session/appliquer", .chair, "the session they chair",
-                path: { w in "/comite/seances/\(w.id("session"))/appliquer" }),
+                path: { w in "/comite/seances/\(w.id("session"))/appliquer" }, body: { _ in [("confirmer", "oui")] }),
             refused(
                 "POST /comite/enveloppes/:call/revisions", .otherAdministrator, "an envelope of Hauts-de-France",
                 path: { _ in "/comite/enveloppes/\(practice)/revisions" },

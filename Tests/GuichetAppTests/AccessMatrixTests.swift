@@ -172,6 +172,7 @@ import VaporTesting
         (.GET, .committeeMinutes(.pattern), "", .sessionMembers(.ok)),
         (.GET, .committeeLetter(session: .pattern, dossier: .pattern), "", .sessionMembers(.ok)),
         (.GET, .committeeProposal(.pattern), "", .sessionMembers(.ok)),
+        (.GET, .committeeApplication(.pattern), "", .sessionMembers(.ok)),
         (.GET, .envelopes(.pattern), "", .committee(.ok)),
         // Administration.
         (.GET, .adminStaff, "", .administration(.ok)),

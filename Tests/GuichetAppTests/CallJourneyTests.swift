@@ -103,7 +103,9 @@ import VaporTesting
             #expect(
                 try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == session).first()?.grantedCents
                     == 45_000_00)
-            #expect(try await chair.post(location + "/appliquer", [:]).headers.first(name: "X-Guichet-Error") == nil)
+            #expect(
+                try await chair.post(location + "/appliquer", ["confirmer": "oui"]).headers.first(
+                    name: "X-Guichet-Error") == nil)
             #expect(try await DossierModel.find(id, on: app.db)?.status == "retained")
 
             // Publication of wave 1, with its open data granted by the region's prefecture.

@@ -77,7 +77,7 @@ import VaporTesting
                     group.addTask {
                         do {
                             try await CommitteeService(database: database, configuration: configuration, now: Date())
-                                .apply(session, by: chair)
+                                .apply(session, by: chair, confirmed: true)
                             return "applied"
                         } catch let error as DomainError {
                             return error.code

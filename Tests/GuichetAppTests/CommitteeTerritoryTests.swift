@@ -81,7 +81,7 @@ import VaporTesting
             #expect(
                 try await idfAdmin.post(pairs: location + "/presences", [("present", chair32.uuidString)]).status
                     == .notFound)
-            #expect(try await idfAdmin.post(location + "/appliquer", [:]).status == .notFound)
+            #expect(try await idfAdmin.post(location + "/appliquer", ["confirmer": "oui"]).status == .notFound)
         }
     }
 
@@ -101,7 +101,8 @@ import VaporTesting
             try await StaffScopeModel.query(on: app.db).filter(\.$user.$id == c.chairUser.requireID()).set(
                 \.$scope, to: "departement:75"
             ).update()
-            let applied = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
+            let applied = try await c.chair.post(
+                SiteURL.committeeSession(c.session).path + "/appliquer", ["confirmer": "oui"])
             #expect(applied.headers.first(name: "X-Guichet-Error") == "outside_scope")
             #expect(try await DossierModel.find(dossier.requireID(), on: app.db)?.status == "reviewed")
         }

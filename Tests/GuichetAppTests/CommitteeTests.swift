@@ -36,11 +36,30 @@ import VaporTesting
             let staged = try await c.chair.get(narrowed)
             #expect(staged.visibleText.contains("retenu pour \(amount.formatted())"))
             #expect(
-                try await c.member.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:]).headers.first(
-                    name: "X-Guichet-Error") == "actor_not_allowed")
-            let applied = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
+                try await c.member.post(SiteURL.committeeSession(c.session).path + "/appliquer", ["confirmer": "oui"])
+                    .headers.first(
+                        name: "X-Guichet-Error") == "actor_not_allowed")
+            // The board leads to a confirmation with the totals and who will be mailed.
+            let confirmation = try await c.chair.get(SiteURL.committeeApplication(c.session).path)
+            #expect(confirmation.status == .ok)
+            #expect(confirmation.visibleText.contains("1 dossier(s) retenu(s) pour \(amount.formatted())"))
+            #expect(confirmation.visibleText.contains("1 dossier(s) sur liste d'attente"))
+            #expect(confirmation.visibleText.contains("Un courriel de décision part pour"))
+            #expect(confirmation.visibleText.contains("Appliquer définitivement les décisions"))
+            let unticked = try await c.chair.post(SiteURL.committeeApplication(c.session).path, [:])
+            #expect(unticked.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(unticked.headers.first(name: "Location") == SiteURL.committeeApplication(c.session).path)
+            #expect(try await DossierModel.find(first.requireID(), on: app.db)?.status == "reviewed")
+            #expect(
+                try await c.chair.get(SiteURL.committeeApplication(c.session).path).visibleText.contains(
+                    "Cochez « Je confirme"))
+            let applied = try await c.chair.post(
+                SiteURL.committeeSession(c.session).path + "/appliquer", ["confirmer": "oui"])
             // validate
             #expect(applied.headers.first(name: "X-Guichet-Error") == nil)
+            let notice = try await c.chair.get(SiteURL.committeeSession(c.session).path).visibleText
+            #expect(notice.contains("3 décision(s) appliquée(s)."))
+            #expect(notice.contains("Courriel de décision envoyé pour") || notice.contains("Pas de courriel pour"))
             #expect(try await DossierModel.find(first.requireID(), on: app.db)?.status == "retained")
             #expect(try await DossierModel.find(second.requireID(), on: app.db)?.status == "waiting_list")
             #expect(try await DossierModel.find(third.requireID(), on: app.db)?.status == "rejected")
@@ -115,7 +134,8 @@ import VaporTesting
                 envelopeID: hdf.id, amountCents: committed.cents + requested.cents - 1, effectiveOn: Date(),
                 reason: "Essai"
             ).create(on: app.db)
-            let over = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
+            let over = try await c.chair.post(
+                SiteURL.committeeSession(c.session).path + "/appliquer", ["confirmer": "oui"])
             #expect(over.headers.first(name: "X-Guichet-Error") == "decision_refused")
             #expect(
                 try await DecisionModel.query(on: app.db).filter(
@@ -127,7 +147,8 @@ import VaporTesting
             try await c.chair.post(
                 pairs: SiteURL.committeeSession(c.session).path + "/presences",
                 [("present", try c.chairUser.requireID().uuidString)])
-            let quorum = try await c.chair.post(SiteURL.committeeSession(c.session).path + "/appliquer", [:])
+            let quorum = try await c.chair.post(
+                SiteURL.committeeSession(c.session).path + "/appliquer", ["confirmer": "oui"])
             #expect(quorum.headers.first(name: "X-Guichet-Error") == "quorum_not_reached")
         }
     }
@@ -210,7 +231,9 @@ import VaporTesting
             try await service.stage(
                 try await service.session(session.requireID(), for: chair), dossier: dossier,
                 outcome: .rejected(motive: "Hors du champ de l'appel."), by: chair)
-            try await service.apply(try await service.session(session.requireID(), for: chair), by: chair)
+            let applied = try await service.apply(
+                try await service.session(session.requireID(), for: chair), by: chair, confirmed: true)
+            #expect(applied == AppliedWave(decisions: 1, mailedDossiers: 1, mailedAddresses: 1))
             let page = try await applicant.browser.get(SiteURL.dossier(id).path)
             #expect(page.visibleText.contains("Lettre de décision du comité"))
             let mail = try #require(try await outbox(app, to: "asso@exemple.fr").first { $0.kind == "decision" })

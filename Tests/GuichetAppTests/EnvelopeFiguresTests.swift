@@ -79,7 +79,8 @@ import VaporTesting
                         == (try await inMemory(app, call, waves: call.call.waves)).commitments)
                 // The second round: the session applied, its proposals became wave 2's decisions.
                 guard round == 0 else { break }
-                let applied = try await chair.post(SiteURL.committeeSession(session).path + "/appliquer", [:])
+                let applied = try await chair.post(
+                    SiteURL.committeeSession(session).path + "/appliquer", ["confirmer": "oui"])
                 #expect(applied.headers.first(name: "X-Guichet-Error") == nil)
             }
             let call = try await CallRepository(database: app.db).load(DemoCall.reference)

@@ -24,6 +24,20 @@ struct ProposalTests {
             #expect(page.status == .ok)
             #expect(page.visibleText.contains("optimum prouvé"))
             #expect(page.visibleText.contains("Et si"))
+            // The outcome comes first, with the action to adopt it; the rules form after.
+            let text = page.visibleText
+            let outcome = try #require(text.range(of: "dossier(s) retenu(s) pour"))
+            let adopt = try #require(text.range(of: "Préparer ces décisions dans la séance"))
+            let rules = try #require(text.range(of: "Règles de la proposition"))
+            #expect(outcome.lowerBound < adopt.lowerBound && adopt.upperBound < rules.lowerBound)
+            #expect(text.contains("Ce qui a décidé"))
+            #expect(text.contains("Par enveloppe"))
+            // The explained list is paginated, each page keeping the rules.
+            #expect(text.contains("Dossiers 1 à"))
+            if text.contains("(page 1 sur 2)") || text.contains("sur 3)") {
+                let second = try await chair.get(base + "?budget=1%20000%20000&whatif=2%20000%20000&calculer=1&page=2")
+                #expect(second.visibleText.contains("Dossiers 51 à"))
+            }
             let staged = try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == session).count()
             #expect(staged == 0)
             let adopted = try await chair.post(base, ["budget": "1 000 000", "whatif": "2 000 000"])
@@ -32,6 +46,14 @@ struct ProposalTests {
             #expect(!rows.isEmpty)
             #expect(rows.allSatisfy { $0.outcome == "retained" })
             #expect(rows.reduce(0) { $0 + $1.grantedCents } <= 100_000_000)
+            // Once the wave is applied, the page says so instead of computing an empty proposal.
+            let applied = try await chair.post(
+                SiteURL.committeeApplication(session).path, ["confirmer": "oui"])
+            #expect(applied.headers.first(name: "X-Guichet-Error") == nil)
+            let after = try await chair.get(base + "?calculer=1")
+            #expect(after.status == .ok)
+            #expect(after.visibleText.contains("Les décisions de cette séance sont appliquées"))
+            #expect(!after.visibleText.contains("Calculer la proposition"))
         }
     }
 
@@ -68,9 +90,15 @@ struct ProposalTests {
             let covered = Set(
                 granted.keys.compactMap { id in proposal.problem.dossiers.first { $0.id == id }?.departement })
             #expect(departements.isSubset(of: covered))
+            // The floor applies to what the proposal may grant: the request, or the instruction's
+            // proposed amount when it is lower.
+            let grantable = Dictionary(
+                uniqueKeysWithValues: proposal.problem.dossiers.map { ($0.id, $0.requestedCents) })
             for (id, cents) in granted {
                 let requested = try #require(proposal.dossiers[id]?.requestedCents)
-                #expect(cents * 100 >= requested * 50 && cents <= requested)
+                let cap = try #require(grantable[id])
+                #expect(cap <= requested)
+                #expect(cents * 100 >= cap * 50 && cents <= cap)
             }
         }
     }
@@ -90,6 +118,80 @@ struct ProposalTests {
             #expect(!comparison.added.isEmpty)
             #expect(comparison.after.selected.reduce(0) { $0 + $1.grantedCents } <= 660_000_000)
             #expect(ProposalText.render(proposal).contains("Ajoutés"))
+        }
+    }
+
+    @Test func theProposalFollowsTheInstructionsOpinions() async throws {
+        try await withGuichet { app in
+            let (chair, session) = try await Factory.juneSession(app)
+            let sessionModel = try #require(
+                try await CommitteeSessionModel.query(on: app.db).filter(\.$id == session).with(\.$members).first())
+            let author = try #require(
+                try await UserModel.query(on: app.db).filter(\.$email == "president@exemple.fr").first())
+            let before = try await CommitteeBoard.load(sessionModel, theme: nil, territory: nil, on: app.db)
+            // Two candidates the board ranks highest: one advised against, one capped at half.
+            let ranked = before.rows.filter { ($0.score?.score ?? 0) > 0 }
+                .filter { DossierLifecycle.statuses(from: .decide).contains($0.domain.status) }
+                .sorted { ($0.score?.score ?? 0) > ($1.score?.score ?? 0) }
+            try #require(ranked.count >= 2)
+            let (against, capped) = (ranked[0], ranked[1])
+            let half = try Money(cents: capped.domain.requestedAmount.cents / 200 * 100)
+            for (row, opinion) in [
+                (
+                    against,
+                    try Opinion(
+                        kind: .unfavourable, proposedAmount: .zero, motive: "Hors sujet.",
+                        requested: against.domain.requestedAmount)
+                ),
+                (
+                    capped,
+                    try Opinion(
+                        kind: .reservations, proposedAmount: half, motive: "Budget surévalué.",
+                        requested: capped.domain.requestedAmount)
+                ),
+            ] {
+                let model = OpinionModel(
+                    opinion, dossier: row.domain.id, author: try author.requireID(), simulated: false)
+                model.createdAt = Date().addingTimeInterval(60)
+                try await model.create(on: app.db)
+            }
+            let againstID = PortfolioService.identifier(against.dossier)
+            let cappedID = PortfolioService.identifier(capped.dossier)
+            let board = try await CommitteeBoard.load(sessionModel, theme: nil, territory: nil, on: app.db)
+            // A budget that holds every candidate: only the opinions can keep them out or cut them.
+            let everything = board.rows.reduce(Int64(0)) { $0 + $1.domain.requestedAmount.cents }
+            let input = ProposalInput(query: "budget=\(everything / 100)")
+            let proposal = try await PortfolioService(database: app.db).propose(
+                board, settings: try input.settings(), milp: cbcMILPRunner(nil))
+            let granted = proposal.result.grantedByID
+            #expect(granted[againstID] == nil)
+            #expect(granted[cappedID] == half.cents)
+            let explanations = Dictionary(uniqueKeysWithValues: proposal.result.explanations.map { ($0.id, $0) })
+            #expect(explanations[againstID]?.reason == .unfavourableOpinion)
+            #expect(explanations[cappedID]?.detail.contains("plafonné à la proposition de l'instruction") == true)
+            // Every dossier's grant stays within its latest opinion's proposed amount.
+            for row in board.rows {
+                guard let opinion = row.opinion, let cents = granted[PortfolioService.identifier(row.dossier)] else {
+                    continue
+                }
+                #expect(opinion.kind != OpinionKind.unfavourable.rawValue)
+                #expect(cents <= opinion.proposedCents)
+            }
+
+            // The page says it, and the chair can impose the dossier all the same.
+            let base = SiteURL.committeeSession(session).path + "/proposition"
+            let page = try await chair.get(base + "?budget=\(everything / 100)&calculer=1")
+            #expect(page.status == .ok)
+            #expect(page.visibleText.contains("dossier(s) écarté(s) : avis défavorable de l'instruction"))
+            #expect(page.visibleText.contains("dossier(s) plafonné(s) au montant proposé par l'instruction"))
+            let imposed = try await PortfolioService(database: app.db).propose(
+                board, settings: try ProposalInput(query: "budget=\(everything / 100)&inclure=\(againstID)").settings(),
+                milp: cbcMILPRunner(nil))
+            #expect(imposed.result.grantedByID[againstID] == against.domain.requestedAmount.cents)
+            #expect(
+                imposed.result.explanations.first { $0.id == againstID }?.detail.contains(
+                    "retenu à la demande de la présidence")
+                    == true)
         }
     }
 }

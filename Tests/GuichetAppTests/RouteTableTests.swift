@@ -116,6 +116,7 @@ import VaporTesting
         (.POST, .committeeAttendance(UUID()), "", .forbidden),
         (.POST, .committeeDecisions(UUID()), "", .forbidden),
         (.POST, .committeeDecisionWithdrawal(UUID()), "", .forbidden),
+        (.GET, .committeeApplication(UUID()), "", .seeOther),
         (.POST, .committeeApplication(UUID()), "", .forbidden),
         (.GET, .committeeMinutes(UUID()), "", .seeOther),
         (.GET, .committeeLetter(session: UUID(), dossier: UUID()), "", .seeOther),

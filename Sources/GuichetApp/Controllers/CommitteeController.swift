@@ -17,6 +17,7 @@ struct CommitteeController: RouteCollection {
         committee.post(.committeeAttendance(.pattern), use: attendance)
         committee.post(.committeeDecisions(.pattern), use: stage)
         committee.post(.committeeDecisionWithdrawal(.pattern), use: unstage)
+        committee.get(.committeeApplication(.pattern), use: confirmApply)
         committee.post(.committeeApplication(.pattern), use: apply)
     }
 
@@ -114,12 +115,26 @@ struct CommitteeController: RouteCollection {
         }
     }
 
+    /// What applying will decide and who will be mailed, with the confirmation to tick.
+    @Sendable
+    func confirmApply(req: Request) async throws -> View {
+        let (user, session) = try await load(req)
+        let board = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: req.db)
+        let members = try await ApplyWavePage.organisationsWithAccounts(board, on: req.db)
+        return try await req.view.render(
+            "committee/apply", ApplyWavePage(req, board: board, user: user, membersOf: members))
+    }
+
+    /// Applies the wave once confirmed; a refusal comes back to the confirmation page.
     @Sendable
     func apply(req: Request) async throws -> Response {
         let (user, session) = try await load(req)
-        return try await act(req, session) {
-            let count = try await service(req).apply(session, by: user)
-            return "\(count) décision(s) appliquée(s) ; les porteurs sont prévenus par courriel."
+        let confirmed = try PostedForm.read(req).fields["confirmer"]?.first == "oui"
+        let id = try session.requireID()
+        return try await Refusal.redirecting(
+            req, success: SiteURL.committeeSession(id).path, refused: SiteURL.committeeApplication(id).path
+        ) {
+            try await service(req).apply(session, by: user, confirmed: confirmed).notice
         }
     }
 

@@ -17,7 +17,8 @@ struct ProposalController: RouteCollection {
         let (user, session) = try await load(req)
         let input = ProposalInput(query: req.url.query ?? "")
         let board = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: req.db)
-        guard input.compute else {
+        // An applied session has nothing left to propose: the page says so rather than compute "0 dossier".
+        guard input.compute, session.isOpen else {
             return try await render(
                 req, ProposalPage(req, board: board, user: user, input: input, proposal: nil, errors: [:]), .ok)
         }

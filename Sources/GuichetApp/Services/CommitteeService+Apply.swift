@@ -3,15 +3,50 @@ import Foundation
 import GuichetDomain
 import Vapor
 
+/// What applying a session did: its decisions, and who was told by mail.
+struct AppliedWave: Equatable {
+    /// The decisions applied.
+    var decisions = 0
+    /// The dossiers whose organisation's members were mailed their decision.
+    var mailedDossiers = 0
+    /// The addresses mailed.
+    var mailedAddresses = 0
+    /// The dossiers (numbers) whose organisation has no account here: nobody was mailed.
+    var unreachable: [String] = []
+
+    /// The chair's notice, saying exactly who was mailed.
+    var notice: String {
+        var text = "\(decisions) décision(s) appliquée(s). "
+        text +=
+            mailedDossiers == 0
+            ? "Aucun courriel n'a été envoyé."
+            : "Courriel de décision envoyé pour \(mailedDossiers) dossier(s), à \(mailedAddresses) adresse(s)."
+        if !unreachable.isEmpty {
+            let shown = unreachable.prefix(10).joined(separator: ", ") + (unreachable.count > 10 ? "…" : "")
+            text +=
+                " Pas de courriel pour \(unreachable.count) dossier(s) dont l'organisation n'a pas de compte sur ce guichet (\(shown)) : prévenez-les par un autre moyen ; la lettre de décision est sur la page de chaque dossier."
+        }
+        return text
+    }
+}
+
 extension CommitteeService {
+    /// The refusal when the chair did not tick the confirmation.
+    static let unconfirmed = DomainError.invalidForm(errors: [
+        "confirmer":
+            "Cochez « Je confirme l'application des décisions » : l'application est définitive et prévient les porteurs."
+    ])
+
     /// Applies the session's staged decisions as decisions of its wave, all or nothing, and mails
     /// each organisation its decision.
     ///
     /// The envelopes are read and the decisions written in one ``SerializedWrite``: however many
     /// sessions apply at once, on however many instances, no envelope is ever overspent.
-    /// - Returns: the number of decisions applied.
+    /// - Parameter confirmed: whether the chair confirmed, having seen the totals (checked after
+    ///   who may apply, so that a refusal never tells a stranger more than "not found").
+    /// - Returns: the decisions applied and who was mailed.
     @discardableResult
-    func apply(_ session: CommitteeSessionModel, by user: UserModel) async throws -> Int {
+    func apply(_ session: CommitteeSessionModel, by user: UserModel, confirmed: Bool) async throws -> AppliedWave {
         try checkOpen(session)
         let userID = try user.requireID()
         guard session.members.contains(where: { $0.$user.id == userID && $0.isChair }) else {
@@ -20,6 +55,7 @@ extension CommitteeService {
         }
         try await checkCoversSession(session, user, action: "appliquer les décisions de la séance")
         try await deliberation(session).checkCanDeliberate()
+        guard confirmed else { throw Self.unconfirmed }
         let sessionID = try session.requireID()
         let agent = Agent(id: userID, name: user.displayName, role: .committeeChair)
         let configuration = self.configuration, now = self.now
@@ -48,6 +84,7 @@ extension CommitteeService {
             let applied = try Committee.applyWave(
                 try staged.map { StagedDecision(dossierID: $0.$dossier.id, outcome: try $0.domainOutcome()) },
                 dossiers: dossiers, ledger: ledger, wave: wave, by: agent, call: call.call, now: now)
+            var outcome = AppliedWave(decisions: applied.count)
             for (transition, decision) in applied {
                 guard let model = byID[decision.dossierID], var dossier = dossiers[decision.dossierID] else { continue }
                 dossier.status = transition.to
@@ -58,11 +95,19 @@ extension CommitteeService {
                 ).create(on: db)
                 try await AuditEntryModel(AuditEntry.dossier(decision.dossierID, transition, by: agent, at: now))
                     .create(on: db)
-                try await InstructionService(database: db, configuration: configuration, now: now).notifyMembers(
-                    of: model, subject: "Décision sur votre dossier \(model.number ?? "")",
-                    body: Self.decisionMail(model, decision.outcome, wave: wave, configuration: configuration),
-                    kind: "decision")
+                let mailed = try await InstructionService(database: db, configuration: configuration, now: now)
+                    .notifyMembers(
+                        of: model, subject: "Décision sur votre dossier \(model.number ?? "")",
+                        body: Self.decisionMail(model, decision.outcome, wave: wave, configuration: configuration),
+                        kind: "decision")
+                if mailed > 0 {
+                    outcome.mailedDossiers += 1
+                    outcome.mailedAddresses += mailed
+                } else {
+                    outcome.unreachable.append(model.number ?? model.title)
+                }
             }
+            outcome.unreachable.sort()
             fresh.status = CommitteeSessionModel.Status.applied.rawValue
             fresh.appliedAt = now
             fresh.appliedBy = userID
@@ -74,7 +119,7 @@ extension CommitteeService {
                     from: nil, to: String(wave.number),
                     reason: "\(applied.count) décision(s) appliquée(s)")
             ).create(on: db)
-            return applied.count
+            return outcome
         }
     }
 

@@ -233,15 +233,18 @@ struct InstructionService {
     }
 
     /// Emails every representative of the dossier's organisation, through the outbox.
-    func notifyMembers(of dossier: DossierModel, subject: String, body: String, kind: String) async throws {
+    /// - Returns: how many addresses were mailed (0 when the organisation has no account here).
+    @discardableResult
+    func notifyMembers(of dossier: DossierModel, subject: String, body: String, kind: String) async throws -> Int {
         let userIDs = try await OrganisationMemberModel.query(on: database).filter(
             \.$organisation.$id == dossier.$organisation.id
         ).all(\.$user.$id)
-        guard !userIDs.isEmpty else { return }
+        guard !userIDs.isEmpty else { return 0 }
         let users = try await UserModel.query(on: database).filter(\.$id ~~ userIDs).all()
         for user in users {
             try await Mailer(database: database).enqueue(
                 to: user.email, subject: subject, body: body, kind: kind, now: now)
         }
+        return users.count
     }
 }

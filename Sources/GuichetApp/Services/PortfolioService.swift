@@ -32,6 +32,9 @@ struct PortfolioService {
         /// The what-if amount compared, if any.
         let whatIfCents: Int64?
         let dossiers: [String: DossierModel]
+        /// What the instruction's opinions changed, by dossier (see ``InstructionAdvice``); the
+        /// results' explanations already say it.
+        let advice: [String: AdviceEffect]
     }
 
     /// Proposes for a session.
@@ -39,7 +42,6 @@ struct PortfolioService {
         _ board: CommitteeBoard, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner
     ) async throws -> Proposal {
         let ledger = try await ResultsService(database: database).ledger(board.call)
-        let statement = board.statement
         let candidates = board.rows.filter { DossierLifecycle.statuses(from: .decide).contains($0.domain.status) }
         let sessionID = try board.session.requireID()
         // Room: what remains, minus what the call's other open sessions propose.
@@ -55,7 +57,6 @@ struct PortfolioService {
             elsewhere = try elsewhere.committing(
                 try Money(cents: decision.grantedCents), on: try ledger.envelope(for: scope).id)
         }
-        _ = statement
         let names = Self.names(elsewhere)
         let envelopes = elsewhere.lines.map { line in
             PortfolioEnvelope(
@@ -64,9 +65,11 @@ struct PortfolioService {
         }
         var dossiers: [String: DossierModel] = [:]
         var items: [PortfolioDossier] = []
+        var advice: [String: InstructionAdvice] = [:]
         for row in candidates {
             let id = Self.identifier(row.dossier)
             dossiers[id] = row.dossier
+            advice[id] = row.opinion.flatMap(Self.advice)
             items.append(
                 PortfolioDossier(
                     id: id, envelope: names[row.envelope.id] ?? "", theme: row.domain.themeCode,
@@ -75,8 +78,8 @@ struct PortfolioService {
         }
         let target = try Self.target(of: items, envelopes: envelopes)
         return try await solve(
-            name: board.session.title, envelopes: envelopes, dossiers: items, models: dossiers, target: target,
-            settings: settings, milp: milp)
+            name: board.session.title, envelopes: envelopes, dossiers: items, models: dossiers, advice: advice,
+            target: target, settings: settings, milp: milp)
     }
 
     /// Proposes for a whole call in retrospect (every reviewed dossier, envelopes at their amount in force).
@@ -88,13 +91,18 @@ struct PortfolioService {
             .filter(\.$status ~~ DossierStatus.instructed.map(\.rawValue))
             .sort(\.$number).all()
         let scores = try await InstructionService.aggregates(models.compactMap(\.id), on: database)
+        let opinions = try await OpinionModel.query(on: database).filter(\.$dossier.$id ~~ models.compactMap(\.id))
+            .sort(\.$createdAt).all()
+        let latest = Dictionary(opinions.map { ($0.$dossier.id, $0) }, uniquingKeysWith: { _, later in later })
         let names = Self.names(ledger)
         var dossiers: [String: DossierModel] = [:]
         var items: [PortfolioDossier] = []
+        var advice: [String: InstructionAdvice] = [:]
         for model in models {
             let domain = try model.domain()
             let id = Self.identifier(model)
             dossiers[id] = model
+            advice[id] = latest[domain.id].flatMap(Self.advice)
             items.append(
                 PortfolioDossier(
                     id: id, envelope: names[try ledger.envelope(for: domain.scope).id] ?? "",
@@ -108,31 +116,38 @@ struct PortfolioService {
         }
         let target = try Self.target(of: items, envelopes: envelopes)
         return try await solve(
-            name: call.model.reference, envelopes: envelopes, dossiers: items, models: dossiers, target: target,
-            settings: settings, milp: milp)
+            name: call.model.reference, envelopes: envelopes, dossiers: items, models: dossiers, advice: advice,
+            target: target, settings: settings, milp: milp)
     }
 
     private func solve(
         name: String, envelopes: [PortfolioEnvelope], dossiers: [PortfolioDossier], models: [String: DossierModel],
-        target: String, settings: Settings, milp: @escaping PortfolioSolver.MILPRunner
+        advice: [String: InstructionAdvice], target: String, settings: Settings,
+        milp: @escaping PortfolioSolver.MILPRunner
     ) async throws -> Proposal {
-        var problem = PortfolioProblem(
+        let (honoured, effects) = PortfolioProblem(
             name: name, envelopes: envelopes, dossiers: dossiers, rules: settings.rules,
-            timeLimitSeconds: settings.timeLimitSeconds)
+            timeLimitSeconds: settings.timeLimitSeconds
+        ).honouring(advice)
+        var problem = honoured
         if let budget = settings.budgetCents {
             problem = try PortfolioWhatIf.changing(problem, envelope: target, remainingCents: budget)
         }
-        let result = try await PortfolioSolver.solve(problem, milp: milp)
+        func solved(_ problem: PortfolioProblem) async throws -> PortfolioResult {
+            var result = try await PortfolioSolver.solve(problem, milp: milp)
+            result.explanations = result.explanations.map { $0.adding(effects[$0.id]) }
+            return result
+        }
+        let result = try await solved(problem)
         var comparison: PortfolioComparison?
         if let whatIf = settings.whatIfCents {
             let changed = try PortfolioWhatIf.changing(problem, envelope: target, remainingCents: whatIf)
-            comparison = PortfolioComparison(
-                before: result, after: try await PortfolioSolver.solve(changed, milp: milp))
+            comparison = PortfolioComparison(before: result, after: try await solved(changed))
         }
         return Proposal(
             problem: problem, result: result, comparison: comparison, envelopeID: target,
             whatIfCents: settings.whatIfCents,
-            dossiers: models)
+            dossiers: models, advice: effects)
     }
 
     /// The envelope a budget applies to: the one the candidates draw on (the most used one).
@@ -161,6 +176,11 @@ struct PortfolioService {
     /// A dossier's identifier in the problem: its receipt number (what the committee reads).
     static func identifier(_ dossier: DossierModel) -> String {
         dossier.number ?? dossier.id?.uuidString.lowercased() ?? ""
+    }
+
+    /// An opinion as the proposal reads it (an unknown stored kind is no opinion).
+    static func advice(_ opinion: OpinionModel) -> InstructionAdvice? {
+        OpinionKind(rawValue: opinion.kind).map { InstructionAdvice(kind: $0, proposedCents: opinion.proposedCents) }
     }
 
     static func departement(_ scope: Scope) -> String? {

@@ -38,3 +38,12 @@ extension DossierStatus {
         }
     }
 }
+
+/// `#simulated()`: the badge that marks a simulated dossier, amount or call wherever it is shown
+/// (the same markup as ``HTMLWriter/simulatedBadge`` for the rows written in Swift).
+struct SimulatedTag: UnsafeUnescapedLeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        try ctx.requireParameterCount(0)
+        return .string(HTMLWriter.simulatedBadgeHTML)
+    }
+}

@@ -18,6 +18,7 @@ struct HTMLWriter {
     struct Markup: ExpressibleByStringLiteral {
         fileprivate let text: String
         init(stringLiteral value: String) { text = value }
+        fileprivate init(text: String) { self.text = text }
     }
 
     /// A value escaped once, to be written several times (the same address in every row's form).
@@ -58,7 +59,10 @@ struct HTMLWriter {
     }
 
     /// The mark of the demo's simulated data, wherever a simulated dossier is listed.
-    static let simulatedBadge: Markup =
+    static let simulatedBadge = Markup(text: simulatedBadgeHTML)
+
+    /// The simulated badge's markup, also written by the templates' `#simulated()` (``SimulatedTag``).
+    static let simulatedBadgeHTML =
         "<span class=\"fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon\">simulé</span>"
 
     /// The `<option>` elements of a `<select>`, each value and label escaped (``OptionsTag`` writes

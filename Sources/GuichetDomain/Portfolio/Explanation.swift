@@ -15,6 +15,8 @@ public struct PortfolioExplanation: Equatable, Sendable, Codable {
         case forcedIn = "forced_in"
         /// Excluded by the chair.
         case forcedOut = "forced_out"
+        /// Left out because the instruction's opinion is unfavourable (the chair may impose it).
+        case unfavourableOpinion = "unfavourable_opinion"
         /// Selected so that its département reaches its minimum number of projects.
         case departementMinimum = "departement_minimum"
         /// Selected so that its theme reaches its minimum share, or left out because adding it

@@ -142,7 +142,7 @@ extension Factory {
                 ["dossier": try dossier.requireID().uuidString, "outcome": "retained", "amount": amount])
             #expect(staged.headers.first(name: "X-Guichet-Error") == nil)
         }
-        let applied = try await chair.post(SiteURL.committeeSession(session).path + "/appliquer", [:])
+        let applied = try await chair.post(SiteURL.committeeSession(session).path + "/appliquer", ["confirmer": "oui"])
         #expect(applied.headers.first(name: "X-Guichet-Error") == nil)
         return candidates
     }
