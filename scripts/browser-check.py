@@ -25,6 +25,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 WIDTHS = (1280, 375)
+# The tallest a screen page may be at 1 280 px (about nine screens), and the printed documents exempt.
+TALLEST = 8000
+PRINTED = ("dossier-de-presse", "proces-verbal", "/lettres/", "/decision")
 PUBLIC = ["/", "/connexion", "/inscription", "/mot-de-passe-oublie", "/accessibilite", "/mentions-legales",
           "/donnees-personnelles", "/appels/hdf-2021/resultats", "/appels/hdf-2021/dossier-de-presse",
           "/appels/essai-hdf", "/appels/hdf-2021/resultats/versions", "/appels/hdf-2021/resultats/versions/1",
@@ -74,6 +77,12 @@ def main():
                     wide = page.evaluate("document.documentElement.scrollWidth")
                     if wide > width:
                         failures.append(f"{where}: {wide} px wide")
+                    # A long page is paginated or folded under a summary (issue 16, 14): at
+                    # 1 280 px no screen page is taller than TALLEST; printed documents (the press
+                    # kit, minutes, letters) are exempt, they are read on paper.
+                    tall = page.evaluate("document.documentElement.scrollHeight")
+                    if width == WIDTHS[0] and tall > TALLEST and not any(p in path for p in PRINTED):
+                        failures.append(f"{where}: {tall} px tall (at most {TALLEST} px without folding)")
                     violations = axe.run(page).response["violations"]
                     for v in violations:
                         failures.append(f"{where}: axe {v['id']} ({len(v['nodes'])} elements, first "

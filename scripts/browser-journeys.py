@@ -140,7 +140,16 @@ class Run:
     def tick(self, page, label):
         """Ticks a checkbox or a radio button as a person does: by its label (the DSFR draws the
         box on the label and hides the input under it)."""
-        field = page.get_by_label(label, exact=False).first
+        field = None
+        for role in ("radio", "checkbox"):
+            found = page.get_by_role(role, name=label, exact=True)
+            if found.count() == 0:
+                found = page.get_by_role(role, name=label, exact=False)
+            if found.count():
+                field = found.first
+                break
+        if field is None:
+            raise StepFailed(f"{self.width} px, {page.label}: no box labelled « {label} » on {page.url}")
         page.locator(f"label[for='{field.get_attribute('id')}']").click()
         if not field.is_checked():
             raise StepFailed(f"{self.width} px, {page.label}: « {label} » is not ticked after a click on its label")
@@ -235,7 +244,14 @@ def applicant_journey(run, tag):
     page.get_by_label("Nombre de personnes accompagnées").fill("350")
     run.submit(page, "Enregistrer et continuer")
     run.see(page, "etape-2", "Étape 2 sur 4", "Calendrier")
+    # A rule between two good answers is said on save, at its field (issue 16, 3).
     page.get_by_label("Date de début").fill("2027-03-01")
+    page.get_by_label("Date de fin").fill("2027-02-01")
+    run.submit(page, "Enregistrer et continuer")
+    run.see(page, "etape-2-regle", "Certains champs sont à corriger", "La date de fin doit suivre la date de début",
+            status=422)
+    if page.get_by_label("Date de début").input_value() != "2027-03-01":
+        raise StepFailed(f"{run.width} px: the start date was lost when the rule was reported")
     page.get_by_label("Date de fin").fill("2028-02-28")
     run.submit(page, "Enregistrer et continuer")
     run.see(page, "etape-3", "Étape 3 sur 4", "Budget")
@@ -244,6 +260,10 @@ def applicant_journey(run, tag):
     run.submit(page, "Enregistrer et continuer")
     run.see(page, "etape-3-erreur", "Certains champs sont à corriger", "Montant demandé", status=422)
     page.get_by_label("Montant demandé").fill("45 000")
+    page.get_by_label("Budget total du projet").fill("40 000")
+    run.submit(page, "Enregistrer et continuer")
+    run.see(page, "etape-3-regle", "Ce montant ne peut pas dépasser « Budget total du projet »", status=422)
+    page.get_by_label("Budget total du projet").fill("90 000")
     run.submit(page, "Enregistrer et continuer")
     run.see(page, "etape-4", "Étape 4 sur 4", "Pièces jointes")
     files = {"Budget prévisionnel du projet": ("budget.pdf", "application/pdf", PDF),
@@ -263,6 +283,19 @@ def applicant_journey(run, tag):
         raise StepFailed(f"{run.width} px: the receipt mail does not give the number {number}: {body[:300]!r}")
     page.goto(run.base + "/mon-espace")
     run.see(page, "mon-espace-depose", title, "déposé")
+    # A second draft, started then given up: it can be deleted, once confirmed (issue 16, 4).
+    page.goto(run.base + "/appels/" + CALL + "/deposer")
+    run.submit(page, "Commencer le dossier")
+    page.get_by_label("Titre du projet").fill("Projet abandonné " + place)
+    run.submit(page, "Enregistrer le brouillon")
+    page.goto(run.base + "/mon-espace")
+    run.follow(page, "Projet abandonné " + place)
+    run.see(page, "brouillon", "Supprimer ce brouillon", "définitivement")
+    run.tick(page, "Je confirme la suppression de ce brouillon")
+    run.submit(page, "Supprimer le brouillon")
+    run.see(page, "brouillon-supprime", "est supprimé", title)
+    if "Projet abandonné" in page.locator("main table").inner_text():
+        raise StepFailed(f"{run.width} px: the deleted draft is still listed")
     return page, dossier, title, number
 
 
@@ -283,15 +316,34 @@ def instructor_journey(run, account, applicant, dossier, title, number):
     page = sign_in(run, "instruction", account)
     run.follow(page, "Instruction", within="nav[aria-label='Menu principal']")
     run.see(page, "file", "Dossiers à instruire")
+    # Two calls' dossiers share the queue: the call is a filter and a column (issue 16, 9).
+    page.get_by_label("Appel à projets").select_option(CALL)
     page.get_by_label("Statut").select_option(label="déposé")
     page.get_by_label("Territoire").select_option(label="Aisne (02)")
     run.submit(page, "Filtrer", form="form.filters")
-    run.see(page, "file-filtree", number, title)
-    statuses = page.locator("main table tbody tr td:nth-child(7)").all_inner_texts()
+    run.see(page, "file-filtree", number, title, "Appel à projets d'essai")
+    filtered = page.url
+    headers = [h.strip() for h in page.locator("main table thead th").all_inner_texts()]
+    column = {name: i + 1 for i, name in enumerate(headers)}
+    if "Appel" not in column or "Statut" not in column:
+        raise StepFailed(f"{run.width} px: the queue's columns are {headers}")
+    statuses = page.locator(f"main table tbody tr td:nth-child({column['Statut']})").all_inner_texts()
     if any(s.strip().casefold() != "déposé" for s in statuses):
         raise StepFailed(f"{run.width} px: the queue filtered on « déposé » shows {sorted(set(statuses))}")
+    calls = page.locator(f"main table tbody tr td:nth-child({column['Appel']})").all_inner_texts()
+    if any("essai" not in c.casefold() for c in calls):
+        raise StepFailed(f"{run.width} px: the queue filtered on the practice call shows {sorted(set(calls))}")
     run.follow(page, title)
     run.see(page, "dossier", number, "Statut : déposé", "Instructeur : personne")
+    # The dossier comes before the forms; "Retour à la liste" keeps the filters.
+    text = page.locator("main").inner_text()
+    if text.find("Le dossier") > text.find("Recevabilité"):
+        raise StepFailed(f"{run.width} px: the dossier's contents come after the instruction's forms")
+    run.follow(page, "Retour à la liste")
+    if page.url != filtered:
+        raise StepFailed(f"{run.width} px: « Retour à la liste » leads to {page.url}, not the filtered queue {filtered}")
+    run.see(page, "retour-file-filtree", number)
+    run.follow(page, title)
     run.submit(page, "Prendre ce dossier")
     run.see(page, "dossier-pris", "Vous instruisez ce dossier", "Instructeur : Essai instruction")
     if page.locator("main").get_by_role("button", name="Prendre ce dossier").count():
@@ -299,8 +351,9 @@ def instructor_journey(run, account, applicant, dossier, title, number):
     run.tick(page, "Recevable")
     run.submit(page, "Enregistrer", form="form[action$='/recevabilite']")
     run.see(page, "recevable", "Dossier déclaré recevable", "Statut : recevable")
+    run.see(page, "avant-instruction", "Le dossier passe « en instruction »", "La grille note")
     run.submit(page, "Commencer l'instruction")
-    run.see(page, "en-instruction", "Statut : en instruction", "Ma notation")
+    run.see(page, "en-instruction", "Instruction commencée", "Statut : en instruction", "Ma notation")
 
     def mark(code, value):
         field = page.locator(f"input[name='note_{code}'][value='{value}']")
@@ -322,21 +375,33 @@ def instructor_journey(run, account, applicant, dossier, title, number):
     page.get_by_label("Motif").last.fill("Projet solide.")
     run.submit(page, "Enregistrer l'avis")
     run.see(page, "avis-refuse", "Le montant proposé (50 000 €) dépasse le montant demandé (45 000 €)")
-    run.tick(page, "Favorable")
+    # What was typed is still there, to correct rather than retype (issue 16, 8).
+    if page.get_by_label("Montant proposé").input_value() != "50 000" or \
+            page.get_by_label("Motif").last.input_value() != "Projet solide." or \
+            not page.locator("input[name='kind'][value='favourable']").is_checked():
+        raise StepFailed(f"{run.width} px: the refused opinion's form lost what was typed")
     page.get_by_label("Montant proposé").fill("40 000")
     page.get_by_label("Motif").last.fill("Projet solide ; le budget de communication est réduit.")
     run.submit(page, "Enregistrer l'avis")
     run.see(page, "avis", "Avis donnés", "40 000 €")
+    # Closing is confirmed (issue 16, 7).
+    run.tick(page, "Je confirme la clôture de l'instruction")
     run.submit(page, "Clore l'instruction")
-    run.see(page, "instruit", "Statut : instruit")
+    run.see(page, "instruit", "Instruction close", "Statut : instruit")
     page.get_by_label("Écrire au porteur").fill("Bonjour, pouvez-vous préciser les villages desservis ?")
     run.submit(page, "Envoyer au porteur")
     run.see(page, "message-envoye", "pouvez-vous préciser les villages desservis")
     # The applicant reads the message from the dossier page.
+    # The applicant sees that the instruction wrote, in the list and on the dossier (issue 16, 4).
+    applicant.goto(run.base + "/mon-espace")
+    run.see(applicant, "message-non-lu", "1 message(s) non lu(s)")
     applicant.goto(run.base + dossier)
-    run.see(applicant, "dossier-instruit", title, "Statut : instruit")
-    run.follow(applicant, re.compile("Messages|Échanges|message", re.I))
+    run.see(applicant, "dossier-instruit", title, "Statut : instruit", "L'instruction vous a écrit")
+    run.follow(applicant, "Lire les messages")
     run.see(applicant, "messages", "pouvez-vous préciser les villages desservis")
+    applicant.goto(run.base + "/mon-espace")
+    if "non lu" in applicant.locator("main").inner_text():
+        raise StepFailed(f"{run.width} px: the message read is still signalled as unread")
     return page
 
 
@@ -375,7 +440,15 @@ def committee_journey(run, account, filed):
     run.follow(page, "Proposition de sélection optimale")
     run.see(page, "proposition", "Proposition de sélection")
     run.submit(page, "Calculer la proposition")
-    run.see(page, "proposition-calculee", "Dossier par dossier", *[number for _, _, _, number, _ in filed])
+    run.see(page, "proposition-calculee", "Dossier par dossier", "Ce qui a décidé", "Par enveloppe",
+            *[number for _, _, _, number, _ in filed])
+    # The outcome first, the adopt action beside it, the rules after (issue 16, 11); the
+    # instruction's proposed amount (40 000 € on 45 000 €) caps the grant (issue 16, 10).
+    text = page.locator("main").inner_text()
+    if not (0 <= text.find("Préparer ces décisions dans la séance") < text.find("Règles de la proposition")):
+        raise StepFailed(f"{run.width} px: the proposal's adopt action does not come before its rules")
+    run.see(page, "proposition-plafonnee", "plafonné(s) au montant proposé par l'instruction",
+            "Montant plafonné à la proposition de l'instruction : 40 000 € proposés sur 45 000 € demandés")
     run.submit(page, "Préparer ces décisions dans la séance")
     run.see(page, "proposition-preparee", "décision(s) préparée(s)")
     # The chair sets each dossier's amount on its row, as the committee decided it.

@@ -133,6 +133,9 @@ extension AccessMatrixTests {
                 "POST /dossiers/:dossier/deposer", .stranger, "another association's draft",
                 path: { w in "/dossiers/\(w.id("draft"))/deposer" }),
             refused(
+                "POST /dossiers/:dossier/supprimer", .stranger, "another association's draft",
+                path: { w in "/dossiers/\(w.id("draft"))/supprimer" }, body: { _ in [("confirmer", "oui")] }),
+            refused(
                 "POST /dossiers/:dossier/retirer", .stranger, "another association's dossier",
                 path: { w in "/dossiers/\(w.id("A"))/retirer" }, body: { _ in [("confirmation", "1")] }),
             refused(
@@ -243,10 +246,10 @@ extension AccessMatrixTests {
                 path: { w in A(w) + "/recevabilite" }, body: { _ in [("decision", "recevable")] }),
             refused(
                 "POST /instruction/dossiers/:dossier/instruction", .linkedInstructor, "a linked organisation's dossier",
-                path: { w in A(w) + "/instruction" }),
+                path: { w in A(w) + "/instruction" }, body: { _ in [("confirmer", "oui")] }),
             accepted(
                 "POST /instruction/dossiers/:dossier/instruction", .instructor, "a dossier of the Aisne",
-                path: { w in A(w) + "/instruction" }),
+                path: { w in A(w) + "/instruction" }, body: { _ in [("confirmer", "oui")] }),
             refused(
                 "POST /instruction/dossiers/:dossier/notes", .linkedInstructor, "a linked organisation's dossier",
                 path: { w in A(w) + "/notes" }, body: { _ in scores }),

@@ -230,6 +230,7 @@ import VaporTesting
         (.POST, .adminPersonReopening(.pattern), "", .administrators(.seeOther)),
         (.POST, .staffExpertRevocation(dossier: .pattern, request: .pattern), "", .instruction(.seeOther)),
         (.POST, .withdrawDossier(.pattern), "", .members(.seeOther)),
+        (.POST, .deleteDraft(.pattern), "", .members(.seeOther)),
         (.POST, .logout, "", .signedIn(.seeOther)),
     ]
 

@@ -115,6 +115,18 @@ import VaporTesting
             #expect(refused.visibleText.contains("Étape 2 sur 4"))
             #expect(refused.body.string.contains(#"value="2027-02-30""#))
             #expect(try await dossier(app, id).title == "Épicerie mobile")
+            // A rule between two good answers is said on save, at its field and at the top; both
+            // answers are kept (each is good on its own) and the page stays on the step.
+            let reversed = try await browser.postMultipart(
+                edit, [("step", "2"), ("start_date", "2027-03-01"), ("end_date", "2027-02-01"), ("next", "next")])
+            #expect(reversed.status == .unprocessableEntity)
+            #expect(reversed.visibleText.contains("Étape 2 sur 4"))
+            #expect(reversed.body.string.contains("end_date-erreur"))
+            #expect(reversed.visibleText.contains("La date de fin doit suivre la date de début"))
+            let stored = try ApplicationService.answers(try await dossier(app, id))
+            #expect(stored["start_date"] == .date("2027-03-01") && stored["end_date"] == .date("2027-02-01"))
+            // Shown again later, the step still says it.
+            #expect(try await browser.get(edit + "?etape=2").visibleText.contains("La date de fin doit suivre"))
             let back = try await browser.postMultipart(
                 edit, [("step", "2"), ("start_date", "2027-02-01"), ("next", "previous")])
             #expect(back.headers.first(name: .location) == edit + "?etape=1")
@@ -127,8 +139,12 @@ import VaporTesting
             let toSummary = try await browser.postMultipart(edit, [("step", "4"), ("next", "summary")])
             #expect(toSummary.headers.first(name: .location) == SiteURL.dossierSummary(id).path)
             let summary = try await browser.get(SiteURL.dossierSummary(id).path)
-            #expect(summary.body.string.contains(edit + "?etape=3#amount_requested"))
-            #expect(summary.body.string.contains(edit + "?etape=4#bank_details"))
+            #expect(summary.body.string.contains(edit + "?etape=3&amp;verifier=1#amount_requested"))
+            #expect(summary.body.string.contains(edit + "?etape=4&amp;verifier=1#bank_details"))
+            // Following such a link, the field says what is wrong with it.
+            let checked = try await browser.get(edit + "?etape=3&verifier=1")
+            #expect(checked.body.string.contains("amount_requested-erreur"))
+            #expect(!(try await browser.get(edit + "?etape=3").body.string.contains("amount_requested-erreur")))
             // A step out of range shows the nearest one.
             #expect(try await browser.get(edit + "?etape=99").visibleText.contains("Étape 4 sur 4"))
             #expect(try await browser.get(edit + "?etape=-3").visibleText.contains("Étape 1 sur 4"))
@@ -369,6 +385,45 @@ import VaporTesting
             #expect(
                 try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(\.$action == "withdraw")
                     .count() == 1)
+        }
+    }
+
+    @Test func aDraftNeverFiledIsDeletedOnceConfirmedAndAFiledOneNever() async throws {
+        try await withGuichet { app in
+            let applicant = try await Applicant.make(app)
+            let id = try await applicant.startDossier()
+            try await applicant.browser.postMultipart(
+                SiteURL.editDossier(id).path, [("title", "Brouillon à jeter")], files: completeFiles)
+            #expect(try await AttachmentModel.query(on: app.db).filter(\.$dossier.$id == id).count() > 0)
+            let page = try await applicant.browser.get(SiteURL.dossier(id).path)
+            #expect(page.visibleText.contains("Supprimer ce brouillon"))
+            // Someone else's draft is not found; an unconfirmed deletion changes nothing.
+            let other = try await Applicant.make(app, email: "autre@exemple.fr", organisation: "Une autre association")
+            _ = try await other.browser.get(SiteURL.account.path)
+            #expect(
+                try await other.browser.post(SiteURL.deleteDraft(id).path, ["confirmer": "oui"]).status == .notFound)
+            let unconfirmed = try await applicant.browser.post(SiteURL.deleteDraft(id).path, [:])
+            #expect(unconfirmed.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(try await DossierModel.find(id, on: app.db) != nil)
+            let deleted = try await applicant.browser.post(SiteURL.deleteDraft(id).path, ["confirmer": "oui"])
+            #expect(deleted.headers.first(name: .location) == SiteURL.account.path)
+            #expect(try await DossierModel.find(id, on: app.db) == nil)
+            #expect(try await AttachmentModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == id).filter(
+                    \.$action == "delete_draft"
+                )
+                .count() == 1)
+            #expect(try await applicant.browser.get(SiteURL.account.path).visibleText.contains("est supprimé"))
+            // A filed dossier has a number: it is withdrawn, never deleted.
+            let (filer, filed) = try await Factory.filedDossier(app, email: "deposant@exemple.fr")
+            _ = try await filer.browser.get(SiteURL.account.path)
+            #expect(
+                !(try await filer.browser.get(SiteURL.dossier(filed).path).visibleText.contains(
+                    "Supprimer ce brouillon")))
+            let refused = try await filer.browser.post(SiteURL.deleteDraft(filed).path, ["confirmer": "oui"])
+            #expect(refused.headers.first(name: "X-Guichet-Error") == "transition_not_allowed")
+            #expect(try await DossierModel.find(filed, on: app.db) != nil)
         }
     }
 

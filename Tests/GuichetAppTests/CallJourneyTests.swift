@@ -55,7 +55,7 @@ import VaporTesting
             let base = SiteURL.staffDossier(id).path
             try await paris.get(base)
             try await paris.post(base + "/recevabilite", ["decision": "recevable"])
-            try await paris.post(base + "/instruction", [:])
+            try await paris.post(base + "/instruction", ["confirmer": "oui"])
             let scored = try await paris.post(
                 base + "/notes",
                 [
@@ -64,7 +64,7 @@ import VaporTesting
                 ])
             #expect(scored.headers.first(name: "X-Guichet-Error") == nil)
             try await paris.post(base + "/avis", ["kind": "favourable", "amount": "45 000", "motive": "Solide"])
-            try await paris.post(base + "/instruction", [:])
+            try await paris.post(base + "/instruction", ["confirmer": "oui"])
             #expect(try await DossierModel.find(id, on: app.db)?.status == "reviewed")
 
             // The committee of Île-de-France: a session on wave 1, a proposal, the decision applied.

@@ -151,7 +151,7 @@ import VaporTesting
             let base = SiteURL.staffDossier(id).path
             try await colleague.get(base)
             try await colleague.post(base + "/recevabilite", ["decision": "recevable"])
-            try await colleague.post(base + "/instruction", [:])
+            try await colleague.post(base + "/instruction", ["confirmer": "oui"])
             try await colleague.post(
                 base + "/notes",
                 [
@@ -182,7 +182,7 @@ import VaporTesting
                     "/complement",
                     ["message": "Un RIB", "due_on": ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400))]
                 ),
-                ("/instruction", [:]),
+                ("/instruction", ["confirmer": "oui"]),
                 (
                     "/expertise",
                     [

@@ -22,7 +22,8 @@ import Testing
     @Test func theQueueRowsEscapeEveryValue() {
         let hostile = "<img src=x onerror=alert(1)>"
         let row = QueuePage.Row(
-            number: "HDF-2021-0001", title: hostile, organisation: "Tom & Jerry", theme: "\"thème\"",
+            number: "HDF-2021-0001", title: hostile, organisation: "Tom & Jerry", call: "Appel <2021>",
+            theme: "\"thème\"",
             territory: "Aisne (02)", status: "Déposé", requested: "12 000,00 €", filed: "16 avril 2021",
             assignee: "—", url: "/instruction/dossiers/x?a=1&b=2", simulated: true, score: "—",
             id: "f00d", labels: ["<b>urgent</b>"])
@@ -31,6 +32,7 @@ import Testing
         #expect(!html.contains("<b>"))
         #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
         #expect(html.contains("Tom &amp; Jerry"))
+        #expect(html.contains("Appel &lt;2021&gt;"))
         #expect(html.contains("&quot;thème&quot;"))
         #expect(html.contains("href=\"/instruction/dossiers/x?a=1&amp;b=2\""))
         #expect(html.contains("fr-badge--warning fr-badge--no-icon\">simulé</span>"))

@@ -57,6 +57,34 @@ import VaporTesting
             // Nonsense filters narrow to nothing rather than failing.
             let nonsense = try await dreets.get(SiteURL.instruction.path + "?statut=nimporte&page=-4&tri=%00")
             #expect(nonsense.status == .ok)
+            // The call: a filter and a column, since several calls' dossiers share a queue.
+            let call = try #require(
+                try await CallModel.query(on: app.db).filter(\.$reference == DemoCall.reference).first())
+            #expect(all.visibleText.contains(call.title))
+            #expect(all.body.string.contains("<option value=\"\(DemoCall.reference)\""))
+            let ofTheCall = try await dreets.get(
+                SiteURL.instruction.path + "?appel=\(DemoCall.reference)&statut=retained")
+            #expect(ofTheCall.visibleText.contains("sur 37 "))
+            let ofAnother = try await dreets.get(
+                SiteURL.instruction.path + "?appel=\(PracticeCall.reference)&statut=retained")
+            #expect(ofAnother.visibleText.contains("sur 0 "))
+            #expect(ofAnother.body.string.contains("appel=\(PracticeCall.reference)&amp;statut=retained"))
+            // "Retour à la liste" leads back to the queue as it was filtered, even after an action.
+            let retainedOne = try #require(
+                try await DossierModel.query(on: app.db).filter(\.$status == "retained").filter(
+                    \.$themeCode == "alimentation"
+                )
+                .first())
+            _ = try await dreets.get(SiteURL.instruction.path + "?statut=retained&theme=alimentation&page=1")
+            let dossierPage = try await dreets.get(SiteURL.staffDossier(retainedOne.requireID()).path)
+            #expect(
+                dossierPage.body.string.contains(
+                    "href=\"/instruction?statut=retained&amp;theme=alimentation&amp;page=1\">Retour à la liste"))
+            _ = try await dreets.post(SiteURL.takeDossier(retainedOne.requireID()).path, [:])
+            let afterTaking = try await dreets.get(SiteURL.staffDossier(retainedOne.requireID()).path)
+            #expect(
+                afterTaking.body.string.contains(
+                    "href=\"/instruction?statut=retained&amp;theme=alimentation&amp;page=1\""))
         }
     }
 
@@ -241,13 +269,31 @@ import VaporTesting
             #expect(try await status(app, id) == "filed")
             try await instructor.post(base + "/recevabilite", ["decision": "recevable"])
             #expect(try await status(app, id) == "eligible")
+            // The page reads as the work goes: the dossier first, then what its state allows, each
+            // with what it does; the grid is announced before the review starts.
+            let eligible = try await instructor.get(base).visibleText
+            let contents = try #require(eligible.range(of: "Le dossier"))
+            let start = try #require(eligible.range(of: "Commencer l'instruction Le dossier passe « en instruction »"))
+            #expect(contents.upperBound < start.lowerBound)
+            #expect(eligible.contains("La grille note"))
             try await instructor.post(base + "/instruction", [:])
             #expect(try await status(app, id) == "under_review")
-            // A proposal above the 45 000 € requested is refused, nothing stored.
+            // Closing asks for a confirmation; without it nothing moves.
+            #expect(try await instructor.get(base).visibleText.contains("Je confirme la clôture de l'instruction"))
+            let unconfirmed = try await instructor.post(base + "/instruction", [:])
+            #expect(unconfirmed.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(try await status(app, id) == "under_review")
+            // A proposal above the 45 000 € requested is refused, nothing stored, what was typed kept.
             let above = try await instructor.post(
-                base + "/avis", ["kind": "favourable", "amount": "45 000,01", "motive": "Très bon"])
+                base + "/avis", ["kind": "favourable", "amount": "45 000,01", "motive": "Très bon projet"])
             #expect(above.headers.first(name: "X-Guichet-Error") == "amount_above_request")
-            #expect(try await instructor.get(base).visibleText.contains("Le montant proposé"))
+            let refused = try await instructor.get(base)
+            #expect(refused.visibleText.contains("Le montant proposé"))
+            #expect(refused.body.string.contains(#"name="amount" type="text" inputmode="decimal" value="45 000,01""#))
+            #expect(refused.body.string.contains(">Très bon projet</textarea>"))
+            #expect(refused.body.string.contains(#"value="favourable" checked"#))
+            // Read once: the next visit shows an empty form again.
+            #expect(!(try await instructor.get(base).body.string.contains("Très bon projet")))
             #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 0)
             try await instructor.post(
                 base + "/avis",
@@ -298,7 +344,7 @@ import VaporTesting
             let base = SiteURL.staffDossier(id).path
             try await colleague.get(base)
             try await colleague.post(base + "/recevabilite", ["decision": "recevable"])
-            try await colleague.post(base + "/instruction", [:])
+            try await colleague.post(base + "/instruction", ["confirmer": "oui"])
             try await colleague.post(base + "/avis", ["kind": "favourable", "amount": "30 000", "motive": "Solide"])
             #expect(try await OpinionModel.query(on: app.db).filter(\.$dossier.$id == id).count() == 1)
             let page = try await instructor.get(base)
@@ -325,14 +371,19 @@ import VaporTesting
             let base = SiteURL.staffDossier(id).path
             try await aisne.get(base)
             try await aisne.post(base + "/recevabilite", ["decision": "recevable"])
-            try await aisne.post(base + "/instruction", [:])
+            try await aisne.post(base + "/instruction", ["confirmer": "oui"])
             let all4 = [
                 "note_pertinence": "4", "note_impact": "4", "note_faisabilite": "4", "note_partenariats": "4",
                 "note_efficience": "4",
             ]
             // Refused: a missing criterion, a mark off the scale.
-            let missing = try await aisne.post(base + "/notes", ["note_pertinence": "3"])
+            let missing = try await aisne.post(
+                base + "/notes", ["note_pertinence": "3", "commentaire_pertinence": "Bien ciblé"])
             #expect(missing.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            // What was marked and written comes back in the form.
+            let kept = try await aisne.get(base).body.string
+            #expect(kept.contains(#"name="note_pertinence" value="3" checked"#))
+            #expect(kept.contains(#"value="Bien ciblé""#))
             var off = all4
             off["note_impact"] = "7"
             #expect(try await aisne.post(base + "/notes", off).headers.first(name: "X-Guichet-Error") == "invalid_form")
@@ -378,7 +429,7 @@ import VaporTesting
             let base = SiteURL.staffDossier(id).path
             try await aisne.get(base)
             try await aisne.post(base + "/recevabilite", ["decision": "recevable"])
-            try await aisne.post(base + "/instruction", [:])
+            try await aisne.post(base + "/instruction", ["confirmer": "oui"])
             try await aisne.get(SiteURL.staffLinks.path)
             try await aisne.post(SiteURL.staffLinks.path, ["rna": rna, "description": "Trésorière"])
             try await aisne.get(base)

@@ -42,7 +42,7 @@ import VaporTesting
             let steps: [(DossierStatus, String, [String: String])] = [
                 (.filed, "/recevabilite", ["decision": "recevable"]),
                 (.eligible, "/instruction", [:]),
-                (.underReview, "/instruction", [:]),
+                (.underReview, "/instruction", ["confirmer": "oui"]),
             ]
             for (status, path, form) in steps {
                 #expect(try await DossierModel.find(id, on: app.db)?.status == status.rawValue)
@@ -94,7 +94,11 @@ import VaporTesting
             // A complete draft: filing and withdrawing.
             var offered = try await offers()
             #expect(offered.file == DossierLifecycle.allows(.file, from: .draft, by: .applicant))
-            #expect(offered.withdraw == DossierLifecycle.allows(.withdraw, from: .draft, by: .applicant))
+            // A draft never filed is deleted rather than withdrawn: it has no number to withdraw.
+            #expect(!offered.withdraw)
+            #expect(
+                try await applicant.browser.get(SiteURL.dossier(id).path).body.string.contains(
+                    "action=\"\(SiteURL.deleteDraft(id).path)\""))
             #expect(
                 try await applicant.browser.post(SiteURL.fileDossier(id).path, [:]).headers.first(
                     name: "X-Guichet-Error") == nil)

@@ -40,6 +40,7 @@ import VaporTesting
         (.POST, .fileDossier(UUID()), "", .forbidden),
         (.GET, .dossierReceipt(UUID()), "", .seeOther),
         (.POST, .withdrawDossier(UUID()), "", .forbidden),
+        (.POST, .deleteDraft(UUID()), "", .forbidden),
         (.GET, .instruction, "", .seeOther),
         (.GET, .instructionCSV, "", .seeOther),
         (.GET, .staffLinks, "", .seeOther),

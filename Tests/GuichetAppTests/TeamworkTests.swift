@@ -27,7 +27,15 @@ import VaporTesting
             #expect(mails.first?.bodyText.contains("Pouvez-vous préciser le budget ?") == true)
             #expect(mails.first?.bodyText.contains("question.pdf") == true)
             #expect(mails.first?.bodyText.contains(SiteURL.dossierMessages(id).path) == true)
+            // Unread, it is signalled in the applicant's list and on the dossier, until read.
+            #expect(
+                try await applicant.browser.get(SiteURL.account.path).visibleText.contains("1 message(s) non lu(s)"))
+            #expect(
+                try await applicant.browser.get(SiteURL.dossier(id).path).visibleText.contains(
+                    "L'instruction vous a écrit : 1 message(s) non lu(s)."))
             let thread = try await applicant.browser.get(SiteURL.dossierMessages(id).path)
+            #expect(!(try await applicant.browser.get(SiteURL.account.path).visibleText.contains("non lu")))
+            #expect(!(try await applicant.browser.get(SiteURL.dossier(id).path).visibleText.contains("non lu")))
             #expect(thread.status == .ok)
             #expect(thread.visibleText.contains("Pouvez-vous préciser le budget ?"))
             let message = try #require(try await DossierMessageModel.query(on: app.db).with(\.$attachments).first())

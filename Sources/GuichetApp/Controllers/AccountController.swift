@@ -266,6 +266,7 @@ struct AccountController: RouteCollection {
         let now = Date()
         let calls = try await CallModel.query(on: req.db).filter(\.$status == CallStatus.published.rawValue)
             .filter(\.$opensAt <= now).filter(\.$closesAt > now).sort(\.$closesAt).all()
+        let unread = try await CorrespondenceService.unreadByApplicant(dossiers.compactMap(\.id), on: req.db)
         let page = DashboardPage(
             chrome: .make(req), userName: user.displayName, email: user.email,
             organisations: organisations.compactMap { org in
@@ -278,7 +279,7 @@ struct AccountController: RouteCollection {
                     organisation: names[d.$organisation.id] ?? "",
                     status: (DossierStatus(rawValue: d.status) ?? .draft).label,
                     created: d.createdAt.map(ParisTime.longDate) ?? "", filed: d.filedAt.map(ParisTime.longDate),
-                    url: SiteURL.dossier(id).path)
+                    url: SiteURL.dossier(id).path, unread: unread[id] ?? 0)
             },
             openCalls: calls.map {
                 .init(

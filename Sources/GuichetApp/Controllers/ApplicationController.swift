@@ -21,6 +21,7 @@ struct ApplicationController: RouteCollection {
         applicant.post(.fileDossier(.pattern), use: file)
         applicant.get(.dossierReceipt(.pattern), use: receipt)
         applicant.post(.withdrawDossier(.pattern), use: withdraw)
+        applicant.post(.deleteDraft(.pattern), use: deleteDraft)
         applicant.get(.attachment(dossier: .pattern, attachment: .pattern), use: download)
     }
 
@@ -65,7 +66,11 @@ struct ApplicationController: RouteCollection {
         let (user, dossier) = try await load(req)
         _ = user
         let step = (try? req.query.get(Int.self, at: "etape")) ?? 1
-        return try await formPage(req, dossier: dossier, step: step, raw: [:], errors: [:], status: .ok)
+        // Coming from a list of what is wrong (`verifier`), the step says it at each field;
+        // otherwise it says the rules its saved answers break.
+        let verify = (try? req.query.get(String.self, at: "verifier")) != nil
+        return try await formPage(
+            req, dossier: dossier, step: step, raw: [:], errors: [:], status: .ok, checking: verify ? .filing : .rules)
     }
 
     @Sendable
@@ -95,9 +100,12 @@ struct ApplicationController: RouteCollection {
         }
     }
 
+    /// What a page shown without a post checks in the saved answers.
+    enum StoredCheck { case none, rules, filing }
+
     private func formPage(
         _ req: Request, dossier: DossierModel, step: Int, raw: [String: [String]], errors: [String: String],
-        status: HTTPStatus
+        status: HTTPStatus, checking: StoredCheck = .none
     ) async throws -> Response {
         guard DossierStatus(rawValue: dossier.status)?.isEditableByApplicant == true else {
             return req.redirect(to: SiteURL.dossier(try dossier.requireID()).path)
@@ -106,8 +114,21 @@ struct ApplicationController: RouteCollection {
         let form = try await CallRepository(database: req.db).form(call.requireID(), version: dossier.formVersion ?? 1)
         let attachments = try await AttachmentModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
             .all()
+        let answers = try ApplicationService.answers(dossier)
+        var errors = errors
+        if checking != .none {
+            let territories = TerritoryCatalog.france.within(call.callScope)
+            let found =
+                checking == .filing
+                ? form.validateForFiling(answers, territories: territories)
+                : form.ruleProblems(answers, territories: territories)
+            // Only the shown step's fields: a page shown on request stays on its step.
+            let shown = Set(
+                form.fields.map(\.key).filter { form.sections.count <= 1 || form.step(of: $0) == step })
+            errors = found.filter { shown.contains($0.key) }
+        }
         let page = try DossierFormPage(
-            req, dossier: dossier, call: call, form: form, answers: ApplicationService.answers(dossier),
+            req, dossier: dossier, call: call, form: form, answers: answers,
             raw: raw, errors: errors, attachments: attachments, policy: policy(req), step: step)
         return try await req.view.render("dossiers/edit", page).encodeResponse(status: status, for: req)
     }
@@ -169,6 +190,19 @@ struct ApplicationController: RouteCollection {
         return req.redirect(to: SiteURL.dossier(try dossier.requireID()).path)
     }
 
+    /// Deletes a draft never filed, once confirmed; a filed dossier is withdrawn, never deleted.
+    @Sendable
+    func deleteDraft(req: Request) async throws -> Response {
+        let (user, dossier) = try await load(req)
+        let confirmed = try PostedForm.read(req).fields["confirmer"]?.first == "oui"
+        return try await Refusal.redirecting(
+            req, success: SiteURL.account.path, refused: SiteURL.dossier(try dossier.requireID()).path
+        ) {
+            try await service(req).deleteDraft(dossier, user: user, confirmed: confirmed)
+            return "Le brouillon « \(dossier.title.isEmpty ? "Dossier sans titre" : dossier.title) » est supprimé."
+        }
+    }
+
     @Sendable
     func download(req: Request) async throws -> Response {
         let (_, dossier) = try await load(req)
@@ -191,9 +225,10 @@ struct ApplicationController: RouteCollection {
         let organisation = try await dossier.$organisation.get(on: req.db)
         let attachments = try await AttachmentModel.query(on: req.db).filter(\.$dossier.$id == dossier.requireID())
             .all()
+        let unread = try await CorrespondenceService.unreadByApplicant([try dossier.requireID()], on: req.db)
         return try DossierSummaryPage(
             req, dossier: dossier, call: call, organisation: organisation, form: form,
-            attachments: attachments, now: Date())
+            attachments: attachments, now: Date(), unread: unread.values.reduce(0, +))
     }
 
     private func policy(_ req: Request) -> AttachmentPolicy {

@@ -25,7 +25,10 @@ struct CorrespondenceController: RouteCollection {
     @Sendable
     func applicantThread(req: Request) async throws -> View {
         let (_, dossier) = try await applicantDossier(req)
-        return try await req.view.render("dossiers/messages", threadPage(req, dossier, body: "", error: nil))
+        let page = try await threadPage(req, dossier, body: "", error: nil)
+        // Read once shown: the sign on the dossier and in the list goes away.
+        try await CorrespondenceService.markReadByApplicant(try dossier.requireID(), now: Date(), on: req.db)
+        return try await req.view.render("dossiers/messages", page)
     }
 
     @Sendable

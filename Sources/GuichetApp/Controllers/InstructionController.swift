@@ -72,9 +72,9 @@ struct InstructionController: RouteCollection {
     @Sendable
     func review(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
+        let confirmed = try PostedForm.read(req).fields["confirmer"]?.first == "oui"
         return try await act(req, dossier) {
-            try await service(req).advanceReview(dossier, by: user)
-            return "Statut mis à jour."
+            try await service(req).advanceReview(dossier, by: user, confirmed: confirmed)
         }
     }
 
@@ -82,7 +82,8 @@ struct InstructionController: RouteCollection {
     func opinion(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
         let input = try req.content.decode(OpinionInput.self)
-        return try await act(req, dossier) {
+        let typed = ["kind": input.kind ?? "", "amount": input.amount ?? "", "motive": input.motive ?? ""]
+        return try await act(req, dossier, keeping: typed) {
             guard let kind = input.kind.flatMap(OpinionKind.init(rawValue:)) else {
                 throw DomainError.invalidForm(errors: ["kind": "Choisissez un avis."])
             }
@@ -100,7 +101,7 @@ struct InstructionController: RouteCollection {
     func score(req: Request) async throws -> Response {
         let (user, dossier) = try await load(req)
         let fields = (try? req.content.decode([String: String].self)) ?? [:]
-        return try await act(req, dossier) {
+        return try await act(req, dossier, keeping: fields) {
             var marks: [String: Int] = [:]
             var comments: [String: String] = [:]
             for (key, value) in fields {
@@ -118,9 +119,10 @@ struct InstructionController: RouteCollection {
     }
 
     private func act(
-        _ req: Request, _ dossier: DossierModel, _ work: () async throws -> String
+        _ req: Request, _ dossier: DossierModel, keeping fields: [String: String] = [:],
+        _ work: () async throws -> String
     ) async throws -> Response {
-        try await Refusal.onStaffDossier(req, dossier, work)
+        try await Refusal.onStaffDossier(req, dossier, keeping: fields, work)
     }
 
     private func service(_ req: Request) -> InstructionService {

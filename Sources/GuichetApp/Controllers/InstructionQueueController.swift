@@ -14,7 +14,7 @@ struct InstructionQueueController: RouteCollection {
     }
 
     @Sendable
-    func queue(req: Request) async throws -> View {
+    func queue(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
         let filters = try req.queryParameters(InstructionQueue.Filters.self)
         let queue = InstructionQueue(database: req.db)
@@ -27,12 +27,16 @@ struct InstructionQueueController: RouteCollection {
             labelsInUse: try await teamwork.labelsInUse(groups: selection.groups),
             colleagues: try await StaffDirectory(database: req.db).instructors(sharing: selection.groups),
             currentURL: req.url.string,
-            themes: try await CallRepository(database: req.db).themeCatalog())
-        return try await req.view.render(
+            themes: try await CallRepository(database: req.db).themeCatalog(),
+            calls: try await CallModel.query(on: req.db).sort(\.$title).all())
+        let response = try await req.view.render(
             "instruction/queue",
             QueuePage(
                 req, selection: selection, rows: page.rows, metadata: page.metadata, assignees: assignees,
-                extras: extras))
+                extras: extras)
+        ).encodeResponse(for: req)
+        QueueReturn.remember(req, in: response)
+        return response
     }
 
     /// The queue as CSV (UTF-8), with the filters applied: the dossiers dataset of the exports.
@@ -76,5 +80,26 @@ struct InstructionQueueController: RouteCollection {
             try await text.flush()
         }
         return response
+    }
+}
+
+/// The queue a staff member came from, with its filters, so that a dossier's "Retour à la liste"
+/// leads back to it — across the dossier's own actions, which redirect to the dossier page.
+///
+/// Kept in a cookie scoped to `/instruction` rather than in the session: the queue is the most
+/// read staff page, and a session write on each view would cost a database write. The cookie only
+/// ever holds a queue address, checked again when read (``SiteURL/returning(_:)``).
+enum QueueReturn {
+    static let cookie = "guichet_queue"
+
+    static func remember(_ req: Request, in response: Response) {
+        response.cookies[cookie] = HTTPCookies.Value(
+            string: req.url.string, path: SiteURL.instruction.path,
+            isSecure: req.application.guichetConfiguration.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    /// The queue to go back to: the remembered one, or the queue unfiltered.
+    static func url(_ req: Request) -> String {
+        SiteURL.instruction.returning(req.cookies[cookie]?.string ?? "")
     }
 }

@@ -64,5 +64,6 @@ enum GuichetMigrations {
         AddLatestOpinionIndex(),
         CountPerStatement(),
         FreezeBoardFilters(),
+        AddMessageReadAt(),
     ]
 }

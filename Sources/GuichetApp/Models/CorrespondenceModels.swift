@@ -12,10 +12,13 @@ final class DossierMessageModel: Model, @unchecked Sendable {
     @Parent(key: "author_id") var author: UserModel
     @Field(key: "body") var body: String
     @Field(key: "created_at") var createdAt: Date
+    /// When the other side first opened the conversation after it (the applicant, for the
+    /// instruction's messages); `nil` while unread.
+    @OptionalField(key: "read_at") var readAt: Date?
     @Children(for: \.$message) var attachments: [MessageAttachmentModel]
 
     /// Listed by hand: see ``ListedFields``.
-    var properties: [any AnyProperty] { [$id, $dossier, $side, $author, $body, $createdAt, $attachments] }
+    var properties: [any AnyProperty] { [$id, $dossier, $side, $author, $body, $createdAt, $readAt, $attachments] }
 
     init() {}
 }

@@ -118,6 +118,13 @@ struct ApplicationService {
                 errors[field.key] = error.message
             }
         }
+        // The rules over what was just posted, on the answers as saved (issue: errors said late).
+        let posted = Set(form.fields.map(\.key).filter { posted.fields[$0] != nil || posted.files[$0] != nil })
+        for (key, message) in form.ruleProblems(
+            answers, skipping: errors, touching: posted, territories: .france.within(call.model.callScope))
+        where errors[key] == nil {
+            errors[key] = message
+        }
         try Self.apply(answers, to: dossier, form: form)
         let created = newAttachments
         try await database.transaction { db in
@@ -125,6 +132,35 @@ struct ApplicationService {
             try await dossier.save(on: db)
         }
         return SaveOutcome(errors: errors, raw: submission.raw)
+    }
+
+    /// Deletes a draft that was never filed, with its attachments' rows, and says so in the audit
+    /// log. A filed dossier has a number and a receipt: it is withdrawn, never deleted.
+    ///
+    /// The files themselves stay in the content-addressed store, which other dossiers may share;
+    /// the store's retention removes those no row refers to.
+    /// - Throws: ``DomainError/transitionNotAllowed(action:from:)`` once filed;
+    ///   ``DomainError/invalidForm(errors:)`` unconfirmed.
+    func deleteDraft(_ dossier: DossierModel, user: UserModel, confirmed: Bool) async throws {
+        let status = DossierStatus(rawValue: dossier.status) ?? .filed
+        guard status == .draft, dossier.filedAt == nil, dossier.number == nil else {
+            throw DomainError.transitionNotAllowed(action: "supprimer", from: status)
+        }
+        guard confirmed else {
+            throw DomainError.invalidForm(errors: [
+                "confirmer": "Cochez « Je confirme la suppression de ce brouillon » : la suppression est définitive."
+            ])
+        }
+        let id = try dossier.requireID()
+        let entry = AuditEntry(
+            at: now, actor: Self.agent(user), action: "delete_draft", entityType: "dossier", entityID: id,
+            from: status.rawValue, to: nil, reason: "Brouillon supprimé par le porteur")
+        try await database.transaction { db in
+            try await AttachmentModel.query(on: db).filter(\.$dossier.$id == id).delete()
+            try await DossierModel.query(on: db).filter(\.$id == id).filter(\.$status == DossierStatus.draft.rawValue)
+                .delete()
+            try await AuditEntryModel(entry).create(on: db)
+        }
     }
 
     /// Files a dossier, once: a second click, a retry or a concurrent request finds it filed and

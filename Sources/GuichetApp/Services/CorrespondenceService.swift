@@ -68,6 +68,21 @@ struct CorrespondenceService {
     }
 
     /// The dossier's messages, oldest first, with their authors and files.
+    /// The instruction's messages the applicant side has not opened yet, by dossier.
+    static func unreadByApplicant(_ dossierIDs: [UUID], on database: any Database) async throws -> [UUID: Int] {
+        guard !dossierIDs.isEmpty else { return [:] }
+        let unread = try await DossierMessageModel.query(on: database).filter(\.$dossier.$id ~~ dossierIDs)
+            .filter(\.$side == Correspondence.Side.instruction.rawValue).filter(\.$readAt == nil).all(\.$dossier.$id)
+        return unread.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    }
+
+    /// The applicant side opened the conversation: the instruction's messages are read.
+    static func markReadByApplicant(_ dossierID: UUID, now: Date, on database: any Database) async throws {
+        try await DossierMessageModel.query(on: database).filter(\.$dossier.$id == dossierID)
+            .filter(\.$side == Correspondence.Side.instruction.rawValue).filter(\.$readAt == nil)
+            .set(\.$readAt, to: now).update()
+    }
+
     static func thread(_ dossierID: UUID, on database: any Database) async throws -> [DossierMessageModel] {
         let messages = try await ModelRows.all(
             DossierMessageModel.self, with: \.$author, "WHERE m.dossier_id = \(bind: dossierID) ORDER BY m.created_at",

@@ -20,6 +20,8 @@ struct InstructionQueue {
 
     /// The queue's filters, as query parameters (French, as they appear in the address bar).
     struct Filters: Content {
+        /// A call's reference: two calls' dossiers otherwise mix in one queue.
+        var appel: String?
         var statut: String?
         var theme: String?
         var territoire: String?
@@ -32,10 +34,11 @@ struct InstructionQueue {
         var note_max: Int?
 
         init(
-            statut: String? = nil, theme: String? = nil, territoire: String? = nil, assignation: String? = nil,
-            etiquette: String? = nil, tri: String? = nil, page: Int? = nil, note_min: Int? = nil,
-            note_max: Int? = nil
+            appel: String? = nil, statut: String? = nil, theme: String? = nil, territoire: String? = nil,
+            assignation: String? = nil, etiquette: String? = nil, tri: String? = nil, page: Int? = nil,
+            note_min: Int? = nil, note_max: Int? = nil
         ) {
+            self.appel = appel
             (self.statut, self.theme, self.territoire, self.assignation) = (statut, theme, territoire, assignation)
             (self.etiquette, self.tri, self.page) = (etiquette, tri, page)
             (self.note_min, self.note_max) = (note_min, note_max)
@@ -55,6 +58,7 @@ struct InstructionQueue {
                 return value
             }
             self.init(
+                appel: try c.decodeIfPresent(String.self, forKey: .appel),
                 statut: try c.decodeIfPresent(String.self, forKey: .statut),
                 theme: try c.decodeIfPresent(String.self, forKey: .theme),
                 territoire: try c.decodeIfPresent(String.self, forKey: .territoire),
@@ -67,7 +71,7 @@ struct InstructionQueue {
         /// Whether anything narrows the visible dossiers (the counts per status then no longer
         /// add up to the total).
         var narrows: Bool {
-            [statut, theme, territoire, assignation, etiquette].contains { !($0 ?? "").isEmpty }
+            [appel, statut, theme, territoire, assignation, etiquette].contains { !($0 ?? "").isEmpty }
                 || note_min != nil || note_max != nil
         }
     }
@@ -83,6 +87,7 @@ struct InstructionQueue {
         let themeCode: String
         let instructorGroup: String?
         let status: String
+        let callID: UUID
         let requestedCents: Int64
         let filedAt: Date?
         let assigneeID: UUID?
@@ -117,6 +122,10 @@ struct InstructionQueue {
         let counts = try await Self.countsByStatus(groups: groups, on: database)
         var parts: [SQLQueryString] = ["d.filed_at IS NOT NULL"]
         if let groups { parts.append(Self.isIn("d.instructor_group", Array(groups))) }
+        if let call = filters.appel, !call.isEmpty {
+            parts.append(
+                "d.call_id IN (SELECT c.id FROM \(ident: CallModel.schema) c WHERE c.reference = \(bind: call))")
+        }
         if let status = filters.statut.flatMap(DossierStatus.init(rawValue:)) {
             parts.append("d.status = \(bind: status.rawValue)")
         }
@@ -184,7 +193,7 @@ struct InstructionQueue {
             """
             SELECT d.id AS id, d.number AS number, d.title AS title, o.name AS organisation, o.siret AS siret,
               o.rna AS rna, d.theme_code AS theme_code, d.instructor_group AS instructor_group, d.status AS status,
-              d.requested_cents AS requested_cents, d.filed_at AS filed_at, d.assignee_id AS assignee_id,
+              d.call_id AS call_id, d.requested_cents AS requested_cents, d.filed_at AS filed_at, d.assignee_id AS assignee_id,
               d.simulated AS simulated, d.aggregate_score AS aggregate_score, d.score_spread AS score_spread,
               d.score_count AS score_count
             FROM \(ident: DossierModel.schema) d
@@ -226,6 +235,7 @@ struct InstructionQueue {
             themeCode: try row.decode(column: "theme_code", as: String.self),
             instructorGroup: try row.decodeIfPresent(column: "instructor_group", as: String.self),
             status: try row.decode(column: "status", as: String.self),
+            callID: try row.decodeUUID(column: "call_id"),
             requestedCents: try row.decode(column: "requested_cents", as: Int64.self),
             filedAt: try row.decodeIfPresent(column: "filed_at", as: Date.self),
             assigneeID: try row.decodeUUIDIfPresent(column: "assignee_id"),

@@ -70,13 +70,28 @@ struct InstructionService {
     }
 
     /// Moves an eligible dossier into review, or a dossier under review to "reviewed".
-    func advanceReview(_ dossier: DossierModel, by user: UserModel) async throws {
+    /// - Parameter confirmed: closing sends the dossier to the committee and freezes its scores, so
+    ///   it must be confirmed (checked after who may act, so a stranger learns nothing more).
+    /// - Returns: what happened, in the instructor's words.
+    @discardableResult
+    func advanceReview(_ dossier: DossierModel, by user: UserModel, confirmed: Bool) async throws -> String {
         try await recuse(user, on: dossier, action: "faire avancer l'instruction de ce dossier")
         let status = DossierStatus(rawValue: dossier.status) ?? .filed
-        let action: DossierAction =
-            DossierLifecycle.statuses(from: .completeReview).contains(status) ? .completeReview : .startReview
+        let closing = DossierLifecycle.statuses(from: .completeReview).contains(status)
+        // Only someone allowed to close is asked to confirm; anyone else gets the lifecycle's refusal.
+        if closing, DossierLifecycle.allows(.completeReview, from: status, by: Self.agent(user).role) {
+            guard confirmed else {
+                throw DomainError.invalidForm(errors: [
+                    "confirmer":
+                        "Cochez « Je confirme la clôture de l'instruction » : une fois close, l'instruction part au comité et ne se modifie plus."
+                ])
+            }
+        }
         try await DossierService(database: database).apply(
-            action, to: dossier.requireID(), by: Self.agent(user), now: now)
+            closing ? .completeReview : .startReview, to: dossier.requireID(), by: Self.agent(user), now: now)
+        return closing
+            ? "Instruction close : le dossier part au comité de sélection."
+            : "Instruction commencée : la grille de notation et l'avis sont ouverts."
     }
 
     /// Records an instruction opinion: never above the request, never on a withdrawn dossier.

@@ -6,7 +6,7 @@ import Vapor
 /// (for clients and tests) and has stored nothing.
 enum Refusal {
     static func redirecting(
-        _ req: Request, success: String, refused: String,
+        _ req: Request, success: String, refused: String, keeping fields: [String: String] = [:],
         _ work: () async throws -> String
     ) async throws -> Response {
         do {
@@ -14,6 +14,7 @@ enum Refusal {
             return req.redirect(to: success)
         } catch let error as DomainError {
             Flash.set(notice(error), on: req)
+            Flash.keep(fields, on: req)
             let response = req.redirect(to: refused)
             response.headers.replaceOrAdd(name: "X-Guichet-Error", value: error.code)
             return response
@@ -27,10 +28,12 @@ enum Refusal {
     }
 
     /// Runs a staff action on a dossier and comes back to its page, with the outcome as a notice.
+    /// - Parameter fields: what the form held, shown again in it when the action is refused.
     static func onStaffDossier(
-        _ req: Request, _ dossier: DossierModel, _ work: () async throws -> String
+        _ req: Request, _ dossier: DossierModel, keeping fields: [String: String] = [:],
+        _ work: () async throws -> String
     ) async throws -> Response {
         let page = SiteURL.staffDossier(try dossier.requireID()).path
-        return try await redirecting(req, success: page, refused: page, work)
+        return try await redirecting(req, success: page, refused: page, keeping: fields, work)
     }
 }

@@ -55,6 +55,7 @@ enum SiteURL: Equatable, Sendable {
     case fileDossier(UUID)
     case dossierReceipt(UUID)
     case withdrawDossier(UUID)
+    case deleteDraft(UUID)
     case attachment(dossier: UUID, attachment: UUID)
     case dossierMessages(UUID)
     case messageAttachment(dossier: UUID, attachment: UUID)
@@ -185,6 +186,7 @@ enum SiteURL: Equatable, Sendable {
         case .fileDossier(let a): ["dossiers", .dossier(a), "deposer"]
         case .dossierReceipt(let a): ["dossiers", .dossier(a), "recepisse"]
         case .withdrawDossier(let a): ["dossiers", .dossier(a), "retirer"]
+        case .deleteDraft(let a): ["dossiers", .dossier(a), "supprimer"]
         case .attachment(let a, let b): ["dossiers", .dossier(a), "pieces", .parameter("attachment", b)]
         case .dossierMessages(let a): ["dossiers", .dossier(a), "messages"]
         case .messageAttachment(let a, let b):

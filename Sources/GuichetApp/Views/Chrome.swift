@@ -121,9 +121,27 @@ struct Chrome: Encodable {
 /// A notice shown once on the next page (after a redirect).
 enum Flash {
     static let key = "flash"
+    /// What a refused form held, for the page it comes back to (``keep(_:on:)``).
+    static let formKey = "flash_form"
 
     static func set(_ message: String, on req: Request) {
         req.session.data[key] = message
+    }
+
+    /// Keeps what a refused form held until the next page reads it: the person corrects the field
+    /// named in the error rather than typing everything again. Kept in the session, like the
+    /// notice, so that the refusal can still redirect (a reload never posts twice).
+    static func keep(_ fields: [String: String], on req: Request) {
+        let kept = fields.filter { $0.key != "_csrf" && !$0.value.isEmpty }
+        guard !kept.isEmpty, let data = try? JSONEncoder().encode(kept) else { return }
+        req.session.data[formKey] = String(decoding: data, as: UTF8.self)
+    }
+
+    /// What the refused form held, read once.
+    static func takeForm(_ req: Request) -> [String: String] {
+        guard req.hasSession, let text = req.session.data[formKey] else { return [:] }
+        req.session.data[formKey] = nil
+        return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
     }
 }
 

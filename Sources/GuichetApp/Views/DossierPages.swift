@@ -63,9 +63,10 @@ struct DossierFormPage: Encodable {
 
     /// The address of the form's page that shows `key`, at that field: the summary's list of
     /// what is missing and the error summary link there.
+    /// The field's step, checked: the page then says at the field what is wrong with it.
     static func editURL(_ id: UUID, form: FormDefinition, key: String) -> String {
         let step = form.sections.count > 1 ? form.step(of: key) : nil
-        return SiteURL.editDossier(id).path + (step.map { "?etape=\($0)" } ?? "") + "#\(key)"
+        return SiteURL.editDossier(id).path + (step.map { "?etape=\($0)&verifier=1" } ?? "?verifier=1") + "#\(key)"
     }
 
     /// The form's page. `step` (1-based, clamped to the form's sections) shows one section of a
@@ -214,12 +215,16 @@ struct DossierSummaryPage: Encodable {
     let correction: String?
     /// The conversation with the instruction, once the dossier is filed.
     let messagesURL: String?
+    /// The instruction's messages not read yet.
+    let unread: Int
+    /// A draft never filed may be deleted.
+    let deleteURL: String?
     /// The committee's letter, once it decided.
     let decisionURL: String?
 
     init(
         _ req: Request, dossier: DossierModel, call: LoadedCall, organisation: OrganisationModel, form: FormDefinition,
-        attachments: [AttachmentModel], now: Date
+        attachments: [AttachmentModel], now: Date, unread: Int = 0
     ) throws {
         let id = try dossier.requireID()
         let answers = try ApplicationService.answers(dossier)
@@ -233,6 +238,9 @@ struct DossierSummaryPage: Encodable {
         filedAt = dossier.filedAt.map { ParisTime.longDateTime($0) }
         digest = dossier.receiptDigest
         messagesURL = dossier.filedAt == nil ? nil : SiteURL.dossierMessages(id).path
+        self.unread = unread
+        deleteURL =
+            status == .draft && dossier.filedAt == nil && dossier.number == nil ? SiteURL.deleteDraft(id).path : nil
         decisionURL = DossierStatus.decided.contains(status) ? SiteURL.decisionLetter(id).path : nil
         var described: [String: String] = [:]
         for attachment in attachments {
@@ -268,8 +276,10 @@ struct DossierSummaryPage: Encodable {
         editURL = editable ? SiteURL.editDossier(id).path : nil
         fileURL = editable && missing.isEmpty && !filingClosed ? SiteURL.fileDossier(id).path : nil
         receiptURL = dossier.filedAt != nil ? SiteURL.dossierReceipt(id).path : nil
+        // A draft never filed is deleted rather than withdrawn (``deleteURL``).
         withdrawURL =
-            DossierLifecycle.allows(.withdraw, from: status, by: .applicant) ? SiteURL.withdrawDossier(id).path : nil
+            DossierLifecycle.allows(.withdraw, from: status, by: .applicant) && dossier.filedAt != nil
+            ? SiteURL.withdrawDossier(id).path : nil
         deadline = ParisTime.longDateTime(call.call.deadlineDay)
         correction =
             status == .incomplete
@@ -297,6 +307,8 @@ struct DashboardPage: Encodable {
         let created: String
         let filed: String?
         let url: String
+        /// The instruction's messages not read yet.
+        let unread: Int
     }
 
     struct OrganisationRow: Encodable {

@@ -16,6 +16,7 @@ struct QueuePage: Encodable {
         let number: String
         let title: String
         let organisation: String
+        let call: String
         let theme: String
         let territory: String
         let status: String
@@ -38,6 +39,8 @@ struct QueuePage: Encodable {
         let currentURL: String
         /// The themes of the calls, for the filter and the rows' labels.
         let themes: [Theme]
+        /// The calls, for the filter and the rows' call column.
+        let calls: [CallModel]
     }
 
     struct Count: Encodable {
@@ -49,6 +52,7 @@ struct QueuePage: Encodable {
     let chrome: Chrome
     let total: Int
     let counts: [Count]
+    let calls: [Option]
     let statuses: [Option]
     let themes: [Option]
     let territories: [Option]
@@ -103,6 +107,13 @@ struct QueuePage: Encodable {
                 Count(label: status.label, count: $0, url: "\(SiteURL.instruction.path)?statut=\(status.rawValue)")
             }
         }
+        calls =
+            [Option(value: "", label: "Tous", selected: (filters.appel ?? "").isEmpty)]
+            + extras.calls.map {
+                Option(value: $0.reference, label: $0.title, selected: filters.appel == $0.reference)
+            }
+        let callTitles = Dictionary(
+            extras.calls.compactMap { call in call.id.map { ($0, call.title) } }, uniquingKeysWith: { a, _ in a })
         statuses =
             [Option(value: "", label: "Tous", selected: (filters.statut ?? "").isEmpty)]
             + DossierStatus.allCases.filter { $0 != .draft }.map {
@@ -135,7 +146,7 @@ struct QueuePage: Encodable {
             // A linked person never sees the scores of the dossiers of their organisations.
             let score = d.isLinked(selection.links) ? nil : d.score
             return Row(
-                number: d.number ?? "", title: d.title, organisation: d.organisation,
+                number: d.number ?? "", title: d.title, organisation: d.organisation, call: callTitles[d.callID] ?? "",
                 theme: themeLabels[d.themeCode] ?? d.themeCode, territory: Self.groupLabel(d.instructorGroup ?? ""),
                 status: (DossierStatus(rawValue: d.status) ?? .filed).label,
                 requested: Money.text(cents: d.requestedCents),
@@ -151,7 +162,8 @@ struct QueuePage: Encodable {
         func link(_ number: Int) -> String {
             var items = [URLQueryItem]()
             for (key, value) in [
-                ("statut", filters.statut), ("theme", filters.theme), ("territoire", filters.territoire),
+                ("appel", filters.appel), ("statut", filters.statut), ("theme", filters.theme),
+                ("territoire", filters.territoire),
                 ("assignation", filters.assignation), ("etiquette", filters.etiquette), ("tri", filters.tri),
                 ("note_min", filters.note_min.map(String.init)), ("note_max", filters.note_max.map(String.init)),
             ] {
@@ -178,9 +190,9 @@ struct QueuePage: Encodable {
         nextURL = metadata.page < metadata.pageCount ? link(metadata.page + 1) : nil
     }
 
-    /// The rows of the queue's table: a box to choose the dossier for the bulk actions, its
-    /// number, title (with its labels), organisation, theme, territory, status, amount, filing
-    /// date, instructor and score.
+    /// The rows of the queue's table: a box to choose the dossier for the bulk actions; the
+    /// dossier (number, title with its labels, organisation, in one cell to keep the table within
+    /// a 1 280 px screen); its call, theme, territory, status, amount, filing date, instructor and score.
     static func rowsHTML(_ rows: [Row]) -> String {
         var w = HTMLWriter(capacity: rows.count * 900)
         for r in rows {
@@ -190,9 +202,9 @@ struct QueuePage: Encodable {
             w.text(r.id)
             w.raw("\" aria-label=\"Choisir le dossier ")
             w.text(r.number)
-            w.raw("\"></td><td>")
+            w.raw("\"></td><th scope=\"row\"><span class=\"fr-text--xs fr-mb-0 queue-number\">")
             w.text(r.number)
-            w.raw("</td><th scope=\"row\"><a href=\"")
+            w.raw("</span> <a href=\"")
             w.text(r.url)
             w.raw("\">")
             w.text(r.title)
@@ -210,8 +222,10 @@ struct QueuePage: Encodable {
                 }
                 w.raw("</ul>")
             }
-            w.raw("</th><td>")
+            w.raw("<span class=\"queue-holder\">")
             w.text(r.organisation)
+            w.raw("</span></th><td>")
+            w.text(r.call)
             w.raw("</td><td>")
             w.text(r.theme)
             w.raw("</td><td>")
@@ -267,6 +281,8 @@ struct StaffDossierPage: Encodable {
     }
 
     let chrome: Chrome
+    /// The queue the person came from, with its filters (``QueueReturn``).
+    let backURL: String
     let title: String
     let number: String
     let organisation: String
@@ -289,7 +305,17 @@ struct StaffDossierPage: Encodable {
     let conflicted: Bool
     let grid: [GridRow]
     let scoreURL: String?
+    /// What a refused opinion held, shown again (``Flash/keep(_:on:)``).
+    let kept: KeptOpinion
+    /// Whether any instruction form is offered (the "Instruction" heading).
+    let hasWork: Bool
     let reassignURL: String
+
+    struct KeptOpinion: Encodable {
+        let kind: String
+        let amount: String
+        let motive: String
+    }
     let colleagues: [Colleague]
     let expertURL: String?
     let services: [Colleague]
@@ -366,6 +392,8 @@ struct StaffDossierPage: Encodable {
         let correctionURL: String?
         let reviewURL: String?
         let reviewLabel: String?
+        /// The review form closes the instruction (asks for a confirmation) rather than starts it.
+        let closing: Bool
         let opinionURL: String?
         /// What is offered (for tests and the page's reading order).
         let offered: [DossierAction.Kind]
@@ -384,10 +412,13 @@ struct StaffDossierPage: Encodable {
             reviewLabel =
                 offered.contains(.startReview)
                 ? "Commencer l'instruction" : (offered.contains(.completeReview) ? "Clore l'instruction" : nil)
+            closing = !offered.contains(.startReview) && offered.contains(.completeReview)
             opinionURL = InstructionRules.opinionStatuses.contains(status) ? SiteURL.staffOpinion(dossier).path : nil
         }
 
-        enum CodingKeys: String, CodingKey { case eligibilityURL, correctionURL, reviewURL, reviewLabel, opinionURL }
+        enum CodingKeys: String, CodingKey {
+            case eligibilityURL, correctionURL, reviewURL, reviewLabel, closing, opinionURL
+        }
     }
 
     struct OpinionLine: Encodable {
@@ -407,6 +438,7 @@ struct StaffDossierPage: Encodable {
     ) throws {
         self.conflicted = conflicted
         chrome = .make(req)
+        backURL = QueueReturn.url(req)
         title = dossier.title
         number = dossier.number ?? ""
         self.organisation = organisation.name
@@ -507,9 +539,16 @@ struct StaffDossierPage: Encodable {
         let grid = call.model.scoringGrid.flatMap { try? JSONDecoder().decode(ScoringGrid.self, from: Data($0.utf8)) }
         let viewerID = req.auth.get(UserModel.self)?.id
         let mine = reviews.first { $0.$reviewer.id == viewerID }
-        let myMarks = (mine.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.marks.utf8)) }) ?? [:]
-        let myComments =
+        var myMarks = (mine.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.marks.utf8)) }) ?? [:]
+        var myComments =
             (mine.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.comments.utf8)) }) ?? [:]
+        // A refused score or opinion comes back with what was typed.
+        let typed = Flash.takeForm(req)
+        for (key, value) in typed {
+            if key.hasPrefix("note_"), let mark = Int(value) { myMarks[String(key.dropFirst(5))] = mark }
+            if key.hasPrefix("commentaire_") { myComments[String(key.dropFirst(12))] = value }
+        }
+        kept = KeptOpinion(kind: typed["kind"] ?? "", amount: typed["amount"] ?? "", motive: typed["motive"] ?? "")
         self.grid =
             grid.map { grid in
                 grid.criteria.map { criterion in
@@ -524,6 +563,11 @@ struct StaffDossierPage: Encodable {
         scoreURL =
             grid != nil && InstructionRules.opinionStatuses.contains(current) && !conflicted
             ? SiteURL.staffScores(id).path : nil
+        hasWork =
+            [
+                actions.eligibilityURL, actions.correctionURL, actions.reviewURL, actions.opinionURL, scoreURL,
+                expertURL,
+            ].contains { $0 != nil }
         // Comments under their criterion's label, in the grid's order (a criterion the grid no
         // longer has keeps its code).
         let criteria = grid?.criteria ?? []

@@ -22,7 +22,14 @@ struct ResultsPage: Encodable {
         let count: String
         let amount: String
         let groups: [Group]
+        /// Shown unfolded: a short list reads at once, a long one (the seed's 37 laureates, a
+        /// national call's hundreds) is folded by theme under its count and amount, so that the
+        /// page opens on its figures rather than on several metres of names.
+        let open: Bool
     }
+
+    /// Up to this many laureates in all, the lists are shown unfolded.
+    static let unfoldedLaureates = 12
 
     struct WaveBlock: Encodable {
         let title: String
@@ -91,6 +98,7 @@ struct ResultsPage: Encodable {
         filed = French.count(report.filed, "projet déposé", "projets déposés")
         retainedSummary =
             "\(French.count(report.retained, "projet retenu", "projets retenus")) pour \(report.retainedAmount.formatted(.compact))"
+        let unfolded = report.retained <= Self.unfoldedLaureates
         waves = report.waves.filter { $0.retained > 0 }.map { wave in
             WaveBlock(
                 title: wave.wave.label,
@@ -103,7 +111,7 @@ struct ResultsPage: Encodable {
                         amount: theme.amount.formatted(.compact),
                         groups: theme.groups.map { group in
                             Group(heading: group.heading, laureates: group.laureates.map(Self.laureate))
-                        })
+                        }, open: unfolded)
                 })
         }
         pendingWaves = call.call.waves.filter { $0.publishedAt == nil }.map { "\($0.label) : résultats à venir." }

@@ -40,6 +40,36 @@ extension FormDefinition {
         return errors
     }
 
+    /// The form's rules broken by a draft, by field key: checked as soon as both of a rule's fields
+    /// hold good answers, so that an end before the start or an amount above the budget is said
+    /// when the draft is saved, not only when it is filed. The answers are still saved: each is
+    /// good on its own, and the applicant fixes whichever is wrong.
+    ///
+    /// - Parameters:
+    ///   - errors: the fields already in error (a rule over one of them waits for a good answer).
+    ///   - touching: when given, only the rules over at least one of these fields (those posted):
+    ///     saving the first step never reports a rule between two later ones.
+    public func ruleProblems(
+        _ values: [String: FieldValue], skipping errors: [String: String] = [:], touching: Set<String>? = nil,
+        territories: TerritoryCatalog = .france
+    ) -> [String: String] {
+        var problems: [String: String] = [:]
+        for rule in rules {
+            let keys = rule.fieldKeys
+            if let touching, !keys.contains(where: touching.contains) { continue }
+            let good = keys.allSatisfy { key in
+                guard errors[key] == nil, let value = values[key], !value.isEmpty, let field = field(key) else {
+                    return false
+                }
+                return field.problem(with: value, atFiling: false, territories: territories) == nil
+            }
+            guard good, let violation = rule.violation(in: values, definition: self), problems[violation.key] == nil
+            else { continue }
+            problems[violation.key] = violation.message
+        }
+        return problems
+    }
+
     /// The problems of a posted draft: those found while reading it, then those of its values.
     public func validateForDraft(
         _ submission: FormSubmission, territories: TerritoryCatalog = .france

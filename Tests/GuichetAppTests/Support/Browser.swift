@@ -10,6 +10,8 @@ import VaporTesting
 final class Browser: @unchecked Sendable {
     let app: Application
     private(set) var cookie: String?
+    /// The other cookies the site set, by name.
+    private var otherCookies: [String: String] = [:]
     private(set) var csrf: String?
 
     init(_ app: Application) { self.app = app }
@@ -89,7 +91,12 @@ final class Browser: @unchecked Sendable {
         try await app.testing().test(
             method, path,
             beforeRequest: { req in
-                if let cookie = self.cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+                let jar =
+                    ([self.cookie].compactMap { $0 }
+                        + self.otherCookies.sorted { $0.key < $1.key }.map {
+                            "\($0.key)=\($0.value)"
+                        })
+                if !jar.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: jar.joined(separator: "; ")) }
                 if let form { try req.content.encode(form, as: .urlEncodedForm) }
                 try prepare?(&req)
             },
@@ -103,6 +110,9 @@ final class Browser: @unchecked Sendable {
             if string.hasPrefix("guichet_session=") {
                 let expired = value.contains("Max-Age=0") || string == "guichet_session="
                 cookie = expired ? nil : string
+            } else if let equals = string.firstIndex(of: "=") {
+                // Other cookies (the queue to come back to) are kept too; paths are not told apart.
+                otherCookies[String(string[..<equals])] = String(string[string.index(after: equals)...])
             }
         }
         if let token = Self.csrfToken(in: res.body.string) { csrf = token }
