@@ -321,8 +321,16 @@ def instructor_journey(run, account, applicant, dossier, title, number):
     page.get_by_label("Statut").select_option(label="déposé")
     page.get_by_label("Territoire").select_option(label="Aisne (02)")
     run.submit(page, "Filtrer", form="form.filters")
-    run.see(page, "file-filtree", number, title, "Appel à projets d'essai")
+    run.see(page, "file-filtree", number, title, CALL)
     filtered = page.url
+    # At 1 280 px the queue's table fits its column, no column cut off (issue 16, 9).
+    if run.width == WIDTHS[0]:
+        page.set_viewport_size({"width": run.width, "height": 900})
+        table, room = page.evaluate(
+            "(() => { const t = document.querySelector('main table');"
+            " return [t.scrollWidth, t.closest('.fr-table').clientWidth]; })()")
+        if table > room:
+            raise StepFailed(f"{run.width} px: the queue's table is {table} px wide in a {room} px column")
     headers = [h.strip() for h in page.locator("main table thead th").all_inner_texts()]
     column = {name: i + 1 for i, name in enumerate(headers)}
     if "Appel" not in column or "Statut" not in column:

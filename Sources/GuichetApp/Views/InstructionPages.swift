@@ -110,10 +110,13 @@ struct QueuePage: Encodable {
         calls =
             [Option(value: "", label: "Tous", selected: (filters.appel ?? "").isEmpty)]
             + extras.calls.map {
-                Option(value: $0.reference, label: $0.title, selected: filters.appel == $0.reference)
+                Option(
+                    value: $0.reference, label: "\($0.title) (\($0.reference))", selected: filters.appel == $0.reference)
             }
+        // Rows name the call by its reference (the filter gives each reference its title): a
+        // call's title on every row would make each row several lines tall.
         let callTitles = Dictionary(
-            extras.calls.compactMap { call in call.id.map { ($0, call.title) } }, uniquingKeysWith: { a, _ in a })
+            extras.calls.compactMap { call in call.id.map { ($0, call.reference) } }, uniquingKeysWith: { a, _ in a })
         statuses =
             [Option(value: "", label: "Tous", selected: (filters.statut ?? "").isEmpty)]
             + DossierStatus.allCases.filter { $0 != .draft }.map {
@@ -234,7 +237,7 @@ struct QueuePage: Encodable {
             w.badge(r.status)
             w.raw("</td><td class=\"money\">")
             w.text(r.requested)
-            w.raw("</td><td>")
+            w.raw("</td><td class=\"day\">")
             w.text(r.filed)
             w.raw("</td><td>")
             w.text(r.assignee)
