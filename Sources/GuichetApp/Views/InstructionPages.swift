@@ -111,7 +111,8 @@ struct QueuePage: Encodable {
             [Option(value: "", label: "Tous", selected: (filters.appel ?? "").isEmpty)]
             + extras.calls.map {
                 Option(
-                    value: $0.reference, label: "\($0.title) (\($0.reference))", selected: filters.appel == $0.reference)
+                    value: $0.reference, label: "\($0.title) (\($0.reference))", selected: filters.appel == $0.reference
+                )
             }
         // Rows name the call by its reference (the filter gives each reference its title): a
         // call's title on every row would make each row several lines tall.
