@@ -29,7 +29,7 @@ import VaporTesting
             #expect(try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == c.session).count() == 3)
             // Nothing is decided before the wave is applied.
             #expect(try await DossierModel.find(first.requireID(), on: app.db)?.status == "reviewed")
-            // The board shows a hundred dossiers a page: narrow it to the first dossier's theme and territory.
+            // The board shows fifty dossiers a page: narrow it to the first dossier's theme and territory.
             let narrowed =
                 SiteURL.committeeSession(c.session).path
                 + "?theme=\(first.themeCode)&territoire=\(first.instructorGroup ?? "")"
@@ -352,7 +352,7 @@ import VaporTesting
         }
     }
 
-    @Test func theBoardShowsAHundredRowsAPageWithTheRunningTotalOfTheWholeRankingAndStagingComesBackToItsPage()
+    @Test func theBoardShowsAPageOfRowsWithTheRunningTotalOfTheWholeRankingAndStagingComesBackToItsPage()
         async throws
     {
         try await withGuichet { app in
@@ -369,7 +369,7 @@ import VaporTesting
             #expect(first.body.string.components(separatedBy: "name=\"dossier\"").count - 1 == BoardPage.perPage)
             #expect(first.body.string.contains("href=\"\(base)?page=2\""))
             let second = try await chair.get(base + "?page=2")
-            #expect(second.visibleText.contains("Dossiers 101 à"))
+            #expect(second.visibleText.contains("Dossiers \(BoardPage.perPage + 1) à"))
             #expect(second.visibleText.contains("Page précédente"))
             #expect(try await chair.get(base + "?page=999").visibleText.contains("(page \(pages) sur \(pages))"))
             // A page that is not a number is refused by name, not replaced by the first page.

@@ -85,8 +85,10 @@ struct BoardPage: Encodable {
 
     /// Rows shown per page. The running total is computed over the whole ranking, so a page shows
     /// the same cumulative amounts as the full list; rendering every row of a national session
-    /// (about 2 000 forms) took over a second (docs/BENCHMARKS.md).
-    static let perPage = 100
+    /// (about 2 000 forms) took over a second (docs/BENCHMARKS.md). Fifty rows, each with its
+    /// decision form, keep the page within a few screens at 1 280 px (a hundred made it 7 600 px
+    /// tall) and halve what each view renders.
+    static let perPage = 50
 
     init(
         _ req: Request, board: CommitteeBoard.Page, user: UserModel, names: [UUID: String], theme: String?,
