@@ -85,6 +85,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(httpsOnly: config.secureCookies))
     app.middleware.use(GuichetErrorMiddleware())
+    app.middleware.use(MethodNotAllowedMiddleware())
     app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(
         StaticFilesMiddleware(files: FileMiddleware(publicDirectory: AppResources.publicDirectory, defaultFile: nil)))
@@ -93,6 +94,7 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.middleware.use(CSRFMiddleware())
 
     try routes(app)
+    app.storage[RouteMethods.Key.self] = RouteMethods(app.routes.all)
     // Guichet's own HTTP server (Vapor's responder behind it): see GuichetHTTPServer for why.
     app.servers.use { app in app.guichetServer }
 

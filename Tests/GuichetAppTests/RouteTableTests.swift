@@ -158,3 +158,24 @@ import VaporTesting
         }
     }
 }
+
+/// An address that exists for other methods answers 405 with `Allow`, not 404.
+@Suite struct MethodNotAllowedTests {
+    @Test func anUndeclaredMethodOnAKnownAddressIs405WithAllow() async throws {
+        try await withGuichet { app in
+            try await app.testing().test(.DELETE, SiteURL.apiCalls.path) { res in
+                #expect(res.status == .methodNotAllowed)
+                #expect(res.headers.first(name: .allow) == "GET, HEAD")
+                #expect(res.body.string.contains("\"method_not_allowed\""))
+            }
+            try await app.testing().test(.PUT, SiteURL.apiCallResults(DemoCall.reference).path) { res in
+                #expect(res.status == .methodNotAllowed)
+            }
+            // Unknown addresses and unknown objects stay 404.
+            try await app.testing().test(.DELETE, "/api/v1/nulle-part") { res in #expect(res.status == .notFound) }
+            try await app.testing().test(.GET, SiteURL.apiCall("inconnu").path) { res in
+                #expect(res.status == .notFound)
+            }
+        }
+    }
+}

@@ -31,9 +31,12 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
                 || request.headers.accept.first.map {
                     $0.mediaType.type == "application" && $0.mediaType.subType == "json"
                 } == true
+            // Headers an error carries are part of its answer (`Allow` on a 405).
+            let carried = (error as? Abort)?.headers ?? [:]
             if wantsJSON {
                 let response = Response(status: status)
                 try response.content.encode(ErrorBody(error: .init(code: code, message: message)))
+                for (name, value) in carried { response.headers.replaceOrAdd(name: name, value: value) }
                 return response
             }
             let page = ErrorPage(
@@ -42,6 +45,7 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
             do {
                 let view = try await request.view.render("error", page).encodeResponse(for: request)
                 view.status = status
+                for (name, value) in carried { view.headers.replaceOrAdd(name: name, value: value) }
                 return view
             } catch {
                 let response = Response(status: status, body: .init(string: message))
