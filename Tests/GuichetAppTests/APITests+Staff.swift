@@ -57,6 +57,11 @@ import VaporTesting
             let bad = try await get(app, "/api/v1/calls/hdf-2021/dossiers?status=inconnu", token: secret)
             #expect(bad.status == .badRequest)
             #expect(bad.body.string.contains("invalid_status"))
+            // What the OpenAPI document declares is what is accepted: no page 0, at most 500 a page.
+            for query in ["page=0", "per=0", "per=501", "status=", "status=draft"] {
+                let refused = try await get(app, "/api/v1/calls/hdf-2021/dossiers?\(query)", token: secret)
+                #expect(refused.status == .badRequest, "\(query)")
+            }
             // Unknown, malformed and revoked tokens get 401.
             for wrong in ["gch_inconnu", "pas-un-jeton"] {
                 #expect(try await get(app, "/api/v1/calls/hdf-2021/dossiers", token: wrong).status == .unauthorized)

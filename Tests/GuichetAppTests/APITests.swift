@@ -113,9 +113,11 @@ import VaporTesting
 
     @Test func writesAreNotRoutes() async throws {
         try await withGuichet(demo: false) { app in
+            // The address exists for reading only: 405 with what it allows, and the error's JSON.
             try await app.testing().test(.POST, SiteURL.apiCalls.path) { res in
-                #expect(res.status == .notFound)
-                #expect(res.body.string.contains("\"error\""))
+                #expect(res.status == .methodNotAllowed)
+                #expect(res.headers.first(name: .allow) == "GET, HEAD")
+                #expect(res.body.string.contains("\"method_not_allowed\""))
             }
         }
     }

@@ -44,16 +44,27 @@ struct StaffAPIController: RouteCollection {
         let call = try await CallRepository(database: req.db).load(req.parameters.get("call") ?? "")
         let query = try req.query.decode(ListQuery.self)
         let builder = try await visible(req, user).filter(\.$call.$id == call.id).with(\.$organisation)
+        // What the OpenAPI document declares is what is accepted: anything else is refused by
+        // name (a page 0 is not quietly read as page 1).
         if let status = query.status {
-            guard DossierStatus(rawValue: status) != nil else {
+            guard let known = DossierStatus(rawValue: status), known != .draft else {
                 throw AppError(status: .badRequest, code: "invalid_status", message: "Statut inconnu « \(status) ».")
             }
             builder.filter(\.$status == status)
         }
         if let theme = query.theme { builder.filter(\.$themeCode == theme) }
         if let territory = query.territory { builder.filter(\.$instructorGroup == territory) }
-        let per = min(max(query.per ?? 100, 1), 500)
-        let page = try await builder.sort(\.$number).paginate(PageRequest(page: max(query.page ?? 1, 1), per: per))
+        guard (1...500).contains(query.per ?? 100) else {
+            throw AppError(
+                status: .badRequest, code: "invalid_parameter", message: "« per » doit être un entier de 1 à 500.")
+        }
+        guard (1...1_000_000).contains(query.page ?? 1) else {
+            throw AppError(
+                status: .badRequest, code: "invalid_parameter",
+                message: "« page » doit être un entier de 1 à 1 000 000.")
+        }
+        let page = try await builder.sort(\.$number).paginate(
+            PageRequest(page: query.page ?? 1, per: query.per ?? 100))
         return APIDossierPage(
             items: page.items.map(APIDossier.init), page: page.metadata.page, per: page.metadata.per,
             total: page.metadata.total)

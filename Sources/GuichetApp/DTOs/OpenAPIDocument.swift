@@ -36,6 +36,8 @@ enum OpenAPIDocument {
         let parameters: [JSON]
         let response: String
         let secured: Bool
+        /// The media type of the 200 answer.
+        var contentType = "application/json"
     }
 
     static func json() throws -> Data {
@@ -71,10 +73,20 @@ enum OpenAPIDocument {
             summary: "Les dossiers déposés visibles par le porteur du jeton (portée dossiers:read)",
             tag: "Dossiers",
             parameters: [
-                path("call"), query("status", "Statut (filed, eligible, reviewed, retained…)"),
+                path("call"),
+                query(
+                    "status", "Statut (filed, eligible, reviewed, retained…)",
+                    schema: [
+                        "type": .string("string"),
+                        "enum": .array(DossierStatus.allCases.filter { $0 != .draft }.map { .string($0.rawValue) }),
+                    ]),
                 query("theme", "Code de thématique"), query("territory", "Groupe d'instruction (departement:02)"),
-                query("page", "Page, à partir de 1", integer: true),
-                query("per", "Dossiers par page (1 à 500)", integer: true),
+                query(
+                    "page", "Page, à partir de 1",
+                    schema: ["type": .string("integer"), "minimum": .int(1), "maximum": .int(1_000_000)]),
+                query(
+                    "per", "Dossiers par page (1 à 500)",
+                    schema: ["type": .string("integer"), "minimum": .int(1), "maximum": .int(500)]),
             ],
             response: "DossierPage", secured: true),
         Operation(
@@ -95,7 +107,8 @@ enum OpenAPIDocument {
         Operation(
             method: "get", path: SiteURL.apiCallSchema.openAPIPath,
             summary: "Le schéma JSON des définitions d'appels (format 1)",
-            tag: "Appels", parameters: [], response: "JSONSchema", secured: false),
+            tag: "Appels", parameters: [], response: "JSONSchema", secured: false,
+            contentType: "application/schema+json"),
         Operation(
             method: "get", path: SiteURL.apiCallDefinition(.pattern).openAPIPath,
             summary:
@@ -110,11 +123,12 @@ enum OpenAPIDocument {
         ])
     }
 
-    private static func query(_ name: String, _ description: String, integer: Bool = false) -> JSON {
+    private static func query(
+        _ name: String, _ description: String, schema: [String: JSON] = ["type": .string("string")]
+    ) -> JSON {
         .object([
             "name": .string(name), "in": .string("query"), "required": .bool(false),
-            "description": .string(description),
-            "schema": .object(["type": .string(integer ? "integer" : "string")]),
+            "description": .string(description), "schema": .object(schema),
         ])
     }
 
@@ -124,10 +138,17 @@ enum OpenAPIDocument {
             var responses: [String: JSON] = [
                 "200": .object([
                     "description": .string("Réponse"),
-                    "content": .object(["application/json": .object(["schema": ref(op.response)])]),
+                    "content": .object([op.contentType: .object(["schema": ref(op.response)])]),
                 ]),
                 "404": error("Introuvable (ou hors de vos droits)"),
             ]
+            let hasQuery = op.parameters.contains { parameter in
+                if case .object(let fields) = parameter, case .string("query")? = fields["in"] { return true }
+                return false
+            }
+            if hasQuery {
+                responses["400"] = error("Paramètre de requête mal formé ou hors des valeurs admises")
+            }
             if op.secured {
                 responses["401"] = error("Connexion ou jeton requis")
                 responses["403"] = error("Jeton sans la portée nécessaire, ou déport pour lien d'intérêt")
