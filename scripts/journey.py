@@ -155,7 +155,7 @@ if len(sys.argv) > 4:
     _, page = get("/connexion")
     post("/connexion", {"_csrf": csrf(page), "email": staff_email, "password": staff_password})
     _, queue = get("/instruction?statut=filed")
-    found = re.search(number.group(0) + r'</td><th scope="row"><a href="([^"]+)"', queue)
+    found = re.search(re.escape(number.group(0)) + r'</span> <a href="([^"]+)"', queue)
     if not found:
         fail("the instructor's queue does not list the filed dossier")
     staff_page = found.group(1)
