@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -23,6 +24,57 @@ import VaporTesting
                 #expect(res.body.string.contains("database_unavailable"))
             }
             try await app.autoMigrate()
+        }
+    }
+
+    @Test func readinessChecksMigrationsAndQueues() async throws {
+        try await withGuichet(demo: false) { app in
+            try await app.testing().test(.GET, SiteURL.healthReady.path) { res in
+                #expect(res.status == .ok)
+                let body = try json(HealthController.Readiness.self, res)
+                #expect(body.status == "ready")
+                #expect(body.checks.map(\.name) == ["database", "migrations", "outbox", "webhooks"])
+            }
+            // A mail waiting for two hours: the sending has stopped, the instance is not ready.
+            let stuck = OutboxMessageModel()
+            stuck.toAddress = "asso@exemple.fr"
+            stuck.subject = "Objet"
+            stuck.bodyText = "Texte"
+            stuck.kind = "receipt"
+            stuck.attempts = 9
+            stuck.nextAttemptAt = Date()
+            try await stuck.create(on: app.db)
+            try await app.db.sql().raw(
+                "UPDATE outbox_messages SET created_at = \(bind: Date().addingTimeInterval(-7_200))"
+            ).run()
+            try await app.testing().test(.GET, SiteURL.healthReady.path) { res in
+                #expect(res.status == .serviceUnavailable)
+                let body = try json(HealthController.Readiness.self, res)
+                #expect(body.checks.first { $0.name == "outbox" }?.ok == false)
+                #expect(body.checks.first { $0.name == "migrations" }?.ok == true)
+            }
+        }
+    }
+
+    @Test func aDatabaseMigratedByANewerVersionIsRefused() async throws {
+        try await withGuichet(demo: false) { app in
+            try await app.db.sql().raw(
+                """
+                INSERT INTO _fluent_migrations (id, name, batch, created_at, updated_at)
+                VALUES (\(bind: UUID()), 'GuichetApp.FromALaterVersion', 99, \(bind: Date()), \(bind: Date()))
+                """
+            ).run()
+            await #expect(throws: AppError.self) { try await app.migrateDatabase() }
+            do {
+                try await app.migrateDatabase()
+            } catch let error as AppError {
+                #expect(error.code == "database_newer_than_binary")
+                #expect(error.message.contains("GuichetApp.FromALaterVersion"))
+            }
+            try await app.testing().test(.GET, SiteURL.healthReady.path) { res in
+                #expect(res.status == .serviceUnavailable)
+                #expect(res.body.string.contains("1 inconnues de ce programme"))
+            }
         }
     }
 

@@ -98,6 +98,7 @@ import VaporTesting
         (.GET, .home, "", .everyone(.ok)),
         (.GET, .calls, "", .everyone(.ok)),
         (.GET, .health, "", .everyone(.ok)),
+        (.GET, .healthReady, "", .everyone(.ok)),
         (.GET, .accessibility, "", .everyone(.ok)),
         (.GET, .legalNotice, "", .everyone(.ok)),
         (.GET, .personalData, "", .everyone(.ok)),

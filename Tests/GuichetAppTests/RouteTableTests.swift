@@ -12,6 +12,7 @@ import VaporTesting
         (.GET, .home, "", .ok),
         (.GET, .calls, "", .ok),
         (.GET, .health, "", .ok),
+        (.GET, .healthReady, "", .ok),
         (.GET, .accessibility, "", .ok),
         (.GET, .legalNotice, "", .ok),
         (.GET, .personalData, "", .ok),

@@ -28,6 +28,7 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
             let (status, code, message) = describe(error, request: request)
             let wantsJSON =
                 request.url.path.hasPrefix(SiteURL.apiPrefix) || request.url.path == SiteURL.health.path
+                || request.url.path == SiteURL.healthReady.path
                 || request.headers.accept.first.map {
                     $0.mediaType.type == "application" && $0.mediaType.subType == "json"
                 } == true

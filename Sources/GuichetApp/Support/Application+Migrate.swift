@@ -16,6 +16,7 @@ extension Application {
     /// one instance.
     func migrateDatabase() async throws {
         guard case .postgres(let url, let searchPath) = guichetConfiguration.database else {
+            try await SchemaVersion.read(db).checkNotNewer()
             try await autoMigrate()
             return
         }
@@ -25,6 +26,7 @@ extension Application {
         let key = Self.migrationLockKey(schema: searchPath ?? "public")
         do {
             _ = try await connection.query("SELECT pg_advisory_lock(\(key))", logger: logger)
+            try await SchemaVersion.read(db).checkNotNewer()
             try await autoMigrate()
         } catch {
             try? await connection.close()

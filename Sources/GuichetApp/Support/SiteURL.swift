@@ -8,6 +8,7 @@ enum SiteURL: Equatable, Sendable {
     /// Every call, open, to come and closed (the home page's list, at its own address).
     case calls
     case health
+    case healthReady
     case stylesheet
     case designSystemStylesheet
     case favicon
@@ -137,6 +138,7 @@ enum SiteURL: Equatable, Sendable {
         case .home: []
         case .calls: ["appels"]
         case .health: ["health"]
+        case .healthReady: ["health", "ready"]
         case .stylesheet: ["static", "guichet.css"]
         case .designSystemStylesheet: ["static", "dsfr", "dsfr.min.css"]
         case .favicon: ["static", "dsfr", "favicon", "favicon.svg"]
