@@ -56,6 +56,19 @@ import VaporTesting
         }
     }
 
+    @Test func anErrorCarriesItsRequestIdForTheLogs() async throws {
+        try await withGuichet(demo: false) { app in
+            try await app.testing().test(.GET, SiteURL.apiCall("inconnu").path) { res in
+                #expect(res.status == .notFound)
+                #expect(!(res.headers.first(name: "X-Request-Id") ?? "").isEmpty)
+            }
+            try await app.testing().test(.GET, "/nulle-part") { res in
+                let id = try #require(res.headers.first(name: "X-Request-Id"))
+                #expect(res.body.string.contains("<code>\(id)</code>"))
+            }
+        }
+    }
+
     @Test func aDatabaseMigratedByANewerVersionIsRefused() async throws {
         try await withGuichet(demo: false) { app in
             try await app.db.sql().raw(

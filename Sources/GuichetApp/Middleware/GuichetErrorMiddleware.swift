@@ -19,6 +19,8 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
         let status: UInt
         let message: String
         let code: String
+        /// The request's id, as every log line about it carries it (`request-id`).
+        let requestID: String
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -32,8 +34,10 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
                 || request.headers.accept.first.map {
                     $0.mediaType.type == "application" && $0.mediaType.subType == "json"
                 } == true
-            // Headers an error carries are part of its answer (`Allow` on a 405).
-            let carried = (error as? Abort)?.headers ?? [:]
+            // Headers an error carries are part of its answer (`Allow` on a 405), and the request's
+            // id, which the logs carry, so that a reported error is found in them.
+            var carried = (error as? Abort)?.headers ?? [:]
+            carried.replaceOrAdd(name: "X-Request-Id", value: request.id)
             if wantsJSON {
                 let response = Response(status: status)
                 try response.content.encode(ErrorBody(error: .init(code: code, message: message)))
@@ -42,7 +46,7 @@ struct GuichetErrorMiddleware: AsyncMiddleware {
             }
             let page = ErrorPage(
                 chrome: .make(request), title: status == .notFound ? "Page introuvable" : "Une erreur est survenue",
-                status: status.code, message: message, code: code)
+                status: status.code, message: message, code: code, requestID: request.id)
             do {
                 let view = try await request.view.render("error", page).encodeResponse(for: request)
                 view.status = status
