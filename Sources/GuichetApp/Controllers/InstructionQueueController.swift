@@ -28,7 +28,9 @@ struct InstructionQueueController: RouteCollection {
             colleagues: try await StaffDirectory(database: req.db).instructors(sharing: selection.groups),
             currentURL: req.url.string,
             themes: try await CallRepository(database: req.db).themeCatalog(),
-            calls: try await CallModel.query(on: req.db).sort(\.$title).all())
+            // Only what the filter and the rows show: a call's row also holds its whole definition.
+            calls: try await CallModel.query(on: req.db).field(\.$id).field(\.$reference).field(\.$title)
+                .sort(\.$title).all())
         let response = try await req.view.render(
             "instruction/queue",
             QueuePage(
