@@ -41,8 +41,7 @@ import Testing
         #expect(problem.rules.forcedOut == ["B"])
         #expect(problem.dossiers.map(\.requestedCents) == [5_355_000, 4_000_000, 3_000_000])
         #expect(effects == ["A": .capped(proposedCents: 5_355_000, requestedCents: 7_650_000), "B": .excluded])
-        var result = try await PortfolioSolver.solve(problem, milp: Self.noMILP)
-        result.explanations = result.explanations.map { $0.adding(effects[$0.id]) }
+        let result = try await PortfolioSolver.solve(problem, milp: Self.noMILP).noting(effects)
         #expect(result.grantedByID == ["A": 5_355_000, "C": 3_000_000])
         let byID = Dictionary(uniqueKeysWithValues: result.explanations.map { ($0.id, $0) })
         #expect(byID["B"]?.reason == .unfavourableOpinion)
@@ -56,8 +55,7 @@ import Testing
         let (problem, effects) = Self.problem(rules: PortfolioRules(forcedIn: ["B"])).honouring(Self.advice)
         #expect(problem.rules.forcedOut.isEmpty)
         #expect(effects["B"] == .imposedDespiteOpinion)
-        var result = try await PortfolioSolver.solve(problem, milp: Self.noMILP)
-        result.explanations = result.explanations.map { $0.adding(effects[$0.id]) }
+        let result = try await PortfolioSolver.solve(problem, milp: Self.noMILP).noting(effects)
         #expect(result.grantedByID["B"] == 4_000_000)
         let explanation = try #require(result.explanations.first { $0.id == "B" })
         #expect(explanation.reason == .forcedIn)

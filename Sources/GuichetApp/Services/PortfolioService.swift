@@ -134,9 +134,7 @@ struct PortfolioService {
             problem = try PortfolioWhatIf.changing(problem, envelope: target, remainingCents: budget)
         }
         func solved(_ problem: PortfolioProblem) async throws -> PortfolioResult {
-            var result = try await PortfolioSolver.solve(problem, milp: milp)
-            result.explanations = result.explanations.map { $0.adding(effects[$0.id]) }
-            return result
+            try await PortfolioSolver.solve(problem, milp: milp).noting(effects)
         }
         let result = try await solved(problem)
         var comparison: PortfolioComparison?

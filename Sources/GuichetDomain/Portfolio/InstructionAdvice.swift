@@ -100,3 +100,13 @@ extension PortfolioExplanation {
         return explained
     }
 }
+
+extension PortfolioResult {
+    /// The result with each dossier's explanation saying what its opinion changed.
+    public func noting(_ effects: [String: AdviceEffect]) -> PortfolioResult {
+        guard !effects.isEmpty else { return self }
+        var noted = self
+        noted.explanations = explanations.map { $0.adding(effects[$0.id]) }
+        return noted
+    }
+}
