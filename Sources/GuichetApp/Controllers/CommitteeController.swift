@@ -120,7 +120,7 @@ struct CommitteeController: RouteCollection {
     func confirmApply(req: Request) async throws -> View {
         let (user, session) = try await load(req)
         let board = try await CommitteeBoard.load(session, theme: nil, territory: nil, on: req.db)
-        let members = try await ApplyWavePage.organisationsWithAccounts(board, on: req.db)
+        let members = try await CommitteeService.organisationsWithAccounts(board, on: req.db)
         return try await req.view.render(
             "committee/apply", ApplyWavePage(req, board: board, user: user, membersOf: members))
     }

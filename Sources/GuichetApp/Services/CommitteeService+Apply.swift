@@ -153,4 +153,14 @@ extension CommitteeService {
             La lettre de décision, à imprimer ou à enregistrer : \(configuration.publicURL)/dossiers/\(id)/decision
             """
     }
+
+    /// The organisations, among the staged dossiers', that have at least one account here: those
+    /// the decision mail reaches (what the confirmation page announces before applying).
+    static func organisationsWithAccounts(_ board: CommitteeBoard, on db: any Database) async throws -> Set<UUID> {
+        let organisations = Set(board.rows.filter { $0.staged != nil }.map { $0.dossier.$organisation.id })
+        guard !organisations.isEmpty else { return [] }
+        return Set(
+            try await OrganisationMemberModel.query(on: db).filter(\.$organisation.$id ~~ organisations)
+                .all(\.$organisation.$id))
+    }
 }

@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import GuichetDomain
 import Vapor
@@ -80,14 +79,5 @@ struct ApplyWavePage: Encodable {
         } else {
             blocked = nil
         }
-    }
-
-    /// The organisations, among the staged dossiers', that have at least one account here.
-    static func organisationsWithAccounts(_ board: CommitteeBoard, on db: any Database) async throws -> Set<UUID> {
-        let organisations = Set(board.rows.filter { $0.staged != nil }.map { $0.dossier.$organisation.id })
-        guard !organisations.isEmpty else { return [] }
-        return Set(
-            try await OrganisationMemberModel.query(on: db).filter(\.$organisation.$id ~~ organisations)
-                .all(\.$organisation.$id))
     }
 }
