@@ -38,6 +38,8 @@ if [ "$(su postgres -c "psql -qAtc 'show max_connections'")" -lt 500 ]; then
 fi
 su postgres -c "psql -qAtc \"select 1 from pg_roles where rolname='$user'\"" | grep -q 1 \
   || su postgres -c "psql -qc \"create role $user login password '$password'\"" >&2
+# The backup tests restore into a database of their own, created and dropped by the role.
+su postgres -c "psql -qc 'alter role $user createdb'" >&2
 su postgres -c "psql -qc 'drop database if exists $db'" >&2
 su postgres -c "psql -qc 'create database $db owner $user'" >&2
 echo "postgres://$user:$password@127.0.0.1:5432/$db"

@@ -11,13 +11,13 @@ import Vapor
 public func configure(_ app: Application, _ config: AppConfiguration) async throws {
     switch config.database {
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(.sqliteImmediate(.file(path)), as: .sqlite)
         // Write-ahead logging: readers never wait for a writer (a page is served while a wave is
         // applied or a file imported), and a commit is one append instead of a journal round
         // trip. The mode is stored in the file; commits stay durable (synchronous stays FULL).
         try await (app.db(.sqlite) as? any SQLDatabase)?.raw("PRAGMA journal_mode=WAL").run()
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+        app.databases.use(.sqliteImmediate(.memory), as: .sqlite)
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
@@ -109,6 +109,9 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.asyncCommands.use(CallCommand(), as: "call")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(PicturesCommand(), as: "pictures")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
+    app.asyncCommands.use(VerifyCommand(), as: "verify")
     app.asyncCommands.use(ServeWithDataCommand(), as: "serve", isDefault: true)
 }
 

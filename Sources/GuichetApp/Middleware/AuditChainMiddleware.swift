@@ -9,7 +9,7 @@ import SQLKit
 struct AuditChainMiddleware: AsyncModelMiddleware {
     func create(model: AuditEntryModel, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         guard model.entryHash == nil else { return try await next.create(model, on: db) }
-        if db.inTransaction || SerializedWrite.inRawTransaction {
+        if db.inTransaction {
             try await AuditChainStore.seal([model], on: db)
             try await next.create(model, on: db)
         } else {

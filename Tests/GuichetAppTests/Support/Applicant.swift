@@ -44,8 +44,9 @@ struct Applicant {
     func startDossier(on reference: String = PracticeCall.reference) async throws -> UUID {
         try await browser.get(SiteURL.apply(reference).path)
         let res = try await browser.post(SiteURL.apply(reference).path, ["organisation": organisationID.uuidString])
-        let location = try #require(res.headers.first(name: .location))
-        let id = try #require(UUID(uuidString: location.split(separator: "/")[1].description))
+        let location = try #require(res.headers.first(name: .location), "\(res.status) \(res.body.string.prefix(300))")
+        let parts = location.split(separator: "/")
+        let id = try #require(parts.count > 1 ? UUID(uuidString: String(parts[1])) : nil, "redirected to \(location)")
         return id
     }
 }
