@@ -194,6 +194,24 @@ import Vapor
                 == ["table a : contenu différent (même nombre de lignes, 2)", "table b absente", "table c en trop"])
     }
 
+    @Test func retentionKeepsTheLastDaysSundaysAndFirstsOfTheMonth() throws {
+        let today = try #require(ISO8601DateFormatter().date(from: "2026-12-07T02:30:00Z"))
+        let names = [
+            "guichet-2026-12-07.tar", "guichet-2026-12-01.tar", "guichet-2026-11-23.tar",  // days 0 and 6, a day too old
+            "guichet-2026-11-22.tar", "guichet-2026-10-11.tar",  // Sundays 15 and 57 days old
+            "guichet-2025-12-01.tar", "guichet-2024-12-01.tar",  // firsts of the month 12 and 24 months old
+            "notes.txt", "guichet-derniere.tar",
+        ]
+        let retention = try #require(BackupRetention("7,8,24"))
+        #expect(
+            retention.expired(names, today: today) == [
+                "guichet-2026-11-23.tar", "guichet-2026-10-11.tar", "guichet-2024-12-01.tar",
+            ])
+        #expect(BackupRetention("14,8") == nil)
+        #expect(BackupRetention("0,8,24") == nil)
+        #expect(BackupRetention("a,b,c") == nil)
+    }
+
     private static func bytes(_ hex: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var index = hex.startIndex

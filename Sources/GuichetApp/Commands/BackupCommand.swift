@@ -9,6 +9,13 @@ struct BackupCommand: AsyncCommand {
         @Argument(
             name: "file", help: "Le fichier de sauvegarde à écrire (archive tar), par exemple guichet-2026-12-07.tar.")
         var file: String
+
+        @Option(
+            name: "keep",
+            help:
+                "Après la sauvegarde, supprime les sauvegardes datées (NOM-AAAA-MM-JJ.tar) du même dossier au-delà de : jours,semaines,mois (par exemple 14,8,24)."
+        )
+        var keep: String?
     }
 
     var help: String {
@@ -16,6 +23,15 @@ struct BackupCommand: AsyncCommand {
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
+        let retention = try signature.keep.map { text in
+            guard let retention = BackupRetention(text) else {
+                throw OperationFailure(
+                    code: "invalid_option",
+                    message: "--keep attend trois nombres : jours,semaines,mois (par exemple 14,8,24), pas « \(text) »."
+                )
+            }
+            return retention
+        }
         let started = Date()
         let manifest: BackupManifest
         do {
@@ -28,6 +44,24 @@ struct BackupCommand: AsyncCommand {
         context.console.print(
             "Sauvegarde écrite : \(signature.file) (\(ByteSize.french(size))) en \(String(format: "%.1f", Date().timeIntervalSince(started))) s — base \(manifest.database), \(manifest.tables.count) tables, \(manifest.rows) lignes, \(manifest.files.count) fichier(s), \(manifest.migrations.count) migrations."
         )
+        guard let retention else { return }
+        let folder = (signature.file as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        let written = (signature.file as NSString).lastPathComponent
+        // Only the backups named like this one: the same name before the date.
+        guard BackupRetention.day(of: written) != nil else {
+            throw OperationFailure(
+                code: "invalid_option",
+                message: "--keep demande un fichier nommé NOM-AAAA-MM-JJ.tar, pas « \(written) ».")
+        }
+        let prefix = String(written.dropLast("AAAA-MM-JJ.tar".count))
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            $0 != written && $0.hasPrefix(prefix) && $0.count == written.count
+        }
+        for name in retention.expired(names, today: Date()) {
+            try FileManager.default.removeItem(atPath: directory + "/" + name)
+            context.console.print("Sauvegarde expirée supprimée : \(name)")
+        }
     }
 }
 

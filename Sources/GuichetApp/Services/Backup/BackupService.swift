@@ -478,3 +478,54 @@ struct BackupService {
         }
     }
 }
+
+/// Which dated backups to keep: the last `daily` days, the last `weekly` Sundays, the last
+/// `monthly` first days of the month (a grandfather-father-son rotation). Backups are named
+/// `PREFIX-YYYY-MM-DD.tar`; files of another name are never touched.
+struct BackupRetention: Equatable, Sendable {
+    var daily = 14
+    var weekly = 8
+    var monthly = 24
+
+    /// Reads `14,8,24` (days, weeks, months).
+    init?(_ text: String) {
+        let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, let daily = parts[0], let weekly = parts[1], let monthly = parts[2],
+            daily >= 1, weekly >= 0, monthly >= 0
+        else { return nil }
+        (self.daily, self.weekly, self.monthly) = (daily, weekly, monthly)
+    }
+
+    init(daily: Int, weekly: Int, monthly: Int) {
+        (self.daily, self.weekly, self.monthly) = (daily, weekly, monthly)
+    }
+
+    /// The day a backup's name carries (`guichet-2026-12-07.tar`), in UTC.
+    static func day(of name: String) -> DateComponents? {
+        guard name.hasSuffix(".tar"),
+            let range = name.range(of: #"\d{4}-\d{2}-\d{2}\.tar$"#, options: .regularExpression)
+        else { return nil }
+        let parts = name[range].dropLast(4).split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return DateComponents(year: parts[0], month: parts[1], day: parts[2])
+    }
+
+    /// The names among `names` to delete on `today`.
+    func expired(_ names: [String], today: Date) -> [String] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let start = calendar.startOfDay(for: today)
+        return names.filter { name in
+            guard let components = Self.day(of: name), let date = calendar.date(from: components) else { return false }
+            let age = calendar.dateComponents([.day], from: date, to: start).day ?? 0
+            if age < daily { return false }
+            if calendar.component(.weekday, from: date) == 1, age < weekly * 7 { return false }
+            if components.day == 1, let months = calendar.dateComponents([.month], from: date, to: start).month,
+                months < monthly
+            {
+                return false
+            }
+            return true
+        }
+    }
+}
