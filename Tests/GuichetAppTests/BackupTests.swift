@@ -196,10 +196,12 @@ import Vapor
 
     @Test func retentionKeepsTheLastDaysSundaysAndFirstsOfTheMonth() throws {
         let today = try #require(ISO8601DateFormatter().date(from: "2026-12-07T02:30:00Z"))
+        // Days 0 and 6, then a Monday 14 days old; Sundays 15 and 57 days old; firsts of the month
+        // 12 and 24 months old; files of other names.
         let names = [
-            "guichet-2026-12-07.tar", "guichet-2026-12-01.tar", "guichet-2026-11-23.tar",  // days 0 and 6, a day too old
-            "guichet-2026-11-22.tar", "guichet-2026-10-11.tar",  // Sundays 15 and 57 days old
-            "guichet-2025-12-01.tar", "guichet-2024-12-01.tar",  // firsts of the month 12 and 24 months old
+            "guichet-2026-12-07.tar", "guichet-2026-12-01.tar", "guichet-2026-11-23.tar",
+            "guichet-2026-11-22.tar", "guichet-2026-10-11.tar",
+            "guichet-2025-12-01.tar", "guichet-2024-12-01.tar",
             "notes.txt", "guichet-derniere.tar",
         ]
         let retention = try #require(BackupRetention("7,8,24"))
