@@ -38,9 +38,13 @@ struct OutboxSender {
         var sent = 0
         for message in due {
             guard let id = message.id, try await claim(id, now: now) else { continue }
+            // The message's identity and date are its own, not this attempt's: a message sent again
+            // after a crash between the transport and the `sent_at` update (the lease expired) is
+            // the same message — the same `.eml` file rewritten, the same Message-ID by SMTP, which
+            // receiving servers use to drop a duplicate.
             let mail = OutgoingMail(
                 from: from, to: message.toAddress, subject: message.subject, body: message.bodyText,
-                messageID: id, date: now)
+                messageID: id, date: message.createdAt ?? now)
             do {
                 try await transport.send(mail)
                 try await OutboxMessageModel.query(on: database).filter(\.$id == id)

@@ -50,6 +50,7 @@ struct IntegrityCheck {
         try await checkAuditChains(&report)
         try await checkAttachments(&report)
         try await checkReceipts(&report)
+        try await checkEnvelopes(&report)
         return report
     }
 
@@ -232,6 +233,61 @@ struct IntegrityCheck {
             let pending = skipped > 0 ? " (\(skipped) en correction, scellés à leur nouveau dépôt)" : ""
             report.passed.append("récépissés : \(checked) empreinte(s) recalculée(s), toutes identiques\(pending)")
         }
+    }
+
+    // MARK: - Envelopes
+
+    /// No envelope spends more than it holds, and what the ledger commits is what the decisions
+    /// grant: the latest decision of each laureate, summed independently here.
+    private func checkEnvelopes(_ report: inout Report) async throws {
+        let repository = CallRepository(database: database)
+        let calls = try await CallModel.query(on: database).sort(\.$reference).all()
+        var envelopes = 0
+        var faults = 0
+        for model in calls {
+            let call = try await repository.load(model)
+            let ledger = try await ResultsService(database: database).ledger(call)
+            envelopes += ledger.lines.count
+            for line in ledger.lines where line.committed > line.envelope.currentAmount {
+                faults += 1
+                let excess = line.committed.cents - line.envelope.currentAmount.cents
+                report.problems.append(
+                    "enveloppes : « \(line.envelope.label) » (\(model.reference)) dépassée de \(Money.text(cents: excess))"
+                )
+            }
+            let committed = ledger.lines.filter { $0.envelope.parentID == nil }.reduce(Int64(0)) {
+                $0 + $1.committed.cents
+            }
+            let granted = try await grantedByLatestDecisions(try model.requireID())
+            if committed != granted {
+                faults += 1
+                report.problems.append(
+                    "enveloppes : \(model.reference) engage \(Money.text(cents: committed)) quand ses décisions accordent \(Money.text(cents: granted))"
+                )
+            }
+        }
+        if faults == 0 {
+            report.passed.append(
+                "enveloppes : \(envelopes) enveloppe(s) de \(calls.count) appel(s), aucune dépassée, engagements égaux aux décisions"
+            )
+        }
+    }
+
+    /// The sum granted by each laureate's latest decision of a call.
+    private func grantedByLatestDecisions(_ callID: UUID) async throws -> Int64 {
+        let laureates = DossierStatus.allCases.filter(\.isLaureate).map(\.rawValue)
+        return try await database.sql().raw(
+            """
+            SELECT CAST(COALESCE(SUM(c.granted_cents), 0) AS BIGINT) AS total
+            FROM \(ident: DecisionModel.schema) c
+            JOIN \(ident: WaveModel.schema) w ON w.id = c.wave_id
+            JOIN \(ident: DossierModel.schema) d ON d.id = c.dossier_id
+            WHERE w.call_id = \(bind: callID) AND c.outcome = \(bind: DossierStatus.retained.rawValue)
+              AND d.status IN (\(binds: laureates))
+              AND w.number = (SELECT MAX(w2.number) FROM \(ident: DecisionModel.schema) c2
+                              JOIN \(ident: WaveModel.schema) w2 ON w2.id = c2.wave_id WHERE c2.dossier_id = c.dossier_id)
+            """
+        ).first()?.decode(column: "total", as: Int64.self) ?? 0
     }
 
     private static func quoted(_ identifier: String) -> String { TableDigests.quoted(identifier) }
