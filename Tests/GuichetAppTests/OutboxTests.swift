@@ -74,6 +74,30 @@ import Vapor
         }
     }
 
+    /// A sender that dies after the transport and before marking the message sent: once its
+    /// lease runs out the message goes again — as the same message, the same file rewritten.
+    @Test func aMessageSentAgainAfterACrashIsTheSameMessage() async throws {
+        try await withGuichet(demo: false) { app in
+            let now = Date()
+            try await Mailer(database: app.db).enqueue(
+                to: "a@b.fr", subject: "Accusé de réception", body: "Corps", kind: "receipt", now: now)
+            let folder = app.guichetConfiguration.dataDirectory + "/mail"
+            let sender = OutboxSender(
+                database: app.db, transport: EMLFileTransport(directory: folder), from: "g@exemple.fr",
+                logger: app.logger)
+            #expect(try await sender.deliverDue(now: now) == 1)
+            let first = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }
+            // The crash: the file was written, the `sent_at` update never happened.
+            try await OutboxMessageModel.query(on: app.db).set(\.$sentAt, to: nil)
+                .set(\.$lockedUntil, to: now.addingTimeInterval(OutboxSender.lease)).update()
+            #expect(
+                try await sender.deliverDue(now: now.addingTimeInterval(60)) == 0, "held by the dead sender's lease")
+            #expect(try await sender.deliverDue(now: now.addingTimeInterval(OutboxSender.lease + 1)) == 1)
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }
+            #expect(files == first && files.count == 1)
+        }
+    }
+
     @Test func headerValuesCannotSmuggleHeaders() {
         let mail = OutgoingMail(
             from: "Guichet <g@exemple.fr>", to: "a@b.fr\r\nBcc: x@y.fr", subject: "Objet\nBcc: z@y.fr",
