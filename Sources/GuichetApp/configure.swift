@@ -9,6 +9,7 @@ import Vapor
 
 /// Configures the application: database, migrations, views, middleware, routes and commands.
 public func configure(_ app: Application, _ config: AppConfiguration) async throws {
+    GuichetMetrics.bootstrap()
     switch config.database {
     case .sqliteFile(let path):
         app.databases.use(.sqliteImmediate(.file(path)), as: .sqlite)

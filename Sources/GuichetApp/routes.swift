@@ -3,6 +3,7 @@ import Vapor
 /// Registers every route; the paths come from ``SiteURL``.
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
+    try app.register(collection: MetricsController())
     try app.register(collection: ResultsController())
     try app.register(collection: LegalPagesController())
     try app.register(collection: CallsAPIController())

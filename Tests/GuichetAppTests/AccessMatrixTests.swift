@@ -99,6 +99,7 @@ import VaporTesting
         (.GET, .calls, "", .everyone(.ok)),
         (.GET, .health, "", .everyone(.ok)),
         (.GET, .healthReady, "", .everyone(.ok)),
+        (.GET, .metrics, "", .everyone(.notFound)),
         (.GET, .accessibility, "", .everyone(.ok)),
         (.GET, .legalNotice, "", .everyone(.ok)),
         (.GET, .personalData, "", .everyone(.ok)),

@@ -136,6 +136,27 @@ import Testing
         }
     }
 
+    @Test func motivesArePlainTextOfBoundedLength() throws {
+        for (motive, problem) in [
+            ("Hors\u{0}champ", "U+0000"), (String(repeating: "é", count: 5_001), "5000"),
+        ] {
+            #expect {
+                try DossierLifecycle.transition(
+                    Fixtures.dossier(status: .filed), .declareIneligible(motive: motive),
+                    by: Fixtures.instructor, call: call, now: duringCall)
+            } throws: { error in
+                guard case .invalidForm(let errors) = error as? DomainError, let text = errors["motif"] else {
+                    return false
+                }
+                return text.contains(problem) || text.contains("5 000")
+            }
+        }
+        let kept = try DossierLifecycle.transition(
+            Fixtures.dossier(status: .filed), .declareIneligible(motive: "Hors champ :\n\tle projet est national."),
+            by: Fixtures.instructor, call: call, now: duringCall)
+        #expect(kept.reason == "Hors champ :\n\tle projet est national.")
+    }
+
     @Test func theLifecycleAnswersWhichActionsAStatusAllowsARole() {
         #expect(DossierLifecycle.actions(from: .draft, by: .applicant) == [.file, .withdraw])
         #expect(

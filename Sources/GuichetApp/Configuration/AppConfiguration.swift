@@ -63,6 +63,9 @@ public struct AppConfiguration: Sendable {
     /// The proxies whose `X-Forwarded-For` says who the client is (`GUICHET_TRUSTED_PROXIES`:
     /// addresses or ranges, comma-separated); none by default: the peer is the client.
     public var trustedProxies: [NetworkRange] = []
+    /// A token that opens `/metrics` to a scraper that is not on this machine
+    /// (`GUICHET_METRICS_TOKEN`, sent as `Authorization: Bearer …`); loopback only without it.
+    public var metricsToken: String? = nil
     /// `GUICHET_NEW_PASSWORD`: the password `guichet user create` gives the account (generated and
     /// printed once when unset).
     public var newStaffPassword: String?
@@ -169,6 +172,13 @@ public struct AppConfiguration: Sendable {
             configuration.fileStore = store
         }
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
+        if let token = value("GUICHET_METRICS_TOKEN") {
+            guard token.count >= 32 else {
+                throw ConfigurationError(
+                    variable: "GUICHET_METRICS_TOKEN", value: "(masqué)", expected: "au moins 32 caractères aléatoires")
+            }
+            configuration.metricsToken = token
+        }
         if let pool = try integer("GUICHET_DB_POOL", in: 1...32, unit: "connexions") {
             configuration.databasePoolSize = pool
         }

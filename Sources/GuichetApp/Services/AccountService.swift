@@ -99,6 +99,7 @@ struct AccountService {
             valid = false
         }
         guard valid, let user else {
+            GuichetMetrics.failedLogin()
             for key in keys { try await recordFailure(key) }
             throw AppError(
                 status: .unauthorized, code: "invalid_credentials", message: "Adresse ou mot de passe incorrect.")

@@ -20,11 +20,12 @@ import SQLiteNIO
 /// instead of fail. Readers outside transactions are untouched (WAL lets them read during a
 /// write). ``SerializedWrite`` already began its transactions so; now every transaction does.
 ///
-/// Transactions of one process also queue before they take a connection (``WriteQueue``): a
-/// transaction waiting for the write lock would otherwise hold one of the driver's threads in
-/// its busy handler (which retries at once, without sleeping), the very thread the lock's holder
-/// may need to commit. Only a writer of another process (a command run beside the server) is
-/// waited for in SQLite itself.
+/// Transactions of one process also queue before they take a connection (``WriteQueue``), and so
+/// do writes made outside a transaction: a writer waiting for the write lock would otherwise
+/// hold, in SQLite's busy handler (which retries at once, without sleeping), one of the driver's
+/// threads and its event loop's only connection — for as long as an import holds the lock, every
+/// read of that event loop waited, and timed out. Only a writer of another process (a command
+/// run beside the server) is waited for in SQLite itself.
 ///
 /// Everything else is the driver's own: the configuration, its middleware (the audit chain's),
 /// its pool and its connections, wrapped.
@@ -58,7 +59,10 @@ struct SQLiteImmediateConfiguration: DatabaseConfiguration {
 extension DatabaseConfigurationFactory {
     /// SQLite with immediate transactions (``SQLiteImmediateConfiguration``).
     static func sqliteImmediate(_ configuration: SQLiteConfiguration) -> DatabaseConfigurationFactory {
-        let factory = DatabaseConfigurationFactory.sqlite(configuration)
+        // A minute for a connection: the driver keeps one per event loop, and a long write (an
+        // import, a wave) holds its own for as long as it lasts; readers of that loop wait for
+        // it rather than fail after the default ten seconds.
+        let factory = DatabaseConfigurationFactory.sqlite(configuration, connectionPoolTimeout: .seconds(60))
         return DatabaseConfigurationFactory { SQLiteImmediateConfiguration(base: factory.make()) }
     }
 }
@@ -76,10 +80,37 @@ struct SQLiteImmediateDatabase: Database, SQLDatabase, SQLiteDatabase {
     func execute(
         query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void
     ) -> EventLoopFuture<Void> {
-        base.execute(query: query, onOutput: onOutput)
+        let writes: Bool
+        switch query.action {
+        case .create, .update, .delete: writes = true
+        default: writes = false
+        }
+        return queued(writes) { base.execute(query: query, onOutput: onOutput) }
     }
 
-    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { queued(true) { base.execute(schema: schema) } }
+
+    /// Runs a statement after the process's other writers when it writes outside a transaction:
+    /// an `INSERT` issued while an import holds the write lock waits here, suspended, instead of
+    /// in SQLite's busy handler holding the connection (the event loop's only one) and a thread.
+    private func queued(_ writes: Bool, _ run: @escaping @Sendable () -> EventLoopFuture<Void>) -> EventLoopFuture<Void>
+    {
+        guard writes, !inTransaction else { return run() }
+        let queue = self.queue
+        return eventLoop.makeFutureWithTask { await queue.acquire() }.flatMap { run() }.always { _ in queue.release() }
+    }
+
+    /// Whether a statement writes: SQLKit's builders by their type, anything else by its verb.
+    private func writes(_ query: any SQLExpression) -> Bool {
+        if query is SQLSelect { return false }
+        if query is SQLInsert || query is SQLUpdate || query is SQLDelete { return true }
+        return Self.writes(serialize(query).sql)
+    }
+
+    static func writes(_ statement: String) -> Bool {
+        let verb = statement.drop { $0.isWhitespace || $0 == "(" }.prefix { $0.isLetter }.uppercased()
+        return ["INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"].contains(verb)
+    }
 
     func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
 
@@ -128,11 +159,11 @@ struct SQLiteImmediateDatabase: Database, SQLDatabase, SQLiteDatabase {
     func execute(
         sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
     ) -> EventLoopFuture<Void> {
-        base.execute(sql: query, onRow)
+        queued(!inTransaction && writes(query)) { base.execute(sql: query, onRow) }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        try await base.execute(sql: query, onRow)
+        try await execute(sql: query, onRow).get()
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -144,11 +175,11 @@ struct SQLiteImmediateDatabase: Database, SQLDatabase, SQLiteDatabase {
     func query(
         _ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void
     ) -> EventLoopFuture<Void> {
-        base.query(query, binds, logger: logger, onRow)
+        queued(!inTransaction && Self.writes(query)) { base.query(query, binds, logger: logger, onRow) }
     }
 
     func query(_ query: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteRow) -> Void) async throws {
-        try await base.query(query, binds, onRow)
+        try await self.query(query, binds, logger: logger, onRow).get()
     }
 
     func withConnection<T>(

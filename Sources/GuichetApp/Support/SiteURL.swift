@@ -9,6 +9,7 @@ enum SiteURL: Equatable, Sendable {
     case calls
     case health
     case healthReady
+    case metrics
     case stylesheet
     case designSystemStylesheet
     case favicon
@@ -139,6 +140,7 @@ enum SiteURL: Equatable, Sendable {
         case .calls: ["appels"]
         case .health: ["health"]
         case .healthReady: ["health", "ready"]
+        case .metrics: ["metrics"]
         case .stylesheet: ["static", "guichet.css"]
         case .designSystemStylesheet: ["static", "dsfr", "dsfr.min.css"]
         case .favicon: ["static", "dsfr", "favicon", "favicon.svg"]

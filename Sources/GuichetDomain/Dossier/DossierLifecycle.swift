@@ -99,6 +99,9 @@ public enum DossierLifecycle {
         return roles.union([.system])
     }
 
+    /// The longest reason an action may carry, in characters.
+    public static let reasonLimit = 5_000
+
     /// The statuses an action may start from.
     public static func statuses(from kind: DossierAction.Kind) -> Set<DossierStatus> {
         switch kind {
@@ -194,9 +197,15 @@ public enum DossierLifecycle {
         return DossierTransition(action: action.code, from: dossier.status, to: target(action), reason: reason)
     }
 
+    /// A reason the applicant reads (in a mail, on the dossier): present, and plain text — no
+    /// invisible character but line breaks and tabs (a NUL byte is refused by PostgreSQL and
+    /// breaks mail and exports), at most ``reasonLimit`` characters.
     private static func required(_ text: String, field: String, _ hint: String) throws(DomainError) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .missingData(field: field, reason: hint) }
+        if let problem = FormField.textProblem(trimmed, maxLength: reasonLimit, singleLine: false) {
+            throw .invalidForm(errors: [field: problem])
+        }
         return trimmed
     }
 }

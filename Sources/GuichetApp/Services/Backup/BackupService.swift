@@ -350,8 +350,8 @@ struct BackupService {
                 let objects = try await sql.raw(
                     "SELECT type, name, sql FROM guichet_image.sqlite_master ORDER BY rowid"
                 ).all(decoding: Object.self)
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
+                try await connection.transaction { transaction in
+                    let sql = try transaction.sql()
                     for table in objects where table.type == "table" && !table.name.hasPrefix("sqlite_") {
                         guard let create = table.sql else { continue }
                         try await sql.raw(SQLQueryString(create)).run()
@@ -371,10 +371,6 @@ struct BackupService {
                         guard let create = object.sql else { continue }
                         try await sql.raw(SQLQueryString(create)).run()
                     }
-                    try await sql.raw("COMMIT").run()
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
                 }
                 try await sql.raw("PRAGMA foreign_keys = ON").run()
                 try await sql.raw("DETACH DATABASE guichet_image").run()
