@@ -113,6 +113,8 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(VerifyCommand(), as: "verify")
+    app.asyncCommands.use(RetentionCommand(), as: "retention")
+    app.asyncCommands.use(PersonalDataCommand(), as: "personal-data")
     app.asyncCommands.use(ServeWithDataCommand(), as: "serve", isDefault: true)
 }
 

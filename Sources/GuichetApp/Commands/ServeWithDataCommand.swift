@@ -84,7 +84,8 @@ struct GuichetMigrateCommand: AsyncCommand {
 }
 
 /// Every few seconds while the server runs: queues the reminders that are due, then sends the
-/// outbox. Each instance runs one; conditional claims keep them from doing anything twice.
+/// outbox; once a day, applies the retention policy (``RetentionService``). Each instance runs
+/// one; conditional claims keep them from doing anything twice.
 enum OutboxWorker {
     /// Stops the worker when the application shuts down.
     struct Lifecycle: LifecycleHandler {
@@ -117,7 +118,21 @@ enum OutboxWorker {
         let sender = app.outboxSender
         let configuration = app.guichetConfiguration
         return Task.detached {
+            // Retention once a day, the first at start (every instance: each step is idempotent).
+            var retainedAt: Date? = nil
             while !Task.isCancelled {
+                if retainedAt.map({ Date().timeIntervalSince($0) >= 86_400 }) ?? true {
+                    retainedAt = Date()
+                    do {
+                        let outcomes = try await RetentionService(
+                            database: app.db, configuration: configuration, now: Date()
+                        ).run(apply: true)
+                        let done = outcomes.filter { $0.count > 0 }.map { "\($0.count) \($0.label)" }
+                        if !done.isEmpty { app.logger.notice("retention: \(done.joined(separator: ", "))") }
+                    } catch {
+                        app.logger.error("retention: \(error)")
+                    }
+                }
                 do {
                     try await InstructionService(database: app.db, configuration: configuration, now: Date())
                         .sendCorrectionReminders()

@@ -66,6 +66,8 @@ public struct AppConfiguration: Sendable {
     /// A token that opens `/metrics` to a scraper that is not on this machine
     /// (`GUICHET_METRICS_TOKEN`, sent as `Authorization: Bearer …`); loopback only without it.
     public var metricsToken: String? = nil
+    /// How long personal data are kept, by kind (`GUICHET_RETENTION_*_DAYS`; ``RetentionPolicy``).
+    public var retention = RetentionPolicy()
     /// `GUICHET_NEW_PASSWORD`: the password `guichet user create` gives the account (generated and
     /// printed once when unset).
     public var newStaffPassword: String?
@@ -172,6 +174,13 @@ public struct AppConfiguration: Sendable {
             configuration.fileStore = store
         }
         configuration.chromiumPath = value("GUICHET_CHROMIUM_PATH")
+        do {
+            configuration.retention = try RetentionPolicy.from(environment)
+        } catch {
+            throw ConfigurationError(
+                variable: error.variable, value: error.value,
+                expected: "un nombre entier de jours de 0 (sans limite) à 36 500")
+        }
         if let token = value("GUICHET_METRICS_TOKEN") {
             guard token.count >= 32 else {
                 throw ConfigurationError(

@@ -65,5 +65,6 @@ enum GuichetMigrations {
         CountPerStatement(),
         FreezeBoardFilters(),
         AddMessageReadAt(),
+        AddRetention(),
     ]
 }

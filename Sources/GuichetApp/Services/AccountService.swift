@@ -105,6 +105,9 @@ struct AccountService {
                 status: .unauthorized, code: "invalid_credentials", message: "Adresse ou mot de passe incorrect.")
         }
         try await LoginAttemptModel.query(on: database).filter(\.$key == keys[0]).delete()
+        // What retention reads to find accounts nobody uses any more.
+        try await database.sql().update(UserModel.schema).set("last_login_at", to: SQLBind(now))
+            .where("id", .equal, SQLBind(try user.requireID())).run()
         guard user.disabledAt == nil else {
             throw AppError(
                 status: .forbidden, code: "account_disabled",
