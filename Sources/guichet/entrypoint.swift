@@ -27,8 +27,15 @@ enum Entrypoint {
             // lone `-` for an option's dash.
             env.arguments = env.arguments.map { $0 == "-" ? "/dev/stdin" : $0 }
             // Logs go to standard error, so that `report --json > file` writes only the report.
+            // `GUICHET_LOG_FORMAT=json`: one JSON object a line, for a log collector.
+            let json = ProcessInfo.processInfo.environment["GUICHET_LOG_FORMAT"] == "json"
             try LoggingSystem.bootstrap(from: &env) { level in
                 { label in
+                    if json {
+                        var handler = JSONLogHandler(label: label)
+                        handler.logLevel = level
+                        return handler
+                    }
                     var handler = StreamLogHandler.standardError(label: label)
                     handler.logLevel = level
                     return handler

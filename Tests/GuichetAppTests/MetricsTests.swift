@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import Logging
 import Testing
 import VaporTesting
 
@@ -77,5 +78,24 @@ import VaporTesting
         #expect(throws: ConfigurationError.self) {
             try AppConfiguration.fromEnvironment(["GUICHET_METRICS_TOKEN": "court"])
         }
+    }
+}
+
+/// `GUICHET_LOG_FORMAT=json`: one JSON object a line, metadata (the request id) included.
+@Suite struct JSONLogTests {
+    @Test func aLineIsOneJSONObjectWithTheRequestID() throws {
+        let data = JSONLogHandler.line(
+            LogEvent(
+                level: .warning, message: "refusé : \"guillemets\"\net retour", metadata: ["request-id": "ABC-123"],
+                source: "GuichetApp", file: #fileID, function: #function, line: #line),
+            label: "codes.vapor.application", base: ["database-id": "psql"], provider: nil)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.hasSuffix("\n") && text.dropLast().contains("\n") == false)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["request-id"] as? String == "ABC-123")
+        #expect(object["database-id"] as? String == "psql")
+        #expect(object["level"] as? String == "warning")
+        #expect(object["message"] as? String == "refusé : \"guillemets\"\net retour")
+        #expect((object["time"] as? String)?.hasSuffix("Z") == true)
     }
 }

@@ -41,6 +41,12 @@ enum GuichetMetrics {
         CoreMetrics.Counter(label: "guichet_failed_logins_total").increment()
     }
 
+    /// A published page or file answered from memory, before the router (``FrozenAnswers``):
+    /// these never reach Vapor's responder, so its request counters do not see them.
+    static func frozenAnswer() { frozenAnswers.increment() }
+
+    private static let frozenAnswers = CoreMetrics.Counter(label: "guichet_frozen_answers_total")
+
     /// The whole text a scrape reads.
     static func text() -> [UInt8] {
         var buffer: [UInt8] = []

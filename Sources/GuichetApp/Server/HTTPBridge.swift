@@ -306,6 +306,7 @@ final class HTTPBridge: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes a frozen answer: no responder, no database, the bytes already in memory.
     private func writeFrozen(_ answer: FrozenAnswers.Answer, for head: HTTPRequestHead, context: ChannelHandlerContext)
     {
+        GuichetMetrics.frozenAnswer()
         var (responseHead, body) = FrozenAnswers.response(answer, for: head, httpsOnly: httpsOnly)
         let keepAlive = head.isKeepAlive && !closeAfterResponse
         responseHead.headers.replaceOrAdd(name: .connection, value: keepAlive ? "keep-alive" : "close")
