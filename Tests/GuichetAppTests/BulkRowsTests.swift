@@ -140,10 +140,14 @@ import VaporTesting
                 try await sql.raw("SELECT * FROM \(ident: AuditEntryModel.schema) WHERE id = \(bind: fluentEntry.id!)")
                     .first())
             #expect(Set(written.allColumns) == Set(AuditEntryModel.bulkColumns))
-            // The scores are kept by DossierScores, never written with the row.
+            // The scores are kept by DossierScores, never written with the row; `anonymised_at` is
+            // set by retention only.
             for (table, columns) in [
                 (OrganisationModel.schema, OrganisationModel.bulkColumns),
-                (DossierModel.schema, DossierModel.bulkColumns + ["aggregate_score", "score_spread", "score_count"]),
+                (
+                    DossierModel.schema,
+                    DossierModel.bulkColumns + ["aggregate_score", "score_spread", "score_count", "anonymised_at"]
+                ),
                 (DecisionModel.schema, DecisionModel.bulkColumns), (OpinionModel.schema, OpinionModel.bulkColumns),
                 (ReviewModel.schema, ReviewModel.bulkColumns),
             ] {
