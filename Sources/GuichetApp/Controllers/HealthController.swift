@@ -49,6 +49,25 @@ struct HealthController: RouteCollection {
         return Health(status: "ok")
     }
 
+    /// The outbox's and the webhooks' waiting items and the age of the oldest, in seconds: what
+    /// readiness judges and what the metrics report.
+    static func queues(on db: any Database, now: Date) async throws -> [(name: String, waiting: Int, age: Double)] {
+        let sql = try db.sql()
+        var queues: [(name: String, waiting: Int, age: Double)] = []
+        for (name, table, waiting) in [
+            ("outbox", OutboxMessageModel.schema, "sent_at IS NULL"),
+            ("webhooks", WebhookDeliveryModel.schema, "delivered_at IS NULL AND failed_at IS NULL"),
+        ] {
+            let row = try await sql.raw(
+                "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM \(ident: table) WHERE \(unsafeRaw: waiting)"
+            ).first()
+            let count = try row?.decode(column: "n", as: Int.self) ?? 0
+            let oldest = try row?.decodeIfPresent(column: "oldest", as: Date.self)
+            queues.append((name, count, oldest.map { now.timeIntervalSince($0) } ?? 0))
+        }
+        return queues
+    }
+
     @Sendable
     func ready(req: Request) async throws -> Response {
         var checks: [Readiness.Check] = []
@@ -62,18 +81,7 @@ struct HealthController: RouteCollection {
                     detail: pending.isEmpty && unknown.isEmpty
                         ? "\(version.known.count) migrations, toutes appliquées"
                         : "\(pending.count) en attente, \(unknown.count) inconnues de ce programme"))
-            let now = Date()
-            let sql = try req.db.sql()
-            for (name, table, waiting) in [
-                ("outbox", OutboxMessageModel.schema, "sent_at IS NULL"),
-                ("webhooks", WebhookDeliveryModel.schema, "delivered_at IS NULL AND failed_at IS NULL"),
-            ] {
-                let row = try await sql.raw(
-                    "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM \(ident: table) WHERE \(unsafeRaw: waiting)"
-                ).first()
-                let count = try row?.decode(column: "n", as: Int.self) ?? 0
-                let oldest = try row?.decodeIfPresent(column: "oldest", as: Date.self)
-                let age = oldest.map { now.timeIntervalSince($0) } ?? 0
+            for (name, count, age) in try await Self.queues(on: req.db, now: Date()) {
                 checks.append(
                     .init(
                         name: name, ok: count <= Backlog.maxWaiting && age <= Backlog.maxAge,

@@ -51,18 +51,9 @@ struct MetricsController: RouteCollection {
     static func readGauges(_ req: Request) async throws -> String {
         var gauges = PrometheusGauges()
         let sql = try req.db.sql()
-        let now = Date()
-        for (name, table, waiting) in [
-            ("outbox", OutboxMessageModel.schema, "sent_at IS NULL"),
-            ("webhooks", WebhookDeliveryModel.schema, "delivered_at IS NULL AND failed_at IS NULL"),
-        ] {
-            let row = try await sql.raw(
-                "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM \(ident: table) WHERE \(unsafeRaw: waiting)"
-            ).first()
-            let count = try row?.decode(column: "n", as: Int.self) ?? 0
-            let oldest = try row?.decodeIfPresent(column: "oldest", as: Date.self)
+        for (name, count, age) in try await HealthController.queues(on: req.db, now: Date()) {
             gauges.set("guichet_\(name)_waiting", Double(count))
-            gauges.set("guichet_\(name)_oldest_waiting_seconds", oldest.map { now.timeIntervalSince($0) } ?? 0)
+            gauges.set("guichet_\(name)_oldest_waiting_seconds", age)
         }
         let running = try await ImportJobModel.query(on: req.db).filter(
             \.$status == ImportJobModel.Status.running.rawValue
