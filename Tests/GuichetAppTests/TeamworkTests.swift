@@ -159,6 +159,38 @@ import VaporTesting
         }
     }
 
+    /// The queue's label filter offers each label in use once, and only those of the person's
+    /// territories: a label given in another département says nothing to them.
+    @Test func theLabelFilterOffersTheLabelsOfThePersonsTerritoriesOnce() async throws {
+        try await withGuichet { app in
+            let aisne = try await Factory.aisneInstructor(app)
+            let nordAgent = try await Factory.staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            let first = try await Factory.demoDossier(app, group: "departement:02")
+            let second = try #require(
+                try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02").sort(\.$number)
+                    .range(1..<2).first())
+            let nord = try await Factory.demoDossier(app, group: "departement:59")
+            try await aisne.get(SiteURL.instruction.path)
+            try await nordAgent.get(SiteURL.instruction.path)
+            try await aisne.post(SiteURL.staffLabels(try first.requireID()).path, ["label": "Visite prévue"])
+            try await aisne.post(SiteURL.staffLabels(try second.requireID()).path, ["label": "visite PRÉVUE"])
+            try await aisne.post(SiteURL.staffLabels(try second.requireID()).path, ["label": "Budget à revoir"])
+            try await nordAgent.post(SiteURL.staffLabels(try nord.requireID()).path, ["label": "Dossier sensible"])
+            #expect(try await DossierLabelModel.query(on: app.db).count() == 4)
+            let teamwork = Teamwork(database: app.db, now: Date())
+            let offered = try await teamwork.labelsInUse(groups: ["departement:02"])
+            #expect(offered.count == 2)
+            #expect(offered.first == "Budget à revoir")
+            #expect(offered.last?.lowercased() == "visite prévue")
+            #expect(try await teamwork.labelsInUse(groups: nil).count == 3)
+            #expect(try await teamwork.labelsInUse(groups: []).isEmpty)
+            let queue = try await aisne.get(SiteURL.instruction.path)
+            #expect(queue.body.string.contains("Budget à revoir"))
+            #expect(!queue.body.string.contains("Dossier sensible"))
+            #expect(try await nordAgent.get(SiteURL.instruction.path).body.string.contains("Dossier sensible"))
+        }
+    }
+
     @Test func internalNotesStayInsideTheInstruction() async throws {
         try await withGuichet { app in
             let (applicant, id) = try await Factory.filedDossier(app)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GuichetDomain
+import SQLKit
 
 /// How an instruction team shares its work: who instructs which dossier, labels, internal notes.
 /// Each action works on one dossier or on a selection, all or nothing: if one dossier of the
@@ -107,12 +108,22 @@ struct Teamwork {
     }
 
     /// The labels in use on the given instructor groups (all when `nil`), for the queue's filter.
+    ///
+    /// One row per label (its key, with one of the spellings in use), grouped by the database: the
+    /// queue reads it on every page, and a national team's labels may be on thousands of dossiers.
     func labelsInUse(groups: Set<String>?) async throws -> [String] {
-        let query = DossierLabelModel.query(on: database).join(parent: \.$dossier)
-        if let groups { query.filter(DossierModel.self, \.$instructorGroup ~~ Array(groups)) }
-        var seen: [String: String] = [:]
-        for row in try await query.all() where seen[row.labelKey] == nil { seen[row.labelKey] = row.label }
-        return seen.values.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        if let groups, groups.isEmpty { return [] }
+        let scope: SQLQueryString = groups.map { "WHERE d.instructor_group IN (\(binds: $0.sorted()))" } ?? ""
+        let rows = try await database.sql().raw(
+            """
+            SELECT l.label_key AS label_key, MIN(l.label) AS label FROM \(ident: DossierLabelModel.schema) l
+              JOIN \(ident: DossierModel.schema) d ON d.id = l.dossier_id
+            \(scope)
+            GROUP BY l.label_key
+            """
+        ).all()
+        return try rows.map { try $0.decode(column: "label", as: String.self) }
+            .sorted { $0.localizedStandardCompare($1) == .orderedAscending }
     }
 
     /// The dossier's internal notes, oldest first.

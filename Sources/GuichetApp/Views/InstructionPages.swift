@@ -52,12 +52,15 @@ struct QueuePage: Encodable {
     let chrome: Chrome
     let total: Int
     let counts: [Count]
-    let calls: [Option]
-    let statuses: [Option]
-    let themes: [Option]
-    let territories: [Option]
-    let assignments: [Option]
-    let sorts: [Option]
+    /// The filters' `<option>` elements, written by ``HTMLWriter/options(_:)``: a national
+    /// person's territory filter alone offers 120 of them, and each one encoded into Leaf's context
+    /// cost more than the whole page's rows (docs/BENCHMARKS.md).
+    let callOptionsHTML: String
+    let statusOptionsHTML: String
+    let themeOptionsHTML: String
+    let territoryOptionsHTML: String
+    let assignmentOptionsHTML: String
+    let sortOptionsHTML: String
     /// The table's rows, written by ``rowsHTML(_:)``.
     let rowsHTML: String
     let pageInfo: String
@@ -68,12 +71,17 @@ struct QueuePage: Encodable {
     let exports: [Option]
     let noteMin: String
     let noteMax: String
-    let labelOptions: [Option]
+    let labelOptionsHTML: String
     let labelsInUse: [String]
-    let colleagues: [Option]
+    let colleagueOptionsHTML: String
     let bulkURL: String
     let returnURL: String
     let csrf: String
+
+    /// The `<option>` elements of these options.
+    private static func html(_ options: [Option]) -> String {
+        HTMLWriter.options(options.map { ($0.value, $0.label, $0.selected) })
+    }
 
     /// `7 833` hundredths → `78,33`.
     static func scoreText(_ hundredths: Int) -> String {
@@ -86,15 +94,16 @@ struct QueuePage: Encodable {
         metadata: PageMetadata, assignees: [UUID: String], extras: Extras
     ) {
         let filters = selection.filters, counts = selection.counts, groups = selection.groups
-        labelOptions =
+        labelOptionsHTML = Self.html(
             [Option(value: "", label: "Toutes", selected: (filters.etiquette ?? "").isEmpty)]
-            + extras.labelsInUse.map {
-                Option(value: $0, label: $0, selected: filters.etiquette?.lowercased() == $0.lowercased())
-            }
+                + extras.labelsInUse.map {
+                    Option(value: $0, label: $0, selected: filters.etiquette?.lowercased() == $0.lowercased())
+                })
         labelsInUse = extras.labelsInUse
-        colleagues = extras.colleagues.compactMap { person in
-            person.id.map { Option(value: $0.uuidString.lowercased(), label: person.displayName, selected: false) }
-        }
+        colleagueOptionsHTML = Self.html(
+            extras.colleagues.compactMap { person in
+                person.id.map { Option(value: $0.uuidString.lowercased(), label: person.displayName, selected: false) }
+            })
         bulkURL = SiteURL.bulkActions.path
         returnURL = SiteURL.instruction.returning(extras.currentURL)
         noteMin = filters.note_min.map(String.init) ?? ""
@@ -107,44 +116,44 @@ struct QueuePage: Encodable {
                 Count(label: status.label, count: $0, url: "\(SiteURL.instruction.path)?statut=\(status.rawValue)")
             }
         }
-        calls =
+        callOptionsHTML = Self.html(
             [Option(value: "", label: "Tous", selected: (filters.appel ?? "").isEmpty)]
-            + extras.calls.map {
-                Option(
-                    value: $0.reference, label: "\($0.title) (\($0.reference))", selected: filters.appel == $0.reference
-                )
-            }
+                + extras.calls.map {
+                    Option(
+                        value: $0.reference, label: "\($0.title) (\($0.reference))",
+                        selected: filters.appel == $0.reference)
+                })
         // Rows name the call by its reference (the filter gives each reference its title): a
         // call's title on every row would make each row several lines tall.
         let callTitles = Dictionary(
             extras.calls.compactMap { call in call.id.map { ($0, call.reference) } }, uniquingKeysWith: { a, _ in a })
-        statuses =
+        statusOptionsHTML = Self.html(
             [Option(value: "", label: "Tous", selected: (filters.statut ?? "").isEmpty)]
-            + DossierStatus.allCases.filter { $0 != .draft }.map {
-                Option(value: $0.rawValue, label: $0.label, selected: filters.statut == $0.rawValue)
-            }
-        themes =
+                + DossierStatus.allCases.filter { $0 != .draft }.map {
+                    Option(value: $0.rawValue, label: $0.label, selected: filters.statut == $0.rawValue)
+                })
+        themeOptionsHTML = Self.html(
             [Option(value: "", label: "Toutes", selected: (filters.theme ?? "").isEmpty)]
-            + extras.themes.map { Option(value: $0.code, label: $0.label, selected: filters.theme == $0.code) }
+                + extras.themes.map { Option(value: $0.code, label: $0.label, selected: filters.theme == $0.code) })
         let catalog = TerritoryCatalog.france
         let visible =
             (groups.map { Array($0) }
             ?? (catalog.regions.map { StaffScope.region($0.code).stored }
                 + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored]))
             .sorted()
-        territories =
+        territoryOptionsHTML = Self.html(
             [Option(value: "", label: "Tous", selected: (filters.territoire ?? "").isEmpty)]
-            + visible.map { Option(value: $0, label: Self.groupLabel($0), selected: filters.territoire == $0) }
+                + visible.map { Option(value: $0, label: Self.groupLabel($0), selected: filters.territoire == $0) })
         let people = extras.colleagues.compactMap { person in
             person.id.map { ($0.uuidString.lowercased(), person.displayName) }
         }
-        assignments = ([("", "Tous"), ("moi", "Les miens"), ("personne", "Non attribués")] + people).map {
-            Option(value: $0.0, label: $0.1, selected: (filters.assignation ?? "").lowercased() == $0.0)
-        }
-        sorts = [("numero", "Numéro"), ("depot", "Date de dépôt"), ("montant", "Montant demandé"), ("titre", "Titre")]
-            .map {
-                Option(value: $0.0, label: $0.1, selected: (filters.tri ?? "numero") == $0.0)
-            }
+        assignmentOptionsHTML = Self.html(
+            ([("", "Tous"), ("moi", "Les miens"), ("personne", "Non attribués")] + people).map {
+                Option(value: $0.0, label: $0.1, selected: (filters.assignation ?? "").lowercased() == $0.0)
+            })
+        sortOptionsHTML = Self.html(
+            [("numero", "Numéro"), ("depot", "Date de dépôt"), ("montant", "Montant demandé"), ("titre", "Titre")]
+                .map { Option(value: $0.0, label: $0.1, selected: (filters.tri ?? "numero") == $0.0) })
         let themeLabels = Dictionary(extras.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         let rows = items.map { d in
             // A linked person never sees the scores of the dossiers of their organisations.
@@ -296,7 +305,8 @@ struct StaffDossierPage: Encodable {
     let group: String
     let assignee: String?
     let answers: [DossierSummaryPage.Answer]
-    let history: [Event]
+    /// The history table's rows (``HTMLWriter``, as the score form below).
+    let historyHTML: String
     let csrf: String
     /// Offered unless the person already instructs the dossier.
     let takeURL: String?
@@ -307,7 +317,12 @@ struct StaffDossierPage: Encodable {
     let requested: String
     /// The viewer declared a link with the organisation: no action, no others' opinions.
     let conflicted: Bool
+    /// The criteria, named in the sentence that opens the instruction.
     let grid: [GridRow]
+    /// The score form's fieldsets, a criterion each with its marks as radio buttons: written by
+    /// ``scoreFieldsHTML(_:)`` rather than by nested Leaf loops, which copy the page's whole context
+    /// for every mark (a fifth of the page's CPU time with a five-criterion grid).
+    let scoreFieldsHTML: String
     let scoreURL: String?
     /// What a refused opinion held, shown again (``Flash/keep(_:on:)``).
     let kept: KeptOpinion
@@ -343,17 +358,18 @@ struct StaffDossierPage: Encodable {
     let aggregate: String?
 
     struct GridRow: Encodable {
+        let label: String
+        let weight: Int
+    }
+
+    /// A criterion of the score form, with the viewer's mark and comment.
+    struct ScoreField {
         let code: String
         let label: String
         let weight: Int
-        let marks: [Mark]
+        let marks: [String]
+        let selected: Int?
         let comment: String
-    }
-
-    struct Mark: Encodable {
-        let value: Int
-        let label: String
-        let selected: Bool
     }
 
     struct ReviewLine: Encodable {
@@ -473,23 +489,24 @@ struct StaffDossierPage: Encodable {
                     label: field.label, value: field.displayText(value, attachments: described), section: field.section)
             }
         }
-        self.history = history.map { entry in
-            let action = Self.actionLabels[entry.action] ?? entry.action
-            let what: String
-            switch (
-                entry.fromState.flatMap(DossierStatus.init(rawValue:)),
-                entry.toState.flatMap(DossierStatus.init(rawValue:))
-            ) {
-            case (let from?, let to?): what = "\(action) : \(from.label) → \(to.label)"
-            case (nil, let to?): what = "\(action) : \(to.label)"
-            default: what = action
-            }
-            // A recused person sees that opinions were given, not what they say.
-            let hidden = conflicted && entry.action == "give_opinion"
-            return Event(
-                at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: what,
-                reason: hidden ? "(masqué : vous êtes déporté)" : entry.reason)
-        }
+        historyHTML = Self.historyHTML(
+            history.map { entry in
+                let action = Self.actionLabels[entry.action] ?? entry.action
+                let what: String
+                switch (
+                    entry.fromState.flatMap(DossierStatus.init(rawValue:)),
+                    entry.toState.flatMap(DossierStatus.init(rawValue:))
+                ) {
+                case (let from?, let to?): what = "\(action) : \(from.label) → \(to.label)"
+                case (nil, let to?): what = "\(action) : \(to.label)"
+                default: what = action
+                }
+                // A recused person sees that opinions were given, not what they say.
+                let hidden = conflicted && entry.action == "give_opinion"
+                return Event(
+                    at: ParisTime.longDateTime(entry.at), who: entry.actorName, what: what,
+                    reason: hidden ? "(masqué : vous êtes déporté)" : entry.reason)
+            })
         csrf = CSRFMiddleware.token(for: req)
         let id = try dossier.requireID()
         self.attachments = attachments.map { attachment in
@@ -553,20 +570,20 @@ struct StaffDossierPage: Encodable {
             if key.hasPrefix("commentaire_") { myComments[String(key.dropFirst(12))] = value }
         }
         kept = KeptOpinion(kind: typed["kind"] ?? "", amount: typed["amount"] ?? "", motive: typed["motive"] ?? "")
-        self.grid =
-            grid.map { grid in
-                grid.criteria.map { criterion in
-                    GridRow(
-                        code: criterion.code, label: criterion.label, weight: criterion.weight,
-                        marks: grid.scale.enumerated().map {
-                            Mark(value: $0.offset, label: $0.element, selected: myMarks[criterion.code] == $0.offset)
-                        },
-                        comment: myComments[criterion.code] ?? "")
-                }
-            } ?? []
+        self.grid = grid?.criteria.map { GridRow(label: $0.label, weight: $0.weight) } ?? []
         scoreURL =
             grid != nil && InstructionRules.opinionStatuses.contains(current) && !conflicted
             ? SiteURL.staffScores(id).path : nil
+        scoreFieldsHTML =
+            scoreURL == nil
+            ? ""
+            : Self.scoreFieldsHTML(
+                grid?.criteria.map { criterion in
+                    ScoreField(
+                        code: criterion.code, label: criterion.label, weight: criterion.weight,
+                        marks: grid?.scale ?? [], selected: myMarks[criterion.code],
+                        comment: myComments[criterion.code] ?? "")
+                } ?? [])
         hasWork =
             [
                 actions.eligibilityURL, actions.correctionURL, actions.reviewURL, actions.opinionURL, scoreURL,
@@ -591,5 +608,71 @@ struct StaffDossierPage: Encodable {
         aggregate = grid.flatMap { $0.aggregate(reviews.map(\.score)) }.map { value in
             "\(QueuePage.scoreText(value.score)) / 100 (\(grid?.aggregation == .median ? "médiane" : "moyenne") de \(reviews.count) notation\(reviews.count > 1 ? "s" : ""), écart \(QueuePage.scoreText(value.spread)))"
         }
+    }
+}
+
+extension StaffDossierPage {
+    /// The history table's rows: when, who, what, why.
+    static func historyHTML(_ events: [Event]) -> String {
+        var w = HTMLWriter(capacity: events.count * 160)
+        for e in events {
+            w.raw("<tr><td>")
+            w.text(e.at)
+            w.raw("</td><td>")
+            w.text(e.who)
+            w.raw("</td><td>")
+            w.text(e.what)
+            w.raw("</td><td>")
+            w.text(e.reason ?? "")
+            w.raw("</td></tr>")
+        }
+        return w.html
+    }
+
+    /// The score form's fieldsets: for each criterion, its marks as DSFR radio buttons (the
+    /// viewer's mark checked) and a comment field.
+    static func scoreFieldsHTML(_ fields: [ScoreField]) -> String {
+        var w = HTMLWriter(capacity: fields.count * 1_600)
+        for field in fields {
+            let code = HTMLWriter.Escaped(field.code)
+            w.raw("<fieldset class=\"fr-fieldset\"><legend class=\"fr-fieldset__legend\">")
+            w.text(field.label)
+            w.raw(" (coefficient ")
+            w.text(field.weight)
+            w.raw(")</legend>")
+            for (value, label) in field.marks.enumerated() {
+                w.raw("<div class=\"fr-fieldset__element fr-fieldset__element--inline\"><div class=\"fr-radio-group\">")
+                w.raw("<input type=\"radio\" id=\"note-")
+                w.text(code)
+                w.raw("-")
+                w.text(value)
+                w.raw("\" name=\"note_")
+                w.text(code)
+                w.raw("\" value=\"")
+                w.text(value)
+                w.raw(
+                    field.selected == value
+                        ? "\" checked><label class=\"fr-label\" for=\"note-"
+                        : "\"><label class=\"fr-label\" for=\"note-")
+                w.text(code)
+                w.raw("-")
+                w.text(value)
+                w.raw("\">")
+                w.text(label)
+                w.raw("</label></div></div>")
+            }
+            w.raw(
+                "<div class=\"fr-fieldset__element\"><div class=\"fr-input-group\"><label class=\"fr-label\" for=\"commentaire-"
+            )
+            w.text(code)
+            w.raw("\">Commentaire</label><input class=\"fr-input\" id=\"commentaire-")
+            w.text(code)
+            w.raw("\" name=\"commentaire_")
+            w.text(code)
+            w.raw("\" type=\"text\" value=\"")
+            w.text(field.comment)
+            w.raw("\"></div></div></fieldset>")
+        }
+        return w.html
     }
 }
