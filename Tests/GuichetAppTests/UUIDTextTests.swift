@@ -19,6 +19,17 @@ import Testing
                 == UUID(uuidString: "ffffffff-ffff-ffff-ffff-ffffffffffff"))
     }
 
+    @Test func writesEveryUUIDAsFoundationDoesInLowerCase() {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(UUIDText.lowercased(id) == id.uuidString.lowercased())
+        }
+        let zero = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        #expect(UUIDText.lowercased(zero) == "00000000-0000-0000-0000-000000000000")
+        let full = UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))
+        #expect(UUIDText.lowercased(full) == "ffffffff-ffff-ffff-ffff-ffffffffffff")
+    }
+
     @Test func refusesWhatIsNotAUUID() {
         let id = "37a42270-b2a3-477f-8a2f-c0c903e56b10"
         for text in [

@@ -34,6 +34,29 @@ enum UUIDText {
         }
     }
 
+    /// The id's canonical text in lower case (`37a42270-b2a3-477f-8a2f-c0c903e56b10`), as the
+    /// site's addresses and forms write it: Foundation's `uuidString` formats through `sprintf`
+    /// and an upper-case copy, twice for each of a page's fifty rows.
+    static func lowercased(_ id: UUID) -> String {
+        withUnsafeBytes(of: id.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var index = 0
+                for (position, byte) in bytes.enumerated() {
+                    if position == 4 || position == 6 || position == 8 || position == 10 {
+                        out[index] = 0x2D
+                        index += 1
+                    }
+                    out[index] = hexDigits[Int(byte >> 4)]
+                    out[index + 1] = hexDigits[Int(byte & 0x0F)]
+                    index += 2
+                }
+                return index
+            }
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     private static func nibble(_ byte: UInt8) -> UInt8? {
         switch byte {
         case 0x30...0x39: byte - 0x30

@@ -127,7 +127,7 @@ enum SiteURL: Equatable, Sendable {
 
         init(stringLiteral value: String) { self = .fixed(value) }
 
-        static func parameter(_ name: String, _ id: UUID) -> Segment { .parameter(name, id.uuidString.lowercased()) }
+        static func parameter(_ name: String, _ id: UUID) -> Segment { .parameter(name, UUIDText.lowercased(id)) }
         static func call(_ reference: String) -> Segment { .parameter("call", reference) }
         static func dossier(_ id: UUID) -> Segment { .parameter("dossier", id) }
         static func session(_ id: UUID) -> Segment { .parameter("session", id) }
@@ -261,13 +261,17 @@ enum SiteURL: Equatable, Sendable {
 
     /// The address, with the parameters' values.
     var path: String {
-        "/"
-            + segments.map { segment in
-                switch segment {
-                case .fixed(let text): text
-                case .parameter(_, let value): value
-                }
-            }.joined(separator: "/")
+        guard !segments.isEmpty else { return "/" }
+        var path = ""
+        path.reserveCapacity(72)
+        for segment in segments {
+            path += "/"
+            switch segment {
+            case .fixed(let text): path += text
+            case .parameter(_, let value): path += value
+            }
+        }
+        return path
     }
 
     /// The route's pattern, parameters named (`:dossier`): what the controllers register.

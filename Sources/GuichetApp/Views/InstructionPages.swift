@@ -166,7 +166,7 @@ struct QueuePage: Encodable {
                 filed: d.filedAt.map(ParisTime.longDate) ?? "", assignee: d.assigneeID.flatMap { assignees[$0] } ?? "—",
                 url: SiteURL.staffDossier(d.id).path, simulated: d.simulated,
                 score: score.map { Self.scoreText($0.score) + " (±\(Self.scoreText($0.spread)), \($0.count))" } ?? "—",
-                id: d.id.uuidString.lowercased(), labels: extras.labels[d.id] ?? [])
+                id: UUIDText.lowercased(d.id), labels: extras.labels[d.id] ?? [])
         }
         rowsHTML = Self.rowsHTML(rows)
         let first = metadata.total == 0 ? 0 : (metadata.page - 1) * metadata.per + 1

@@ -9,13 +9,14 @@ public enum ParisTime {
     public static let zone: TimeZone =
         TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600) ?? .current
 
-    /// A Gregorian calendar in Europe/Paris.
-    public static var calendar: Calendar {
+    /// A Gregorian calendar in Europe/Paris, made once: a staff page names fifty days, and a
+    /// calendar with its locale made for each of them cost more than the rows' markup.
+    public static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         calendar.locale = Locale(identifier: "fr_FR")
         return calendar
-    }
+    }()
 
     /// The instant at which the given Paris calendar day starts.
     /// - Returns: `nil` when the day does not exist (31 February…).
