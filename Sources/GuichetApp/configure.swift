@@ -81,6 +81,8 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
             userInfo: app.leaf.userInfo.merging(["application": app]) { _, new in new })
     }
 
+    // What the staff pages keep under the site's revisions (``SiteRevisions``).
+    app.storage[SiteKept.Key.self] = SiteKept()
     // Replace Vapor's default middleware so that errors render as Guichet's pages.
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))

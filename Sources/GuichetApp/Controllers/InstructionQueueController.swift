@@ -17,20 +17,17 @@ struct InstructionQueueController: RouteCollection {
     func queue(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
         let filters = try req.queryParameters(InstructionQueue.Filters.self)
-        let queue = InstructionQueue(database: req.db)
+        let queue = InstructionQueue(database: req.db, keeping: req.keeping)
         let selection = try await queue.selection(for: user, filters: filters)
         let page = try await queue.page(selection, number: max(1, min(filters.page ?? 1, 100_000)))
         let assignees = try await StaffDirectory.names(Set(page.rows.compactMap(\.assigneeID)), on: req.db)
         let teamwork = Teamwork(database: req.db, now: Date())
+        let catalog = try await CallRepository(database: req.db).catalog(keeping: req.keeping)
         let extras = QueuePage.Extras(
             labels: try await teamwork.labels(of: page.rows.map(\.id)),
             labelsInUse: try await teamwork.labelsInUse(groups: selection.groups),
-            colleagues: try await StaffDirectory(database: req.db).instructors(sharing: selection.groups),
-            currentURL: req.url.string,
-            themes: try await CallRepository(database: req.db).themeCatalog(),
-            // Only what the filter and the rows show: a call's row also holds its whole definition.
-            calls: try await CallModel.query(on: req.db).field(\.$id).field(\.$reference).field(\.$title)
-                .sort(\.$title).all())
+            colleagues: try await StaffDirectory(req).instructorNames(sharing: selection.groups),
+            currentURL: req.url.string, themes: catalog.themes, calls: catalog.calls)
         let response = try await req.view.render(
             "instruction/queue",
             QueuePage(
@@ -66,7 +63,7 @@ struct InstructionQueueController: RouteCollection {
     {
         let user = try req.auth.require(UserModel.self)
         let filters = try req.queryParameters(InstructionQueue.Filters.self)
-        let queue = InstructionQueue(database: req.db)
+        let queue = InstructionQueue(database: req.db, keeping: req.keeping)
         let ids = try await queue.ids(queue.selection(for: user, filters: filters))
         let exporter = ExportService(database: req.db)
         var headers = HTTPHeaders()

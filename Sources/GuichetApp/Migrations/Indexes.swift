@@ -66,5 +66,6 @@ enum GuichetMigrations {
         FreezeBoardFilters(),
         AddMessageReadAt(),
         AddRetention(),
+        AddSiteRevisions(),
     ]
 }

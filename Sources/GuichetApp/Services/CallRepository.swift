@@ -143,6 +143,35 @@ struct CallRepository {
 
     /// The themes of all calls, each code once (worded as its most recent call words it), for the
     /// filters and forms that span calls: the instruction queue, experts' themes.
+    /// The calls as the queue's filters name them, and their themes (``themeCatalog()``).
+    struct Catalog: Sendable {
+        struct Call: Sendable {
+            let id: UUID
+            let reference: String
+            let title: String
+        }
+        /// By title.
+        let calls: [Call]
+        let themes: [Theme]
+    }
+
+    /// The calls and their themes, kept under the calls' revision (``SiteRevisions``).
+    func catalog(keeping: Keeping?) async throws -> Catalog {
+        try await keeping.kept(\.catalog, 0, revision: \.calls, on: database) {
+            let rows = try await database.sql().raw(
+                "SELECT id, reference, title FROM \(ident: CallModel.schema) ORDER BY title, reference"
+            ).all()
+            return Catalog(
+                calls: try rows.map { row in
+                    Catalog.Call(
+                        id: try row.decodeUUID(column: "id"),
+                        reference: try row.decode(column: "reference", as: String.self),
+                        title: try row.decode(column: "title", as: String.self))
+                },
+                themes: try await themeCatalog())
+        }
+    }
+
     func themeCatalog() async throws -> [Theme] {
         // Plain columns: the queue reads it on every page.
         let rows = try await database.sql().raw(
@@ -285,7 +314,7 @@ final class CallParts: Sendable {
         }
     }
 
-    private let kept = KeptByRevision<Parts>()
+    private let kept = KeptByRevision<UUID, Parts>()
 
     /// The parts kept for this revision of the call, if any.
     func parts(of call: UUID, revision: Int) -> Parts? { kept.value(of: call, revision: revision) }

@@ -14,6 +14,8 @@ import Vapor
 /// visible dossier's reviews.
 struct InstructionQueue {
     let database: any Database
+    /// The request's kept values (the person's scopes and links, ``SiteRevisions``).
+    var keeping: Keeping? = nil
 
     /// Dossiers per page.
     static let pageSize = 50
@@ -116,7 +118,7 @@ struct InstructionQueue {
 
     /// The dossiers a user may see, narrowed by the filters.
     func selection(for user: UserModel, filters: Filters) async throws -> Selection {
-        let directory = StaffDirectory(database: database)
+        let directory = StaffDirectory(database: database, keeping: keeping)
         let groups = StaffDirectory.visibleGroups(try await directory.scopes(of: user.requireID()))
         let links = try await directory.links(of: user.requireID())
         let counts = try await Self.countsByStatus(groups: groups, on: database)

@@ -223,8 +223,8 @@ final class LedgerParts: Sendable {
 
     typealias Parts = (envelopes: [Envelope], commitments: [EnvelopeCommitment])
 
-    private let calls = KeptByRevision<Parts>()
-    private let applied = KeptByRevision<[String: Money]>()
+    private let calls = KeptByRevision<UUID, Parts>()
+    private let applied = KeptByRevision<UUID, [String: Money]>()
 
     /// The parts kept for this revision of the call, if any.
     func parts(of call: UUID, revision: Int) -> Parts? { calls.value(of: call, revision: revision) }

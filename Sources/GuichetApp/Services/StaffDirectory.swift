@@ -7,6 +7,25 @@ import Vapor
 /// Staff accounts and what each may see.
 struct StaffDirectory {
     let database: any Database
+    /// The request's revisions and kept values: scopes, links and colleagues are then read once
+    /// per change of the staff, not at every page (``SiteRevisions``).
+    var keeping: Keeping? = nil
+
+    /// The directory as a request reads it, keeping what it may.
+    init(_ req: Request) {
+        self.init(database: req.db, keeping: req.keeping)
+    }
+
+    init(database: any Database, keeping: Keeping? = nil) {
+        self.database = database
+        self.keeping = keeping
+    }
+
+    /// An open instructing account, as lists of colleagues show it.
+    struct Person: Sendable, Hashable {
+        let id: UUID
+        let name: String
+    }
 
     /// The roles that instruct dossiers (see them in a queue).
     static let instructingRoles: Set<Role> = [.instructor, .administrator]
@@ -67,6 +86,17 @@ struct StaffDirectory {
     }
 
     /// The open instructor accounts working on at least one of the groups (all when `nil`), for
+    /// the queue's "give to" list, by name: kept under the staff's revision.
+    func instructorNames(sharing groups: Set<String>?) async throws -> [Person] {
+        let key = groups.map { $0.sorted().joined(separator: ",") } ?? "*"
+        return try await keeping.kept(\.instructors, key, revision: \.staff, on: database) {
+            try await instructors(sharing: groups).compactMap { person in
+                person.id.map { Person(id: $0, name: person.displayName) }
+            }
+        }
+    }
+
+    /// The open instructor accounts working on at least one of the groups (all when `nil`), for
     /// the queue's "give to" list; each assignment still checks the dossier's territory.
     func instructors(sharing groups: Set<String>?) async throws -> [UserModel] {
         let people = try await UserModel.query(on: database).filter(\.$role ~~ Self.instructingRoles.map(\.rawValue))
@@ -99,8 +129,10 @@ struct StaffDirectory {
 
     /// The person's declared links, as the domain reads them.
     func links(of userID: UUID) async throws -> [DeclaredLink] {
-        try await ModelRows.all(StaffLinkModel.self, "WHERE m.user_id = \(bind: userID)", on: database)
-            .map { DeclaredLink(siret: $0.siret, rna: $0.rna) }
+        try await keeping.kept(\.links, userID, revision: \.staff, on: database) {
+            try await ModelRows.all(StaffLinkModel.self, "WHERE m.user_id = \(bind: userID)", on: database)
+                .map { DeclaredLink(siret: $0.siret, rna: $0.rna) }
+        }
     }
 
     /// Whether the person is linked to the dossier's organisation.
@@ -201,9 +233,11 @@ struct StaffDirectory {
     }
 
     func scopes(of userID: UUID) async throws -> [StaffScope] {
-        try await database.sql().raw(
-            "SELECT scope FROM \(ident: StaffScopeModel.schema) WHERE user_id = \(bind: userID)"
-        ).all().compactMap { try? StaffScope(stored: $0.decode(column: "scope", as: String.self)) }
+        try await keeping.kept(\.scopes, userID, revision: \.staff, on: database) {
+            try await database.sql().raw(
+                "SELECT scope FROM \(ident: StaffScopeModel.schema) WHERE user_id = \(bind: userID)"
+            ).all().compactMap { try? StaffScope(stored: $0.decode(column: "scope", as: String.self)) }
+        }
     }
 
     /// The instructor groups a person's scopes cover: `nil` means every group (national scope).
@@ -284,5 +318,18 @@ struct StaffDirectory {
             try await welcome?(user, db)
             return user
         }
+    }
+}
+
+extension Optional where Wrapped == Keeping {
+    /// The value kept under the request's revision, or the one `read` reads, kept; without a
+    /// revision (no session: a command, a background round), `read` alone.
+    func kept<Key, Value>(
+        _ store: KeyPath<SiteKept, KeptByRevision<Key, Value>>, _ key: Key, revision: KeyPath<SiteRevisions, Int>,
+        on database: any Database, read: () async throws -> Value
+    ) async throws -> Value {
+        guard let keeping = self else { return try await read() }
+        return try await keeping.kept[keyPath: store].value(
+            of: key, revision: keeping.revisions[keyPath: revision], on: database, read: read)
     }
 }

@@ -45,11 +45,20 @@ enum ModelRows {
         _ type: M.Type, _ parent: P.Type, on column: String, join: Join = .inner, _ tail: SQLQueryString,
         on db: any Database
     ) async throws -> [(M, P?)] {
+        try await allWithParent(M.self, P.self, on: column, join: join, extra: "", tail, on: db).map { ($0.0, $0.1) }
+    }
+
+    /// The same, with more columns read in the same statement: `extra` is a select list that
+    /// starts with a comma (`, (SELECT …) AS name`), and each row comes with them.
+    static func allWithParent<M: Model, P: Model>(
+        _ type: M.Type, _ parent: P.Type, on column: String, join: Join = .inner, extra: SQLQueryString,
+        _ tail: SQLQueryString, on db: any Database
+    ) async throws -> [(M, P?, any SQLRow)] {
         let statement: SQLQueryString =
-            "SELECT m.*, \(unsafeRaw: prefixedColumns(P.self)) FROM \(ident: M.schema) m \(unsafeRaw: join.rawValue) "
+            "SELECT m.*, \(unsafeRaw: prefixedColumns(P.self))\(extra) FROM \(ident: M.schema) m \(unsafeRaw: join.rawValue) "
             + "\(ident: P.schema) p ON p.id = m.\(ident: column) \(tail)"
         return try await db.sql().raw(statement).all().map { row in
-            (try model(M.self, from: row), try loadedParent(P.self, in: row))
+            (try model(M.self, from: row), try loadedParent(P.self, in: row), row)
         }
     }
 

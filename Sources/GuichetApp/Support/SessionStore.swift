@@ -35,8 +35,9 @@ struct SessionStore: AsyncSessionDriver {
     }
 
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
-        guard let (row, user) = try await findWithUser(sessionID, on: request.db) else { return nil }
+        guard let (row, user, revisions) = try await findWithUser(sessionID, on: request.db) else { return nil }
         if let user { request.storage[SessionUser.self] = user }
+        request.storage[SiteRevisions.Key.self] = revisions
         let now = Date()
         guard !isExpired(row, now: now) else {
             try await row.delete(on: request.db)
@@ -108,18 +109,29 @@ struct SessionStore: AsyncSessionDriver {
     }
 
     /// The session row with its person's account read in the same query (a left join: a visitor's
-    /// session has none), so that signing the person in asks the database nothing more.
+    /// session has none), so that signing the person in asks the database nothing more — and the
+    /// site's revisions (``SiteRevisions``), under which the staff pages keep what they share.
     private func findWithUser(
         _ sessionID: SessionID, on db: any Database
     ) async throws -> (
-        SessionModel, UserModel?
+        SessionModel, UserModel?, SiteRevisions?
     )? {
         let key = sessionID.string
         guard Self.isWellFormed(key) else { return nil }
-        return try await ModelRows.allWithParent(
-            SessionModel.self, UserModel.self, on: "user_id", join: .left,
-            "WHERE m.key_hash = \(bind: SecretToken.hash(key)) LIMIT 1", on: db
-        ).first
+        let table = AddSiteRevisions.table
+        guard
+            let (session, user, row) = try await ModelRows.allWithParent(
+                SessionModel.self, UserModel.self, on: "user_id", join: .left,
+                extra: """
+                    , (SELECT r.revision FROM \(ident: table) r WHERE r.name = 'staff') AS site_staff_revision,
+                      (SELECT r.revision FROM \(ident: table) r WHERE r.name = 'calls') AS site_calls_revision
+                    """,
+                "WHERE m.key_hash = \(bind: SecretToken.hash(key)) LIMIT 1", on: db
+            ).first
+        else { return nil }
+        let staff = try row.decodeIfPresent(column: "site_staff_revision", as: Int.self)
+        let calls = try row.decodeIfPresent(column: "site_calls_revision", as: Int.self)
+        return (session, user, staff.flatMap { staff in calls.map { SiteRevisions(staff: staff, calls: $0) } })
     }
 
     /// The account read with the session, for ``OpenAccountAuthenticator``.

@@ -35,12 +35,12 @@ struct QueuePage: Encodable {
     struct Extras {
         let labels: [UUID: [String]]
         let labelsInUse: [String]
-        let colleagues: [UserModel]
+        let colleagues: [StaffDirectory.Person]
         let currentURL: String
         /// The themes of the calls, for the filter and the rows' labels.
         let themes: [Theme]
         /// The calls, for the filter and the rows' call column.
-        let calls: [CallModel]
+        let calls: [CallRepository.Catalog.Call]
     }
 
     struct Count: Encodable {
@@ -101,9 +101,7 @@ struct QueuePage: Encodable {
                 })
         labelsInUse = extras.labelsInUse
         colleagueOptionsHTML = Self.html(
-            extras.colleagues.compactMap { person in
-                person.id.map { Option(value: $0.uuidString.lowercased(), label: person.displayName, selected: false) }
-            })
+            extras.colleagues.map { Option(value: UUIDText.lowercased($0.id), label: $0.name, selected: false) })
         bulkURL = SiteURL.bulkActions.path
         returnURL = SiteURL.instruction.returning(extras.currentURL)
         noteMin = filters.note_min.map(String.init) ?? ""
@@ -125,8 +123,7 @@ struct QueuePage: Encodable {
                 })
         // Rows name the call by its reference (the filter gives each reference its title): a
         // call's title on every row would make each row several lines tall.
-        let callTitles = Dictionary(
-            extras.calls.compactMap { call in call.id.map { ($0, call.reference) } }, uniquingKeysWith: { a, _ in a })
+        let callTitles = Dictionary(extras.calls.map { ($0.id, $0.reference) }, uniquingKeysWith: { a, _ in a })
         statusOptionsHTML = Self.html(
             [Option(value: "", label: "Tous", selected: (filters.statut ?? "").isEmpty)]
                 + DossierStatus.allCases.filter { $0 != .draft }.map {
@@ -144,9 +141,7 @@ struct QueuePage: Encodable {
         territoryOptionsHTML = Self.html(
             [Option(value: "", label: "Tous", selected: (filters.territoire ?? "").isEmpty)]
                 + visible.map { Option(value: $0, label: Self.groupLabel($0), selected: filters.territoire == $0) })
-        let people = extras.colleagues.compactMap { person in
-            person.id.map { ($0.uuidString.lowercased(), person.displayName) }
-        }
+        let people = extras.colleagues.map { (UUIDText.lowercased($0.id), $0.name) }
         assignmentOptionsHTML = Self.html(
             ([("", "Tous"), ("moi", "Les miens"), ("personne", "Non attribués")] + people).map {
                 Option(value: $0.0, label: $0.1, selected: (filters.assignation ?? "").lowercased() == $0.0)
