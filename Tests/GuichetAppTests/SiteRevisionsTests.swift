@@ -108,6 +108,23 @@ import VaporTesting
         }
     }
 
+    /// An administrator reads a session's board through their scopes, kept: moved to another
+    /// region elsewhere, they no longer reach it at the next page.
+    @Test func anAdministratorMovedElsewhereNoLongerReachesTheBoard() async throws {
+        try await withGuichet { app in
+            let c = try await Factory.committeeSession(app)
+            let admin = try await Factory.staff(app, "admin32@exemple.fr", role: .administrator, scopes: ["region:32"])
+            let board = SiteURL.committeeSession(c.session).path
+            #expect(try await admin.get(board).status == .ok)
+            #expect(try await admin.get(board).status == .ok)
+            let person = try await Factory.user(app, "admin32@exemple.fr")
+            try await app.db.sql().raw(
+                "UPDATE staff_scopes SET scope = \(bind: "region:11") WHERE user_id = \(bind: try person.requireID())"
+            ).run()
+            #expect(try await admin.get(board).status == .notFound)
+        }
+    }
+
     /// The queue's lists of calls and colleagues are kept too, and follow a call renamed or a
     /// colleague added elsewhere.
     @Test func theQueuesCallsAndColleaguesFollowChangesMadeElsewhere() async throws {

@@ -38,7 +38,7 @@ struct CallAuthoringController: RouteCollection {
         let others = try await CallRepository(database: req.db).all().filter { call in
             !calls.contains { $0.id == call.id }
         }
-        let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
+        let scopes = try await StaffDirectory(req).scopes(of: user.requireID())
         return try await req.view.render(
             "admin/calls",
             CallListPage(

@@ -194,7 +194,8 @@ struct CommitteeController: RouteCollection {
     }
 
     private func service(_ req: Request) -> CommitteeService {
-        CommitteeService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
+        CommitteeService(
+            database: req.db, configuration: req.application.guichetConfiguration, now: Date(), keeping: req.keeping)
     }
 }
 

@@ -61,7 +61,7 @@ struct CorrespondenceController: RouteCollection {
     @Sendable
     func staffSend(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
+        let dossier = try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user)
         let posted = try PostedForm.read(req)
         let page = SiteURL.staffDossier(try dossier.requireID()).path + "#messages"
         return try await Refusal.redirecting(req, success: page, refused: page) {
@@ -75,7 +75,7 @@ struct CorrespondenceController: RouteCollection {
     @Sendable
     func staffDownload(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
+        let dossier = try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user)
         return try await Self.download(req, dossier)
     }
 

@@ -19,7 +19,7 @@ struct ExpertController: RouteCollection {
     @Sendable
     func list(req: Request) async throws -> View {
         let user = try req.auth.require(UserModel.self)
-        let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
+        let scopes = try await StaffDirectory(req).scopes(of: user.requireID())
         let services = scopes.compactMap { scope -> String? in
             if case .service(let name, _) = scope { return name }
             return nil
@@ -62,7 +62,7 @@ struct ExpertController: RouteCollection {
     @Sendable
     func ask(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
+        let dossier = try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user)
         let service = (try? req.content.get(String.self, at: "service")) ?? ""
         let question = (try? req.content.get(String.self, at: "question")) ?? ""
         let due = (try? req.content.get(String.self, at: "due_on")).flatMap(ParisTime.day) ?? .distantPast
@@ -75,7 +75,7 @@ struct ExpertController: RouteCollection {
     @Sendable
     func revoke(req: Request) async throws -> Response {
         let user = try req.auth.require(UserModel.self)
-        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
+        let dossier = try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user)
         guard let id = req.parameters.get("request").flatMap(UUID.init(uuidString:)),
             let request = try await ExpertRequestModel.query(on: req.db).filter(\.$id == id)
                 .filter(\.$dossier.$id == dossier.requireID()).first()
@@ -109,7 +109,7 @@ struct ExpertController: RouteCollection {
                 return DossierSummaryPage.Answer(
                     label: field.label, value: field.displayText(value), section: field.section)
             }
-        let conflicted = try await StaffDirectory(database: req.db).isConflicted(user.requireID(), on: dossier)
+        let conflicted = try await StaffDirectory(req).isConflicted(user.requireID(), on: dossier)
         return ExpertRequestPage(
             chrome: .make(req), request: ExpertRequestView(request, dossier: dossier), answers: answers,
             csrf: CSRFMiddleware.token(for: req), open: request.status == "pending" && !conflicted,

@@ -146,7 +146,7 @@ struct InstructionController: RouteCollection {
         }
         // A linked person sees neither the others' opinions, scores and notes, nor what the
         // history says of them (expert answers included).
-        let conflicted = try await StaffDirectory(database: req.db).isConflicted(
+        let conflicted = try await StaffDirectory(req).isConflicted(
             req.auth.require(UserModel.self).requireID(), on: dossier)
         let dossierID = try dossier.requireID()
         let history = StaffDirectory.readableHistory(
@@ -178,11 +178,11 @@ struct InstructionController: RouteCollection {
             organisation: organisation, history: history,
             assignee: assignee, opinions: opinions,
             conflicted: conflicted, reviews: reviews,
-            colleagues: StaffDirectory(database: req.db).instructors(covering: dossier),
+            colleagues: StaffDirectory(req).instructorNames(covering: dossier),
             expertRequests: ModelRows.all(
                 ExpertRequestModel.self, "WHERE m.dossier_id = \(bind: dossierID) ORDER BY m.created_at", on: req.db),
             services: ExpertService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
-                .services(),
+                .services(keeping: req.keeping),
             attachments: ModelRows.all(AttachmentModel.self, "WHERE m.dossier_id = \(bind: dossierID)", on: req.db))
         page.teamwork = section
         return try await req.view.render("instruction/dossier", page)
@@ -217,7 +217,7 @@ struct InstructionController: RouteCollection {
     /// The dossier, if the instructor's scopes cover it; 404 otherwise.
     private func load(_ req: Request) async throws -> (UserModel, DossierModel) {
         let user = try req.auth.require(UserModel.self)
-        return (user, try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user))
+        return (user, try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user))
     }
 
 }

@@ -73,7 +73,7 @@ struct StaffAPIController: RouteCollection {
     @Sendable
     func dossier(req: Request) async throws -> APIDossier {
         let user = try APIAccess.require(.dossiersRead, req)
-        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
+        let dossier = try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user)
         try await dossier.$organisation.load(on: req.db)
         return APIDossier(dossier)
     }
@@ -81,8 +81,8 @@ struct StaffAPIController: RouteCollection {
     @Sendable
     func reviews(req: Request) async throws -> APIReviews {
         let user = try APIAccess.require(.reviewsRead, req)
-        let dossier = try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user)
-        try await StaffDirectory(database: req.db).checkNotConflicted(
+        let dossier = try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user)
+        try await StaffDirectory(req).checkNotConflicted(
             user, on: dossier, action: "lire les notes et les avis de ce dossier", now: Date())
         let id = try dossier.requireID()
         let scores = try await ReviewModel.query(on: req.db).filter(\.$dossier.$id == id).with(\.$reviewer).all()
@@ -127,7 +127,7 @@ struct StaffAPIController: RouteCollection {
     /// Filed dossiers inside the person's scopes.
     private func visible(_ req: Request, _ user: UserModel) async throws -> QueryBuilder<DossierModel> {
         let groups = StaffDirectory.visibleGroups(
-            try await StaffDirectory(database: req.db).scopes(of: user.requireID()))
+            try await StaffDirectory(req).scopes(of: user.requireID()))
         let query = DossierModel.query(on: req.db).filter(\.$filedAt != nil)
         if let groups { query.filter(\.$instructorGroup ~~ Array(groups)) }
         return query

@@ -92,7 +92,7 @@ struct TeamworkController: RouteCollection {
         guard ids.count <= Self.maxSelection else {
             throw DomainError.invalidForm(errors: ["dossiers": "Au plus \(Self.maxSelection) dossiers à la fois."])
         }
-        let scopes = try await StaffDirectory(database: req.db).scopes(of: user.requireID())
+        let scopes = try await StaffDirectory(req).scopes(of: user.requireID())
         let dossiers = try await DossierModel.query(on: req.db).filter(\.$id ~~ ids).filter(\.$filedAt != nil).all()
         let visible = dossiers.filter { dossier in
             guard let scope = try? dossier.domain().scope else { return false }
@@ -108,6 +108,6 @@ struct TeamworkController: RouteCollection {
 
     private func load(_ req: Request) async throws -> (UserModel, DossierModel) {
         let user = try req.auth.require(UserModel.self)
-        return (user, try await StaffDirectory(database: req.db).filedDossier(req.parameters.get("dossier"), for: user))
+        return (user, try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user))
     }
 }

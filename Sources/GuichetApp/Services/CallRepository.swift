@@ -141,8 +141,6 @@ struct CallRepository {
         return try ParsedForms.shared.form(definition)
     }
 
-    /// The themes of all calls, each code once (worded as its most recent call words it), for the
-    /// filters and forms that span calls: the instruction queue, experts' themes.
     /// The calls as the queue's filters name them, and their themes (``themeCatalog()``).
     struct Catalog: Sendable {
         struct Call: Sendable {
@@ -172,6 +170,8 @@ struct CallRepository {
         }
     }
 
+    /// The themes of all calls, each code once (worded as its most recent call words it), for the
+    /// filters and forms that span calls: the instruction queue, experts' themes.
     func themeCatalog() async throws -> [Theme] {
         // Plain columns: the queue reads it on every page.
         let rows = try await database.sql().raw(

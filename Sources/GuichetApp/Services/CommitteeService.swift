@@ -13,6 +13,8 @@ struct CommitteeService {
     let database: any Database
     let configuration: AppConfiguration
     let now: Date
+    /// The request's kept values: the person's scopes (``SiteRevisions``).
+    var keeping: Keeping? = nil
 
     /// The roles that sit in committees.
     static let committeeRoles: Set<Role> = [.committeeMember, .committeeChair]
@@ -50,7 +52,7 @@ struct CommitteeService {
                 scope = nil
             }
         }
-        let directory = StaffDirectory(database: database)
+        let directory = StaffDirectory(database: database, keeping: keeping)
         // Whoever opens the session holds its territory: an administrator of another region is
         // refused whatever the form says.
         if let scope {
@@ -131,7 +133,7 @@ struct CommitteeService {
         let userID = try user.requireID()
         if session.members.contains(where: { $0.$user.id == userID }) { return session }
         if user.role == Role.administrator.rawValue, let scope = try? StaffScope(stored: session.scope) {
-            let mine = try await StaffDirectory(database: database).scopes(of: userID)
+            let mine = try await StaffDirectory(database: database, keeping: keeping).scopes(of: userID)
             if mine.contains(where: { $0.encloses(scope) }) { return session }
         }
         throw notFound
@@ -202,7 +204,7 @@ struct CommitteeService {
         for (dossier, outcome) in decisions {
             _ = try DossierLifecycle.transition(
                 try dossier.domain(), .decide(outcome), by: agent, call: call.call, now: now)
-            try await StaffDirectory(database: database).checkNotConflicted(
+            try await StaffDirectory(database: database, keeping: keeping).checkNotConflicted(
                 user, on: dossier, action: "délibérer sur ce dossier", now: now)
         }
         let sessionID = try session.requireID()
@@ -252,7 +254,7 @@ struct CommitteeService {
                 "dossier": "Aucune décision n'est préparée sur ce dossier dans cette séance."
             ])
         }
-        try await StaffDirectory(database: database).checkNotConflicted(
+        try await StaffDirectory(database: database, keeping: keeping).checkNotConflicted(
             user, on: staged.dossier, action: "retirer la décision préparée sur ce dossier", now: now)
         let agent = InstructionService.agent(user)
         try await database.transaction { db in
@@ -321,7 +323,8 @@ struct CommitteeService {
             throw AppError.notFound("session_not_found", "Séance introuvable.")
         }
         try CommitteeTerritory.checkMayAct(
-            action, scopes: try await StaffDirectory(database: database).scopes(of: user.requireID()), session: scope)
+            action, scopes: try await StaffDirectory(database: database, keeping: keeping).scopes(of: user.requireID()),
+            session: scope)
     }
 
     func checkChairOrAdministrator(_ session: CommitteeSessionModel, _ user: UserModel) throws {

@@ -11,18 +11,21 @@ struct ExpertService {
     let configuration: AppConfiguration
     let now: Date
 
-    /// The expert services that exist (some staff member has their scope), by name.
-    func services() async throws -> [String] {
-        let scopes = try await database.sql().raw(
-            "SELECT DISTINCT scope FROM \(ident: StaffScopeModel.schema) WHERE scope LIKE 'service:%'"
-        ).all().map { try $0.decode(column: "scope", as: String.self) }
-        return Array(
-            Set(
-                scopes.compactMap { stored -> String? in
-                    if case .service(let name, _)? = try? StaffScope(stored: stored) { return name }
-                    return nil
-                })
-        ).sorted()
+    /// The expert services that exist (some staff member has their scope), by name; kept under the
+    /// staff's revision when a request gives it (``SiteRevisions``).
+    func services(keeping: Keeping? = nil) async throws -> [String] {
+        try await keeping.kept(\.services, 0, revision: \.staff, on: database) {
+            let scopes = try await database.sql().raw(
+                "SELECT DISTINCT scope FROM \(ident: StaffScopeModel.schema) WHERE scope LIKE 'service:%'"
+            ).all().map { try $0.decode(column: "scope", as: String.self) }
+            return Array(
+                Set(
+                    scopes.compactMap { stored -> String? in
+                        if case .service(let name, _)? = try? StaffScope(stored: stored) { return name }
+                        return nil
+                    })
+            ).sorted()
+        }
     }
 
     /// The service a call proposes for a theme (`alimentation` → `DRAAF`).

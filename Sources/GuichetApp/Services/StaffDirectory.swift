@@ -63,6 +63,24 @@ struct StaffDirectory {
     /// (``StaffScope/covers(_:territories:)``), looked up through `staff_scopes_scope` — a
     /// national deployment's hundreds of instructors are not all read for each dossier page.
     func instructors(covering dossier: DossierModel) async throws -> [UserModel] {
+        try await instructors(covering: Self.coveringScopes(of: dossier))
+    }
+
+    /// The same people by name, for the dossier page's "give to" list: kept under the staff's
+    /// revision, per set of covering scopes.
+    func instructorNames(covering dossier: DossierModel) async throws -> [Person] {
+        let covering = try Self.coveringScopes(of: dossier)
+        return try await keeping.kept(
+            \.instructors, "covering:" + covering.joined(separator: ","), revision: \.staff, on: database
+        ) {
+            try await instructors(covering: covering).compactMap { person in
+                person.id.map { Person(id: $0, name: person.displayName) }
+            }
+        }
+    }
+
+    /// The stored scopes that cover the dossier: national, its region, its département.
+    private static func coveringScopes(of dossier: DossierModel) throws -> [String] {
         let scope = try dossier.domain().scope
         var candidates: [StaffScope] = [.national]
         switch scope {
@@ -74,9 +92,12 @@ struct StaffDirectory {
                 candidates.append(.region(region))
             }
         }
-        let covering = candidates.filter { $0.covers(scope) }.map(\.stored)
+        return candidates.filter { $0.covers(scope) }.map(\.stored)
+    }
+
+    private func instructors(covering: [String]) async throws -> [UserModel] {
         // One query: the holders of a covering scope are picked by a subquery.
-        return try await ModelRows.all(
+        try await ModelRows.all(
             UserModel.self,
             """
             WHERE m.id IN (SELECT user_id FROM \(ident: StaffScopeModel.schema) WHERE scope IN (\(binds: covering)))

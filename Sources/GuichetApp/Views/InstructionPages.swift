@@ -448,7 +448,7 @@ struct StaffDossierPage: Encodable {
         _ req: Request, dossier: DossierModel, call: LoadedCall, form: FormDefinition, organisation: OrganisationModel,
         history: [AuditEntryModel], assignee: UserModel?, opinions: [OpinionModel], conflicted: Bool,
         reviews: [ReviewModel],
-        colleagues: [UserModel], expertRequests: [ExpertRequestModel], services: [String],
+        colleagues: [StaffDirectory.Person], expertRequests: [ExpertRequestModel], services: [String],
         attachments: [AttachmentModel]
     ) throws {
         self.conflicted = conflicted
@@ -514,10 +514,8 @@ struct StaffDossierPage: Encodable {
         takeURL = me != nil && dossier.assigneeID == me ? nil : SiteURL.takeDossier(id).path
         reassignURL = SiteURL.staffAssignment(id).path
 
-        self.colleagues = colleagues.compactMap { person in
-            person.id.map {
-                Colleague(id: $0.uuidString.lowercased(), name: person.displayName, current: $0 == dossier.assigneeID)
-            }
+        self.colleagues = colleagues.map {
+            Colleague(id: UUIDText.lowercased($0.id), name: $0.name, current: $0.id == dossier.assigneeID)
         }
         simulated = dossier.simulated
         let current = DossierStatus(rawValue: dossier.status) ?? .filed
