@@ -66,7 +66,8 @@ struct CommitteeController: RouteCollection {
         let query = try req.queryParameters(BoardQuery.self)
         let (theme, territory, page) = (query.theme, query.territoire, query.page ?? 1)
         let board = try await CommitteeBoard.page(
-            session, theme: theme, territory: territory, page: page, perPage: BoardPage.perPage, on: req.db)
+            session, theme: theme, territory: territory, page: page, perPage: BoardPage.perPage,
+            keeping: req.keeping, on: req.db)
         return try await req.view.render(
             "committee/board",
             BoardPage(req, board: board, user: user, names: board.names, theme: theme, territory: territory))

@@ -134,8 +134,12 @@ struct InstructionController: RouteCollection {
         let (_, dossier) = try await load(req)
         // This page's reads are written as plain SQL (``ModelRows``): it is the staff's most
         // visited page after the queue.
+        var organisation = dossier.$organisation.value
+        if organisation == nil {
+            organisation = try await ModelRows.find(OrganisationModel.self, dossier.$organisation.id, on: req.db)
+        }
         guard let callModel = try await ModelRows.find(CallModel.self, dossier.$call.id, on: req.db),
-            let organisation = try await ModelRows.find(OrganisationModel.self, dossier.$organisation.id, on: req.db)
+            let organisation
         else { throw AppError.notFound("dossier_not_found", "Dossier introuvable.") }
         dossier.$organisation.value = organisation
         let call = try await CallRepository(database: req.db).load(callModel)

@@ -60,7 +60,7 @@ extension CommitteeBoard {
     /// Loads page `page` (from 1) of the board, narrowed by theme and territory when given.
     static func page(
         _ session: CommitteeSessionModel, theme: String?, territory: String?, page requested: Int, perPage: Int,
-        on db: any Database
+        keeping: Keeping? = nil, on db: any Database
     ) async throws -> Page {
         let call = try await CallRepository(database: db).load(id: session.$call.id)
         let sessionID = try session.requireID()
@@ -200,7 +200,7 @@ extension CommitteeBoard {
             : try await RunningTotals.load(session: sessionID, staged: candidates, page: ids, on: sql)
         let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
         let room = try await room(session, call: call, ledger: ledger, on: db)
-        let (names, links) = try await members(of: session, on: db)
+        let (names, links) = try await members(of: session, keeping: keeping, on: db)
         let (recusedBy, summary) = try await recusals(
             session, candidates: candidates, members: names, links: links, on: db)
         let pageRows = try rows.enumerated().map { index, row -> Page.Row in
@@ -411,10 +411,24 @@ extension CommitteeBoard {
 
     /// The session's members' names and declared links, in one query.
     private static func members(
-        of session: CommitteeSessionModel, on db: any Database
+        of session: CommitteeSessionModel, keeping: Keeping?, on db: any Database
     ) async throws -> (names: [UUID: String], links: [UUID: [DeclaredLink]]) {
         let ids = session.members.map { $0.$user.id }
         guard !ids.isEmpty else { return ([:], [:]) }
+        let key = ids.map(UUIDText.lowercased).sorted().joined(separator: ",")
+        let kept = try await keeping.kept(\.members, key, revision: \.staff, on: db) {
+            try await readMembers(ids, on: db)
+        }
+        return (kept.names, kept.links)
+    }
+
+    /// The members' names and declared links: staff data, kept under the staff's revision.
+    struct MemberNames: Sendable {
+        let names: [UUID: String]
+        let links: [UUID: [DeclaredLink]]
+    }
+
+    private static func readMembers(_ ids: [UUID], on db: any Database) async throws -> MemberNames {
         var names: [UUID: String] = [:]
         var links: [UUID: [DeclaredLink]] = [:]
         for row in try await db.sql().raw(
@@ -433,7 +447,7 @@ extension CommitteeBoard {
                         rna: try row.decodeIfPresent(column: "rna", as: String.self)))
             }
         }
-        return (names, links)
+        return MemberNames(names: names, links: links)
     }
 
     /// For each present member with declared links, the candidates whose organisation they are

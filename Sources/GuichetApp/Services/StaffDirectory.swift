@@ -37,10 +37,16 @@ struct StaffDirectory {
     /// dossier reach it only through here.
     func filedDossier(_ rawID: String?, for user: UserModel) async throws -> DossierModel {
         let notFound = AppError.notFound("dossier_not_found", "Dossier introuvable.")
+        // With its organisation, in the same query: the pages and actions all name it, and the
+        // conflict-of-interest check reads its identifiers.
         guard let id = rawID.flatMap(UUID.init(uuidString:)),
-            let dossier = try await ModelRows.find(DossierModel.self, id, on: database),
+            let (dossier, organisation) = try await ModelRows.allWithParent(
+                DossierModel.self, OrganisationModel.self, on: "organisation_id", "WHERE m.id = \(bind: id) LIMIT 1",
+                on: database
+            ).first,
             dossier.filedAt != nil, let scope = try? dossier.domain().scope
         else { throw notFound }
+        dossier.$organisation.value = organisation
         guard try await scopes(of: user.requireID()).contains(where: { $0.covers(scope) }) else { throw notFound }
         return dossier
     }

@@ -32,6 +32,8 @@ final class SiteKept: Sendable {
     let instructors = KeptByRevision<String, [StaffDirectory.Person]>()
     /// The expert services that exist, under `staff`.
     let services = KeptByRevision<Int, [String]>()
+    /// A committee's members' names and declared links, by member set, under `staff`.
+    let members = KeptByRevision<String, CommitteeBoard.MemberNames>()
     /// The calls' list and themes, under `calls`.
     let catalog = KeptByRevision<Int, CallRepository.Catalog>()
 
