@@ -125,11 +125,11 @@ struct CommitteeService {
     func session(_ id: UUID, for user: UserModel) async throws -> CommitteeSessionModel {
         let notFound = AppError.notFound("session_not_found", "Séance introuvable.")
         // Plain SQL (``ModelRows``): every board page starts here.
-        guard let session = try await ModelRows.find(CommitteeSessionModel.self, id, on: database) else {
-            throw notFound
-        }
-        session.$members.value = try await ModelRows.all(
-            CommitteeMemberModel.self, "WHERE m.session_id = \(bind: id)", on: database)
+        guard
+            let (session, members) = try await ModelRows.find(
+                CommitteeSessionModel.self, id, withChildren: CommitteeMemberModel.self, on: "session_id", on: database)
+        else { throw notFound }
+        session.$members.value = members
         let userID = try user.requireID()
         if session.members.contains(where: { $0.$user.id == userID }) { return session }
         if user.role == Role.administrator.rawValue, let scope = try? StaffScope(stored: session.scope) {

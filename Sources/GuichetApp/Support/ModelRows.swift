@@ -74,6 +74,21 @@ enum ModelRows {
         }
     }
 
+    /// The row of `M` of this id with its children of type `C` (those whose `column` names it),
+    /// in one statement: `SELECT m.*, p.… FROM <M's table> m LEFT JOIN <C's table> p ON
+    /// p.<column> = m.id WHERE m.id = …` — a committee session with its members, read at every
+    /// board page and action.
+    static func find<M: Model, C: Model>(
+        _ type: M.Type, _ id: UUID, withChildren children: C.Type, on column: String, on db: any Database
+    ) async throws -> (M, [C])? where M.IDValue == UUID {
+        let statement: SQLQueryString =
+            "SELECT m.*, \(unsafeRaw: prefixedColumns(C.self)) FROM \(ident: M.schema) m LEFT JOIN "
+            + "\(ident: C.schema) p ON p.\(ident: column) = m.id WHERE m.id = \(bind: id)"
+        let rows = try await db.sql().raw(statement).all()
+        guard let first = rows.first else { return nil }
+        return (try model(M.self, from: first), try rows.compactMap { try loadedParent(C.self, in: $0) })
+    }
+
     enum Join: String {
         case inner = "JOIN"
         case left = "LEFT JOIN"

@@ -12,6 +12,24 @@ struct Chrome: Encodable {
     let navigation: [NavigationLink]
     /// The site's fixed addresses, for the layout and the pages' "back" links (from ``SiteURL``).
     let site = SiteLinks()
+    /// The skip links and the header (*bloc-marque*, the person's buttons, the navigation),
+    /// written by ``header(userName:csrf:identity:navigation:site:)``.
+    let headerHTML: String
+    /// The footer, written by ``footer(identity:site:)``.
+    let footerHTML: String
+
+    init(
+        userName: String?, csrf: String?, notice: String?, identity: SiteIdentity, navigation: [NavigationLink]
+    ) {
+        self.userName = userName
+        self.csrf = csrf
+        self.notice = notice
+        self.identity = identity
+        self.navigation = navigation
+        let site = SiteLinks()
+        headerHTML = Self.header(userName: userName, csrf: csrf, identity: identity, navigation: navigation, site: site)
+        footerHTML = Self.footer(identity: identity, site: site)
+    }
 
     /// The addresses every template may link to, so that no template writes a path.
     struct SiteLinks: Encodable {
@@ -220,4 +238,146 @@ struct MessagePage: Encodable {
     let title: String
     let paragraphs: [String]
     let links: [FormPage.Link]
+}
+
+// MARK: - The frame's markup
+
+extension Chrome {
+    /// The frame every page shares, written in Swift rather than in the layout template: Leaf
+    /// resolves each of its conditions and loops at every page, about a tenth of a staff page's
+    /// CPU time (docs/BENCHMARKS.md); here it is a few appends, every value escaped
+    /// (``HTMLWriter``). The layout keeps the document's head and the page's own content.
+    fileprivate static func header(
+        userName: String?, csrf: String?, identity: SiteIdentity, navigation: [NavigationLink], site: SiteLinks
+    ) -> String {
+        var w = HTMLWriter(capacity: 3_000)
+        w.raw(
+            """
+            <div class="fr-skiplinks">
+              <nav class="fr-container" aria-label="Accès rapide">
+                <ul class="fr-skiplinks__list">
+                  <li><a class="fr-link" href="#contenu">Contenu</a></li>
+                  <li><a class="fr-link" href="#navigation">Menu</a></li>
+                  <li><a class="fr-link" href="#pied-de-page">Pied de page</a></li>
+                </ul>
+              </nav>
+            </div>
+            <header role="banner" class="fr-header">
+              <div class="fr-header__body">
+                <div class="fr-container">
+                  <div class="fr-header__body-row">
+                    <div class="fr-header__brand fr-enlarge-link">
+                      <div class="fr-header__brand-top">
+            """)
+        if identity.state {
+            w.raw("<div class=\"fr-header__logo\"><p class=\"fr-logo\">République<br>Française</p></div>")
+        }
+        w.raw("</div>\n<div class=\"fr-header__service\">\n<a href=\"")
+        w.text(site.home)
+        w.raw("\" title=\"Accueil — ")
+        w.text(identity.service)
+        w.raw(" — ")
+        w.text(identity.operatorName)
+        w.raw("\"><p class=\"fr-header__service-title\">")
+        w.text(identity.service)
+        w.raw("</p></a>\n<p class=\"fr-header__service-tagline\">")
+        w.text(identity.operatorName)
+        w.raw(
+            """
+             — appels à projets</p>
+            </div>
+            </div>
+            <div class="fr-header__tools">
+            <div class="fr-header__tools-links">
+            <ul class="fr-btns-group">
+
+            """)
+        if let userName {
+            w.raw("<li><a class=\"fr-btn\" href=\"")
+            w.text(site.account)
+            w.raw("\">Mon espace (")
+            w.text(userName)
+            w.raw(")</a></li>\n<li><form method=\"post\" action=\"")
+            w.text(site.logout)
+            w.raw("\"><input type=\"hidden\" name=\"_csrf\" value=\"")
+            w.text(csrf ?? "")
+            w.raw("\"><button type=\"submit\" class=\"fr-btn\">Se déconnecter</button></form></li>\n")
+        } else {
+            w.raw("<li><a class=\"fr-btn\" href=\"")
+            w.text(site.login)
+            w.raw("\">Se connecter</a></li>\n<li><a class=\"fr-btn\" href=\"")
+            w.text(site.signUp)
+            w.raw("\">Créer un compte</a></li>\n")
+        }
+        w.raw(
+            """
+            </ul>
+            </div>
+            </div>
+            </div>
+            </div>
+            </div>
+            <div class="fr-header__menu" id="navigation">
+            <div class="fr-container">
+            <nav class="fr-nav" aria-label="Menu principal">
+            <ul class="fr-nav__list">
+
+            """)
+        for link in navigation {
+            w.raw("<li class=\"fr-nav__item\"><a class=\"fr-nav__link\" href=\"")
+            w.text(link.path)
+            w.raw("\">")
+            w.text(link.label)
+            w.raw("</a></li>\n")
+        }
+        w.raw("</ul>\n</nav>\n</div>\n</div>\n</header>")
+        return w.html
+    }
+
+    fileprivate static func footer(identity: SiteIdentity, site: SiteLinks) -> String {
+        var w = HTMLWriter(capacity: 1_500)
+        w.raw(
+            """
+            <footer class="fr-footer" role="contentinfo" id="pied-de-page">
+              <div class="fr-container">
+                <div class="fr-footer__body">
+                  <div class="fr-footer__brand fr-enlarge-link">
+                    <a href="
+            """)
+        w.text(site.home)
+        w.raw("\" title=\"Accueil — ")
+        w.text(identity.service)
+        w.raw("\">\n")
+        if identity.state {
+            w.raw("<p class=\"fr-logo\">République<br>Française</p>")
+        } else {
+            w.raw("<p class=\"fr-footer__service\">")
+            w.text(identity.service)
+            w.raw("</p>")
+        }
+        w.raw("\n</a>\n</div>\n<div class=\"fr-footer__content\">\n<p class=\"fr-footer__content-desc\">")
+        w.text(identity.operatorName)
+        w.raw(" — appels à projets publics, avec ")
+        w.text(identity.service)
+        w.raw(
+            """
+            . Heures affichées en heure de Paris.</p>
+            </div>
+            </div>
+            <div class="fr-footer__bottom">
+            <ul class="fr-footer__bottom-list">
+            <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="
+            """)
+        w.text(site.accessibility)
+        w.raw(
+            "\">Accessibilité : non conforme</a></li>\n<li class=\"fr-footer__bottom-item\"><a class=\"fr-footer__bottom-link\" href=\""
+        )
+        w.text(site.legalNotice)
+        w.raw(
+            "\">Mentions légales</a></li>\n<li class=\"fr-footer__bottom-item\"><a class=\"fr-footer__bottom-link\" href=\""
+        )
+        w.text(site.personalData)
+        w.raw("\">Données personnelles</a></li>\n</ul>\n</div>\n</div>\n</footer>")
+        return w.html
+    }
 }
