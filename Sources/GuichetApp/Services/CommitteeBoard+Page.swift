@@ -194,10 +194,14 @@ extension CommitteeBoard {
                 """
             ).all()
         let ids = try rows.map { try $0.decodeUUID(column: "id") }
+        // Nothing staged within the filter (counted above, a superset of the retained decisions
+        // the sums read): every running total is zero, without a statement.
         let running =
             frozen
             ? try RunningTotals(frozen: rows)
-            : try await RunningTotals.load(session: sessionID, staged: candidates, page: ids, on: sql)
+            : stagedCount == 0
+                ? RunningTotals.none
+                : try await RunningTotals.load(session: sessionID, staged: candidates, page: ids, on: sql)
         let (statement, ledger) = try await ResultsService(database: db).statementAndLedger(call, publishedOnly: false)
         let room = try await room(session, call: call, ledger: ledger, on: db)
         let (names, links) = try await members(of: session, keeping: keeping, on: db)
@@ -269,6 +273,9 @@ extension CommitteeBoard {
     /// Swift reads at most a page of sums.
     struct RunningTotals {
         private let totals: [UUID: Int64]
+
+        /// No decision staged: every sum is zero.
+        static let none = RunningTotals(totals: [:])
 
         static func load(
             session: UUID, staged: SQLQueryString, page ids: [UUID], on sql: any SQLDatabase
