@@ -24,11 +24,15 @@ public func configure(_ app: Application, _ config: AppConfiguration) async thro
         if let searchPath { postgres.searchPath = [searchPath] }
         PostgresSQL.preparing = config.postgresPreparedStatements
         // Several connections per event loop: a long transaction (a wave applied, a large import)
-        // must not hold the only connection the loop's other requests wait for.
+        // must not hold the only connection the loop's other requests wait for. A minute for a
+        // connection, as on SQLite: when sessions apply their waves at the same moment they queue
+        // on the envelope's lock, each holding its connection, and a request waiting behind them
+        // should be served late rather than fail (seen at 30 s with fifty waves applied at once
+        // on a loaded two-core machine, `CommitteeConcurrencyTests`).
         app.databases.use(
             .postgres(
                 configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
-                connectionPoolTimeout: .seconds(30)), as: .psql)
+                connectionPoolTimeout: .seconds(60)), as: .psql)
     }
     app.migrations.add(GuichetMigrations.all)
     app.databases.middleware.use(DossierDrawCode())
