@@ -43,6 +43,14 @@ public enum DomainError: Error, Equatable, Sendable {
     case openDataInvalid(lines: [Int], first: String)
     /// A call definition that cannot be stored, with every problem by its path in the document.
     case invalidCallDefinition(issues: [CallDefinitionIssue])
+    /// A grant's act, schedule or payment that does not hold together.
+    case invalidSchedule(String)
+    /// A payment above what is left to pay on the grant.
+    case paymentAboveRemaining(amount: Money, remaining: Money)
+    /// A payment whose accounting reference is already recorded on the grant.
+    case paymentReferenceTaken(String)
+    /// Money claimed back above what was paid and not yet claimed back.
+    case recoveryAbovePaid(amount: Money, recoverable: Money)
 
     /// A stable identifier for clients and tests; never translated, never changed once published.
     public var code: String {
@@ -80,6 +88,10 @@ public enum DomainError: Error, Equatable, Sendable {
         case .outsideScope: "outside_scope"
         case .openDataInvalid: "open_data_invalid"
         case .invalidCallDefinition: "invalid_call_definition"
+        case .invalidSchedule: "invalid_schedule"
+        case .paymentAboveRemaining: "payment_above_remaining"
+        case .paymentReferenceTaken: "payment_reference_taken"
+        case .recoveryAbovePaid: "recovery_above_paid"
         }
     }
 
@@ -156,6 +168,14 @@ public enum DomainError: Error, Equatable, Sendable {
                 : "La définition de l'appel n'est pas enregistrée : \(issues.count) erreurs, dont \(issues.first.map(String.init(describing:)) ?? "")."
         case .conflictOfInterest(let action):
             "Vous avez déclaré un lien avec l'organisation qui porte ce dossier : vous ne pouvez pas \(action). Votre déport est enregistré."
+        case .invalidSchedule(let reason):
+            "Subvention : \(reason)"
+        case .paymentAboveRemaining(let amount, let remaining):
+            "Le versement de \(amount.formatted()) dépasse ce qui reste à verser sur la subvention (\(remaining.formatted())) : rien n'est enregistré."
+        case .paymentReferenceTaken(let reference):
+            "Le mandat « \(reference) » est déjà enregistré sur cette subvention : un versement ne s'enregistre qu'une fois."
+        case .recoveryAbovePaid(let amount, let recoverable):
+            "Le reversement de \(amount.formatted()) dépasse ce qui a été versé et non encore reversé (\(recoverable.formatted())) : rien n'est enregistré."
         case .fileTypeNotAllowed(let name, let detected):
             "Le fichier « \(name) » n'est pas d'un type accepté (contenu reconnu : \(detected)). Types acceptés : PDF, images (PNG, JPEG), documents bureautiques (Word, Excel, OpenDocument)."
         }

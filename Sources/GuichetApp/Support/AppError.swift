@@ -21,7 +21,7 @@ extension DomainError {
     var httpStatus: HTTPResponseStatus {
         switch self {
         case .transitionNotAllowed, .waveFrozen, .filingClosed, .filingNotOpen, .envelopeOverspent, .decisionRefused,
-            .quorumNotReached, .publicationRefused:
+            .quorumNotReached, .publicationRefused, .paymentAboveRemaining, .paymentReferenceTaken, .recoveryAbovePaid:
             .conflict
         case .actorNotAllowed, .outsideScope:
             .forbidden
@@ -31,7 +31,7 @@ extension DomainError {
             .invalidRNA,
             .missingIdentifier, .invalidCSV, .invalidForm, .emptyFile, .fileTooLarge, .fileTypeNotAllowed,
             .conflictOfInterest,
-            .expertRequestClosed, .openDataInvalid, .invalidCallDefinition:
+            .expertRequestClosed, .openDataInvalid, .invalidCallDefinition, .invalidSchedule:
             .unprocessableEntity
         }
     }
