@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OrganisationController())
     try app.register(collection: ApplicationController())
     try app.register(collection: InstructionController())
+    try app.register(collection: GrantController())
     try app.register(collection: InstructionQueueController())
     try app.register(collection: ConflictOfInterestController())
     try app.register(collection: ExpertController())

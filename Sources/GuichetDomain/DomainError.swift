@@ -51,6 +51,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case paymentReferenceTaken(String)
     /// Money claimed back above what was paid and not yet claimed back.
     case recoveryAbovePaid(amount: Money, recoverable: Money)
+    /// A grant step its act's state forbids (no act yet, already signed, not yet signed…).
+    case grantStep(GrantStepProblem)
 
     /// A stable identifier for clients and tests; never translated, never changed once published.
     public var code: String {
@@ -92,6 +94,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .paymentAboveRemaining: "payment_above_remaining"
         case .paymentReferenceTaken: "payment_reference_taken"
         case .recoveryAbovePaid: "recovery_above_paid"
+        case .grantStep(let problem): problem.rawValue
         }
     }
 
@@ -176,6 +179,8 @@ public enum DomainError: Error, Equatable, Sendable {
             "Le mandat « \(reference) » est déjà enregistré sur cette subvention : un versement ne s'enregistre qu'une fois."
         case .recoveryAbovePaid(let amount, let recoverable):
             "Le reversement de \(amount.formatted()) dépasse ce qui a été versé et non encore reversé (\(recoverable.formatted())) : rien n'est enregistré."
+        case .grantStep(let problem):
+            problem.message
         case .fileTypeNotAllowed(let name, let detected):
             "Le fichier « \(name) » n'est pas d'un type accepté (contenu reconnu : \(detected)). Types acceptés : PDF, images (PNG, JPEG), documents bureautiques (Word, Excel, OpenDocument)."
         }
@@ -195,5 +200,26 @@ public enum ByteSize {
         }
         if bytes >= 1_000 { return "\((bytes + 500) / 1_000) ko" }
         return "\(bytes) octets"
+    }
+}
+
+/// Why a grant step is refused in the act's state; the raw value is the stable code.
+public enum GrantStepProblem: String, Sendable, Equatable {
+    case notRetained = "grant_not_retained"
+    case actMissing = "grant_act_missing"
+    case actSigned = "grant_act_signed"
+    case actUnsigned = "grant_act_unsigned"
+
+    public var message: String {
+        switch self {
+        case .notRetained:
+            "Seul un dossier retenu par le comité, pour un montant, reçoit un acte attributif."
+        case .actMissing:
+            "L'acte attributif de cette subvention n'est pas encore établi."
+        case .actSigned:
+            "L'acte de cette subvention est signé : il ne se modifie plus (un avenant se prépare à part)."
+        case .actUnsigned:
+            "L'acte n'est pas encore signé : aucun versement ni reversement avant sa signature."
+        }
     }
 }

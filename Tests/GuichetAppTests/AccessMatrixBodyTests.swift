@@ -80,6 +80,11 @@ extension AccessMatrixTests {
 
     static func dueDay() -> String { ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400)) }
 
+    /// A payment (or recovery) form of 100 € today.
+    static func payment(_ reference: String) -> [(String, String)] {
+        [("day", ParisTime.isoDay(Date())), ("amount", "100"), ("reference", reference)]
+    }
+
     static func A(_ w: World) -> String { "/instruction/dossiers/" + w.id("A") }
     static func B(_ w: World) -> String { "/instruction/dossiers/" + w.id("B") }
     static let scores = [
@@ -437,6 +442,56 @@ extension AccessMatrixTests {
             refused(
                 "POST /admin/import/:call", .otherAdministrator, "a call of Hauts-de-France", multipart: true,
                 path: { _ in "/admin/import/\(practice)" }, body: { _ in [("mode", "importer")] }),
+            // After the decision: laureates of the seed in the Aisne (one whose organisation the
+            // linked instructor declared) and in the Nord; the signed acts are made by the world.
+            refused(
+                "POST /instruction/dossiers/:dossier/acte/etablir", .linkedInstructor,
+                "a linked organisation's laureate",
+                path: { w in "/instruction/dossiers/\(w.id("laureateAisne"))/acte/etablir" }),
+            refused(
+                "POST /instruction/dossiers/:dossier/acte/etablir", .instructor, "a laureate of the Nord",
+                path: { w in "/instruction/dossiers/\(w.id("laureateNord"))/acte/etablir" }),
+            refused(
+                "POST /dossiers/:dossier/acte/accepter", .stranger, "another organisation's act",
+                path: { w in "/dossiers/\(w.id("signedAisne"))/acte/accepter" }, body: { _ in [("confirmer", "oui")] }),
+            refused(
+                "POST /dossiers/:dossier/acte/accepter", .applicant, "another organisation's act",
+                path: { w in "/dossiers/\(w.id("signedAisne"))/acte/accepter" }, body: { _ in [("confirmer", "oui")] }),
+            accepted(
+                "POST /instruction/dossiers/:dossier/acte/etablir", .instructor, "a laureate of the Aisne",
+                path: { w in "/instruction/dossiers/\(w.id("laureateAisne"))/acte/etablir" }),
+            refused(
+                "POST /instruction/dossiers/:dossier/acte/exemplaire-signe", .linkedInstructor,
+                "a linked organisation's act", multipart: true,
+                path: { w in "/instruction/dossiers/\(w.id("laureateAisne"))/acte/exemplaire-signe" }),
+            refused(
+                "POST /instruction/dossiers/:dossier/acte/exemplaire-signe", .instructor, "an act of the Nord",
+                multipart: true,
+                path: { w in "/instruction/dossiers/\(w.id("laureateNord"))/acte/exemplaire-signe" }),
+            refused(
+                "POST /instruction/dossiers/:dossier/versements", .linkedInstructor, "a linked organisation's grant",
+                path: { w in "/instruction/dossiers/\(w.id("signedAisne"))/versements" },
+                body: { _ in payment("MDT-LIE") }),
+            refused(
+                "POST /instruction/dossiers/:dossier/versements", .instructor, "a grant of the Nord",
+                path: { w in "/instruction/dossiers/\(w.id("signedNord"))/versements" },
+                body: { _ in payment("MDT-NORD") }),
+            accepted(
+                "POST /instruction/dossiers/:dossier/versements", .instructor, "a grant of the Aisne",
+                path: { w in "/instruction/dossiers/\(w.id("signedAisne"))/versements" },
+                body: { _ in payment("MDT-1") }),
+            refused(
+                "POST /instruction/dossiers/:dossier/reversements", .linkedInstructor, "a linked organisation's grant",
+                path: { w in "/instruction/dossiers/\(w.id("signedAisne"))/reversements" },
+                body: { _ in payment("TR-LIE") }),
+            refused(
+                "POST /instruction/dossiers/:dossier/reversements", .instructor, "a grant of the Nord",
+                path: { w in "/instruction/dossiers/\(w.id("signedNord"))/reversements" },
+                body: { _ in payment("TR-NORD") }),
+            accepted(
+                "POST /instruction/dossiers/:dossier/reversements", .instructor, "a grant of the Aisne",
+                path: { w in "/instruction/dossiers/\(w.id("signedAisne"))/reversements" },
+                body: { _ in payment("TR-1") }),
             // Accounts, tokens and endpoints of other people.
             refused(
                 "POST /mon-espace/jetons/:token/revoquer", .instructor, "a colleague's token",
@@ -815,6 +870,42 @@ extension AccessMatrixTests {
         try await admin.post(
             "/admin/webhooks", pairs: [("url", "https://hooks.exemple.fr/guichet"), ("event", "dossier.filed")])
         world.ids["endpoint"] = try #require(try await WebhookEndpointModel.query(on: app.db).first()).requireID()
+        // Laureates of the seed: two of the Aisne, one of the Nord; acts signed for one of each
+        // region (payments and recoveries are recorded on them); the linked instructor declares a
+        // link with the Aisne laureates' organisations too.
+        let laureates = { (group: String) in
+            try await DossierModel.query(on: app.db).filter(\.$call.$id == seed.id)
+                .filter(\.$status == DossierStatus.retained.rawValue).filter(\.$instructorGroup == group)
+                .sort(\.$number).all()
+        }
+        let aisneLaureates = try await laureates("departement:02")
+        let nordLaureates = try await laureates("departement:59")
+        try #require(aisneLaureates.count >= 2 && !nordLaureates.isEmpty)
+        world.ids["laureateAisne"] = try aisneLaureates[0].requireID()
+        world.ids["signedAisne"] = try aisneLaureates[1].requireID()
+        world.ids["laureateNord"] = try nordLaureates[0].requireID()
+        world.ids["signedNord"] = try nordLaureates[0].requireID()
+        let grants = GrantService(database: app.db, now: Date())
+        let signer = try await user("dreets@exemple.fr")
+        for dossier in [aisneLaureates[1], nordLaureates[0]] {
+            try await grants.generateAct(dossier, by: signer)
+            try await grants.recordSignedCopy(
+                dossier, fileName: "acte-signe.pdf", data: SampleFiles.pdf,
+                store: AttachmentStore.configured(app, on: app.db),
+                policy: AttachmentPolicy(maxBytes: 1_000_000, allowed: AttachmentPolicy.defaultAllowed), by: signer)
+        }
+        let linked = try #require(world.browsers[.linkedInstructor])
+        for dossier in aisneLaureates.prefix(2) {
+            let organisation = try await dossier.$organisation.get(on: app.db)
+            try await linked.get(SiteURL.staffLinks.path)
+            let declared = try await linked.post(
+                SiteURL.staffLinks.path,
+                [
+                    "siret": organisation.siret ?? "", "rna": organisation.siret == nil ? organisation.rna ?? "" : "",
+                    "description": "Trésorier",
+                ])
+            #expect(declared.status == .seeOther)
+        }
         // Each browser holds its session's CSRF token (signing in starts a new session).
         for browser in world.browsers.values { try await browser.get(SiteURL.home.path) }
         return world

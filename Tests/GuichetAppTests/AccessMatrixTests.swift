@@ -157,6 +157,13 @@ import VaporTesting
         (.GET, .dossierMessages(.pattern), "", .members(.ok)),
         (.GET, .messageAttachment(dossier: .pattern, attachment: .pattern), "", .members(.ok)),
         (.GET, .decisionLetter(.pattern), "", .members(.ok)),
+        // After the decision: the fixture's dossiers are not laureates, so an entitled reader
+        // finds no act either (GrantTests reaches an act from the right and the wrong places).
+        (.GET, .grantAct(.pattern), "", .members(.notFound)),
+        (.GET, .grantActPDF(.pattern), "", .members(.notFound)),
+        (.GET, .staffGrantAct(.pattern), "", .instruction(.notFound)),
+        (.GET, .staffGrantActPDF(.pattern), "", .instruction(.notFound)),
+        (.GET, .staffGrantSignedCopy(.pattern), "", .instruction(.notFound)),
         // Instruction.
         (.GET, .instruction, "", .instructionQueue(.ok)),
         (.GET, .instructionCSV, "", .instructionQueue(.ok)),
@@ -233,6 +240,11 @@ import VaporTesting
         (.POST, .staffExpertRevocation(dossier: .pattern, request: .pattern), "", .instruction(.seeOther)),
         (.POST, .withdrawDossier(.pattern), "", .members(.seeOther)),
         (.POST, .deleteDraft(.pattern), "", .members(.seeOther)),
+        (.POST, .grantActAcceptance(.pattern), "", .members(.seeOther)),
+        (.POST, .staffGrantActGeneration(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffGrantSignedCopy(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffGrantPayments(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffGrantRecoveries(.pattern), "", .instruction(.seeOther)),
         (.POST, .logout, "", .signedIn(.seeOther)),
     ]
 

@@ -144,7 +144,14 @@ struct ApplicationController: RouteCollection {
     @Sendable
     func show(req: Request) async throws -> View {
         let (_, dossier) = try await load(req)
-        return try await req.view.render("dossiers/show", summaryPage(req, dossier))
+        var page = try await summaryPage(req, dossier)
+        let id = try dossier.requireID()
+        if DossierStatus(rawValue: dossier.status)?.isLaureate == true,
+            let grant = try await GrantService(database: req.db, now: Date()).grant(of: id)
+        {
+            page.grant = GrantView(grant, dossierID: id, viewer: .organisation)
+        }
+        return try await req.view.render("dossiers/show", page)
     }
 
     @Sendable

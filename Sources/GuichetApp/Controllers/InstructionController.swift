@@ -189,6 +189,14 @@ struct InstructionController: RouteCollection {
                 .services(keeping: req.keeping),
             attachments: ModelRows.all(AttachmentModel.self, "WHERE m.dossier_id = \(bind: dossierID)", on: req.db))
         page.teamwork = section
+        // After the decision: the grant, or its act to establish. Only a laureate reads the table.
+        if let status = DossierStatus(rawValue: dossier.status), status.isLaureate {
+            if let grant = try await GrantService(database: req.db, now: Date()).grant(of: dossierID) {
+                page.grant = GrantView(grant, dossierID: dossierID, viewer: .staff(conflicted: conflicted))
+            } else if status == .retained, !conflicted {
+                page.grantGenerateURL = SiteURL.staffGrantActGeneration(dossierID).path
+            }
+        }
         return try await req.view.render("instruction/dossier", page)
     }
 

@@ -67,5 +67,6 @@ enum GuichetMigrations {
         AddMessageReadAt(),
         AddRetention(),
         AddSiteRevisions(),
+        CreateGrants(),
     ]
 }

@@ -36,6 +36,9 @@ final class CallModel: Model, @unchecked Sendable {
     @Field(key: "eligibility") var eligibility: String
     /// The default committee as JSON (``GuichetDomain/CallDefinition/CommitteeSpec``).
     @OptionalField(key: "committee") var committee: String?
+    /// The call definition's `grants` section as JSON (``GuichetDomain/GrantTerms``); `nil` when
+    /// the call follows the law's defaults.
+    @OptionalField(key: "grant_terms") var grantTerms: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     /// Raised by the database at every change of the call's themes, objectives or waves
@@ -55,7 +58,7 @@ final class CallModel: Model, @unchecked Sendable {
         [
             $id, $reference, $title, $programme, $description, $opensAt, $closesAt, $receiptPrefix, $territoryOrder,
             $simulated, $regionCode, $receiptCounter, $scoringGrid, $expertServices, $status, $scope, $eligibility,
-            $committee, $createdAt, $updatedAt, $revision, $ledgerRevision, $themes, $objectives, $waves,
+            $committee, $grantTerms, $createdAt, $updatedAt, $revision, $ledgerRevision, $themes, $objectives, $waves,
         ]
     }
 

@@ -30,6 +30,7 @@ extension CallDefinitionStore {
         let committee =
             try model.committee.map { try decoder.decode(CallDefinition.CommitteeSpec.self, from: Data($0.utf8)) }
             ?? CallDefinition.CommitteeSpec(quorum: 1, members: [])
+        let grants = try model.grantTerms.map { try decoder.decode(GrantTerms.self, from: Data($0.utf8)) }
         let order = model.territoryOrder.split(separator: ",").map(String.init)
         return CallDefinition(
             reference: model.reference, title: model.title, programme: model.programme, context: model.description,
@@ -53,7 +54,7 @@ extension CallDefinitionStore {
                             reason: $0.reason)
                     })
             },
-            form: form, scoringGrid: grid, expertServices: experts, committee: committee)
+            form: form, scoringGrid: grid, expertServices: experts, committee: committee, grants: grants)
     }
 
     /// Revisions oldest first; on the same day, in the order they were recorded.
@@ -90,6 +91,7 @@ extension CallDefinitionStore {
         model.scoringGrid = try json(definition.scoringGrid)
         model.expertServices = try json(definition.expertServices)
         model.committee = try json(definition.committee)
+        model.grantTerms = try definition.grants.map { try json($0) }
         try await model.save(on: database)
         let id = try model.requireID()
 

@@ -269,6 +269,18 @@ struct PublicationService {
         let dossiers = try await DossierModel.query(on: db).filter(\.$id ~~ ids).with(\.$organisation).all()
         let byID = Dictionary(dossiers.compactMap { d in d.id.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
         let decisions = try await DecisionModel.query(on: db).filter(\.$dossier.$id ~~ ids).with(\.$wave).all()
+        // The acts, their schedules and payments: the payment columns come from them.
+        let acts = try await GrantActModel.query(on: db).filter(\.$dossierID ~~ ids).all()
+        let actIDs = acts.compactMap(\.id)
+        let instalments =
+            actIDs.isEmpty
+            ? [] : try await GrantInstalmentModel.query(on: db).filter(\.$actID ~~ actIDs).sort(\.$position).all()
+        let payments =
+            actIDs.isEmpty
+            ? []
+            : try await GrantMovementModel.query(on: db).filter(\.$actID ~~ actIDs)
+                .filter(\.$kind == GrantMovementModel.Kind.payment.rawValue).all()
+        let actByDossier = Dictionary(acts.map { ($0.dossierID, $0) }, uniquingKeysWith: { a, _ in a })
         return try results.laureates.compactMap { laureate in
             guard let dossier = byID[laureate.dossierID] else { return nil }
             let decidedAt =
@@ -276,10 +288,20 @@ struct PublicationService {
                     \.decidedAt
                 ).max() ?? now
             let envelope = try ledger.envelope(for: try dossier.domain().scope)
+            let act = actByDossier[laureate.dossierID]
+            // A schedule for the amount published: an act generated for another amount (a later
+            // decision not yet carried into a new act) does not describe this grant.
+            let schedule = try act.flatMap { act -> PaymentSchedule? in
+                guard act.amountCents == laureate.amountCents, let actID = act.id else { return nil }
+                return try PaymentSchedule(
+                    granted: Money(cents: act.amountCents),
+                    instalments: instalments.filter { $0.actID == actID }.map { try $0.instalment() })
+            }
             return GrantedSubsidies.Grant(
                 laureate: laureate, decidedAt: decidedAt, beneficiarySiret: dossier.organisation.siret,
                 beneficiaryRNA: dossier.organisation.rna, grantorName: envelope.ownerName,
-                grantorSiret: envelope.ownerSiret)
+                grantorSiret: envelope.ownerSiret, schedule: schedule, signedAt: schedule == nil ? nil : act?.signedAt,
+                paymentDays: schedule == nil ? [] : payments.filter { $0.actID == act?.id }.map(\.day))
         }
     }
 }

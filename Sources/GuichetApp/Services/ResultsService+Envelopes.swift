@@ -43,11 +43,55 @@ extension ResultsService {
                 try known.latest.adding(Money(cents: row.decode(column: "latest", as: Int64.self)))
             )
         }
+        let movements = try await grantMovements(callID, counted: counted)
+        for key in movements.keys where sums[key.drawCode]?[key.wave] == nil {
+            sums[key.drawCode, default: [:]][key.wave] = (.zero, .zero)
+        }
         return sums.flatMap { code, waves in
             waves.map {
-                EnvelopeCommitment(drawCode: code, wave: $0.key, inWave: $0.value.inWave, latest: $0.value.latest)
+                let moved = movements[GrantKey(drawCode: code, wave: $0.key)]
+                return EnvelopeCommitment(
+                    drawCode: code, wave: $0.key, inWave: $0.value.inWave, latest: $0.value.latest,
+                    paid: moved?.paid ?? .zero, recovered: moved?.recovered ?? .zero)
             }
         }.sorted { ($0.drawCode, $0.wave) < ($1.drawCode, $1.wave) }
+    }
+
+    private struct GrantKey: Hashable {
+        let drawCode: String
+        let wave: Int
+    }
+
+    /// What was paid and claimed back on the call's grants, by the envelope and wave their act
+    /// names, over the waves counted.
+    private func grantMovements(
+        _ callID: UUID, counted: SQLQueryString
+    ) async throws -> [GrantKey: (paid: Money, recovered: Money)] {
+        let rows = try await database.sql().raw(
+            """
+            SELECT a.draw_code AS draw_code, a.wave AS wave, m.kind AS kind,
+              CAST(SUM(m.amount_cents) AS BIGINT) AS amount
+            FROM \(ident: GrantMovementModel.schema) m JOIN \(ident: GrantActModel.schema) a ON a.id = m.act_id
+              JOIN \(ident: WaveModel.schema) w ON w.call_id = a.call_id AND w.number = a.wave
+            WHERE m.call_id = \(bind: callID) \(counted)
+            GROUP BY a.draw_code, a.wave, m.kind
+            """
+        ).all()
+        var sums: [GrantKey: (paid: Money, recovered: Money)] = [:]
+        for row in rows {
+            let key = GrantKey(
+                drawCode: try row.decode(column: "draw_code", as: String.self),
+                wave: try row.decode(column: "wave", as: Int.self))
+            let amount = try Money(cents: row.decode(column: "amount", as: Int64.self))
+            var known = sums[key] ?? (.zero, .zero)
+            if try row.decode(column: "kind", as: String.self) == GrantMovementModel.Kind.recovery.rawValue {
+                known.recovered = try known.recovered.adding(amount)
+            } else {
+                known.paid = try known.paid.adding(amount)
+            }
+            sums[key] = known
+        }
+        return sums
     }
 
     /// The decisions staged as retained in the call's open sessions, by envelope and wave.

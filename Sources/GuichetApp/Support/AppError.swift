@@ -21,7 +21,8 @@ extension DomainError {
     var httpStatus: HTTPResponseStatus {
         switch self {
         case .transitionNotAllowed, .waveFrozen, .filingClosed, .filingNotOpen, .envelopeOverspent, .decisionRefused,
-            .quorumNotReached, .publicationRefused, .paymentAboveRemaining, .paymentReferenceTaken, .recoveryAbovePaid:
+            .quorumNotReached, .publicationRefused, .paymentAboveRemaining, .paymentReferenceTaken, .recoveryAbovePaid,
+            .grantStep:
             .conflict
         case .actorNotAllowed, .outsideScope:
             .forbidden

@@ -62,6 +62,9 @@ enum SiteURL: Equatable, Sendable {
     case dossierMessages(UUID)
     case messageAttachment(dossier: UUID, attachment: UUID)
     case decisionLetter(UUID)
+    case grantAct(UUID)
+    case grantActPDF(UUID)
+    case grantActAcceptance(UUID)
     case instruction
     case instructionCSV
     case instructionExport(String)
@@ -82,6 +85,12 @@ enum SiteURL: Equatable, Sendable {
     case staffAnnotations(UUID)
     case staffExpertRequests(UUID)
     case staffExpertRevocation(dossier: UUID, request: UUID)
+    case staffGrantAct(UUID)
+    case staffGrantActPDF(UUID)
+    case staffGrantActGeneration(UUID)
+    case staffGrantSignedCopy(UUID)
+    case staffGrantPayments(UUID)
+    case staffGrantRecoveries(UUID)
     case staffLinks
     case expertRequests
     case expertRequest(UUID)
@@ -196,6 +205,9 @@ enum SiteURL: Equatable, Sendable {
         case .messageAttachment(let a, let b):
             ["dossiers", .dossier(a), "messages", "pieces", .parameter("attachment", b)]
         case .decisionLetter(let a): ["dossiers", .dossier(a), "decision"]
+        case .grantAct(let a): ["dossiers", .dossier(a), "acte"]
+        case .grantActPDF(let a): ["dossiers", .dossier(a), "acte.pdf"]
+        case .grantActAcceptance(let a): ["dossiers", .dossier(a), "acte", "accepter"]
         case .instruction: ["instruction"]
         case .instructionCSV: ["instruction", "export.csv"]
         case .instructionExport(let a): ["instruction", "exports", .parameter("dataset", a)]
@@ -219,6 +231,12 @@ enum SiteURL: Equatable, Sendable {
         case .staffExpertRequests(let a): ["instruction", "dossiers", .dossier(a), "expertise"]
         case .staffExpertRevocation(let a, let b):
             ["instruction", "dossiers", .dossier(a), "expertise", .parameter("request", b), "revoquer"]
+        case .staffGrantAct(let a): ["instruction", "dossiers", .dossier(a), "acte"]
+        case .staffGrantActPDF(let a): ["instruction", "dossiers", .dossier(a), "acte.pdf"]
+        case .staffGrantActGeneration(let a): ["instruction", "dossiers", .dossier(a), "acte", "etablir"]
+        case .staffGrantSignedCopy(let a): ["instruction", "dossiers", .dossier(a), "acte", "exemplaire-signe"]
+        case .staffGrantPayments(let a): ["instruction", "dossiers", .dossier(a), "versements"]
+        case .staffGrantRecoveries(let a): ["instruction", "dossiers", .dossier(a), "reversements"]
         case .staffLinks: ["liens-d-interet"]
         case .expertRequests: ["expertise"]
         case .expertRequest(let a): ["expertise", .parameter("request", a)]

@@ -168,6 +168,10 @@ struct EnvelopesPage: Encodable {
         let remainingAfter: String
         let over: Bool
         let revisions: [String]
+        /// After the decision: paid, left to pay, claimed back (returned to the room).
+        let paid: String
+        let leftToPay: String
+        let recovered: String
     }
 
     let chrome: Chrome
@@ -191,15 +195,21 @@ struct EnvelopesPage: Encodable {
                 initial: line.envelope.initialAmount.formatted(), current: line.envelope.currentAmount.formatted(),
                 waves: statement.waves.map { wave in
                     guard let f = line.byWave[wave.number] else { return "—" }
+                    let grants =
+                        f.paid == .zero && f.recovered == .zero
+                        ? ""
+                        : " ; versé \(f.paid.formatted()) ; reste à verser \(f.leftToPay.formatted()) ; reversé \(f.recovered.formatted())"
                     return
                         "en vigueur \(f.amountInForce.formatted()) ; engagé \(f.committed.formatted()) ; proposé \(f.proposed.formatted()) ; reste \(f.remaining.formatted())"
+                        + grants
                 },
                 committed: line.committed.formatted(), proposed: line.proposed.formatted(),
                 remaining: line.remaining.formatted(),
                 remainingAfter: line.remainingAfterProposals.formatted(), over: line.isOverProposed,
                 revisions: line.envelope.revisions.map {
                     "\(ParisTime.longDate($0.effectiveOn)) : \($0.amount.formatted()) — \($0.reason)"
-                })
+                }, paid: line.paid.formatted(), leftToPay: line.leftToPay.formatted(),
+                recovered: line.recovered.formatted())
         }
         revisionURL = canRevise ? SiteURL.envelopeRevisions(call.model.reference).path : nil
         waveURL = SiteURL.envelopeWaves(call.model.reference).path

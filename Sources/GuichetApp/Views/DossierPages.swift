@@ -213,6 +213,8 @@ struct DossierSummaryPage: Encodable {
     let filingClosed: Bool
     /// The instruction's pending request, shown to the applicant.
     let correction: String?
+    /// The grant, once its act is generated (the dossier's page only).
+    var grant: GrantView? = nil
     /// The conversation with the instruction, once the dossier is filed.
     let messagesURL: String?
     /// The instruction's messages not read yet.

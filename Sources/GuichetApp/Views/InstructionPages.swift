@@ -321,6 +321,11 @@ struct StaffDossierPage: Encodable {
     let scoreURL: String?
     /// What a refused opinion held, shown again (``Flash/keep(_:on:)``).
     let kept: KeptOpinion
+    /// What any refused form of the page held (a payment's day, amount and reference…).
+    let keptForm: [String: String]
+    /// The grant once its act is generated; the act's generation offered to a laureate without one.
+    var grant: GrantView? = nil
+    var grantGenerateURL: String? = nil
     /// Whether any instruction form is offered (the "Instruction" heading).
     let hasWork: Bool
     let reassignURL: String
@@ -392,7 +397,9 @@ struct StaffDossierPage: Encodable {
         "request_expert_opinion": "Demande d'avis d'expert", "expert_opinion": "Avis d'expert",
         "revoke_expert_request": "Demande d'avis révoquée", "create_staff": "Ouverture du compte",
         "update_staff": "Rôle ou périmètres modifiés", "close_staff": "Fermeture du compte",
-        "reopen_staff": "Réouverture du compte",
+        "reopen_staff": "Réouverture du compte", "generate_grant_act": "Acte attributif établi",
+        "sign_agreement": "Acte signé", "record_payment": "Premier versement", "grant_payment": "Versement",
+        "grant_recovery": "Reversement",
     ]
 
     /// The lifecycle's actions the page has a form for, offered as the domain allows them in the
@@ -563,6 +570,7 @@ struct StaffDossierPage: Encodable {
             if key.hasPrefix("commentaire_") { myComments[String(key.dropFirst(12))] = value }
         }
         kept = KeptOpinion(kind: typed["kind"] ?? "", amount: typed["amount"] ?? "", motive: typed["motive"] ?? "")
+        keptForm = typed
         self.grid = grid?.criteria.map { GridRow(label: $0.label, weight: $0.weight) } ?? []
         scoreURL =
             grid != nil && InstructionRules.opinionStatuses.contains(current) && !conflicted

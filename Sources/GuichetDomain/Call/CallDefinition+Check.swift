@@ -40,6 +40,7 @@ extension CallDefinition {
         checkGrid(add)
         checkExpertServices(add)
         checkCommittee(add)
+        if let grants { issues += grants.issues(path: "grants") }
         return issues
     }
 

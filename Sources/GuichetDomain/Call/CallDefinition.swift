@@ -51,6 +51,9 @@ public struct CallDefinition: Sendable, Equatable, Codable {
     public var expertServices: [String: String]
     /// The committee a session starts from.
     public var committee: CommitteeSpec
+    /// What happens after the decision: acts, payments, the financial report; the law's defaults
+    /// when absent (``GrantTerms``).
+    public var grants: GrantTerms?
 
     /// The format written by this version of Guichet.
     public static let currentFormat = 1
@@ -60,7 +63,7 @@ public struct CallDefinition: Sendable, Equatable, Codable {
         context: String, eligibility: String, scope: CallScope, simulated: Bool, receiptPrefix: String,
         opensOn: String, deadline: String, territoryOrder: [String]?, waves: [WaveSpec], themes: [Entry],
         objectives: [Entry], envelopes: [EnvelopeSpec], form: FormDefinition, scoringGrid: ScoringGrid,
-        expertServices: [String: String], committee: CommitteeSpec
+        expertServices: [String: String], committee: CommitteeSpec, grants: GrantTerms? = nil
     ) {
         self.format = format
         self.reference = reference
@@ -82,6 +85,7 @@ public struct CallDefinition: Sendable, Equatable, Codable {
         self.scoringGrid = scoringGrid
         self.expertServices = expertServices
         self.committee = committee
+        self.grants = grants
     }
 
     enum CodingKeys: String, CodingKey {
@@ -93,7 +97,7 @@ public struct CallDefinition: Sendable, Equatable, Codable {
         case waves, themes, objectives, envelopes, form
         case scoringGrid = "scoring_grid"
         case expertServices = "expert_services"
-        case committee
+        case committee, grants
     }
 
     /// A theme or an objective: a stable code and its wording.

@@ -94,7 +94,10 @@ public enum DossierLifecycle {
         case .requestCorrection, .declareEligible, .declareIneligible, .startReview, .completeReview:
             roles = [.instructor, .administrator]
         case .decide: roles = [.committeeChair, .committeeMember]
-        case .signAgreement, .recordPayment: roles = [.administrator, .instructor]
+        // The act is signed when the organisation accepts it in its space, or when the staff
+        // record the copy it signed on paper.
+        case .signAgreement: roles = [.applicant, .administrator, .instructor]
+        case .recordPayment: roles = [.administrator, .instructor]
         }
         return roles.union([.system])
     }

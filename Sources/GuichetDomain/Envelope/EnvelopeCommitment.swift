@@ -16,12 +16,30 @@ public struct EnvelopeCommitment: Sendable, Equatable {
     /// Of which the decisions that are their dossier's latest among the waves counted: what
     /// the wave still commits once later waves decided again.
     public let latest: Money
+    /// Paid on this wave's grants (payments recorded against their acts).
+    public let paid: Money
+    /// Claimed back on this wave's grants (*titres de recette*): money that returns to the
+    /// envelope's room, so the ledger commits ``latest`` less it (``net``).
+    public let recovered: Money
 
-    public init(drawCode: String, wave: Int, inWave: Money, latest: Money) {
+    public init(
+        drawCode: String, wave: Int, inWave: Money, latest: Money, paid: Money = .zero, recovered: Money = .zero
+    ) {
         self.drawCode = drawCode
         self.wave = wave
         self.inWave = inWave
         self.latest = latest
+        self.paid = paid
+        self.recovered = recovered
+    }
+
+    /// What the wave still holds of the envelope: its latest grants less what was claimed back.
+    public var net: Money { latest.remaining(after: recovered) }
+
+    /// The same sums with what was paid and claimed back on the wave's grants.
+    public func with(paid: Money, recovered: Money) -> EnvelopeCommitment {
+        EnvelopeCommitment(
+            drawCode: drawCode, wave: wave, inWave: inWave, latest: latest, paid: paid, recovered: recovered)
     }
 
     /// The envelope a scope draws on: `FR` for national, the scope's region otherwise.

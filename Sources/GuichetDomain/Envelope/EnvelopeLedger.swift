@@ -70,14 +70,15 @@ public struct EnvelopeLedger: Sendable {
     }
 
     /// Builds the ledger of a call from what its decisions commit (``EnvelopeCommitment``): each
-    /// envelope carries the latest commitments of the dossiers drawing on it.
+    /// envelope carries the latest commitments of the dossiers drawing on it, less what was
+    /// claimed back on them (``EnvelopeCommitment/net``: a recovery returns to the room).
     /// - Throws: ``DomainError/envelopeTreeInconsistent(_:)`` when no envelope funds a draw code.
     public init(envelopes: [Envelope], commitments: [EnvelopeCommitment]) throws(DomainError) {
         let empty = try EnvelopeLedger(envelopes: envelopes, committedByEnvelope: [:])
         var committed: [UUID: Money] = [:]
-        for commitment in commitments where commitment.latest > .zero {
+        for commitment in commitments where commitment.net > .zero {
             let envelope = try empty.envelope(drawCode: commitment.drawCode)
-            committed[envelope.id] = try (committed[envelope.id] ?? .zero).adding(commitment.latest)
+            committed[envelope.id] = try (committed[envelope.id] ?? .zero).adding(commitment.net)
         }
         try self.init(envelopes: envelopes, committedByEnvelope: committed)
     }

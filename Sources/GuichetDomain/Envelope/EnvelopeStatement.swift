@@ -11,15 +11,28 @@ public struct EnvelopeStatement: Sendable {
         public let committed: Money
         /// Staged as retained for this wave in sessions not yet applied.
         public let proposed: Money
-        /// The amount in force minus what this wave and the earlier ones committed.
+        /// The amount in force minus what this wave and the earlier ones committed, plus what was
+        /// claimed back on them.
         public let remaining: Money
+        /// Paid on this wave's grants.
+        public let paid: Money
+        /// Claimed back on this wave's grants: returned to the envelope's room.
+        public let recovered: Money
 
-        public init(amountInForce: Money, committed: Money, proposed: Money, remaining: Money) {
+        public init(
+            amountInForce: Money, committed: Money, proposed: Money, remaining: Money, paid: Money = .zero,
+            recovered: Money = .zero
+        ) {
             self.amountInForce = amountInForce
             self.committed = committed
             self.proposed = proposed
             self.remaining = remaining
+            self.paid = paid
+            self.recovered = recovered
         }
+
+        /// Committed and not yet paid.
+        public var leftToPay: Money { committed.remaining(after: paid) }
     }
 
     /// One envelope's figures.
@@ -28,8 +41,13 @@ public struct EnvelopeStatement: Sendable {
         public let depth: Int
         /// Committed by the retained decisions of each wave (on this envelope and its descendants).
         public let committedByWave: [Int: Money]
-        /// Committed by all counted waves.
+        /// Committed by all counted waves, less what was claimed back on their grants.
         public let committed: Money
+        /// Paid on the grants of all counted waves.
+        public var paid: Money = .zero
+        /// Claimed back on the grants of all counted waves (returned to the room: ``committed``
+        /// is already net of it).
+        public var recovered: Money = .zero
         /// Staged as retained in sessions not yet applied (never shown to the public).
         public let proposed: Money
         /// Per wave: in force, committed, proposed, remaining.
@@ -37,6 +55,10 @@ public struct EnvelopeStatement: Sendable {
 
         /// The amount in force minus what is committed.
         public var remaining: Money { envelope.currentAmount.remaining(after: committed) }
+        /// Granted and not yet paid (what was claimed back had been paid).
+        public var leftToPay: Money {
+            Money(uncheckedCents: committed.cents + recovered.cents).remaining(after: paid)
+        }
         /// What would remain if every proposal were applied (negative room shows as zero, with
         /// ``isOverProposed`` telling the committee).
         public var remainingAfterProposals: Money { remaining.remaining(after: proposed) }
@@ -93,6 +115,15 @@ public struct EnvelopeStatement: Sendable {
             perWave[wave.number] = try ledger(
                 commitments.filter { $0.wave == wave.number }.map { ($0.drawCode, $0.inWave) })
         }
+        var paidPerWave: [Int: EnvelopeLedger] = [:]
+        var recoveredPerWave: [Int: EnvelopeLedger] = [:]
+        for wave in waves {
+            let ofWave = commitments.filter { $0.wave == wave.number }
+            paidPerWave[wave.number] = try ledger(ofWave.map { ($0.drawCode, $0.paid) })
+            recoveredPerWave[wave.number] = try ledger(ofWave.map { ($0.drawCode, $0.recovered) })
+        }
+        let paidLedger = try ledger(commitments.map { ($0.drawCode, $0.paid) })
+        let recoveredLedger = try ledger(commitments.map { ($0.drawCode, $0.recovered) })
         let proposedLedger = try ledger(proposals.map { ($0.drawCode, $0.amount) })
         var proposedLedgers: [Int: EnvelopeLedger] = [:]
         for wave in Set(proposals.map(\.wave)) {
@@ -107,18 +138,22 @@ public struct EnvelopeStatement: Sendable {
             var cumulated = Money.zero
             for wave in ordered {
                 let committed = perWave[wave.number]?.line(id)?.committed ?? .zero
-                cumulated = try cumulated.adding(committed)
+                let recovered = recoveredPerWave[wave.number]?.line(id)?.committed ?? .zero
+                cumulated = try cumulated.adding(committed.remaining(after: recovered))
                 let inForce = line.envelope.amount(asOf: wave.announcedOn)
                 byWave[wave.number] = WaveFigures(
                     amountInForce: inForce, committed: committed,
                     proposed: proposedLedgers[wave.number]?.line(id)?.committed ?? .zero,
-                    remaining: inForce.remaining(after: cumulated))
+                    remaining: inForce.remaining(after: cumulated),
+                    paid: paidPerWave[wave.number]?.line(id)?.committed ?? .zero, recovered: recovered)
             }
-            lines.append(
-                Line(
-                    envelope: line.envelope, depth: line.depth,
-                    committedByWave: perWave.compactMapValues { $0.line(id)?.committed },
-                    committed: line.committed, proposed: proposedLedger.line(id)?.committed ?? .zero, byWave: byWave))
+            var statementLine = Line(
+                envelope: line.envelope, depth: line.depth,
+                committedByWave: perWave.compactMapValues { $0.line(id)?.committed },
+                committed: line.committed, proposed: proposedLedger.line(id)?.committed ?? .zero, byWave: byWave)
+            statementLine.paid = paidLedger.line(id)?.committed ?? .zero
+            statementLine.recovered = recoveredLedger.line(id)?.committed ?? .zero
+            lines.append(statementLine)
         }
         self.lines = lines
     }

@@ -15,7 +15,7 @@ public struct GrantPayment: Sendable, Equatable, Codable {
 
     /// The reference as compared: spaces trimmed and folded, letters in one case (`MDT-2021 0042`
     /// and `mdt-2021  0042 ` are the same mandate).
-    var referenceKey: String {
+    public var referenceKey: String {
         reference.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
     }
 }

@@ -265,11 +265,16 @@ struct IntegrityCheck {
                 $0 + $1.committed.cents
             }
             let granted = try await grantedByLatestDecisions(try model.requireID())
-            if committed != granted {
+            let recovered = try await recoveredOn(try model.requireID())
+            if committed != granted - recovered {
                 faults += 1
                 report.problems.append(
-                    "enveloppes : \(model.reference) engage \(Money.text(cents: committed)) quand ses décisions accordent \(Money.text(cents: granted))"
+                    "enveloppes : \(model.reference) engage \(Money.text(cents: committed)) quand ses décisions accordent \(Money.text(cents: granted)) et ses reversements rendent \(Money.text(cents: recovered))"
                 )
+            }
+            for fault in try await grantsOverpaid(try model.requireID()) {
+                faults += 1
+                report.problems.append("subventions : \(model.reference), \(fault)")
             }
         }
         if faults == 0 {
@@ -277,6 +282,45 @@ struct IntegrityCheck {
                 "enveloppes : \(envelopes) enveloppe(s) de \(calls.count) appel(s), aucune dépassée, engagements égaux aux décisions"
             )
         }
+    }
+
+    /// What was claimed back on a call's grants: it returns to the envelopes' room.
+    private func recoveredOn(_ callID: UUID) async throws -> Int64 {
+        try await database.sql().raw(
+            """
+            SELECT CAST(COALESCE(SUM(m.amount_cents), 0) AS BIGINT) AS total FROM \(ident: GrantMovementModel.schema) m
+            WHERE m.call_id = \(bind: callID) AND m.kind = \(bind: GrantMovementModel.Kind.recovery.rawValue)
+            """
+        ).first()?.decode(column: "total", as: Int64.self) ?? 0
+    }
+
+    /// The acts paid above their amount, or claimed back above what was paid: each named.
+    private func grantsOverpaid(_ callID: UUID) async throws -> [String] {
+        let rows = try await database.sql().raw(
+            """
+            SELECT a.number AS number, a.amount_cents AS amount,
+              CAST(COALESCE(SUM(CASE WHEN m.kind = 'payment' THEN m.amount_cents ELSE 0 END), 0) AS BIGINT) AS paid,
+              CAST(COALESCE(SUM(CASE WHEN m.kind = 'recovery' THEN m.amount_cents ELSE 0 END), 0) AS BIGINT) AS recovered
+            FROM \(ident: GrantActModel.schema) a LEFT JOIN \(ident: GrantMovementModel.schema) m ON m.act_id = a.id
+            WHERE a.call_id = \(bind: callID)
+            GROUP BY a.id, a.number, a.amount_cents
+            """
+        ).all()
+        var faults: [String] = []
+        for row in rows {
+            let number = try row.decode(column: "number", as: String.self)
+            let amount = try row.decode(column: "amount", as: Int64.self)
+            let paid = try row.decode(column: "paid", as: Int64.self)
+            let recovered = try row.decode(column: "recovered", as: Int64.self)
+            if paid > amount {
+                faults.append("\(number) versé \(Money.text(cents: paid)) pour \(Money.text(cents: amount)) accordés")
+            }
+            if recovered > paid {
+                faults.append(
+                    "\(number) reversé \(Money.text(cents: recovered)) pour \(Money.text(cents: paid)) versés")
+            }
+        }
+        return faults
     }
 
     /// The sum granted by each laureate's latest decision of a call.

@@ -1,0 +1,191 @@
+import Fluent
+import Foundation
+import GuichetDomain
+import Testing
+import VaporTesting
+
+@testable import GuichetApp
+
+/// After the decision, through the pages: a laureate of the seed followed from its act to its
+/// payments and a recovery, by the instructor of its département and a representative of its
+/// organisation; each refusal answers with its code and stores nothing.
+@Suite struct GrantJourneyTests {
+    /// A retained laureate of the seed in the Aisne, an instructor of the Aisne, and a
+    /// representative of the laureate's organisation.
+    struct World {
+        let dossier: DossierModel
+        let id: UUID
+        let instructor: Browser
+        let representative: Applicant
+    }
+
+    static func world(_ app: Application) async throws -> World {
+        let seed = try await CallRepository(database: app.db).load(DemoCall.reference)
+        let dossier = try #require(
+            try await DossierModel.query(on: app.db).filter(\.$call.$id == seed.id)
+                .filter(\.$status == DossierStatus.retained.rawValue).filter(\.$instructorGroup == "departement:02")
+                .sort(\.$number).first())
+        let instructor = try await Factory.staff(app, "ddets02@exemple.fr", scopes: ["departement:02"])
+        let representative = try await Applicant.make(app, email: "tresoriere@exemple.fr")
+        try await OrganisationMemberModel(
+            organisationID: dossier.$organisation.id, userID: representative.user.requireID()
+        ).create(on: app.db)
+        return World(
+            dossier: dossier, id: try dossier.requireID(), instructor: instructor, representative: representative)
+    }
+
+    static func movements(_ app: Application, _ id: UUID) async throws -> Int {
+        try await GrantMovementModel.query(on: app.db).filter(\.$dossierID == id).count()
+    }
+
+    @Test func aLaureateFromItsActToItsPaymentsAndARecovery() async throws {
+        try await withGuichet { app in
+            let w = try await Self.world(app)
+            let page = SiteURL.staffDossier(w.id).path
+            #expect(try await w.instructor.get(page).visibleText.contains("Établir l'acte attributif"))
+            // No payment before the act exists, nor before it is signed.
+            try await w.instructor.get(page)
+            let early = try await w.instructor.post(
+                SiteURL.staffGrantPayments(w.id).path,
+                ["day": ParisTime.isoDay(Date()), "amount": "100", "reference": "MDT-0"])
+            #expect(early.headers.first(name: "X-Guichet-Error") == "grant_act_missing")
+            try await w.instructor.get(page)
+            let generated = try await w.instructor.post(SiteURL.staffGrantActGeneration(w.id).path, [:])
+            #expect(generated.status == .seeOther)
+            #expect(generated.headers.first(name: "X-Guichet-Error") == nil)
+            let act = try #require(try await GrantActModel.query(on: app.db).filter(\.$dossierID == w.id).first())
+            let granted = try Money(cents: act.amountCents)
+            #expect(act.actKind == GrantActRule.statutory.kind(for: granted))
+            // The printable act: its legal mentions, the parties' identifiers, the amount.
+            let printed = try await w.instructor.get(SiteURL.staffGrantAct(w.id).path)
+            #expect(printed.status == .ok)
+            #expect(printed.visibleText.contains("Vu la loi n° 2000-321 du 12 avril 2000"))
+            #expect(printed.visibleText.contains(granted.formatted()))
+            #expect(printed.visibleText.contains("Compte rendu financier"))
+            #expect(printed.visibleText.contains("Projet d'acte"))
+            let unsigned = try await w.instructor.post(
+                SiteURL.staffGrantPayments(w.id).path,
+                ["day": ParisTime.isoDay(Date()), "amount": "100", "reference": "MDT-0"])
+            #expect(unsigned.headers.first(name: "X-Guichet-Error") == "grant_act_unsigned")
+            #expect(try await Self.movements(app, w.id) == 0)
+
+            // The organisation reads and accepts it, confirmed; once.
+            let space = try await w.representative.browser.get(SiteURL.dossier(w.id).path)
+            #expect(space.visibleText.contains("Votre subvention"))
+            #expect(space.visibleText.contains("J'accepte cet acte au nom de l'organisme"))
+            #expect(try await w.representative.browser.get(SiteURL.grantAct(w.id).path).status == .ok)
+            let unconfirmed = try await w.representative.browser.post(SiteURL.grantActAcceptance(w.id).path, [:])
+            #expect(unconfirmed.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(try await GrantActModel.find(act.requireID(), on: app.db)?.signedAt == nil)
+            let accepted = try await w.representative.browser.post(
+                SiteURL.grantActAcceptance(w.id).path, ["confirmer": "oui"])
+            #expect(accepted.headers.first(name: "X-Guichet-Error") == nil)
+            #expect(try await DossierModel.find(w.id, on: app.db)?.status == DossierStatus.agreementSigned.rawValue)
+            let again = try await w.representative.browser.post(
+                SiteURL.grantActAcceptance(w.id).path, ["confirmer": "oui"])
+            #expect(again.headers.first(name: "X-Guichet-Error") == "grant_act_signed")
+            let regenerated = try await w.instructor.post(SiteURL.staffGrantActGeneration(w.id).path, [:])
+            #expect(regenerated.headers.first(name: "X-Guichet-Error") == "grant_act_signed")
+            let signs = try await AuditEntryModel.query(on: app.db).filter(\.$entityID == w.id)
+                .filter(\.$action == "sign_agreement").count()
+            #expect(signs == 1)
+
+            // Payments: never above what is left, never the same mandate twice.
+            let ledgerBefore = try await Self.remaining(app, w.dossier)
+            let above = try await w.instructor.post(
+                SiteURL.staffGrantPayments(w.id).path,
+                [
+                    "day": ParisTime.isoDay(Date()), "amount": granted.adding(Money(cents: 1)).decimalString,
+                    "reference": "MDT-1",
+                ])
+            #expect(above.headers.first(name: "X-Guichet-Error") == "payment_above_remaining")
+            #expect(try await Self.movements(app, w.id) == 0)
+            let advance = try granted.share(60, of: 100)
+            let paid = try await w.instructor.post(
+                SiteURL.staffGrantPayments(w.id).path,
+                ["day": ParisTime.isoDay(Date()), "amount": advance.decimalString, "reference": "MDT-2021 0042"])
+            #expect(paid.headers.first(name: "X-Guichet-Error") == nil)
+            #expect(try await DossierModel.find(w.id, on: app.db)?.status == DossierStatus.paid.rawValue)
+            let twice = try await w.instructor.post(
+                SiteURL.staffGrantPayments(w.id).path,
+                ["day": ParisTime.isoDay(Date()), "amount": "1", "reference": "mdt-2021  0042"])
+            #expect(twice.headers.first(name: "X-Guichet-Error") == "payment_reference_taken")
+            let future = try await w.instructor.post(
+                SiteURL.staffGrantPayments(w.id).path,
+                ["day": ParisTime.isoDay(Date().addingTimeInterval(3 * 86_400)), "amount": "1", "reference": "MDT-9"])
+            #expect(future.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            #expect(try await Self.movements(app, w.id) == 1)
+            // What the page keeps of a refused form: the amount typed.
+            #expect(try await w.instructor.get(page).body.string.contains("value=\"1\""))
+
+            // A recovery: never above what was paid; it returns to the envelope's room.
+            let tooMuch = try await w.instructor.post(
+                SiteURL.staffGrantRecoveries(w.id).path,
+                [
+                    "day": ParisTime.isoDay(Date()), "amount": advance.adding(Money(cents: 1)).decimalString,
+                    "reference": "TR-1",
+                ])
+            #expect(tooMuch.headers.first(name: "X-Guichet-Error") == "recovery_above_paid")
+            let recovered = try await w.instructor.post(
+                SiteURL.staffGrantRecoveries(w.id).path,
+                ["day": ParisTime.isoDay(Date()), "amount": "1 000", "reference": "TR-1"])
+            #expect(recovered.headers.first(name: "X-Guichet-Error") == nil)
+            #expect(try await Self.movements(app, w.id) == 2)
+            let ledgerAfter = try await Self.remaining(app, w.dossier)
+            #expect(ledgerAfter == (try ledgerBefore.adding(Money(cents: 100_000))))
+            let shown = try await w.instructor.get(page).visibleText
+            #expect(shown.contains("Versé : \(advance.formatted())"))
+            #expect(shown.contains("Reversé : 1 000 €"))
+            let space2 = try await w.representative.browser.get(SiteURL.dossier(w.id).path).visibleText
+            #expect(space2.contains("Versé : \(advance.formatted())"))
+            #expect(space2.contains("TR-1"))
+        }
+    }
+
+    /// What remains on the laureate's envelope, as the committee's checks read it.
+    static func remaining(_ app: Application, _ dossier: DossierModel) async throws -> Money {
+        let call = try await CallRepository(database: app.db).load(id: dossier.$call.id)
+        let ledger = try await ResultsService(database: app.db).ledger(call)
+        let envelope = try ledger.envelope(for: dossier.domain().scope)
+        return try #require(ledger.line(envelope.id)).remaining
+    }
+
+    @Test func anotherTerritoryALinkedPersonAndAnotherOrganisationAreRefused() async throws {
+        try await withGuichet { app in
+            let w = try await Self.world(app)
+            let nord = try await Factory.staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            for path in [SiteURL.staffGrantAct(w.id).path, SiteURL.staffDossier(w.id).path] {
+                #expect(try await nord.get(path).status == .notFound)
+            }
+            try await nord.get(SiteURL.instruction.path)
+            #expect(try await nord.post(SiteURL.staffGrantActGeneration(w.id).path, [:]).status == .notFound)
+            #expect(try await GrantActModel.query(on: app.db).count() == 0)
+            // A person linked to the organisation: refused, the recusal recorded.
+            let linked = try await Factory.staff(app, "lie02@exemple.fr", scopes: ["departement:02"])
+            let organisation = try await w.dossier.$organisation.get(on: app.db)
+            try await linked.get(SiteURL.staffLinks.path)
+            try await linked.post(
+                SiteURL.staffLinks.path,
+                [
+                    "siret": organisation.siret ?? "", "rna": organisation.siret == nil ? organisation.rna ?? "" : "",
+                    "description": "Membre du bureau",
+                ])
+            try await linked.get(SiteURL.staffDossier(w.id).path)
+            let refused = try await linked.post(SiteURL.staffGrantActGeneration(w.id).path, [:])
+            #expect(refused.headers.first(name: "X-Guichet-Error") == "conflict_of_interest")
+            #expect(try await GrantActModel.query(on: app.db).count() == 0)
+            #expect(
+                try await AuditEntryModel.query(on: app.db).filter(\.$entityID == w.id).filter(\.$action == "recusal")
+                    .count() == 1)
+            // Another organisation's representative does not see the act, nor accept it.
+            try await w.instructor.get(SiteURL.staffDossier(w.id).path)
+            try await w.instructor.post(SiteURL.staffGrantActGeneration(w.id).path, [:])
+            let stranger = try await Applicant.make(app, email: "autre-asso@exemple.fr")
+            #expect(try await stranger.browser.get(SiteURL.grantAct(w.id).path).status == .notFound)
+            try await stranger.browser.get(SiteURL.account.path)
+            let accept = try await stranger.browser.post(SiteURL.grantActAcceptance(w.id).path, ["confirmer": "oui"])
+            #expect(accept.status == .notFound)
+            #expect(try await GrantActModel.query(on: app.db).filter(\.$signedAt != nil).count() == 0)
+        }
+    }
+}
