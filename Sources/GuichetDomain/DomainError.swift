@@ -209,6 +209,8 @@ public enum GrantStepProblem: String, Sendable, Equatable {
     case actMissing = "grant_act_missing"
     case actSigned = "grant_act_signed"
     case actUnsigned = "grant_act_unsigned"
+    case reportFiled = "grant_report_filed"
+    case reportNotFiled = "grant_report_not_filed"
 
     public var message: String {
         switch self {
@@ -220,6 +222,10 @@ public enum GrantStepProblem: String, Sendable, Equatable {
             "L'acte de cette subvention est signé : il ne se modifie plus (un avenant se prépare à part)."
         case .actUnsigned:
             "L'acte n'est pas encore signé : aucun versement ni reversement avant sa signature."
+        case .reportFiled:
+            "Le compte rendu financier est déjà remis : il ne se remet qu'une fois (l'instruction peut demander une correction)."
+        case .reportNotFiled:
+            "Aucun compte rendu financier remis n'attend d'examen sur ce dossier."
         }
     }
 }

@@ -492,6 +492,32 @@ extension AccessMatrixTests {
                 "POST /instruction/dossiers/:dossier/reversements", .instructor, "a grant of the Aisne",
                 path: { w in "/instruction/dossiers/\(w.id("signedAisne"))/reversements" },
                 body: { _ in payment("TR-1") }),
+            refused(
+                "POST /dossiers/:dossier/compte-rendu", .stranger, "another organisation's report",
+                path: { w in "/dossiers/\(w.id("signedAisne"))/compte-rendu" },
+                body: { _ in [("next", "draft"), ("realisation", "Fait.")] }),
+            refused(
+                "POST /dossiers/:dossier/compte-rendu", .applicant, "another organisation's report",
+                path: { w in "/dossiers/\(w.id("signedAisne"))/compte-rendu" },
+                body: { _ in [("next", "draft"), ("realisation", "Fait.")] }),
+            refused(
+                "POST /instruction/dossiers/:dossier/compte-rendu/valider", .linkedInstructor,
+                "a linked organisation's report",
+                path: { w in "/instruction/dossiers/\(w.id("signedAisne"))/compte-rendu/valider" },
+                body: { _ in [("confirmer", "oui")] }),
+            refused(
+                "POST /instruction/dossiers/:dossier/compte-rendu/valider", .instructor, "a report of the Nord",
+                path: { w in "/instruction/dossiers/\(w.id("signedNord"))/compte-rendu/valider" },
+                body: { _ in [("confirmer", "oui")] }),
+            refused(
+                "POST /instruction/dossiers/:dossier/compte-rendu/correction", .linkedInstructor,
+                "a linked organisation's report",
+                path: { w in "/instruction/dossiers/\(w.id("signedAisne"))/compte-rendu/correction" },
+                body: { _ in [("message", "Le budget"), ("due_on", dueDay())] }),
+            refused(
+                "POST /instruction/dossiers/:dossier/compte-rendu/correction", .instructor, "a report of the Nord",
+                path: { w in "/instruction/dossiers/\(w.id("signedNord"))/compte-rendu/correction" },
+                body: { _ in [("message", "Le budget"), ("due_on", dueDay())] }),
             // Accounts, tokens and endpoints of other people.
             refused(
                 "POST /mon-espace/jetons/:token/revoquer", .instructor, "a colleague's token",

@@ -164,6 +164,8 @@ import VaporTesting
         (.GET, .staffGrantAct(.pattern), "", .instruction(.notFound)),
         (.GET, .staffGrantActPDF(.pattern), "", .instruction(.notFound)),
         (.GET, .staffGrantSignedCopy(.pattern), "", .instruction(.notFound)),
+        (.GET, .grantReport(.pattern), "", .members(.notFound)),
+        (.GET, .staffGrantReport(.pattern), "", .instruction(.notFound)),
         // Instruction.
         (.GET, .instruction, "", .instructionQueue(.ok)),
         (.GET, .instructionCSV, "", .instructionQueue(.ok)),
@@ -245,6 +247,9 @@ import VaporTesting
         (.POST, .staffGrantSignedCopy(.pattern), "", .instruction(.seeOther)),
         (.POST, .staffGrantPayments(.pattern), "", .instruction(.seeOther)),
         (.POST, .staffGrantRecoveries(.pattern), "", .instruction(.seeOther)),
+        (.POST, .grantReport(.pattern), "", .members(.seeOther)),
+        (.POST, .staffGrantReportValidation(.pattern), "", .instruction(.seeOther)),
+        (.POST, .staffGrantReportCorrection(.pattern), "", .instruction(.seeOther)),
         (.POST, .logout, "", .signedIn(.seeOther)),
     ]
 

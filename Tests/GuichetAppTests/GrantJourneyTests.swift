@@ -142,6 +142,127 @@ import VaporTesting
         }
     }
 
+    /// The answers of a complete report (the standard Cerfa n° 15059 form) stating `spent`.
+    static func report(spent: String) -> [String: String] {
+        [
+            "realisation": "Une camionnette a desservi douze villages chaque semaine.", "beneficiaires": "320",
+            "lieux": "Laonnois", "debut": "2021-05-01", "fin": "2022-04-30", "objectifs_atteints": "oui",
+            "charges_prevues": "120 000", "charges_realisees": "110 000", "produits_prevus": "120 000",
+            "produits_realises": "110 000", "subvention_employee": spent,
+            "ecarts": "Moins de carburant que prévu.", "attestation": "certifie",
+        ]
+    }
+
+    @Test func aReportFiledOnceCorrectedThenValidatedSettlesTheGrant() async throws {
+        try await withGuichet { app in
+            let w = try await Self.world(app)
+            let instructorUser = try await Factory.user(app, "ddets02@exemple.fr")
+            let grants = GrantService(database: app.db, now: Date())
+            let act = try await grants.generateAct(w.dossier, by: instructorUser)
+            let granted = try Money(cents: act.amountCents)
+            // Before the act is signed, no report.
+            #expect(try await w.representative.browser.get(SiteURL.grantReport(w.id).path).status == .notFound)
+            try await grants.accept(w.dossier, by: w.representative.user, confirmed: true)
+            let advance = try granted.share(60, of: 100)
+            let signed = try #require(try await DossierModel.find(w.id, on: app.db))
+            try await grants.record(
+                .payment, on: signed, day: Date(), amount: advance, reference: "MDT-1", by: instructorUser)
+
+            let form = try await w.representative.browser.get(SiteURL.grantReport(w.id).path)
+            #expect(form.status == .ok)
+            #expect(form.visibleText.contains("Montant de la subvention employé pour l'action"))
+            // Filing an incomplete report names what is missing and files nothing.
+            let incomplete = try await w.representative.browser.post(
+                SiteURL.grantReport(w.id).path, ["next": "file", "realisation": "En cours."])
+            #expect(incomplete.status == .unprocessableEntity)
+            #expect(incomplete.visibleText.contains("Total des charges réalisées"))
+            #expect(try await GrantReportModel.query(on: app.db).filter(\.$filedAt != nil).count() == 0)
+            // More spent than granted is refused at its field.
+            var answers = Self.report(spent: try granted.adding(Money(cents: 100)).decimalString)
+            answers["charges_realisees"] = try granted.adding(Money(cents: 100_000)).decimalString
+            answers["next"] = "file"
+            let above = try await w.representative.browser.post(SiteURL.grantReport(w.id).path, answers)
+            #expect(above.status == .unprocessableEntity)
+            #expect(above.visibleText.contains("dépasse la subvention accordée"))
+            // Spent: the advance less 2 000 €.
+            let spent = advance.remaining(after: try Money(euros: 2_000))
+            answers = Self.report(spent: spent.decimalString)
+            answers["next"] = "file"
+            let filed = try await w.representative.browser.post(SiteURL.grantReport(w.id).path, answers)
+            #expect(filed.status == .seeOther)
+            #expect(try await DossierModel.find(w.id, on: app.db)?.status == DossierStatus.reported.rawValue)
+            let twice = try await w.representative.browser.post(SiteURL.grantReport(w.id).path, answers)
+            #expect(twice.headers.first(name: "X-Guichet-Error") == "grant_report_filed")
+
+            // The instructor reads it, asks for a correction; the organisation is mailed.
+            let review = try await w.instructor.get(SiteURL.staffGrantReport(w.id).path)
+            #expect(review.status == .ok)
+            #expect(review.visibleText.contains("À reverser : 2 000 €"))
+            let mails = try await OutboxMessageModel.query(on: app.db).count()
+            let correction = try await w.instructor.post(
+                SiteURL.staffGrantReportCorrection(w.id).path,
+                [
+                    "message": "Joignez le détail des charges de carburant.",
+                    "due_on": ParisTime.isoDay(Date().addingTimeInterval(10 * 86_400)),
+                ])
+            #expect(correction.headers.first(name: "X-Guichet-Error") == nil)
+            #expect(try await OutboxMessageModel.query(on: app.db).count() == mails + 1)
+            let again = try await w.representative.browser.get(SiteURL.grantReport(w.id).path)
+            #expect(again.visibleText.contains("Joignez le détail des charges de carburant."))
+            answers["ecarts"] = "Moins de carburant que prévu : 2 000 € de moins, détail joint au message."
+            #expect(
+                try await w.representative.browser.post(SiteURL.grantReport(w.id).path, answers).status == .seeOther)
+
+            // Validated, confirmed: the balance is capped by what was spent, the rest claimed back.
+            try await w.instructor.get(SiteURL.staffGrantReport(w.id).path)
+            let unconfirmed = try await w.instructor.post(SiteURL.staffGrantReportValidation(w.id).path, [:])
+            #expect(unconfirmed.headers.first(name: "X-Guichet-Error") == "invalid_form")
+            let validated = try await w.instructor.post(
+                SiteURL.staffGrantReportValidation(w.id).path, ["confirmer": "oui"])
+            #expect(validated.headers.first(name: "X-Guichet-Error") == nil)
+            #expect(
+                try await GrantReportModel.query(on: app.db).filter(\.$dossierID == w.id).first()?.status
+                    == FinancialReport.Status.validated.rawValue)
+            try await w.instructor.get(SiteURL.staffDossier(w.id).path)
+            let balance = try await w.instructor.post(
+                SiteURL.staffGrantPayments(w.id).path,
+                ["day": ParisTime.isoDay(Date()), "amount": "1", "reference": "MDT-SOLDE"])
+            #expect(balance.headers.first(name: "X-Guichet-Error") == "payment_above_remaining")
+            let claimed = try await w.instructor.post(
+                SiteURL.staffGrantRecoveries(w.id).path,
+                ["day": ParisTime.isoDay(Date()), "amount": "2 000", "reference": "TR-2022-7"])
+            #expect(claimed.headers.first(name: "X-Guichet-Error") == nil)
+            let history = try await w.instructor.get(SiteURL.staffDossier(w.id).path).visibleText
+            #expect(history.contains("Compte rendu validé"))
+            #expect(history.contains("Reversé : 2 000 €"))
+        }
+    }
+
+    @Test func remindersLeaveBeforeAndAfterTheDueDayOnceEach() async throws {
+        try await withGuichet { app in
+            let w = try await Self.world(app)
+            let instructorUser = try await Factory.user(app, "ddets02@exemple.fr")
+            let grants = GrantService(database: app.db, now: Date())
+            let act = try await grants.generateAct(w.dossier, by: instructorUser)
+            try await grants.accept(w.dossier, by: w.representative.user, confirmed: true)
+            let configuration = app.guichetConfiguration
+            func reminders(at day: Date) async throws -> Int {
+                try await GrantReportService(database: app.db, configuration: configuration, now: day).sendReminders()
+            }
+            let due = act.reportDueOn
+            #expect(try await reminders(at: due.addingTimeInterval(-60 * 86_400)) == 0)
+            #expect(try await reminders(at: due.addingTimeInterval(-10 * 86_400)) == 1)
+            #expect(try await reminders(at: due.addingTimeInterval(-5 * 86_400)) == 0)
+            #expect(try await reminders(at: due.addingTimeInterval(2 * 86_400)) == 1)
+            #expect(try await reminders(at: due.addingTimeInterval(3 * 86_400)) == 0)
+            let sent = try await OutboxMessageModel.query(on: app.db).filter(
+                \.$kind ~~ ["report_reminder", "report_late"]
+            )
+            .count()
+            #expect(sent == 2)
+        }
+    }
+
     /// What remains on the laureate's envelope, as the committee's checks read it.
     static func remaining(_ app: Application, _ dossier: DossierModel) async throws -> Money {
         let call = try await CallRepository(database: app.db).load(id: dossier.$call.id)

@@ -137,6 +137,8 @@ enum OutboxWorker {
                     try await InstructionService(database: app.db, configuration: configuration, now: Date())
                         .sendCorrectionReminders()
                     try await ExpertService(database: app.db, configuration: configuration, now: Date()).sendReminders()
+                    try await GrantReportService(database: app.db, configuration: configuration, now: Date())
+                        .sendReminders()
                     // A full round means more are waiting (the receipts of a closing day): the
                     // next round starts at once, so that a confirmation queued behind them is not
                     // held for minutes at 50 messages per interval.
@@ -166,6 +168,8 @@ struct OutboxCommand: AsyncCommand {
         try await InstructionService(database: app.db, configuration: app.guichetConfiguration, now: Date())
             .sendCorrectionReminders()
         try await ExpertService(database: app.db, configuration: app.guichetConfiguration, now: Date()).sendReminders()
+        try await GrantReportService(database: app.db, configuration: app.guichetConfiguration, now: Date())
+            .sendReminders()
         let sent = try await app.outboxSender.deliverDue()
         let waiting = try await OutboxMessageModel.query(on: app.db).filter(\.$sentAt == nil).count()
         context.console.print("\(sent) courriel(s) envoyé(s) ; \(waiting) en attente.")

@@ -149,7 +149,8 @@ struct ApplicationController: RouteCollection {
         if DossierStatus(rawValue: dossier.status)?.isLaureate == true,
             let grant = try await GrantService(database: req.db, now: Date()).grant(of: id)
         {
-            page.grant = GrantView(grant, dossierID: id, viewer: .organisation)
+            let report = try await GrantReportModel.query(on: req.db).filter(\.$dossierID == id).first()
+            page.grant = GrantView(grant, dossierID: id, viewer: .organisation, report: report)
         }
         return try await req.view.render("dossiers/show", page)
     }

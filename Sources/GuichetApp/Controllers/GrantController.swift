@@ -15,6 +15,8 @@ struct GrantController: RouteCollection {
         applicant.get(.grantAct(.pattern), use: applicantAct)
         applicant.get(.grantActPDF(.pattern), use: applicantPDF)
         applicant.post(.grantActAcceptance(.pattern), use: accept)
+        applicant.get(.grantReport(.pattern), use: reportForm)
+        applicant.post(.grantReport(.pattern), use: saveReport)
         let staff = routes.grouped(LoginRequired(), StaffRequired(roles: StaffDirectory.instructingRoles))
         staff.get(.staffGrantAct(.pattern), use: staffAct)
         staff.get(.staffGrantActPDF(.pattern), use: staffPDF)
@@ -26,6 +28,116 @@ struct GrantController: RouteCollection {
         .takingFiles()
         staff.post(.staffGrantPayments(.pattern), use: payment)
         staff.post(.staffGrantRecoveries(.pattern), use: recovery)
+        staff.get(.staffGrantReport(.pattern), use: staffReport)
+        staff.post(.staffGrantReportValidation(.pattern), use: validateReport)
+        staff.post(.staffGrantReportCorrection(.pattern), use: reportCorrection)
+    }
+
+    private func reports(_ req: Request) -> GrantReportService {
+        GrantReportService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
+    }
+
+    // MARK: - The financial report
+
+    @Sendable
+    func reportForm(req: Request) async throws -> Response {
+        let (_, dossier) = try await memberDossier(req)
+        return try await reportPage(req, dossier, raw: [:], errors: [:], status: .ok)
+    }
+
+    @Sendable
+    func saveReport(req: Request) async throws -> Response {
+        let (user, dossier) = try await memberDossier(req)
+        let posted = try PostedForm.read(req)
+        let file = posted.fields["next"]?.first == "file"
+        let id = try dossier.requireID()
+        do {
+            let outcome = try await reports(req).save(dossier, posted: posted.fields, file: file, by: user)
+            guard outcome.errors.isEmpty else {
+                return try await reportPage(
+                    req, dossier, raw: outcome.raw, errors: outcome.errors, status: .unprocessableEntity)
+            }
+            Flash.set(
+                outcome.filed
+                    ? "Compte rendu financier remis : l'instruction l'examine et vous écrira s'il faut le corriger."
+                    : "Brouillon du compte rendu enregistré.", on: req)
+            return req.redirect(to: outcome.filed ? SiteURL.dossier(id).path : SiteURL.grantReport(id).path)
+        } catch let error as DomainError {
+            Flash.set(error.message, on: req)
+            let response = req.redirect(to: SiteURL.dossier(id).path)
+            response.headers.replaceOrAdd(name: "X-Guichet-Error", value: error.code)
+            return response
+        }
+    }
+
+    private func reportPage(
+        _ req: Request, _ dossier: DossierModel, raw: [String: [String]], errors: [String: String], status: HTTPStatus
+    ) async throws -> Response {
+        let id = try dossier.requireID()
+        guard let grant = try await service(req).grant(of: id), grant.isSigned else {
+            throw AppError.notFound(
+                "grant_report_not_open", "Le compte rendu financier s'ouvre une fois l'acte attributif signé.")
+        }
+        let report = try await reports(req).report(of: id)
+        let form = try await reports(req).form(report, act: grant.act)
+        let page = GrantReportPage(
+            req, dossier: dossier, grant: grant, report: report, form: form, raw: raw, errors: errors)
+        return try await req.view.render("grants/report", page).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable
+    func staffReport(req: Request) async throws -> View {
+        let (user, dossier) = try await staffDossier(req)
+        let id = try dossier.requireID()
+        guard let grant = try await service(req).grant(of: id), let report = try await reports(req).report(of: id),
+            report.filedAt != nil
+        else {
+            throw AppError.notFound(
+                "grant_report_not_found", "Aucun compte rendu financier n'a été remis pour ce dossier.")
+        }
+        let conflicted = try await StaffDirectory(req).isConflicted(user.requireID(), on: dossier)
+        return try await req.view.render(
+            "grants/report-review",
+            GrantReportReviewPage(req, dossier: dossier, grant: grant, report: report, conflicted: conflicted))
+    }
+
+    @Sendable
+    func validateReport(req: Request) async throws -> Response {
+        let (user, dossier) = try await staffDossier(req)
+        let confirmed = try PostedForm.read(req).fields["confirmer"]?.first == "oui"
+        return try await Refusal.onStaffDossier(req, dossier) {
+            guard confirmed else {
+                throw DomainError.invalidForm(errors: [
+                    "confirmer":
+                        "Cochez « Je valide ce compte rendu » : une fois validé, le solde peut être versé et ce qui n'a pas été employé est à reverser."
+                ])
+            }
+            let settlement = try await reports(req).validate(dossier, by: user)
+            var text = "Compte rendu validé : subvention employée \(settlement.spent.formatted())."
+            if settlement.toRecover > .zero {
+                text +=
+                    " À reverser : \(settlement.toRecover.formatted()) (enregistrez le titre de recette ci-dessous)."
+            }
+            if settlement.leftToPay > .zero { text += " Reste à verser : \(settlement.leftToPay.formatted())." }
+            return text
+        }
+    }
+
+    @Sendable
+    func reportCorrection(req: Request) async throws -> Response {
+        let (user, dossier) = try await staffDossier(req)
+        let fields = try PostedForm.read(req).fields
+        let message = fields["message"]?.first ?? ""
+        let due = fields["due_on"]?.first ?? ""
+        return try await Refusal.onStaffDossier(
+            req, dossier, keeping: ["report_message": message, "report_due_on": due]
+        ) {
+            guard let day = ParisTime.day(due) else {
+                throw DomainError.invalidForm(errors: ["due_on": "Indiquez une échéance (jour existant)."])
+            }
+            try await reports(req).requestCorrection(dossier, message: message, dueOn: day, by: user)
+            return "Correction demandée ; l'organisme est prévenu par courriel."
+        }
     }
 
     private func service(_ req: Request) -> GrantService { GrantService(database: req.db, now: Date()) }

@@ -192,7 +192,9 @@ struct InstructionController: RouteCollection {
         // After the decision: the grant, or its act to establish. Only a laureate reads the table.
         if let status = DossierStatus(rawValue: dossier.status), status.isLaureate {
             if let grant = try await GrantService(database: req.db, now: Date()).grant(of: dossierID) {
-                page.grant = GrantView(grant, dossierID: dossierID, viewer: .staff(conflicted: conflicted))
+                let report = try await GrantReportModel.query(on: req.db).filter(\.$dossierID == dossierID).first()
+                page.grant = GrantView(
+                    grant, dossierID: dossierID, viewer: .staff(conflicted: conflicted), report: report)
             } else if status == .retained, !conflicted {
                 page.grantGenerateURL = SiteURL.staffGrantActGeneration(dossierID).path
             }

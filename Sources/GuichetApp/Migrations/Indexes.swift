@@ -68,5 +68,6 @@ enum GuichetMigrations {
         AddRetention(),
         AddSiteRevisions(),
         CreateGrants(),
+        CreateGrantReports(),
     ]
 }

@@ -38,13 +38,16 @@ final class GrantActModel: Model, @unchecked Sendable {
     @OptionalField(key: "signed_file_sha256") var signedFileSHA256: String?
     @OptionalField(key: "signed_file_name") var signedFileName: String?
     @Field(key: "simulated") var simulated: Bool
+    /// When the organisation was reminded that its financial report is due soon, and that it is late.
+    @OptionalField(key: "reminded_before_at") var remindedBeforeAt: Date?
+    @OptionalField(key: "reminded_after_at") var remindedAfterAt: Date?
 
     /// Listed by hand: see ``ListedFields``.
     var properties: [any AnyProperty] {
         [
             $id, $dossierID, $callID, $kind, $number, $amountCents, $drawCode, $wave, $document, $reportDueOn,
             $generatedAt, $generatedBy, $signedAt, $signedHow, $signedBy, $signedFileSHA256, $signedFileName,
-            $simulated,
+            $simulated, $remindedBeforeAt, $remindedAfterAt,
         ]
     }
 
@@ -139,4 +142,48 @@ final class GrantMovementModel: Model, @unchecked Sendable {
     init() {}
 
     var movementKind: Kind { Kind(rawValue: kind) ?? .payment }
+}
+
+/// A grant's financial report (`grant_reports`, ``CreateGrantReports``).
+final class GrantReportModel: Model, @unchecked Sendable {
+    static let schema = "grant_reports"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "act_id") var actID: UUID
+    @Field(key: "dossier_id") var dossierID: UUID
+    @Field(key: "call_id") var callID: UUID
+    /// The ``GuichetDomain/FormDefinition`` answered, as JSON, frozen with the report.
+    @Field(key: "form") var form: String
+    /// The answers as JSON (``GuichetDomain/FieldValue`` by key).
+    @Field(key: "answers") var answers: String
+    /// A ``GuichetDomain/FinancialReport/Status`` raw value.
+    @Field(key: "status") var status: String
+    @OptionalField(key: "spent_cents") var spentCents: Int64?
+    @OptionalField(key: "filed_at") var filedAt: Date?
+    @OptionalField(key: "correction_message") var correctionMessage: String?
+    @OptionalField(key: "correction_due_on") var correctionDueOn: Date?
+    @OptionalField(key: "validated_at") var validatedAt: Date?
+    @OptionalField(key: "validated_by") var validatedBy: String?
+    @Field(key: "simulated") var simulated: Bool
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    /// Listed by hand: see ``ListedFields``.
+    var properties: [any AnyProperty] {
+        [
+            $id, $actID, $dossierID, $callID, $form, $answers, $status, $spentCents, $filedAt, $correctionMessage,
+            $correctionDueOn, $validatedAt, $validatedBy, $simulated, $updatedAt,
+        ]
+    }
+
+    init() {}
+
+    var reportStatus: FinancialReport.Status { FinancialReport.Status(rawValue: status) ?? .draft }
+
+    func definition() throws -> FormDefinition {
+        try JSONDecoder().decode(FormDefinition.self, from: Data(form.utf8))
+    }
+
+    func values() throws -> [String: FieldValue] {
+        try JSONDecoder().decode([String: FieldValue].self, from: Data(answers.utf8))
+    }
 }

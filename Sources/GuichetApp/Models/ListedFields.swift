@@ -21,6 +21,6 @@ enum ListedFields {
         OrganisationModel.self, PublicationModel.self, PublicationFileModel.self, SessionModel.self,
         StaffScopeModel.self, OpinionModel.self, StaffLinkModel.self, ReviewModel.self, ExpertRequestModel.self,
         UserModel.self, UserTokenModel.self, LoginAttemptModel.self, OutboxMessageModel.self, RateLimitModel.self,
-        GrantActModel.self, GrantInstalmentModel.self, GrantMovementModel.self,
+        GrantActModel.self, GrantInstalmentModel.self, GrantMovementModel.self, GrantReportModel.self,
     ]
 }

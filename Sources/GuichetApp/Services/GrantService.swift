@@ -50,18 +50,22 @@ struct GrantService {
             account: try Self.account(granted: Money(cents: act.amountCents), movements))
     }
 
+    /// The account the stored movements make: payments first, then recoveries (each was checked
+    /// against the account when recorded; a recovery dated before a payment of the same day still
+    /// reads back).
     private static func account(granted: Money, _ movements: [GrantMovementModel]) throws -> GrantAccount {
-        var account = try GrantAccount(granted: granted)
+        var payments: [GrantPayment] = []
+        var recoveries: [GrantRecovery] = []
         for movement in movements {
             let amount = try Money(cents: movement.amountCents)
             switch movement.movementKind {
             case .payment:
-                try account.record(GrantPayment(day: movement.day, amount: amount, reference: movement.reference))
+                payments.append(GrantPayment(day: movement.day, amount: amount, reference: movement.reference))
             case .recovery:
-                try account.record(GrantRecovery(day: movement.day, amount: amount, reference: movement.reference))
+                recoveries.append(GrantRecovery(day: movement.day, amount: amount, reference: movement.reference))
             }
         }
-        return account
+        return try GrantAccount(granted: granted, payments: payments, recoveries: recoveries)
     }
 
     static func agent(_ user: UserModel) -> Agent {
@@ -233,12 +237,23 @@ struct GrantService {
         let dossierID = try dossier.requireID()
         let callID = dossier.$call.id
         let now = now
+        // A movement is dated by its day in Paris, as the accounts date it.
+        let day = ParisTime.calendar.startOfDay(for: day)
         try await SerializedWrite.run(on: database, call: callID) { db in
             guard let grant = try await GrantService(database: db, now: now).grant(of: dossierID, on: db) else {
                 throw DomainError.grantStep(.actMissing)
             }
             guard grant.isSigned else { throw DomainError.grantStep(.actUnsigned) }
             var account = grant.account
+            // Once the financial report is validated, the grant is reduced to what was spent.
+            if kind == .payment,
+                let report = try await GrantReportModel.query(on: db).filter(\.$dossierID == dossierID)
+                    .filter(\.$status == FinancialReport.Status.validated.rawValue).first(),
+                let spent = report.spentCents.flatMap({ try? Money(cents: $0) })
+            {
+                let left = account.leftToPay(spent: spent)
+                guard amount <= left else { throw DomainError.paymentAboveRemaining(amount: amount, remaining: left) }
+            }
             switch kind {
             case .payment: try account.record(GrantPayment(day: day, amount: amount, reference: reference))
             case .recovery: try account.record(GrantRecovery(day: day, amount: amount, reference: reference))

@@ -65,6 +65,7 @@ enum SiteURL: Equatable, Sendable {
     case grantAct(UUID)
     case grantActPDF(UUID)
     case grantActAcceptance(UUID)
+    case grantReport(UUID)
     case instruction
     case instructionCSV
     case instructionExport(String)
@@ -91,6 +92,9 @@ enum SiteURL: Equatable, Sendable {
     case staffGrantSignedCopy(UUID)
     case staffGrantPayments(UUID)
     case staffGrantRecoveries(UUID)
+    case staffGrantReport(UUID)
+    case staffGrantReportValidation(UUID)
+    case staffGrantReportCorrection(UUID)
     case staffLinks
     case expertRequests
     case expertRequest(UUID)
@@ -208,6 +212,7 @@ enum SiteURL: Equatable, Sendable {
         case .grantAct(let a): ["dossiers", .dossier(a), "acte"]
         case .grantActPDF(let a): ["dossiers", .dossier(a), "acte.pdf"]
         case .grantActAcceptance(let a): ["dossiers", .dossier(a), "acte", "accepter"]
+        case .grantReport(let a): ["dossiers", .dossier(a), "compte-rendu"]
         case .instruction: ["instruction"]
         case .instructionCSV: ["instruction", "export.csv"]
         case .instructionExport(let a): ["instruction", "exports", .parameter("dataset", a)]
@@ -237,6 +242,9 @@ enum SiteURL: Equatable, Sendable {
         case .staffGrantSignedCopy(let a): ["instruction", "dossiers", .dossier(a), "acte", "exemplaire-signe"]
         case .staffGrantPayments(let a): ["instruction", "dossiers", .dossier(a), "versements"]
         case .staffGrantRecoveries(let a): ["instruction", "dossiers", .dossier(a), "reversements"]
+        case .staffGrantReport(let a): ["instruction", "dossiers", .dossier(a), "compte-rendu"]
+        case .staffGrantReportValidation(let a): ["instruction", "dossiers", .dossier(a), "compte-rendu", "valider"]
+        case .staffGrantReportCorrection(let a): ["instruction", "dossiers", .dossier(a), "compte-rendu", "correction"]
         case .staffLinks: ["liens-d-interet"]
         case .expertRequests: ["expertise"]
         case .expertRequest(let a): ["expertise", .parameter("request", a)]

@@ -85,7 +85,6 @@ struct DossierFormPage: Encodable {
         action = SiteURL.editDossier(id).path
         deadline = ParisTime.longDateTime(call.deadlineDay)
         maxUpload = ByteSize.french(policy.maxBytes)
-        let restored = form.submission(restoring: answers)
         let byID = Dictionary(
             attachments.compactMap { a in a.id.map { ($0.uuidString.lowercased(), a) } },
             uniquingKeysWith: { a, _ in a })
@@ -108,40 +107,10 @@ struct DossierFormPage: Encodable {
         sections = shown.map { section in
             Section(
                 title: section.name,
-                fields: section.fields.map { field in
-                    let typed = raw[field.key]
-                    let text = typed?.first ?? restored.rawText(field.key)
-                    let chosen = Set(typed ?? answers[field.key]?.formValues ?? [])
-                    var options = field.type.options
-                    if case .territory = field.type {
-                        options = field.territoryOptions(territories: .france.within(call.callScope))
-                    }
-                    if case .yesNo = field.type {
-                        options = [
-                            FormOption(value: FieldValue.yesFormValue, label: "Oui"),
-                            FormOption(value: FieldValue.noFormValue, label: "Non"),
-                        ]
-                    }
-                    var maxLength: Int? = nil
-                    if case .shortText(let n) = field.type { maxLength = n }
-                    if case .longText(let n) = field.type { maxLength = n }
-                    var attachment: AttachmentLine? = nil
-                    if case .file(let ref)? = answers[field.key], let model = byID[ref] {
-                        attachment = AttachmentLine(model, dossierID: id)
-                    }
-                    let error = errors[field.key]
-                    return Field(
-                        key: field.key, label: field.label, help: field.help, required: field.required, error: error,
-                        kind: field.type.kind, value: text,
-                        options: options.enumerated().map { index, option in
-                            Option(
-                                value: option.value, label: option.label, selected: chosen.contains(option.value),
-                                id: "\(field.key)-\(index)")
-                        },
-                        maxLength: maxLength, attachment: attachment,
-                        describedBy: error != nil
-                            ? "\(field.key)-erreur" : (field.help != nil ? "\(field.key)-aide" : nil))
-                })
+                fields: Self.fields(
+                    of: section, form: form, answers: answers, raw: raw, errors: errors,
+                    territories: .france.within(call.callScope),
+                    attachment: { ref in byID[ref].map { AttachmentLine($0, dossierID: id) } }))
         }
         let labels = Dictionary(form.fields.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
         let current = stepper?.current
@@ -157,6 +126,48 @@ struct DossierFormPage: Encodable {
 
     private static func stepTitle(_ section: FormSection) -> String {
         section.name ?? "Autres informations"
+    }
+
+    /// A section's fields as the form's template draws them (`partials/form-field`): each with
+    /// what was typed (a refused post) or saved, its error, its options.
+    /// - Parameter attachment: the attached file a file answer names, if any.
+    static func fields(
+        of section: FormSection, form: FormDefinition, answers: [String: FieldValue], raw: [String: [String]],
+        errors: [String: String], territories: TerritoryCatalog, attachment: (String) -> AttachmentLine? = { _ in nil }
+    ) -> [Field] {
+        let restored = form.submission(restoring: answers)
+        return section.fields.map { field in
+            let typed = raw[field.key]
+            let text = typed?.first ?? restored.rawText(field.key)
+            let chosen = Set(typed ?? answers[field.key]?.formValues ?? [])
+            var options = field.type.options
+            if case .territory = field.type {
+                options = field.territoryOptions(territories: territories)
+            }
+            if case .yesNo = field.type {
+                options = [
+                    FormOption(value: FieldValue.yesFormValue, label: "Oui"),
+                    FormOption(value: FieldValue.noFormValue, label: "Non"),
+                ]
+            }
+            var maxLength: Int? = nil
+            if case .shortText(let n) = field.type { maxLength = n }
+            if case .longText(let n) = field.type { maxLength = n }
+            var line: AttachmentLine? = nil
+            if case .file(let ref)? = answers[field.key] { line = attachment(ref) }
+            let error = errors[field.key]
+            return Field(
+                key: field.key, label: field.label, help: field.help, required: field.required, error: error,
+                kind: field.type.kind, value: text,
+                options: options.enumerated().map { index, option in
+                    Option(
+                        value: option.value, label: option.label, selected: chosen.contains(option.value),
+                        id: "\(field.key)-\(index)")
+                },
+                maxLength: maxLength, attachment: line,
+                describedBy: error != nil
+                    ? "\(field.key)-erreur" : (field.help != nil ? "\(field.key)-aide" : nil))
+        }
     }
 }
 

@@ -45,6 +45,11 @@ struct GrantView: Encodable {
     let recoveryURL: String?
     /// The organisation's acceptance form (its representatives, before the signature).
     let acceptURL: String?
+    /// The financial report: where it stands, and where to write it (the organisation) or read
+    /// it (the staff, once filed).
+    let reportStatus: String?
+    let reportURL: String?
+    let reportLate: Bool
 
     /// Who is looking: the staff of the dossier's territory, or the organisation's representatives.
     enum Viewer {
@@ -52,7 +57,7 @@ struct GrantView: Encodable {
         case organisation
     }
 
-    init(_ grant: GrantService.Grant, dossierID: UUID, viewer: Viewer) {
+    init(_ grant: GrantService.Grant, dossierID: UUID, viewer: Viewer, report: GrantReportModel? = nil) {
         let act = grant.act
         kind = act.actKind.label
         title = (try? act.decodedDocument().title) ?? act.actKind.label
@@ -85,6 +90,9 @@ struct GrantView: Encodable {
         leftToPay = grant.account.leftToPay.formatted()
         recovered = grant.account.recovered.formatted()
         let signedNow = act.signedAt != nil
+        let reportState = report?.reportStatus
+        reportStatus = signedNow ? (reportState?.label ?? "à remettre") : nil
+        reportLate = signedNow && report?.filedAt == nil && act.reportDueOn < Date()
         switch viewer {
         case .staff(let conflicted):
             actURL = SiteURL.staffGrantAct(dossierID).path
@@ -99,6 +107,7 @@ struct GrantView: Encodable {
                 conflicted || grant.account.paid.remaining(after: grant.account.recovered) == .zero
                 ? nil : SiteURL.staffGrantRecoveries(dossierID).path
             acceptURL = nil
+            reportURL = report?.filedAt == nil ? nil : SiteURL.staffGrantReport(dossierID).path
         case .organisation:
             actURL = SiteURL.grantAct(dossierID).path
             pdfURL = SiteURL.grantActPDF(dossierID).path
@@ -108,6 +117,7 @@ struct GrantView: Encodable {
             paymentURL = nil
             recoveryURL = nil
             acceptURL = signedNow ? nil : SiteURL.grantActAcceptance(dossierID).path
+            reportURL = signedNow ? SiteURL.grantReport(dossierID).path : nil
         }
     }
 }
@@ -122,4 +132,133 @@ struct GrantActPage: Encodable {
     let simulated: Bool
     /// The act can still change (generated again before its signature).
     let draft: Bool
+}
+
+/// The financial report's form, as the organisation fills it (`grants/report`).
+struct GrantReportPage: Encodable {
+    let chrome: Chrome
+    let csrf: String
+    let title: String
+    let number: String?
+    let backURL: String
+    let action: String
+    let granted: String
+    let due: String
+    let late: Bool
+    let status: String
+    /// The instructor's request, when the report was sent back.
+    let correction: String?
+    let editable: Bool
+    let sections: [DossierFormPage.Section]
+    let errors: [FormPage.ErrorLink]
+    let answers: [DossierSummaryPage.Answer]
+    let maxUpload: String
+    let simulated: Bool
+
+    init(
+        _ req: Request, dossier: DossierModel, grant: GrantService.Grant, report: GrantReportModel?,
+        form: FormDefinition, raw: [String: [String]], errors: [String: String]
+    ) {
+        chrome = .make(req)
+        csrf = chrome.csrf ?? ""
+        title = dossier.title
+        number = dossier.number
+        let id = dossier.id ?? UUID()
+        backURL = SiteURL.dossier(id).path
+        action = SiteURL.grantReport(id).path
+        granted = Money.text(cents: grant.act.amountCents)
+        due = ParisTime.longDate(grant.act.reportDueOn)
+        let state = report?.reportStatus ?? .draft
+        late = report?.filedAt == nil && grant.act.reportDueOn < Date()
+        status = state.label
+        correction =
+            state == .correctionRequested
+            ? "\(report?.correctionMessage ?? "") (à corriger avant le \(report?.correctionDueOn.map(ParisTime.longDate) ?? ""))"
+            : nil
+        editable = state.isEditable
+        let answers = (try? report?.values()) ?? [:]
+        sections = form.sections.map { section in
+            DossierFormPage.Section(
+                title: section.name,
+                fields: DossierFormPage.fields(
+                    of: section, form: form, answers: answers, raw: raw, errors: errors, territories: .france))
+        }
+        let labels = Dictionary(form.fields.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+        self.errors = form.fields.compactMap { field in
+            errors[field.key].map {
+                FormPage.ErrorLink(href: "#\(field.key)", message: "\(labels[field.key] ?? field.key) : \($0)")
+            }
+        }
+        self.answers = GrantReportReviewPage.answers(form: form, values: answers)
+        maxUpload = ""
+        simulated = grant.act.simulated
+    }
+}
+
+/// A filed financial report as the instructor reads it, with what it settles and the two
+/// actions (`grants/report-review`).
+struct GrantReportReviewPage: Encodable {
+    let chrome: Chrome
+    let csrf: String
+    let title: String
+    let number: String?
+    let backURL: String
+    let status: String
+    let filedAt: String?
+    let answers: [DossierSummaryPage.Answer]
+    let granted: String
+    let paid: String
+    let spent: String
+    let toRecover: String
+    let leftToPay: String
+    let cancelled: String
+    let validateURL: String?
+    let correctionURL: String?
+    let correction: String?
+    let keptMessage: String
+    let keptDue: String
+    let simulated: Bool
+
+    init(
+        _ req: Request, dossier: DossierModel, grant: GrantService.Grant, report: GrantReportModel, conflicted: Bool
+    ) {
+        chrome = .make(req)
+        csrf = chrome.csrf ?? ""
+        title = dossier.title
+        number = dossier.number
+        let id = dossier.id ?? UUID()
+        backURL = SiteURL.staffDossier(id).path
+        status = report.reportStatus.label
+        filedAt = report.filedAt.map(ParisTime.longDateTime)
+        let form = (try? report.definition()) ?? FinancialReport.standardForm
+        answers = Self.answers(form: form, values: (try? report.values()) ?? [:])
+        let spentMoney = (try? Money(cents: report.spentCents ?? grant.act.amountCents)) ?? .zero
+        let settlement = FinancialReport.Settlement(account: grant.account, spent: spentMoney)
+        granted = grant.account.granted.formatted()
+        paid = grant.account.paid.formatted()
+        spent = settlement.spent.formatted()
+        toRecover = settlement.toRecover.formatted()
+        leftToPay = settlement.leftToPay.formatted()
+        cancelled = settlement.cancelled.formatted()
+        let open = report.reportStatus == .filed && !conflicted
+        validateURL = open ? SiteURL.staffGrantReportValidation(id).path : nil
+        correctionURL = open ? SiteURL.staffGrantReportCorrection(id).path : nil
+        correction =
+            report.reportStatus == .correctionRequested
+            ? "\(report.correctionMessage ?? "") (avant le \(report.correctionDueOn.map(ParisTime.longDate) ?? ""))"
+            : nil
+        let kept = Flash.takeForm(req)
+        keptMessage = kept["report_message"] ?? ""
+        keptDue = kept["report_due_on"] ?? ""
+        simulated = report.simulated
+    }
+
+    /// The answers given, for people, in the form's order.
+    static func answers(form: FormDefinition, values: [String: FieldValue]) -> [DossierSummaryPage.Answer] {
+        form.fields.compactMap { field in
+            guard let value = values[field.key], !value.isEmpty else { return nil }
+            return DossierSummaryPage.Answer(
+                label: field.label, value: field.displayText(value), section: field.section)
+        }
+    }
 }

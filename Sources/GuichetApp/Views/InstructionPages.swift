@@ -399,7 +399,8 @@ struct StaffDossierPage: Encodable {
         "update_staff": "Rôle ou périmètres modifiés", "close_staff": "Fermeture du compte",
         "reopen_staff": "Réouverture du compte", "generate_grant_act": "Acte attributif établi",
         "sign_agreement": "Acte signé", "record_payment": "Premier versement", "grant_payment": "Versement",
-        "grant_recovery": "Reversement",
+        "grant_recovery": "Reversement", "record_report": "Compte rendu remis", "file_report": "Compte rendu financier",
+        "report_correction": "Correction du compte rendu demandée", "validate_report": "Compte rendu validé",
     ]
 
     /// The lifecycle's actions the page has a form for, offered as the domain allows them in the

@@ -116,7 +116,7 @@ public enum DossierLifecycle {
         case .decide: [.reviewed, .waitingList]
         case .signAgreement: [.retained]
         case .recordPayment: [.agreementSigned]
-        case .recordReport: [.paid]
+        case .recordReport: [.agreementSigned, .paid]
         case .withdraw: DossierStatus.beforeDecision
         }
     }

@@ -12,6 +12,9 @@ public enum FieldRole: String, Sendable, Codable, CaseIterable, Comparable {
     case theme
     case territory
     case amountRequested = "amount_requested"
+    /// In a financial report's form: the part of the grant the organisation spent on the project
+    /// (what is claimed back or left to pay is computed from it).
+    case amountSpent = "amount_spent"
 
     /// The roles every call's form must declare: without them a dossier has no title, no theme,
     /// no envelope to draw on, or no amount (and would be stored with 0 €).
@@ -24,7 +27,7 @@ public enum FieldRole: String, Sendable, Codable, CaseIterable, Comparable {
         case .summary: ["short_text", "long_text"]
         case .theme: ["choice"]
         case .territory: ["territory"]
-        case .amountRequested: ["amount"]
+        case .amountRequested, .amountSpent: ["amount"]
         }
     }
 
@@ -36,6 +39,7 @@ public enum FieldRole: String, Sendable, Codable, CaseIterable, Comparable {
         case .theme: "thématique"
         case .territory: "territoire du projet"
         case .amountRequested: "montant demandé"
+        case .amountSpent: "montant de la subvention employé"
         }
     }
 

@@ -21,16 +21,19 @@ public struct GrantTerms: Sendable, Equatable, Codable {
     public var reportMonths: Int?
     /// The act's articles; ``GrantActTemplate/standard`` when absent.
     public var articles: [GrantActTemplate.Article]?
+    /// The financial report's form; ``FinancialReport/standardForm`` (Cerfa n° 15059) when absent.
+    public var reportForm: FormDefinition?
 
     public init(
         conventionAboveCents: Int64? = nil, advancePercent: Int? = nil, durationMonths: Int? = nil,
-        reportMonths: Int? = nil, articles: [GrantActTemplate.Article]? = nil
+        reportMonths: Int? = nil, articles: [GrantActTemplate.Article]? = nil, reportForm: FormDefinition? = nil
     ) {
         self.conventionAboveCents = conventionAboveCents
         self.advancePercent = advancePercent
         self.durationMonths = durationMonths
         self.reportMonths = reportMonths
         self.articles = articles
+        self.reportForm = reportForm
     }
 
     /// The law's defaults.
@@ -42,6 +45,7 @@ public struct GrantTerms: Sendable, Equatable, Codable {
         case durationMonths = "duration_months"
         case reportMonths = "report_months"
         case articles
+        case reportForm = "report_form"
     }
 
     /// The longest an action may last, in months.
@@ -54,6 +58,9 @@ public struct GrantTerms: Sendable, Equatable, Codable {
 
     /// The action's length in months.
     public var duration: Int { durationMonths ?? 12 }
+
+    /// The financial report's form.
+    public var report: FormDefinition { reportForm ?? FinancialReport.standardForm }
 
     /// The act's template.
     public var template: GrantActTemplate { GrantActTemplate(articles: articles ?? GrantActTemplate.standard) }
@@ -110,6 +117,9 @@ public struct GrantTerms: Sendable, Equatable, Codable {
         }
         if let articles {
             issues += GrantActTemplate(articles: articles).issues(path: DefinitionPath.join(path, "articles"))
+        }
+        if let reportForm {
+            issues += FinancialReport.issues(of: reportForm, path: DefinitionPath.join(path, "report_form"))
         }
         return issues
     }
