@@ -165,6 +165,8 @@ import VaporTesting
         (.GET, .staffGrantActPDF(.pattern), "", .instruction(.notFound)),
         (.GET, .staffGrantSignedCopy(.pattern), "", .instruction(.notFound)),
         (.GET, .grantReport(.pattern), "", .members(.notFound)),
+        (.GET, .grantFollowUp, "", .instructionQueue(.ok)),
+        (.GET, .grantFollowUpCSV, "", .instructionQueue(.ok)),
         (.GET, .staffGrantReport(.pattern), "", .instruction(.notFound)),
         // Instruction.
         (.GET, .instruction, "", .instructionQueue(.ok)),

@@ -263,6 +263,61 @@ import VaporTesting
         }
     }
 
+    @Test func theFollowUpListsWhatEachGrantWaitsForInThePersonsTerritory() async throws {
+        try await withGuichet { app in
+            let w = try await Self.world(app)
+            let instructorUser = try await Factory.user(app, "ddets02@exemple.fr")
+            let grants = GrantService(database: app.db, now: Date())
+            // Every laureate of the Aisne is listed; none of the Nord.
+            let aisne = try await DossierModel.query(on: app.db).filter(\.$instructorGroup == "departement:02")
+                .filter(\.$status ~~ DossierStatus.laureate.map(\.rawValue)).count()
+            let all = try await w.instructor.get(SiteURL.grantFollowUp.path)
+            #expect(all.status == .ok)
+            #expect(all.visibleText.contains("sur \(aisne)"))
+            let toEstablish = try await w.instructor.get(SiteURL.grantFollowUp.path + "?a_faire=a-etablir")
+            #expect(toEstablish.visibleText.contains("sur \(aisne)"))
+            // One act signed, its advance due: it leaves "à établir" for "versement dû".
+            try await GrantActModel.query(on: app.db).delete()
+            let terms = GrantTerms(advancePercent: 60)
+            let call = try #require(try await CallModel.find(w.dossier.$call.id, on: app.db))
+            call.grantTerms = String(decoding: try JSONEncoder().encode(terms), as: UTF8.self)
+            try await call.save(on: app.db)
+            try await grants.generateAct(w.dossier, by: instructorUser)
+            try await grants.accept(w.dossier, by: w.representative.user, confirmed: true)
+            let due = try await w.instructor.get(SiteURL.grantFollowUp.path + "?a_faire=versement-du")
+            #expect(due.visibleText.contains("sur 1"))
+            #expect(due.visibleText.contains(try #require(w.dossier.number)))
+            let act = try #require(try await GrantActModel.query(on: app.db).first())
+            let advance = try Money(cents: act.amountCents).share(60, of: 100)
+            #expect(due.visibleText.contains(advance.formatted()))
+            #expect(
+                try await w.instructor.get(SiteURL.grantFollowUp.path + "?a_faire=a-etablir").visibleText
+                    .contains("sur \(aisne - 1)"))
+            // Paid: nothing is due until the report is validated (the balance waits for it).
+            let signed = try #require(try await DossierModel.find(w.id, on: app.db))
+            try await grants.record(
+                .payment, on: signed, day: Date(), amount: advance, reference: "MDT-1", by: instructorUser)
+            #expect(
+                try await w.instructor.get(SiteURL.grantFollowUp.path + "?a_faire=versement-du").visibleText
+                    .contains("sur 0"))
+            // Late once the due day has passed.
+            act.reportDueOn = Date().addingTimeInterval(-86_400)
+            try await act.save(on: app.db)
+            let late = try await w.instructor.get(SiteURL.grantFollowUp.path + "?a_faire=compte-rendu-en-retard")
+            #expect(late.visibleText.contains("sur 1"))
+            // The CSV carries the same, with the filters.
+            let csv = try await w.instructor.get(SiteURL.grantFollowUpCSV.path + "?a_faire=compte-rendu-en-retard")
+            #expect(csv.headers.contentType?.description.hasPrefix("text/csv") == true)
+            let lines = csv.body.string.split(separator: "\r\n")
+            #expect(lines.count == 2)
+            #expect(lines[1].contains("compte rendu en retard"))
+            // Another territory sees none of them.
+            let nord = try await Factory.staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            let theirs = try await nord.get(SiteURL.grantFollowUp.path + "?a_faire=compte-rendu-en-retard")
+            #expect(theirs.visibleText.contains("sur 0"))
+        }
+    }
+
     /// What remains on the laureate's envelope, as the committee's checks read it.
     static func remaining(_ app: Application, _ dossier: DossierModel) async throws -> Money {
         let call = try await CallRepository(database: app.db).load(id: dossier.$call.id)

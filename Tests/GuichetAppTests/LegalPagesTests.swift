@@ -67,12 +67,12 @@ import VaporTesting
         let common = ["Accueil", "Appels à projets"]
         #expect(labels(nil) == common)
         #expect(labels(.applicant) == common + ["Mes dossiers", "Mes organisations"])
-        #expect(labels(.instructor) == common + ["Instruction"])
+        #expect(labels(.instructor) == common + ["Instruction", "Subventions"])
         #expect(labels(.expert) == common + ["Avis demandés"])
         #expect(labels(.committeeMember) == common + ["Comité"])
         #expect(
             labels(.administrator) == common + [
-                "Instruction", "Comité", "Gestion des appels", "Publication", "Personnel",
+                "Instruction", "Subventions", "Comité", "Gestion des appels", "Publication", "Personnel",
             ])
     }
 }

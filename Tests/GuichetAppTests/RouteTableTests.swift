@@ -55,6 +55,8 @@ import VaporTesting
         (.POST, .staffGrantPayments(UUID()), "", .forbidden),
         (.POST, .staffGrantRecoveries(UUID()), "", .forbidden),
         (.GET, .grantReport(UUID()), "", .seeOther),
+        (.GET, .grantFollowUp, "", .seeOther),
+        (.GET, .grantFollowUpCSV, "", .seeOther),
         (.POST, .grantReport(UUID()), "", .forbidden),
         (.GET, .staffGrantReport(UUID()), "", .seeOther),
         (.POST, .staffGrantReportValidation(UUID()), "", .forbidden),

@@ -28,6 +28,8 @@ struct GrantController: RouteCollection {
         .takingFiles()
         staff.post(.staffGrantPayments(.pattern), use: payment)
         staff.post(.staffGrantRecoveries(.pattern), use: recovery)
+        staff.get(.grantFollowUp, use: followUp)
+        staff.get(.grantFollowUpCSV, use: followUpCSV)
         staff.get(.staffGrantReport(.pattern), use: staffReport)
         staff.post(.staffGrantReportValidation(.pattern), use: validateReport)
         staff.post(.staffGrantReportCorrection(.pattern), use: reportCorrection)
@@ -35,6 +37,55 @@ struct GrantController: RouteCollection {
 
     private func reports(_ req: Request) -> GrantReportService {
         GrantReportService(database: req.db, configuration: req.application.guichetConfiguration, now: Date())
+    }
+
+    // MARK: - The follow-up
+
+    @Sendable
+    func followUp(req: Request) async throws -> View {
+        let user = try req.auth.require(UserModel.self)
+        let filters = try req.queryParameters(GrantFollowUp.Filters.self)
+        let now = Date()
+        let (rows, total, groups) = try await GrantFollowUp(database: req.db, now: now).page(
+            for: user, keeping: req.keeping, filters: filters)
+        let catalog = try await CallRepository(database: req.db).catalog(keeping: req.keeping)
+        return try await req.view.render(
+            "grants/follow-up",
+            GrantFollowUpPage(
+                req, filters: filters, rows: rows, total: total, groups: groups, calls: catalog.calls, now: now))
+    }
+
+    /// The follow-up as CSV (UTF-8), with its filters: one row per grant, figures in euros.
+    @Sendable
+    func followUpCSV(req: Request) async throws -> Response {
+        let user = try req.auth.require(UserModel.self)
+        let filters = try req.queryParameters(GrantFollowUp.Filters.self)
+        let now = Date()
+        let rows = try await GrantFollowUp(database: req.db, now: now).all(
+            for: user, keeping: req.keeping, filters: filters)
+        func euros(_ cents: Int64) -> String { (try? Money(cents: max(cents, 0)).decimalString) ?? "0" }
+        var table: [[String]] = [
+            [
+                "numero", "titre", "organisme", "appel", "territoire", "montant_accorde", "acte", "acte_signe_le",
+                "verse", "reverse", "versement_du", "compte_rendu_du", "compte_rendu", "a_faire", "simule",
+            ]
+        ]
+        for row in rows {
+            let act: String = row.actKind.flatMap(GrantActKind.init(rawValue:))?.label ?? ""
+            let signed: String = row.signedAt.map(ParisTime.isoDay) ?? ""
+            let due: String = row.reportDue.map(ParisTime.isoDay) ?? ""
+            let report: String = row.reportStatus.flatMap(FinancialReport.Status.init(rawValue:))?.label ?? ""
+            let tasks: String = row.tasks(now: now).map(\.label).joined(separator: " ; ")
+            var line: [String] = [row.number, row.title, row.organisation, row.call, row.group, euros(row.granted)]
+            line += [act, signed, euros(row.paid), euros(row.recovered), euros(row.due), due, report, tasks]
+            line.append(row.simulated ? "oui" : "non")
+            table.append(line)
+        }
+        let response = Response(status: .ok, body: .init(string: CSV.write(table)))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"suivi.csv\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
     }
 
     // MARK: - The financial report

@@ -70,6 +70,8 @@ enum SiteURL: Equatable, Sendable {
     case instructionCSV
     case instructionExport(String)
     case bulkActions
+    case grantFollowUp
+    case grantFollowUpCSV
     case staffDossier(UUID)
     case takeDossier(UUID)
     case staffEligibility(UUID)
@@ -217,6 +219,8 @@ enum SiteURL: Equatable, Sendable {
         case .instructionCSV: ["instruction", "export.csv"]
         case .instructionExport(let a): ["instruction", "exports", .parameter("dataset", a)]
         case .bulkActions: ["instruction", "lot"]
+        case .grantFollowUp: ["instruction", "suivi"]
+        case .grantFollowUpCSV: ["instruction", "suivi.csv"]
         case .staffDossier(let a): ["instruction", "dossiers", .dossier(a)]
         case .takeDossier(let a): ["instruction", "dossiers", .dossier(a), "prendre"]
         case .staffEligibility(let a): ["instruction", "dossiers", .dossier(a), "recevabilite"]

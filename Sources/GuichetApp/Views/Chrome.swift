@@ -87,12 +87,14 @@ struct Chrome: Encodable {
             links.append(NavigationLink(label: "Mes organisations", path: SiteURL.organisations.path))
         case .instructor:
             links.append(NavigationLink(label: "Instruction", path: SiteURL.instruction.path))
+            links.append(NavigationLink(label: "Subventions", path: SiteURL.grantFollowUp.path))
         case .expert:
             links.append(NavigationLink(label: "Avis demandés", path: SiteURL.expertRequests.path))
         case .committeeMember, .committeeChair:
             links.append(NavigationLink(label: "Comité", path: SiteURL.committee.path))
         case .administrator:
             links.append(NavigationLink(label: "Instruction", path: SiteURL.instruction.path))
+            links.append(NavigationLink(label: "Subventions", path: SiteURL.grantFollowUp.path))
             links.append(NavigationLink(label: "Comité", path: SiteURL.committee.path))
             links.append(NavigationLink(label: "Gestion des appels", path: SiteURL.adminCalls.path))
             links.append(NavigationLink(label: "Publication", path: SiteURL.publications.path))

@@ -262,3 +262,97 @@ struct GrantReportReviewPage: Encodable {
         }
     }
 }
+
+/// The follow-up of grants (`grants/follow-up`): filters, a page of grants, what each waits for.
+struct GrantFollowUpPage: Encodable {
+    struct Row: Encodable {
+        let url: String
+        let number: String
+        let title: String
+        let organisation: String
+        let call: String
+        let territory: String
+        let granted: String
+        let act: String
+        let paid: String
+        let due: String
+        let report: String
+        let tasks: [String]
+        let late: Bool
+        let simulated: Bool
+    }
+
+    let chrome: Chrome
+    let total: Int
+    let rows: [Row]
+    let callOptionsHTML: String
+    let territoryOptionsHTML: String
+    let taskOptionsHTML: String
+    let csvURL: String
+    let previousURL: String?
+    let nextURL: String?
+    let range: String
+
+    init(
+        _ req: Request, filters: GrantFollowUp.Filters, rows: [GrantFollowUp.Row], total: Int, groups: Set<String>?,
+        calls: [CallRepository.Catalog.Call], now: Date
+    ) {
+        chrome = .make(req)
+        self.total = total
+        self.rows = rows.map { row in
+            let tasks = row.tasks(now: now)
+            let act: String
+            if let kind = row.actKind.flatMap(GrantActKind.init(rawValue:)) {
+                act =
+                    row.signedAt.map { "\(kind.label), signé(e) le \(ParisTime.longDate($0))" }
+                    ?? "\(kind.label), à signer"
+            } else {
+                act = "à établir"
+            }
+            return Row(
+                url: SiteURL.staffDossier(row.dossierID).path, number: row.number, title: row.title,
+                organisation: row.organisation, call: row.call, territory: QueuePage.groupLabel(row.group),
+                granted: Money.text(cents: row.granted), act: act, paid: Money.text(cents: row.paid),
+                due: Money.text(cents: max(row.due, 0)),
+                report: row.reportStatus.flatMap(FinancialReport.Status.init(rawValue:))?.label
+                    ?? row.reportDue.map { "dû le \(ParisTime.longDate($0))" } ?? "—",
+                tasks: tasks.map(\.label), late: tasks.contains(.reportLate), simulated: row.simulated)
+        }
+        callOptionsHTML = HTMLWriter.options(
+            [("", "Tous", (filters.appel ?? "").isEmpty)]
+                + calls.map { ($0.reference, $0.title, filters.appel == $0.reference) })
+        let catalog = TerritoryCatalog.france
+        let visible =
+            (groups.map { Array($0) }
+            ?? (catalog.regions.map { StaffScope.region($0.code).stored }
+                + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored]))
+            .sorted()
+        territoryOptionsHTML = HTMLWriter.options(
+            [("", "Tous", (filters.territoire ?? "").isEmpty)]
+                + visible.map { ($0, QueuePage.groupLabel($0), filters.territoire == $0) })
+        taskOptionsHTML = HTMLWriter.options(
+            [("", "Tout", (filters.a_faire ?? "").isEmpty)]
+                + GrantFollowUp.Task.allCases.map { ($0.rawValue, $0.label, filters.a_faire == $0.rawValue) })
+        var query: [String] = []
+        for (name, value) in [
+            ("appel", filters.appel), ("territoire", filters.territoire), ("a_faire", filters.a_faire),
+        ] {
+            if let value, !value.isEmpty,
+                let encoded = value.addingPercentEncoding(
+                    withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "+"]))
+            {
+                query.append("\(name)=\(encoded)")
+            }
+        }
+        let base = query.joined(separator: "&")
+        csvURL = SiteURL.grantFollowUpCSV.path + (base.isEmpty ? "" : "?" + base)
+        let page = max(1, min(filters.page ?? 1, 100_000))
+        func url(_ number: Int) -> String {
+            SiteURL.grantFollowUp.path + "?" + (base.isEmpty ? "" : base + "&") + "page=\(number)"
+        }
+        previousURL = page > 1 ? url(page - 1) : nil
+        nextURL = page * GrantFollowUp.pageSize < total ? url(page + 1) : nil
+        let first = total == 0 ? 0 : (page - 1) * GrantFollowUp.pageSize + 1
+        range = "Subventions \(first) à \(min(page * GrantFollowUp.pageSize, total)) sur \(total)"
+    }
+}
