@@ -114,10 +114,23 @@ import VaporTesting
             let secret = try await token(region, scopes: APIScope.allCases)
             let dossier = try #require(try await DossierModel.query(on: app.db).filter(\.$status == "reviewed").first())
                 .requireID()
+            // A laureate with its grant (act signed, a payment, a report begun) for the grant's path.
+            let laureate = try #require(
+                try await DossierModel.query(on: app.db).filter(\.$status == "retained").sort(\.$number).first())
+            let dreets = try await Factory.user(app, "dreets@exemple.fr")
+            let grants = GrantService(database: app.db, now: Date())
+            try await grants.generateAct(laureate, by: dreets)
+            try await grants.accept(laureate, by: dreets, confirmed: true)
+            let signed = try #require(try await DossierModel.find(laureate.requireID(), on: app.db))
+            try await grants.record(
+                .payment, on: signed, day: Date(), amount: Money(euros: 1_000), reference: "M-1", by: dreets)
+            _ = try await GrantReportService(database: app.db, configuration: app.guichetConfiguration, now: Date())
+                .save(signed, posted: ["realisation": ["Fait."]], file: false, by: dreets)
             let checker = SchemaChecker(document: try JSONValue.parse(try OpenAPIDocument.json()))
             for operation in OpenAPIDocument.operations {
+                let subject = operation.path.hasSuffix("/grant") ? try laureate.requireID() : dossier
                 let path = operation.path.replacingOccurrences(of: "{call}", with: "hdf-2021")
-                    .replacingOccurrences(of: "{dossier}", with: dossier.uuidString.lowercased())
+                    .replacingOccurrences(of: "{dossier}", with: subject.uuidString.lowercased())
                 let answer = try await get(app, path, token: operation.secured ? secret : nil)
                 #expect(answer.status == .ok, "\(path)")
                 let body = try JSONValue.parse(Data(answer.body.readableBytesView))

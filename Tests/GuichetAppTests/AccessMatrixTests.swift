@@ -127,6 +127,7 @@ import VaporTesting
         (.GET, .apiCallDecisions(.pattern), "", .instructionQueue(.ok)),
         (.GET, .apiDossier(.pattern), "", .instruction(.ok)),
         (.GET, .apiDossierReviews(.pattern), "", .instruction(.ok)),
+        (.GET, .apiDossierGrant(.pattern), "", .instruction(.notFound)),
         (.GET, .apiTokens, "", .instructionQueue(.ok)),
         (.GET, .webhooks, "", .administration(.ok)),
         // Call authoring: the practice call is the regional administrator's (Hauts-de-France).

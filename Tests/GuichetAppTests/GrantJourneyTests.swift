@@ -136,6 +136,31 @@ import VaporTesting
             let shown = try await w.instructor.get(page).visibleText
             #expect(shown.contains("Versé : \(advance.formatted())"))
             #expect(shown.contains("Reversé : 1 000 €"))
+            // The staff API says the same, for the dossier's territory only.
+            let api = try await w.instructor.get(SiteURL.apiDossierGrant(w.id).path)
+            #expect(api.status == .ok)
+            let json = try JSONDecoder().decode(APIGrant.self, from: Data(api.body.readableBytesView))
+            #expect(json.paidCents == advance.cents)
+            #expect(json.recoveredCents == 100_000)
+            #expect(json.movements.map(\.kind) == ["payment", "recovery"])
+            #expect(json.signedHow == "accepted")
+            let nordAPI = try await Factory.staff(app, "ddets59@exemple.fr", scopes: ["departement:59"])
+            #expect(try await nordAPI.get(SiteURL.apiDossierGrant(w.id).path).status == .notFound)
+            // Each step is an event for the webhooks, read off the audit log.
+            let actions = try await AuditEntryModel.query(on: app.db).filter(\.$entityID == w.id).all()
+            let events = Set(
+                actions.compactMap { model in
+                    WebhookEvent.type(
+                        of: AuditEntry(
+                            at: model.at, actor: Agent(id: nil, name: "", role: .system), action: model.action,
+                            entityType: model.entityType, entityID: model.entityID, from: model.fromState,
+                            to: model.toState, reason: nil))
+                })
+            #expect(
+                events.isSuperset(of: [
+                    "grant.act_generated", "dossier.agreement_signed", "grant.payment_recorded",
+                    "dossier.paid", "grant.recovery_recorded",
+                ]))
             let space2 = try await w.representative.browser.get(SiteURL.dossier(w.id).path).visibleText
             #expect(space2.contains("Versé : \(advance.formatted())"))
             #expect(space2.contains("TR-1"))
@@ -232,6 +257,16 @@ import VaporTesting
                 SiteURL.staffGrantRecoveries(w.id).path,
                 ["day": ParisTime.isoDay(Date()), "amount": "2 000", "reference": "TR-2022-7"])
             #expect(claimed.headers.first(name: "X-Guichet-Error") == nil)
+            // Filing the report is announced as such, never as a dossier filed again.
+            let filedEvents = try await AuditEntryModel.query(on: app.db).filter(\.$entityID == w.id)
+                .filter(\.$action == "file_report").all().map { model in
+                    WebhookEvent.type(
+                        of: AuditEntry(
+                            at: model.at, actor: Agent(id: nil, name: "", role: .system), action: model.action,
+                            entityType: model.entityType, entityID: model.entityID, from: model.fromState,
+                            to: model.toState, reason: nil))
+                }
+            #expect(filedEvents == ["grant.report_filed", "grant.report_filed"])
             let history = try await w.instructor.get(SiteURL.staffDossier(w.id).path).visibleText
             #expect(history.contains("Compte rendu validé"))
             #expect(history.contains("Reversé : 2 000 €"))

@@ -117,6 +117,7 @@ import VaporTesting
         (.GET, .apiCallDecisions("hdf-2021"), "", .unauthorized),
         (.GET, .apiDossier(UUID()), "", .unauthorized),
         (.GET, .apiDossierReviews(UUID()), "", .unauthorized),
+        (.GET, .apiDossierGrant(UUID()), "", .unauthorized),
         (.GET, .apiTokens, "", .seeOther),
         (.POST, .apiTokens, "", .forbidden),
         (.POST, .apiTokenRevocation(UUID()), "", .forbidden),

@@ -13,6 +13,7 @@ struct StaffAPIController: RouteCollection {
         api.get(.apiCallDossiers(.pattern), use: dossiers)
         api.get(.apiDossier(.pattern), use: dossier)
         api.get(.apiDossierReviews(.pattern), use: reviews)
+        api.get(.apiDossierGrant(.pattern), use: grant)
         api.get(.apiCallDecisions(.pattern), use: decisions)
         api.get(.apiCallDefinition(.pattern), use: definition)
     }
@@ -76,6 +77,19 @@ struct StaffAPIController: RouteCollection {
         let dossier = try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user)
         try await dossier.$organisation.load(on: req.db)
         return APIDossier(dossier)
+    }
+
+    /// The dossier's grant once its act is established; 404 before.
+    @Sendable
+    func grant(req: Request) async throws -> APIGrant {
+        let user = try APIAccess.require(.dossiersRead, req)
+        let dossier = try await StaffDirectory(req).filedDossier(req.parameters.get("dossier"), for: user)
+        let id = try dossier.requireID()
+        guard let grant = try await GrantService(database: req.db, now: Date()).grant(of: id) else {
+            throw AppError.notFound("grant_act_not_found", "L'acte attributif de ce dossier n'est pas encore établi.")
+        }
+        let report = try await GrantReportModel.query(on: req.db).filter(\.$dossierID == id).first()
+        return APIGrant(grant, report: report)
     }
 
     @Sendable

@@ -94,6 +94,11 @@ enum OpenAPIDocument {
             tag: "Dossiers",
             parameters: [path("dossier")], response: "Dossier", secured: true),
         Operation(
+            method: "get", path: SiteURL.apiDossierGrant(.pattern).openAPIPath,
+            summary:
+                "La subvention d'un dossier retenu : acte, échéancier, versements, reversements, compte rendu financier (portée dossiers:read)",
+            tag: "Décisions", parameters: [path("dossier")], response: "Grant", secured: true),
+        Operation(
             method: "get", path: SiteURL.apiDossierReviews(.pattern).openAPIPath,
             summary: "Les notes et les avis d'un dossier (portée reviews:read)",
             tag: "Instruction", parameters: [path("dossier")], response: "Reviews", secured: true),
@@ -343,6 +348,34 @@ enum OpenAPIDocument {
                         optional: ["siret", "rna"]),
                     "simulated": boolean,
                 ], optional: ["number", "group", "filedAt"]),
+            "Grant": object(
+                [
+                    "dossier": string,
+                    "kind": .object([
+                        "type": .string("string"), "enum": .array([.string("arrete"), .string("convention")]),
+                    ]),
+                    "number": string, "amountCents": integer, "generatedAt": string, "signedAt": nullableString,
+                    "signedHow": nullableString, "reportDueOn": string, "paidCents": integer,
+                    "recoveredCents": integer, "leftToPayCents": integer,
+                    "instalments": array(
+                        object(
+                            ["label": string, "amountCents": integer, "condition": string, "fromDay": nullableString],
+                            optional: ["fromDay"])),
+                    "movements": array(
+                        object([
+                            "kind": .object([
+                                "type": .string("string"), "enum": .array([.string("payment"), .string("recovery")]),
+                            ]),
+                            "day": string, "amountCents": integer, "reference": string, "recordedAt": string,
+                            "simulated": boolean,
+                        ])),
+                    "report": object(
+                        [
+                            "status": string, "filedAt": nullableString, "spentCents": nullableInteger,
+                            "validatedAt": nullableString,
+                        ], optional: ["filedAt", "spentCents", "validatedAt"]),
+                    "simulated": boolean,
+                ], optional: ["signedAt", "signedHow", "report"]),
             "DossierPage": object(["items": array(ref("Dossier")), "page": integer, "per": integer, "total": integer]),
             "Reviews": object(
                 [

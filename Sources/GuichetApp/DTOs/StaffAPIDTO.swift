@@ -113,3 +113,84 @@ struct APIPublication: Content {
 struct APIPublicationList: Content {
     let items: [APIPublication]
 }
+
+/// A dossier's grant after the decision: its act, schedule, payments and recoveries, and its
+/// financial report (`GET /api/v1/dossiers/{dossier}/grant`).
+struct APIGrant: Content {
+    struct Instalment: Content {
+        let label: String
+        let amountCents: Int64
+        /// `act_signed`, `from` (with ``fromDay``) or `report_validated`.
+        let condition: String
+        let fromDay: String?
+    }
+
+    struct Movement: Content {
+        /// `payment` or `recovery`.
+        let kind: String
+        /// The day, `yyyy-mm-dd` in Paris.
+        let day: String
+        let amountCents: Int64
+        let reference: String
+        let recordedAt: String
+        let simulated: Bool
+    }
+
+    struct Report: Content {
+        /// `draft`, `filed`, `correction_requested` or `validated`.
+        let status: String
+        let filedAt: String?
+        let spentCents: Int64?
+        let validatedAt: String?
+    }
+
+    let dossier: UUID
+    /// `arrete` or `convention`.
+    let kind: String
+    let number: String
+    let amountCents: Int64
+    let generatedAt: String
+    let signedAt: String?
+    /// `accepted` (online by the organisation) or `uploaded` (the signed copy recorded by staff).
+    let signedHow: String?
+    /// `yyyy-mm-dd` in Paris.
+    let reportDueOn: String
+    let paidCents: Int64
+    let recoveredCents: Int64
+    let leftToPayCents: Int64
+    let instalments: [Instalment]
+    let movements: [Movement]
+    let report: Report?
+    let simulated: Bool
+
+    init(_ grant: GrantService.Grant, report: GrantReportModel?) {
+        let act = grant.act
+        dossier = act.dossierID
+        kind = act.kind
+        number = act.number
+        amountCents = act.amountCents
+        generatedAt = ISO.instant(act.generatedAt)
+        signedAt = act.signedAt.map(ISO.instant)
+        signedHow = act.signedHow
+        reportDueOn = ParisTime.isoDay(act.reportDueOn)
+        paidCents = grant.account.paid.cents
+        recoveredCents = grant.account.recovered.cents
+        leftToPayCents = grant.account.leftToPay.cents
+        instalments = grant.instalments.map {
+            Instalment(
+                label: $0.label, amountCents: $0.amountCents, condition: $0.condition,
+                fromDay: $0.fromDay.map(ParisTime.isoDay))
+        }
+        movements = grant.movements.map {
+            Movement(
+                kind: $0.kind, day: ParisTime.isoDay($0.day), amountCents: $0.amountCents, reference: $0.reference,
+                recordedAt: ISO.instant($0.recordedAt), simulated: $0.simulated)
+        }
+        self.report = report.map {
+            Report(
+                status: $0.status, filedAt: $0.filedAt.map(ISO.instant), spentCents: $0.spentCents,
+                validatedAt: $0.validatedAt.map(ISO.instant))
+        }
+        simulated = act.simulated
+    }
+}

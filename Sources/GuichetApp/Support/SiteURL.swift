@@ -27,6 +27,7 @@ enum SiteURL: Equatable, Sendable {
     case apiCallDefinition(String)
     case apiDossier(UUID)
     case apiDossierReviews(UUID)
+    case apiDossierGrant(UUID)
     case apiOpenAPI
     case apiCallSchema
     case signUp
@@ -173,6 +174,7 @@ enum SiteURL: Equatable, Sendable {
         case .apiCallDefinition(let a): ["api", "v1", "calls", .call(a), "definition"]
         case .apiDossier(let a): ["api", "v1", "dossiers", .dossier(a)]
         case .apiDossierReviews(let a): ["api", "v1", "dossiers", .dossier(a), "reviews"]
+        case .apiDossierGrant(let a): ["api", "v1", "dossiers", .dossier(a), "grant"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]
         case .apiCallSchema: ["api", "v1", "schemas", "call.json"]
         case .signUp: ["inscription"]

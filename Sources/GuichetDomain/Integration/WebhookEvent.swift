@@ -20,7 +20,22 @@ public enum WebhookEvent {
                 "Une vague est publiée : une nouvelle version des résultats et des données ouvertes est disponible."
             ),
             ("envelope.revised", "Le montant d'une enveloppe est révisé."),
+            ("grant.act_generated", "L'acte attributif d'une subvention est établi (ou établi à nouveau)."),
+            ("grant.payment_recorded", "Un versement est enregistré sur une subvention."),
+            ("grant.recovery_recorded", "Un reversement (titre de recette) est enregistré sur une subvention."),
+            ("grant.report_filed", "Un compte rendu financier est remis."),
+            ("grant.report_correction_requested", "L'instruction demande une correction du compte rendu financier."),
+            ("grant.report_validated", "Un compte rendu financier est validé."),
         ]
+
+    /// The grant steps written in the audit log under a dossier, by their action: they are not
+    /// status changes of the dossier (the act's signature and the report's filing also are,
+    /// announced as such by their own entries).
+    static let grantActions: [String: String] = [
+        "generate_grant_act": "grant.act_generated", "grant_payment": "grant.payment_recorded",
+        "grant_recovery": "grant.recovery_recorded", "file_report": "grant.report_filed",
+        "report_correction": "grant.report_correction_requested", "validate_report": "grant.report_validated",
+    ]
 
     /// The event an audit entry announces, or `nil` when it is not a state change.
     public static func type(of entry: AuditEntry) -> String? {
@@ -29,6 +44,7 @@ public enum WebhookEvent {
         case ("call", "apply_wave"), ("committee_session", "apply_wave"): return "wave.applied"
         case ("call", "publish_wave"): return "wave.published"
         case ("envelope", "revise_envelope"): return "envelope.revised"
+        case ("dossier", let action) where grantActions[action] != nil: return grantActions[action]
         case ("dossier", _):
             guard let to = entry.to, to != entry.from, let status = DossierStatus(rawValue: to), status != .draft else {
                 return nil
