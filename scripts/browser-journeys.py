@@ -501,6 +501,66 @@ def publication_journey(run, account, titles):
     return page
 
 
+def grant_journey(run, account, filed):
+    """After the decision: the instructor establishes the act of a dossier the committee retained,
+    the association accepts it, the instructor records the payment, the association files its
+    financial report, the instructor validates it (issue 18)."""
+    applicant, dossier, title, number, amount = filed
+    page = sign_in(run, "subvention", account)
+    run.follow(page, "Subventions", within="nav[aria-label='Menu principal']")
+    run.see(page, "suivi", "Suivi des subventions", number, "acte à établir")
+    page.goto(run.base + "/instruction" + dossier)
+    run.see(page, "laureat", "Subvention", "Établir l'acte attributif")
+    run.submit(page, "Établir l'acte attributif")
+    run.see(page, "acte-etabli", "L'acte est établi", "En attente de signature")
+    run.follow(page, "Lire l'acte")
+    run.see(page, "acte", "Convention attributive de subvention n°", "Vu la loi n° 2000-321", "Compte rendu financier")
+    # The association reads and accepts it, confirmed.
+    applicant.goto(run.base + dossier)
+    run.see(applicant, "votre-subvention", "Votre subvention", "J'accepte cet acte au nom de l'organisme")
+    run.tick(applicant, "J'accepte cet acte au nom de l'organisme")
+    run.submit(applicant, "Accepter l'acte")
+    run.see(applicant, "acte-accepte", "L'acte est accepté", "Statut : convention signée")
+    # The instructor records the payment; above what is granted it is refused, keeping the form.
+    page.goto(run.base + "/instruction" + dossier)
+    today = time.strftime("%Y-%m-%d")
+    page.get_by_label("Date du versement").fill(today)
+    page.get_by_label("Montant versé").fill("999 999")
+    page.get_by_label("Référence comptable (numéro de mandat)").fill(f"MDT-{number}")
+    run.submit(page, "Enregistrer le versement")
+    run.see(page, "versement-refuse", "dépasse ce qui reste à verser")
+    if page.get_by_label("Référence comptable (numéro de mandat)").input_value() != f"MDT-{number}":
+        raise StepFailed(f"{run.width} px: the refused payment's form lost its reference")
+    page.get_by_label("Montant versé").fill(amount)
+    run.submit(page, "Enregistrer le versement")
+    run.see(page, "versement", "Versement de", "enregistré", f"MDT-{number}", "Statut : versé")
+    # The association files its financial report.
+    applicant.goto(run.base + dossier)
+    run.follow(applicant, "Le compte rendu financier")
+    run.see(applicant, "compte-rendu", "Compte rendu financier", "Décrivez la mise en œuvre de l'action")
+    applicant.get_by_label("Décrivez la mise en œuvre de l'action").fill(
+        "La camionnette a desservi douze villages chaque semaine, avec une permanence d'accès aux droits.")
+    applicant.get_by_label("Nombre approximatif de personnes bénéficiaires").fill("320")
+    applicant.get_by_label("Début de l'action").fill(today)
+    applicant.get_by_label("Fin de l'action").fill(time.strftime("%Y-%m-%d", time.localtime(time.time() + 30 * 86400)))
+    run.tick(applicant, "Oui")
+    for label in ("Total des charges prévues", "Total des charges réalisées", "Total des produits prévus",
+                  "Total des produits réalisés", "Montant de la subvention employé pour l'action"):
+        applicant.get_by_label(label).fill(amount)
+    applicant.get_by_label("Expliquez les écarts entre le budget prévu et le budget réalisé").fill("Aucun écart.")
+    run.tick(applicant, "Je certifie exactes les informations du présent compte rendu, au nom de l'organisme")
+    run.submit(applicant, "Remettre le compte rendu")
+    run.see(applicant, "compte-rendu-remis", "Compte rendu financier remis", "Statut : bilan remis")
+    # The instructor reads it and validates it.
+    page.goto(run.base + "/instruction" + dossier)
+    run.follow(page, "Lire et examiner le compte rendu")
+    run.see(page, "examen", "Employé selon le compte rendu", "Aucun écart.")
+    run.tick(page, "Je valide ce compte rendu")
+    run.submit(page, "Valider le compte rendu")
+    run.see(page, "compte-rendu-valide", "Compte rendu validé", "(validé)")
+    return page
+
+
 def main():
     if len(sys.argv) != 7:
         sys.exit(__doc__)
@@ -543,6 +603,7 @@ def main():
         if len(filed) == len(WIDTHS):
             if journey(WIDTHS[-1], lambda run: committee_journey(run, staff[1], filed)):
                 journey(WIDTHS[0], lambda run: publication_journey(run, staff[2], [f[2] for f in filed]))
+                journey(WIDTHS[0], lambda run: grant_journey(run, staff[0], filed[0]))
         browser.close()
     for failure in failures:
         print("FAIL:", failure)

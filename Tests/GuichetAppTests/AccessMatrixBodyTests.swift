@@ -896,32 +896,33 @@ extension AccessMatrixTests {
         try await admin.post(
             "/admin/webhooks", pairs: [("url", "https://hooks.exemple.fr/guichet"), ("event", "dossier.filed")])
         world.ids["endpoint"] = try #require(try await WebhookEndpointModel.query(on: app.db).first()).requireID()
-        // Laureates of the seed: two of the Aisne, one of the Nord; acts signed for one of each
-        // region (payments and recoveries are recorded on them); the linked instructor declares a
-        // link with the Aisne laureates' organisations too.
-        let laureates = { (group: String) in
-            try await DossierModel.query(on: app.db).filter(\.$call.$id == seed.id)
-                .filter(\.$status == DossierStatus.retained.rawValue).filter(\.$instructorGroup == group)
-                .sort(\.$number).all()
+        // Laureates of the seed: the Aisne's and the Nord's still at their decision (acts to
+        // establish), and a signed grant of each whose report is not validated (a payment and a
+        // recovery can still be recorded on the Aisne's); the linked instructor declares a link
+        // with both Aisne organisations too.
+        let retained = { (group: String) in
+            try #require(
+                try await DossierModel.query(on: app.db).filter(\.$call.$id == seed.id)
+                    .filter(\.$status == DossierStatus.retained.rawValue).filter(\.$instructorGroup == group)
+                    .sort(\.$number).first())
         }
-        let aisneLaureates = try await laureates("departement:02")
-        let nordLaureates = try await laureates("departement:59")
-        try #require(aisneLaureates.count >= 2 && !nordLaureates.isEmpty)
-        world.ids["laureateAisne"] = try aisneLaureates[0].requireID()
-        world.ids["signedAisne"] = try aisneLaureates[1].requireID()
-        world.ids["laureateNord"] = try nordLaureates[0].requireID()
-        world.ids["signedNord"] = try nordLaureates[0].requireID()
-        let grants = GrantService(database: app.db, now: Date())
-        let signer = try await user("dreets@exemple.fr")
-        for dossier in [aisneLaureates[1], nordLaureates[0]] {
-            try await grants.generateAct(dossier, by: signer)
-            try await grants.recordSignedCopy(
-                dossier, fileName: "acte-signe.pdf", data: SampleFiles.pdf,
-                store: AttachmentStore.configured(app, on: app.db),
-                policy: AttachmentPolicy(maxBytes: 1_000_000, allowed: AttachmentPolicy.defaultAllowed), by: signer)
+        let signedGrant = { (group: String) in
+            let validated = try await GrantReportModel.query(on: app.db)
+                .filter(\.$status == FinancialReport.Status.validated.rawValue).all(\.$dossierID)
+            return try #require(
+                try await DossierModel.query(on: app.db).filter(\.$call.$id == seed.id)
+                    .filter(\.$status ~~ [DossierStatus.paid.rawValue, DossierStatus.reported.rawValue])
+                    .filter(\.$instructorGroup == group).filter(\.$id !~ validated).sort(\.$number).first())
         }
+        let laureateAisne = try await retained("departement:02")
+        let signedAisne = try await signedGrant("departement:02")
+        world.ids["laureateAisne"] = try laureateAisne.requireID()
+        world.ids["signedAisne"] = try signedAisne.requireID()
+        world.ids["laureateNord"] = try await retained("departement:59").requireID()
+        world.ids["signedNord"] = try await signedGrant("departement:59").requireID()
+        let aisneLaureates = [laureateAisne, signedAisne]
         let linked = try #require(world.browsers[.linkedInstructor])
-        for dossier in aisneLaureates.prefix(2) {
+        for dossier in aisneLaureates {
             let organisation = try await dossier.$organisation.get(on: app.db)
             try await linked.get(SiteURL.staffLinks.path)
             let declared = try await linked.post(

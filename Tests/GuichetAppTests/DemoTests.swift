@@ -37,10 +37,11 @@ import Testing
             #expect(try await StaffScopeModel.query(on: app.db).count() == 13)
             let opinions = try await OpinionModel.query(on: app.db).all()
             #expect(opinions.allSatisfy { $0.simulated })
+            let laureates = DossierStatus.laureate.map(\.rawValue)
             let reviewed = try await DossierModel.query(on: app.db)
-                .filter(\.$status ~~ ["reviewed", "waiting_list", "retained"]).count()
+                .filter(\.$status ~~ (["reviewed", "waiting_list"] + laureates)).count()
             #expect(opinions.count == reviewed)
-            let laureateIDs = try await DossierModel.query(on: app.db).filter(\.$status == "retained").all(\.$id)
+            let laureateIDs = try await DossierModel.query(on: app.db).filter(\.$status ~~ laureates).all(\.$id)
             let laureateOpinions = opinions.filter { laureateIDs.contains($0.$dossier.id) }
             #expect(laureateOpinions.count == 37 && laureateOpinions.allSatisfy { $0.kind == "favourable" })
             #expect(Set(opinions.map(\.kind)).count == 3, "a realistic spread")
@@ -158,6 +159,38 @@ import Testing
                 "the old history stays")
             #expect(try await AuditEntryModel.query(on: app.db).filter(\.$action == "reset_demo").count() == 2)
             #expect(try await EnvelopeRevisionModel.query(on: app.db).count() == 6)
+        }
+    }
+
+    @Test func theLaureatesCarrySimulatedGrantsOneLeftAtItsDecisionPerGroup() async throws {
+        try await withGuichet { app in
+            let call = try await CallRepository(database: app.db).load(DemoCall.reference)
+            let laureates = try await DossierModel.query(on: app.db).filter(\.$call.$id == call.id)
+                .filter(\.$status ~~ DossierStatus.laureate.map(\.rawValue)).all()
+            #expect(laureates.count == 37)
+            let groups = Set(laureates.compactMap(\.instructorGroup))
+            let waiting = laureates.filter { $0.status == DossierStatus.retained.rawValue }
+            #expect(waiting.count == groups.count)
+            #expect(Set(waiting.compactMap(\.instructorGroup)) == groups)
+            let acts = try await GrantActModel.query(on: app.db).filter(\.$callID == call.id).all()
+            #expect(acts.count == 37 - groups.count)
+            #expect(acts.allSatisfy { $0.simulated && $0.signedAt != nil })
+            let movements = try await GrantMovementModel.query(on: app.db).filter(\.$callID == call.id).all()
+            let allSimulated = movements.allSatisfy { movement in movement.simulated }
+            #expect(allSimulated)
+            // Advances in 2021, balances in 2022, one recovery.
+            let years = Set(movements.filter { $0.movementKind == .payment }.map { ParisTime.isoDay($0.day).prefix(4) })
+            #expect(years == ["2021", "2022"])
+            #expect(movements.filter { $0.movementKind == .recovery }.count == 1)
+            let reports = try await GrantReportModel.query(on: app.db).filter(\.$callID == call.id).all()
+            #expect(reports.contains { $0.reportStatus == .validated })
+            #expect(reports.contains { $0.reportStatus == .filed })
+            // Some reports are late: signed acts without a filed report, their due day passed.
+            let filed = Set(reports.map(\.actID))
+            #expect(acts.filter { !filed.contains($0.id ?? UUID()) && $0.reportDueOn < Date() }.count >= 2)
+            // The envelopes still hold what the decisions commit, less what was claimed back.
+            let report = try await IntegrityCheck(app: app).run()
+            #expect(report.problems.isEmpty, "\(report.problems)")
         }
     }
 

@@ -27,12 +27,25 @@ import VaporTesting
             )
         }
         let counted = Set(waves.map(\.number))
+        let movements = try await Self.movements(callID, app.db)
         return (
-            try EnvelopeCommitment.of(dossiers: dossiers, decisions: decisions, waves: counted),
+            try EnvelopeCommitment.of(dossiers: dossiers, decisions: decisions, waves: counted, movements: movements),
             try EnvelopeStatement(
                 envelopes: try await service.envelopes(callID), dossiers: dossiers, decisions: decisions,
-                waves: waves, proposals: proposals)
+                waves: waves, proposals: proposals, movements: movements)
         )
+    }
+
+    /// The call's grant payments and recoveries read one by one, each with its act's envelope and wave.
+    static func movements(_ callID: UUID, _ db: any Database) async throws -> [EnvelopeCommitment.Movement] {
+        let acts = try await GrantActModel.query(on: db).filter(\.$callID == callID).all()
+        let byID = Dictionary(acts.compactMap { act in act.id.map { ($0, act) } }, uniquingKeysWith: { a, _ in a })
+        return try await GrantMovementModel.query(on: db).filter(\.$callID == callID).all().compactMap { movement in
+            guard let act = byID[movement.actID] else { return nil }
+            return EnvelopeCommitment.Movement(
+                drawCode: act.drawCode, wave: act.wave, isRecovery: movement.movementKind == .recovery,
+                amount: try Money(cents: movement.amountCents))
+        }
     }
 
     func expectSame(_ a: EnvelopeStatement, _ b: EnvelopeStatement) {
@@ -199,7 +212,8 @@ import VaporTesting
                             decisions: decisions, publishedOnly: publishedOnly),
                         ledger: try EnvelopeLedger(
                             envelopes: try await service.envelopes(call.id), dossiers: dossiers, decisions: decisions,
-                            waves: publishedOnly ? published : nil))
+                            waves: publishedOnly ? published : nil,
+                            movements: publishedOnly ? [] : try await EnvelopeFiguresTests.movements(call.id, app.db)))
                     let counted = try await service.results(call, publishedOnly: publishedOnly)
                     #expect(
                         try encoder.encode(ResultsDTO(counted)) == encoder.encode(ResultsDTO(reference)),

@@ -46,17 +46,30 @@ import VaporTesting
             let all = try await dreets.get(SiteURL.instruction.path)
             #expect(all.visibleText.contains("Dossiers 1 à 50 sur 287"))
             #expect(all.body.string.contains("page=2"))
+            // The demo's laureates: most carry their grant (signed, paid, reported), one per
+            // group is still at its decision.
+            let retainedCount = try await DossierModel.query(on: app.db).filter(\.$status == "retained").count()
+            let reportedCount = try await DossierModel.query(on: app.db).filter(\.$status == "reported").count()
+            #expect(retainedCount > 0 && reportedCount > 0)
             let retained = try await dreets.get(SiteURL.instruction.path + "?statut=retained")
-            #expect(retained.visibleText.contains("sur 37 "))
-            #expect(retained.visibleText.contains("retenu : 37"))
+            #expect(retained.visibleText.contains("sur \(retainedCount) "))
+            #expect(retained.visibleText.contains("retenu : \(retainedCount)"))
+            #expect(retained.visibleText.contains("bilan remis : \(reportedCount)"))
+            let sommeCount = try await DossierModel.query(on: app.db).filter(\.$status == "reported")
+                .filter(\.$instructorGroup == "departement:80").filter(\.$themeCode == "alimentation").count()
+            #expect(sommeCount >= 1)
             let somme = try await dreets.get(
-                SiteURL.instruction.path + "?statut=retained&territoire=departement:80&theme=alimentation")
-            #expect(somme.visibleText.contains("sur 3 "))
+                SiteURL.instruction.path + "?statut=reported&territoire=departement:80&theme=alimentation")
+            #expect(somme.visibleText.contains("sur \(sommeCount) "))
             let last = try await dreets.get(SiteURL.instruction.path + "?page=6")
             #expect(last.visibleText.contains("Dossiers 251 à 287 sur 287"))
             // Nonsense filters narrow to nothing rather than failing.
-            let nonsense = try await dreets.get(SiteURL.instruction.path + "?statut=nimporte&page=-4&tri=%00")
+            let nonsense = try await dreets.get(SiteURL.instruction.path + "?statut=nimporte&page=-4&tri=nimporte")
             #expect(nonsense.status == .ok)
+            // A NUL character is no filter at all: refused, named (PostgreSQL refuses it in any text).
+            let nul = try await dreets.get(SiteURL.instruction.path + "?statut=retained&theme=a%00b")
+            #expect(nul.status == .badRequest)
+            #expect(nul.visibleText.contains("Le paramètre « theme » de l'adresse est mal formé"))
             // The call: a filter and a column, since several calls' dossiers share a queue.
             let call = try #require(
                 try await CallModel.query(on: app.db).filter(\.$reference == DemoCall.reference).first())
@@ -64,7 +77,7 @@ import VaporTesting
             #expect(all.body.string.contains("<option value=\"\(DemoCall.reference)\""))
             let ofTheCall = try await dreets.get(
                 SiteURL.instruction.path + "?appel=\(DemoCall.reference)&statut=retained")
-            #expect(ofTheCall.visibleText.contains("sur 37 "))
+            #expect(ofTheCall.visibleText.contains("sur \(retainedCount) "))
             let ofAnother = try await dreets.get(
                 SiteURL.instruction.path + "?appel=\(PracticeCall.reference)&statut=retained")
             #expect(ofAnother.visibleText.contains("sur 0 "))
@@ -588,9 +601,10 @@ import VaporTesting
                 let export = try await instructor.get(SiteURL.instructionCSV.path + "?" + query)
                 #expect(export.status == .badRequest, "\(query)")
             }
-            let narrowed = try await instructor.get(SiteURL.instruction.path + "?statut=retained&page=1")
+            let narrowed = try await instructor.get(SiteURL.instruction.path + "?statut=reported&page=1")
             #expect(narrowed.status == .ok)
-            #expect(narrowed.visibleText.contains("37"))
+            let reported = try await DossierModel.query(on: app.db).filter(\.$status == "reported").count()
+            #expect(narrowed.visibleText.contains("sur \(reported) "))
         }
     }
 }

@@ -12,6 +12,7 @@ public enum Demo {
         app.emptyDatabaseSeed = EmptyDatabaseSeed(name: "Appel de démonstration « \(DemoCall.reference) »") { app in
             try await DemoLoader(database: app.db, laureatesCSV: AppResources.laureatesCSV()).loadIfAbsent()
             try await DemoPublication.publishFirstWave(app)
+            try await DemoGrants.insert(app)
         }
     }
 }
@@ -48,9 +49,11 @@ struct DemoCommand: AsyncCommand {
         if signature.reset {
             try await loader.reset()
             try await DemoPublication.publishFirstWave(app)
+            try await DemoGrants.insert(app)
             context.console.print("Appel de démonstration « \(DemoCall.reference) » réinitialisé.")
         } else if try await loader.loadIfAbsent() {
             try await DemoPublication.publishFirstWave(app)
+            try await DemoGrants.insert(app)
             context.console.print("Appel de démonstration « \(DemoCall.reference) » chargé.")
         } else {
             context.console.print(

@@ -73,6 +73,13 @@ struct DemoLoader {
         let publications = try await PublicationModel.query(on: db).filter(\.$call.$id == callID).all(\.$id)
         try await PublicationFileModel.query(on: db).filter(\.$publication.$id ~~ publications).delete()
         try await PublicationModel.query(on: db).filter(\.$call.$id == callID).delete()
+        // After the decision: movements, reports and schedules before their acts.
+        try await GrantMovementModel.query(on: db).filter(\.$callID == callID).delete()
+        try await GrantReportModel.query(on: db).filter(\.$callID == callID).delete()
+        let acts = try await GrantActModel.query(on: db).filter(\.$callID == callID).all(\.$id)
+        try await GrantInstalmentModel.query(on: db).filter(\.$actID ~~ acts).delete()
+        try await GrantActModel.query(on: db).filter(\.$callID == callID).delete()
+        try await OrganisationMemberModel.query(on: db).filter(\.$organisation.$id ~~ Array(organisationIDs)).delete()
         try await DecisionModel.query(on: db).filter(\.$dossier.$id ~~ dossierIDs).delete()
         try await DossierModel.query(on: db).filter(\.$call.$id == callID).delete()
         try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs)).delete()

@@ -202,7 +202,9 @@ struct GrantService {
         try await sign(grant.act, dossierID: dossierID, how: .uploaded, by: user, file: (name, sha256))
     }
 
-    private func sign(
+    /// Signs an unsigned act and moves the dossier to "convention signée", in one transaction:
+    /// the organisation's acceptance, the signed copy, and the demo's simulated history.
+    func sign(
         _ act: GrantActModel, dossierID: UUID, how: GrantActModel.SignedHow, by user: UserModel,
         file: (name: String, sha256: String)?
     ) async throws {

@@ -176,8 +176,10 @@ extension ResultsService {
         // The statement counts the waves shown; when they are all, the ledger's sums are the same.
         let counted =
             waves.count == call.call.waves.count ? all : try await commitments(callID, waves: Set(waves.map(\.number)))
+        // The public reads what the published decisions commit; the staff also what was paid
+        // and claimed back since (a recovery returns to the room the committee decides in).
         let statement = try EnvelopeStatement(
-            envelopes: envelopes, commitments: counted, waves: waves,
+            envelopes: envelopes, commitments: publishedOnly ? counted.map(\.decided) : counted, waves: waves,
             proposals: publishedOnly ? [] : try await proposals(callID))
         return (statement, try EnvelopeLedger(envelopes: envelopes, commitments: all))
     }
@@ -207,9 +209,10 @@ extension ResultsService {
     func ledger(_ call: LoadedCall, publishedOnly: Bool = false) async throws -> EnvelopeLedger {
         let callID = try call.model.requireID()
         let published = Set(call.call.waves.filter { $0.publishedAt != nil }.map(\.number))
+        let commitments = try await commitments(callID, waves: publishedOnly ? published : nil)
         return try EnvelopeLedger(
             envelopes: try await envelopes(callID),
-            commitments: try await commitments(callID, waves: publishedOnly ? published : nil))
+            commitments: publishedOnly ? commitments.map(\.decided) : commitments)
     }
 }
 

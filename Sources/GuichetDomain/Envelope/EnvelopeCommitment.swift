@@ -36,6 +36,10 @@ public struct EnvelopeCommitment: Sendable, Equatable {
     /// What the wave still holds of the envelope: its latest grants less what was claimed back.
     public var net: Money { latest.remaining(after: recovered) }
 
+    /// What the decisions alone commit, without what was paid and claimed back since: the
+    /// figures the public reads next to the published waves.
+    public var decided: EnvelopeCommitment { with(paid: .zero, recovered: .zero) }
+
     /// The same sums with what was paid and claimed back on the wave's grants.
     public func with(paid: Money, recovered: Money) -> EnvelopeCommitment {
         EnvelopeCommitment(
@@ -48,10 +52,26 @@ public struct EnvelopeCommitment: Sendable, Equatable {
         try territories.region(of: scope)?.code ?? "FR"
     }
 
-    /// The commitments of dossiers and decisions held in memory.
+    /// A payment or recovery recorded on a grant, with the envelope and wave its act names.
+    public struct Movement: Sendable {
+        public let drawCode: String
+        public let wave: Int
+        public let isRecovery: Bool
+        public let amount: Money
+
+        public init(drawCode: String, wave: Int, isRecovery: Bool, amount: Money) {
+            self.drawCode = drawCode
+            self.wave = wave
+            self.isRecovery = isRecovery
+            self.amount = amount
+        }
+    }
+
+    /// The commitments of dossiers, decisions and grant movements held in memory.
     /// - Parameter waves: the waves counted (the public sees published ones only); all when nil.
     public static func of(
-        dossiers: [Dossier], decisions: [Decision], waves: Set<Int>? = nil, territories: TerritoryCatalog = .france
+        dossiers: [Dossier], decisions: [Decision], waves: Set<Int>? = nil, movements: [Movement] = [],
+        territories: TerritoryCatalog = .france
     ) throws(DomainError) -> [EnvelopeCommitment] {
         let latest = Decision.latest(decisions, in: waves)
         let byID = Dictionary(dossiers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -68,8 +88,22 @@ public struct EnvelopeCommitment: Sendable, Equatable {
                 try known.inWave.adding(amount), isLatest ? try known.latest.adding(amount) : known.latest
             )
         }
+        var moved: [Key: (paid: Money, recovered: Money)] = [:]
+        for movement in movements where waves?.contains(movement.wave) ?? true {
+            let key = Key(drawCode: movement.drawCode, wave: movement.wave)
+            var known = moved[key] ?? (.zero, .zero)
+            if movement.isRecovery {
+                known.recovered = try known.recovered.adding(movement.amount)
+            } else {
+                known.paid = try known.paid.adding(movement.amount)
+            }
+            moved[key] = known
+            if sums[key] == nil { sums[key] = (.zero, .zero) }
+        }
         return sums.map {
-            EnvelopeCommitment(drawCode: $0.drawCode, wave: $0.wave, inWave: $1.inWave, latest: $1.latest)
+            EnvelopeCommitment(
+                drawCode: $0.drawCode, wave: $0.wave, inWave: $1.inWave, latest: $1.latest,
+                paid: moved[$0]?.paid ?? .zero, recovered: moved[$0]?.recovered ?? .zero)
         }
         .sorted { ($0.drawCode, $0.wave) < ($1.drawCode, $1.wave) }
     }

@@ -89,12 +89,13 @@ public struct EnvelopeLedger: Sendable {
     /// - Parameter waves: the waves to count (the public sees published ones only); all when nil.
     public init(
         envelopes: [Envelope], dossiers: [Dossier], decisions: [Decision], waves: Set<Int>? = nil,
-        territories: TerritoryCatalog = .france
+        movements: [EnvelopeCommitment.Movement] = [], territories: TerritoryCatalog = .france
     ) throws(DomainError) {
         try self.init(
             envelopes: envelopes,
             commitments: try EnvelopeCommitment.of(
-                dossiers: dossiers, decisions: decisions, waves: waves, territories: territories))
+                dossiers: dossiers, decisions: decisions, waves: waves, movements: movements,
+                territories: territories))
     }
 
     /// A ledger from lines already computed (``committing(_:on:)``).

@@ -76,7 +76,8 @@ public struct EnvelopeStatement: Sendable {
     /// - Throws: ``DomainError/envelopeTreeInconsistent(_:)`` or ``DomainError/amountOverflow``.
     public init(
         envelopes: [Envelope], dossiers: [Dossier], decisions: [Decision], waves: [Wave],
-        proposals: [(scope: Scope, amount: Money, wave: Int)], territories: TerritoryCatalog = .france
+        proposals: [(scope: Scope, amount: Money, wave: Int)], movements: [EnvelopeCommitment.Movement] = [],
+        territories: TerritoryCatalog = .france
     ) throws(DomainError) {
         var staged: [EnvelopeProposal] = []
         for proposal in proposals {
@@ -88,7 +89,8 @@ public struct EnvelopeStatement: Sendable {
         try self.init(
             envelopes: envelopes,
             commitments: try EnvelopeCommitment.of(
-                dossiers: dossiers, decisions: decisions, waves: Set(waves.map(\.number)), territories: territories),
+                dossiers: dossiers, decisions: decisions, waves: Set(waves.map(\.number)), movements: movements,
+                territories: territories),
             waves: waves, proposals: staged)
     }
 
