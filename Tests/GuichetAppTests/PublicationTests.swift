@@ -134,6 +134,16 @@ import VaporTesting
             #expect(try await admin.get(SiteURL.pressKit(reference).path).visibleText.contains("40 projets retenus"))
             let csv = try await admin.get(SiteURL.openData(reference, "subventions.csv").path).body.string
             #expect(SCDLValidator.validateSubventions(csv).recordCount == 40)
+            // The payment columns come from the grants' schedules and payments (the demo's acts:
+            // an advance in June 2021, the balance in July 2022); a laureate without an act yet is
+            // paid at once as its decision stands.
+            #expect(csv.contains(",échelonné,2021-06-15/2022-07-08,"))
+            #expect(csv.contains(",unique,"))
+            // The convention's date is the act's signature day once signed.
+            #expect(csv.contains("2021-05-17"))
+            let frozen = try await admin.get(SiteURL.resultsVersionFile(reference, 1, "subventions.csv").path).body
+                .string
+            #expect(!frozen.contains("échelonné"))
             #expect(
                 try await admin.get(SiteURL.resultsVersionFile(reference, 1, "subventions.csv").path).body.string.split(
                     separator: "\n"
