@@ -69,7 +69,10 @@ import VaporTesting
             #expect(unsigned.headers.first(name: "X-Guichet-Error") == "grant_act_unsigned")
             #expect(try await Self.movements(app, w.id) == 0)
 
-            // The organisation reads and accepts it, confirmed; once.
+            // The organisation reads and accepts it, confirmed; once. Its dashboard says so first.
+            #expect(
+                try await w.representative.browser.get(SiteURL.account.path).visibleText.contains(
+                    "Acte attributif à accepter"))
             let space = try await w.representative.browser.get(SiteURL.dossier(w.id).path)
             #expect(space.visibleText.contains("Votre subvention"))
             #expect(space.visibleText.contains("J'accepte cet acte au nom de l'organisme"))
@@ -81,6 +84,9 @@ import VaporTesting
                 SiteURL.grantActAcceptance(w.id).path, ["confirmer": "oui"])
             #expect(accepted.headers.first(name: "X-Guichet-Error") == nil)
             #expect(try await DossierModel.find(w.id, on: app.db)?.status == DossierStatus.agreementSigned.rawValue)
+            #expect(
+                try await w.representative.browser.get(SiteURL.account.path).visibleText.contains(
+                    "Compte rendu financier à remettre avant le"))
             let again = try await w.representative.browser.post(
                 SiteURL.grantActAcceptance(w.id).path, ["confirmer": "oui"])
             #expect(again.headers.first(name: "X-Guichet-Error") == "grant_act_signed")

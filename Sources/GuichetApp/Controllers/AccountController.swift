@@ -267,6 +267,9 @@ struct AccountController: RouteCollection {
         let calls = try await CallModel.query(on: req.db).filter(\.$status == CallStatus.published.rawValue)
             .filter(\.$opensAt <= now).filter(\.$closesAt > now).sort(\.$closesAt).all()
         let unread = try await CorrespondenceService.unreadByApplicant(dossiers.compactMap(\.id), on: req.db)
+        let grantTasks = try await GrantService.organisationTasks(
+            dossiers.filter { DossierStatus(rawValue: $0.status)?.isLaureate == true }.compactMap(\.id), now: now,
+            on: req.db)
         let page = DashboardPage(
             chrome: .make(req), userName: user.displayName, email: user.email,
             organisations: organisations.compactMap { org in
@@ -279,7 +282,7 @@ struct AccountController: RouteCollection {
                     organisation: names[d.$organisation.id] ?? "",
                     status: (DossierStatus(rawValue: d.status) ?? .draft).label,
                     created: d.createdAt.map(ParisTime.longDate) ?? "", filed: d.filedAt.map(ParisTime.longDate),
-                    url: SiteURL.dossier(id).path, unread: unread[id] ?? 0)
+                    url: SiteURL.dossier(id).path, unread: unread[id] ?? 0, grantTask: grantTasks[id])
             },
             openCalls: calls.map {
                 .init(

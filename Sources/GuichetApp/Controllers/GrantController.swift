@@ -343,11 +343,12 @@ struct GrantController: RouteCollection {
             throw AppError.notFound("grant_act_not_found", "L'acte attributif de ce dossier n'est pas encore établi.")
         }
         let view = GrantView(grant, dossierID: id, viewer: staff ? .staff(conflicted: false) : .organisation)
-        return try await req.view.render(
-            "grants/act",
-            GrantActPage(
-                chrome: .make(req), backURL: back, pdfURL: view.pdfURL, document: try grant.act.decodedDocument(),
-                signed: view.signed, simulated: grant.act.simulated, draft: grant.act.signedAt == nil))
+        var page = GrantActPage(
+            chrome: .make(req), backURL: back, pdfURL: view.pdfURL, document: try grant.act.decodedDocument(),
+            signed: view.signed, simulated: grant.act.simulated, draft: grant.act.signedAt == nil)
+        page.number = grant.act.number
+        page.staff = staff
+        return try await req.view.render("grants/act", page)
     }
 
     /// The act printed by Chromium from its standalone document (nothing fetched).

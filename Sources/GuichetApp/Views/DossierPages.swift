@@ -322,6 +322,8 @@ struct DashboardPage: Encodable {
         let url: String
         /// The instruction's messages not read yet.
         let unread: Int
+        /// What the organisation has to do on the grant (accept the act, file the report…).
+        let grantTask: String?
     }
 
     struct OrganisationRow: Encodable {

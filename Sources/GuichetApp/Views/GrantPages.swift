@@ -132,6 +132,9 @@ struct GrantActPage: Encodable {
     let simulated: Bool
     /// The act can still change (generated again before its signature).
     let draft: Bool
+    /// The dossier's number, and whether a staff member reads it (the breadcrumb's first step).
+    var number: String = ""
+    var staff: Bool = false
 }
 
 /// The financial report's form, as the organisation fills it (`grants/report`).
@@ -321,15 +324,9 @@ struct GrantFollowUpPage: Encodable {
         callOptionsHTML = HTMLWriter.options(
             [("", "Tous", (filters.appel ?? "").isEmpty)]
                 + calls.map { ($0.reference, $0.title, filters.appel == $0.reference) })
-        let catalog = TerritoryCatalog.france
-        let visible =
-            (groups.map { Array($0) }
-            ?? (catalog.regions.map { StaffScope.region($0.code).stored }
-                + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored]))
-            .sorted()
         territoryOptionsHTML = HTMLWriter.options(
             [("", "Tous", (filters.territoire ?? "").isEmpty)]
-                + visible.map { ($0, QueuePage.groupLabel($0), filters.territoire == $0) })
+                + QueuePage.groupChoices(groups).map { ($0, QueuePage.groupLabel($0), filters.territoire == $0) })
         taskOptionsHTML = HTMLWriter.options(
             [("", "Tout", (filters.a_faire ?? "").isEmpty)]
                 + GrantFollowUp.Task.allCases.map { ($0.rawValue, $0.label, filters.a_faire == $0.rawValue) })

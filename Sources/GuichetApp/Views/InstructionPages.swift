@@ -132,15 +132,11 @@ struct QueuePage: Encodable {
         themeOptionsHTML = Self.html(
             [Option(value: "", label: "Toutes", selected: (filters.theme ?? "").isEmpty)]
                 + extras.themes.map { Option(value: $0.code, label: $0.label, selected: filters.theme == $0.code) })
-        let catalog = TerritoryCatalog.france
-        let visible =
-            (groups.map { Array($0) }
-            ?? (catalog.regions.map { StaffScope.region($0.code).stored }
-                + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored]))
-            .sorted()
         territoryOptionsHTML = Self.html(
             [Option(value: "", label: "Tous", selected: (filters.territoire ?? "").isEmpty)]
-                + visible.map { Option(value: $0, label: Self.groupLabel($0), selected: filters.territoire == $0) })
+                + Self.groupChoices(groups).map {
+                    Option(value: $0, label: Self.groupLabel($0), selected: filters.territoire == $0)
+                })
         let people = extras.colleagues.map { (UUIDText.lowercased($0.id), $0.name) }
         assignmentOptionsHTML = Self.html(
             ([("", "Tous"), ("moi", "Les miens"), ("personne", "Non attribués")] + people).map {
@@ -254,6 +250,17 @@ struct QueuePage: Encodable {
     }
 
     /// `departement:02` → `Aisne (02)`, `region:32` → `Hauts-de-France (région)`.
+    /// The instruction groups a territory filter offers: the person's visible groups, or every
+    /// region, département and the national level when they see all.
+    static func groupChoices(_ groups: Set<String>?) -> [String] {
+        let catalog = TerritoryCatalog.france
+        return
+            (groups.map { Array($0) }
+            ?? (catalog.regions.map { StaffScope.region($0.code).stored }
+                + catalog.departements.map { StaffScope.departement($0.code).stored } + [StaffScope.national.stored]))
+            .sorted()
+    }
+
     static func groupLabel(_ stored: String) -> String {
         knownGroupLabels[stored] ?? label(of: stored)
     }
