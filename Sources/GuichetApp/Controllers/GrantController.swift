@@ -319,9 +319,6 @@ struct GrantController: RouteCollection {
             var errors: [String: String] = [:]
             let day = (input.day ?? "").isEmpty ? nil : ParisTime.day(input.day ?? "")
             if day == nil { errors["day"] = "Indiquez le jour du \(prefix) (jour existant, AAAA-MM-JJ)." }
-            if let day, day > Date() {
-                errors["day"] = "Le \(prefix) est enregistré une fois fait : sa date ne peut pas être à venir."
-            }
             let amount = try? Money.parse(input.amount ?? "")
             if amount == nil {
                 errors["amount"] = "Indiquez le montant du \(prefix) en euros (exemple : 12 500 ou 12 500,50)."

@@ -136,23 +136,29 @@ struct GrantFollowUp {
             """
     }
 
+    /// What a person follows with these filters: the groups they see, and the selection over
+    /// the derived table `f` (its rows, narrowed by the task asked for).
+    private func selection(
+        for user: UserModel, keeping: Keeping?, filters: Filters
+    ) async throws -> (from: SQLQueryString, groups: Set<String>?) {
+        let groups = StaffDirectory.visibleGroups(
+            try await StaffDirectory(database: database, keeping: keeping).scopes(of: user.requireID()))
+        let task = filters.a_faire.flatMap(Task.init(rawValue:))
+        let condition: SQLQueryString = task.map { "WHERE " + $0.condition(now: now) } ?? ""
+        return ("FROM (\(table(groups: groups, filters: filters))) f \(condition)", groups)
+    }
+
     /// A page of the grants the user follows, and how many match.
     func page(
         for user: UserModel, keeping: Keeping?, filters: Filters
     ) async throws -> (rows: [Row], total: Int, groups: Set<String>?) {
-        let groups = StaffDirectory.visibleGroups(
-            try await StaffDirectory(database: database, keeping: keeping).scopes(of: user.requireID()))
-        let table = table(groups: groups, filters: filters)
-        let task = filters.a_faire.flatMap(Task.init(rawValue:))
-        let condition: SQLQueryString = task.map { "WHERE " + $0.condition(now: now) } ?? ""
+        let (from, groups) = try await selection(for: user, keeping: keeping, filters: filters)
         let sql = try database.sql()
-        let total =
-            try await sql.raw("SELECT COUNT(*) AS n FROM (\(table)) f \(condition)").first()?
-            .decode(column: "n", as: Int.self) ?? 0
+        let total = try await sql.raw("SELECT COUNT(*) AS n \(from)").first()?.decode(column: "n", as: Int.self) ?? 0
         let number = max(1, min(filters.page ?? 1, 100_000))
         let rows = try await sql.raw(
             """
-            SELECT * FROM (\(table)) f \(condition) ORDER BY f.number
+            SELECT * \(from) ORDER BY f.number
             LIMIT \(unsafeRaw: String(Self.pageSize)) OFFSET \(unsafeRaw: String((number - 1) * Self.pageSize))
             """
         ).all()
@@ -161,13 +167,8 @@ struct GrantFollowUp {
 
     /// Every grant the user follows with the filters, for the CSV.
     func all(for user: UserModel, keeping: Keeping?, filters: Filters) async throws -> [Row] {
-        let groups = StaffDirectory.visibleGroups(
-            try await StaffDirectory(database: database, keeping: keeping).scopes(of: user.requireID()))
-        let task = filters.a_faire.flatMap(Task.init(rawValue:))
-        let condition: SQLQueryString = task.map { "WHERE " + $0.condition(now: now) } ?? ""
-        return try await database.sql().raw(
-            "SELECT * FROM (\(table(groups: groups, filters: filters))) f \(condition) ORDER BY f.number"
-        ).all().map(Self.row)
+        let (from, _) = try await selection(for: user, keeping: keeping, filters: filters)
+        return try await database.sql().raw("SELECT * \(from) ORDER BY f.number").all().map(Self.row)
     }
 
     private static func row(_ row: any SQLRow) throws -> Row {

@@ -269,8 +269,14 @@ struct GrantService {
         let dossierID = try dossier.requireID()
         let callID = dossier.$call.id
         let now = now
-        // A movement is dated by its day in Paris, as the accounts date it.
+        // A movement is dated by its day in Paris, as the accounts date it, and recorded once made.
         let day = ParisTime.calendar.startOfDay(for: day)
+        guard day <= now else {
+            let noun = kind == .payment ? "versement" : "reversement"
+            throw DomainError.invalidForm(errors: [
+                "day": "Le \(noun) est enregistré une fois fait : sa date ne peut pas être à venir."
+            ])
+        }
         try await SerializedWrite.run(on: database, call: callID) { db in
             guard let grant = try await GrantService(database: db, now: now).grant(of: dossierID, on: db) else {
                 throw DomainError.grantStep(.actMissing)
