@@ -103,6 +103,32 @@ struct ProposalTests {
         }
     }
 
+    @Test func conflictingRulesAreNamedAndTheRelaxedProposalMayBeAdopted() async throws {
+        try await withGuichet { app in
+            let (chair, session) = try await Factory.juneSession(app)
+            let base = SiteURL.committeeSession(session).path + "/proposition"
+            let page = try await chair.get(base + "?budget=50%20000&min_dept=3&calculer=1")
+            #expect(page.status == .ok)
+            let text = page.visibleText
+            #expect(text.contains("Les règles ne peuvent pas toutes tenir"))
+            #expect(text.contains("dans le département"))
+            #expect(text.contains("qui n'a plus que"))
+            #expect(text.contains("règles assouplies"))
+            #expect(text.contains("minimum ramené à"))
+            #expect(text.contains("optimum prouvé"), "the relaxed proposal is proven optimal")
+            // Adopting the rules as they stand is refused and stages nothing.
+            let refused = try await chair.post(base, ["budget": "50 000", "min_dept": "3"])
+            #expect(refused.headers.first(name: "X-Guichet-Error") != nil)
+            #expect(try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == session).count() == 0)
+            // The relaxed proposal the page offered is adopted within the budget.
+            let adopted = try await chair.post(base, ["budget": "50 000", "min_dept": "3", "assouplir": "1"])
+            #expect(adopted.headers.first(name: "X-Guichet-Error") == nil)
+            let rows = try await StagedDecisionModel.query(on: app.db).filter(\.$session.$id == session).all()
+            #expect(!rows.isEmpty)
+            #expect(rows.reduce(0) { $0 + $1.grantedCents } <= 5_000_000)
+        }
+    }
+
     @Test func theSeedsRetrospectiveWithinFourPointFourMillionAndTheDoubling() async throws {
         try await withGuichet { app in
             let call = try await CallRepository(database: app.db).load(DemoCall.reference)

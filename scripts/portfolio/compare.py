@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate  # noqa: E402
 
 SMALL = ["hdf-287", "national-2610", "hdf-287-shares", "national-2610-shares", "hdf-287-rules", "national-2610-rules"]
-ALL = SMALL + ["x10", "x100"]
+ALL = SMALL + ["x10", "x10-shares", "x100"]
 
 
 class Prepared:
@@ -58,11 +58,13 @@ class Prepared:
                                None if s.get("maxPercent") is None else round(s["maxPercent"] * 100))
                        for theme, s in (rules.get("themeShares") or {}).items()}
         wanted = rules.get("minPerDepartement") or 0
+        overrides = rules.get("departementMinimums") or {}
         counts = {}
         for d in self.dossiers:
             if d["departement"] is not None and d["id"] not in self.forced_out:
                 counts[d["departement"]] = counts.get(d["departement"], 0) + 1
-        self.departement_minimum = {dep: min(wanted, n) for dep, n in counts.items() if min(wanted, n) > 0}
+        self.departement_minimum = {dep: min(overrides.get(dep, wanted), n) for dep, n in counts.items()
+                                    if min(overrides.get(dep, wanted), n) > 0}
 
     def partial_range(self, request):
         """(low euros, high euros) of the partial range, or None when only the request is allowed."""

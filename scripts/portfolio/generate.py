@@ -11,6 +11,7 @@ Instances:
     hdf-287              the seed's region: 287 dossiers on 'region-32' (3 300 000 €)
     national-2610        18 regional envelopes + 'national', 2 610 dossiers
     x10, x100            the national instance with 10x and 100x the dossiers (26 100, 261 000)
+    x10-shares           x10 with the theme shares and the département minimum
     *-rules              theme shares + département minimum + partial funding + forced dossiers
     *-shares             the same without partial funding (an integer objective, compared exactly)
 """
@@ -164,12 +165,14 @@ def instances(seed=2021):
     yield "national-2610-rules", with_rules(national2610, seed + 11, "national-2610-rules", partial=True, min_per_departement=2)
     yield "hdf-287-shares", with_rules(hdf287, seed + 10, "hdf-287-shares", partial=False, min_per_departement=3)
     yield "national-2610-shares", with_rules(national2610, seed + 11, "national-2610-shares", partial=False, min_per_departement=2)
-    yield "x10", national(seed + 2, 26_100, "x10")
+    x10 = national(seed + 2, 26_100, "x10")
+    yield "x10", x10
+    yield "x10-shares", with_rules(x10, seed + 12, "x10-shares", partial=False, min_per_departement=2)
     yield "x100", national(seed + 3, 261_000, "x100")
 
 
 NAMES = ["hdf-287", "national-2610", "hdf-287-rules", "national-2610-rules", "hdf-287-shares",
-         "national-2610-shares", "x10", "x100"]
+         "national-2610-shares", "x10", "x10-shares", "x100"]
 
 
 def write(directory, only=None, seed=2021):

@@ -88,8 +88,18 @@ enum ProposalText {
             "\(result.selected.count) dossiers retenus pour \(amount.formatted()) ; " + status(result),
             "",
         ]
-        let selected = result.grantedByID
-        for explanation in result.explanations where explanation.selected {
+        if let conflict = result.conflict {
+            lines.insert(conflict.message, at: 2)
+            if let relaxed = result.relaxed?.result {
+                let cents = relaxed.selected.reduce(0) { $0 + $1.grantedCents }
+                lines.insert(
+                    "Proposition avec les règles assouplies (\(conflict.relaxation)) : \(relaxed.selected.count) dossiers retenus pour \(Money.text(cents: cents)) ; "
+                        + status(relaxed), at: 3)
+            }
+        }
+        let shown = proposal.shown
+        let selected = shown.grantedByID
+        for explanation in shown.explanations where explanation.selected {
             let granted = Money.text(cents: selected[explanation.id] ?? 0)
             lines.append("  + \(explanation.id)  \(granted)  — \(explanation.detail)")
         }
@@ -109,19 +119,32 @@ enum ProposalText {
 
     static func status(_ result: PortfolioResult) -> String {
         // Scores are in hundredths: the objective reads as the sum of the selected notes.
-        let objective =
-            result.objective.map {
-                "somme des notes \(String(format: "%.2f", $0.value / 100).replacingOccurrences(of: ".", with: ","))"
-            }
-            ?? "pas de solution"
+        let objective = result.objective.map { "somme des notes \(points($0.value))" } ?? "pas de solution"
+        let time = "\(String(format: "%.2f", result.seconds).replacingOccurrences(of: ".", with: ",")) s"
+        var method = "méthode : \(result.method.label)"
+        if let search = result.search {
+            method +=
+                " ; borne lagrangienne \(points(Double(search.lagrangianBound))) après \(search.iterations) itération(s), "
+                + (search.coreDossiers == 0
+                    ? "qui suffit à prouver l'optimum"
+                    : "\(search.coreDossiers) dossier(s) laissé(s) au cœur, \(search.fixedDossiers) fixé(s) par la borne")
+        }
         switch result.status {
         case .optimal:
-            return
-                "\(objective), optimum prouvé (\(result.method.rawValue), \(String(format: "%.2f", result.seconds)) s)."
+            return "\(objective), optimum prouvé en \(time) (\(method))."
         case .timeLimit:
+            let bound = result.bound.map { ", borne \(points($0))" } ?? ""
             return
-                "\(objective), arrêt au temps limite, écart prouvé \(String(format: "%.2f", (result.gap ?? 0) * 100)) %."
-        case .infeasible: return "les règles ne laissent aucune sélection possible."
+                "\(objective), arrêt au temps limite après \(time)\(bound), écart prouvé \(String(format: "%.2f", (result.gap ?? 0) * 100).replacingOccurrences(of: ".", with: ",")) % (\(method))."
+        case .infeasible:
+            // A conflict is found by checking the rules against the envelopes, before any search.
+            let how = result.conflict != nil ? "règles confrontées aux enveloppes" : method
+            return "les règles ne laissent aucune sélection possible (\(time), \(how))."
         }
+    }
+
+    /// Hundredths of a point written as points with two decimals, the French way.
+    static func points(_ hundredths: Double) -> String {
+        String(format: "%.2f", hundredths / 100).replacingOccurrences(of: ".", with: ",")
     }
 }

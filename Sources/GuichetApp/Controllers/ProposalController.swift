@@ -58,12 +58,14 @@ struct ProposalController: RouteCollection {
             } catch let error as PortfolioError {
                 throw DomainError.invalidForm(errors: ["solver": error.message])
             }
-            guard proposal.result.status != .infeasible else {
+            // The relaxed proposal is adopted only when the page offered it (and said what it relaxes).
+            let adopted = input.value("assouplir") == "1" ? proposal.shown : proposal.result
+            guard adopted.status != .infeasible else {
                 throw DomainError.invalidForm(errors: [
                     "solver": "Les règles fixées ne laissent aucune sélection possible : rien n'est préparé."
                 ])
             }
-            let decisions = try proposal.result.selected.compactMap { grant -> (DossierModel, DecisionOutcome)? in
+            let decisions = try adopted.selected.compactMap { grant -> (DossierModel, DecisionOutcome)? in
                 guard let dossier = proposal.dossiers[grant.id] else { return nil }
                 return (dossier, .retained(amount: try Money(cents: grant.grantedCents)))
             }

@@ -35,6 +35,10 @@ struct PortfolioService {
         /// What the instruction's opinions changed, by dossier (see ``InstructionAdvice``); the
         /// results' explanations already say it.
         let advice: [String: AdviceEffect]
+
+        /// The proposal to show and adopt: the result, or — when the rules conflict — the one
+        /// computed with the conflict's rules relaxed.
+        var shown: PortfolioResult { result.relaxed?.result ?? result }
     }
 
     /// Proposes for a session.

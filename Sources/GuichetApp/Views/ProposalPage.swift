@@ -46,6 +46,10 @@ struct ProposalPage: Encodable {
     let errors: [String]
     let computed: Bool
     let status: String
+    /// When the rules conflict: which ones and where, in the chair's words.
+    let conflict: String?
+    /// What the proposal shown instead relaxes (it is then the one adopted).
+    let relaxation: String?
     let proven: Bool
     let summary: String
     let lines: [Line]
@@ -116,6 +120,8 @@ struct ProposalPage: Encodable {
             board.call.call.themes.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         guard let proposal else {
             status = ""
+            conflict = nil
+            relaxation = nil
             proven = false
             summary = ""
             lines = []
@@ -134,7 +140,10 @@ struct ProposalPage: Encodable {
             nextURL = nil
             return
         }
-        let result = proposal.result
+        // Conflicting rules: the page says which, then shows the proposal with them relaxed.
+        conflict = proposal.result.conflict?.message
+        let result = proposal.shown
+        relaxation = proposal.result.relaxed.flatMap { _ in proposal.result.conflict?.relaxation }
         proven = result.provenOptimal
         status = ProposalText.status(result)
         let granted = result.grantedByID
@@ -232,10 +241,12 @@ struct ProposalPage: Encodable {
         canAdopt =
             session.isOpen && session.members.contains { $0.$user.id == userID && $0.present }
             && result.status != .infeasible
-        hiddenFields = input.fields.filter { !["calculer", "_csrf", "page"].contains($0.key) }.sorted {
-            $0.key < $1.key
-        }
-        .map { Hidden(name: $0.key, value: $0.value) }
+        hiddenFields =
+            input.fields.filter { !["calculer", "_csrf", "page", "assouplir"].contains($0.key) }.sorted {
+                $0.key < $1.key
+            }
+            .map { Hidden(name: $0.key, value: $0.value) }
+            + (relaxation != nil ? [Hidden(name: "assouplir", value: "1")] : [])
     }
 
     /// The binding reasons counted, most frequent first, in the chair's words.

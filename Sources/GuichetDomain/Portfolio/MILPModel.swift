@@ -27,13 +27,17 @@ public struct MILPModel: Sendable {
 
     /// Writes the model of `prepared`, with `start` (amounts per dossier) as the warm start.
     /// - Throws: ``PortfolioError/amountOverflow`` when a share row's coefficients do not fit in 64 bits.
-    init(_ prepared: PreparedPortfolio, start: [Int64]?, timeLimitSeconds: Double) throws(PortfolioError) {
+    /// - Parameter fixed: per dossier, `true` or `false` to fix it in or out (a core problem),
+    ///   `nil` to leave it to the solver; forced dossiers are fixed whatever it says.
+    init(
+        _ prepared: PreparedPortfolio, start: [Int64]?, timeLimitSeconds: Double, fixed: [Bool?]? = nil
+    ) throws(PortfolioError) {
         self.prepared = prepared
         self.name = prepared.problem.name
         self.timeLimitSeconds = timeLimitSeconds
         self.integralObjective = !prepared.partial
-        self.lpText = try Self.write(prepared)
-        self.warmStart = start.map { Self.startText(prepared, granted: $0) }
+        self.lpText = try Self.write(prepared, fixed: fixed)
+        self.warmStart = start.map { Self.startText(prepared, granted: $0, fixed: fixed) }
     }
 
     /// The amount terms of dossier `index`: (coefficient, column) pairs whose sum is its amount in cents.
@@ -45,8 +49,9 @@ public struct MILPModel: Sendable {
         return terms
     }
 
-    static func write(_ prepared: PreparedPortfolio) throws(PortfolioError) -> String {
-        let active = (0..<prepared.count).filter { prepared.forcing[$0] != .forcedOut }
+    static func write(_ prepared: PreparedPortfolio, fixed: [Bool?]? = nil) throws(PortfolioError) -> String {
+        let active = (0..<prepared.count).filter { prepared.forcing[$0] != .forcedOut && fixed?[$0] != false }
+        let fixedIn = { (index: Int) in prepared.forcing[index] == .forcedIn || fixed?[index] == true }
         var lp = LPWriter()
         lp.line("\\ Guichet portfolio proposal: \(prepared.problem.name.filter { !$0.isNewline })")
         lp.line("Maximize")
@@ -101,7 +106,7 @@ public struct MILPModel: Sendable {
         for index in active {
             let range = prepared.range[index]
             binaries.append("x\(index)")
-            if prepared.forcing[index] == .forcedIn { bounds.append("x\(index) = 1") }
+            if fixedIn(index) { bounds.append("x\(index) = 1") }
             guard range.isPartial else { continue }
             // lowEuros·x ≤ y ≤ highEuros·x: a selected dossier gets at least its floor.
             lp.integerRow("lo_\(index)", [(1, "y\(index)"), (-range.lowEuros, "x\(index)")], ">=", 0)
@@ -127,9 +132,10 @@ public struct MILPModel: Sendable {
     }
 
     /// The warm start: every integer column's value for the amounts `granted`.
-    static func startText(_ prepared: PreparedPortfolio, granted: [Int64]) -> String {
+    static func startText(_ prepared: PreparedPortfolio, granted: [Int64], fixed: [Bool?]? = nil) -> String {
         var lines: [String] = []
-        for (index, amount) in granted.enumerated() where prepared.forcing[index] != .forcedOut {
+        for (index, amount) in granted.enumerated()
+        where prepared.forcing[index] != .forcedOut && fixed?[index] != false {
             let range = prepared.range[index]
             lines.append("\(lines.count) x\(index) \(amount > 0 ? 1 : 0)")
             guard range.isPartial else { continue }

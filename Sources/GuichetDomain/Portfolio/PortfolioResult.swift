@@ -61,6 +61,31 @@ public struct PortfolioResult: Sendable {
         case knapsack
         /// One mixed-integer program solved by COIN-OR CBC.
         case milp
+        /// The coupling rules priced into the envelopes' knapsacks (Lagrangian relaxation), the
+        /// dossiers the bound settles fixed, the few left open solved by COIN-OR CBC.
+        case lagrangian
+
+        /// The method in the committee's words.
+        public var label: String {
+            switch self {
+            case .knapsack: "sac à dos exact par enveloppe"
+            case .milp: "programme linéaire en nombres entiers (CBC)"
+            case .lagrangian: "relaxation lagrangienne des règles, puis cœur résolu par CBC"
+            }
+        }
+    }
+
+    /// What the Lagrangian search did, for the record: how far the bound reached, how many
+    /// dossiers it settled, how many it left to the core.
+    public struct Search: Equatable, Sendable, Codable {
+        /// The Lagrangian bound on the sum of scores.
+        public var lagrangianBound: Int64
+        /// Subgradient iterations.
+        public var iterations: Int
+        /// Dossiers fixed in or out by the bound (forced dossiers included).
+        public var fixedDossiers: Int
+        /// Dossiers left open for the core's search (zero when the bound alone proved optimality).
+        public var coreDossiers: Int
     }
 
     /// One selected dossier and its amount.
@@ -91,6 +116,26 @@ public struct PortfolioResult: Sendable {
     public var selected: [Grant]
     /// One explanation per dossier, in the instance's order.
     public var explanations: [PortfolioExplanation]
+    /// The Lagrangian search's figures, when it ran.
+    public var search: Search? = nil
+    /// When the rules cannot all hold: which conflict, where, and how they were relaxed.
+    public var conflict: PortfolioConflict? = nil
+    /// The proposal with the conflict's rules relaxed, offered instead.
+    public var relaxed: RelaxedProposal? = nil
+
+    /// The proposal computed with relaxed rules after a conflict (a reference, since a result
+    /// cannot hold another by value).
+    public final class RelaxedProposal: Sendable {
+        /// The relaxed rules.
+        public let rules: PortfolioRules
+        /// Their proposal.
+        public let result: PortfolioResult
+
+        init(rules: PortfolioRules, result: PortfolioResult) {
+            self.rules = rules
+            self.result = result
+        }
+    }
 
     /// The amount proposed for each selected dossier, by identifier.
     public var grantedByID: [String: Int64] {
@@ -100,8 +145,15 @@ public struct PortfolioResult: Sendable {
 
 extension PortfolioResult: Encodable {
     enum CodingKeys: String, CodingKey {
-        case name, status, provenOptimal, objective, bound, gap, method, seconds, selected, explanations
+        case name, status, provenOptimal, objective, bound, gap, method, seconds, search, conflict, selected,
+            explanations
     }
+
+    enum ConflictKeys: String, CodingKey {
+        case rules, envelope, neededCents, remainingCents, message, relaxation, relaxedRules, relaxed
+    }
+
+    enum RuleKeys: String, CodingKey { case kind, departement, count, dossier }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -126,6 +178,30 @@ extension PortfolioResult: Encodable {
         try container.encode(gap, forKey: .gap)
         try container.encode(method, forKey: .method)
         try container.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
+        try container.encodeIfPresent(search, forKey: .search)
+        if let conflict {
+            var nested = container.nestedContainer(keyedBy: ConflictKeys.self, forKey: .conflict)
+            var rules = nested.nestedUnkeyedContainer(forKey: .rules)
+            for rule in conflict.rules {
+                var item = rules.nestedContainer(keyedBy: RuleKeys.self)
+                switch rule {
+                case .departementMinimum(let departement, let count):
+                    try item.encode("departement_minimum", forKey: .kind)
+                    try item.encode(departement, forKey: .departement)
+                    try item.encode(count, forKey: .count)
+                case .forcedIn(let dossier):
+                    try item.encode("forced_in", forKey: .kind)
+                    try item.encode(dossier, forKey: .dossier)
+                }
+            }
+            try nested.encode(conflict.envelope, forKey: .envelope)
+            try nested.encode(conflict.neededCents, forKey: .neededCents)
+            try nested.encode(conflict.remainingCents, forKey: .remainingCents)
+            try nested.encode(conflict.message, forKey: .message)
+            try nested.encode(conflict.relaxation, forKey: .relaxation)
+            try nested.encode(conflict.relaxedRules, forKey: .relaxedRules)
+            try nested.encodeIfPresent(relaxed?.result, forKey: .relaxed)
+        }
         try container.encode(selected, forKey: .selected)
         try container.encode(explanations, forKey: .explanations)
     }

@@ -82,6 +82,9 @@ public struct PortfolioRules: Equatable, Sendable, Codable {
     /// At least this many selected dossiers per département that has candidates — or all of that
     /// département's candidates not forced out, when there are fewer.
     public var minPerDepartement: Int?
+    /// A minimum for a given département (INSEE code) in place of ``minPerDepartement`` — what a
+    /// proposal relaxed after a conflict carries.
+    public var departementMinimums: [String: Int]
     /// Dossiers that must be selected.
     public var forcedIn: [String]
     /// Dossiers that must not be selected.
@@ -92,23 +95,26 @@ public struct PortfolioRules: Equatable, Sendable, Codable {
     /// Creates rules; everything defaults to "no rule".
     public init(
         themeShares: [String: ThemeShare] = [:], minPerDepartement: Int? = nil,
+        departementMinimums: [String: Int] = [:],
         forcedIn: [String] = [], forcedOut: [String] = [], partialFundingFloorPercent: Percentage? = nil
     ) {
         self.themeShares = themeShares
         self.minPerDepartement = minPerDepartement
+        self.departementMinimums = departementMinimums
         self.forcedIn = forcedIn
         self.forcedOut = forcedOut
         self.partialFundingFloorPercent = partialFundingFloorPercent
     }
 
     enum CodingKeys: String, CodingKey {
-        case themeShares, minPerDepartement, forcedIn, forcedOut, partialFundingFloorPercent
+        case themeShares, minPerDepartement, departementMinimums, forcedIn, forcedOut, partialFundingFloorPercent
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         themeShares = try container.decodeIfPresent([String: ThemeShare].self, forKey: .themeShares) ?? [:]
         minPerDepartement = try container.decodeIfPresent(Int.self, forKey: .minPerDepartement)
+        departementMinimums = try container.decodeIfPresent([String: Int].self, forKey: .departementMinimums) ?? [:]
         forcedIn = try container.decodeIfPresent([String].self, forKey: .forcedIn) ?? []
         forcedOut = try container.decodeIfPresent([String].self, forKey: .forcedOut) ?? []
         partialFundingFloorPercent = try container.decodeIfPresent(Percentage.self, forKey: .partialFundingFloorPercent)
@@ -118,6 +124,7 @@ public struct PortfolioRules: Equatable, Sendable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         if !themeShares.isEmpty { try container.encode(themeShares, forKey: .themeShares) }
         try container.encodeIfPresent(minPerDepartement, forKey: .minPerDepartement)
+        if !departementMinimums.isEmpty { try container.encode(departementMinimums, forKey: .departementMinimums) }
         if !forcedIn.isEmpty { try container.encode(forcedIn, forKey: .forcedIn) }
         if !forcedOut.isEmpty { try container.encode(forcedOut, forKey: .forcedOut) }
         try container.encodeIfPresent(partialFundingFloorPercent, forKey: .partialFundingFloorPercent)

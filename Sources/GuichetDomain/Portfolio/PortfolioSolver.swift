@@ -22,6 +22,9 @@ public enum PortfolioSolver {
         let prepared = try PreparedPortfolio(problem)
         try prepared.checkForcedFit()
         let deadline = started.advanced(by: .milliseconds(Int64(problem.timeLimitSeconds * 1000)))
+        if let conflict = RuleConflictFinder.conflict(in: prepared) {
+            return try await infeasible(prepared, conflict: conflict, started: started, milp: milp)
+        }
         let couplings = PortfolioDecomposition.couplings(prepared)
         let reference = try await PortfolioDecomposition.solveEnvelopes(prepared, deadline: deadline)
         var outcome: Outcome
@@ -29,6 +32,8 @@ public enum PortfolioSolver {
             outcome = Outcome(
                 method: .knapsack, granted: reference.granted, proven: reference.isOptimal,
                 bound: Double(reference.upperBound), infeasible: false)
+        } else if LagrangianRelaxation.applies(to: prepared) {
+            outcome = try await lagrangian(prepared, started: started, deadline: deadline, milp: milp)
         } else {
             let warmStart = WarmStart.repair(prepared, reference: reference.granted)
             let elapsed = (clock.now - started) / .seconds(1)
@@ -62,6 +67,7 @@ public enum PortfolioSolver {
         var proven: Bool
         var bound: Double?
         var infeasible: Bool
+        var search: PortfolioResult.Search? = nil
 
         func result(
             _ prepared: PreparedPortfolio, explanations: [PortfolioExplanation], seconds: Double
@@ -71,7 +77,7 @@ public enum PortfolioSolver {
                 return PortfolioResult(
                     name: prepared.problem.name, status: status, provenOptimal: false, objective: nil,
                     bound: bound, gap: nil, method: method, seconds: seconds, selected: [],
-                    explanations: explanations)
+                    explanations: explanations, search: search)
             }
             let objective = PortfolioObjective(prepared, granted: granted)
             var best = bound.map { max($0, objective.value) } ?? objective.value
@@ -85,9 +91,130 @@ public enum PortfolioSolver {
             return PortfolioResult(
                 name: prepared.problem.name, status: status, provenOptimal: proven, objective: objective,
                 bound: best, gap: gap, method: method, seconds: seconds, selected: selected,
-                explanations: explanations)
+                explanations: explanations, search: search)
         }
     }
+
+    /// The answer when the rules conflict: no selection, the conflict explained, and the proposal
+    /// with the conflict's rules relaxed.
+    static func infeasible(
+        _ prepared: PreparedPortfolio, conflict: PortfolioConflict, started: ContinuousClock.Instant,
+        milp: MILPRunner
+    ) async throws -> PortfolioResult {
+        let clock = ContinuousClock()
+        let explanations = PortfolioExplanation.explain(
+            prepared, granted: nil, reference: [], proven: false, infeasible: true)
+        var result = Outcome(method: .knapsack, granted: nil, proven: false, bound: nil, infeasible: true)
+            .result(prepared, explanations: explanations, seconds: (clock.now - started) / .seconds(1))
+        // Relaxing one conflict may reveal another (each département short in turn): each is
+        // relaxed the same way until the rules fit, at most once per rule.
+        var relaxedProblem = prepared.problem
+        var relaxed = conflict
+        var relaxations = [conflict.relaxation]
+        for _ in 0...(prepared.departementIDs.count + prepared.problem.rules.forcedIn.count) {
+            relaxedProblem.rules = relaxed.relaxedRules
+            guard let relaxedPrepared = try? PreparedPortfolio(relaxedProblem) else { break }
+            guard let next = RuleConflictFinder.conflict(in: relaxedPrepared) else {
+                relaxedProblem.timeLimitSeconds = max(1, prepared.problem.timeLimitSeconds - result.seconds)
+                let answer = try await solve(relaxedProblem, milp: milp)
+                result.relaxed = PortfolioResult.RelaxedProposal(rules: relaxedProblem.rules, result: answer)
+                break
+            }
+            guard next.relaxedRules != relaxed.relaxedRules else { break }
+            relaxed = next
+            relaxations.append(next.relaxation)
+        }
+        result.conflict = conflict
+        result.conflict?.relaxedRules = relaxedProblem.rules
+        result.conflict?.relaxation = relaxations.joined(separator: " ; ")
+        result.seconds = (clock.now - started) / .seconds(1)
+        return result
+    }
+
+    /// The coupled all-or-nothing proposal through ``LagrangianSearch``: prices, repaired
+    /// selections, fixing, then the core handed to `milp` unless the bound already proves the
+    /// incumbent optimal.
+    static func lagrangian(
+        _ prepared: PreparedPortfolio, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
+        milp: MILPRunner
+    ) async throws -> Outcome {
+        let clock = ContinuousClock()
+        let relaxation = try LagrangianRelaxation(prepared)
+        let limit = prepared.problem.timeLimitSeconds
+        // The prices rarely improve after a few hundred steps; the core gets the rest of the time.
+        var reduction = try LagrangianSearch.reduce(relaxation, budget: min(limit * 0.2, 10), deadline: deadline)
+        if !reduction.proven, let evaluation = reduction.evaluation {
+            // A better incumbent first, from a small heuristic core, so that the exact fixing
+            // leaves little open; then the fixing itself.
+            let open = (0..<prepared.count).count { prepared.forcing[$0] == .none }
+            if open > Self.heuristicCoreSize, let incumbent = reduction.incumbent {
+                let fixings = LagrangianSearch.heuristicCore(
+                    relaxation, evaluation, incumbent: incumbent, size: Self.heuristicCoreSize)
+                let seconds = max(1, min(limit * 0.15, (deadline - clock.now) / .seconds(1) * 0.3))
+                let model = try MILPModel(prepared, start: incumbent, timeLimitSeconds: seconds, fixed: fixings)
+                let answer = try await milp(model)
+                if answer.status == .optimal || answer.status == .stoppedWithSolution {
+                    let granted = model.grants(from: answer.values)
+                    if SelectionState(prepared, granted: granted).violations.isEmpty {
+                        reduction.offer(granted, value: LagrangianSearch.points(prepared, granted))
+                    }
+                }
+            }
+            if !reduction.proven {
+                reduction.fixed = try LagrangianSearch.fix(
+                    relaxation, evaluation, incumbentValue: reduction.incumbentValue, deadline: deadline)
+            }
+        }
+        var search = PortfolioResult.Search(
+            lagrangianBound: reduction.bound, iterations: reduction.iterations,
+            fixedDossiers: reduction.fixed.count { $0 != nil }, coreDossiers: 0)
+        if reduction.proven, let incumbent = reduction.incumbent {
+            search.fixedDossiers = prepared.count
+            return Outcome(
+                method: .lagrangian, granted: tidy(prepared, incumbent), proven: true,
+                bound: Double(reduction.incumbentValue), infeasible: false, search: search)
+        }
+        search.coreDossiers = reduction.openCount
+        // The incumbent starts the core only if it agrees with every fixing.
+        let consistent = reduction.incumbent.flatMap { incumbent in
+            incumbent.indices.allSatisfy { index in
+                reduction.fixed[index].map { fixedIn in fixedIn == (incumbent[index] > 0) } ?? true
+            } ? incumbent : nil
+        }
+        let elapsed = (clock.now - started) / .seconds(1)
+        let model = try MILPModel(
+            prepared, start: consistent, timeLimitSeconds: max(1, limit - elapsed), fixed: reduction.fixed)
+        let solution = try await milp(model)
+        var granted = reduction.incumbent
+        var value = reduction.incumbentValue
+        if solution.status == .optimal || solution.status == .stoppedWithSolution {
+            let core = model.grants(from: solution.values)
+            let broken = SelectionState(prepared, granted: core).violations
+            guard broken.isEmpty else { throw PortfolioError.solutionInconsistent(describe(broken[0], prepared)) }
+            let coreValue = LagrangianSearch.points(prepared, core)
+            if coreValue > value {
+                granted = core
+                value = coreValue
+            }
+        }
+        // Every selection better than the incumbent agrees with the fixings: the core's answer
+        // (or its proof that it has none) settles the whole problem.
+        let proven = solution.status == .optimal || solution.status == .infeasible
+        guard let granted else {
+            return Outcome(
+                method: .lagrangian, granted: nil, proven: false, bound: nil, infeasible: proven, search: search)
+        }
+        var bound = Double(reduction.bound)
+        if !proven, let coreBound = solution.bound { bound = min(bound, max(Double(value), coreBound)) }
+        return Outcome(
+            method: .lagrangian, granted: tidy(prepared, granted), proven: proven,
+            bound: proven ? Double(value) : bound,
+            infeasible: false, search: search)
+    }
+
+    /// The dossiers a heuristic core leaves open: enough to move every rule, few enough for CBC
+    /// to search in a fraction of a second.
+    static let heuristicCoreSize = 250
 
     /// Turns a MILP answer into a checked selection.
     static func interpret(

@@ -167,12 +167,16 @@ struct PreparedPortfolio: Sendable {
         self.departementIDs = departements
 
         let wanted = rules.minPerDepartement ?? 0
-        guard wanted >= 0 else { throw .invalidInstance("minPerDepartement doit être positif ou nul") }
+        guard wanted >= 0, rules.departementMinimums.values.allSatisfy({ $0 >= 0 }) else {
+            throw .invalidInstance("minPerDepartement doit être positif ou nul")
+        }
         var candidates = Array(repeating: 0, count: departements.count)
         for index in departementOf.indices where forcing[index] != .forcedOut {
             if let departement = departementOf[index] { candidates[departement] += 1 }
         }
-        departementMinimum = candidates.map { min(wanted, $0) }
+        departementMinimum = candidates.indices.map {
+            min(rules.departementMinimums[departements[$0]] ?? wanted, candidates[$0])
+        }
 
         // Every later sum is a sum of some of these amounts: checking the grand total once means
         // no partial sum can overflow.

@@ -8,8 +8,11 @@ import Foundation
 /// dossiers with the worst score per euro and adding those with the best, then the room left is
 /// filled. The repair may fail (rules that only a search can reconcile): CBC then starts cold.
 enum WarmStart {
-    static func repair(_ prepared: PreparedPortfolio, reference: [Int64]) -> [Int64]? {
-        var repair = Repair(prepared: prepared, state: SelectionState(prepared, granted: reference))
+    /// - Parameter ranking: ``ranking(_:)``, when the caller repairs many selections of one problem.
+    static func repair(_ prepared: PreparedPortfolio, reference: [Int64], ranking: [Int]? = nil) -> [Int64]? {
+        var repair = Repair(
+            prepared: prepared, state: SelectionState(prepared, granted: reference),
+            bestFirst: ranking ?? WarmStart.ranking(prepared))
         guard repair.fitEnvelopes(), repair.reachDepartementMinimums(), repair.balanceThemes() else { return nil }
         repair.fill()
         return repair.state.violations.isEmpty ? repair.state.granted : nil
@@ -31,10 +34,10 @@ enum WarmStart {
         var state: SelectionState
         let bestFirst: [Int]
 
-        init(prepared: PreparedPortfolio, state: SelectionState) {
+        init(prepared: PreparedPortfolio, state: SelectionState, bestFirst: [Int]) {
             self.prepared = prepared
             self.state = state
-            self.bestFirst = WarmStart.ranking(prepared)
+            self.bestFirst = bestFirst
         }
 
         private func isUnder(_ envelope: Int, _ index: Int) -> Bool {
