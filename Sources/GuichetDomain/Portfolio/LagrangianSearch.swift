@@ -83,10 +83,13 @@ enum LagrangianSearch {
                 }
             }
             let relaxed = evaluation.selected.indices.map { evaluation.selected[$0] ? prepared.requested[$0] : 0 }
-            // A relaxed selection that keeps every rule is itself a candidate; otherwise, repaired.
+            // A relaxed selection that keeps every rule is itself a candidate; otherwise it is
+            // repaired, every eighth step (a repair costs more than a step).
+            let keepsAll = evaluation.slack.allSatisfy { $0 >= 0 }
             let candidate =
-                evaluation.slack.allSatisfy { $0 >= 0 }
-                ? relaxed : WarmStart.repair(prepared, reference: relaxed, ranking: ranking)
+                keepsAll
+                ? relaxed
+                : (iterations % 8 == 1 ? WarmStart.repair(prepared, reference: relaxed, ranking: ranking) : nil)
             if let candidate {
                 let value = Self.points(prepared, candidate)
                 if value > incumbentValue {
@@ -163,7 +166,7 @@ enum LagrangianSearch {
         }
         if let current = incumbent {
             // A local search from the incumbent, with a small share of the time.
-            let stopImproving = clock.now.advanced(by: .milliseconds(Int64(max(0.05, budget * 0.5) * 1000)))
+            let stopImproving = clock.now.advanced(by: .milliseconds(Int64(min(0.3, budget * 0.1) * 1000)))
             let better = improve(prepared, current, until: min(stopImproving, deadline))
             let value = Self.points(prepared, better)
             if value > incumbentValue {
@@ -179,43 +182,6 @@ enum LagrangianSearch {
         return Reduction(
             incumbent: incumbent, incumbentValue: incumbentValue, bound: best.bound,
             fixed: Array(repeating: nil, count: prepared.count), iterations: iterations, evaluation: best)
-    }
-
-    /// A heuristic core around the incumbent: open are the dossiers where the incumbent and the
-    /// relaxed selection disagree, and the `size` whose relaxed choice is the least certain (the
-    /// smallest reduced profit against their envelope's break ratio); every other dossier is fixed
-    /// where both agree. The incumbent stays feasible in it, so searching it can only improve on
-    /// the greedy repair — by a lot in practice — and the exact fixing then leaves a small proven
-    /// core. (The core of Balas and Zemel 1980 over the Lagrangian profits, combined with the
-    /// relaxation-induced neighbourhood of Danna, Rothberg and Le Pape 2005.)
-    static func heuristicCore(
-        _ relaxation: LagrangianRelaxation, _ evaluation: LagrangianRelaxation.Evaluation, incumbent: [Int64],
-        size: Int
-    ) -> [Bool?] {
-        let prepared = relaxation.prepared
-        var fixed = [Bool?](repeating: nil, count: prepared.count)
-        var uncertainty: [(Double, Int)] = []
-        for group in relaxation.groups {
-            let items = group.members.map {
-                Knapsack.Item(profit: evaluation.profits[$0], weight: prepared.requested[$0])
-            }
-            let linear = LinearBound(items: items, capacity: group.capacity)
-            let ratio = linear.breakItem.map { Double($0.profit) / Double($0.weight) } ?? 0
-            for (position, index) in group.members.enumerated() {
-                fixed[index] = evaluation.selected[index]
-                uncertainty.append(
-                    (abs(Double(items[position].profit) - ratio * Double(items[position].weight)), index))
-            }
-        }
-        for index in 0..<prepared.count where prepared.forcing[index] != .none {
-            fixed[index] = prepared.forcing[index] == .forcedIn
-        }
-        uncertainty.sort { $0 < $1 }
-        for (_, index) in uncertainty.prefix(size) { fixed[index] = nil }
-        for index in 0..<prepared.count where prepared.forcing[index] == .none {
-            if let choice = fixed[index], choice != (incumbent[index] > 0) { fixed[index] = nil }
-        }
-        return fixed
     }
 
     /// The sum of the selected dossiers' scores.

@@ -131,9 +131,16 @@ public enum PortfolioSolver {
         return result
     }
 
-    /// The coupled all-or-nothing proposal through ``LagrangianSearch``: prices, repaired
-    /// selections, fixing, then the core handed to `milp` unless the bound already proves the
-    /// incumbent optimal.
+    /// The coupled all-or-nothing proposal through ``LagrangianSearch``.
+    ///
+    /// After the prices, the best selection known and the bound, the search looks for a selection
+    /// scoring at least a *target* below the bound: every dossier whose opposite choice would
+    /// bring the bound under the target is fixed, and CBC searches the few left open. If it finds
+    /// one at or above the target, it is the best of every selection that high — the optimum. If
+    /// it proves there is none, the bound drops below the target, and the next target is twice
+    /// as far down; the last target is the incumbent plus one point, where the fixing is the
+    /// classic one. The targets keep each core small even when the incumbent is far below the
+    /// optimum, which is where the greedy repairs leave it at national size.
     static func lagrangian(
         _ prepared: PreparedPortfolio, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
         milp: MILPRunner
@@ -141,80 +148,74 @@ public enum PortfolioSolver {
         let clock = ContinuousClock()
         let relaxation = try LagrangianRelaxation(prepared)
         let limit = prepared.problem.timeLimitSeconds
-        // The prices rarely improve after a few hundred steps; the core gets the rest of the time.
+        // The prices rarely improve after a few hundred steps; the cores get the rest of the time.
         var reduction = try LagrangianSearch.reduce(relaxation, budget: min(limit * 0.2, 10), deadline: deadline)
-        if !reduction.proven, let evaluation = reduction.evaluation {
-            // A better incumbent first, from a small heuristic core, so that the exact fixing
-            // leaves little open; then the fixing itself.
-            let open = (0..<prepared.count).count { prepared.forcing[$0] == .none }
-            if open > Self.heuristicCoreSize, let incumbent = reduction.incumbent {
-                let fixings = LagrangianSearch.heuristicCore(
-                    relaxation, evaluation, incumbent: incumbent, size: Self.heuristicCoreSize)
-                let seconds = max(1, min(limit * 0.15, (deadline - clock.now) / .seconds(1) * 0.3))
-                let model = try MILPModel(prepared, start: incumbent, timeLimitSeconds: seconds, fixed: fixings)
-                let answer = try await milp(model)
-                if answer.status == .optimal || answer.status == .stoppedWithSolution {
-                    let granted = model.grants(from: answer.values)
-                    if SelectionState(prepared, granted: granted).violations.isEmpty {
-                        reduction.offer(granted, value: LagrangianSearch.points(prepared, granted))
-                    }
-                }
-            }
-            if !reduction.proven {
-                reduction.fixed = try LagrangianSearch.fix(
-                    relaxation, evaluation, incumbentValue: reduction.incumbentValue, deadline: deadline)
-            }
-        }
         var search = PortfolioResult.Search(
-            lagrangianBound: reduction.bound, iterations: reduction.iterations,
-            fixedDossiers: reduction.fixed.count { $0 != nil }, coreDossiers: 0)
+            lagrangianBound: reduction.bound, iterations: reduction.iterations, fixedDossiers: prepared.count,
+            coreDossiers: 0)
         if reduction.proven, let incumbent = reduction.incumbent {
-            search.fixedDossiers = prepared.count
             return Outcome(
                 method: .lagrangian, granted: tidy(prepared, incumbent), proven: true,
                 bound: Double(reduction.incumbentValue), infeasible: false, search: search)
         }
-        search.coreDossiers = reduction.openCount
-        // The incumbent starts the core only if it agrees with every fixing.
-        let consistent = reduction.incumbent.flatMap { incumbent in
-            incumbent.indices.allSatisfy { index in
-                reduction.fixed[index].map { fixedIn in fixedIn == (incumbent[index] > 0) } ?? true
-            } ? incumbent : nil
+        guard let evaluation = reduction.evaluation else {
+            return Outcome(
+                method: .lagrangian, granted: reduction.incumbent.map { tidy(prepared, $0) }, proven: false,
+                bound: nil, infeasible: false, search: search)
         }
-        let elapsed = (clock.now - started) / .seconds(1)
-        let model = try MILPModel(
-            prepared, start: consistent, timeLimitSeconds: max(1, limit - elapsed), fixed: reduction.fixed)
-        let solution = try await milp(model)
-        var granted = reduction.incumbent
-        var value = reduction.incumbentValue
-        if solution.status == .optimal || solution.status == .stoppedWithSolution {
-            let core = model.grants(from: solution.values)
-            let broken = SelectionState(prepared, granted: core).violations
-            guard broken.isEmpty else { throw PortfolioError.solutionInconsistent(describe(broken[0], prepared)) }
-            let coreValue = LagrangianSearch.points(prepared, core)
-            if coreValue > value {
-                granted = core
-                value = coreValue
+        var upper = reduction.bound
+        var step = max(1, (upper - reduction.incumbentValue) / 8)
+        var proven = false
+        var stoppedBound: Double?
+        while !proven {
+            let remaining = (deadline - clock.now) / .seconds(1)
+            guard remaining > 0.2 else { break }
+            let target = max(reduction.incumbentValue + 1, upper - step + 1)
+            let fixed = try LagrangianSearch.fix(relaxation, evaluation, incumbentValue: target - 1, deadline: deadline)
+            search.fixedDossiers = fixed.count { $0 != nil }
+            search.coreDossiers = prepared.count - search.fixedDossiers
+            let start = reduction.incumbent.flatMap { incumbent in
+                incumbent.indices.allSatisfy { index in
+                    fixed[index].map { fixedIn in fixedIn == (incumbent[index] > 0) } ?? true
+                } ? incumbent : nil
+            }
+            let last = target == reduction.incumbentValue + 1
+            let model = try MILPModel(
+                prepared, start: start, timeLimitSeconds: max(1, last ? remaining : remaining * 0.4), fixed: fixed)
+            let solution = try await milp(model)
+            var coreValue: Int64 = -1
+            if solution.status == .optimal || solution.status == .stoppedWithSolution {
+                let core = model.grants(from: solution.values)
+                let broken = SelectionState(prepared, granted: core).violations
+                guard broken.isEmpty else { throw PortfolioError.solutionInconsistent(describe(broken[0], prepared)) }
+                coreValue = LagrangianSearch.points(prepared, core)
+                reduction.offer(core, value: coreValue)
+            }
+            guard solution.status == .optimal || solution.status == .infeasible else {
+                // Every selection reaching the target is in this core, the others are below it.
+                stoppedBound = solution.bound.map { max(Double(target - 1), $0) }
+                break
+            }
+            // The core holds every selection scoring at least the target: its best settles it.
+            if coreValue >= target {
+                proven = true
+            } else {
+                upper = target - 1
+                proven = upper <= reduction.incumbentValue
+                step *= 2
             }
         }
-        // Every selection better than the incumbent agrees with the fixings: the core's answer
-        // (or its proof that it has none) settles the whole problem.
-        let proven = solution.status == .optimal || solution.status == .infeasible
-        guard let granted else {
+        guard let granted = reduction.incumbent else {
             return Outcome(
                 method: .lagrangian, granted: nil, proven: false, bound: nil, infeasible: proven, search: search)
         }
-        var bound = Double(reduction.bound)
-        if !proven, let coreBound = solution.bound { bound = min(bound, max(Double(value), coreBound)) }
+        let value = reduction.incumbentValue
+        var bound = Double(upper)
+        if let stoppedBound { bound = min(bound, max(Double(value), stoppedBound)) }
         return Outcome(
             method: .lagrangian, granted: tidy(prepared, granted), proven: proven,
-            bound: proven ? Double(value) : bound,
-            infeasible: false, search: search)
+            bound: proven ? Double(value) : bound, infeasible: false, search: search)
     }
-
-    /// The dossiers a heuristic core leaves open: enough to move every rule, few enough for CBC
-    /// to search in a fraction of a second.
-    static let heuristicCoreSize = 250
 
     /// Turns a MILP answer into a checked selection.
     static func interpret(
