@@ -9,17 +9,19 @@ import Foundation
 ///    bound keeps each envelope's integrality: on the national instance with theme shares it
 ///    lies within a few hundredths of a percent of the optimum, where the linear relaxation is
 ///    0.2 % away.
-/// 2. **Selections.** Each relaxed selection, which keeps the envelopes but may bend a rule, is
-///    repaired into one that keeps them all (``WarmStart``); the best is the incumbent.
-/// 3. **Fixing.** With the best prices, a dossier whose opposite choice would drop the bound below
-///    the incumbent plus one point is fixed at its relaxed choice: no better selection can differ
-///    there. The test is exact — a knapsack solved again with that dossier flipped, or first its
-///    linear bound in 128-bit integers, which settles the dossiers far from their envelope's
-///    break item.
-/// 4. **Core.** The few dossiers left open, with every rule, go to the mixed-integer solver
-///    (CBC), starting from the incumbent. Its optimum, or the incumbent when it finds nothing
-///    better, is the optimum of the whole problem; a time limit leaves the best selection and
-///    a bound — the smaller of the Lagrangian bound and the core's — and the gap is reported.
+/// 2. **Selections.** Relaxed selections that keep every rule, the others repaired greedily
+///    (``WarmStart``), the prices of broken rules raised until the relaxed selection keeps them,
+///    then a local search (``improve(_:_:until:)``); the best is the incumbent.
+/// 3. **Fixing against a target** (``fix(_:_:incumbentValue:deadline:)``). With the best prices, a
+///    dossier whose opposite choice would drop the bound below the target is fixed at its relaxed
+///    choice: no selection reaching the target can differ there. The test is exact — first the
+///    envelope's linear bound in 128-bit integers, which settles the dossiers far from their
+///    envelope's break item, then the knapsack solved again with that dossier flipped.
+/// 4. **Cores** (``PortfolioSolver``): the dossiers left open, with every rule, go to the
+///    mixed-integer solver (CBC). A core holding no selection that reaches the target lowers the
+///    bound below it and the next target is twice as far down, the last one the incumbent plus
+///    one point; a core holding one gives the optimum. A time limit leaves the best selection
+///    and a bound, and the gap is reported.
 ///
 /// Every decision (the bound, the fixing, the final check) is taken in integers: the prices are
 /// rounded to multiples of 2⁻⁶⁴, the profits rounded up at 2⁻²⁴ of a point, so that floating
@@ -33,8 +35,6 @@ enum LagrangianSearch {
         var incumbentValue: Int64
         /// The Lagrangian bound on any selection keeping every rule.
         var bound: Int64
-        /// Per dossier: `true`/`false` when fixed in or out for every better selection, `nil` when open.
-        var fixed: [Bool?]
         var iterations: Int
         /// The relaxation at the best prices, for the fixing.
         var evaluation: LagrangianRelaxation.Evaluation?
@@ -47,12 +47,10 @@ enum LagrangianSearch {
             incumbent = granted
             incumbentValue = value
         }
-        /// How many dossiers the core leaves open.
-        var openCount: Int { fixed.count { $0 == nil } }
     }
 
-    /// Improves the prices, repairs the relaxed selections, and fixes what the bound settles.
-    /// - Parameter budget: the seconds the price search may take (the fixing follows).
+    /// Improves the prices and finds the best selection it can from the relaxed ones.
+    /// - Parameter budget: the seconds the price search may take.
     static func reduce(
         _ relaxation: LagrangianRelaxation, budget: Double, deadline: ContinuousClock.Instant
     ) throws(PortfolioError) -> Reduction {
@@ -177,11 +175,11 @@ enum LagrangianSearch {
         guard let best else {
             return Reduction(
                 incumbent: incumbent, incumbentValue: incumbentValue, bound: Int64.max,
-                fixed: Array(repeating: nil, count: prepared.count), iterations: iterations)
+                iterations: iterations)
         }
         return Reduction(
             incumbent: incumbent, incumbentValue: incumbentValue, bound: best.bound,
-            fixed: Array(repeating: nil, count: prepared.count), iterations: iterations, evaluation: best)
+            iterations: iterations, evaluation: best)
     }
 
     /// The sum of the selected dossiers' scores.
@@ -189,7 +187,8 @@ enum LagrangianSearch {
         granted.indices.reduce(Int64(0)) { $0 + (granted[$1] > 0 ? prepared.score[$1] : 0) }
     }
 
-    /// Fixes every dossier whose opposite choice provably cannot beat `incumbentValue`.
+    /// Fixes every dossier whose opposite choice provably cannot score more than `incumbentValue`
+    /// (the target minus one): every selection that scores more agrees with the fixings.
     static func fix(
         _ relaxation: LagrangianRelaxation, _ evaluation: LagrangianRelaxation.Evaluation, incumbentValue: Int64,
         deadline: ContinuousClock.Instant
