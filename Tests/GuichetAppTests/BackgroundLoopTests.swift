@@ -25,11 +25,13 @@ import Vapor
                 sent = try await OutboxMessageModel.query(on: app.db).filter(\.$sentAt != nil).count() == 1
             }
             #expect(sent)
-            // Shut down as the application does, within a bound.
+            // Shut down as the application does, within a bound: the round in progress ends, then
+            // nothing waits. The bound is generous (a loaded machine running the whole suite once
+            // took 9.9 s to end a round); what it catches is a loop that never stops.
             let started = ContinuousClock.now
             for loop in loops { await OutboxWorker.Lifecycle(task: loop).shutdownAsync(app) }
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed < .seconds(5))
+            #expect(elapsed < .seconds(60))
             #expect(loops.allSatisfy { $0.isCancelled })
             // No round after the stop: a message queued now stays queued.
             try await Mailer(database: app.db).enqueue(
