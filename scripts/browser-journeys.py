@@ -447,6 +447,13 @@ def committee_journey(run, account, filed):
     run.see(page, "presence", "Le comité peut délibérer", *[number for _, _, _, number, _ in filed])
     run.follow(page, "Proposition de sélection optimale")
     run.see(page, "proposition", "Proposition de sélection")
+    # Rules that cannot hold: the conflict named, the proposal with them relaxed (issue 19, 4).
+    page.locator("#budget").fill("1 000")
+    page.locator("#min_dept").fill("3")
+    run.submit(page, "Calculer la proposition")
+    run.see(page, "proposition-conflit", "Les règles ne peuvent pas toutes tenir", "règles assouplies")
+    page.locator("#budget").fill("")
+    page.locator("#min_dept").fill("")
     run.submit(page, "Calculer la proposition")
     run.see(page, "proposition-calculee", "Dossier par dossier", "Ce qui a décidé", "Par enveloppe",
             *[number for _, _, _, number, _ in filed])

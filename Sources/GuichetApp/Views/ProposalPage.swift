@@ -240,7 +240,7 @@ struct ProposalPage: Encodable {
         let userID = user.id
         canAdopt =
             session.isOpen && session.members.contains { $0.$user.id == userID && $0.present }
-            && result.status != .infeasible
+            && result.status != .infeasible && !result.selected.isEmpty
         hiddenFields =
             input.fields.filter { !["calculer", "_csrf", "page", "assouplir"].contains($0.key) }.sorted {
                 $0.key < $1.key
