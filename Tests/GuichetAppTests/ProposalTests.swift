@@ -220,4 +220,36 @@ struct ProposalTests {
                     == true)
         }
     }
+
+    /// A core is searched against a target: CBC must keep a selection scoring exactly the minimum
+    /// asked for and answer "infeasible" one point above the optimum (its cutoff, in the
+    /// maximisation's own sense).
+    @Test func cbcKeepsOnlySelectionsReachingTheMinimumObjective() async throws {
+        let envelopes = [
+            PortfolioEnvelope(id: "plan", parent: nil, remainingCents: 100_000_00),
+            PortfolioEnvelope(id: "nord", parent: "plan", remainingCents: 60_000_00),
+            PortfolioEnvelope(id: "sud", parent: "plan", remainingCents: 60_000_00),
+        ]
+        let dossiers = (0..<12).map { number in
+            PortfolioDossier(
+                id: "D\(number)", envelope: number < 6 ? "nord" : "sud",
+                theme: number.isMultiple(of: 3) ? "insertion" : "alimentation", departement: nil,
+                requestedCents: Int64(9_000 + number * 1_300) * 100, score: 4_000 + (number * 7_919) % 5_000)
+        }
+        var rules = PortfolioRules()
+        rules.themeShares["insertion"] = ThemeShare(minPercent: try Percentage(hundredths: 3_000))
+        let problem = PortfolioProblem(name: "seuil", envelopes: envelopes, dossiers: dossiers, rules: rules)
+        var model = try #require(try await PortfolioSolver.model(for: problem))
+        let runner = try CBCRunner.locate(configured: ProcessInfo.processInfo.environment["GUICHET_CBC_PATH"])
+        let free = try await runner.solve(model)
+        #expect(free.status == .optimal)
+        let best = try #require(free.objective)
+        model.minimumObjective = Int64(best)
+        let reached = try await runner.solve(model)
+        #expect(reached.status == .optimal)
+        #expect(reached.objective == best)
+        model.minimumObjective = Int64(best) + 1
+        let beyond = try await runner.solve(model)
+        #expect(beyond.status == .infeasible)
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import GuichetDomain
 import Testing
+
+@testable import GuichetDomain
 
 /// Coupled rules (theme shares, département minimums, forced dossiers, an inner envelope that
 /// binds) against exhaustive enumeration: the Lagrangian search's fixings must never cut the
@@ -68,8 +69,9 @@ import Testing
         }
     }
 
-    /// A MILP solver by enumeration, reading only the model's LP text (objective, rows, fixings),
-    /// so that it solves whatever problem the search hands over — a core, a relaxed proposal.
+    /// A MILP solver by enumeration, reading only the model's LP text (objective, rows, fixings)
+    /// and its minimum objective, so that it solves whatever problem the search hands over — a
+    /// core against its target, a relaxed proposal.
     static func enumerate(_ model: MILPModel) -> MILPSolution {
         struct Row {
             var terms: [(Double, String)] = []
@@ -133,7 +135,10 @@ import Testing
             let score = value(objective)
             if best.map({ score > $0.0 }) ?? true { best = (score, chosen) }
         }
-        guard let best else { return MILPSolution(status: .infeasible, objective: nil, bound: nil, values: [:]) }
+        // Like CBC's cutoff: nothing scoring below the minimum asked for is an answer.
+        guard let best, best.0 >= Double(model.minimumObjective ?? Int64.min) else {
+            return MILPSolution(status: .infeasible, objective: nil, bound: nil, values: [:])
+        }
         return MILPSolution(
             status: .optimal, objective: best.0, bound: best.0,
             values: Dictionary(uniqueKeysWithValues: best.1.map { ($0, 1.0) }))
@@ -176,12 +181,18 @@ import Testing
         var random = SplitMix64(seed: 19)
         var lagrangian = 0
         var infeasible = 0
+        var cbcCores = 0
+        var branched = 0
         for round in 0..<250 {
             let problem = try Self.randomProblem(&random, round: round)
             let checker = Checker(problem: problem)
             let result: PortfolioResult
+            // Every other round, each core goes to the MILP runner instead of the branching.
+            let nodeLimit = round.isMultiple(of: 2) ? PortfolioSolver.branchingNodeLimit : 0
             do {
-                result = try await PortfolioSolver.solve(problem) { model in Self.enumerate(model) }
+                result = try await PortfolioSolver.solve(problem, branchingNodeLimit: nodeLimit) { model in
+                    Self.enumerate(model)
+                }
             } catch PortfolioError.forcedOverBudget {
                 #expect(checker.best() == nil, "forced dossiers over budget, yet a selection exists (\(round))")
                 continue
@@ -201,10 +212,62 @@ import Testing
                 lagrangian += 1
                 let search = try #require(result.search)
                 #expect(search.lagrangianBound >= best, "round \(round): the bound is a bound")
+                if search.coreDossiers > 0 {
+                    if nodeLimit == 0 { cbcCores += search.cbcCores } else { branched += search.branchingNodes }
+                    #expect(nodeLimit == 0 || search.cbcCores == 0, "round \(round): the branching settles small cores")
+                }
             }
         }
         #expect(lagrangian > 100, "the coupled instances go through the Lagrangian search")
+        #expect(cbcCores > 10 && branched > 10, "both ways of solving a core are exercised")
         #expect(infeasible > 0, "some instances have conflicting rules")
+    }
+
+    /// The branching alone, on random cores: with random dossiers fixed and a random floor, it
+    /// finds the best selection agreeing with the fixings that scores above the floor, or proves
+    /// there is none; with a node limit of one it says it did not finish.
+    @Test func theBranchingFindsTheBestSelectionOfACore() async throws {
+        var random = SplitMix64(seed: 1996)
+        var found = 0
+        var none = 0
+        for round in 0..<200 {
+            let problem = try Self.randomProblem(&random, round: round)
+            guard let prepared = try? PreparedPortfolio(problem), (try? prepared.checkForcedFit()) != nil else {
+                continue
+            }
+            let checker = Checker(problem: problem)
+            var fixed = [Bool?](repeating: nil, count: prepared.count)
+            for index in 0..<prepared.count where random.int(0...3) == 0 && prepared.forcing[index] == .none {
+                fixed[index] = random.int(0...1) == 0
+            }
+            var best: Int64?
+            for mask in 0..<(1 << problem.dossiers.count) {
+                let selected = Set(problem.dossiers.indices.filter { mask & (1 << $0) != 0 })
+                let agrees = fixed.indices.allSatisfy { index in
+                    fixed[index].map { $0 == selected.contains(index) } ?? true
+                }
+                if agrees, checker.keeps(selected) { best = max(best ?? -1, checker.score(selected)) }
+            }
+            let lowered = random.int(0...3) == 0 ? 0 : random.int(1...3_000)
+            let floor = best.map { $0 - lowered } ?? -1
+            let outcome = try LagrangianBranching.search(
+                prepared, fixed: fixed, prices: [:], floor: floor, nodeLimit: 100_000,
+                deadline: ContinuousClock.now.advanced(by: .seconds(60)))
+            #expect(outcome.complete, "round \(round)")
+            if let best, best > floor {
+                #expect(outcome.bestValue == best, "round \(round): the best of the core")
+                let selection = try #require(outcome.best)
+                let selected = Set(selection.indices.filter { selection[$0] > 0 })
+                #expect(checker.keeps(selected), "round \(round): it keeps every rule")
+                #expect(
+                    fixed.indices.allSatisfy { index in fixed[index].map { $0 == selected.contains(index) } ?? true })
+                found += 1
+            } else {
+                #expect(outcome.best == nil, "round \(round): nothing above the floor")
+                none += 1
+            }
+        }
+        #expect(found > 60 && none > 30, "both answers are exercised (\(found) found, \(none) none)")
     }
 
     /// Corsica's case: two dossiers at least in each of its two départements need more than its envelope holds.

@@ -127,7 +127,9 @@ enum ProposalText {
                 " ; borne lagrangienne \(points(Double(search.lagrangianBound))) après \(search.iterations) itération(s), "
                 + (search.coreDossiers == 0
                     ? "qui suffit à prouver l'optimum"
-                    : "\(search.coreDossiers) dossier(s) laissé(s) au cœur, \(search.fixedDossiers) fixé(s) par la borne")
+                    : "\(search.coreDossiers) dossier(s) laissé(s) au cœur, \(search.fixedDossiers) fixé(s) par la borne ; "
+                        + "cœur exploré par séparation sur la borne lagrangienne (\(search.branchingNodes) nœud(s))"
+                        + (search.cbcCores > 0 ? ", puis par CBC" : ""))
         }
         switch result.status {
         case .optimal:

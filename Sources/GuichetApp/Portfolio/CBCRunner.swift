@@ -50,7 +50,9 @@ public struct CBCRunner: Sendable {
         let logFile = directory.appendingPathComponent("cbc.log")
         try Data(model.lpText.utf8).write(to: modelFile)
         var arguments = [modelFile.path]
-        if let start = model.warmStart {
+        // A start below the minimum asked for would be of no use, and CBC may report it as its
+        // answer all the same: it is left out then.
+        if let start = model.warmStart, model.minimumObjective == nil {
             let startFile = directory.appendingPathComponent("start.mst")
             try Data(start.utf8).write(to: startFile)
             arguments += ["-mipstart", startFile.path]
@@ -61,6 +63,11 @@ public struct CBCRunner: Sendable {
             "-timeMode", "elapsed", "-sec", seconds, "-ratio", "0", "-allowableGap", "0", "-solve", "-solu",
             solutionFile.path,
         ]
+        if let minimum = model.minimumObjective {
+            // CBC keeps only solutions above the cutoff, in the problem's own sense (here a
+            // maximisation); half a point below the minimum keeps a solution scoring exactly it.
+            arguments.insert(contentsOf: ["-cutoff", String(format: "%.1f", Double(minimum) - 0.5)], at: 1)
+        }
 
         _ = files.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)

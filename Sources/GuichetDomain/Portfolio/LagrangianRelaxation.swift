@@ -15,7 +15,7 @@ import Foundation
 /// it keeps each envelope's integrality, which is where most of the linear relaxation's slack lies.
 struct LagrangianRelaxation: Sendable {
     /// What a row stands for, to say which rule a price belongs to.
-    enum Rule: Equatable, Sendable {
+    enum Rule: Hashable, Sendable {
         case themeMinimum(theme: Int)
         case themeMaximum(theme: Int)
         case departementMinimum(departement: Int)
@@ -42,10 +42,15 @@ struct LagrangianRelaxation: Sendable {
     }
 
     let prepared: PreparedPortfolio
+    /// Which dossiers are decided: the chair's forcing, or a branch's (``LagrangianBranching``).
+    let forcing: [Forcing]
     let rows: [Row]
     let groups: [Group]
     /// The forced-in dossiers' scores: a constant of every selection.
     let forcedScore: Int64
+    /// Whether the forcing already breaks a rule whatever the open dossiers do: an envelope
+    /// overspent by the forced-in dossiers, a share or a minimum out of reach.
+    let impossible: Bool
 
     /// Profits are scaled by 2²⁴ before the knapsacks: prices are fractions of a point.
     static let profitShift = 24
@@ -56,12 +61,16 @@ struct LagrangianRelaxation: Sendable {
     /// envelope's subproblem a choice of amounts, left to the mixed-integer program).
     static func applies(to prepared: PreparedPortfolio) -> Bool { !prepared.partial }
 
-    init(_ prepared: PreparedPortfolio) throws(PortfolioError) {
+    /// - Parameter forcing: the decided dossiers, the chair's when nil.
+    init(_ prepared: PreparedPortfolio, forcing: [Forcing]? = nil) throws(PortfolioError) {
+        let forcing = forcing ?? prepared.forcing
         self.prepared = prepared
-        let open = (0..<prepared.count).filter { prepared.forcing[$0] == .none }
-        let forced = (0..<prepared.count).filter { prepared.forcing[$0] == .forcedIn }
+        self.forcing = forcing
+        let open = (0..<prepared.count).filter { forcing[$0] == .none }
+        let forced = (0..<prepared.count).filter { forcing[$0] == .forcedIn }
         forcedScore = forced.reduce(0) { $0 + prepared.score[$1] }
-        let forcedUnder = prepared.forcedFloorUnder
+        let forcedUnder = prepared.forcedFloorUnder(forcing)
+        var impossible = (0..<prepared.envelopeCount).contains { forcedUnder[$0] > prepared.remaining[$0] }
 
         var rows: [Row] = []
         func add(_ rule: Rule, _ terms: [(Int, Int64)], _ forcedTerms: [Int64], _ rhs: Int64) throws(PortfolioError) {
@@ -72,9 +81,11 @@ struct LagrangianRelaxation: Sendable {
                 right = difference
             }
             let kept = terms.filter { $0.1 != 0 }
-            // A row every selection keeps (nothing can make its left side smaller than rhs) is left out.
+            // A row every selection keeps (nothing can make its left side smaller than rhs) is left
+            // out; a row no selection keeps makes the forcing impossible.
             let lowest = kept.reduce(Int64(0)) { $0 + min(0, $1.1) }
             guard lowest < right else { return }
+            if kept.reduce(Int64(0), { $0 + max(0, $1.1) }) < right { impossible = true }
             let scale = Double(kept.map { $0.1.magnitude }.max() ?? 1)
             rows.append(
                 Row(rule: rule, members: kept.map(\.0), coefficients: kept.map(\.1), rhs: right, scale: max(scale, 1)))
@@ -118,6 +129,7 @@ struct LagrangianRelaxation: Sendable {
                 -(prepared.remaining[envelope] - forcedUnder[envelope]))
         }
         self.rows = rows
+        self.impossible = impossible
 
         var members = Array(repeating: [Int](), count: prepared.envelopeCount)
         for index in open { members[prepared.envelopeOf[index]].append(index) }
@@ -147,6 +159,14 @@ struct LagrangianRelaxation: Sendable {
         }
         /// The bound as a number, for step sizes.
         var approximateBound: Double { Double(scaledBound) / Double(1 << LagrangianRelaxation.profitShift) }
+        /// Whether the relaxed selection keeps every priced rule; it keeps the envelopes by
+        /// construction, so it is then a selection keeping every rule.
+        var keepsEveryRow: Bool { slack.allSatisfy { $0 >= 0 } }
+
+        /// The relaxed selection as amounts (each dossier all or nothing).
+        func granted(_ prepared: PreparedPortfolio) -> [Int64] {
+            selected.indices.map { selected[$0] ? prepared.requested[$0] : 0 }
+        }
     }
 
     /// Solves every envelope's knapsack with the prices `lambda` (per unit of each row's
@@ -175,7 +195,7 @@ struct LagrangianRelaxation: Sendable {
                 profits[index] = profit
             }
         }
-        var selected = prepared.forcing.map { $0 == .forcedIn }
+        var selected = forcing.map { $0 == .forcedIn }
         var answers: [Knapsack.Solution] = []
         var total = Int128(forcedScore) << Self.profitShift
         for group in groups {

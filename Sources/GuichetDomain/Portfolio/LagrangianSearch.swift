@@ -38,6 +38,8 @@ enum LagrangianSearch {
         var iterations: Int
         /// The relaxation at the best prices, for the fixing.
         var evaluation: LagrangianRelaxation.Evaluation?
+        /// The best prices, by rule, for the branching's first node.
+        var prices: [LagrangianRelaxation.Rule: Double] = [:]
         /// Whether the bound already proves the incumbent optimal (nothing left to search).
         var proven: Bool { incumbent != nil && bound <= incumbentValue }
 
@@ -80,12 +82,11 @@ enum LagrangianSearch {
                     stalled = 0
                 }
             }
-            let relaxed = evaluation.selected.indices.map { evaluation.selected[$0] ? prepared.requested[$0] : 0 }
+            let relaxed = evaluation.granted(prepared)
             // A relaxed selection that keeps every rule is itself a candidate; otherwise it is
             // repaired, every eighth step (a repair costs more than a step).
-            let keepsAll = evaluation.slack.allSatisfy { $0 >= 0 }
             let candidate =
-                keepsAll
+                evaluation.keepsEveryRow
                 ? relaxed
                 : (iterations % 8 == 1 ? WarmStart.repair(prepared, reference: relaxed, ranking: ranking) : nil)
             if let candidate {
@@ -98,20 +99,7 @@ enum LagrangianSearch {
             guard let bound = best?.bound, bound > incumbentValue, theta > 1e-4 else { break }
             // Polyak's step towards the incumbent (or a little below the bound when there is none).
             let target = incumbent != nil ? Double(incumbentValue) : evaluation.approximateBound * 0.999
-            let gap = max(evaluation.approximateBound - target, 1)
-            var norm = 0.0
-            var direction = evaluation.slack
-            for row in direction.indices {
-                // A satisfied row whose price is already zero does not move.
-                if lambda[row] <= 0, direction[row] > 0 { direction[row] = 0 }
-                norm += direction[row] * direction[row]
-            }
-            guard norm > 0 else { break }
-            let step = theta * gap / norm
-            for (row, item) in relaxation.rows.enumerated() {
-                let scaled = lambda[row] * item.scale - step * direction[row]
-                lambda[row] = min(max(0, scaled), 1e6) / item.scale
-            }
+            guard Self.step(relaxation, &lambda, evaluation, towards: target, theta: theta) else { break }
         }
         // The Lagrangian heuristic: from the best prices, raise the price of every broken rule
         // until the relaxed selection keeps them all; each envelope's choice stays optimal for its
@@ -128,8 +116,7 @@ enum LagrangianSearch {
                 return prices
             }
             func feasible(_ evaluation: LagrangianRelaxation.Evaluation) -> [Int64]? {
-                guard evaluation.slack.allSatisfy({ $0 >= 0 }) else { return nil }
-                return evaluation.selected.indices.map { evaluation.selected[$0] ? prepared.requested[$0] : 0 }
+                evaluation.keepsEveryRow ? evaluation.granted(prepared) : nil
             }
             let first = try relaxation.evaluate(start, deadline: deadline)
             let broken = first.slack.indices.filter { first.slack[$0] < 0 }
@@ -177,9 +164,35 @@ enum LagrangianSearch {
                 incumbent: incumbent, incumbentValue: incumbentValue, bound: Int64.max,
                 iterations: iterations)
         }
+        var prices: [LagrangianRelaxation.Rule: Double] = [:]
+        for (row, price) in zip(relaxation.rows, bestLambda ?? []) { prices[row.rule] = price }
         return Reduction(
             incumbent: incumbent, incumbentValue: incumbentValue, bound: best.bound,
-            iterations: iterations, evaluation: best)
+            iterations: iterations, evaluation: best, prices: prices)
+    }
+
+    /// Moves the prices by Polyak's subgradient step towards `target`, a value the bound should
+    /// come down to; returns false when no price can move (no row broken, and every satisfied
+    /// row's price already zero).
+    static func step(
+        _ relaxation: LagrangianRelaxation, _ lambda: inout [Double], _ evaluation: LagrangianRelaxation.Evaluation,
+        towards target: Double, theta: Double
+    ) -> Bool {
+        let gap = max(evaluation.approximateBound - target, 1)
+        var norm = 0.0
+        var direction = evaluation.slack
+        for row in direction.indices {
+            // A satisfied row whose price is already zero does not move.
+            if lambda[row] <= 0, direction[row] > 0 { direction[row] = 0 }
+            norm += direction[row] * direction[row]
+        }
+        guard norm > 0 else { return false }
+        let step = theta * gap / norm
+        for (row, item) in relaxation.rows.enumerated() {
+            let scaled = lambda[row] * item.scale - step * direction[row]
+            lambda[row] = min(max(0, scaled), 1e6) / item.scale
+        }
+        return true
     }
 
     /// The sum of the selected dossiers' scores.
@@ -195,8 +208,8 @@ enum LagrangianSearch {
     ) throws(PortfolioError) -> [Bool?] {
         let prepared = relaxation.prepared
         var fixed = [Bool?](repeating: nil, count: prepared.count)
-        for index in 0..<prepared.count where prepared.forcing[index] != .none {
-            fixed[index] = prepared.forcing[index] == .forcedIn
+        for index in 0..<prepared.count where relaxation.forcing[index] != .none {
+            fixed[index] = relaxation.forcing[index] == .forcedIn
         }
         // A selection better than the incumbent scores at least incumbent + 1: scaled, this.
         let needed = Int128(incumbentValue + 1) << LagrangianRelaxation.profitShift

@@ -22,6 +22,11 @@ public struct MILPModel: Sendable {
     public let timeLimitSeconds: Double
     /// Whether every objective coefficient is an integer (no partial funding).
     public let integralObjective: Bool
+    /// When set, only selections scoring at least this many points are wanted: the solver may
+    /// prune every branch that cannot reach it and answer "infeasible" when none does (CBC's
+    /// `-cutoff`). A core searched against a target needs nothing below the target, and pruning
+    /// against it from the first node makes CBC several times faster there.
+    public var minimumObjective: Int64?
 
     let prepared: PreparedPortfolio
 
@@ -29,13 +34,16 @@ public struct MILPModel: Sendable {
     /// - Throws: ``PortfolioError/amountOverflow`` when a share row's coefficients do not fit in 64 bits.
     /// - Parameter fixed: per dossier, `true` or `false` to fix it in or out (a core problem),
     ///   `nil` to leave it to the solver; forced dossiers are fixed whatever it says.
+    /// - Parameter minimumObjective: see ``minimumObjective``; only for an integral objective.
     init(
-        _ prepared: PreparedPortfolio, start: [Int64]?, timeLimitSeconds: Double, fixed: [Bool?]? = nil
+        _ prepared: PreparedPortfolio, start: [Int64]?, timeLimitSeconds: Double, fixed: [Bool?]? = nil,
+        minimumObjective: Int64? = nil
     ) throws(PortfolioError) {
         self.prepared = prepared
         self.name = prepared.problem.name
         self.timeLimitSeconds = timeLimitSeconds
         self.integralObjective = !prepared.partial
+        self.minimumObjective = prepared.partial ? nil : minimumObjective
         self.lpText = try Self.write(prepared, fixed: fixed)
         self.warmStart = start.map { Self.startText(prepared, granted: $0, fixed: fixed) }
     }

@@ -62,7 +62,8 @@ public struct PortfolioResult: Sendable {
         /// One mixed-integer program solved by COIN-OR CBC.
         case milp
         /// The coupling rules priced into the envelopes' knapsacks (Lagrangian relaxation), the
-        /// dossiers the bound settles fixed, the few left open solved by COIN-OR CBC.
+        /// dossiers the bound settles fixed, the few left open searched by a branch and bound on
+        /// the same bound (COIN-OR CBC when that search gives up).
         case lagrangian
 
         /// The method in the committee's words.
@@ -70,7 +71,7 @@ public struct PortfolioResult: Sendable {
             switch self {
             case .knapsack: "sac à dos exact par enveloppe"
             case .milp: "programme linéaire en nombres entiers (CBC)"
-            case .lagrangian: "relaxation lagrangienne des règles, puis cœur résolu par CBC"
+            case .lagrangian: "relaxation lagrangienne des règles"
             }
         }
     }
@@ -86,6 +87,10 @@ public struct PortfolioResult: Sendable {
         public var fixedDossiers: Int
         /// Dossiers left open for the core's search (zero when the bound alone proved optimality).
         public var coreDossiers: Int
+        /// Nodes the branching on the Lagrangian bound opened, every core together.
+        public var branchingNodes: Int = 0
+        /// Cores the branching gave up on and handed to CBC.
+        public var cbcCores: Int = 0
     }
 
     /// One selected dossier and its amount.

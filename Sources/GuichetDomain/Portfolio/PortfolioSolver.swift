@@ -17,6 +17,14 @@ public enum PortfolioSolver {
     /// - Throws: the ``PortfolioError`` of an invalid problem, forced dossiers over budget, or a
     ///   solver that failed; anything `milp` throws.
     public static func solve(_ problem: PortfolioProblem, milp: MILPRunner) async throws -> PortfolioResult {
+        try await solve(problem, branchingNodeLimit: branchingNodeLimit, milp: milp)
+    }
+
+    /// `solve`, with the nodes the branching may open on each core (zero hands every core to
+    /// `milp`, which the tests use to check both paths).
+    static func solve(
+        _ problem: PortfolioProblem, branchingNodeLimit: Int, milp: MILPRunner
+    ) async throws -> PortfolioResult {
         let clock = ContinuousClock()
         let started = clock.now
         let prepared = try PreparedPortfolio(problem)
@@ -33,7 +41,8 @@ public enum PortfolioSolver {
                 method: .knapsack, granted: reference.granted, proven: reference.isOptimal,
                 bound: Double(reference.upperBound), infeasible: false)
         } else if LagrangianRelaxation.applies(to: prepared) {
-            outcome = try await lagrangian(prepared, started: started, deadline: deadline, milp: milp)
+            outcome = try await lagrangian(
+                prepared, started: started, deadline: deadline, branchingNodeLimit: branchingNodeLimit, milp: milp)
         } else {
             let warmStart = WarmStart.repair(prepared, reference: reference.granted)
             let elapsed = (clock.now - started) / .seconds(1)
@@ -143,7 +152,7 @@ public enum PortfolioSolver {
     /// optimum, which is where the greedy repairs leave it at national size.
     static func lagrangian(
         _ prepared: PreparedPortfolio, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
-        milp: MILPRunner
+        branchingNodeLimit: Int, milp: MILPRunner
     ) async throws -> Outcome {
         let clock = ContinuousClock()
         let relaxation = try LagrangianRelaxation(prepared)
@@ -174,27 +183,35 @@ public enum PortfolioSolver {
             let fixed = try LagrangianSearch.fix(relaxation, evaluation, incumbentValue: target - 1, deadline: deadline)
             search.fixedDossiers = fixed.count { $0 != nil }
             search.coreDossiers = prepared.count - search.fixedDossiers
-            let start = reduction.incumbent.flatMap { incumbent in
-                incumbent.indices.allSatisfy { index in
-                    fixed[index].map { fixedIn in fixedIn == (incumbent[index] > 0) } ?? true
-                } ? incumbent : nil
-            }
+            // The core, first by the branching on the Lagrangian bound, in process; by CBC when
+            // the branching gives up, with half of the time it had.
             let last = target == reduction.incumbentValue + 1
-            let model = try MILPModel(
-                prepared, start: start, timeLimitSeconds: max(1, last ? remaining : remaining * 0.4), fixed: fixed)
-            let solution = try await milp(model)
+            let share = max(1, last ? remaining : remaining * 0.4)
+            let coreStarted = clock.now
+            let branching = try LagrangianBranching.search(
+                prepared, fixed: fixed, prices: reduction.prices, floor: reduction.incumbentValue,
+                nodeLimit: search.coreDossiers <= Self.branchingCoreLimit ? branchingNodeLimit : 0,
+                deadline: min(deadline, clock.now.advanced(by: .milliseconds(Int64(share * 500)))))
+            search.branchingNodes += branching.nodes
             var coreValue: Int64 = -1
-            if solution.status == .optimal || solution.status == .stoppedWithSolution {
-                let core = model.grants(from: solution.values)
-                let broken = SelectionState(prepared, granted: core).violations
-                guard broken.isEmpty else { throw PortfolioError.solutionInconsistent(describe(broken[0], prepared)) }
-                coreValue = LagrangianSearch.points(prepared, core)
-                reduction.offer(core, value: coreValue)
+            if let best = branching.best {
+                reduction.offer(best, value: branching.bestValue)
+                coreValue = branching.bestValue
             }
-            guard solution.status == .optimal || solution.status == .infeasible else {
-                // Every selection reaching the target is in this core, the others are below it.
-                stoppedBound = solution.bound.map { max(Double(target - 1), $0) }
-                break
+            if !branching.complete {
+                search.cbcCores += 1
+                let solution = try await cbcCore(
+                    prepared, fixed: fixed, reduction: reduction,
+                    seconds: max(1, share - (clock.now - coreStarted) / .seconds(1)), milp: milp)
+                if let (core, value) = solution.selection {
+                    reduction.offer(core, value: value)
+                    coreValue = max(coreValue, value)
+                }
+                guard solution.status == .optimal || solution.status == .infeasible else {
+                    // Every selection reaching the target is in this core, the others are below it.
+                    stoppedBound = solution.bound.map { max(Double(target - 1), $0) }
+                    break
+                }
             }
             // The core holds every selection scoring at least the target: its best settles it.
             if coreValue >= target {
@@ -215,6 +232,43 @@ public enum PortfolioSolver {
         return Outcome(
             method: .lagrangian, granted: tidy(prepared, granted), proven: proven,
             bound: proven ? Double(value) : bound, infeasible: false, search: search)
+    }
+
+    /// The nodes the branching may open on a core before it hands the core to CBC: a few
+    /// seconds' work; the cores it settles take a few hundred.
+    static let branchingNodeLimit = 20_000
+    /// The largest core the branching takes on. Its nodes cost in proportion to the core (each
+    /// fixing solves a knapsack again per open dossier): at 1 129 open dossiers (x10 with theme
+    /// shares) a node takes seconds, where CBC's cuts do better.
+    static let branchingCoreLimit = 400
+
+    /// A core solved by CBC: the best selection agreeing with `fixed` that beats the incumbent.
+    ///
+    /// The incumbent is the start when it agrees with the fixings. Otherwise only selections
+    /// better than it are asked for, so that CBC prunes the rest from the first node (with a
+    /// start, CBC prunes against it by itself, and proves faster than with a cutoff alone). Not
+    /// the target: the best of a core below its target is often the optimum, and finding it makes
+    /// the next core the last and smallest.
+    static func cbcCore(
+        _ prepared: PreparedPortfolio, fixed: [Bool?], reduction: LagrangianSearch.Reduction, seconds: Double,
+        milp: MILPRunner
+    ) async throws -> (status: MILPSolution.Status, bound: Double?, selection: ([Int64], Int64)?) {
+        let start = reduction.incumbent.flatMap { incumbent in
+            incumbent.indices.allSatisfy { index in
+                fixed[index].map { fixedIn in fixedIn == (incumbent[index] > 0) } ?? true
+            } ? incumbent : nil
+        }
+        let model = try MILPModel(
+            prepared, start: start, timeLimitSeconds: seconds, fixed: fixed,
+            minimumObjective: start == nil && reduction.incumbent != nil ? reduction.incumbentValue + 1 : nil)
+        let solution = try await milp(model)
+        guard solution.status == .optimal || solution.status == .stoppedWithSolution else {
+            return (solution.status, solution.bound, nil)
+        }
+        let core = model.grants(from: solution.values)
+        let broken = SelectionState(prepared, granted: core).violations
+        guard broken.isEmpty else { throw PortfolioError.solutionInconsistent(describe(broken[0], prepared)) }
+        return (solution.status, solution.bound, (core, LagrangianSearch.points(prepared, core)))
     }
 
     /// Turns a MILP answer into a checked selection.

@@ -195,7 +195,10 @@ struct PreparedPortfolio: Sendable {
     }
 
     /// The sum of the forced-in dossiers' smallest amounts on each envelope, descendants included.
-    var forcedFloorUnder: [Int64] {
+    var forcedFloorUnder: [Int64] { forcedFloorUnder(forcing) }
+
+    /// The same for another forcing (a branch of the search).
+    func forcedFloorUnder(_ forcing: [Forcing]) -> [Int64] {
         var sums = Array(repeating: Int64(0), count: envelopeCount)
         for index in 0..<count where forcing[index] == .forcedIn { sums[envelopeOf[index]] += range[index].floorCents }
         for envelope in postorder { if let parent = parentOf[envelope] { sums[parent] += sums[envelope] } }
