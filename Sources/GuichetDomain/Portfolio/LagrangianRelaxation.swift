@@ -196,14 +196,11 @@ struct LagrangianRelaxation: Sendable {
             }
         }
         var selected = forcing.map { $0 == .forcedIn }
-        var answers: [Knapsack.Solution] = []
+        let answers = try solveGroups(profits: profits, deadline: deadline)
         var total = Int128(forcedScore) << Self.profitShift
-        for group in groups {
-            let items = group.members.map { Knapsack.Item(profit: profits[$0], weight: prepared.requested[$0]) }
-            let answer = try Knapsack.solve(items, capacity: group.capacity, deadline: deadline)
+        for (group, answer) in zip(groups, answers) {
             for position in answer.chosen { selected[group.members[position]] = true }
             total += Int128(answer.upperBound)
-            answers.append(answer)
         }
         // Σ λ·rhs is subtracted: rounding it down keeps the bound valid.
         let scaledBound = total - Self.floorShift(constant, drop)
@@ -218,6 +215,44 @@ struct LagrangianRelaxation: Sendable {
             prices: prices, profits: profits, answers: answers, selected: selected, scaledBound: scaledBound,
             slack: slack)
     }
+
+    /// Every group's knapsack with these profits. The knapsacks are independent: when they are
+    /// large enough to be worth it (the whole problem, not a branch's few open dossiers), they are
+    /// solved on every core, each answer written to its own slot.
+    func solveGroups(profits: [Int64], deadline: ContinuousClock.Instant?) throws(PortfolioError) -> [Knapsack.Solution]
+    {
+        @Sendable func solve(_ group: Group) throws(PortfolioError) -> Knapsack.Solution {
+            let items = group.members.map { Knapsack.Item(profit: profits[$0], weight: prepared.requested[$0]) }
+            return try Knapsack.solve(items, capacity: group.capacity, deadline: deadline)
+        }
+        let members = groups.reduce(0) { $0 + $1.members.count }
+        guard members >= Self.parallelMembers, groups.count > 1 else {
+            var answers: [Knapsack.Solution] = []
+            for group in groups { answers.append(try solve(group)) }
+            return answers
+        }
+        var slots = [Result<Knapsack.Solution, PortfolioError>?](repeating: nil, count: groups.count)
+        slots.withUnsafeMutableBufferPointer { buffer in
+            // Each position writes its own slot only, and the buffer outlives the loop.
+            nonisolated(unsafe) let base = buffer
+            DispatchQueue.concurrentPerform(iterations: groups.count) { position in
+                do throws(PortfolioError) {
+                    base[position] = .success(try solve(groups[position]))
+                } catch {
+                    base[position] = .failure(error)
+                }
+            }
+        }
+        var answers: [Knapsack.Solution] = []
+        for slot in slots {
+            guard let slot else { throw .solverFailed("sac à dos non résolu") }
+            answers.append(try slot.get())
+        }
+        return answers
+    }
+
+    /// The open dossiers from which the groups' knapsacks are solved in parallel.
+    static let parallelMembers = 500
 
     /// A price as an integer number of 2⁻⁶⁴, never negative, never large enough to overflow.
     static func price(_ lambda: Double) -> Int128 {

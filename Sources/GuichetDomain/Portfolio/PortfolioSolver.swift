@@ -176,6 +176,7 @@ public enum PortfolioSolver {
         var step = max(1, (upper - reduction.incumbentValue) / 8)
         var proven = false
         var stoppedBound: Double?
+        var nodeLimit = branchingNodeLimit
         while !proven {
             let remaining = (deadline - clock.now) / .seconds(1)
             guard remaining > 0.2 else { break }
@@ -190,7 +191,7 @@ public enum PortfolioSolver {
             let coreStarted = clock.now
             let branching = try LagrangianBranching.search(
                 prepared, fixed: fixed, prices: reduction.prices, floor: reduction.incumbentValue,
-                nodeLimit: search.coreDossiers <= Self.branchingCoreLimit ? branchingNodeLimit : 0,
+                nodeLimit: search.coreDossiers <= Self.branchingCoreLimit ? nodeLimit : 0,
                 deadline: min(deadline, clock.now.advanced(by: .milliseconds(Int64(share * 500)))))
             search.branchingNodes += branching.nodes
             var coreValue: Int64 = -1
@@ -199,6 +200,8 @@ public enum PortfolioSolver {
                 coreValue = branching.bestValue
             }
             if !branching.complete {
+                // A bound too weak for one core is as weak for the next: CBC takes them all.
+                nodeLimit = 0
                 search.cbcCores += 1
                 let solution = try await cbcCore(
                     prepared, fixed: fixed, reduction: reduction,
@@ -234,9 +237,12 @@ public enum PortfolioSolver {
             bound: proven ? Double(value) : bound, infeasible: false, search: search)
     }
 
-    /// The nodes the branching may open on a core before it hands the core to CBC: a few
-    /// seconds' work; the cores it settles take a few hundred.
-    static let branchingNodeLimit = 20_000
+    /// The nodes the branching may open on a core before it hands the core to CBC: about a
+    /// second's work. The cores it settles take a few hundred (724 for both of
+    /// `national-2610-shares`'s); where the Lagrangian bound is weak against the rules (one
+    /// regional envelope with shares, `hdf-287-shares` from seed 778: 20 000 nodes without
+    /// settling) CBC's cuts do better, and the branching should give up early.
+    static let branchingNodeLimit = 2_000
     /// The largest core the branching takes on. Its nodes cost in proportion to the core (each
     /// fixing solves a knapsack again per open dossier): at 1 129 open dossiers (x10 with theme
     /// shares) a node takes seconds, where CBC's cuts do better.
