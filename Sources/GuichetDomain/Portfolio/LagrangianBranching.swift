@@ -29,6 +29,14 @@ enum LagrangianBranching {
         /// scores more than `bestValue`.
         var complete: Bool
         var nodes: Int
+
+        /// Keeps `selection` if it scores more than the best so far and keeps every rule, checked in full.
+        mutating func offer(_ selection: [Int64], _ prepared: PreparedPortfolio) {
+            let value = LagrangianSearch.points(prepared, selection)
+            guard value > bestValue, SelectionState(prepared, granted: selection).violations.isEmpty else { return }
+            best = selection
+            bestValue = value
+        }
     }
 
     private struct Node {
@@ -60,13 +68,7 @@ enum LagrangianBranching {
             let dual = try Self.dual(
                 relaxation, from: node.prices, floor: outcome.bestValue, iterations: node.depth == 0 ? 60 : 15,
                 deadline: deadline)
-            if let selection = dual.selection {
-                let value = LagrangianSearch.points(prepared, selection)
-                if value > outcome.bestValue, SelectionState(prepared, granted: selection).violations.isEmpty {
-                    outcome.best = selection
-                    outcome.bestValue = value
-                }
-            }
+            if let selection = dual.selection { outcome.offer(selection, prepared) }
             let evaluation = dual.evaluation
             if evaluation.bound <= outcome.bestValue { continue }
             // The dossiers this node's bound settles are settled for its whole subtree.
@@ -82,12 +84,8 @@ enum LagrangianBranching {
             }
             guard !open.isEmpty else {
                 // Every dossier decided: one selection, checked in full.
-                let selection = node.forcing.indices.map { node.forcing[$0] == .forcedIn ? prepared.requested[$0] : 0 }
-                let value = LagrangianSearch.points(prepared, selection)
-                if value > outcome.bestValue, SelectionState(prepared, granted: selection).violations.isEmpty {
-                    outcome.best = selection
-                    outcome.bestValue = value
-                }
+                outcome.offer(
+                    node.forcing.indices.map { node.forcing[$0] == .forcedIn ? prepared.requested[$0] : 0 }, prepared)
                 continue
             }
             let broken = Set(
@@ -131,7 +129,7 @@ enum LagrangianBranching {
         iterations: Int, deadline: ContinuousClock.Instant
     ) throws(PortfolioError) -> Dual {
         let prepared = relaxation.prepared
-        var lambda = relaxation.rows.map { start[$0.rule] ?? 0 }
+        var lambda = relaxation.lambda(start)
         var best = try relaxation.evaluate(lambda, deadline: deadline)
         var bestLambda = lambda
         var current = best
@@ -169,8 +167,7 @@ enum LagrangianBranching {
                 }
             }
         }
-        var prices = start
-        for (row, price) in zip(relaxation.rows, bestLambda) { prices[row.rule] = price }
+        let prices = relaxation.prices(bestLambda, over: start)
         let average = counts.map { Double($0) / Double(steps) }
         return Dual(evaluation: best, prices: prices, average: average, selection: selection)
     }

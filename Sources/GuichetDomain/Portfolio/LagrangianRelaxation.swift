@@ -251,6 +251,18 @@ struct LagrangianRelaxation: Sendable {
         return answers
     }
 
+    /// One price per row, keyed by the rule it stands for (a branch's relaxation drops the rows
+    /// its forcing settles, so rows are matched by rule); rules without a row here keep their
+    /// price in `others`.
+    func prices(_ lambda: [Double], over others: [Rule: Double] = [:]) -> [Rule: Double] {
+        var prices = others
+        for (row, price) in zip(rows, lambda) { prices[row.rule] = price }
+        return prices
+    }
+
+    /// The prices per row from prices by rule (zero for a rule not priced yet).
+    func lambda(_ prices: [Rule: Double]) -> [Double] { rows.map { prices[$0.rule] ?? 0 } }
+
     /// The open dossiers from which the groups' knapsacks are solved in parallel.
     static let parallelMembers = 500
 

@@ -166,11 +166,9 @@ enum LagrangianSearch {
                 incumbent: incumbent, incumbentValue: incumbentValue, bound: Int64.max,
                 iterations: iterations)
         }
-        var prices: [LagrangianRelaxation.Rule: Double] = [:]
-        for (row, price) in zip(relaxation.rows, bestLambda ?? []) { prices[row.rule] = price }
         return Reduction(
             incumbent: incumbent, incumbentValue: incumbentValue, bound: best.bound,
-            iterations: iterations, evaluation: best, prices: prices)
+            iterations: iterations, evaluation: best, prices: relaxation.prices(bestLambda ?? []))
     }
 
     /// Moves the prices by Polyak's subgradient step towards `target`, a value the bound should
