@@ -133,6 +133,11 @@ enum ProposalText {
         }
         switch result.status {
         case .optimal:
+            if case .proportional(let value) = result.objective, let bound = result.bound, bound > value {
+                // Partial funding is proven within a relative tolerance of its bound.
+                return
+                    "\(objective), optimum prouvé à 10⁻⁶ près en \(time), borne \(points(bound)) (\(method))."
+            }
             return "\(objective), optimum prouvé en \(time) (\(method))."
         case .timeLimit:
             let bound = result.bound.map { ", borne \(points($0))" } ?? ""

@@ -30,21 +30,27 @@ public struct MILPModel: Sendable {
 
     let prepared: PreparedPortfolio
 
+    /// Whether the whole euros `y_i` are continuous: the model is then a relaxation whose
+    /// optimum bounds the proposal's, and whose amounts ``grants(from:)`` rounds down to the euro.
+    public let continuousAmounts: Bool
+
     /// Writes the model of `prepared`, with `start` (amounts per dossier) as the warm start.
     /// - Throws: ``PortfolioError/amountOverflow`` when a share row's coefficients do not fit in 64 bits.
     /// - Parameter fixed: per dossier, `true` or `false` to fix it in or out (a core problem),
     ///   `nil` to leave it to the solver; forced dossiers are fixed whatever it says.
     /// - Parameter minimumObjective: see ``minimumObjective``; only for an integral objective.
+    /// - Parameter continuousAmounts: see ``continuousAmounts``; only with partial funding.
     init(
         _ prepared: PreparedPortfolio, start: [Int64]?, timeLimitSeconds: Double, fixed: [Bool?]? = nil,
-        minimumObjective: Int64? = nil
+        minimumObjective: Int64? = nil, continuousAmounts: Bool = false
     ) throws(PortfolioError) {
         self.prepared = prepared
         self.name = prepared.problem.name
         self.timeLimitSeconds = timeLimitSeconds
         self.integralObjective = !prepared.partial
         self.minimumObjective = prepared.partial ? nil : minimumObjective
-        self.lpText = try Self.write(prepared, fixed: fixed)
+        self.continuousAmounts = prepared.partial && continuousAmounts
+        self.lpText = try Self.write(prepared, fixed: fixed, continuousAmounts: self.continuousAmounts)
         self.warmStart = start.map { Self.startText(prepared, granted: $0, fixed: fixed) }
     }
 
@@ -57,7 +63,9 @@ public struct MILPModel: Sendable {
         return terms
     }
 
-    static func write(_ prepared: PreparedPortfolio, fixed: [Bool?]? = nil) throws(PortfolioError) -> String {
+    static func write(
+        _ prepared: PreparedPortfolio, fixed: [Bool?]? = nil, continuousAmounts: Bool = false
+    ) throws(PortfolioError) -> String {
         let active = (0..<prepared.count).filter { prepared.forcing[$0] != .forcedOut && fixed?[$0] != false }
         let fixedIn = { (index: Int) in prepared.forcing[index] == .forcedIn || fixed?[index] == true }
         var lp = LPWriter()
@@ -120,7 +128,7 @@ public struct MILPModel: Sendable {
             lp.integerRow("lo_\(index)", [(1, "y\(index)"), (-range.lowEuros, "x\(index)")], ">=", 0)
             lp.integerRow("hi_\(index)", [(1, "y\(index)"), (-range.highEuros, "x\(index)")], "<=", 0)
             bounds.append("0 <= y\(index) <= \(range.highEuros)")
-            generals.append("y\(index)")
+            if !continuousAmounts { generals.append("y\(index)") }
             if range.extraCents > 0 {
                 // The cents are paid only with the whole request: f ≤ x and y ≥ highEuros·f.
                 lp.integerRow("fx_\(index)", [(1, "f\(index)"), (-1, "x\(index)")], "<=", 0)
@@ -155,18 +163,21 @@ public struct MILPModel: Sendable {
     }
 
     /// The amounts per dossier in a solution's column values (rounded to the nearest integer,
-    /// since CBC reports integers within its tolerance).
+    /// since CBC reports integers within its tolerance). Continuous euros are rounded down, unless
+    /// within 10⁻⁶ of a whole euro: a selected dossier keeps at least its floor (a whole number of
+    /// euros), and an envelope never holds more than the solver put in it.
     func grants(from values: [String: Double]) -> [Int64] {
         (0..<prepared.count).map { index in
             guard prepared.forcing[index] != .forcedOut else { return 0 }
-            func integer(_ column: String) -> Int64 {
+            func integer(_ column: String, down: Bool = false) -> Int64 {
                 guard let value = values[column], value.isFinite, abs(value) < 9e15 else { return 0 }
-                return Int64(value.rounded())
+                let nearest = value.rounded()
+                return Int64(down && abs(value - nearest) > 1e-6 ? value.rounded(.down) : nearest)
             }
             guard integer("x\(index)") == 1 else { return 0 }
             let range = prepared.range[index]
             guard range.isPartial else { return range.requested }
-            return 100 * integer("y\(index)") + range.extraCents * integer("f\(index)")
+            return 100 * integer("y\(index)", down: continuousAmounts) + range.extraCents * integer("f\(index)")
         }
     }
 

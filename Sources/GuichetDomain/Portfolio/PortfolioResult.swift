@@ -65,6 +65,9 @@ public struct PortfolioResult: Sendable {
         /// dossiers the bound settles fixed, the few left open searched by a branch and bound on
         /// the same bound (COIN-OR CBC when that search gives up).
         case lagrangian
+        /// Partial funding: the mixed-integer program with amounts relaxed to continuous values
+        /// (CBC then decides only which dossiers are selected), rounded down to the euro.
+        case partialFunding
 
         /// The method in the committee's words.
         public var label: String {
@@ -72,6 +75,8 @@ public struct PortfolioResult: Sendable {
             case .knapsack: "sac à dos exact par enveloppe"
             case .milp: "programme linéaire en nombres entiers (CBC)"
             case .lagrangian: "relaxation lagrangienne des règles"
+            case .partialFunding:
+                "programme linéaire en nombres entiers (CBC) sur le choix des dossiers, montants continus arrondis à l'euro"
             }
         }
     }
