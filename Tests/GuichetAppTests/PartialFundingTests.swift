@@ -74,7 +74,7 @@ import Testing
                 continue
             }
             #expect(result.status == .optimal, "round \(round)")
-            #expect(result.method == .partialFunding || result.method == .knapsack, "round \(round)")
+            #expect(result.method == .partialFunding || result.method == .knapsack, "round \(round): \(result.method)")
             let amounts = Dictionary(uniqueKeysWithValues: result.selected.map { ($0.id, $0.grantedCents) })
             let proposal = dossiers.map { amounts[$0.id] ?? 0 }
             #expect(SelectionState(prepared, granted: proposal).violations.isEmpty, "round \(round): the rules hold")

@@ -59,8 +59,6 @@ public struct PortfolioResult: Sendable {
     public enum Method: String, Sendable, Codable {
         /// Independent knapsacks per envelope, in parallel.
         case knapsack
-        /// One mixed-integer program solved by COIN-OR CBC.
-        case milp
         /// The coupling rules priced into the envelopes' knapsacks (Lagrangian relaxation), the
         /// dossiers the bound settles fixed, the few left open searched by a branch and bound on
         /// the same bound (COIN-OR CBC when that search gives up).
@@ -73,7 +71,6 @@ public struct PortfolioResult: Sendable {
         public var label: String {
             switch self {
             case .knapsack: "sac à dos exact par enveloppe"
-            case .milp: "programme linéaire en nombres entiers (CBC)"
             case .lagrangian: "relaxation lagrangienne des règles"
             case .partialFunding:
                 "programme linéaire en nombres entiers (CBC) sur le choix des dossiers, montants continus arrondis à l'euro"

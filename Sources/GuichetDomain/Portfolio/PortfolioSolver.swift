@@ -268,54 +268,55 @@ public enum PortfolioSolver {
         case .optimal, .stoppedWithSolution:
             break
         }
-        var granted: [Int64]? = model.grants(from: solution.values)
-        if let rounded = granted, !SelectionState(prepared, granted: rounded).violations.isEmpty {
+        var best: [Int64]? = model.grants(from: solution.values)
+        if let rounded = best, !SelectionState(prepared, granted: rounded).violations.isEmpty {
             let euros = try MILPModel(prepared, start: nil, timeLimitSeconds: seconds(), fixed: rounded.map { $0 > 0 })
-            let answer = try await milp(euros)
-            granted = nil
-            if answer.status == .optimal || answer.status == .stoppedWithSolution {
-                let amounts = euros.grants(from: answer.values)
-                let broken = SelectionState(prepared, granted: amounts).violations
-                guard broken.isEmpty else { throw PortfolioError.solutionInconsistent(describe(broken[0], prepared)) }
-                granted = amounts
-            }
+            best = try await checkedSelection(try await milp(euros), model: euros)?.granted
         }
+        // The start was checked too: if CBC's tolerances made it return something worse, keep it.
         if let warmStart {
             let startValue = PortfolioObjective(prepared, granted: warmStart).value
-            if granted.map({ PortfolioObjective(prepared, granted: $0).value < startValue }) ?? true {
-                granted = warmStart
-            }
+            if best.map({ PortfolioObjective(prepared, granted: $0).value < startValue }) ?? true { best = warmStart }
         }
-        guard let granted else {
-            return Outcome(
-                method: .partialFunding, granted: nil, proven: false, bound: solution.bound, infeasible: false)
-        }
-        var best = granted
-        var value = PortfolioObjective(prepared, granted: best).value
+        var value = best.map { PortfolioObjective(prepared, granted: $0).value } ?? -.infinity
         // The relaxation's optimum, or its bound when stopped, bounds every selection in whole euros.
         let relaxed = solution.status == .optimal ? (solution.objective ?? solution.bound) : solution.bound
         var bound = max(value, relaxed ?? .infinity)
-        var proven = solution.status == .optimal && bound - value <= partialTolerance * max(abs(bound), 1)
+        var proven =
+            best != nil && solution.status == .optimal && bound - value <= partialTolerance * max(abs(bound), 1)
         if !proven && solution.status == .optimal {
-            // Small requests: a euro is a large share of a score and the rounding may cost more
-            // than the tolerance. The model in whole euros, from this selection, settles it.
+            // Small requests, where a euro is a large share of a score and the rounding may cost
+            // more than the tolerance, or no selection rounded: the model in whole euros settles it.
             let euros = try MILPModel(prepared, start: best, timeLimitSeconds: seconds())
             let answer = try await milp(euros)
-            if answer.status == .optimal || answer.status == .stoppedWithSolution {
-                let amounts = euros.grants(from: answer.values)
-                let broken = SelectionState(prepared, granted: amounts).violations
-                guard broken.isEmpty else { throw PortfolioError.solutionInconsistent(describe(broken[0], prepared)) }
-                let found = PortfolioObjective(prepared, granted: amounts).value
-                if found > value { (best, value) = (amounts, found) }
+            if let found = try checkedSelection(answer, model: euros), found.value > value {
+                (best, value) = (found.granted, found.value)
             }
-            if answer.status == .optimal {
-                (proven, bound) = (true, value)
-            } else if let stopped = answer.bound {
-                bound = max(value, min(bound, stopped))
+            switch answer.status {
+            case .optimal: (proven, bound) = (true, value)
+            case .infeasible where best == nil:
+                return Outcome(method: .partialFunding, granted: nil, proven: false, bound: nil, infeasible: true)
+            default: if let stopped = answer.bound { bound = max(value, min(bound, stopped)) }
             }
+        }
+        guard let best else {
+            return Outcome(method: .partialFunding, granted: nil, proven: false, bound: relaxed, infeasible: false)
         }
         return Outcome(
             method: .partialFunding, granted: tidy(prepared, best), proven: proven, bound: bound, infeasible: false)
+    }
+
+    /// The selection in a MILP answer, checked against every rule in exact integers; `nil` when
+    /// the answer holds none.
+    /// - Throws: ``PortfolioError/solutionInconsistent(_:)`` when the solver's selection breaks a rule.
+    static func checkedSelection(
+        _ answer: MILPSolution, model: MILPModel
+    ) throws(PortfolioError) -> (granted: [Int64], value: Double)? {
+        guard answer.status == .optimal || answer.status == .stoppedWithSolution else { return nil }
+        let granted = model.grants(from: answer.values)
+        let broken = SelectionState(model.prepared, granted: granted).violations
+        guard broken.isEmpty else { throw .solutionInconsistent(describe(broken[0], model.prepared)) }
+        return (granted, PortfolioObjective(model.prepared, granted: granted).value)
     }
 
     /// How close to the bound a selection with partial funding is proven optimal, relative: the
@@ -353,12 +354,9 @@ public enum PortfolioSolver {
             prepared, start: start, timeLimitSeconds: seconds, fixed: fixed,
             minimumObjective: start == nil && reduction.incumbent != nil ? reduction.incumbentValue + 1 : nil)
         let solution = try await milp(model)
-        guard solution.status == .optimal || solution.status == .stoppedWithSolution else {
+        guard let (core, _) = try checkedSelection(solution, model: model) else {
             return (solution.status, solution.bound, nil)
         }
-        let core = model.grants(from: solution.values)
-        let broken = SelectionState(prepared, granted: core).violations
-        guard broken.isEmpty else { throw PortfolioError.solutionInconsistent(describe(broken[0], prepared)) }
         return (solution.status, solution.bound, (core, LagrangianSearch.points(prepared, core)))
     }
 
