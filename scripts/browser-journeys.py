@@ -454,6 +454,11 @@ def committee_journey(run, account, filed):
     run.see(page, "proposition-conflit", "Les règles ne peuvent pas toutes tenir", "règles assouplies")
     page.locator("#budget").fill("")
     page.locator("#min_dept").fill("")
+    # Partial funding: proven within 10⁻⁶ of its bound, the method named (issue 19, 3).
+    page.locator("#floor").fill("50")
+    run.submit(page, "Calculer la proposition")
+    run.see(page, "proposition-partielle", "optimum prouvé", "montants continus arrondis à l'euro")
+    page.locator("#floor").fill("")
     run.submit(page, "Calculer la proposition")
     run.see(page, "proposition-calculee", "Dossier par dossier", "Ce qui a décidé", "Par enveloppe",
             *[number for _, _, _, number, _ in filed])

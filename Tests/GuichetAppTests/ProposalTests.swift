@@ -70,6 +70,8 @@ struct ProposalTests {
             )
             #expect(ruled.status == .ok)
             #expect(ruled.visibleText.contains("optimum prouvé") || ruled.visibleText.contains("écart prouvé"))
+            // Partial funding: the page names the method (amounts relaxed, then rounded to the euro).
+            #expect(ruled.visibleText.contains("montants continus arrondis à l'euro"))
             // The same settings through the service, checked rule by rule.
             let sessionModel = try #require(
                 try await CommitteeSessionModel.query(on: app.db).filter(\.$id == session).with(\.$members).first())
