@@ -251,9 +251,7 @@ func withEmptyDatabase(like app: Application, _ body: (Application) async throws
         let name = "r_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await app.db.sql().raw("CREATE DATABASE \(ident: name)").run()
         created = name
-        var components = try #require(URLComponents(string: url))
-        components.path = "/" + name
-        config.database = .postgres(url: try #require(components.string), searchPath: searchPath)
+        config.database = .postgres(url: try TestDatabases.url(url, database: name), searchPath: searchPath)
     case .sqliteFile, .sqliteMemory:
         config.database = .sqliteFile(folder + "/restored.sqlite")
     }

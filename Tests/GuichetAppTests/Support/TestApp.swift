@@ -99,9 +99,7 @@ private func runGuichet(
             try await copy.fill?(app)
             try await TestDatabases.separate(app)
         }
-        Demo.install(on: app)
-        // No DNS in tests: webhook hosts resolve to a public documentation-free address.
-        app.webhookResolver = { _ in ["93.184.216.34"] }
+        TestDatabases.install(on: app)
         if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }
         // On a copy, the migrations are applied and the demo loaded already: this finds so.
         try await DataBootstrap.prepare(app)
@@ -237,6 +235,14 @@ actor TestDatabases {
         ).run()
     }
 
+    /// What a test application has beside `configure`, templates' and tests' alike: the demo as
+    /// the empty database's seed, and no DNS (webhook hosts resolve to a public documentation-free
+    /// address).
+    static func install(on app: Application) {
+        Demo.install(on: app)
+        app.webhookResolver = { _ in ["93.184.216.34"] }
+    }
+
     /// Migrates (and loads the demo into) a new template database configured like `config`.
     private func build(_ config: AppConfiguration) async throws -> Template {
         var template = config
@@ -253,8 +259,7 @@ actor TestDatabases {
         let app = try await Application.make(.testing)
         do {
             try await configure(app, template)
-            Demo.install(on: app)
-            app.webhookResolver = { _ in ["93.184.216.34"] }
+            Self.install(on: app)
             try await DataBootstrap.prepare(app)
         } catch {
             try? await app.asyncShutdown()
@@ -367,7 +372,8 @@ actor TestDatabases {
         UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }
 
-    private static func url(_ url: String, database: String) throws -> String {
+    /// `url` naming another database on the same server.
+    static func url(_ url: String, database: String) throws -> String {
         guard var components = URLComponents(string: url) else { throw TestDatabaseError.badURL(url) }
         components.path = "/" + database
         guard let string = components.string else { throw TestDatabaseError.badURL(url) }
