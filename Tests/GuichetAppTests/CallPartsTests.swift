@@ -47,7 +47,9 @@ import Testing
     }
 
     @Test func aLoadedCallShowsChangesMadeBehindItsBack() async throws {
-        try await withGuichet { app in
+        // Its own database, migrated and loaded here: this test reads the process-wide cache, keyed
+        // by call id, and copies of the template share the template's ids (`TestDatabases`).
+        try await withGuichet(fresh: true) { app in
             let db = app.db
             let repository = CallRepository(database: db)
             let first = try await repository.load("hdf-2021")
